@@ -1,0 +1,87 @@
+"""TĐKT Dashboard: sign-in, navigation by role, the year selector. Pages live in pages/."""
+
+import streamlit as st
+
+from pages import _common as common
+from tdkt import auth
+from tdkt.models import ROLE_LABELS, Role
+
+st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon="🏅", layout="wide")
+
+
+def sign_in_view() -> None:
+    st.title("TĐKT Dashboard")
+    st.caption(f"Công tác thi đua, khen thưởng — {common.settings().agency}")
+    with st.form("dang_nhap"):
+        username = st.text_input("Tên đăng nhập", key="login_username")
+        password = st.text_input("Mật khẩu", type="password", key="login_password")
+        submitted = st.form_submit_button("Đăng nhập", type="primary")
+    if submitted:
+        try:
+            common.sign_in(username, password)
+        except auth.AuthError as error:
+            st.error(str(error))
+        else:
+            st.rerun()
+
+
+def change_password_view(user) -> None:
+    st.title("Đổi mật khẩu")
+    st.info(f"Xin chào {user.display_name}. Đây là lần đăng nhập đầu: hãy đặt mật khẩu mới trước khi dùng hệ thống.")
+    with st.form("doi_mat_khau_bat_buoc"):
+        old = st.text_input("Mật khẩu hiện tại", type="password")
+        new = st.text_input("Mật khẩu mới (ít nhất 8 ký tự, có chữ và số)", type="password")
+        confirm = st.text_input("Nhập lại mật khẩu mới", type="password")
+        submitted = st.form_submit_button("Đổi mật khẩu", type="primary")
+    if submitted:
+        try:
+            with common.db_write() as session:
+                fresh = session.get(type(user), user.id)
+                auth.change_password(session, user=fresh, old_password=old, new_password=new, confirm=confirm)
+        except auth.AuthError as error:
+            st.error(str(error))
+        else:
+            st.rerun()
+    if st.button("Đăng xuất"):
+        common.sign_out()
+        st.rerun()
+
+
+user = common.current_user()
+common.flush_cookie()
+if user is None:
+    sign_in_view()
+    st.stop()
+if user.must_change_password:
+    change_password_view(user)
+    st.stop()
+
+role = Role(user.role)
+pages = {
+    "Theo dõi": [
+        st.Page("pages/tong_quan.py", title="Tổng quan", icon="📊", default=True),
+        st.Page("pages/tien_do.py", title="Tiến độ kế hoạch", icon="🗓️"),
+    ],
+    "Tài khoản": [st.Page("pages/tai_khoan.py", title="Tài khoản của tôi", icon="👤")],
+}
+if role == Role.QUAN_TRI:
+    pages["Quản trị"] = [
+        st.Page("pages/quan_tri.py", title="Người dùng & đơn vị", icon="🛠️"),
+        st.Page("pages/nhat_ky.py", title="Nhật ký", icon="📜"),
+    ]
+elif role == Role.VAN_PHONG:
+    pages["Quản trị"] = [st.Page("pages/quan_tri.py", title="Đơn vị", icon="🛠️")]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    if common.is_demo():
+        st.warning("**Dữ liệu minh họa** — người và số liệu hư cấu, không phải dữ liệu thật.")
+    years = common.year_options()
+    st.selectbox("Năm", years, index=years.index(common.selected_year()), key="year",
+                 format_func=lambda y: f"Năm {y}")
+    st.caption(f"{user.display_name} · {ROLE_LABELS[role]}")
+    if st.button("Đăng xuất", key="dang_xuat"):
+        common.sign_out()
+        st.rerun()
+
+navigation.run()

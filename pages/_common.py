@@ -1,0 +1,147 @@
+"""Glue shared by app.py and the pages: engine, sessions, the signed-in user, the year, the sign-in cookie."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import streamlit as st
+from extra_streamlit_components.CookieManager import _component_func as _cookie_component
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from tdkt import audit, auth, plan, seed
+from tdkt.config import Settings
+from tdkt.db import read_session, write_session
+from tdkt.models import User
+
+# st.context.cookies reads the cookie server-side on every connection; the component only writes/deletes it.
+
+
+@st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
+def _open(url: str) -> tuple[Engine, bool]:
+    """Migrate and seed the database once per process and URL; return the engine and the demo flag."""
+    settings = Settings.from_env()
+    engine, _ = seed.bootstrap(settings)
+    with read_session(engine) as session:
+        demo = bool(seed.get_setting(session, "demo", False))
+    return engine, demo
+
+
+def settings() -> Settings:
+    """Return the settings from the environment (read on every run so tests can point elsewhere)."""
+    return Settings.from_env()
+
+
+def engine() -> Engine:
+    """Return the engine of the configured database."""
+    return _open(settings().database_url)[0]
+
+
+def is_demo() -> bool:
+    """Return True when the open database is the demo one."""
+    return _open(settings().database_url)[1]
+
+
+@contextmanager
+def db_read() -> Iterator[Session]:
+    """Yield a read session."""
+    with read_session(engine()) as session:
+        yield session
+
+
+@contextmanager
+def db_write() -> Iterator[Session]:
+    """Yield a session in one write transaction."""
+    with write_session(engine()) as session:
+        yield session
+
+
+def current_user() -> User | None:
+    """Return the signed-in user, reloaded from the database on every run (a locked account is out at once)."""
+    user_id = st.session_state.get("user_id")
+    with db_read() as session:
+        if user_id is not None:
+            found = session.get(User, user_id)
+            if found is not None and found.active:
+                return found
+            st.session_state.pop("user_id", None)
+        token = st.context.cookies.get(auth.COOKIE_NAME) if not st.session_state.get("signed_out") else None
+        found = auth.user_from_token(session, token=token, secret=settings().secret_key)
+    if found is not None:
+        st.session_state["user_id"] = found.id
+        st.session_state["token"] = token
+    return found
+
+
+def actor() -> auth.Actor | None:
+    """Return the signed-in user as an Actor for permission checks."""
+    user = current_user()
+    return auth.Actor.of(user) if user else None
+
+
+def require_page(action: str = "xem") -> auth.Actor:
+    """Stop the page with a Vietnamese message unless the signed-in user may do the action."""
+    who = actor()
+    if who is None or not auth.can(who, action):
+        st.error("Bạn không có quyền xem trang này." if who else "Bạn cần đăng nhập.")
+        st.stop()
+    return who
+
+
+def sign_in(username: str, password: str) -> None:
+    """Check the credentials, start a session and queue the cookie; raises auth.AuthError."""
+    cfg = settings()
+    with db_write() as session:
+        user = auth.authenticate(session, username=username, password=password)
+        token, expires = auth.issue_token(session, user=user, secret=cfg.secret_key, hours=cfg.session_hours)
+        audit.record(session, auth.Actor.of(user), "dang_nhap", "nguoi_dung", user.id, f"{user.username} đăng nhập.")
+        user_id = user.id
+    st.session_state.update(user_id=user_id, token=token, pending_cookie=(token, expires.isoformat()), signed_out=False)
+
+
+def sign_out() -> None:
+    """Revoke the session server-side and queue the cookie's deletion."""
+    cfg = settings()
+    who = actor()
+    with db_write() as session:
+        auth.revoke_token(session, token=st.session_state.get("token"), secret=cfg.secret_key)
+        if who:
+            audit.record(session, who, "dang_xuat", "nguoi_dung", who.id, f"{who.username} đăng xuất.")
+    for key in ("user_id", "token", "pending_cookie"):
+        st.session_state.pop(key, None)
+    st.session_state["signed_out"] = True
+    st.session_state["pending_cookie_delete"] = True
+
+
+def flush_cookie() -> None:
+    """Write or delete the sign-in cookie queued by sign_in/sign_out (the component runs in the browser)."""
+    pending = st.session_state.pop("pending_cookie", None)
+    if pending:
+        token, expires = pending
+        _cookie_component(
+            method="set", cookie=auth.COOKIE_NAME, value=token, key="cookie_set",
+            options={"path": "/", "expires": expires, "sameSite": "strict"}, default=False,
+        )
+    if st.session_state.pop("pending_cookie_delete", False):
+        _cookie_component(method="delete", cookie=auth.COOKIE_NAME, key="cookie_delete", default=False)
+
+
+def year_options() -> list[int]:
+    """Return the years to choose from: every plan year, newest first (this year when there is none)."""
+    with db_read() as session:
+        found = plan.years(session)
+    return found or [date.today().year]
+
+
+def selected_year() -> int:
+    """Return the year chosen in the sidebar (the latest year with a plan by default)."""
+    options = year_options()
+    year = st.session_state.get("year")
+    return year if year in options else options[0]
+
+
+def show_error(error: Exception) -> None:
+    """Show a refused action's Vietnamese message."""
+    st.error(str(error))

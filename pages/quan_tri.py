@@ -1,0 +1,117 @@
+"""Quản trị: accounts (admin) and units (admin and the Office)."""
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import select
+
+from pages._common import actor, db_read, db_write, require_page
+from tdkt import auth, units
+from tdkt.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
+from tdkt.text import format_datetime
+
+who = require_page("xem")
+is_admin = auth.can(who, "quan_tri")
+if not is_admin and who.role != Role.VAN_PHONG:
+    st.error("Bạn không có quyền xem trang này.")
+    st.stop()
+st.title("Quản trị" if is_admin else "Đơn vị")
+if flash := st.session_state.pop("flash_admin", None):
+    st.success(flash)
+
+
+def done(message: str) -> None:
+    st.session_state["flash_admin"] = message
+    st.rerun()
+
+
+with db_read() as session:
+    unit_table = units.table(session)
+    unit_names = dict(zip(unit_table["id"], unit_table["name"]))
+    users = session.exec(select(User).order_by(User.username)).all() if is_admin else []
+
+if is_admin:
+    st.subheader("Người dùng")
+    st.dataframe(pd.DataFrame([{
+        "Tên đăng nhập": u.username, "Họ tên": u.display_name, "Vai trò": ROLE_LABELS[Role(u.role)],
+        "Đơn vị": unit_names.get(u.unit_id, ""), "Hoạt động": "Có" if u.active else "Đã khóa",
+        "Phải đổi mật khẩu": "Có" if u.must_change_password else "", "Đăng nhập gần nhất": format_datetime(u.last_login_at),
+    } for u in users]), hide_index=True, width="stretch")
+    new_tab, edit_tab = st.tabs(["Thêm tài khoản", "Sửa / đặt lại mật khẩu"])
+    with new_tab, st.form("them_tai_khoan", clear_on_submit=True):
+        username = st.text_input("Tên đăng nhập (chữ thường không dấu)")
+        name = st.text_input("Họ tên")
+        role = st.selectbox("Vai trò", list(Role), format_func=lambda r: ROLE_LABELS[r])
+        unit_id = st.selectbox("Đơn vị (bắt buộc với vai trò Đơn vị)", [None, *unit_names],
+                               format_func=lambda i: "—" if i is None else unit_names[i])
+        if st.form_submit_button("Tạo tài khoản", key="tao_tai_khoan"):
+            try:
+                with db_write() as session:
+                    created, password = auth.create_user(session, actor(), username=username, display_name=name,
+                                                         role=role, unit_id=unit_id)
+            except (auth.AuthError, auth.PermissionDenied) as error:
+                st.error(str(error))
+            else:
+                done(f"Đã tạo tài khoản {created.username}. Mật khẩu ban đầu: {password} (phải đổi ở lần đăng nhập đầu).")
+    with edit_tab:
+        by_id = {u.id: u for u in users}
+        picked = st.selectbox("Tài khoản", list(by_id), format_func=lambda i: by_id[i].username, key="user_pick")
+        if picked is not None:
+            u = by_id[picked]
+            with st.form(f"sua_tai_khoan_{picked}"):
+                name = st.text_input("Họ tên", u.display_name)
+                role = st.selectbox("Vai trò", list(Role), index=list(Role).index(Role(u.role)),
+                                    format_func=lambda r: ROLE_LABELS[r])
+                choices = [None, *unit_names]
+                unit_id = st.selectbox("Đơn vị", choices, index=choices.index(u.unit_id) if u.unit_id in choices else 0,
+                                       format_func=lambda i: "—" if i is None else unit_names[i])
+                active = st.checkbox("Đang hoạt động", u.active)
+                save = st.form_submit_button("Lưu", key="luu_tai_khoan")
+                reset = st.form_submit_button("Đặt lại mật khẩu", key="dat_lai_mat_khau")
+            try:
+                if save:
+                    with db_write() as session:
+                        auth.update_user(session, actor(), user_id=picked, display_name=name, role=role,
+                                         unit_id=unit_id, active=active)
+                    done(f"Đã lưu tài khoản {u.username}.")
+                if reset:
+                    with db_write() as session:
+                        password = auth.reset_password(session, actor(), user_id=picked)
+                    done(f"Mật khẩu mới của {u.username}: {password} (phải đổi ở lần đăng nhập sau).")
+            except (auth.AuthError, auth.PermissionDenied) as error:
+                st.error(str(error))
+
+st.subheader("Đơn vị")
+st.dataframe(unit_table.drop(columns=["id", "kind"]).rename(columns={
+    "name": "Tên đơn vị", "short_name": "Tên viết tắt", "kind_label": "Loại", "active": "Đang hoạt động"}),
+    hide_index=True, width="stretch")
+add_tab, rename_tab = st.tabs(["Thêm đơn vị", "Sửa / đổi tên đơn vị"])
+with add_tab, st.form("them_don_vi", clear_on_submit=True):
+    name = st.text_input("Tên đơn vị")
+    short = st.text_input("Tên viết tắt (như văn bản hay ghi)")
+    kind = st.selectbox("Loại", list(UnitKind), format_func=lambda k: UNIT_KIND_LABELS[k], index=1)
+    if st.form_submit_button("Thêm đơn vị", key="them_don_vi_btn"):
+        try:
+            with db_write() as session:
+                units.add(session, actor(), name=name, kind=kind, short_name=short)
+        except (units.UnitError, auth.PermissionDenied) as error:
+            st.error(str(error))
+        else:
+            done(f"Đã thêm đơn vị {name}.")
+with rename_tab:
+    picked = st.selectbox("Đơn vị", list(unit_names), format_func=lambda i: unit_names[i], key="unit_pick")
+    with db_read() as session:
+        unit = session.get(Unit, picked)
+    with st.form(f"sua_don_vi_{picked}"):
+        name = st.text_input("Tên đơn vị", unit.name)
+        short = st.text_input("Tên viết tắt", unit.short_name or "")
+        kinds = list(UnitKind)
+        kind = st.selectbox("Loại", kinds, index=kinds.index(UnitKind(unit.kind)), format_func=lambda k: UNIT_KIND_LABELS[k])
+        active = st.checkbox("Đang hoạt động", unit.active)
+        if st.form_submit_button("Lưu", key="luu_don_vi"):
+            try:
+                with db_write() as session:
+                    units.update(session, actor(), unit_id=picked, name=name, kind=kind, short_name=short, active=active)
+            except (units.UnitError, auth.PermissionDenied) as error:
+                st.error(str(error))
+            else:
+                done(f"Đã lưu đơn vị {name}.")

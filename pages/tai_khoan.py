@@ -1,0 +1,29 @@
+"""Tài khoản của tôi: who am I, change my password."""
+
+import streamlit as st
+
+from pages._common import db_read, db_write, require_page
+from tdkt import auth
+from tdkt.models import ROLE_LABELS, Role, Unit, User
+
+who = require_page("xem")
+st.title("Tài khoản của tôi")
+with db_read() as session:
+    user = session.get(User, who.id)
+    unit = session.get(Unit, user.unit_id) if user.unit_id else None
+st.write(f"**{user.display_name}** — tên đăng nhập `{user.username}`, vai trò {ROLE_LABELS[Role(user.role)]}"
+         + (f", đơn vị {unit.name}" if unit else ""))
+with st.form("doi_mat_khau", clear_on_submit=True):
+    st.subheader("Đổi mật khẩu")
+    old = st.text_input("Mật khẩu hiện tại", type="password")
+    new = st.text_input("Mật khẩu mới (ít nhất 8 ký tự, có chữ và số)", type="password")
+    confirm = st.text_input("Nhập lại mật khẩu mới", type="password")
+    if st.form_submit_button("Đổi mật khẩu"):
+        try:
+            with db_write() as session:
+                auth.change_password(session, user=session.get(User, who.id), old_password=old,
+                                     new_password=new, confirm=confirm)
+        except auth.AuthError as error:
+            st.error(str(error))
+        else:
+            st.success("Đã đổi mật khẩu.")

@@ -1,0 +1,72 @@
+"""Tiến độ kế hoạch: progress by quarter and unit, the task table, and the Office's/units' updates."""
+
+from datetime import date
+
+import streamlit as st
+
+from pages._common import actor, db_read, db_write, require_page, selected_year
+from tdkt import auth, charts, export
+from tdkt import plan as plan_module
+from tdkt.models import TASK_STATUS_LABELS, TaskStatus
+from tdkt.text import format_date
+
+who = require_page("xem")
+year = selected_year()
+st.title(f"Tiến độ kế hoạch TĐKT năm {year}")
+as_of = st.date_input("Tính quá hạn đến ngày", date.today(), format="DD/MM/YYYY", key="as_of")
+with db_read() as session:
+    plan = plan_module.get_plan(session, year=year)
+    frame = plan_module.tasks(session, year=year, as_of=as_of)
+    editable = plan_module.editable_task_ids(session, who, year=year)
+
+if plan is None:
+    st.info(f"Năm {year} chưa có kế hoạch.")
+else:
+    number = f"Số: {plan.number or '…'}/{plan.symbol}"
+    st.caption(f"Kế hoạch {plan.title} — {number}, {plan.place or ''} ngày {format_date(plan.issued_on) or '…'}, "
+               f"{plan.signer_title or ''} {plan.signer or ''}")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.progress_by_quarter(plan_module.by_quarter(frame), year=year), key="chart_quarter")
+    right.plotly_chart(charts.progress_by_unit(plan_module.by_unit(frame), year=year), key="chart_unit")
+    table = plan_module.display_table(frame)
+    st.dataframe(
+        table.style.apply(lambda col: ["color: #c62828; font-weight: bold" if v == "Quá hạn" else "" for v in col],
+                          subset=["Trạng thái"]),
+        hide_index=True, width="stretch",
+    )
+    st.download_button("Tải bảng nhiệm vụ (.xlsx)", export.to_xlsx({f"Kế hoạch {year}": table},
+                       title=f"Tiến độ kế hoạch TĐKT năm {year} (tính đến {format_date(as_of)})"),
+                       file_name=f"tien_do_ke_hoach_{year}.xlsx", key="export_tasks")
+
+if editable:
+    st.subheader("Cập nhật tiến độ nhiệm vụ")
+    rows = {int(r.id): r for r in frame.itertuples() if int(r.id) in editable}
+    task_id = st.selectbox("Nhiệm vụ", list(rows), format_func=lambda i: plan_module.task_choice_label(rows[i]),
+                           key="task_pick")
+    task = rows[task_id]
+    statuses = list(TaskStatus)
+    with st.form(f"cap_nhat_{task_id}"):
+        status = st.selectbox("Trạng thái", statuses, index=statuses.index(TaskStatus(task.status)),
+                              format_func=lambda s: TASK_STATUS_LABELS[s], key="task_status")
+        done = st.date_input("Ngày hoàn thành", task.completed_on, format="DD/MM/YYYY", key="task_done")
+        evidence = st.text_input("Văn bản (số, ký hiệu)", task.evidence or "", placeholder="ví dụ 125/BC-SCT")
+        note = st.text_area("Ghi chú", task.note or "")
+        if st.form_submit_button("Lưu", type="primary", key="luu_nhiem_vu"):
+            try:
+                with db_write() as session:
+                    plan_module.update_task_status(session, actor(), task_id=task_id, status=status,
+                                                   completed_on=done, evidence=evidence, note=note)
+            except (plan_module.PlanError, auth.PermissionDenied) as error:
+                st.error(str(error))
+            else:
+                st.session_state["flash"] = f"Đã lưu nhiệm vụ {task.number} quý {task.quarter}: {TASK_STATUS_LABELS[status]}."
+                st.rerun()
+elif plan is not None and who.role.value == "don_vi":
+    st.info("Đơn vị của bạn không có nhiệm vụ nào được giao trực tiếp trong kế hoạch này.")
+if flash := st.session_state.pop("flash", None):
+    st.success(flash)
+
+if auth.can(who, "sua_ke_hoach"):
+    from pages import _plan_admin
+
+    _plan_admin.render(year=year, plan=plan, frame=frame)

@@ -1,0 +1,5 @@
+"""Entry point: python -m tdkt."""
+
+from tdkt.cli import main
+
+main()

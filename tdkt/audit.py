@@ -1,0 +1,107 @@
+"""The audit log: who did what and when, with the record before and after; search and export."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from sqlmodel import Session, SQLModel, col, select
+
+from tdkt.models import AuditLog
+from tdkt.text import fold
+
+if TYPE_CHECKING:
+    from tdkt.auth import Actor
+
+# Labels of the actions the log records, as shown to the user.
+ACTION_LABELS = {
+    "khoi_tao": "Khởi tạo dữ liệu",
+    "dang_nhap": "Đăng nhập",
+    "dang_xuat": "Đăng xuất",
+    "doi_mat_khau": "Đổi mật khẩu",
+    "tao_nguoi_dung": "Tạo tài khoản",
+    "sua_nguoi_dung": "Sửa tài khoản",
+    "dat_lai_mat_khau": "Đặt lại mật khẩu",
+    "cap_nhat_nhiem_vu": "Cập nhật nhiệm vụ",
+    "them_nhiem_vu": "Thêm nhiệm vụ",
+    "sua_nhiem_vu": "Sửa nhiệm vụ",
+    "xoa_nhiem_vu": "Xóa nhiệm vụ",
+    "sao_chep_ke_hoach": "Sao chép kế hoạch",
+    "sua_ke_hoach": "Sửa thông tin kế hoạch",
+    "them_don_vi": "Thêm đơn vị",
+    "sua_don_vi": "Sửa đơn vị",
+    "sua_cai_dat": "Sửa cài đặt",
+}
+COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "before", "after"]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def snapshot(row: SQLModel, *, exclude: set[str] | None = None) -> dict[str, Any]:
+    """Return a row's fields as JSON-ready values (for the before/after of an audit entry)."""
+    return {k: _plain(v) for k, v in row.model_dump().items() if k not in (exclude or set())}
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    entity: str,
+    entity_id: object,
+    summary: str,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Add one audit entry in the caller's transaction."""
+    entry = AuditLog(
+        user_id=actor.id if actor else None,
+        username=actor.username if actor else "hệ thống",
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        summary=summary,
+        before=None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+        after=None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+    )
+    session.add(entry)
+    return entry
+
+
+def search(
+    session: Session,
+    *,
+    text: str = "",
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 1000,
+) -> pd.DataFrame:
+    """Return audit entries, newest first, filtered by dates and an accent-insensitive text."""
+    stmt = select(AuditLog).order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+    if start:
+        stmt = stmt.where(AuditLog.at >= datetime.combine(start, time.min, tzinfo=timezone.utc))
+    if end:
+        stmt = stmt.where(AuditLog.at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc))
+    needle = fold(text)
+    if needle:
+        # Narrow in SQL by the raw text where possible, then filter accent-insensitively in Python.
+        rows = session.exec(stmt).all()
+        rows = [r for r in rows if needle in fold(" ".join(filter(None, [
+            r.username, r.action, ACTION_LABELS.get(r.action, ""), r.entity, r.entity_id, r.summary, r.before, r.after])))]
+        rows = rows[:limit]
+    else:
+        rows = session.exec(stmt.limit(limit)).all()
+    frame = pd.DataFrame([{c: getattr(r, c) for c in COLUMNS} for r in rows], columns=COLUMNS)
+    frame["action_label"] = frame["action"].map(lambda a: ACTION_LABELS.get(a, a))
+    return frame
+
+

@@ -1,0 +1,264 @@
+"""Users, roles, password hashing (Argon2), sign-in tokens and the permission checks every page and write uses."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from tdkt import audit
+from tdkt.models import ROLE_LABELS, AuthSession, Role, Unit, User, utcnow
+
+_HASHER = PasswordHasher()
+# Verifying against a dummy hash when the user does not exist keeps the timing the same.
+_DUMMY_HASH = _HASHER.hash("tdkt-dummy-password")
+TOKEN_ALGORITHM = "HS256"
+COOKIE_NAME = "tdkt_phien"
+MIN_PASSWORD_LENGTH = 8
+
+
+class PermissionDenied(PermissionError):
+    """The signed-in user may not do this; the message is Vietnamese and shown as is."""
+
+
+class AuthError(ValueError):
+    """A sign-in or account change was refused; the message is Vietnamese and shown as is."""
+
+
+# What each role may do. "cap_nhat_nhiem_vu" for a unit user is limited to its own unit's tasks.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "xem": frozenset(Role),
+    "sua_ke_hoach": frozenset({Role.VAN_PHONG}),
+    "cap_nhat_nhiem_vu": frozenset({Role.VAN_PHONG, Role.DON_VI}),
+    "quan_tri": frozenset({Role.QUAN_TRI}),
+    "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
+}
+ACTION_LABELS = {
+    "xem": "xem dữ liệu",
+    "sua_ke_hoach": "sửa kế hoạch",
+    "cap_nhat_nhiem_vu": "cập nhật nhiệm vụ",
+    "quan_tri": "quản trị hệ thống",
+    "xem_nhat_ky": "xem nhật ký",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: enough of a User to check permissions and write the audit log."""
+
+    id: int | None
+    username: str
+    role: Role
+    unit_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(id=user.id, username=user.username, role=Role(user.role), unit_id=user.unit_id)
+
+
+SYSTEM = Actor(id=None, username="hệ thống", role=Role.QUAN_TRI)
+
+
+def hash_password(password: str) -> str:
+    """Return an Argon2id hash of the password."""
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Return True when the password matches the hash."""
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def can(actor: Actor | None, action: str, *, unit_ids: set[int] | None = None) -> bool:
+    """Return True when the actor may do the action (for a unit user, only on its own unit's records)."""
+    if actor is None or actor.role not in PERMISSIONS[action]:
+        return False
+    if actor.role == Role.DON_VI and action != "xem":
+        return actor.unit_id is not None and unit_ids is not None and actor.unit_id in unit_ids
+    return True
+
+
+def require(actor: Actor | None, action: str, *, unit_ids: set[int] | None = None) -> None:
+    """Raise PermissionDenied unless the actor may do the action."""
+    if actor is None:
+        raise PermissionDenied("Bạn cần đăng nhập để thực hiện thao tác này.")
+    if not can(actor, action, unit_ids=unit_ids):
+        if actor.role == Role.DON_VI and actor.role in PERMISSIONS[action]:
+            raise PermissionDenied("Tài khoản đơn vị chỉ được sửa dữ liệu của chính đơn vị mình.")
+        raise PermissionDenied(
+            f"Vai trò “{ROLE_LABELS[actor.role]}” không có quyền {ACTION_LABELS[action]}."
+        )
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User:
+    """Return the active user with these credentials, or raise AuthError."""
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        raise AuthError("Sai tên đăng nhập hoặc mật khẩu.")
+    if not verify_password(user.password_hash, password):
+        raise AuthError("Sai tên đăng nhập hoặc mật khẩu.")
+    if not user.active:
+        raise AuthError("Tài khoản đã bị khóa. Liên hệ quản trị viên.")
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    session.add(user)
+    return user
+
+
+def issue_token(session: Session, *, user: User, secret: str, hours: float) -> tuple[str, datetime]:
+    """Record a sign-in session and return its signed, expiring token and the expiry time."""
+    expires = utcnow() + timedelta(hours=hours)
+    record = AuthSession(id=secrets.token_urlsafe(24), user_id=user.id, expires_at=expires)
+    session.add(record)
+    token = jwt.encode({"sub": str(user.id), "jti": record.id, "exp": expires}, secret, algorithm=TOKEN_ALGORITHM)
+    return token, expires
+
+
+def user_from_token(session: Session, *, token: str | None, secret: str) -> User | None:
+    """Return the active user a valid, unexpired, unrevoked token names, else None."""
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(token, secret, algorithms=[TOKEN_ALGORITHM], options={"require": ["exp", "sub", "jti"]})
+    except jwt.PyJWTError:
+        return None
+    record = session.get(AuthSession, claims["jti"])
+    if record is None or record.revoked_at is not None or str(record.user_id) != claims["sub"]:
+        return None
+    if _aware(record.expires_at) <= utcnow():
+        return None
+    user = session.get(User, record.user_id)
+    return user if user is not None and user.active else None
+
+
+def revoke_token(session: Session, *, token: str | None, secret: str) -> None:
+    """End the sign-in session a token names (signing out), whatever its expiry."""
+    if not token:
+        return
+    try:
+        claims = jwt.decode(token, secret, algorithms=[TOKEN_ALGORITHM], options={"verify_exp": False})
+    except jwt.PyJWTError:
+        return
+    record = session.get(AuthSession, claims.get("jti", ""))
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = utcnow()
+        session.add(record)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def check_new_password(password: str, *, username: str) -> None:
+    """Raise AuthError when a new password is too weak."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"Mật khẩu mới cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    if password.lower() == username.lower():
+        raise AuthError("Mật khẩu mới không được trùng tên đăng nhập.")
+    if not (re.search(r"[A-Za-zÀ-ỹ]", password) and re.search(r"\d", password)):
+        raise AuthError("Mật khẩu mới cần có cả chữ và số.")
+
+
+def change_password(session: Session, *, user: User, old_password: str, new_password: str, confirm: str) -> None:
+    """Change a user's own password after checking the old one; clears the must-change flag."""
+    if not verify_password(user.password_hash, old_password):
+        raise AuthError("Mật khẩu hiện tại không đúng.")
+    if new_password != confirm:
+        raise AuthError("Hai lần nhập mật khẩu mới không khớp.")
+    if new_password == old_password:
+        raise AuthError("Mật khẩu mới phải khác mật khẩu hiện tại.")
+    check_new_password(new_password, username=user.username)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    session.add(user)
+    audit.record(session, Actor.of(user), "doi_mat_khau", "nguoi_dung", user.id, f"{user.username} đổi mật khẩu.")
+
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+def _check_role_unit(session: Session, role: Role, unit_id: int | None) -> None:
+    if role == Role.DON_VI and unit_id is None:
+        raise AuthError("Tài khoản vai trò “Đơn vị” phải gắn với một đơn vị.")
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise AuthError("Đơn vị đã chọn không tồn tại.")
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    display_name: str,
+    role: Role,
+    unit_id: int | None = None,
+    password: str | None = None,
+) -> tuple[User, str]:
+    """Create an account that must change its password at first sign-in; return it with its initial password."""
+    require(actor, "quan_tri")
+    username = username.strip().lower()
+    if not _USERNAME.match(username):
+        raise AuthError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới (2–64 ký tự).")
+    if session.exec(select(User).where(User.username == username)).first():
+        raise AuthError(f"Tên đăng nhập “{username}” đã có.")
+    _check_role_unit(session, role, unit_id)
+    password = password or secrets.token_urlsafe(9)
+    check_new_password(password, username=username) if password else None
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        role=role,
+        unit_id=unit_id if role == Role.DON_VI else unit_id,
+        password_hash=hash_password(password),
+        must_change_password=True,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "tao_nguoi_dung", "nguoi_dung", user.id, f"Tạo tài khoản {username} ({role.label}).",
+                 after=audit.snapshot(user, exclude={"password_hash"}))
+    return user, password
+
+
+def update_user(
+    session: Session, actor: Actor, *, user_id: int, display_name: str, role: Role, unit_id: int | None, active: bool
+) -> User:
+    """Change an account's name, role, unit or active flag."""
+    require(actor, "quan_tri")
+    user = session.get(User, user_id)
+    if user is None:
+        raise AuthError("Không tìm thấy tài khoản.")
+    if user.id == actor.id and (role != Role.QUAN_TRI or not active):
+        raise AuthError("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của chính mình.")
+    _check_role_unit(session, role, unit_id)
+    before = audit.snapshot(user, exclude={"password_hash"})
+    user.display_name, user.role, user.unit_id, user.active = display_name.strip() or user.username, role, unit_id, active
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "sua_nguoi_dung", "nguoi_dung", user.id, f"Sửa tài khoản {user.username}.",
+                 before=before, after=audit.snapshot(user, exclude={"password_hash"}))
+    return user
+
+
+def reset_password(session: Session, actor: Actor, *, user_id: int) -> str:
+    """Give an account a new random password it must change at next sign-in; return the password."""
+    require(actor, "quan_tri")
+    user = session.get(User, user_id)
+    if user is None:
+        raise AuthError("Không tìm thấy tài khoản.")
+    password = secrets.token_urlsafe(9)
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    session.add(user)
+    audit.record(session, actor, "dat_lai_mat_khau", "nguoi_dung", user.id, f"Đặt lại mật khẩu cho {user.username}.")
+    return password

@@ -1,0 +1,178 @@
+"""The command line: python -m tdkt init | user add | plan | demo (messages in Vietnamese)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlmodel import select
+
+from tdkt import auth
+from tdkt import plan as plan_module
+from tdkt.config import ConfigError, Settings
+from tdkt.db import read_session, write_session
+from tdkt.models import ROLE_LABELS, Role, Unit
+from tdkt.text import fold, format_date, parse_date
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _open(settings: Settings):
+    from tdkt.seed import bootstrap
+
+    try:
+        return bootstrap(settings)
+    except Exception as error:  # a database that cannot be reached or migrated: say so, in Vietnamese
+        raise click.ClickException(
+            f"Không mở được cơ sở dữ liệu {settings.database_url.split('@')[-1]}: {error.__class__.__name__}: {error}"
+        ) from None
+
+
+def print_accounts(accounts: list[tuple[str, str, str]]) -> None:
+    """Print the seeded accounts and their initial passwords."""
+    click.echo("Tài khoản ban đầu (bắt buộc đổi mật khẩu ở lần đăng nhập đầu):")
+    for username, role, password in accounts:
+        click.echo(f"  {username:<10} vai trò {role:<10} mật khẩu {password}")
+
+
+@click.group(context_settings=CONTEXT)
+def cli() -> None:
+    """TĐKT Dashboard — công cụ quản lý công tác thi đua, khen thưởng."""
+
+
+@cli.command()
+def init() -> None:
+    """Tạo hoặc nâng cấp cơ sở dữ liệu và nạp dữ liệu ban đầu (chạy lại không thay đổi gì)."""
+    settings = _settings()
+    _engine, result = _open(settings)
+    if result.created:
+        click.echo("Đã tạo cơ sở dữ liệu và nạp kế hoạch TĐKT năm 2024, đơn vị, cụm thi đua, danh mục khen thưởng.")
+        if result.accounts:
+            print_accounts(result.accounts)
+    else:
+        extra = f" Đã bổ sung {result.awards_added} mục khen thưởng mới vào danh mục." if result.awards_added else ""
+        click.echo("Cơ sở dữ liệu đã sẵn sàng, không có gì thay đổi." if not extra else "Cơ sở dữ liệu đã sẵn sàng." + extra)
+
+
+@cli.group(context_settings=CONTEXT)
+def user() -> None:
+    """Quản lý tài khoản người dùng."""
+
+
+def _parse_role(value: str) -> Role:
+    wanted = fold(value).replace(" ", "_")
+    for role in Role:
+        if wanted in (role.value, fold(ROLE_LABELS[role]).replace(" ", "_")):
+            return role
+    choices = ", ".join(f"{r.value} ({ROLE_LABELS[r]})" for r in Role)
+    raise click.BadParameter(f"Vai trò “{value}” không có. Chọn một trong: {choices}.", param_hint="--role")
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", "role_text", required=True, help="Vai trò: lanh_dao, van_phong, don_vi hoặc quan_tri.")
+@click.option("--unit", "unit_text", default=None, help="Tên đơn vị (bắt buộc với vai trò don_vi).")
+@click.option("--name", "display_name", default="", help="Họ tên hiển thị.")
+@click.option("--password", default=None, help="Mật khẩu ban đầu (bỏ trống để tạo ngẫu nhiên).")
+def user_add(username: str, role_text: str, unit_text: str | None, display_name: str, password: str | None) -> None:
+    """Tạo tài khoản USERNAME; người dùng phải đổi mật khẩu ở lần đăng nhập đầu."""
+    role = _parse_role(role_text)
+    settings = _settings()
+    engine, _ = _open(settings)
+    with write_session(engine) as session:
+        unit_id = None
+        if unit_text:
+            units = session.exec(select(Unit)).all()
+            match = [u for u in units if fold(unit_text) in (fold(u.name), fold(u.short_name or ""))]
+            if not match:
+                names = "; ".join(u.name for u in units)
+                raise click.BadParameter(f"Không có đơn vị “{unit_text}”. Các đơn vị: {names}.", param_hint="--unit")
+            unit_id = match[0].id
+        try:
+            created, initial = auth.create_user(
+                session, auth.SYSTEM, username=username, display_name=display_name or username,
+                role=role, unit_id=unit_id, password=password,
+            )
+        except auth.AuthError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Đã tạo tài khoản {created.username} (vai trò {role.label}). Mật khẩu ban đầu: {initial}")
+        click.echo("Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.")
+
+
+def _parse_as_of(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--as-of") from None
+
+
+@cli.command("plan")
+@click.option("--year", type=int, required=True, help="Năm kế hoạch.")
+@click.option("--as-of", "as_of", default=None, help="Tính quá hạn đến ngày dd/mm/yyyy (mặc định hôm nay).")
+@click.option("--json", "as_json", is_flag=True, help="In một đối tượng JSON.")
+def plan_command(year: int, as_of: str | None, as_json: bool) -> None:
+    """In kế hoạch TĐKT của một năm với tiến độ từng nhiệm vụ."""
+    day = _parse_as_of(as_of)
+    engine, _ = _open(_settings())
+    with read_session(engine) as session:
+        data = plan_module.plan_object(session, year=year, as_of=day)
+        if data is None:
+            years = ", ".join(str(y) for y in plan_module.years(session)) or "chưa có"
+            raise click.ClickException(f"Năm {year} chưa có kế hoạch. Các năm có kế hoạch: {years}.")
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    number = f"Số: {data['number'] or '…'}/{data['symbol']}"
+    click.echo(f"KẾ HOẠCH {data['title']} — {number}, ngày {data['date'] or '…'}, người ký {data['signer'] or '…'}")
+    click.echo(f"Tình trạng tính đến {format_date(day)}:")
+    quarter = None
+    for task in data["tasks"]:
+        if task["quarter"] != quarter:
+            quarter = task["quarter"]
+            click.echo(f"Quý {quarter}")
+        click.echo(f"  {task['number']}. {task['content']}")
+        click.echo(f"     Đơn vị: {'; '.join(task['units'])} | Hạn {task['due']} | {task['status']}")
+
+
+@cli.command()
+@click.option("--out", "out", default="data/demo.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Tệp SQLite của dữ liệu minh họa (không bao giờ là cơ sở dữ liệu thật).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp minh họa đã có.")
+def demo(out: str, force: bool) -> None:
+    """Tạo cơ sở dữ liệu minh họa (“Dữ liệu minh họa”: người và số liệu hư cấu) để xem thử mọi biểu đồ."""
+    from tdkt import demo as demo_module
+
+    settings = _settings()
+    path = Path(out).resolve()
+    real = settings.database_url.removeprefix("sqlite:///")
+    if settings.database_url.startswith("sqlite:") and Path(real).resolve() == path:
+        raise click.ClickException("Tệp minh họa trùng với cơ sở dữ liệu thật (TDKT_DATABASE_URL). Chọn tệp khác với --out.")
+    if path.exists() and not force:
+        raise click.ClickException(f"Tệp {path} đã có. Thêm --force để tạo lại.")
+    try:
+        summary = demo_module.build(path, settings=settings)
+    except demo_module.DemoError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Đã tạo dữ liệu minh họa: {path}")
+    click.echo(summary)
+    click.echo(f"Mở ứng dụng trên dữ liệu này: TDKT_DATABASE_URL=sqlite:///{path} ./scripts/run")
+
+
+def main() -> None:
+    """Run the CLI; Vietnamese errors exit non-zero."""
+    try:
+        cli.main(prog_name="python -m tdkt", standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)

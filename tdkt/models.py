@@ -1,0 +1,355 @@
+"""The database tables (SQLModel) and the enumerations stored in them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from enum import StrEnum
+
+from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Text as SAText
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware (sqlmodel rejects naive datetimes)."""
+    return datetime.now(timezone.utc)
+
+
+class Role(StrEnum):
+    """User roles; the value is stored, the label is shown."""
+
+    LANH_DAO = "lanh_dao"
+    VAN_PHONG = "van_phong"
+    DON_VI = "don_vi"
+    QUAN_TRI = "quan_tri"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.LANH_DAO: "Lãnh đạo",
+    Role.VAN_PHONG: "Văn phòng",
+    Role.DON_VI: "Đơn vị",
+    Role.QUAN_TRI: "Quản trị",
+}
+
+
+class UnitKind(StrEnum):
+    """Kinds of unit inside the department."""
+
+    LANH_DAO = "lanh_dao"
+    PHONG = "phong"
+    TRUC_THUOC = "truc_thuoc"
+    DOAN_THE = "doan_the"
+    HOI_DONG = "hoi_dong"
+    NHOM = "nhom"
+
+    @property
+    def label(self) -> str:
+        return UNIT_KIND_LABELS[self]
+
+
+UNIT_KIND_LABELS = {
+    UnitKind.LANH_DAO: "Lãnh đạo Sở",
+    UnitKind.PHONG: "Phòng chuyên môn",
+    UnitKind.TRUC_THUOC: "Đơn vị trực thuộc",
+    UnitKind.DOAN_THE: "Tổ chức đoàn thể",
+    UnitKind.HOI_DONG: "Hội đồng",
+    UnitKind.NHOM: "Nhóm đơn vị",
+}
+
+
+class TaskStatus(StrEnum):
+    """Stored status of a plan task; "Quá hạn" is derived, never stored."""
+
+    CHUA = "chua_thuc_hien"
+    DANG = "dang_thuc_hien"
+    XONG = "hoan_thanh"
+    KHONG = "khong_thuc_hien"
+
+    @property
+    def label(self) -> str:
+        return TASK_STATUS_LABELS[self]
+
+
+TASK_STATUS_LABELS = {
+    TaskStatus.CHUA: "Chưa thực hiện",
+    TaskStatus.DANG: "Đang thực hiện",
+    TaskStatus.XONG: "Hoàn thành",
+    TaskStatus.KHONG: "Không thực hiện",
+}
+OVERDUE_LABEL = "Quá hạn"
+
+
+class NominationStatus(StrEnum):
+    """A nomination's path: Đề nghị → Hội đồng đã xét → Đã trình cấp trên → Có quyết định / Không được duyệt."""
+
+    DE_NGHI = "de_nghi"
+    HOI_DONG = "hoi_dong_da_xet"
+    DA_TRINH = "da_trinh"
+    CO_QUYET_DINH = "co_quyet_dinh"
+    KHONG_DUYET = "khong_duoc_duyet"
+
+    @property
+    def label(self) -> str:
+        return NOMINATION_STATUS_LABELS[self]
+
+
+NOMINATION_STATUS_LABELS = {
+    NominationStatus.DE_NGHI: "Đề nghị",
+    NominationStatus.HOI_DONG: "Hội đồng đã xét",
+    NominationStatus.DA_TRINH: "Đã trình cấp trên",
+    NominationStatus.CO_QUYET_DINH: "Có quyết định",
+    NominationStatus.KHONG_DUYET: "Không được duyệt",
+}
+
+
+class Target(StrEnum):
+    """Who an award is for."""
+
+    CA_NHAN = "ca_nhan"
+    TAP_THE = "tap_the"
+    HO_GIA_DINH = "ho_gia_dinh"
+
+    @property
+    def label(self) -> str:
+        return TARGET_LABELS[self]
+
+
+TARGET_LABELS = {Target.CA_NHAN: "Cá nhân", Target.TAP_THE: "Tập thể", Target.HO_GIA_DINH: "Hộ gia đình"}
+
+
+class Unit(SQLModel, table=True):
+    """A phòng, đơn vị trực thuộc, organisation or council of the department (or a named group of them)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=255)
+    short_name: str | None = Field(default=None, max_length=64)
+    kind: str = Field(max_length=32)
+    position: int = 0
+    active: bool = True
+
+
+class User(SQLModel, table=True):
+    """A person who signs in."""
+
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=64)
+    display_name: str = Field(max_length=255)
+    role: str = Field(max_length=16)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    password_hash: str = Field(max_length=255)
+    must_change_password: bool = True
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+
+class AuthSession(SQLModel, table=True):
+    """One sign-in: the token in the browser's cookie names it; signing out revokes it."""
+
+    __tablename__ = "auth_session"
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when, with the record before and after (JSON)."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    username: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=64)
+    entity_id: str | None = Field(default=None, max_length=64)
+    summary: str = Field(sa_column=Column(SAText, nullable=False))
+    before: str | None = Field(default=None, sa_column=Column(SAText))
+    after: str | None = Field(default=None, sa_column=Column(SAText))
+
+
+class Plan(SQLModel, table=True):
+    """The department's yearly TĐKT plan (kế hoạch) with the header the document prints."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(unique=True)
+    number: str | None = Field(default=None, max_length=32)
+    symbol: str = Field(default="KH-SCT", max_length=32)
+    issued_on: date | None = None
+    place: str | None = Field(default=None, max_length=64)
+    title: str = Field(max_length=500)
+    signer: str | None = Field(default=None, max_length=255)
+    signer_title: str | None = Field(default=None, max_length=255)
+    dossier_deadline: date | None = None
+
+
+class PlanTask(SQLModel, table=True):
+    """One task of a plan, in its quarter, with its number as printed."""
+
+    __tablename__ = "plan_task"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    quarter: int
+    number: int
+    position: int = 0
+    content: str = Field(sa_column=Column(SAText, nullable=False))
+    due_on: date
+    status: str = Field(default=TaskStatus.CHUA, max_length=32)
+    completed_on: date | None = None
+    evidence: str | None = Field(default=None, max_length=255)
+    note: str | None = Field(default=None, sa_column=Column(SAText))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PlanTaskUnit(SQLModel, table=True):
+    """A responsible unit of a task, with the label as the plan prints it."""
+
+    __tablename__ = "plan_task_unit"
+    __table_args__ = (UniqueConstraint("task_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="plan_task.id", index=True, ondelete="CASCADE")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    label: str = Field(max_length=255)
+    position: int = 0
+
+
+class Award(SQLModel, table=True):
+    """A danh hiệu thi đua or hình thức khen thưởng of the catalogue."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str = Field(unique=True, max_length=255)
+    kind: str = Field(max_length=16)
+    level: str = Field(max_length=16)
+    targets: str = Field(max_length=64)
+    merit_type: str = Field(default="cong_trang", max_length=16)
+    legal_basis: str = Field(default="", sa_column=Column(SAText, nullable=False))
+    multiplier_individual: float | None = None
+    multiplier_collective: float | None = None
+    national_code: str | None = Field(default=None, max_length=32)
+    national_name: str | None = Field(default=None, max_length=255)
+    is_common: bool = False
+    position: int = 0
+
+
+class AwardAlias(SQLModel, table=True):
+    """Another way an award is written (abbreviation, national name), matched accent-insensitively."""
+
+    __tablename__ = "award_alias"
+    id: int | None = Field(default=None, primary_key=True)
+    award_id: int = Field(foreign_key="award.id", index=True, ondelete="CASCADE")
+    alias: str = Field(max_length=255)
+    folded: str = Field(unique=True, max_length=255)
+
+
+class Cluster(SQLModel, table=True):
+    """An emulation cluster (cụm thi đua) in one year, or the internal covenant."""
+
+    __table_args__ = (UniqueConstraint("year", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=255)
+    level: str = Field(max_length=64)
+
+
+class ClusterMember(SQLModel, table=True):
+    """An agency in a cluster for a year, with its role; is_us marks the department itself."""
+
+    __tablename__ = "cluster_member"
+    __table_args__ = (UniqueConstraint("cluster_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=255)
+    role: str = Field(default="thanh_vien", max_length=16)
+    is_us: bool = False
+
+
+class ClusterEvent(SQLModel, table=True):
+    """A cluster activity with a due date: covenant signing, six-month report, year-end report, scoring…"""
+
+    __tablename__ = "cluster_event"
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=32)
+    title: str = Field(max_length=255)
+    due_on: date
+    scored: bool = False
+    task_id: int | None = Field(default=None, foreign_key="plan_task.id")
+
+
+class Participation(SQLModel, table=True):
+    """What one member did for one event: date done and document, score, or not applicable."""
+
+    __table_args__ = (UniqueConstraint("event_id", "member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="cluster_event.id", index=True, ondelete="CASCADE")
+    member_id: int = Field(foreign_key="cluster_member.id", index=True, ondelete="CASCADE")
+    done_on: date | None = None
+    document: str | None = Field(default=None, max_length=255)
+    score: float | None = None
+    not_applicable: bool = False
+
+
+class ImportBatch(SQLModel, table=True):
+    """One imported file: all of its rows or none, undoable as a whole."""
+
+    __tablename__ = "import_batch"
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str = Field(max_length=255)
+    sha256: str = Field(max_length=64, index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    rows: int = 0
+    status: str = Field(default="da_nhap", max_length=16)
+
+
+class Person(SQLModel, table=True):
+    """An individual who can be nominated; name_key matches the same person across years."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=255)
+    name_key: str = Field(max_length=255, index=True)
+    gender: str | None = Field(default=None, max_length=8)
+    birth_year: int | None = None
+    position: str | None = Field(default=None, max_length=255)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    category: str | None = Field(default=None, max_length=255)
+
+
+class Nomination(SQLModel, table=True):
+    """A proposal (đề nghị) of one award for one person, collective or household, for one year's achievements."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    target: str = Field(max_length=16)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    collective_name: str | None = Field(default=None, max_length=255)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    award_id: int = Field(foreign_key="award.id", index=True)
+    category: str | None = Field(default=None, max_length=255)
+    achievements: str | None = Field(default=None, sa_column=Column(SAText))
+    status: str = Field(default=NominationStatus.DE_NGHI, max_length=32, index=True)
+    received_on: date | None = None
+    votes_for: int | None = None
+    council_members: int | None = None
+    submitted_on: date | None = None
+    decision_number: str | None = Field(default=None, max_length=64)
+    decision_date: date | None = None
+    decision_authority: str | None = Field(default=None, max_length=255)
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Setting(SQLModel, table=True):
+    """A configurable value (base salary, dossier deadline, demo flag…), stored as JSON text."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(sa_column=Column(SAText, nullable=False))

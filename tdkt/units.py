@@ -1,0 +1,85 @@
+"""The department's units: lookup by printed label, listing, and the Office/admin's add and rename."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from tdkt import audit
+from tdkt.auth import Actor, require
+from tdkt.models import UNIT_KIND_LABELS, Unit, UnitKind
+from tdkt.text import fold, nfc
+
+
+class UnitError(ValueError):
+    """A unit change was refused; the message is Vietnamese."""
+
+
+def lookup(session: Session) -> dict[str, Unit]:
+    """Return units keyed by folded name and short name, for matching labels as people print them."""
+    found: dict[str, Unit] = {}
+    for unit in session.exec(select(Unit)).all():
+        found[fold(unit.name)] = unit
+        if unit.short_name:
+            found.setdefault(fold(unit.short_name), unit)
+    return found
+
+
+def names(session: Session, *, active_only: bool = True) -> list[str]:
+    """Return unit names in the department's order."""
+    stmt = select(Unit.name).order_by(Unit.position, Unit.name)
+    if active_only:
+        stmt = stmt.where(Unit.active)
+    return list(session.exec(stmt).all())
+
+
+def table(session: Session) -> pd.DataFrame:
+    """Return every unit: columns id, name, short_name, kind, kind_label, active."""
+    rows = session.exec(select(Unit).order_by(Unit.position, Unit.name)).all()
+    return pd.DataFrame(
+        [{"id": u.id, "name": u.name, "short_name": u.short_name or "", "kind": u.kind,
+          "kind_label": UNIT_KIND_LABELS.get(UnitKind(u.kind), u.kind), "active": u.active} for u in rows],
+        columns=["id", "name", "short_name", "kind", "kind_label", "active"],
+    )
+
+
+def _check(session: Session, name: str, short_name: str | None, unit_id: int | None) -> tuple[str, str | None]:
+    name, short_name = nfc(name), nfc(short_name) if short_name else None
+    if not name:
+        raise UnitError("Nhập tên đơn vị.")
+    for other in session.exec(select(Unit)).all():
+        if other.id != unit_id and fold(other.name) == fold(name):
+            raise UnitError(f"Đã có đơn vị “{other.name}”.")
+    return name, short_name or None
+
+
+def add(session: Session, actor: Actor, *, name: str, kind: UnitKind, short_name: str | None = None) -> Unit:
+    """Add a unit (Office or admin)."""
+    if actor.role.value != "van_phong":
+        require(actor, "quan_tri")
+    name, short_name = _check(session, name, short_name, None)
+    position = max([u.position for u in session.exec(select(Unit)).all()] or [0]) + 1
+    unit = Unit(name=name, short_name=short_name, kind=UnitKind(kind), position=position)
+    session.add(unit)
+    session.flush()
+    audit.record(session, actor, "them_don_vi", "don_vi", unit.id, f"Thêm đơn vị {name}.", after=audit.snapshot(unit))
+    return unit
+
+
+def update(
+    session: Session, actor: Actor, *, unit_id: int, name: str, kind: UnitKind, short_name: str | None, active: bool
+) -> Unit:
+    """Rename a unit or change its kind or active flag (Office or admin); history keeps the unit's id."""
+    if actor.role.value != "van_phong":
+        require(actor, "quan_tri")
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise UnitError("Không tìm thấy đơn vị.")
+    name, short_name = _check(session, name, short_name, unit_id)
+    before = audit.snapshot(unit)
+    unit.name, unit.short_name, unit.kind, unit.active = name, short_name, UnitKind(kind), active
+    session.add(unit)
+    session.flush()
+    audit.record(session, actor, "sua_don_vi", "don_vi", unit.id, f"Sửa đơn vị {name}.",
+                 before=before, after=audit.snapshot(unit))
+    return unit
