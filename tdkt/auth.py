@@ -74,7 +74,7 @@ def verify_password(password_hash: str, password: str) -> bool:
     """Return True when the password matches the hash."""
     try:
         return _HASHER.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
 
 
@@ -185,6 +185,15 @@ def change_password(session: Session, *, user: User, old_password: str, new_pass
     audit.record(session, Actor.of(user), "doi_mat_khau", "nguoi_dung", user.id, f"{user.username} đổi mật khẩu.")
 
 
+def random_password(length: int = 12) -> str:
+    """Return a random initial password with letters and digits (no look-alike characters)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(length))
+        if re.search(r"[A-Za-z]", password) and re.search(r"\d", password):
+            return password
+
+
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
@@ -213,13 +222,14 @@ def create_user(
     if session.exec(select(User).where(User.username == username)).first():
         raise AuthError(f"Tên đăng nhập “{username}” đã có.")
     _check_role_unit(session, role, unit_id)
-    password = password or secrets.token_urlsafe(9)
-    check_new_password(password, username=username) if password else None
+    if password:
+        check_new_password(password, username=username)
+    password = password or random_password()
     user = User(
         username=username,
         display_name=display_name.strip() or username,
         role=role,
-        unit_id=unit_id if role == Role.DON_VI else unit_id,
+        unit_id=unit_id,
         password_hash=hash_password(password),
         must_change_password=True,
     )
@@ -256,7 +266,7 @@ def reset_password(session: Session, actor: Actor, *, user_id: int) -> str:
     user = session.get(User, user_id)
     if user is None:
         raise AuthError("Không tìm thấy tài khoản.")
-    password = secrets.token_urlsafe(9)
+    password = random_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
     session.add(user)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlmodel import select
 
-from tdkt import auth
+from tdkt import auth, cli_vi
 from tdkt import plan as plan_module
 from tdkt.config import ConfigError, Settings
 from tdkt.db import read_session, write_session
@@ -172,6 +172,7 @@ def demo(out: str, force: bool) -> None:
 
 def main() -> None:
     """Run the CLI; Vietnamese errors exit non-zero."""
+    cli_vi.install()
     try:
         cli.main(prog_name="python -m tdkt", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover

@@ -64,8 +64,8 @@ class Settings:
                 f"TDKT_DATABASE_URL={url!r} không được hỗ trợ: dùng sqlite:///đường/dẫn.db hoặc postgresql+psycopg://…"
             )
         secret = env.get("TDKT_SECRET_KEY") or ""
-        if secret and len(secret) < 16:
-            raise ConfigError("TDKT_SECRET_KEY quá ngắn: cần ít nhất 16 ký tự.")
+        if secret and len(secret) < 32:
+            raise ConfigError("TDKT_SECRET_KEY quá ngắn: cần ít nhất 32 ký tự (ví dụ sinh bằng: openssl rand -hex 32).")
         if not secret:
             secret = _secret_from_file(Path(env.get("TDKT_SECRET_FILE") or DATA_DIR / ".secret_key"))
         return cls(

@@ -70,8 +70,8 @@ def name_sort_key(full_name: str | None) -> tuple:
     """Return the key that sorts person names by given name, then family name, then middle names."""
     words = nfc(full_name or "").split(" ")
     given, family, middle = words[-1], words[0] if len(words) > 1 else "", " ".join(words[1:-1])
-    parts = [_word_key(given), _word_key(family), sort_key(middle)]
-    return tuple(p[0] for p in parts), tuple(p[1] for p in parts)
+    # Each part compares whole (letters, then tones) before the next part is looked at.
+    return _word_key(given), _word_key(family), sort_key(middle)
 
 
 def format_date(value: date | datetime | None) -> str:
