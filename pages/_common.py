@@ -11,7 +11,7 @@ from extra_streamlit_components.CookieManager import _component_func as _cookie_
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from tdkt import audit, auth, plan, seed
+from tdkt import audit, auth, options, plan, seed
 from tdkt.config import Settings
 from tdkt.db import read_session, write_session
 from tdkt.models import User
@@ -25,7 +25,7 @@ def _open(url: str) -> tuple[Engine, bool]:
     settings = Settings.from_env()
     engine, _ = seed.bootstrap(settings)
     with read_session(engine) as session:
-        demo = bool(seed.get_setting(session, "demo", False))
+        demo = bool(options.get(session, "demo", False))
     return engine, demo
 
 

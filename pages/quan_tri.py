@@ -5,7 +5,7 @@ import streamlit as st
 from sqlmodel import select
 
 from pages._common import actor, db_read, db_write, require_page
-from tdkt import auth, units
+from tdkt import auth, options, units
 from tdkt.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
 from tdkt.text import format_datetime
 
@@ -115,3 +115,24 @@ with rename_tab:
                 st.error(str(error))
             else:
                 done(f"Đã lưu đơn vị {name}.")
+
+if is_admin:
+    st.subheader("Cài đặt: lương cơ sở")
+    st.caption("Tiền thưởng = hệ số × lương cơ sở tại ngày quyết định khen thưởng.")
+    with db_read() as session:
+        salaries = options.base_salaries(session)
+    edited = st.data_editor(
+        pd.DataFrame(salaries, columns=["Áp dụng từ ngày", "Lương cơ sở (đồng/tháng)"]), num_rows="dynamic",
+        key="base_salary_editor", hide_index=True,
+        column_config={"Áp dụng từ ngày": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                       "Lương cơ sở (đồng/tháng)": st.column_config.NumberColumn(min_value=1, step=1000, format="%d")},
+    )
+    if st.button("Lưu lương cơ sở", key="luu_luong_co_so"):
+        try:
+            with db_write() as session:
+                options.set_base_salaries(session, actor(), entries=[
+                    (r[0], r[1]) for r in edited.itertuples(index=False) if pd.notna(r[0]) and pd.notna(r[1])])
+        except (options.OptionError, auth.PermissionDenied) as error:
+            st.error(str(error))
+        else:
+            done("Đã lưu lương cơ sở.")

@@ -7,7 +7,7 @@ import streamlit as st
 from pages._common import db_read, require_page, selected_year
 from tdkt import charts, overview
 from tdkt import plan as plan_module
-from tdkt.text import format_date, format_percent
+from tdkt.text import format_date, format_money, format_percent
 
 require_page("xem")
 year = selected_year()
@@ -19,7 +19,7 @@ with db_read() as session:
     statuses = overview.nominations_by_status(session, year=year)
 
 p = figures.progress
-cols = st.columns(5)
+cols = st.columns(6)
 cols[0].metric("Nhiệm vụ hoàn thành", f"{p.done}/{p.total}", format_percent(p.done_ratio, 0) if p.total else None,
                delta_color="off")
 cols[1].metric("Nhiệm vụ quá hạn", p.overdue, help=f"Chưa hoàn thành mà đã qua hạn, tính đến {format_date(today)}.")
@@ -30,6 +30,8 @@ cols[2].metric(f"Hạn nộp hồ sơ {format_date(figures.deadline)}",
 cols[3].metric("Giao ước đã ký", f"{figures.covenants_signed}/{figures.covenants_total}",
                help="Số lần ký kết giao ước thi đua của cụm mà Sở đã tham gia, trên tổng số.")
 cols[4].metric("Hồ sơ đề nghị", figures.nominations)
+cols[5].metric("Tiền thưởng đã quyết định", format_money(figures.money),
+               help="Hệ số của từng danh hiệu, hình thức × lương cơ sở tại ngày quyết định (Nghị định 152/2025/NĐ-CP).")
 
 if frame.empty:
     st.info(f"Năm {year} chưa có kế hoạch TĐKT. Văn phòng Sở có thể sao chép kế hoạch năm trước ở trang Tiến độ kế hoạch.")

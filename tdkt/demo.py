@@ -29,7 +29,8 @@ from tdkt.models import (
     Unit,
     UnitKind,
 )
-from tdkt.seed import US, seed, seed_clusters, set_setting
+from tdkt.options import put as set_setting
+from tdkt.seed import US, seed, seed_clusters
 from tdkt.text import fold
 
 DEMO_KEY = "demo"

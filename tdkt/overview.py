@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from tdkt import options
 from tdkt import plan as plan_module
 from tdkt.models import (
     NOMINATION_STATUS_LABELS,
@@ -34,6 +35,7 @@ class KeyFigures:
     covenants_signed: int
     covenants_total: int
     nominations: int
+    money: int
 
 
 def dossier_deadline(session: Session, *, year: int) -> date:
@@ -81,4 +83,5 @@ def key_figures(session: Session, *, year: int, as_of: date, today: date | None 
         covenants_signed=signed,
         covenants_total=total,
         nominations=int(nominations),
+        money=options.decided_money(session, year=year),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +12,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from tdkt import audit, auth, catalog
+from tdkt.options import get as get_setting
+from tdkt.options import put as set_setting
 from tdkt.plan import quarter_end
 from tdkt.units import lookup as unit_lookup
 from tdkt.config import DATA_DIR, Settings
@@ -26,7 +27,6 @@ from tdkt.models import (
     PlanTask,
     PlanTaskUnit,
     Role,
-    Setting,
     Unit,
     UnitKind,
     User,
@@ -243,22 +243,6 @@ def sync_catalog(session: Session) -> int:
         added += 1
     session.flush()
     return added
-
-
-def set_setting(session: Session, key: str, value: object) -> None:
-    """Insert or replace a setting (stored as JSON)."""
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=json.dumps(value, ensure_ascii=False)))
-    else:
-        row.value = json.dumps(value, ensure_ascii=False)
-        session.add(row)
-
-
-def get_setting(session: Session, key: str, default: object = None) -> object:
-    """Return a setting's value, or default."""
-    row = session.get(Setting, key)
-    return default if row is None else json.loads(row.value)
 
 
 def seed_accounts(session: Session, settings: Settings) -> list[tuple[str, str, str]]:

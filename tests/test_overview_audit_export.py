@@ -7,7 +7,10 @@ import pandas as pd
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from tdkt import audit, charts, export, overview
+import pytest
+
+from tdkt import audit, charts, export, options, overview
+from tdkt.auth import PermissionDenied
 from tdkt import plan as plan_module
 from tdkt.db import write_session
 from tdkt.models import Award, Cluster, ClusterEvent, ClusterMember, Nomination, Participation, Role, TaskStatus
@@ -35,6 +38,7 @@ def test_key_figures_count_tasks_deadline_covenants_and_nominations(engine, acto
     assert (figures.progress.done, figures.progress.total, figures.progress.overdue) == (1, 11, 3)
     assert (figures.deadline, figures.days_to_deadline) == (date(2024, 12, 15), 10)
     assert (figures.covenants_signed, figures.covenants_total, figures.nominations) == (1, 1, 3)
+    assert figures.money == 702_000  # one decided LĐTT: 0,3 × 2.340.000 đ
     assert statuses.set_index("label").n.to_dict() == {
         "Đề nghị": 2, "Hội đồng đã xét": 0, "Đã trình cấp trên": 0, "Có quyết định": 1, "Không được duyệt": 0}
 
@@ -69,3 +73,17 @@ def test_charts_are_built_from_frames_with_vietnamese_labels(engine):
     assert sum(sum(t.y) for t in quarter.data) == 11 and list(quarter.data[1].y) == [4, 1, 0, 0]
     assert "theo quý" in quarter.layout.title.text and "theo đơn vị" in unit.layout.title.text
     assert set(unit.data[0].y) >= {"Văn phòng Sở", "HĐ TĐKT"}
+
+
+def test_base_salary_history_picks_the_amount_in_force(engine, actors):
+    with write_session(engine) as session:
+        options.set_base_salaries(session, actors[Role.QUAN_TRI], entries=[(date(2024, 7, 1), 2_340_000),
+                                                                          (date(2023, 7, 1), 1_800_000)])
+        assert [options.base_salary_on(session, d) for d in (date(2023, 1, 1), date(2024, 6, 30), date(2024, 7, 1))] == [
+            None, 1_800_000, 2_340_000]
+        for bad, message in [([], "ít nhất"), ([(date(2024, 1, 1), 0)], "số dương"),
+                             ([(date(2024, 1, 1), 5), (date(2024, 1, 1), 6)], "một mức")]:
+            with pytest.raises(options.OptionError, match=message):
+                options.set_base_salaries(session, actors[Role.QUAN_TRI], entries=bad)
+        with pytest.raises(PermissionDenied):
+            options.set_base_salaries(session, actors[Role.VAN_PHONG], entries=[(date(2024, 1, 1), 1)])
