@@ -34,6 +34,10 @@ ACTION_LABELS = {
     "them_don_vi": "Thêm đơn vị",
     "sua_don_vi": "Sửa đơn vị",
     "sua_cai_dat": "Sửa cài đặt",
+    "nhap_danh_sach": "Nhập danh sách đề nghị",
+    "hoan_tac_lo_nhap": "Hoàn tác lô nhập",
+    "them_de_nghi": "Thêm đề nghị",
+    "sua_de_nghi": "Sửa đề nghị",
 }
 COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "before", "after"]
 

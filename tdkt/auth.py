@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "xem": frozenset(Role),
     "sua_ke_hoach": frozenset({Role.VAN_PHONG}),
     "cap_nhat_nhiem_vu": frozenset({Role.VAN_PHONG, Role.DON_VI}),
+    "nhap_danh_sach": frozenset({Role.VAN_PHONG, Role.DON_VI}),
     "quan_tri": frozenset({Role.QUAN_TRI}),
     "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
 }
@@ -43,6 +44,7 @@ ACTION_LABELS = {
     "xem": "xem dữ liệu",
     "sua_ke_hoach": "sửa kế hoạch",
     "cap_nhat_nhiem_vu": "cập nhật nhiệm vụ",
+    "nhap_danh_sach": "nhập danh sách đề nghị khen thưởng",
     "quan_tri": "quản trị hệ thống",
     "xem_nhat_ky": "xem nhật ký",
 }
@@ -63,6 +65,8 @@ class Actor:
 
 
 SYSTEM = Actor(id=None, username="hệ thống", role=Role.QUAN_TRI)
+# The command line acts for the Office (it runs on the server, by whoever may run commands there).
+COMMAND_LINE = Actor(id=None, username="dòng lệnh", role=Role.VAN_PHONG)
 
 
 def hash_password(password: str) -> str:

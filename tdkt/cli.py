@@ -170,6 +170,63 @@ def demo(out: str, force: bool) -> None:
     click.echo(f"Mở ứng dụng trên dữ liệu này: TDKT_DATABASE_URL=sqlite:///{path} ./scripts/run")
 
 
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--year", type=int, default=None, help="Năm thành tích (mặc định: theo tiêu đề danh sách, rồi năm nay).")
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không ghi.")
+@click.option("--force", is_flag=True, help="Vẫn nhập tệp đã từng nhập.")
+@click.option("--json", "as_json", is_flag=True, help="In mỗi tệp một đối tượng JSON trên một dòng (JSON Lines).")
+def import_command(files: tuple[str, ...], year: int | None, dry_run: bool, force: bool, as_json: bool) -> None:
+    """Nhập danh sách đề nghị khen thưởng từ tệp Excel/ODS; mỗi tệp là một lô, ghi trọn hoặc không ghi gì."""
+    from tdkt.importing.model import ImportIssue
+    from tdkt.importing.pipeline import FileReport, import_file
+
+    settings = _settings()
+    engine, _ = _open(settings)
+    worst = 0
+    for name in files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            report = FileReport(file=path.name, sha256="", year=year or date.today().year, unreadable=True)
+            report.issues.append(ImportIssue(path.name, "", None, None, "file_not_found",
+                                             f"Không đọc được tệp “{name}”: {error.strerror or error}. Kiểm tra đường dẫn."))
+        else:
+            try:
+                with write_session(engine) as session:
+                    report = import_file(session, auth.COMMAND_LINE, data, file_name=path.name, settings=settings,
+                                         year=year, dry_run=dry_run, force=force)
+            except Exception as error:  # the transaction rolled back: nothing of this file was written
+                report = FileReport(file=path.name, sha256="", year=year or date.today().year, unreadable=True)
+                report.issues.append(ImportIssue(path.name, "", None, None, "write_failed",
+                                                 f"Không ghi được tệp “{path.name}” vào cơ sở dữ liệu ({error}); "
+                                                 "chưa ghi dòng nào. Thử lại hoặc báo quản trị."))
+        code = report.exit_code(dry_run=dry_run, force=force)
+        worst = max(worst, code)
+        if as_json:
+            click.echo(json.dumps(report.as_json(), ensure_ascii=False, default=str))
+        else:
+            _print_report(report, dry_run=dry_run)
+    sys.exit(worst)
+
+
+def _print_report(report, *, dry_run: bool) -> None:
+    click.echo(f"Tệp {report.file}: {len(report.records)} dòng"
+               + (f" trong {', '.join(report.sheets)}" if report.sheets else "") + f", năm {report.year}.")
+    for issue in report.issues:
+        where = ", ".join(p for p in [issue.sheet, f"dòng {issue.row}" if issue.row else "",
+                                      f"cột “{issue.column}”" if issue.column else ""] if p)
+        label = "Lỗi" if issue.severity == "error" else "Cảnh báo"
+        click.echo(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
+    if report.imported:
+        click.echo(f"  Đã nhập {report.imported} đề nghị (lô số {report.batch_id}).")
+    elif dry_run and not report.errors and not report.unreadable:
+        click.echo("  Không có lỗi (chạy thử, chưa ghi).")
+    else:
+        click.echo("  Chưa ghi gì.")
+
+
 def main() -> None:
     """Run the CLI; Vietnamese errors exit non-zero."""
     cli_vi.install()

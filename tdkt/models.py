@@ -309,6 +309,12 @@ class ImportBatch(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     rows: int = 0
     status: str = Field(default="da_nhap", max_length=16)
+    year: int | None = None
+    sheets: str | None = Field(default=None, max_length=500)
+    warnings: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    people_added: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    undone_at: datetime | None = None
+    undone_by: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class Person(SQLModel, table=True):
@@ -322,6 +328,7 @@ class Person(SQLModel, table=True):
     position: str | None = Field(default=None, max_length=255)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     category: str | None = Field(default=None, max_length=255)
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
 
 
 class Nomination(SQLModel, table=True):
@@ -346,6 +353,10 @@ class Nomination(SQLModel, table=True):
     decision_authority: str | None = Field(default=None, max_length=255)
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    position: str | None = Field(default=None, max_length=255)
+    unit_text: str | None = Field(default=None, max_length=255)
+    source_sheet: str | None = Field(default=None, max_length=255)
+    source_row: int | None = None
 
 
 class Setting(SQLModel, table=True):

@@ -67,9 +67,9 @@ def test_expired_token_is_refused(engine):
 
 @pytest.mark.parametrize(("role", "allowed"), [
     (Role.LANH_DAO, {"xem"}),
-    (Role.VAN_PHONG, {"xem", "sua_ke_hoach", "cap_nhat_nhiem_vu"}),
+    (Role.VAN_PHONG, {"xem", "sua_ke_hoach", "cap_nhat_nhiem_vu", "nhap_danh_sach"}),
     (Role.QUAN_TRI, {"xem", "quan_tri", "xem_nhat_ky"}),
-    (Role.DON_VI, {"xem", "cap_nhat_nhiem_vu"}),
+    (Role.DON_VI, {"xem", "cap_nhat_nhiem_vu", "nhap_danh_sach"}),
 ])
 def test_permission_matrix(role, allowed):
     actor = auth.Actor(id=1, username="x", role=role, unit_id=7)

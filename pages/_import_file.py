@@ -1,0 +1,98 @@
+"""One uploaded file on Tải lên danh sách: summary, problems, editable preview, error workbook, add units, commit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._common import actor, db_read, db_write
+from tdkt import auth, units
+from tdkt.importing import commit, preview, template
+from tdkt.models import Role, TARGET_LABELS, UnitKind
+
+
+def render(reports: dict, store_key: tuple) -> None:
+    """Draw one file's state; edits and commits replace reports[store_key]."""
+    data, report = reports[store_key]
+    key = "_".join(str(k) for k in store_key)
+    errors, warnings = report.errors, report.warnings
+    icon = "❌" if errors else "⚠️" if warnings else "✅"
+    with st.expander(f"{icon} {report.file} — {len(report.records)} dòng, {len(errors)} lỗi, {len(warnings)} cảnh báo",
+                     expanded=True):
+        if report.imported:
+            st.success(f"Đã nhập {report.imported} đề nghị (lô số {report.batch_id}).")
+            return
+        if report.unreadable:
+            for issue in errors:
+                st.error(issue.message)
+            return
+        st.caption(f"Năm thành tích {report.year} · danh sách đọc từ sheet: {', '.join(report.sheets)}"
+                   + "".join(f" · sheet {r.sheet} gõ bằng mã {r.encoding}, đã chuyển sang Unicode"
+                             for r in report.results if r.encoding))
+        err_tab, warn_tab, rows_tab = st.tabs([f"Lỗi ({len(errors)})", f"Cảnh báo ({len(warnings)})",
+                                               f"Xem trước và sửa ({len(report.rows)} dòng)"])
+        with err_tab:
+            st.dataframe(preview.issues_frame(errors), hide_index=True, width="stretch") if errors else st.write("Không có lỗi.")
+        with warn_tab:
+            st.dataframe(preview.issues_frame(warnings), hide_index=True, width="stretch") if warnings else st.write(
+                "Không có cảnh báo.")
+            _add_unknown_units(reports, store_key, key)
+        with rows_tab:
+            frame = preview.rows_frame(report)
+            edited = st.data_editor(
+                frame, key=f"editor_{key}", hide_index=True, width="stretch",
+                disabled=["sheet", "row", "state", "award_found", "category_inferred", "problems"],
+                column_config={
+                    "sheet": "Sheet", "row": "Dòng", "state": "Tình trạng", "award_found": "Danh hiệu nhận ra",
+                    "category_inferred": st.column_config.CheckboxColumn("Phân loại do máy đoán"),
+                    "problems": "Vấn đề", **{f: label for f, label in preview.EDITABLE.items()},
+                    "target": st.column_config.SelectboxColumn("Đối tượng", options=list(TARGET_LABELS.values())),
+                    "gender": st.column_config.SelectboxColumn("Giới tính", options=["Nam", "Nữ"]),
+                    "birth_year": st.column_config.NumberColumn("Năm sinh", format="%d", step=1),
+                },
+            )
+            if st.button("Kiểm tra lại sau khi sửa", key=f"revalidate_{key}"):
+                with db_read() as session:
+                    reports[store_key] = (data, preview.revalidate(session, report, preview.apply_edits(report, edited)))
+                st.rerun()
+        st.download_button("Tải tệp báo lỗi (.xlsx)", key=f"errors_{key}",
+                           data=template.error_workbook(data, file_name=report.file, issues=report.issues,
+                                                        headers={r.sheet: r.header_row for r in report.results}),
+                           file_name=f"bao_loi_{report.file.rsplit('.', 1)[0]}.xlsx", disabled=not report.issues)
+        force = st.checkbox("Vẫn nhập dù tệp đã từng nhập", key=f"force_{key}") if report.repeated else False
+        blocked = bool(errors) or (bool(report.repeated) and not force)
+        if st.button(f"Nhập {len(report.records)} đề nghị", key=f"commit_{key}", type="primary", disabled=blocked,
+                     help="Sửa hết lỗi trước khi nhập." if errors else None):
+            try:
+                with db_write() as session:
+                    result = commit.commit_batch(
+                        session, actor(), file_name=report.file, sha256=report.sha256, records=report.records,
+                        year=report.year, sheets=report.sheets, warnings=len(warnings))
+            except (commit.ImportRefused, auth.PermissionDenied) as error:
+                st.error(str(error))
+            else:
+                report.imported, report.batch_id = result.nominations, result.batch_id
+                st.session_state["flash_import"] = (f"Đã nhập “{report.file}”: {result.nominations} đề nghị, "
+                                                    f"{result.people_added} cá nhân mới (lô số {result.batch_id}).")
+                st.rerun()
+
+
+def _add_unknown_units(reports: dict, store_key: tuple, key: str) -> None:
+    data, report = reports[store_key]
+    unknown = sorted({r.unit_text for r in report.records if r.unit_text and r.unit_id is None})
+    who = actor()
+    if not unknown or who is None or who.role != Role.VAN_PHONG:
+        return
+    st.write("Đơn vị chưa có trong danh sách đơn vị:")
+    for index, name in enumerate(unknown):
+        if st.button(f"Thêm đơn vị “{name}”", key=f"add_unit_{key}_{index}"):
+            try:
+                with db_write() as session:
+                    units.add(session, who, name=name, kind=UnitKind.TRUC_THUOC if name.lower().startswith("trung tâm")
+                              else UnitKind.PHONG)
+                with db_read() as session:
+                    reports[store_key] = (data, preview.revalidate(session, report, report.rows))
+            except (units.UnitError, auth.PermissionDenied) as error:
+                st.error(str(error))
+            else:
+                st.session_state["flash_import"] = f"Đã thêm đơn vị “{name}” và kiểm tra lại danh sách."
+                st.rerun()

@@ -1,0 +1,63 @@
+"""Tải lên danh sách đề nghị: template, upload, preview with problems, fixes, commit as one batch, batch history, undo."""
+
+import streamlit as st
+
+from pages import _import_file
+from pages._common import actor, db_read, db_write, require_page, selected_year, settings
+from tdkt import auth
+from tdkt.importing import commit, pipeline, template
+from tdkt.text import format_datetime
+
+who = require_page("nhap_danh_sach")
+cfg = settings()
+st.title("Tải lên danh sách đề nghị khen thưởng")
+if flash := st.session_state.pop("flash_import", None):
+    st.success(flash)
+year_choice = st.selectbox("Năm thành tích", ["Theo tiêu đề danh sách", *range(selected_year() + 1, selected_year() - 4, -1)],
+                           key="import_year", help="Khi không chọn, lấy năm ghi trong tiêu đề (“… NĂM 2024”), rồi năm nay.")
+with db_read() as session:
+    template_bytes = template.template_for(session, year=selected_year(), agency=cfg.agency,
+                                           parent_agency=cfg.parent_agency)
+st.download_button("Tải mẫu danh sách (.xlsx)", data=template_bytes, key="template",
+                   file_name=f"mau_danh_sach_de_nghi_{selected_year()}.xlsx")
+uploads = st.file_uploader("Chọn tệp danh sách (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
+                           type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="uploads")
+year = None if isinstance(year_choice, str) else int(year_choice)
+reports = st.session_state.setdefault("import_reports", {})
+if uploads:
+    progress = st.progress(0.0, text="Đang đọc và kiểm tra…")
+    for index, upload in enumerate(uploads, start=1):
+        key = (upload.file_id, year)
+        if key not in reports:
+            data = upload.getvalue()
+            with db_read() as session:
+                reports[key] = (data, pipeline.check(session, data, file_name=upload.name, settings=cfg, year=year))
+        progress.progress(index / len(uploads), text=f"Đã kiểm tra {index}/{len(uploads)} tệp")
+    progress.empty()
+for upload in uploads or []:
+    _import_file.render(reports, (upload.file_id, year))
+
+st.subheader("Lịch sử các lô đã nhập")
+with db_read() as session:
+    history = commit.history(session, actor=who)
+if history.empty:
+    st.info("Chưa có lô nhập nào.")
+else:
+    shown = history.assign(created_at=history.created_at.map(format_datetime))
+    st.dataframe(shown[["id", "file_name", "username", "created_at", "year", "rows", "people_added", "status_label"]]
+                 .rename(columns={"id": "Lô số", "file_name": "Tệp", "username": "Người nhập", "created_at": "Thời điểm",
+                                  "year": "Năm", "rows": "Số đề nghị", "people_added": "Cá nhân mới",
+                                  "status_label": "Trạng thái"}), hide_index=True, width="stretch")
+    active = history[history.status == commit.DONE]
+    if not active.empty:
+        batch_id = st.selectbox("Hoàn tác lô", list(active.id), key="undo_pick",
+                                format_func=lambda i: f"Lô số {i} — {active.set_index('id').file_name[i]}")
+        if st.button("Hoàn tác lô đã chọn", key="undo_batch"):
+            try:
+                with db_write() as session:
+                    count = commit.undo_batch(session, actor(), batch_id=int(batch_id))
+            except (commit.ImportRefused, auth.PermissionDenied) as error:
+                st.error(str(error))
+            else:
+                st.session_state["flash_import"] = f"Đã hoàn tác lô số {batch_id}: xóa {count} đề nghị."
+                st.rerun()

@@ -1,0 +1,1 @@
+"""Nomination lists from spreadsheets: safe reading, header detection, validation, one-transaction commit, undo."""

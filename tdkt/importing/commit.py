@@ -1,0 +1,191 @@
+"""Writing a checked list as one import batch (all rows or none), the batch history, and undoing a batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import delete, func, insert, update
+from sqlmodel import Session, col, select
+
+from tdkt import audit
+from tdkt.auth import Actor, PermissionDenied, require
+from tdkt.importing.validate import Record
+from tdkt.models import NOMINATION_STATUS_LABELS, ImportBatch, Nomination, NominationStatus, Person, User, utcnow
+from tdkt.text import fold, format_datetime
+
+DONE = "da_nhap"
+UNDONE = "da_hoan_tac"
+BATCH_STATUS_LABELS = {DONE: "Đã nhập", UNDONE: "Đã hoàn tác"}
+_CHUNK = 5000
+
+
+class ImportRefused(ValueError):
+    """The batch cannot be written or undone; the message is Vietnamese and says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommitResult:
+    """What a commit wrote."""
+
+    batch_id: int
+    nominations: int
+    people_added: int
+
+
+def previous_batches(session: Session, *, sha256: str) -> list[ImportBatch]:
+    """Return earlier batches of the same file content (by SHA-256), newest first."""
+    return list(session.exec(
+        select(ImportBatch).where(ImportBatch.sha256 == sha256).order_by(col(ImportBatch.created_at).desc())
+    ).all())
+
+
+def repeat_message(batches: list[ImportBatch], *, file: str) -> str:
+    """Return the Vietnamese warning for a file already imported."""
+    last = batches[0]
+    state = "đã hoàn tác" if last.status == UNDONE else "đang có trong cơ sở dữ liệu"
+    return (f"Tệp “{file}” đã được nhập lúc {format_datetime(last.created_at)} (lô số {last.id}, {state}). "
+            "Không nhập lại trừ khi chắc chắn (chọn “Vẫn nhập” / --force).")
+
+
+def _check_units(actor: Actor, records: list[Record]) -> None:
+    if actor.role.value != "don_vi":
+        return
+    foreign = [r for r in records if r.unit_id != actor.unit_id]
+    if foreign:
+        rows = ", ".join(str(r.row) for r in foreign[:10])
+        raise PermissionDenied(f"Tài khoản đơn vị chỉ nhập được danh sách của đơn vị mình; các dòng {rows} thuộc đơn vị khác.")
+
+
+def commit_batch(
+    session: Session,
+    actor: Actor,
+    *,
+    file_name: str,
+    sha256: str,
+    records: list[Record],
+    year: int,
+    sheets: list[str],
+    warnings: int = 0,
+    received_on: date | None = None,
+) -> CommitResult:
+    """Write every record as a nomination of one new batch, adding the people not yet known; the caller commits."""
+    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    if not records:
+        raise ImportRefused(f"Tệp “{file_name}” không có dòng nào để nhập.")
+    blocked = [r for r in records if r.errors or r.award_id is None or not r.name or r.target is None]
+    if blocked:
+        rows = ", ".join(f"{r.sheet}!{r.row}" for r in blocked[:10])
+        raise ImportRefused(f"Còn {len(blocked)} dòng có lỗi (ví dụ {rows}). Sửa hết lỗi rồi mới nhập; chưa ghi gì.")
+    _check_units(actor, records)
+    batch = ImportBatch(file_name=file_name, sha256=sha256, user_id=actor.id, rows=len(records), year=year,
+                        sheets=", ".join(sheets)[:500], warnings=warnings)
+    session.add(batch)
+    session.flush()
+    people, added = _people(session, records, batch_id=batch.id)
+    received_on = received_on or date.today()
+    rows = [
+        {
+            "year": year, "target": r.target, "person_id": people.get(r.person_key) if r.target == "ca_nhan" else None,
+            "collective_name": r.name if r.target != "ca_nhan" else None, "unit_id": r.unit_id, "award_id": r.award_id,
+            "category": r.category, "achievements": r.achievements, "status": NominationStatus.DE_NGHI.value,
+            "received_on": received_on, "batch_id": batch.id, "created_at": utcnow(), "position": r.position,
+            "unit_text": r.unit_text, "source_sheet": r.sheet, "source_row": r.row,
+        }
+        for r in records
+    ]
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(insert(Nomination), rows[start:start + _CHUNK])
+    batch.people_added = added
+    session.add(batch)
+    audit.record(session, actor, "nhap_danh_sach", "lo_nhap", batch.id,
+                 f"Nhập danh sách “{file_name}” năm {year}: {len(records)} đề nghị, {added} cá nhân mới.",
+                 after={"batch_id": batch.id, "file": file_name, "sha256": sha256, "rows": len(records)})
+    return CommitResult(batch_id=batch.id, nominations=len(records), people_added=added)
+
+
+def _people(session: Session, records: list[Record], *, batch_id: int) -> tuple[dict[tuple, int], int]:
+    """Return person ids by (folded name, birth year, unit) for the individuals, inserting those not yet known."""
+    wanted = {r.person_key: r for r in records if r.target == "ca_nhan"}
+    if not wanted:
+        return {}, 0
+    keys = sorted({k[0] for k in wanted})
+    known: dict[tuple, int] = {}
+    for start in range(0, len(keys), _CHUNK):
+        for pid, name_key, birth, unit in session.exec(
+            select(Person.id, Person.name_key, Person.birth_year, Person.unit_id)
+            .where(col(Person.name_key).in_(keys[start:start + _CHUNK]))
+        ).all():
+            known.setdefault((name_key, birth, unit), pid)
+    new = [
+        {"full_name": r.name, "name_key": fold(r.name), "gender": r.gender, "birth_year": r.birth_year,
+         "position": r.position, "unit_id": r.unit_id, "category": r.category, "batch_id": batch_id}
+        for key, r in wanted.items() if key not in known
+    ]
+    for start in range(0, len(new), _CHUNK):
+        session.execute(insert(Person), new[start:start + _CHUNK])
+    if new:
+        for pid, name_key, birth, unit in session.exec(
+            select(Person.id, Person.name_key, Person.birth_year, Person.unit_id).where(Person.batch_id == batch_id)
+        ).all():
+            known[(name_key, birth, unit)] = pid
+    return known, len(new)
+
+
+def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
+    """Delete a batch's nominations (and the people it added who have no other nomination); return how many.
+
+    Refused, naming the rows, when any nomination of the batch has moved on from "Đề nghị".
+    """
+    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise ImportRefused("Không tìm thấy lô nhập này.")
+    if batch.status == UNDONE:
+        raise ImportRefused(f"Lô số {batch.id} đã được hoàn tác trước đó.")
+    if actor.role.value == "don_vi" and batch.user_id != actor.id:
+        raise PermissionDenied("Tài khoản đơn vị chỉ hoàn tác được lô do chính mình nhập.")
+    moved = session.exec(
+        select(Nomination.source_sheet, Nomination.source_row, Nomination.status)
+        .where(Nomination.batch_id == batch_id, Nomination.status != NominationStatus.DE_NGHI)
+        .order_by(Nomination.source_row)
+    ).all()
+    if moved:
+        listed = "; ".join(f"dòng {row} ({NOMINATION_STATUS_LABELS[NominationStatus(status)]})" for _, row, status in moved[:10])
+        raise ImportRefused(f"Không hoàn tác được lô số {batch.id}: {len(moved)} đề nghị đã được xử lý tiếp — {listed}. "
+                            "Đưa các đề nghị này về “Đề nghị” trước, hoặc sửa từng hồ sơ.")
+    count = session.exec(select(func.count()).select_from(Nomination).where(Nomination.batch_id == batch_id)).one()
+    session.execute(delete(Nomination).where(Nomination.batch_id == batch_id))
+    orphans = select(Person.id).where(Person.batch_id == batch_id).where(
+        ~select(Nomination.id).where(Nomination.person_id == Person.id).exists())
+    session.execute(delete(Person).where(Person.id.in_(orphans.scalar_subquery())))
+    session.execute(update(Person).where(Person.batch_id == batch_id).values(batch_id=None))
+    batch.status, batch.undone_at, batch.undone_by = UNDONE, utcnow(), actor.id
+    session.add(batch)
+    audit.record(session, actor, "hoan_tac_lo_nhap", "lo_nhap", batch.id,
+                 f"Hoàn tác lô số {batch.id} (“{batch.file_name}”): xóa {count} đề nghị.",
+                 before={"batch_id": batch.id, "rows": int(count), "status": DONE}, after={"status": UNDONE})
+    return int(count)
+
+
+def history(session: Session, *, actor: Actor | None = None, limit: int = 200) -> pd.DataFrame:
+    """Return import batches, newest first (a unit user sees its own): id, file, who, when, rows, status…"""
+    stmt = (
+        select(ImportBatch, User.username)
+        .join(User, ImportBatch.user_id == User.id, isouter=True)
+        .order_by(col(ImportBatch.created_at).desc(), col(ImportBatch.id).desc())
+        .limit(limit)
+    )
+    if actor is not None and actor.role.value == "don_vi":
+        stmt = stmt.where(ImportBatch.user_id == actor.id)
+    rows = session.exec(stmt).all()
+    columns = ["id", "file_name", "username", "created_at", "year", "rows", "people_added", "warnings", "status",
+               "status_label", "sheets", "sha256", "undone_at"]
+    return pd.DataFrame(
+        [{"id": b.id, "file_name": b.file_name, "username": who or "", "created_at": b.created_at, "year": b.year,
+          "rows": b.rows, "people_added": b.people_added, "warnings": b.warnings, "status": b.status,
+          "status_label": BATCH_STATUS_LABELS.get(b.status, b.status), "sheets": b.sheets or "", "sha256": b.sha256,
+          "undone_at": b.undone_at} for b, who in rows],
+        columns=columns,
+    )

@@ -1,0 +1,80 @@
+"""The shapes that pass between the import steps: raw sheets, parsed rows, problems."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all; `message` is Vietnamese and says what to do, `code` is stable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class ImportIssue:
+    """One problem in an uploaded list, pointing at the cell to fix."""
+
+    file: str
+    sheet: str
+    row: int | None  # the row number Excel shows; None = the whole file or sheet
+    column: str | None  # header as the user wrote it; None = whole row
+    code: str  # stable id, e.g. "unknown_award"
+    message: str  # Vietnamese: what is wrong, what to do
+    severity: Severity = "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+@dataclass(slots=True)
+class RawSheet:
+    """A sheet's cell values as read (cached values, never formulas); rows[0] is Excel row 1."""
+
+    name: str
+    rows: list[list[Any]]
+    hidden: bool = False
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    """One data row of a list as found by the header mapping, before validation (texts NFC, stripped)."""
+
+    sheet: str
+    row: int  # Excel row number
+    target: str | None = None  # "ca_nhan" | "tap_the" | "ho_gia_dinh" | None (from the section or the row)
+    name: str | None = None
+    honorific: str | None = None  # "Ông", "Bà", a rank…
+    gender: str | None = None  # "Nam" | "Nữ" | None
+    birth_year: int | None = None
+    birth_date: Any = None  # datetime.date when the list gives a full date
+    position: str | None = None
+    unit: str | None = None
+    department: str | None = None  # phòng/ban/tổ inside the unit, when a separate column
+    award: str | None = None  # as written (title or form, or its national code)
+    award_code: str | None = None  # a national HTKT code column, when present
+    category: str | None = None  # phân loại đối tượng as written (name or national code)
+    field: str | None = None  # lĩnh vực hoạt động
+    achievements: str | None = None
+    note: str | None = None
+    cells: dict[str, Any] = dataclasses.field(default_factory=dict)  # column header as written -> cell value
+
+
+@dataclass(slots=True)
+class SheetResult:
+    """What the parser found in one sheet."""
+
+    sheet: str
+    header_row: int | None  # Excel row number of the (last) header row; None = no list in this sheet
+    columns: dict[str, str]  # our field name -> header as written
+    rows: list[ParsedRow]
+    issues: list[ImportIssue]
+    title_year: int | None = None
+    encoding: str | None = None  # "TCVN3" | "VNI" when legacy text was converted

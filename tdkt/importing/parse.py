@@ -1,0 +1,884 @@
+"""Reading one sheet of a nomination list: where the table starts, what each column means, what each row says."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from tdkt.importing.model import ImportIssue, ParsedRow, RawSheet, SheetResult
+from tdkt.text import fold
+
+__all__ = ["parse_sheet"]
+
+_SCAN_ROWS = 30  # the header is looked for in the first rows only
+_MAX_HEADER_LEN = 120  # longer cells are prose (titles, notes), not column headers
+
+CA_NHAN, TAP_THE, HO_GIA_DINH = "ca_nhan", "tap_the", "ho_gia_dinh"
+NAM, NU = "Nam", "Nữ"
+
+# Values Excel leaves behind when a formula (VLOOKUP in the national layout) has nothing to look up.
+_EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#N/A!"})
+
+# Kinds a column can have. Kinds starting with "x_" are recognised (they help find the header) but not read.
+_CODE_KINDS = {"target_code": "target", "award_code": "award", "category_code": "category", "field_code": "field"}
+_BIRTH_KINDS = {"birth_year", "birth_date"}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Text helpers
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str | None]:
+    """Return a str.translate table that drops Vietnamese diacritics from NFC text (fast per-row fold)."""
+    table: dict[int, str | None] = {}
+    for start, end in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
+        for code in range(start, end):
+            folded = fold(chr(code))
+            if len(folded) == 1 and folded != chr(code):
+                table[code] = folded
+    for code in range(0x0300, 0x0370):  # stray combining marks (NFD input)
+        table[code] = None
+    return table
+
+
+def _quick_fold(text: str) -> str:
+    """Return lower-case text without diacritics, whitespace collapsed; cheaper than text.fold for row checks."""
+    return " ".join(text.translate(_fold_table()).lower().split())
+
+
+def _fold_with_index(text: str) -> tuple[str, list[int]]:
+    """Return the folded text and, for each folded character, its index in the original text."""
+    table = _fold_table()
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        folded = ch.translate(table).lower()
+        if len(folded) == 1:
+            chars.append(folded)
+            index.append(i)
+    return "".join(chars), index
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _header_key(text: str) -> str:
+    """Return a header folded to words: "Tên đơn vị/tập thể\ncông tác" -> "ten don vi tap the cong tac"."""
+    return _NON_ALNUM.sub(" ", fold(text)).strip()
+
+
+def _text(value: Any) -> str | None:
+    """Return a cell as stripped text (None when empty); whole floats lose their ".0" (codes, years)."""
+    if value is None:
+        return None
+    if type(value) is str:
+        text = value.strip() if ("\n" not in value and "  " not in value) else " ".join(value.split())
+        return text or None
+    if type(value) is float:
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _show(value: Any) -> str:
+    """Return a cell value the way a message quotes it."""
+    return _text(value) or ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Column headers
+
+
+def _has(padded: str, *phrases: str) -> bool:
+    return any(f" {p} " in padded for p in phrases)
+
+
+def _classify(text: str | None) -> str | None:
+    """Return the kind of column a header names, or None when it is not one we know."""
+    if not text or len(text) > _MAX_HEADER_LEN:
+        return None
+    lowered = " ".join(text.lower().split())
+    if lowered in ("nam", "male"):  # "Năm" (year) keeps its breve, so it never lands here
+        return "male"
+    if lowered in ("nữ", "nu", "female"):
+        return "female"
+    key = _header_key(text)
+    if not key:
+        return None
+    k = f" {key} "
+    if key in ("stt", "tt", "so tt", "so thu tu", "thu tu", "s tt") or key.startswith("stt "):
+        return "stt"
+    if key.startswith("ma ") or key in ("ma", "ma so"):
+        # National layout code columns (filled by VLOOKUP or typed from the DANHMUC sheet).
+        if _has(k, "loai khen thuong", "doi tuong khen thuong"):
+            return "target_code"
+        if _has(k, "danh hieu", "hinh thuc", "khen thuong"):
+            return "award_code"
+        if _has(k, "phan loai", "doi tuong", "can bo", "tap the"):
+            return "category_code"
+        if _has(k, "linh vuc"):
+            return "field_code"
+        return "x_code"
+    if _has(k, "ten goi", "ong ba", "danh xung", "xung ho", "cap bac", "quan ham"):
+        return "honorific"
+    if _has(k, "thanh tich", "tom tat"):
+        return "achievements"
+    if _has(k, "ghi chu"):
+        return "note"
+    if _has(k, "loai khen thuong", "doi tuong khen thuong") or (
+        _has(k, "ca nhan") and _has(k, "tap the") and not _has(k, "ten", "ho ten", "ho va ten")
+    ):
+        return "target"
+    if _has(k, "phan loai", "doi tuong"):
+        return "category"
+    if _has(k, "linh vuc"):
+        return "field"
+    if _has(k, "sang kien", "de tai", "giai phap"):
+        return "x_initiative"
+    if not _has(k, "ho ten", "ho va ten"):
+        if _has(k, "da dat", "da duoc", "nam truoc", "cac nam"):
+            return "x_award_history"
+        if _has(k, "danh hieu", "hinh thuc", "muc khen", "khen thuong") or key in ("de nghi", "noi dung de nghi"):
+            return "award"
+    has_position = _has(k, "chuc vu", "chuc danh")
+    has_unit = _has(k, "don vi", "co quan", "noi cong tac", "noi lam viec")
+    if has_position and has_unit:
+        return "position_unit"
+    if has_position or _has(k, "nghe nghiep"):
+        return "position"
+    if _has(k, "phong ban", "bo phan", "to cong tac", "khoa phong", "phong khoa", "ten phong") or key == "phong":
+        return "department"
+    if _has(k, "nam sinh", "ngay sinh", "sinh ngay", "thang nam sinh"):
+        return "birth_date" if _has(k, "ngay") else "birth_year"
+    if _has(k, "gioi tinh") or key in ("gioi", "nam nu"):
+        return "gender"
+    if has_unit and _has(k, "cong tac", "lam viec", "truc thuoc", "chu quan", "de nghi"):
+        return "unit"
+    if _has(k, "ho ten", "ho va ten", "ten tap the", "ten ca nhan", "ten to chuc", "ten ho gia dinh", "ten nguoi",
+            "ten don vi", "ten co quan") or key == "ten":
+        return "name"
+    if has_unit:
+        return "unit"
+    if _has(k, "dia chi", "noi o", "que quan", "thuong tru"):
+        return "x_address"
+    return None
+
+
+def _concepts(kind: str) -> tuple[str, ...]:
+    """Return what a column kind tells about a row, for scoring header candidates."""
+    if kind in ("birth_male", "birth_female"):
+        return ("birth", "gender")
+    if kind in ("gender_male", "gender_female", "gender"):
+        return ("gender",)
+    if kind in _BIRTH_KINDS:
+        return ("birth",)
+    if kind.startswith("x_"):
+        return ("extra",)
+    return (kind,)
+
+
+def _cell_header(row: list[Any], col: int) -> str | None:
+    value = row[col] if col < len(row) else None
+    if value is None or isinstance(value, bool):
+        return None
+    text = _text(value)
+    return text
+
+
+_NUMBERING = re.compile(r"^\(?\s*\d+\s*\)?$|^\(?[a-zA-Z]\)$")
+
+
+def _looks_like_subheader(row: list[Any]) -> bool:
+    """True when a row can be the lower half of a two-row header: short texts only, one of them a known header."""
+    known = False
+    for value in row:
+        if value is None or value == "":
+            continue
+        if type(value) is not str:
+            return False
+        text = value.strip()
+        if not text:
+            continue
+        if len(text) > 80 or _NUMBERING.match(text) or text in _EXCEL_ERRORS:
+            return False
+        known = known or _classify(text) is not None
+    return known
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """One way to read the header: its rows, the header text and kind of each column."""
+
+    first_row: int  # 0-based
+    last_row: int  # 0-based
+    headers: list[str | None]
+    kinds: list[str | None]
+
+    def score(self) -> tuple[int, int, int] | None:
+        concepts: set[str] = set()
+        for kind in self.kinds:
+            if kind:
+                concepts.update(_concepts(kind))
+        if "name" not in concepts or len(concepts) < 2:
+            return None
+        mapped = sum(1 for kind in self.kinds if kind)
+        return len(concepts), mapped, self.first_row - self.last_row  # fewer header rows win a tie
+
+
+def _single(rows: list[list[Any]], r: int, width: int) -> _Candidate:
+    headers = [_cell_header(rows[r], c) for c in range(width)]
+    kinds = []
+    for header in headers:
+        kind = _classify(header)
+        kinds.append({"male": "gender_male", "female": "gender_female"}.get(kind, kind) if kind else None)
+    return _Candidate(r, r, headers, kinds)
+
+
+def _pair(rows: list[list[Any]], r: int, width: int) -> _Candidate:
+    """Read rows r and r+1 as one header: a merged group cell above its sub-columns, or a cell merged downwards."""
+    top_row, sub_row = rows[r], rows[r + 1]
+    headers: list[str | None] = []
+    kinds: list[str | None] = []
+    carried: str | None = None  # a merged group header, carried right across the empty cells of its merge
+    for c in range(width):
+        top, sub = _cell_header(top_row, c), _cell_header(sub_row, c)
+        if top:
+            carried = top if sub else None
+        elif sub:
+            top = carried
+        else:
+            carried = None
+        if top and sub and top != sub:
+            header = f"{top} / {sub}"
+            top_kind, sub_kind = _classify(top), _classify(sub)
+            if sub_kind in ("male", "female"):
+                if top_kind in _BIRTH_KINDS:
+                    kind = f"birth_{sub_kind}" if top_kind == "birth_year" else f"birth_{sub_kind}_date"
+                elif top_kind in ("gender", None):
+                    kind = f"gender_{sub_kind}"
+                else:
+                    kind = None
+            else:
+                kind = sub_kind or top_kind
+        else:
+            header = top or sub
+            kind = _classify(header)
+            if kind in ("male", "female"):
+                kind = f"gender_{kind}"
+        headers.append(header)
+        kinds.append(kind)
+    return _Candidate(r, r + 1, headers, kinds)
+
+
+def _find_header(rows: list[list[Any]]) -> _Candidate | None:
+    """Return the best header reading among the first rows, or None when no row names a list's columns."""
+    limit = min(_SCAN_ROWS, len(rows))
+    width = max((len(row) for row in rows[:limit + 1]), default=0)
+    best: _Candidate | None = None
+    best_score: tuple[int, int, int] | None = None
+    for r in range(limit):
+        if not any(isinstance(v, str) and v.strip() for v in rows[r]):
+            continue
+        candidates = [_single(rows, r, width)]
+        if r + 1 < len(rows) and _looks_like_subheader(rows[r + 1]):
+            candidates.append(_pair(rows, r, width))
+        for candidate in candidates:
+            score = candidate.score()
+            if score is not None and (best_score is None or score > best_score):
+                best, best_score = candidate, score
+    return best
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Row classification
+
+
+_ENUM_TOKEN = re.compile(r"^(?:[IVXLCivxlc]+|[A-Za-z]|\d+(?:\.\d+)*)[.)]?$")
+_ENUM_PREFIX = re.compile(r"^(?:[ivxlc]+|[a-z]|\d+(?:\.\d+)*)\s*[.)]\s*|^\d+\s+")
+_SECTION = re.compile(
+    r"^(?:(?:danh sach|khen thuong|de nghi|doi voi|cac|khoi|phan)\s+)*"
+    r"(ho gia dinh|tap the|ca nhan)(?![a-z0-9])[\s:.,;)\-–]*(.*)$"
+)
+_AWARD_WORDS = re.compile(
+    r"lao dong tien tien|chien si thi dua|chien si tien tien|tap the lao dong|don vi tien tien|don vi quyet thang"
+    r"|giay khen|bang khen|co thi dua|huan chuong|huy chuong|ky niem chuong|danh hieu|hinh thuc khen"
+    r"|anh hung|gia dinh van hoa|hoan thanh xuat sac|khen thuong dot xuat|khen thuong chuyen de"
+    r"|\b(?:ldtt|cstd|cstdcs|ttldtt|ttldxs|htxsnv)\b"
+)
+_AWARD_LEAD = re.compile(
+    r"^(?:(?:de nghi|duoc de nghi|tang|cong nhan|xet tang|danh hieu thi dua|danh hieu|"
+    r"hinh thuc khen thuong|hinh thuc)\s*[:\-–]?\s*)+"
+)
+_COUNT_TAIL = re.compile(r"\s*\([^()]*\d[^()]*\)\s*$")
+_SUBTOTAL = re.compile(
+    r"^(?:tong cong|tong so|(?:tong|cong)\s*(?:[:(]|\d|$)|\(?\s*(?:an dinh\s+)?danh sach\s+(?:nay\s+)?(?:co|gom)\b)"
+)
+_FOOTER = re.compile(
+    r"^(?:nguoi lap bieu|nguoi lap|lap bieu|thu truong|noi nhan|xac nhan|\(?\s*ky,? (?:ghi ro )?ho ten|"
+    r"(?:kt|tm|tl|ktl|q|ttl)\s*[./]\s*\S|(?:pho )?(?:giam doc|chu tich|truong ban|bi thu|truong phong)\b)"
+)
+_PLACE_DATE = re.compile(r"\bngay\b.{0,15}\bthang\b.{0,15}\bnam\b")
+_TARGET_VALUES = (("ho gia dinh", HO_GIA_DINH), ("hogiadinh", HO_GIA_DINH), ("tap the", TAP_THE),
+                  ("tapthe", TAP_THE), ("ca nhan", CA_NHAN), ("canhan", CA_NHAN))
+
+
+def _target_of(folded: str) -> str | None:
+    for word, target in _TARGET_VALUES:
+        if word in folded:
+            return target
+    return None
+
+
+def _clean_award_label(text: str) -> str | None:
+    """Return the award a sub-group row names: "2. Danh hiệu Chiến sĩ thi đua cơ sở:" -> "Chiến sĩ thi đua cơ sở"."""
+    folded, index = _fold_with_index(text)
+    start = 0
+    for pattern in (_ENUM_PREFIX, _AWARD_LEAD):
+        match = pattern.match(folded, start)
+        if match:
+            start = match.end()
+    cut = index[start] if start < len(index) else len(text)
+    result = _COUNT_TAIL.sub("", text[cut:]).strip(" :;,.-–\t")
+    return result or None
+
+
+@dataclass(slots=True)
+class _Label:
+    """What a row with text only in its first cells means."""
+
+    target: str | None = None
+    award: str | None = None
+    is_section: bool = False
+    is_award: bool = False
+
+
+def _read_label(text: str) -> _Label:
+    """Classify the text of a section or sub-group row ("II. CÁ NHÂN", "1. Lao động tiên tiến")."""
+    text = " ".join(text.split())
+    folded, index = _fold_with_index(text)  # same length as text: one folded char per original char
+    match = _ENUM_PREFIX.match(folded)
+    start = match.end() if match else 0
+    body = folded[start:]
+    if _AWARD_WORDS.match(body) or (_AWARD_LEAD.match(body) and _AWARD_WORDS.search(body)):
+        # "Tập thể lao động tiên tiến" also says the rows below are collectives
+        return _Label(award=_clean_award_label(text), target=TAP_THE if body.startswith("tap the") else None,
+                      is_award=True)
+    section = _SECTION.match(body)
+    if section:
+        target = {"ho gia dinh": HO_GIA_DINH, "tap the": TAP_THE, "ca nhan": CA_NHAN}[section[1]]
+        award = None
+        if section[2] and _AWARD_WORDS.search(section[2]):  # "Cá nhân đề nghị tặng Giấy khen"
+            award = _clean_award_label(text[index[start + section.start(2)]:])
+        return _Label(target=target, award=award, is_section=True)
+    if _AWARD_WORDS.search(body):
+        return _Label(award=_clean_award_label(text), is_award=True)
+    return _Label()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cell values
+
+
+_YEAR_TEXT = re.compile(r"^(\d{4})(?:\.0+)?$")
+_DMY_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_YMD_TEXT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_MY_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 3654, 73050  # 1910-01-01 .. 2099-12-31 as Excel serial numbers
+_YEAR_MIN, _YEAR_MAX = 1900, 2100
+
+
+def _year_ok(year: int) -> bool:
+    return _YEAR_MIN <= year <= _YEAR_MAX
+
+
+def _read_birth(value: Any, is_date_column: bool) -> tuple[int | None, date | None, str | None]:
+    """Return (year, date, problem) for a birth cell; problem is None when the cell was read."""
+    if isinstance(value, bool):
+        return None, None, "unreadable"
+    if isinstance(value, datetime):
+        return value.year, value.date(), None
+    if isinstance(value, date):
+        return value.year, value, None
+    if isinstance(value, float):
+        if not value.is_integer():
+            if is_date_column and _SERIAL_MIN <= value <= _SERIAL_MAX:
+                day = _EXCEL_EPOCH + timedelta(days=int(value))
+                return day.year, day, None
+            return None, None, "unreadable"
+        value = int(value)
+    if isinstance(value, int):
+        if _year_ok(value):
+            return value, None, None
+        if is_date_column and _SERIAL_MIN <= value <= _SERIAL_MAX:
+            day = _EXCEL_EPOCH + timedelta(days=value)
+            return day.year, day, None
+        return None, None, "unreadable"
+    if not isinstance(value, str):
+        return None, None, "unreadable"
+    text = value.strip()
+    match = _YEAR_TEXT.match(text)
+    if match:
+        year = int(match[1])
+        return (year, None, None) if _year_ok(year) else (None, None, "unreadable")
+    match = _DMY_TEXT.match(text)
+    if match:
+        day_, month, year = int(match[1]), int(match[2]), int(match[3])
+    else:
+        match = _YMD_TEXT.match(text)
+        if match:
+            year, month, day_ = int(match[1]), int(match[2]), int(match[3])
+        else:
+            match = _MY_TEXT.match(text)
+            if match and 1 <= int(match[1]) <= 12 and _year_ok(int(match[2])):
+                return int(match[2]), None, None
+            if is_date_column and text.isdigit() and _SERIAL_MIN <= int(text) <= _SERIAL_MAX:
+                day = _EXCEL_EPOCH + timedelta(days=int(text))
+                return day.year, day, None
+            return None, None, "unreadable"
+    if not _year_ok(year):
+        return None, None, "unreadable"
+    try:
+        return year, date(year, month, day_), None
+    except ValueError:
+        return None, None, "not_in_calendar"
+
+
+def _birth_message(value: Any, problem: str, is_date_column: bool) -> str:
+    label = "Ngày sinh" if is_date_column else "Năm sinh"
+    if problem == "not_in_calendar":
+        return f"{label} “{_show(value)}” không có trong lịch: sửa lại theo dạng dd/mm/yyyy."
+    return f"{label} “{_show(value)}” không đọc được: ghi năm (ví dụ 1985) hoặc ngày dd/mm/yyyy."
+
+
+_MARKS = frozenset({"x", "v", "1", "nam", "nu", "\u2713", "\u2714"})
+
+
+def _read_gender(value: Any) -> str | None:
+    """Return "Nam"/"Nữ" for a gender cell, or "?" when it cannot be read."""
+    text = _quick_fold(_show(value))
+    if text in ("nam", "nam gioi", "male", "m", "ong"):
+        return NAM
+    if text in ("nu", "nu gioi", "female", "f", "ba"):
+        return NU
+    return "?"
+
+
+def _read_target(value: Any) -> str | None:
+    return _target_of(_quick_fold(_show(value)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The sheet
+
+
+@dataclass(slots=True)
+class _Layout:
+    """Where each field sits in the rows (0-based column indexes), worked out once per sheet."""
+
+    columns: dict[str, str]  # field -> header as written
+    index: dict[str, int]  # kind -> column
+    award_code_cols: list[int]
+    gender_marks: list[tuple[int, str]]  # "Giới tính" split into Nam | Nữ columns: (column, gender)
+    birth_splits: list[tuple[int, str]]  # "Năm sinh" split into Nam | Nữ columns: (column, gender)
+    birth_split_is_date: bool
+    cells: list[tuple[str, int]]  # (header as written, column) for ParsedRow.cells
+    content: list[int]  # columns whose values make a row a data row
+    lead_limit: int  # section / sub-group rows have text only left of this column
+    width: int
+
+
+def _layout(candidate: _Candidate) -> _Layout:
+    index: dict[str, int] = {}
+    columns: dict[str, str] = {}
+    award_code_cols: list[int] = []
+    gender_marks: list[tuple[int, str]] = []
+    birth_splits: list[tuple[int, str]] = []
+    birth_split_is_date = False
+    cells: list[tuple[str, int]] = []
+    seen_headers: dict[str, int] = {}
+    for col, (header, kind) in enumerate(zip(candidate.headers, candidate.kinds, strict=True)):
+        if header:
+            count = seen_headers.get(header, 0) + 1
+            seen_headers[header] = count
+            cells.append((header if count == 1 else f"{header} ({count})", col))
+        if not kind:
+            continue
+        if kind in ("gender_male", "gender_female"):
+            gender_marks.append((col, NAM if kind == "gender_male" else NU))
+            columns.setdefault(kind, header or "")
+            continue
+        if kind.startswith("birth_male") or kind.startswith("birth_female"):
+            birth_splits.append((col, NAM if kind.startswith("birth_male") else NU))
+            birth_split_is_date = birth_split_is_date or kind.endswith("_date")
+            columns.setdefault(kind.removesuffix("_date"), header or "")
+            continue
+        if kind == "award_code":
+            award_code_cols.append(col)
+        if kind == "award" and "award" in index:
+            # Prefer the column of the award being nominated ("Danh hiệu đề nghị") over any other award column.
+            if "de nghi" not in _header_key(columns["award"]) and "de nghi" in _header_key(header or ""):
+                index["award"] = col
+                columns["award"] = header or ""
+            continue
+        if kind in index:
+            continue
+        index[kind] = col
+        if kind in _BIRTH_KINDS:
+            columns.setdefault("birth", header or "")
+        elif not kind.startswith("x_"):
+            columns[kind] = header or ""
+    # A code column stands in for its concept only when the list has no column with the name.
+    for code_kind, field in _CODE_KINDS.items():
+        if code_kind in index and field not in index:
+            columns[field] = columns[code_kind]
+    content = [
+        col for col, kind in enumerate(candidate.kinds)
+        if kind and kind != "stt" and not (kind in _CODE_KINDS and _CODE_KINDS[kind] in index)
+        and not (kind == "x_code" and len(index) > 2)
+    ]
+    # headers we do not know still hold the user's data ("Địa chỉ", "Số CCCD"…)
+    content += [col for header, col in cells if candidate.kinds[col] is None]
+    lead = [index[k] for k in ("stt", "honorific", "name") if k in index]
+    return _Layout(
+        columns=columns,
+        index=index,
+        award_code_cols=award_code_cols,
+        gender_marks=gender_marks,
+        birth_splits=birth_splits,
+        birth_split_is_date=birth_split_is_date,
+        cells=cells,
+        content=sorted(set(content)),
+        lead_limit=max(2, max(lead, default=0) + 1),
+        width=len(candidate.headers),
+    )
+
+
+_YEAR_IN_TITLE = re.compile(r"(?<!\d)(20\d\d|2100)(?!\d)")
+_NAM_YEAR = re.compile(r"\bnam\s+(20\d\d|2100)(?!\d)")
+_LIST_WORDS = re.compile(r"danh sach|khen thuong|thi dua")
+
+
+def _title_facts(rows: list[list[Any]]) -> tuple[int | None, str | None]:
+    """Return (year, target) stated by the title rows above the header."""
+    texts = [_quick_fold(v) for row in rows for v in row if isinstance(v, str) and v.strip()]
+    year: int | None = None
+    for preferred in (True, False):
+        for text in texts:
+            if bool(_LIST_WORDS.search(text)) != preferred:
+                continue
+            match = _NAM_YEAR.search(text) or _YEAR_IN_TITLE.search(text)
+            if match:
+                year = int(match[1])
+                break
+        if year:
+            break
+    target: str | None = None
+    for text in texts:
+        if "danh sach" in text:
+            kinds = {t for word, t in _TARGET_VALUES if word in text}
+            if len(kinds) == 1:
+                target = kinds.pop()
+                break
+    return year, target
+
+
+def _header_target(header: str | None) -> str | None:
+    """Return the target the name column's header implies ("Tên tập thể" -> collectives), if only one."""
+    key = f" {_header_key(header or '')} "
+    collective = _has(key, "tap the", "don vi", "to chuc", "co quan")
+    person = _has(key, "ho ten", "ho va ten", "ca nhan")
+    household = _has(key, "ho gia dinh")
+    found = [t for t, yes in ((TAP_THE, collective), (CA_NHAN, person), (HO_GIA_DINH, household)) if yes]
+    return found[0] if len(found) == 1 else None
+
+
+_SPLIT_UNIT = re.compile(
+    r"^(?:văn phòng|phòng|sở|chi cục|cục|tổng cục|trung tâm|ban|công ty|tổng công ty|ubnd|ủy ban|uỷ ban|"
+    r"hội đồng|bộ|trường|bệnh viện|viện|hội|liên đoàn|đoàn|khoa|tổ|đội|trạm|xí nghiệp|nhà máy|hợp tác xã|htx|"
+    r"chi nhánh|đảng ủy|đảng uỷ|đảng bộ|chi bộ|công đoàn|huyện|xã|phường|thị trấn|thành phố|tp\.?|tỉnh|quỹ|"
+    r"kho bạc|ngân hàng|thanh tra|cửa khẩu|ban quản lý|báo|đài|tạp chí|doanh nghiệp|cơ quan|đơn vị|"
+    r"ubmttq|mặt trận|tỉnh đoàn|huyện đoàn|thành đoàn)(?=\s|$)(?!\s+(?:trưởng|phó|viên)\b)",
+)
+
+
+def _split_position_unit(text: str) -> tuple[str | None, str | None]:
+    """Split "Chức vụ, đơn vị công tác": at the first comma followed by a unit word, else at the last comma."""
+    parts = text.split(",")
+    if len(parts) == 1:
+        if _SPLIT_UNIT.match(text.lower()):
+            return None, text  # a collective's row names only its unit
+        return text, None
+    for i in range(1, len(parts)):
+        if _SPLIT_UNIT.match(parts[i].strip().lower()):
+            break
+    else:
+        i = len(parts) - 1
+    position = ",".join(parts[:i]).strip() or None
+    unit = ",".join(parts[i:]).strip() or None
+    return position, unit
+
+
+def _is_number(value: Any) -> bool:
+    t = type(value)
+    if t is int or t is float:
+        return True
+    return t is str and value.strip().rstrip(".").isdigit()
+
+
+def _is_numbering_row(row: list[Any]) -> bool:
+    """True for the "(1) (2) (3)…" row that numbers the columns under many headers."""
+    seen = 0
+    for value in row:
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool) or not (isinstance(value, int | float) or _NUMBERING.match(str(value).strip())):
+            return False
+        seen += 1
+    return seen >= 2
+
+
+def parse_sheet(sheet: RawSheet, *, file: str) -> SheetResult:
+    """Return the header mapping, the data rows and the problems found in one sheet (no list -> header_row None)."""
+    rows = sheet.rows
+    candidate = _find_header(rows)
+    if candidate is None:
+        return SheetResult(sheet=sheet.name, header_row=None, columns={}, rows=[], issues=[])
+    layout = _layout(candidate)
+    title_year, title_target = _title_facts(rows[: candidate.first_row])
+    default_target = title_target or _header_target(layout.columns.get("name"))
+    parsed, issues = _read_rows(sheet, file, rows, candidate.last_row + 1, layout, default_target)
+    return SheetResult(
+        sheet=sheet.name,
+        header_row=candidate.last_row + 1,
+        columns=layout.columns,
+        rows=parsed,
+        issues=issues,
+        title_year=title_year,
+    )
+
+
+def _read_rows(
+    sheet: RawSheet, file: str, rows: list[list[Any]], start: int, layout: _Layout, default_target: str | None
+) -> tuple[list[ParsedRow], list[ImportIssue]]:
+    """Walk the rows under the header: sections, sub-groups, data rows, up to the signature block."""
+    parsed: list[ParsedRow] = []
+    issues: list[ImportIssue] = []
+    sheet_name = sheet.name
+    ix = layout.index
+    columns = layout.columns
+    width = layout.width
+    pad = [None] * width
+
+    def col(kind: str) -> int | None:
+        return ix.get(kind)
+
+    stt_i, name_i, hon_i = col("stt"), col("name"), col("honorific")
+    gender_i, target_i, target_code_i = col("gender"), col("target"), col("target_code")
+    birth_i = col("birth_date") if "birth_date" in ix else col("birth_year")
+    birth_is_date = "birth_date" in ix
+    position_i, unit_i, pu_i, dept_i = col("position"), col("unit"), col("position_unit"), col("department")
+    award_i, category_i, category_code_i = col("award"), col("category"), col("category_code")
+    field_i, field_code_i = col("field"), col("field_code")
+    ach_i, note_i = col("achievements"), col("note")
+    award_code_cols = layout.award_code_cols
+    gender_marks, birth_splits = layout.gender_marks, layout.birth_splits
+    split_is_date = layout.birth_split_is_date
+    cells_spec = layout.cells
+    content = layout.content
+    lead_limit = layout.lead_limit
+    assert name_i is not None
+
+    name_header = columns["name"]
+    gender_cache: dict[Any, str | None] = {}
+    target_cache: dict[Any, str | None] = {}
+    split_cache: dict[str, tuple[str | None, str | None]] = {}
+    birth_cache: dict[tuple[Any, bool], tuple[int | None, date | None, str | None]] = {}
+    errors = _EXCEL_ERRORS
+
+    section_target: str | None = None
+    group_award: str | None = None
+
+    def issue(excel_row: int, column: str | None, code: str, message: str) -> None:
+        issues.append(ImportIssue(file, sheet_name, excel_row, column, code, message))
+
+    for r in range(start, len(rows)):
+        row = rows[r]
+        if not row or not any(row):
+            continue
+        if not errors.isdisjoint(row):
+            row = [None if (type(v) is str and v.strip() in errors) else v for v in row]
+            if not any(row):
+                continue
+        if len(row) < width:
+            row = list(row) + pad[: width - len(row)]
+        filled = len(row) - row.count(None) - row.count("")
+        stt = row[stt_i] if stt_i is not None else None
+        name = row[name_i]
+        numbered = stt is not None and _is_number(stt)
+        excel_row = r + 1
+
+        if not numbered:
+            first = next((v for v in row if type(v) is str and v.strip()), None)
+            if first is not None:
+                folded = _quick_fold(first)
+                if filled <= 3 and (_FOOTER.match(folded) or _PLACE_DATE.search(folded)) and (
+                    name is None or name == "" or name is first
+                ):
+                    break  # the signature block: the table is over
+                if _SUBTOTAL.match(folded):
+                    continue
+        if filled <= 2 and all(v is None or v == "" for v in row[lead_limit:]):
+            texts = [str(v).strip() for v in row[:lead_limit] if v is not None and v != "" and not isinstance(v, bool)]
+            texts = [t for t in texts if t]
+            if len(texts) >= 2 and _ENUM_TOKEN.match(texts[0]):
+                texts = texts[1:]
+            name_text = name.strip() if type(name) is str else ""
+            if texts and (not numbered or (name_text and texts == [name_text])):
+                label = _read_label(" ".join(texts))
+                if label.is_section:
+                    section_target, group_award = label.target, label.award
+                    continue
+                if label.is_award:
+                    group_award = label.award
+                    if label.target:
+                        section_target = label.target
+                    continue
+                if not name_text:
+                    continue  # a grouping line ("Khối cơ quan Sở"), a note, or an unlabeled heading
+        if type(name) is not str and _is_numbering_row(row):
+            continue
+
+        name_text = _text(name)
+        if name_text is None:
+            if any(row[c] is not None and row[c] != "" for c in content):
+                issue(excel_row, name_header, "missing_name",
+                      f"Dòng có dữ liệu nhưng không có tên ở cột “{name_header}”: "
+                      "ghi họ tên cá nhân hoặc tên tập thể, hoặc xóa dòng này.")
+            continue
+
+        item = ParsedRow(sheet=sheet_name, row=excel_row, name=name_text)
+
+        # target: the row's own column, then its section, then the title or the name header
+        target = None
+        for t_i in (target_i, target_code_i):
+            if t_i is None:
+                continue
+            value = row[t_i]
+            if value is None or value == "":
+                continue
+            target = target_cache.get(value, "")
+            if target == "":
+                target = target_cache[value] = _read_target(value)
+            if target is None and t_i == target_i:
+                issue(excel_row, columns["target"], "bad_target",
+                      f"Phân loại khen thưởng “{_show(value)}” không rõ: ghi Cá nhân, Tập thể hoặc Hộ gia đình.")
+            if target:
+                break
+        item.target = target or section_target or default_target
+
+        if hon_i is not None:
+            item.honorific = _text(row[hon_i])
+
+        gender = None
+        gender_bad = False
+        if gender_i is not None:
+            value = row[gender_i]
+            if value is not None and value != "":
+                gender = gender_cache.get(value)
+                if gender is None:
+                    gender = gender_cache[value] = _read_gender(value)
+                if gender == "?":
+                    gender, gender_bad = None, True
+                    issue(excel_row, columns["gender"], "bad_gender",
+                          f"Giới tính “{_show(value)}” không rõ: ghi Nam hoặc Nữ.")
+        for mark_i, mark_gender in gender_marks:
+            value = row[mark_i]
+            if value is None or value == "":
+                continue
+            if gender and gender != mark_gender:
+                issue(excel_row, columns.get("gender_female"), "bad_gender",
+                      "Có đánh dấu ở cả cột Nam và cột Nữ: chỉ đánh dấu một cột.")
+                gender, gender_bad = None, True
+                break
+            gender = mark_gender
+
+        birth_value, birth_header, birth_date_col = None, None, birth_is_date
+        if birth_i is not None:
+            value = row[birth_i]
+            if value is not None and value != "":
+                birth_value, birth_header = value, columns["birth"]
+        split_gender_seen = None
+        for split_i, split_gender in birth_splits:
+            value = row[split_i]
+            if value is None or value == "":
+                continue
+            header = columns["birth_male" if split_gender == NAM else "birth_female"]
+            if split_gender_seen and split_gender_seen != split_gender:
+                issue(excel_row, header, "bad_gender",
+                      "Có năm sinh ở cả cột Nam và cột Nữ: chỉ ghi vào cột đúng giới tính.")
+                birth_value, gender, gender_bad = None, None, True
+                break
+            split_gender_seen = gender = split_gender
+            if type(value) is str and _quick_fold(value) in _MARKS:
+                continue  # a mark under Nam or Nữ, not a year
+            birth_value, birth_header, birth_date_col = value, header, split_is_date
+        if birth_value is not None:
+            key = (birth_value, birth_date_col)
+            read = birth_cache.get(key)
+            if read is None:
+                read = birth_cache[key] = _read_birth(birth_value, birth_date_col)
+            year, born, problem = read
+            if problem:
+                issue(excel_row, birth_header, "bad_birth", _birth_message(birth_value, problem, birth_date_col))
+            else:
+                item.birth_year, item.birth_date = year, born
+
+        if gender is None and not gender_bad and item.honorific:
+            hint = item.honorific.lower()  # "Ông" / "Bà" say the gender; ranks and titles do not
+            gender = NAM if hint == "ông" else NU if hint == "bà" else None
+        item.gender = gender
+
+        if position_i is not None:
+            item.position = _text(row[position_i])
+        if unit_i is not None:
+            item.unit = _text(row[unit_i])
+        if pu_i is not None:
+            combined = _text(row[pu_i])
+            if combined:
+                split = split_cache.get(combined)
+                if split is None:
+                    split = split_cache[combined] = _split_position_unit(combined)
+                item.position = item.position or split[0]
+                item.unit = item.unit or split[1]
+        if dept_i is not None:
+            item.department = _text(row[dept_i])
+
+        award_code = None
+        for code_i in award_code_cols:
+            award_code = _text(row[code_i])
+            if award_code:
+                break
+        item.award_code = award_code
+        award = _text(row[award_i]) if award_i is not None else None
+        item.award = award or (award_code if award_i is None else None) or group_award or award_code
+
+        category = _text(row[category_i]) if category_i is not None else None
+        if category is None and category_code_i is not None:
+            category = _text(row[category_code_i])
+        item.category = category
+        field = _text(row[field_i]) if field_i is not None else None
+        if field is None and field_code_i is not None:
+            field = _text(row[field_code_i])
+        item.field = field
+        if ach_i is not None:
+            item.achievements = _text(row[ach_i])
+        if note_i is not None:
+            item.note = _text(row[note_i])
+        item.cells = {header: row[c] for header, c in cells_spec}
+        parsed.append(item)
+    return parsed, issues

@@ -1,0 +1,201 @@
+"""The official nomination list template (.xlsx) and the error workbook (the rows back with their problems)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from io import BytesIO
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tdkt import categories
+from tdkt.export import safe_cell
+from tdkt.importing.model import ImportIssue
+
+EXAMPLE_NOTE = "VÍ DỤ - xóa dòng này trước khi gửi"
+HEADERS = [
+    ("STT", 6), ("Họ và tên (cá nhân) / Tên tập thể", 30), ("Giới tính", 10), ("Năm sinh", 10), ("Chức vụ", 22),
+    ("Đơn vị công tác", 30), ("Danh hiệu/Hình thức khen thưởng đề nghị", 34), ("Phân loại đối tượng", 34),
+    ("Tóm tắt thành tích", 40), ("Ghi chú", 24),
+]
+HEADER_ROW = 7
+BLANK_ROWS = 60
+_THIN = Side(style="thin", color="999999")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _title(ws, cell: str, text: str, *, bold=True, italic=False, size=12, merge: str | None = None) -> None:
+    ws[cell] = text
+    ws[cell].font = Font(name="Times New Roman", bold=bold, italic=italic, size=size)
+    ws[cell].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    if merge:
+        ws.merge_cells(merge)
+
+
+def template(*, year: int, agency: str, parent_agency: str, awards: list[str], units: list[str]) -> bytes:
+    """Return the list template: title rows as the official form has them, header, examples, dropdowns, instructions."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    last = get_column_letter(len(HEADERS))
+    _title(ws, "A1", parent_agency.upper(), bold=False, merge="A1:D1")
+    _title(ws, "A2", agency.upper(), merge="A2:D2")
+    _title(ws, "F1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", merge=f"F1:{last}1")
+    _title(ws, "F2", "Độc lập - Tự do - Hạnh phúc", merge=f"F2:{last}2")
+    _title(ws, "A4", f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}", size=14, merge=f"A4:{last}4")
+    _title(ws, "A5", f"(Kèm theo Tờ trình số …/TTr-… ngày …/…/{year} của …)", bold=False, italic=True,
+           merge=f"A5:{last}5")
+    for col, (header, width) in enumerate(HEADERS, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
+        cell.font = Font(name="Times New Roman", bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = _BOX
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[HEADER_ROW].height = 36
+    examples = [
+        ["I. TẬP THỂ"],
+        [1, "Phòng Quản lý Công nghiệp", None, None, None, agency, "Tập thể lao động tiên tiến", "Cơ quan Hành chính",
+         "Hoàn thành tốt nhiệm vụ năm", EXAMPLE_NOTE],
+        ["II. CÁ NHÂN"],
+        [1, "Nguyễn Thị Minh", "Nữ", 1987, "Chuyên viên", units[0] if units else agency, "Lao động tiên tiến",
+         categories.DIRECT_WORKER_NAME, "Hoàn thành tốt nhiệm vụ", EXAMPLE_NOTE],
+        [2, "Trần Văn Bình", "Nam", 1979, "Trưởng phòng", units[0] if units else agency, "Chiến sĩ thi đua cơ sở",
+         categories.MANAGER[0], "Hoàn thành xuất sắc nhiệm vụ; sáng kiến cấp cơ sở", EXAMPLE_NOTE],
+    ]
+    row = HEADER_ROW + 1
+    for values in examples:
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.border = _BOX
+            cell.font = Font(name="Times New Roman", bold=len(values) == 1, italic=len(values) > 1,
+                             color="7F7F7F" if len(values) > 1 else None)
+        row += 1
+    first_blank, last_blank = row, row + BLANK_ROWS - 1
+    for r in range(first_blank, last_blank + 1):
+        for col in range(1, len(HEADERS) + 1):
+            ws.cell(row=r, column=col).border = _BOX
+    footer = last_blank + 2
+    _title(ws, f"B{footer}", "NGƯỜI LẬP BIỂU", merge=f"B{footer}:C{footer}")
+    _title(ws, f"G{footer}", "THỦ TRƯỞNG ĐƠN VỊ", merge=f"G{footer}:H{footer}")
+    _title(ws, f"G{footer + 1}", "(Ký, họ tên, đóng dấu)", bold=False, italic=True, merge=f"G{footer + 1}:H{footer + 1}")
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
+
+    lists = wb.create_sheet("DanhMuc")
+    columns = {"A": ("Danh hiệu/Hình thức", awards), "B": ("Đơn vị", units), "C": ("Giới tính", ["Nam", "Nữ"]),
+               "D": ("Phân loại đối tượng", categories.NAMES)}
+    for letter, (header, values) in columns.items():
+        lists[f"{letter}1"] = header
+        for index, value in enumerate(values, start=2):
+            lists[f"{letter}{index}"] = safe_cell(value)
+    lists.sheet_state = "hidden"
+    span = f"{first_blank - len(examples)}:{last_blank}"
+    start, end = span.split(":")
+    for letter, (column, (header, values)) in zip(["G", "F", "C", "H"], columns.items(), strict=True):
+        rule = DataValidation(type="list", formula1=f"=DanhMuc!${column}$2:${column}${len(values) + 1}",
+                              allow_blank=True, showErrorMessage=letter in ("C", "G"))
+        rule.error = f"Chọn {header.lower()} trong danh sách."
+        rule.errorTitle = "Giá trị không có trong danh mục"
+        rule.prompt = f"Chọn {header.lower()} trong danh sách"
+        rule.showInputMessage = True
+        ws.add_data_validation(rule)
+        rule.add(f"{letter}{start}:{letter}{end}")
+    year_rule = DataValidation(type="whole", operator="between", formula1="1930", formula2=str(year - 15),
+                               allow_blank=True, showErrorMessage=True)
+    year_rule.error = "Ghi năm sinh 4 chữ số, ví dụ 1985."
+    ws.add_data_validation(year_rule)
+    year_rule.add(f"D{start}:D{end}")
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+
+    guide = wb.create_sheet("Hướng dẫn")
+    lines = [
+        "HƯỚNG DẪN LẬP DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+        "1. Mỗi dòng là một đề nghị: một cá nhân hoặc một tập thể với một danh hiệu/hình thức khen thưởng.",
+        "2. Ghi dòng mục “I. TẬP THỂ”, “II. CÁ NHÂN” (và “III. HỘ GIA ĐÌNH” nếu có) phía trên các dòng thuộc mục đó.",
+        "3. Cột “Danh hiệu/Hình thức khen thưởng đề nghị”: chọn trong danh sách thả xuống; chấp nhận cả cách viết tắt "
+        "thường dùng (LĐTT, CSTĐCS, BK UBND tỉnh, Giấy khen GĐ Sở…).",
+        "4. Cá nhân: ghi Giới tính (Nam/Nữ) và Năm sinh (4 chữ số) hoặc ngày sinh dd/mm/yyyy; Chức vụ và Đơn vị công tác.",
+        "5. “Phân loại đối tượng” theo danh mục quốc gia; bỏ trống thì hệ thống đoán theo chức vụ và Văn phòng xác nhận.",
+        f"6. Xóa các dòng có ghi chú “{EXAMPLE_NOTE}”. Thêm dòng bằng cách chèn dòng phía trên khối chữ ký.",
+        "7. Không đổi tên các cột ở dòng tiêu đề; có thể thêm cột khác (sẽ được bỏ qua).",
+        "8. Gửi tệp .xlsx cho Văn phòng Sở (hạn theo kế hoạch TĐKT, thường trước ngày 15/12).",
+    ]
+    for index, line in enumerate(lines, start=1):
+        cell = guide.cell(row=index, column=1, value=line)
+        cell.font = Font(name="Times New Roman", bold=index == 1, size=13 if index == 1 else 12)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    guide.column_dimensions["A"].width = 120
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def error_workbook(data: bytes, *, file_name: str, issues: list[ImportIssue], headers: dict[str, int]) -> bytes:
+    """Return the uploaded file back with a "Lỗi / cảnh báo" column on each list sheet (xlsx/xlsm), else a new sheet.
+
+    headers maps sheet name -> the Excel row number of its header row.
+    """
+    by_cell: dict[tuple[str, int], list[ImportIssue]] = defaultdict(list)
+    general: list[ImportIssue] = []
+    for issue in issues:
+        if issue.row is None:
+            general.append(issue)
+        else:
+            by_cell[(issue.sheet, issue.row)].append(issue)
+    try:
+        wb = load_workbook(BytesIO(data), keep_vba=file_name.lower().endswith(".xlsm"))
+    except Exception:  # xls, ods or damaged: give the problems as a plain list instead
+        wb = None
+    if wb is not None:
+        red = PatternFill("solid", fgColor="F8CBAD")
+        yellow = PatternFill("solid", fgColor="FFF2CC")
+        for sheet_name, header_row in headers.items():
+            if sheet_name not in wb.sheetnames:
+                continue
+            ws = wb[sheet_name]
+            column = ws.max_column + 1
+            head = ws.cell(row=header_row, column=column, value="Lỗi / cảnh báo")
+            head.font = Font(bold=True, color="C00000")
+            ws.column_dimensions[get_column_letter(column)].width = 60
+            for (sheet, row), found in by_cell.items():
+                if sheet != sheet_name:
+                    continue
+                text = "\n".join(f"{'LỖI' if i.severity == 'error' else 'Cảnh báo'}"
+                                 f"{' [' + i.column + ']' if i.column else ''}: {i.message}" for i in found)
+                cell = ws.cell(row=row, column=column, value=safe_cell(text))
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.fill = red if any(i.severity == "error" for i in found) else yellow
+                cell.comment = Comment(text[:1000], "TĐKT Dashboard")
+    else:
+        wb = Workbook()
+        wb.remove(wb.active)
+    summary = wb.create_sheet("Danh sách lỗi", 0)
+    summary.append(["Sheet", "Dòng", "Cột", "Mức", "Mã", "Nội dung"])
+    for cell in summary[1]:
+        cell.font = Font(bold=True)
+    for issue in general + [i for found in by_cell.values() for i in found]:
+        summary.append([safe_cell(issue.sheet), issue.row, safe_cell(issue.column),
+                        "Lỗi" if issue.severity == "error" else "Cảnh báo", issue.code, safe_cell(issue.message)])
+    for letter, width in zip("ABCDEF", (18, 8, 28, 10, 22, 100), strict=True):
+        summary.column_dimensions[letter].width = width
+    summary.freeze_panes = "A2"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def template_for(session, *, year: int, agency: str, parent_agency: str) -> bytes:
+    """Return the template filled with the database's award names (common first) and active units."""
+    from sqlmodel import select
+
+    from tdkt import units
+    from tdkt.models import Award
+
+    awards = list(session.exec(select(Award.name).order_by(Award.is_common.desc(), Award.position)).all())
+    return template(year=year, agency=agency, parent_agency=parent_agency, awards=awards,
+                    units=[u for u in units.names(session) if u != "Các phòng, đơn vị trực thuộc Sở"])

@@ -1,0 +1,269 @@
+"""Validation of parsed rows against the catalogue, the units and the database: records ready to commit, and problems."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from tdkt import catalog, categories
+from tdkt import units as units_module
+from tdkt.importing.model import ImportIssue, ParsedRow
+from tdkt.models import Award, AwardAlias, Nomination, Person, TARGET_LABELS, Target
+from tdkt.text import fold
+
+TARGETS = {t.value for t in Target}
+_COLLECTIVE_START = (
+    "phong ", "van phong", "thanh tra", "trung tam", "chi cuc", "ban ", "so ", "cong ty", "doanh nghiep", "hop tac xa",
+    "htx", "tap the", "to ", "doi ", "tram ", "truong ", "benh vien", "cong doan", "chi bo", "dang bo", "uy ban", "ubnd",
+)
+
+
+@dataclass(slots=True)
+class Record:
+    """A row ready to be written: canonical award, matched unit, category, person key."""
+
+    sheet: str
+    row: int
+    target: str | None
+    name: str | None
+    gender: str | None
+    birth_year: int | None
+    position: str | None
+    unit: str | None  # the unit's name when matched, else as written
+    award: str | None  # the catalogue's canonical name, None when not recognised
+    category: str | None
+    award_id: int | None = None
+    unit_id: int | None = None
+    unit_text: str | None = None
+    category_inferred: bool = False
+    achievements: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    cells: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the record as the CLI's JSON shows it."""
+        return {"row": self.row, "sheet": self.sheet, "target": self.target, "name": self.name, "gender": self.gender,
+                "birth_year": self.birth_year, "position": self.position, "unit": self.unit, "award": self.award,
+                "category": self.category}
+
+    @property
+    def person_key(self) -> tuple[str, int | None, int | None]:
+        return fold(self.name), self.birth_year, self.unit_id
+
+
+class Catalogue:
+    """Lookups built once per import: awards (catalogue and database aliases) and units, with caches by text."""
+
+    def __init__(self, session: Session) -> None:
+        self.awards = {a.code: a for a in session.exec(select(Award)).all()}
+        self.award_by_id = {a.id: a for a in self.awards.values()}
+        self.aliases = {row.folded: row.award_id for row in session.exec(select(AwardAlias)).all()}
+        self.units = units_module.lookup(session)
+        self.unit_names = sorted({u.name for u in self.units.values()})
+        self._award_cache: dict[str, Award | None] = {}
+        self._unit_cache: dict[str, Any] = {}
+
+    def award(self, text: object) -> Award | None:
+        """Return the database award a text (name, abbreviation or national code) means, or None."""
+        key = str(text)
+        if key not in self._award_cache:
+            spec = catalog.match_award(text)
+            found = self.awards.get(spec.code) if spec else None
+            if found is None:
+                award_id = self.aliases.get(catalog.normalize_award_text(text))
+                found = self.award_by_id.get(award_id) if award_id else None
+            if found is None:  # an award the Office added by name only
+                by_name = {fold(a.name): a for a in self.awards.values()}
+                found = by_name.get(fold(key))
+            self._award_cache[key] = found
+        return self._award_cache[key]
+
+    def award_suggestions(self, text: str) -> list[str]:
+        names = [a.name for a in sorted(self.awards.values(), key=lambda a: (not a.is_common, a.position))]
+        folded = {fold(n): n for n in names}
+        close = difflib.get_close_matches(fold(text), list(folded), n=3, cutoff=0.5)
+        return [folded[c] for c in close]
+
+    def unit(self, text: str | None):
+        """Return the unit a text names (name or short name, accent-insensitive), or None."""
+        if not text:
+            return None
+        if text not in self._unit_cache:
+            self._unit_cache[text] = self.units.get(fold(text).rstrip(" .;,"))
+        return self._unit_cache[text]
+
+    def unit_suggestions(self, text: str) -> list[str]:
+        folded = {fold(n): n for n in self.unit_names}
+        return [folded[c] for c in difflib.get_close_matches(fold(text), list(folded), n=3, cutoff=0.5)]
+
+
+def _looks_collective(name: str) -> bool:
+    key = fold(name) + " "
+    return key.startswith(_COLLECTIVE_START)
+
+
+def _target(row: ParsedRow, award: Award | None, cat: Catalogue) -> tuple[str | None, bool]:
+    """Return (target, guessed) from the row, its section, the award's targets or the name's shape."""
+    if row.target in TARGETS:
+        return row.target, False
+    targets = award.targets.split(",") if award else []
+    if len(targets) == 1:
+        return targets[0], False
+    if row.gender or row.birth_year or row.honorific:
+        return Target.CA_NHAN.value, False
+    if row.name and (cat.unit(row.name) or _looks_collective(row.name)):
+        return Target.TAP_THE.value, True
+    if row.name and fold(row.name).startswith("ho "):
+        return Target.HO_GIA_DINH.value, True
+    return Target.CA_NHAN.value, True
+
+
+_FALLBACK_HEADERS = {
+    "award": "Danh hiệu/Hình thức", "name": "Họ và tên", "unit": "Đơn vị", "gender": "Giới tính",
+    "birth": "Năm sinh", "category": "Phân loại đối tượng",
+}
+_FIELDS = {"award": ("award", "award_code"), "birth": ("birth_year", "birth_date"), "gender": ("gender", "gender_male",
+           "gender_female", "birth_male", "birth_female")}
+
+
+def header_for(columns: dict[str, str] | None, column_field: str | None) -> str | None:
+    """Return the header as the user wrote it for one of our fields (a sensible name when the list has no such column)."""
+    if column_field is None:
+        return None
+    for name in _FIELDS.get(column_field, (column_field,)):
+        if columns and columns.get(name):
+            return columns[name]
+    return _FALLBACK_HEADERS.get(column_field, column_field)
+
+
+def validate(
+    session: Session,
+    rows: list[ParsedRow],
+    *,
+    file: str,
+    year: int,
+    headers: dict[str, dict[str, str]] | None = None,
+    catalogue: Catalogue | None = None,
+) -> tuple[list[Record], list[ImportIssue]]:
+    """Check every parsed row; return one record per row (errors included) and the problems found.
+
+    headers maps sheet name -> our field -> the header as written, so each problem names the user's column.
+    """
+    cat = catalogue or Catalogue(session)
+    headers = headers or {}
+    issues: list[ImportIssue] = []
+    records: list[Record] = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        found: list[ImportIssue] = []
+
+        def problem(column_field: str | None, code: str, message: str, severity: str = "error") -> None:
+            header = header_for(headers.get(row.sheet), column_field)
+            found.append(ImportIssue(file, row.sheet, row.row, header, code, message, severity))  # noqa: B023
+
+        if row.note and "vi du" in fold(row.note) and "xoa" in fold(row.note):
+            problem(None, "example_row", "Đây là dòng ví dụ của mẫu danh sách: xóa dòng này trước khi nhập.")
+        award_text = row.award or row.award_code
+        award = cat.award(award_text) if award_text else None
+        if not award_text:
+            problem("award", "missing_award", "Thiếu danh hiệu/hình thức khen thưởng đề nghị. Ghi tên danh hiệu "
+                    "(ví dụ “Lao động tiên tiến”) hoặc chọn trong danh mục.")
+        elif award is None:
+            hint = cat.award_suggestions(str(award_text))
+            problem("award", "unknown_award", f"Không nhận ra danh hiệu/hình thức “{award_text}”. "
+                    + (f"Có phải: {'; '.join(hint)}? " if hint else "") + "Chọn một mục trong danh mục khen thưởng.")
+        target, guessed = _target(row, award, cat)
+        if award is not None and target not in award.targets.split(","):
+            allowed = ", ".join(TARGET_LABELS[Target(t)].lower() for t in award.targets.split(","))
+            problem("award", "award_target_mismatch", f"“{award.name}” chỉ xét tặng cho {allowed}, không cho "
+                    f"{TARGET_LABELS[Target(target)].lower()} “{row.name or ''}”. Kiểm tra lại danh hiệu hoặc mục "
+                    "(tập thể/cá nhân) của dòng này.")
+        if not row.name:
+            problem("name", "missing_name", "Thiếu họ tên cá nhân hoặc tên tập thể.")
+        unit = cat.unit(row.unit)
+        if target == Target.TAP_THE and unit is None and row.name:
+            unit = cat.unit(row.name)
+        if row.unit and unit is None:
+            hint = cat.unit_suggestions(row.unit)
+            problem("unit", "unknown_unit", f"Đơn vị “{row.unit}” chưa có trong danh sách đơn vị. "
+                    + (f"Có phải: {'; '.join(hint)}? " if hint else "")
+                    + "Sửa lại tên, hoặc Văn phòng thêm đơn vị này khi xác nhận.", "warning")
+        elif not row.unit and unit is None and target == Target.CA_NHAN:
+            problem("unit", "missing_unit", "Thiếu đơn vị công tác của cá nhân.", "warning")
+        if target == Target.CA_NHAN:
+            if row.gender is None:
+                problem("gender", "missing_gender", "Thiếu giới tính (Nam/Nữ): thống kê khen thưởng cần thông tin này.",
+                        "warning")
+            if row.birth_year is not None and not 1930 <= row.birth_year <= year - 15:
+                problem("birth", "bad_birth", f"Năm sinh {row.birth_year} không hợp lý cho danh sách năm {year}. "
+                        "Kiểm tra lại năm sinh.")
+        category = categories.match(row.category) if row.category else None
+        inferred = False
+        if row.category and category is None:
+            problem("category", "unknown_category", f"Không nhận ra phân loại đối tượng “{row.category}”; đã đoán "
+                    "theo chức vụ. Chọn một phân loại trong danh mục quốc gia.", "warning")
+        if category is None and target:
+            category, inferred = categories.infer(target=target, position=row.position, name=row.name), True
+        record = Record(
+            sheet=row.sheet, row=row.row, target=target, name=row.name, gender=row.gender, birth_year=row.birth_year,
+            position=row.position, unit=unit.name if unit else row.unit, award=award.name if award else None,
+            category=category, award_id=award.id if award else None, unit_id=unit.id if unit else None,
+            unit_text=row.unit, category_inferred=inferred, achievements=row.achievements, cells=row.cells,
+        )
+        if record.name and record.award_id:
+            key = (fold(record.name), record.birth_year, record.unit_id, record.award_id)
+            if key in seen:
+                problem("name", "duplicate_in_file", f"Trùng với dòng {seen[key]}: cùng người/tập thể, cùng "
+                        "danh hiệu. Xóa một trong hai dòng.")
+            else:
+                seen[key] = row.row
+        record.errors = sum(i.severity == "error" for i in found)
+        record.warnings = len(found) - record.errors
+        records.append(record)
+        issues.extend(found)
+    issues.extend(_already_in_database(session, records, file=file, year=year, headers=headers))
+    return records, issues
+
+
+def _already_in_database(
+    session: Session, records: list[Record], *, file: str, year: int, headers: dict[str, dict[str, str]]
+) -> list[ImportIssue]:
+    """Flag rows whose person (folded name, birth year, unit) or collective already has this award for this year."""
+    award_ids = {r.award_id for r in records if r.award_id}
+    if not award_ids:
+        return []
+    existing_people = {
+        (p_key, birth, unit, award)
+        for p_key, birth, unit, award in session.exec(
+            select(Person.name_key, Person.birth_year, Person.unit_id, Nomination.award_id)
+            .join(Nomination, Nomination.person_id == Person.id)
+            .where(Nomination.year == year, Nomination.award_id.in_(award_ids))
+        ).all()
+    }
+    existing_collectives = {
+        (fold(name), award)
+        for name, award in session.exec(
+            select(Nomination.collective_name, Nomination.award_id)
+            .where(Nomination.year == year, Nomination.award_id.in_(award_ids), Nomination.collective_name.is_not(None))
+        ).all()
+    }
+    found = []
+    for record in records:
+        if not record.award_id or not record.name:
+            continue
+        if record.target == Target.CA_NHAN:
+            duplicate = (fold(record.name), record.birth_year, record.unit_id, record.award_id) in existing_people
+        else:
+            duplicate = (fold(record.name), record.award_id) in existing_collectives
+        if duplicate:
+            record.errors += 1
+            found.append(ImportIssue(file, record.sheet, record.row, header_for(headers.get(record.sheet), "name"),
+                                     "already_in_database",
+                                     f"“{record.name}” đã được đề nghị “{record.award}” năm {year} (có trong cơ sở dữ "
+                                     "liệu). Xóa dòng này nếu là đề nghị trùng."))
+    return found
+
