@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import _import_file
+from pages import _import_file, _nomination_form
 from pages._common import actor, db_read, db_write, require_page, selected_year, settings
 from tdkt import auth
 from tdkt.importing import commit, pipeline, template
@@ -36,6 +36,9 @@ if uploads:
     progress.empty()
 for upload in uploads or []:
     _import_file.render(reports, (upload.file_id, year))
+
+st.subheader("Nhập hoặc sửa từng đề nghị")
+_nomination_form.render(year=selected_year())
 
 st.subheader("Lịch sử các lô đã nhập")
 with db_read() as session:

@@ -83,7 +83,7 @@ def commit_batch(
                         sheets=", ".join(sheets)[:500], warnings=warnings)
     session.add(batch)
     session.flush()
-    people, added = _people(session, records, batch_id=batch.id)
+    people, added = people_ids(session, records, batch_id=batch.id)
     received_on = received_on or date.today()
     rows = [
         {
@@ -105,7 +105,7 @@ def commit_batch(
     return CommitResult(batch_id=batch.id, nominations=len(records), people_added=added)
 
 
-def _people(session: Session, records: list[Record], *, batch_id: int) -> tuple[dict[tuple, int], int]:
+def people_ids(session: Session, records: list[Record], *, batch_id: int | None) -> tuple[dict[tuple, int], int]:
     """Return person ids by (folded name, birth year, unit) for the individuals, inserting those not yet known."""
     wanted = {r.person_key: r for r in records if r.target == "ca_nhan"}
     if not wanted:
@@ -123,6 +123,13 @@ def _people(session: Session, records: list[Record], *, batch_id: int) -> tuple[
          "position": r.position, "unit_id": r.unit_id, "category": r.category, "batch_id": batch_id}
         for key, r in wanted.items() if key not in known
     ]
+    if batch_id is None:  # a hand-entered nomination: a few people at most
+        for values in new:
+            person = Person(**values)
+            session.add(person)
+            session.flush()
+            known[(person.name_key, person.birth_year, person.unit_id)] = person.id
+        return known, len(new)
     for start in range(0, len(new), _CHUNK):
         session.execute(insert(Person), new[start:start + _CHUNK])
     if new:

@@ -225,11 +225,11 @@ def validate(
         record.warnings = len(found) - record.errors
         records.append(record)
         issues.extend(found)
-    issues.extend(_already_in_database(session, records, file=file, year=year, headers=headers))
+    issues.extend(already_in_database(session, records, file=file, year=year, headers=headers))
     return records, issues
 
 
-def _already_in_database(
+def already_in_database(
     session: Session, records: list[Record], *, file: str, year: int, headers: dict[str, dict[str, str]]
 ) -> list[ImportIssue]:
     """Flag rows whose person (folded name, birth year, unit) or collective already has this award for this year."""

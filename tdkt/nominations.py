@@ -1,0 +1,157 @@
+"""Single nominations entered or edited by hand, with the same validation as the lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from tdkt import audit
+from tdkt.auth import Actor, PermissionDenied, require
+from tdkt.importing.commit import people_ids
+from tdkt.importing.model import ParsedRow
+from tdkt.importing.validate import already_in_database, validate
+from tdkt.models import (
+    NOMINATION_STATUS_LABELS,
+    TARGET_LABELS,
+    Award,
+    Nomination,
+    NominationStatus,
+    Person,
+    Target,
+    Unit,
+)
+from tdkt.text import name_sort_key
+
+
+class NominationError(ValueError):
+    """A hand-entered nomination was refused; `problems` lists the Vietnamese messages."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@dataclass(slots=True)
+class NominationInput:
+    """What the hand-entry form asks for."""
+
+    year: int
+    target: str
+    name: str
+    award: str
+    gender: str | None = None
+    birth_year: int | None = None
+    position: str | None = None
+    unit: str | None = None
+    category: str | None = None
+    achievements: str | None = None
+
+
+def _check(session: Session, data: NominationInput, *, exclude_id: int | None = None):
+    row = ParsedRow(sheet="Nhập tay", row=1, target=data.target, name=(data.name or "").strip() or None,
+                    gender=data.gender or None, birth_year=data.birth_year, position=data.position or None,
+                    unit=data.unit or None, award=data.award or None, category=data.category or None,
+                    achievements=data.achievements or None)
+    records, issues = validate(session, [row], file="", year=data.year)
+    if exclude_id is not None:  # editing: the row itself is not a duplicate of itself
+        issues = [i for i in issues if i.code != "already_in_database"] + _other_duplicates(session, records[0], data,
+                                                                                            exclude_id)
+    errors = [i.message for i in issues if i.severity == "error"]
+    if errors:
+        raise NominationError(errors)
+    return records[0], [i.message for i in issues if i.severity == "warning"]
+
+
+def _other_duplicates(session, record, data, exclude_id):
+    others = already_in_database(session, [record], file="", year=data.year, headers={})
+    if not others:
+        return []
+    existing = session.get(Nomination, exclude_id)
+    same = existing and existing.award_id == record.award_id
+    return [] if same else others
+
+
+def add(session: Session, actor: Actor, data: NominationInput) -> tuple[Nomination, list[str]]:
+    """Add one nomination by hand (status Đề nghị); return it with the warnings worth showing."""
+    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    record, warnings = _check(session, data)
+    if actor.role.value == "don_vi" and record.unit_id != actor.unit_id:
+        raise PermissionDenied("Tài khoản đơn vị chỉ thêm được đề nghị của đơn vị mình.")
+    people, _ = people_ids(session, [record], batch_id=None)
+    nomination = Nomination(
+        year=data.year, target=record.target, person_id=people.get(record.person_key) if record.target == "ca_nhan" else None,
+        collective_name=record.name if record.target != "ca_nhan" else None, unit_id=record.unit_id,
+        award_id=record.award_id, category=record.category, achievements=record.achievements,
+        status=NominationStatus.DE_NGHI, position=record.position, unit_text=record.unit_text,
+    )
+    session.add(nomination)
+    session.flush()
+    audit.record(session, actor, "them_de_nghi", "de_nghi", nomination.id,
+                 f"Thêm đề nghị “{record.award}” cho {record.name} năm {data.year}.", after=audit.snapshot(nomination))
+    return nomination, warnings
+
+
+def edit(session: Session, actor: Actor, *, nomination_id: int, data: NominationInput) -> tuple[Nomination, list[str]]:
+    """Change a nomination still at "Đề nghị" (award, person or collective details); same checks as a new one."""
+    nomination = session.get(Nomination, nomination_id)
+    if nomination is None:
+        raise NominationError(["Không tìm thấy đề nghị này."])
+    require(actor, "nhap_danh_sach", unit_ids={nomination.unit_id} if nomination.unit_id else None)
+    if nomination.status != NominationStatus.DE_NGHI:
+        label = NOMINATION_STATUS_LABELS[NominationStatus(nomination.status)]
+        raise NominationError([f"Đề nghị đang ở bước “{label}”: chỉ sửa được khi còn ở bước “Đề nghị”."])
+    record, warnings = _check(session, data, exclude_id=nomination_id)
+    if actor.role.value == "don_vi" and record.unit_id != actor.unit_id:
+        raise PermissionDenied("Tài khoản đơn vị chỉ sửa được đề nghị của đơn vị mình.")
+    before = audit.snapshot(nomination)
+    if record.target == Target.CA_NHAN:
+        people, _ = people_ids(session, [record], batch_id=None)
+        nomination.person_id, nomination.collective_name = people.get(record.person_key), None
+        person = session.get(Person, nomination.person_id)
+        person.gender, person.position, person.category = record.gender, record.position, record.category
+        session.add(person)
+    else:
+        nomination.person_id, nomination.collective_name = None, record.name
+    nomination.year, nomination.target, nomination.unit_id, nomination.award_id = (
+        data.year, record.target, record.unit_id, record.award_id)
+    nomination.category, nomination.achievements, nomination.position, nomination.unit_text = (
+        record.category, record.achievements, record.position, record.unit_text)
+    session.add(nomination)
+    session.flush()
+    audit.record(session, actor, "sua_de_nghi", "de_nghi", nomination.id, f"Sửa đề nghị số {nomination.id}.",
+                 before=before, after=audit.snapshot(nomination))
+    return nomination, warnings
+
+
+def listing(session: Session, *, year: int, actor: Actor | None = None) -> pd.DataFrame:
+    """Return the year's nominations (a unit user: its own unit's), names sorted the Vietnamese way."""
+    stmt = (
+        select(Nomination, Person, Award.name, Unit.name)
+        .join(Award, Nomination.award_id == Award.id)
+        .join(Person, Nomination.person_id == Person.id, isouter=True)
+        .join(Unit, Nomination.unit_id == Unit.id, isouter=True)
+        .where(Nomination.year == year)
+        .order_by(col(Nomination.id))
+    )
+    if actor is not None and actor.role.value == "don_vi":
+        stmt = stmt.where(Nomination.unit_id == actor.unit_id)
+    rows = []
+    for n, person, award, unit in session.exec(stmt).all():
+        rows.append({
+            "id": n.id, "target": n.target, "target_label": TARGET_LABELS.get(Target(n.target), n.target),
+            "name": person.full_name if person else n.collective_name, "gender": person.gender if person else None,
+            "birth_year": person.birth_year if person else None, "position": n.position, "unit": unit or n.unit_text,
+            "award": award, "category": n.category, "status": n.status,
+            "status_label": NOMINATION_STATUS_LABELS.get(NominationStatus(n.status), n.status),
+            "achievements": n.achievements, "batch_id": n.batch_id,
+        })
+    columns = ["id", "target", "target_label", "name", "gender", "birth_year", "position", "unit", "award", "category",
+               "status", "status_label", "achievements", "batch_id"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if frame.empty:
+        return frame
+    order = sorted(range(len(frame)), key=lambda i: (frame.target.iloc[i] != "tap_the", name_sort_key(frame.name.iloc[i])))
+    return frame.iloc[order].reset_index(drop=True)
+
