@@ -6,7 +6,7 @@ from pages import _common as common
 from tdkt import auth
 from tdkt.models import ROLE_LABELS, Role
 
-st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon="🏅", layout="wide")
+st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon=":material/military_tech:", layout="wide")
 
 
 def sign_in_view() -> None:
@@ -49,31 +49,32 @@ def change_password_view(user) -> None:
 
 user = common.current_user()
 common.flush_cookie()
-if user is None:
-    sign_in_view()
-    st.stop()
-if user.must_change_password:
-    change_password_view(user)
+if user is None or user.must_change_password:
+    # These views go through st.navigation too: until a run calls it, Streamlit treats pages/ as an old-style
+    # multipage folder, lists every file in it in the sidebar and opens a URL such as /tien_do past this gate.
+    gate = (st.Page(sign_in_view, title="Đăng nhập") if user is None
+            else st.Page(lambda: change_password_view(user), title="Đổi mật khẩu", url_path="doi_mat_khau"))
+    st.navigation([gate], position="hidden").run()
     st.stop()
 
 role = Role(user.role)
 pages = {
     "Theo dõi": [
-        st.Page("pages/tong_quan.py", title="Tổng quan", icon="📊", default=True),
-        st.Page("pages/tien_do.py", title="Tiến độ kế hoạch", icon="🗓️"),
+        st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True),
+        st.Page("pages/tien_do.py", title="Tiến độ kế hoạch", icon=":material/event_note:"),
     ],
-    "Tài khoản": [st.Page("pages/tai_khoan.py", title="Tài khoản của tôi", icon="👤")],
+    "Tài khoản": [st.Page("pages/tai_khoan.py", title="Tài khoản của tôi", icon=":material/person:")],
 }
 if auth.can(auth.Actor.of(user), "nhap_danh_sach", unit_ids={user.unit_id}):
-    pages["Khen thưởng"] = [st.Page("pages/tai_len.py", title="Tải lên danh sách đề nghị", icon="📤")]
+    pages["Khen thưởng"] = [st.Page("pages/tai_len.py", title="Tải lên danh sách đề nghị", icon=":material/upload_file:")]
     pages = {k: pages[k] for k in ("Theo dõi", "Khen thưởng", "Tài khoản")}
 if role == Role.QUAN_TRI:
     pages["Quản trị"] = [
-        st.Page("pages/quan_tri.py", title="Người dùng & đơn vị", icon="🛠️"),
-        st.Page("pages/nhat_ky.py", title="Nhật ký", icon="📜"),
+        st.Page("pages/quan_tri.py", title="Người dùng & đơn vị", icon=":material/settings:"),
+        st.Page("pages/nhat_ky.py", title="Nhật ký", icon=":material/history:"),
     ]
 elif role == Role.VAN_PHONG:
-    pages["Quản trị"] = [st.Page("pages/quan_tri.py", title="Đơn vị", icon="🛠️")]
+    pages["Quản trị"] = [st.Page("pages/quan_tri.py", title="Đơn vị", icon=":material/settings:")]
 navigation = st.navigation(pages)
 
 with st.sidebar:

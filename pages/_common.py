@@ -83,7 +83,12 @@ def actor() -> auth.Actor | None:
 
 def require_page(action: str = "xem") -> auth.Actor:
     """Stop the page with a Vietnamese message unless the signed-in user may do the action."""
-    who = actor()
+    user = current_user()
+    if user is not None and user.must_change_password:
+        # app.py holds this gate, but a fresh server can open a page file straight from its URL (see app.py).
+        st.error("Bạn cần đổi mật khẩu trước khi dùng hệ thống: mở trang chủ để đặt mật khẩu mới.")
+        st.stop()
+    who = auth.Actor.of(user) if user else None
     if who is None or not auth.can(who, action):
         st.error("Bạn không có quyền xem trang này." if who else "Bạn cần đăng nhập.")
         st.stop()

@@ -28,11 +28,14 @@ else:
     left, right = st.columns(2)
     left.plotly_chart(charts.progress_by_quarter(plan_module.by_quarter(frame), year=year), key="chart_quarter")
     right.plotly_chart(charts.progress_by_unit(plan_module.by_unit(frame), year=year), key="chart_unit")
-    table = plan_module.display_table(frame)
+    table = plan_module.display_table(frame, as_of=as_of)
     st.dataframe(
-        table.style.apply(lambda col: ["color: #c62828; font-weight: bold" if v == "Quá hạn" else "" for v in col],
-                          subset=["Trạng thái"]),
+        table.style.apply(lambda col: ["color: #c62828; font-weight: bold" if v else "" for v in col],
+                          subset=["Quá hạn"]),
         hide_index=True, width="stretch",
+        # Auto-sized, the long task text pushed "Trạng thái" out of view on a 1400 px screen.
+        column_config={"Nội dung công việc": st.column_config.TextColumn(width="large"),
+                       "Đơn vị tham mưu, thực hiện": st.column_config.TextColumn(width="medium")},
     )
     st.download_button("Tải bảng nhiệm vụ (.xlsx)", export.to_xlsx({f"Kế hoạch {year}": table},
                        title=f"Tiến độ kế hoạch TĐKT năm {year} (tính đến {format_date(as_of)})"),

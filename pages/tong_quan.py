@@ -19,18 +19,18 @@ with db_read() as session:
     statuses = overview.nominations_by_status(session, year=year)
 
 p = figures.progress
-cols = st.columns(6)
-cols[0].metric("Nhiệm vụ hoàn thành", f"{p.done}/{p.total}", format_percent(p.done_ratio, 0) if p.total else None,
-               delta_color="off")
+cols = st.columns(3) + st.columns(3)
+cols[0].metric("Nhiệm vụ hoàn thành", f"{p.done}/{p.total}",
+               help=f"Tỷ lệ hoàn thành {format_percent(p.done_ratio, 0)} (không tính nhiệm vụ không thực hiện).")
 cols[1].metric("Nhiệm vụ quá hạn", p.overdue, help=f"Chưa hoàn thành mà đã qua hạn, tính đến {format_date(today)}.")
 days = figures.days_to_deadline
-cols[2].metric(f"Hạn nộp hồ sơ {format_date(figures.deadline)}",
+cols[2].metric(f"Hạn nộp hồ sơ ({format_date(figures.deadline)})",
                f"còn {days} ngày" if days > 0 else "hôm nay" if days == 0 else f"đã qua {-days} ngày",
                help="Các phòng, đơn vị gửi hồ sơ đề nghị khen thưởng về Văn phòng Sở.")
 cols[3].metric("Giao ước đã ký", f"{figures.covenants_signed}/{figures.covenants_total}",
                help="Số lần ký kết giao ước thi đua của cụm mà Sở đã tham gia, trên tổng số.")
 cols[4].metric("Hồ sơ đề nghị", figures.nominations)
-cols[5].metric("Tiền thưởng đã quyết định", format_money(figures.money),
+cols[5].metric("Tiền thưởng theo quyết định", format_money(figures.money),
                help="Hệ số của từng danh hiệu, hình thức × lương cơ sở tại ngày quyết định (Nghị định 152/2025/NĐ-CP).")
 
 if frame.empty:

@@ -25,6 +25,7 @@ def _layout(fig: go.Figure, title: str, *, height: int = 380) -> go.Figure:
         height=height,
         margin=dict(l=10, r=10, t=60, b=10),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1, title_text=""),
+        showlegend=True,
         plot_bgcolor="white",
         separators=",.",
     )

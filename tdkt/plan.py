@@ -395,19 +395,26 @@ def editable_task_ids(session: Session, actor: Actor, *, year: int) -> set[int]:
 DISPLAY_COLUMNS = {
     "quarter": "Quý",
     "number": "Số",
+    "stored_label": "Trạng thái",
+    "late": "Quá hạn",
     "content": "Nội dung công việc",
     "units_text": "Đơn vị tham mưu, thực hiện",
     "due": "Hạn",
-    "status_label": "Trạng thái",
     "completed": "Ngày hoàn thành",
     "evidence": "Văn bản (số, ký hiệu)",
     "note": "Ghi chú",
 }
 
 
-def display_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the tasks as the page and the export show them: Vietnamese headers, dd/mm/yyyy dates."""
+def display_table(frame: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
+    """Return the tasks as the page and the export show them: Vietnamese headers, dd/mm/yyyy dates.
+
+    "Trạng thái" is what was recorded; "Quá hạn" says by how many days an unfinished task is late as of the date.
+    """
     shown = frame.assign(
+        stored_label=frame["status"].map(lambda s: TASK_STATUS_LABELS[TaskStatus(s)]),
+        late=[f"Quá hạn {(as_of - due).days} ngày" if overdue else "" for due, overdue in zip(
+            frame["due_on"], frame["overdue"], strict=True)],
         units_text=frame["units"].map("; ".join),
         due=frame["due_on"].map(format_date),
         completed=frame["completed_on"].map(format_date),

@@ -122,7 +122,7 @@ def parse_plan(text: str, *, known_units: set[str]) -> ParsedPlan:
         issued_on=date(y, m, d),
         title=lines[title_index + 1],
         signer=signature[-1],
-        signer_title=signature[-2].title() if signature[-2].isupper() else signature[-2],
+        signer_title=signature[-2].capitalize() if signature[-2].isupper() else signature[-2],
         dossier_deadline=_dmy(deadline.group(1)) if deadline else None,
     )
     raw_lines = text.splitlines()

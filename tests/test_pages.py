@@ -25,6 +25,7 @@ PAGES = {
     "pages/nhat_ky.py": ("Nhật ký hoạt động", {"quan_tri"}),
 }
 REFUSAL = "Bạn không có quyền xem trang này."
+MUST_CHANGE = "Bạn cần đổi mật khẩu trước khi dùng hệ thống: mở trang chủ để đặt mật khẩu mới."
 NO_OWN_TASKS = "Đơn vị của bạn không có nhiệm vụ nào được giao trực tiếp trong kế hoạch này."
 
 
@@ -38,6 +39,7 @@ def signed_in(app_env: dict, role: str, page: str | None = None) -> AppTest:
 
 
 def signed_out(app_env: dict) -> AppTest:
+    """Return the app run once with nobody signed in (app_env has pointed it at its database)."""
     return AppTest.from_file(APP, default_timeout=30).run()
 
 
@@ -56,14 +58,23 @@ def titles(at: AppTest) -> list[str]:
     return [t.value for t in at.title]
 
 
-def db(app_env: dict):
-    """Return an engine on the app's database (the caller disposes of it)."""
-    return make_engine(app_env["url"])
+@pytest.fixture
+def app_engine(app_env):
+    """An engine on the database the app under test uses."""
+    engine = make_engine(app_env["url"])
+    yield engine
+    engine.dispose()
 
 
-def first_task_id(engine, year: int = 2024) -> int:
+def actor(engine, user_id: int) -> auth.Actor:
     with read_session(engine) as session:
-        return int(plan_module.tasks(session, year=year, as_of=date.today())["id"].iloc[0])
+        return auth.Actor.of(session.get(User, user_id))
+
+
+def first_task(engine, year: int = 2024):
+    """Return the first task of a year's plan as a row of plan.tasks (id, unit_ids, …)."""
+    with read_session(engine) as session:
+        return next(plan_module.tasks(session, year=year, as_of=date.today()).itertuples())
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -100,15 +111,18 @@ def test_sign_in_with_right_password_reaches_tong_quan(app_env):
 
 
 @pytest.fixture
-def must_change(app_env) -> AppTest:
-    """The app after signing in as lanhdao, whose account must change its password first."""
-    engine = db(app_env)
-    with Session(engine) as session:
+def lanhdao_must_change(app_engine) -> None:
+    """Mark the lanhdao account as having to change its password at the next sign-in."""
+    with Session(app_engine) as session:
         user = session.exec(select(User).where(User.username == "lanhdao")).one()
         user.must_change_password = True
         session.add(user)
         session.commit()
-    engine.dispose()
+
+
+@pytest.fixture
+def must_change(app_env, lanhdao_must_change) -> AppTest:
+    """The app after signing in as lanhdao, whose account must change its password first."""
     return submit_sign_in(signed_out(app_env), "lanhdao", PASSWORD)
 
 
@@ -127,60 +141,69 @@ def test_first_sign_in_shows_only_the_password_change(must_change):
     assert [b.label for b in must_change.button] == ["Đổi mật khẩu", "Đăng xuất"]
 
 
+
+def test_first_sign_in_keeps_every_page_shut_until_the_password_is_changed(app_env, lanhdao_must_change):
+    # AppTest, like a fresh server, runs a page file straight (pages/ folder mode): the page itself must refuse.
+    at = signed_in(app_env, "lanh_dao", "pages/tien_do.py")
+    assert titles(at) == []
+    assert [e.value for e in at.error] == [MUST_CHANGE]
+
+
 def test_first_sign_in_refuses_a_weak_password(must_change):
     at = change_password(must_change, "ngan1")
     assert [e.value for e in at.error] == ["Mật khẩu mới cần ít nhất 8 ký tự."]
     assert titles(at) == ["Đổi mật khẩu"]
 
 
-def test_first_sign_in_with_a_good_password_leads_to_tong_quan(must_change):
+def test_first_sign_in_with_a_good_password_leads_to_tong_quan(must_change, app_engine):
     at = change_password(must_change, "LanhDao2025moi")
     assert not at.exception
     assert titles(at) == ["Tổng quan công tác thi đua, khen thưởng năm 2024"]
+    with read_session(app_engine) as session:
+        user = session.exec(select(User).where(User.username == "lanhdao")).one()
+        assert auth.verify_password(user.password_hash, "LanhDao2025moi") and not user.must_change_password
 
 
 def test_tong_quan_shows_metrics_and_a_chart_for_2024(app_env):
     at = signed_in(app_env, "lanh_dao")
     assert [m.label for m in at.metric] == [
-        "Nhiệm vụ hoàn thành", "Nhiệm vụ quá hạn", "Hạn nộp hồ sơ 15/12/2024", "Giao ước đã ký", "Hồ sơ đề nghị"]
+        "Nhiệm vụ hoàn thành", "Nhiệm vụ quá hạn", "Hạn nộp hồ sơ (15/12/2024)", "Giao ước đã ký", "Hồ sơ đề nghị",
+        "Tiền thưởng theo quyết định"]
     assert at.metric[0].value == "0/11"
     assert len(at.get("plotly_chart")) == 1
 
 
-def test_office_changes_a_task_status_from_tien_do(app_env):
+def test_office_changes_a_task_status_from_tien_do(app_env, app_engine):
     at = signed_in(app_env, "van_phong", "pages/tien_do.py")
     task_id = at.selectbox(key="task_pick").value
     at.selectbox(key="task_status").select(TaskStatus.DANG)
     at.button(key="luu_nhiem_vu").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Đã lưu nhiệm vụ 1 quý 1: Đang thực hiện."]
-    engine = db(app_env)
-    with read_session(engine) as session:
+    with read_session(app_engine) as session:
         assert session.get(PlanTask, task_id).status == TaskStatus.DANG
-    engine.dispose()
 
 
 def test_leadership_sees_no_update_form_on_tien_do(app_env):
     at = signed_in(app_env, "lanh_dao", "pages/tien_do.py")
     assert "luu_nhiem_vu" not in [b.key for b in at.button]
-    assert [s.label for s in at.selectbox] == []
+    assert [b.label for b in at.button if b.form_id] == []  # at.button also lists form submit buttons
+    assert "task_pick" not in [s.key for s in at.selectbox]
     assert len(at.dataframe) == 1
 
 
 def test_unit_user_has_no_task_to_update_in_the_2024_seed(app_env):
     at = signed_in(app_env, "don_vi", "pages/tien_do.py")
-    assert "luu_nhiem_vu" not in [b.key for b in at.button]
+    assert [b.label for b in at.button if b.form_id] == []
     assert [i.value for i in at.info] == [NO_OWN_TASKS]
 
 
-def test_unit_user_picks_only_its_own_units_tasks(app_env):
-    engine = db(app_env)
-    with write_session(engine) as session:
-        office = auth.Actor.of(session.get(User, app_env["users"]["van_phong"]))
-        unit = session.get(Unit, session.get(User, app_env["users"]["don_vi"]).unit_id)
-        task = plan_module.add_task(session, office, year=2024, quarter=2, content="Báo cáo riêng.", units=[unit.name])
-        task_id = task.id
-    engine.dispose()
+def test_unit_user_picks_only_its_own_units_tasks(app_env, app_engine):
+    office, unit_user = (actor(app_engine, app_env["users"][r]) for r in ("van_phong", "don_vi"))
+    with write_session(app_engine) as session:
+        unit = session.get(Unit, unit_user.unit_id)
+        task_id = plan_module.add_task(session, office, year=2024, quarter=2, content="Báo cáo riêng.",
+                                       units=[unit.name]).id
     at = signed_in(app_env, "don_vi", "pages/tien_do.py")
     assert at.selectbox(key="task_pick").options == ["Quý 2 · 2. Báo cáo riêng."]
     assert at.selectbox(key="task_pick").value == task_id
@@ -188,11 +211,12 @@ def test_unit_user_picks_only_its_own_units_tasks(app_env):
 
 @pytest.mark.parametrize("role", ["lanh_dao", "don_vi"])
 def test_update_task_status_refuses_leadership_and_another_units_user(engine, actors, role):
-    task_id = first_task_id(engine)
+    task = first_task(engine)
+    assert actors["don_vi"].unit_id not in task.unit_ids
     with pytest.raises(auth.PermissionDenied), write_session(engine) as session:
-        plan_module.update_task_status(session, actors[role], task_id=task_id, status=TaskStatus.DANG)
+        plan_module.update_task_status(session, actors[role], task_id=task.id, status=TaskStatus.DANG)
     with read_session(engine) as session:
-        assert session.get(PlanTask, task_id).status == TaskStatus.CHUA
+        assert session.get(PlanTask, task.id).status == TaskStatus.CHUA
 
 
 def test_office_copies_the_plan_to_next_year_and_the_year_selector_offers_it(app_env):
@@ -207,12 +231,10 @@ def test_office_copies_the_plan_to_next_year_and_the_year_selector_offers_it(app
     assert year.value == 2025
 
 
-def test_year_selector_defaults_to_the_latest_year_with_a_plan(app_env):
-    engine = db(app_env)
-    with write_session(engine) as session:
-        office = auth.Actor.of(session.get(User, app_env["users"]["van_phong"]))
-        plan_module.copy_plan(session, office, from_year=2024, to_year=2023)
-    engine.dispose()
+def test_year_selector_defaults_to_the_latest_year_with_a_plan(app_env, app_engine):
+    office = actor(app_engine, app_env["users"]["van_phong"])
+    with write_session(app_engine) as session:
+        plan_module.copy_plan(session, office, from_year=2024, to_year=2023)  # created last, yet older
     at = signed_in(app_env, "lanh_dao")
     assert at.selectbox(key="year").options == ["Năm 2024", "Năm 2023"]
     assert at.selectbox(key="year").value == 2024
@@ -220,7 +242,7 @@ def test_year_selector_defaults_to_the_latest_year_with_a_plan(app_env):
     assert titles(at) == ["Tổng quan công tác thi đua, khen thưởng năm 2023"]
 
 
-def test_admin_creates_an_account_and_the_log_finds_it_without_accents(app_env):
+def test_admin_creates_an_account_and_the_log_finds_it_without_accents(app_env, app_engine):
     at = signed_in(app_env, "quan_tri", "pages/quan_tri.py")
     labelled(at.text_input, "Tên đăng nhập (chữ thường không dấu)").input("canbo.moi")
     at.button(key="tao_tai_khoan").click().run()
@@ -228,11 +250,9 @@ def test_admin_creates_an_account_and_the_log_finds_it_without_accents(app_env):
     found = re.fullmatch(r"Đã tạo tài khoản canbo\.moi\. Mật khẩu ban đầu: (\S+) \(phải đổi ở lần đăng nhập đầu\)\.",
                          message)
     assert found, message
-    engine = db(app_env)
-    with read_session(engine) as session:
+    with read_session(app_engine) as session:
         user = session.exec(select(User).where(User.username == "canbo.moi")).one()
         assert auth.verify_password(user.password_hash, found.group(1)) and user.must_change_password
-    engine.dispose()
     at.switch_page("pages/nhat_ky.py").run()
     at.text_input(key="audit_text").input("tao tai khoan").run()
     assert list(at.dataframe[0].value["Nội dung"]) == ["Tạo tài khoản canbo.moi (Lãnh đạo)."]

@@ -42,7 +42,7 @@ def test_parse_plan_reads_the_header():
     assert (parsed.number, parsed.symbol, parsed.issued_on, parsed.title, parsed.signer, parsed.signer_title,
             parsed.dossier_deadline, parsed.place) == (
         None, "KH-SCT", date(2024, 1, 12), "Công tác thi đua, khen thưởng năm 2024", "Nguyễn Đình Đại",
-        "Giám Đốc", date(2024, 12, 15), "Lạng Sơn")
+        "Giám đốc", date(2024, 12, 15), "Lạng Sơn")
 
 
 def test_seeded_plan_has_tasks_per_quarter_as_printed(engine):
