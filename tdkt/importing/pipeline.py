@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,10 +14,11 @@ from tdkt.auth import Actor
 from tdkt.config import Settings
 from tdkt.importing import commit as commit_module
 from tdkt.importing import legacy
-from tdkt.importing.model import ImportIssue, ParsedRow, SheetResult, UnreadableFile
+from tdkt.importing.model import ImportIssue, ParsedRow, RawSheet, SheetResult, UnreadableFile
 from tdkt.importing.parse import parse_sheet
 from tdkt.importing.read import read_workbook
 from tdkt.importing.validate import Catalogue, Record, validate
+from tdkt.text import fold
 
 
 @dataclass(slots=True)
@@ -35,6 +37,7 @@ class FileReport:
     unreadable: bool = False
     imported: int = 0
     batch_id: int | None = None
+    codes: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[ImportIssue]:
@@ -103,11 +106,18 @@ def check(
         if result.header_row is not None and (result.rows or not sheet.hidden):
             results.append(result)
     report = FileReport(file=file_name, sha256=sha, year=_year(year, results, today))
-    with_rows = [r for r in results if r.rows]
-    # A hidden or instructions sheet that repeats the header must not be imported when a real list exists.
-    chosen = [r for r in with_rows if not _is_instructions(r.sheet)] or with_rows
+    # An instructions sheet repeats the header with made-up examples: never import it.
+    lists = [r for r in results if not _is_instructions(r.sheet)]
+    chosen = [r for r in lists if r.rows or r.issues]
     report.results = chosen
     report.sheets = [r.sheet for r in chosen]
+    if not chosen and lists:
+        where = "; ".join(f"sheet “{r.sheet}” dòng {r.header_row}" for r in lists)
+        report.issues.append(ImportIssue(
+            file_name, lists[0].sheet, None, None, "empty_list",
+            f"Tệp “{file_name}” có dòng tiêu đề cột ({where}) nhưng chưa có dòng dữ liệu nào. Điền danh sách bên "
+            "dưới dòng tiêu đề rồi tải lên lại."))
+        return report
     if not chosen:
         report.unreadable = True
         report.issues.append(ImportIssue(
@@ -120,7 +130,8 @@ def check(
         report.rows.extend(result.rows)
         report.issues.extend(result.issues)
     records, issues = validate(session, report.rows, file=file_name, year=report.year, headers=report.headers,
-                               catalogue=catalogue)
+                               catalogue=catalogue, codes=code_lists(sheets))
+    report.codes = code_lists(sheets)
     report.records = records
     report.issues.extend(issues)
     report.repeated = commit_module.previous_batches(session, sha256=sha)
@@ -131,9 +142,26 @@ def check(
 
 
 def _is_instructions(sheet: str) -> bool:
-    from tdkt.text import fold
+    return fold(sheet) in {"huong dan", "vi du", "danh muc", "danhmuc"}
 
-    return fold(sheet) in {"huong dan", "vi du", "mau", "danh muc", "danhmuc"}
+
+_CODE = re.compile(r"^\d{6,12}$")
+
+
+def code_lists(sheets: list[RawSheet]) -> dict[str, str]:
+    """Return code -> name pairs that the workbook's own lookup sheets define (e.g. DANHMUC, HTKT, PLDT).
+
+    National-layout files carry their code lists; a code in a data row means what the file itself says first.
+    """
+    codes: dict[str, str] = {}
+    for sheet in sheets:
+        for row in sheet.rows[:2000]:
+            for left, right in zip(row, row[1:]):
+                for code, name in ((left, right), (right, left)):
+                    text = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code or "").strip()
+                    if _CODE.match(text) and isinstance(name, str) and any(c.isalpha() for c in name):
+                        codes.setdefault(text, name.strip())
+    return codes
 
 
 def import_file(

@@ -101,6 +101,14 @@ class Catalogue:
         return [folded[c] for c in difflib.get_close_matches(fold(text), list(folded), n=3, cutoff=0.5)]
 
 
+def _decode(value: object, codes: dict[str, str]) -> object:
+    """Return the name a file's own code list gives a code cell, else the value itself."""
+    if not codes or value is None:
+        return value
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+    return codes.get(text, value)
+
+
 def _looks_collective(name: str) -> bool:
     key = fold(name) + " "
     return key.startswith(_COLLECTIVE_START)
@@ -148,6 +156,7 @@ def validate(
     year: int,
     headers: dict[str, dict[str, str]] | None = None,
     catalogue: Catalogue | None = None,
+    codes: dict[str, str] | None = None,
 ) -> tuple[list[Record], list[ImportIssue]]:
     """Check every parsed row; return one record per row (errors included) and the problems found.
 
@@ -155,6 +164,7 @@ def validate(
     """
     cat = catalogue or Catalogue(session)
     headers = headers or {}
+    codes = codes or {}
     issues: list[ImportIssue] = []
     records: list[Record] = []
     seen: dict[tuple, int] = {}
@@ -168,7 +178,9 @@ def validate(
         if row.note and "vi du" in fold(row.note) and "xoa" in fold(row.note):
             problem(None, "example_row", "Đây là dòng ví dụ của mẫu danh sách: xóa dòng này trước khi nhập.")
         award_text = row.award or row.award_code
-        award = cat.award(award_text) if award_text else None
+        award = cat.award(_decode(award_text, codes)) if award_text else None
+        if award is None and row.award and row.award_code:
+            award = cat.award(_decode(row.award_code, codes))
         if not award_text:
             problem("award", "missing_award", "Thiếu danh hiệu/hình thức khen thưởng đề nghị. Ghi tên danh hiệu "
                     "(ví dụ “Lao động tiên tiến”) hoặc chọn trong danh mục.")
@@ -201,7 +213,9 @@ def validate(
             if row.birth_year is not None and not 1930 <= row.birth_year <= year - 15:
                 problem("birth", "bad_birth", f"Năm sinh {row.birth_year} không hợp lý cho danh sách năm {year}. "
                         "Kiểm tra lại năm sinh.")
-        category = categories.match(row.category) if row.category else None
+        category = categories.match(_decode(row.category, codes)) if row.category else None
+        if category is None and row.category:
+            category = categories.match(row.category)
         inferred = False
         if row.category and category is None:
             problem("category", "unknown_category", f"Không nhận ra phân loại đối tượng “{row.category}”; đã đoán "

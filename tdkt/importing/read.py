@@ -1,0 +1,931 @@
+"""Reading an uploaded workbook (.xlsx, .xlsm, .xls, .ods) into raw sheets, refusing unreadable or hostile files.
+
+`read_workbook` is the only entry point. It decides the file type from the bytes (never the name), checks the
+container before python-calamine sees it, reads every worksheet with calamine, and returns plain Python values.
+
+Why the checks come first: calamine builds each sheet as one dense rows × columns block, and reserves memory
+from counts the file declares (shared-string table size, xls DIMENSIONS/SST). Two filled cells at A1 and XFD100000,
+or `uniqueCount="4000000000"`, make it ask for tens of GB and abort the whole process (measured: Rust's allocator
+aborts, no Python exception). So before calamine runs, every zip member is inflated here once (bounded, the real
+size compared with the declared one), each sheet's used extent is found from its XML / xls records, and anything
+larger than the limits is refused with an `UnreadableFile` whose `code` is one of:
+
+    empty_file, too_large, not_spreadsheet, unsupported, encrypted, corrupt, zip_bomb, too_many_rows, too_many_cells
+
+Limits (keyword arguments of `read_workbook`): `limit_bytes` — upload size; `max_rows` — the last row that holds a
+value, counted from Excel row 1 (trailing empty or merely formatted rows never count); `max_cells` — rows × columns
+of that used block (default `CELLS_PER_ROW * max_rows`), which bounds memory. Zip limits derive from `limit_bytes`:
+inflated total at most max(200 MiB, 10 × limit_bytes), any member over 10 MiB at most 100 × its compressed size,
+at most 10,000 members.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as _dt
+import functools
+import html
+import io
+import operator
+import re
+import struct
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+from tdkt.importing.model import RawSheet, UnreadableFile
+from tdkt.text import format_number
+
+CELLS_PER_ROW = 40  # default max_cells = 40 × max_rows: 8M cells (≈ 256 MB inside calamine) at 200,000 rows
+MAX_MEMBERS = 10_000
+MIN_INFLATED_BUDGET = 200 * 1024 * 1024
+INFLATED_PER_UPLOAD_BYTE = 10
+MAX_RATIO = 100
+RATIO_CHECKED_FROM = 10 * 1024 * 1024
+_CHUNK_OUT = 1 << 20  # inflate at most 1 MiB at a time
+_CHUNK_IN = 1 << 18
+_MAX_TAG = 1 << 20  # no tag of a real sheet (nor a cell's text) comes near 1 MiB
+_WIDE_AFTER = 20_000  # cells beyond column Z in one member before switching to the bulk column scan
+
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+_MESSAGES = {
+    "empty_file": "Tệp “{file}” trống (0 byte). Kiểm tra lại tệp trên máy rồi tải lên lại.",
+    "too_large": (
+        "Tệp “{file}” nặng {size} MB, vượt giới hạn {limit} MB cho một lần tải lên. "
+        "Chia danh sách thành nhiều tệp nhỏ hơn rồi tải lên lần lượt."
+    ),
+    "not_spreadsheet": (
+        "Tệp “{file}” không phải bảng tính Excel (.xlsx, .xls) hay LibreOffice (.ods){what}. "
+        "Mở danh sách bằng Excel, chọn Tệp → Lưu thành → Sổ làm việc Excel (*.xlsx) rồi tải lên lại."
+    ),
+    "unsupported": (
+        "Tệp “{file}” là sổ làm việc Excel nhị phân (.xlsb), hệ thống chưa đọc định dạng này. "
+        "Mở tệp bằng Excel, chọn Tệp → Lưu thành → Sổ làm việc Excel (*.xlsx) rồi tải lên lại."
+    ),
+    "encrypted": (
+        "Tệp “{file}” được đặt mật khẩu. Gỡ mật khẩu trong Excel "
+        "(Tệp → Thông tin → Bảo vệ sổ làm việc) rồi tải lên lại."
+    ),
+    "corrupt": (
+        "Tệp “{file}” bị hỏng hoặc chưa tải lên hết nên không đọc được. "
+        "Mở tệp bằng Excel để kiểm tra, lưu lại thành .xlsx rồi tải lên lại."
+    ),
+    "zip_bomb": (
+        "Tệp “{file}” có dữ liệu nén bất thường (giải nén ra lớn hơn nhiều so với kích thước tệp) "
+        "nên hệ thống không đọc. Mở tệp bằng Excel, sao chép danh sách sang một sổ làm việc mới, "
+        "lưu lại rồi tải lên."
+    ),
+    "too_many_rows": (
+        "Trang tính “{sheet}” trong tệp “{file}” có hơn {max_rows} dòng, vượt giới hạn một lần nhập; "
+        "chia danh sách thành nhiều tệp, mỗi tệp không quá {max_rows} dòng."
+    ),
+    "too_many_cells": (
+        "Trang tính “{sheet}” trong tệp “{file}” có dữ liệu trải tới ô {cell}, vùng quá lớn để đọc. "
+        "Trong Excel bấm Ctrl+End để đến ô đó, xoá các hàng, cột thừa ngoài danh sách, lưu lại rồi tải lên."
+    ),
+}
+
+# Cached results of formulas that failed; VLOOKUP leftovers ("#N/A") are the common case.
+_EMPTY_TEXTS = frozenset(
+    ["", "#N/A", "#N/A!", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#GETTING_DATA", "#SPILL!",
+     "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    """The file being read and its limits; builds the refusals."""
+
+    filename: str
+    limit_bytes: int
+    max_rows: int
+    max_cells: int
+
+    def fail(self, code: str, **values: object) -> UnreadableFile:
+        return UnreadableFile(code, _MESSAGES[code].format(file=self.filename, **values))
+
+    def rows_exceeded(self, sheet: str) -> UnreadableFile:
+        return self.fail("too_many_rows", sheet=sheet, max_rows=format_number(self.max_rows))
+
+    def cells_exceeded(self, sheet: str, row: int, col: int) -> UnreadableFile:
+        """`row` and `col` are 0-based."""
+        return self.fail("too_many_cells", sheet=sheet, cell=f"{_col_name(col)}{row + 1}")
+
+
+def read_workbook(
+    data: bytes,
+    *,
+    filename: str,
+    limit_bytes: int,
+    max_rows: int,
+    max_cells: int | None = None,
+) -> list[RawSheet]:
+    """Return every worksheet of an uploaded workbook; raise UnreadableFile (stable code, Vietnamese message)."""
+    ctx = _Ctx(filename, limit_bytes, max_rows, max_cells if max_cells is not None else CELLS_PER_ROW * max_rows)
+    if not data:
+        raise ctx.fail("empty_file")
+    if len(data) > limit_bytes:
+        raise ctx.fail("too_large", size=_mb(len(data)), limit=_mb(limit_bytes))
+    if data[:4] == b"PK\x03\x04":
+        _check_zip(data, ctx)
+    elif data[:8] == _OLE_MAGIC:
+        _check_ole(data, ctx)
+    else:
+        raise ctx.fail("not_spreadsheet", what=_what_is_it(data))
+    return _load(data, ctx)
+
+
+# --- loading with calamine -------------------------------------------------------------------------------------
+
+
+def _load(data: bytes, ctx: _Ctx) -> list[RawSheet]:
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for index, meta in enumerate(book.sheets_metadata):
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue  # chart, dialog and macro sheets hold no list
+            name = unicodedata.normalize("NFC", meta.name)
+            rows = _convert(book.get_sheet_by_index(index).to_python(skip_empty_area=False))
+            if len(rows) > ctx.max_rows:  # the scans above already guarantee this; kept as the plain rule
+                raise ctx.rows_exceeded(name)
+            sheets.append(RawSheet(name=name, rows=rows, hidden=meta.visible != SheetVisibleEnum.Visible))
+        book.close()
+        return sheets
+    except UnreadableFile:
+        raise
+    except PasswordError:
+        raise ctx.fail("encrypted") from None
+    except Exception:  # noqa: BLE001 - any calamine failure (XmlError, ZipError, CalamineError, …) means a broken file
+        raise ctx.fail("corrupt") from None
+
+
+def _date_or_datetime(value: object) -> object:
+    if type(value) is _dt.datetime and not (value.hour or value.minute or value.second or value.microsecond):
+        return value.date()
+    return value
+
+
+_NONE_FOR = dict.fromkeys(_EMPTY_TEXTS)
+_KEPT_TYPES = frozenset([_dt.date, _dt.time, _dt.timedelta, bool, int])
+_is_value = functools.partial(operator.is_not, None)
+_EDGE_ROWS = 40  # title rows above and signature rows below a list mix types; they take the cell-by-cell path
+
+
+def _convert_cells(values: list) -> list:
+    """Return values as plain Python: None for empty/error cells, int for whole floats, NFC stripped text."""
+    norm = unicodedata.normalize
+    empty = _EMPTY_TEXTS
+    other = _date_or_datetime
+    return [
+        (None if (s := norm("NFC", v.strip())) in empty else s) if (t := type(v)) is str
+        else (int(v) if v.is_integer() else v) if t is float
+        else other(v)
+        for v in values
+    ]
+
+
+def _converted_column(column: list) -> list | None:
+    """Return a converted copy of one column of the list body, or None when it needs no change.
+
+    Uses whole-column C-level operations (join, map, is_normalized) when the column holds one kind of value,
+    which is most of a 100k-row list; several times cheaper than converting cell by cell.
+    """
+    try:
+        joined = "\x00".join(column)  # TypeError unless every cell is text
+    except TypeError:
+        joined = None
+    if joined is not None:
+        out = list(map(str.strip, column))
+        if not unicodedata.is_normalized("NFC", joined):
+            out = [unicodedata.normalize("NFC", v) for v in out]
+        elif out == column:
+            out = column
+        if not _EMPTY_TEXTS.isdisjoint(out):
+            out = list(map(_NONE_FOR.get, out, out))
+        return None if out is column else out
+    try:
+        if all(map(float.is_integer, column)):  # TypeError on the first cell that is not a float
+            return list(map(int, column))
+    except TypeError:
+        if set(map(type, column)) <= _KEPT_TYPES:
+            return None
+    return _convert_cells(column)
+
+
+def _convert(rows: list[list]) -> list[list]:
+    """Convert calamine rows in place (see `_convert_cells`); trim trailing empty rows and columns."""
+    if len(rows) <= 3 * _EDGE_ROWS or not rows[0]:
+        rows = [_convert_cells(row) for row in rows]
+    else:
+        edges = rows[:_EDGE_ROWS] + rows[-_EDGE_ROWS:]
+        for row in edges:
+            row[:] = _convert_cells(row)
+        body = rows[_EDGE_ROWS:-_EDGE_ROWS]
+        for j in range(len(rows[0])):
+            converted = _converted_column(list(map(operator.itemgetter(j), body)))
+            if converted is not None:
+                for row, value in zip(body, converted):
+                    row[j] = value
+    while rows and not any(v is not None for v in rows[-1]):
+        rows.pop()
+    width = len(rows[0]) if rows else 0
+    while width and not any(map(_is_value, map(operator.itemgetter(width - 1), rows))):
+        width -= 1
+    if rows and width < len(rows[0]):
+        rows = [row[:width] for row in rows]
+    return rows
+
+
+# --- sniffing ------------------------------------------------------------------------------------------------------
+
+
+def _what_is_it(data: bytes) -> str:
+    """Return ", mà là …" naming what a non-spreadsheet upload looks like, or "" when unknown."""
+    head = data[:4096]
+    kinds = [
+        (head.startswith(b"%PDF"), "tệp PDF"),
+        (head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF")), "ảnh"),
+        (head.startswith(b"{\\rtf"), "văn bản RTF"),
+        (head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")), "tệp nén"),
+    ]
+    for hit, kind in kinds:
+        if hit:
+            return f", mà là {kind}"
+    text = _as_text(head)
+    if text is None:
+        return ""
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return ", mà là bảng tính XML 2003"
+    if start.startswith(("<!doctype html", "<html", "<table", "<meta")) or "<html" in start[:1024]:
+        return ", mà là trang HTML"
+    if start.startswith("<?xml"):
+        return ", mà là tệp XML"
+    return ", mà là tệp văn bản (CSV/TXT)"
+
+
+def _as_text(head: bytes) -> str | None:
+    """Return the start of the file as text when it reads as text (UTF-8/16, or an 8-bit code page)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "replace")
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        text = head.decode("cp1252", "replace")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\x0c")
+    return text if controls <= len(text) // 100 else None
+
+
+def _mb(n: int) -> str:
+    value = n / (1024 * 1024)
+    return format_number(value, 0 if value >= 10 or value == int(value) else 1)
+
+
+def _col_name(col: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    name = ""
+    col += 1
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _col_index(letters: bytes) -> int:
+    """b"A" -> 0, b"AA" -> 26; lower case counts as upper case, as calamine does."""
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ch - 64
+    return col - 1
+
+
+def _le_pattern(n: int) -> bytes:
+    """Return a regex matching the decimal numbers 1..n written without leading zeros."""
+    s = str(max(n, 1))
+    k = len(s)
+    alternatives = [f"[1-9]\\d{{0,{k - 2}}}"] if k > 1 else []
+    for i, ch in enumerate(s):
+        low = 1 if i == 0 else 0
+        if int(ch) > low:
+            rest = k - i - 1
+            alternatives.append(s[:i] + f"[{low}-{int(ch) - 1}]" + (f"\\d{{{rest}}}" if rest else ""))
+    alternatives.append(s)
+    return ("(?:" + "|".join(alternatives) + ")").encode()
+
+
+# --- zip containers: xlsx, xlsm, ods ------------------------------------------------------------------------------
+
+
+def _check_zip(data: bytes, ctx: _Ctx) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise ctx.fail("corrupt") from None
+    if len(infos) > MAX_MEMBERS:
+        raise ctx.fail("zip_bomb")
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" in names:
+        kind = "xlsx"
+    elif "xl/workbook.bin" in names:
+        raise ctx.fail("unsupported")
+    elif "mimetype" in names and _read_small(archive, "mimetype", ctx).startswith(_ODS_MIME):
+        kind = "ods"
+    elif "word/document.xml" in names:
+        raise ctx.fail("not_spreadsheet", what=", mà là tài liệu Word")
+    elif "ppt/presentation.xml" in names:
+        raise ctx.fail("not_spreadsheet", what=", mà là bản trình chiếu PowerPoint")
+    elif "mimetype" in names:
+        raise ctx.fail("not_spreadsheet", what=", mà là tài liệu OpenDocument khác")
+    else:
+        raise ctx.fail("not_spreadsheet", what=", mà là tệp nén ZIP")
+
+    budget = max(MIN_INFLATED_BUDGET, INFLATED_PER_UPLOAD_BYTE * ctx.limit_bytes)
+    declared = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ctx.fail("encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ctx.fail("corrupt")
+        declared += info.file_size
+        if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ctx.fail("zip_bomb")
+    if declared > budget:
+        raise ctx.fail("zip_bomb")
+
+    if kind == "xlsx":
+        # Every part is scanned, not only xl/worksheets/*: calamine follows the relationships wherever they point.
+        sheet_names = _xlsx_sheet_names(data, archive, ctx)
+        for info in infos:
+            _scan_xlsx_member(data, info, sheet_names.get(info.filename, info.filename), ctx)
+    else:
+        # calamine's format detection hides its password error behind "cannot detect file format"
+        if b"encryption-data" in _read_small(archive, "META-INF/manifest.xml", ctx, limit=1 << 20):
+            raise ctx.fail("encrypted")
+        for info in infos:
+            if info.filename == "content.xml":
+                _scan_ods_content(data, info, ctx)
+            else:
+                for _ in _inflate(data, info, ctx):  # only proves the real size matches the declared one
+                    pass
+
+
+def _read_small(archive: zipfile.ZipFile, name: str, ctx: _Ctx, limit: int = 4096) -> bytes:
+    """Return a small member's bytes (b"" when it is missing or larger than limit)."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return b""
+    if info.file_size > limit:
+        return b""
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
+        raise ctx.fail("corrupt") from None
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, ctx: _Ctx) -> Iterator[bytes]:
+    """Yield a member's bytes in pieces of at most 1 MiB; refuse more bytes than declared, or fewer."""
+    offset = info.header_offset
+    header = data[offset : offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise ctx.fail("corrupt")
+    name_len, extra_len = struct.unpack_from("<HH", header, 26)
+    start = offset + 30 + name_len + extra_len
+    compressed = memoryview(data)[start : start + info.compress_size]
+    if len(compressed) < info.compress_size:
+        raise ctx.fail("corrupt")
+    expected = info.file_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != expected:
+            raise ctx.fail("corrupt")
+        for i in range(0, expected, _CHUNK_OUT):
+            yield bytes(compressed[i : i + _CHUNK_OUT])
+        return
+    inflater = zlib.decompressobj(-15)
+    produced = 0
+    pos = 0
+    try:
+        while True:
+            if inflater.unconsumed_tail:
+                piece = inflater.decompress(inflater.unconsumed_tail, _CHUNK_OUT)
+            elif pos < len(compressed) and not inflater.eof:
+                piece = inflater.decompress(compressed[pos : pos + _CHUNK_IN], _CHUNK_OUT)
+                pos += _CHUNK_IN
+            else:
+                break
+            if piece:
+                produced += len(piece)
+                if produced > expected:
+                    raise ctx.fail("zip_bomb")
+                yield piece
+    except zlib.error:
+        raise ctx.fail("corrupt") from None
+    if not inflater.eof or produced != expected:
+        raise ctx.fail("corrupt")
+
+
+def _pieces(
+    data: bytes, info: zipfile.ZipInfo, ctx: _Ctx, boundary: bytes = b"<", keep: int = 0, max_carry: int = _MAX_TAG
+) -> Iterator[tuple[bytes, int, int]]:
+    """Yield (buffer, start, end) regions of a member such that no tag straddles two regions.
+
+    A region ends `keep` bytes into a `boundary` (0: just before it); buffers are not copied except for the few
+    bytes that join two inflated pieces.
+    """
+    carry = b""
+    for piece in _inflate(data, info, ctx):
+        first = piece.find(boundary)
+        if first < 0:
+            if boundary != b"<":
+                carry += piece
+            elif carry.find(b">") >= 0:  # the carried tag is complete; text up to the next tag never matters
+                yield carry, 0, len(carry)
+                carry = b""
+            elif carry:
+                carry += piece  # a tag still open across pieces
+        else:
+            last = piece.rfind(boundary)
+            if carry or first + keep:
+                joined = carry + piece[: first + keep]
+                yield joined, 0, len(joined)
+            if last > first:
+                yield piece, first + keep, last + keep
+            carry = piece[last + keep :]
+        if len(carry) > max_carry:
+            if _RELEVANT_HEAD.match(carry):
+                raise ctx.fail("corrupt")
+            carry = b""  # the start of a tag that cannot matter (binary part, long text): drop it
+    if carry:
+        yield carry, 0, len(carry)
+
+
+_RELEVANT_HEAD = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(?:c|row|sheetData|table:table[\w-]*)[\s/>]")
+
+
+def _xlsx_sheet_names(data: bytes, archive: zipfile.ZipFile, ctx: _Ctx) -> dict[str, str]:
+    """Map each worksheet part (e.g. "xl/worksheets/sheet1.xml") to its sheet name, for messages."""
+    try:
+        workbook = b"".join(_inflate(data, archive.getinfo("xl/workbook.xml"), ctx))
+        rels = b"".join(_inflate(data, archive.getinfo("xl/_rels/workbook.xml.rels"), ctx))
+    except KeyError:
+        return {}
+    targets = {}
+    for attrs in re.findall(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
+        found = dict(re.findall(rb'\b(Id|Target)\s*=\s*"([^"]*)"', attrs))
+        if b"Id" in found and b"Target" in found:
+            target = html.unescape(found[b"Target"].decode("utf-8", "replace"))
+            if target.startswith("/"):
+                target = target[1:]
+            elif not target.startswith("xl/"):
+                target = "xl/" + target
+            targets[found[b"Id"]] = target
+    names = {}
+    for attrs in re.findall(rb"<(?:\w+:)?sheet\b([^>]*)>", workbook):
+        name = re.search(rb'\bname\s*=\s*"([^"]*)"', attrs)
+        rid = re.search(rb'\b\w+:id\s*=\s*"([^"]*)"', attrs)
+        if name and rid and rid.group(1) in targets:
+            names[targets[rid.group(1)]] = unicodedata.normalize(
+                "NFC", html.unescape(name.group(1).decode("utf-8", "replace"))
+            )
+    return names
+
+
+def _check_shared_strings(head: bytes, declared_size: int, ctx: _Ctx) -> None:
+    """Refuse a shared-string table whose declared count would make calamine reserve more than the part holds."""
+    sst = re.search(rb"<(?:\w+:)?sst\b([^>]*)>", head[:65536])
+    unique = re.search(rb'\buniqueCount\s*=\s*"\s*(\d+)', sst.group(1)) if sst else None
+    # an entry is at least "<si/>" (5 bytes); calamine reserves uniqueCount entries up front
+    if unique and int(unique.group(1)) > declared_size // 5 + 1000:
+        raise ctx.fail("corrupt")
+
+
+def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: _Ctx) -> None:
+    """Refuse a worksheet part whose value cells reach beyond max_rows rows or max_cells cells.
+
+    Fast path (every sheet Excel, LibreOffice or openpyxl writes): one regex finds the `<c` tags that are not
+    `<c r="A1"`-shaped with a single-letter column and a row ≤ max_rows; only those few are looked at. A cell
+    without a leading `r`, or a namespace-prefixed tag, sends the part to the exact scan that follows calamine's
+    own positioning rules.
+    """
+    max_rows = ctx.max_rows
+    rows_ok = _le_pattern(max_rows)
+    odd = re.compile(rb'<c(?! r="[A-Z]' + rows_ok + rb'")[\s/>]')
+    odd_wide = re.compile(rb'<c(?! r="[A-Z]{1,2}' + rows_ok + rb'")[\s/>]')
+    wide_cols = re.compile(rb'<c r="([A-Z]{2})' + rows_ok + rb'"[^>]*(?<!/)>')
+    prefixed = re.compile(rb":(?:c|row|sheetData)[\s/>]")
+    max_col = -1
+    seen_any = False
+    odd_cells = 0
+    wide = False
+    first = True
+    for buf, start, end in _pieces(data, info, ctx):
+        if first:
+            first = False
+            if b"<sst" in buf[:65536] or b":sst" in buf[:65536]:
+                _check_shared_strings(buf, info.file_size, ctx)
+        if prefixed.search(buf, start, end):
+            return _scan_xlsx_exact(data, info, sheet, ctx)
+        if not seen_any and buf.find(b"<c", start, end) >= 0:
+            seen_any = True
+        if wide:
+            letters = set(wide_cols.findall(buf, start, end))
+            if letters:
+                max_col = max(max_col, max(_col_index(x) for x in letters))
+        for match in (odd_wide if wide else odd).finditer(buf, start, end):
+            cell = _cell_position(buf, match.start())
+            if cell is None:
+                continue
+            if cell is _IRREGULAR:
+                return _scan_xlsx_exact(data, info, sheet, ctx)
+            row, col = cell
+            if row + 1 > max_rows:
+                raise ctx.rows_exceeded(sheet)
+            max_col = max(max_col, col)
+            odd_cells += 1
+        if not wide and odd_cells > _WIDE_AFTER:
+            wide = True
+    if not seen_any:
+        return
+    max_col = max(max_col, 25)  # the cells the fast regex let through lie in columns A..Z
+    if max_rows * (max_col + 1) <= ctx.max_cells:
+        return
+    # Wide: the rows may still fit the cell budget. Find any value cell below the last row the budget allows.
+    row_limit = ctx.max_cells // (max_col + 1)
+    beyond = re.compile(rb'<c(?! r="[A-Z]{1,3}' + _le_pattern(row_limit) + rb'")[\s/>]')
+    for buf, start, end in _pieces(data, info, ctx):
+        for match in beyond.finditer(buf, start, end):
+            cell = _cell_position(buf, match.start())
+            if cell is None or cell is _IRREGULAR:
+                continue
+            row, col = cell
+            if row + 1 > row_limit or (row + 1) * (max_col + 1) > ctx.max_cells:
+                raise ctx.cells_exceeded(sheet, row, max(col, max_col))
+
+
+_IRREGULAR = object()
+_C_TAG = re.compile(rb"<c([^>]*?)(/?)>")
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,7})(\d{1,12})["']""")
+_ROW_R = re.compile(rb"""\sr\s*=\s*["'](\d{1,12})["']""")
+
+
+def _cell_position(buf: bytes, pos: int) -> tuple[int, int] | object | None:
+    """Return (row, col), 0-based, of the value cell whose tag starts at pos; None if it holds no value."""
+    tag = _C_TAG.match(buf, pos)
+    if tag is None:
+        return _IRREGULAR
+    if tag.group(2):
+        return None  # <c …/>: calamine keeps no value for it
+    ref = _REF.search(tag.group(1))
+    if ref is None:
+        return _IRREGULAR
+    row = int(ref.group(2)) - 1
+    if row < 0:
+        return _IRREGULAR
+    return row, _col_index(ref.group(1))
+
+
+_TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c|sheetData)(?=[\s/>])([^>]*?)(/?)>")
+
+
+def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: _Ctx) -> None:
+    """Follow calamine's rules (rows and cells without `r` continue from the previous one) over every tag."""
+    in_data = False
+    row_index = col_index = 0
+    max_row = max_col = -1
+    done = False
+    for buf, start, end in _pieces(data, info, ctx):
+        if done:
+            continue  # read on only to prove the part's real size
+        for closing, name, attrs, empty in _TOKEN.findall(buf, start, end):
+            if name == b"sheetData":
+                if not closing and not empty:
+                    in_data = True
+                elif closing and in_data:
+                    done = True
+                    break
+                continue
+            if not in_data:
+                continue
+            if name == b"row":
+                if closing:
+                    row_index += 1
+                    col_index = 0
+                    continue
+                r = _ROW_R.search(attrs)
+                if r:
+                    row_index = int(r.group(1)) - 1
+                if empty:
+                    row_index += 1
+                    col_index = 0
+                continue
+            if closing:
+                continue
+            ref = _REF.search(attrs)
+            if ref:
+                row, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+            elif re.search(rb"""\sr\s*=""", attrs):
+                raise ctx.fail("corrupt")
+            else:
+                row, col = row_index, col_index
+            col_index = col + 1
+            if empty:
+                continue
+            if row + 1 > ctx.max_rows:
+                raise ctx.rows_exceeded(sheet)
+            max_row = max(max_row, row)
+            max_col = max(max_col, col)
+            if (max_row + 1) * (max_col + 1) > ctx.max_cells:
+                raise ctx.cells_exceeded(sheet, max_row, max_col)
+
+
+_ODS_TOKEN = re.compile(
+    rb"<table:table-row(?=[\s/>])([^>]*?)(/?)>|<table:table(?=[\s>])([^>]*)>|</table:table>"
+)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>")
+_ODS_VALUE = re.compile(rb"office:[a-z-]*value|table:formula")
+_ODS_ROWS_REPEATED = re.compile(rb'number-rows-repeated\s*=\s*"(\d+)"')
+_ODS_COLS_REPEATED = re.compile(rb'number-columns-repeated\s*=\s*"(\d+)"')
+_ODS_NAME = re.compile(rb'table:name\s*=\s*"([^"]*)"')
+_ROW_END = b"</table:table-row>"
+
+
+def _scan_ods_content(data: bytes, info: zipfile.ZipInfo, ctx: _Ctx) -> None:
+    """Refuse a table whose used block (repeats expanded, as calamine expands them) exceeds the limits.
+
+    calamine repeats a filled cell `number-columns-repeated` times and a filled row `number-rows-repeated` times;
+    empty rows count only when a filled row follows them.
+    """
+    sheet = "?"
+    rows = pending = width = 0
+    for buf, start, stop in _pieces(data, info, ctx, boundary=_ROW_END, keep=len(_ROW_END), max_carry=16 * _MAX_TAG):
+        pos = start
+        for token in _ODS_TOKEN.finditer(buf, start, stop):
+            if token.start() < pos:
+                continue  # inside a row already measured
+            if token.group(3) is not None:
+                found = _ODS_NAME.search(token.group(3))
+                sheet = html.unescape(found.group(1).decode("utf-8", "replace")) if found else "?"
+                rows = pending = width = 0
+                continue
+            if token.group(0) == b"</table:table>":
+                continue
+            attrs = token.group(1)
+            repeated = _ODS_ROWS_REPEATED.search(attrs)
+            times = int(repeated.group(1)) if repeated else 1
+            if token.group(2):  # <table:table-row …/>: an empty row
+                pending += times
+                continue
+            end = buf.find(_ROW_END, token.end(), stop)
+            inner = buf[token.end() : end] if end >= 0 else buf[token.end() : stop]
+            pos = end + len(_ROW_END) if end >= 0 else stop
+            row_width = _ods_row_width(inner)
+            if row_width == 0:
+                pending += times
+                continue
+            rows += pending + times
+            pending = 0
+            width = max(width, row_width)
+            if rows > ctx.max_rows:
+                raise ctx.rows_exceeded(sheet)
+            if rows * width > ctx.max_cells:
+                raise ctx.cells_exceeded(sheet, rows - 1, width - 1)
+
+
+def _ods_row_width(inner: bytes) -> int:
+    """Return the number of columns up to the last filled cell of one row (0 = nothing filled)."""
+    if not _ODS_VALUE.search(inner):
+        return 0
+    if b"repeated" not in inner:
+        return inner.count(b"<table:table-cell") + inner.count(b"<table:covered-table-cell")
+    col = last = 0
+    for cell in _ODS_CELL.finditer(inner):
+        attrs = cell.group(1)
+        repeated = _ODS_COLS_REPEATED.search(attrs)
+        col += int(repeated.group(1)) if repeated else 1
+        if _ODS_VALUE.search(attrs):
+            last = col
+    return last
+
+
+# --- OLE2 compound files: xls, and password-protected xlsx -----------------------------------------------------
+
+_END_OF_CHAIN = 0xFFFFFFFE
+_FREE = 0xFFFFFFFF
+
+
+class _Cfb:
+    """A read-only compound file (OLE2) that checks every chain it follows, so that calamine never loops."""
+
+    def __init__(self, data: bytes, ctx: _Ctx) -> None:
+        self.data = data
+        self.ctx = ctx
+        if len(data) < 512:
+            raise ctx.fail("corrupt")
+        shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+        if shift not in (9, 12) or mini_shift != 6:
+            raise ctx.fail("corrupt")
+        self.size = 1 << shift
+        n_dir, n_fat, dir_start, _, cutoff, minifat_start, n_minifat, difat_start, n_difat = struct.unpack_from(
+            "<9I", data, 0x28
+        )
+        self.n_sectors = (len(data) - self.size) // self.size + (1 if (len(data) - self.size) % self.size else 0)
+        if max(n_fat, n_minifat, n_difat, n_dir) > self.n_sectors or cutoff != 4096:
+            raise ctx.fail("corrupt")
+        difat = [x for x in struct.unpack_from("<109I", data, 0x4C)]
+        per = self.size // 4
+        seen: set[int] = set()
+        sector = difat_start
+        while sector not in (_END_OF_CHAIN, _FREE):
+            if sector in seen or sector >= self.n_sectors or len(seen) > n_difat:
+                raise ctx.fail("corrupt")
+            seen.add(sector)
+            entries = struct.unpack_from(f"<{per}I", self._sector(sector))
+            difat.extend(entries[:-1])
+            sector = entries[-1]
+        fat_sectors = [x for x in difat if x != _FREE][:n_fat] if n_fat else [x for x in difat if x != _FREE]
+        fat: list[int] = []
+        for sector in fat_sectors:
+            if sector >= self.n_sectors:
+                raise ctx.fail("corrupt")
+            fat.extend(struct.unpack_from(f"<{per}I", self._sector(sector)))
+        self.fat = fat
+        directory = self._chain_bytes(dir_start, self.fat, self.size, self._sector)
+        self.entries: dict[str, tuple[int, int]] = {}
+        for i in range(0, len(directory) - 127, 128):
+            entry = directory[i : i + 128]
+            name_len = struct.unpack_from("<H", entry, 0x40)[0]
+            kind = entry[0x42]
+            start, size = struct.unpack_from("<IQ", entry, 0x74)
+            if self.size == 512:
+                size &= 0xFFFFFFFF
+            if kind == 0 or name_len < 2 or name_len > 64:
+                continue
+            name = entry[: name_len - 2].decode("utf-16-le", "replace")
+            if i == 0:
+                self.root = (start, size)
+            if size > len(data):
+                raise ctx.fail("corrupt")
+            self.entries.setdefault(name, (start, size))
+        if not hasattr(self, "root"):
+            raise ctx.fail("corrupt")
+        root_start, root_size = self.root
+        mini_stream = self._chain_bytes(root_start, self.fat, self.size, self._sector) if root_size else b""
+        if len(mini_stream) < root_size:
+            raise ctx.fail("corrupt")
+        self.mini_stream = mini_stream[:root_size]
+        minifat_bytes = self._chain_bytes(minifat_start, self.fat, self.size, self._sector) if n_minifat else b""
+        self.minifat = list(struct.unpack_from(f"<{len(minifat_bytes) // 4}I", minifat_bytes))
+
+    def _sector(self, sector: int) -> bytes:
+        start = (sector + 1) * self.size
+        block = self.data[start : start + self.size]
+        if len(block) < self.size:
+            block = block + b"\x00" * (self.size - len(block))
+        return block
+
+    def _mini_sector(self, sector: int) -> bytes:
+        block = self.mini_stream[sector * 64 : sector * 64 + 64]
+        if len(block) < 64:
+            raise self.ctx.fail("corrupt")
+        return block
+
+    def _chain_bytes(self, start: int, table: list[int], size: int, read) -> bytes:
+        parts = []
+        seen: set[int] = set()
+        sector = start
+        while sector != _END_OF_CHAIN:
+            if sector in seen or sector >= len(table):
+                raise self.ctx.fail("corrupt")
+            seen.add(sector)
+            parts.append(read(sector))
+            sector = table[sector]
+        return b"".join(parts)
+
+    def stream(self, name: str) -> bytes:
+        start, size = self.entries[name]
+        if size < 4096:
+            raw = self._chain_bytes(start, self.minifat, 64, self._mini_sector) if size else b""
+        else:
+            raw = self._chain_bytes(start, self.fat, self.size, self._sector)
+        if len(raw) < size:
+            raise self.ctx.fail("corrupt")
+        return raw[:size]
+
+
+def _check_ole(data: bytes, ctx: _Ctx) -> None:
+    try:
+        cfb = _Cfb(data, ctx)
+    except struct.error:
+        raise ctx.fail("corrupt") from None
+    names = set(cfb.entries)
+    if "EncryptionInfo" in names or "EncryptedPackage" in names:
+        raise ctx.fail("encrypted")
+    book = "Workbook" if "Workbook" in names else "Book" if "Book" in names else None
+    if book is None:
+        if "WordDocument" in names:
+            raise ctx.fail("not_spreadsheet", what=", mà là tài liệu Word (.doc)")
+        if "PowerPoint Document" in names:
+            raise ctx.fail("not_spreadsheet", what=", mà là bản trình chiếu PowerPoint (.ppt)")
+        raise ctx.fail("not_spreadsheet", what="")
+    try:
+        _scan_biff(cfb.stream(book), ctx)
+    except struct.error:
+        raise ctx.fail("corrupt") from None
+
+
+_BIFF_CELLS = frozenset([0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006])
+_BIFF_MAX_DIMENSION = 65536 * 256
+
+
+def _scan_biff(stream: bytes, ctx: _Ctx) -> None:
+    """Walk the xls records as calamine does: refuse encryption, oversize declarations and oversize sheets."""
+    end = len(stream)
+    unpack = struct.unpack_from
+    if end < 4 or unpack("<H", stream, 0)[0] not in (0x0809, 0x0009, 0x0209, 0x0409):
+        raise ctx.fail("corrupt")
+    sheets: list[tuple[int, str]] = []
+    pos = 0
+    while pos + 4 <= end:
+        typ, length = unpack("<HH", stream, pos)
+        body = pos + 4
+        pos = body + length
+        if pos > end:
+            raise ctx.fail("corrupt")
+        if typ == 0x002F:
+            raise ctx.fail("encrypted")
+        if typ == 0x0085 and length >= 8:
+            offset = unpack("<I", stream, body)[0]
+            cch = stream[body + 6]
+            raw = stream[body + 8 : body + 8 + cch * (2 if stream[body + 7] & 1 else 1)]
+            name = raw.decode("utf-16-le" if stream[body + 7] & 1 else "latin-1", "replace")
+            sheets.append((offset, name))
+        elif typ == 0x00FC and length >= 8:
+            unique = unpack("<i", stream, body + 4)[0]
+            if unique < 0 or unique > end // 3:
+                raise ctx.fail("corrupt")
+        elif typ == 0x000A:
+            break
+    for offset, name in sheets:
+        if offset >= end:
+            raise ctx.fail("corrupt")
+        _scan_biff_sheet(stream, offset, name, ctx)
+
+
+def _scan_biff_sheet(stream: bytes, pos: int, sheet: str, ctx: _Ctx) -> None:
+    end = len(stream)
+    unpack = struct.unpack_from
+    cells = _BIFF_CELLS
+    max_row = max_col = -1
+    formula_at = (0, 0)
+    while pos + 4 <= end:
+        typ, length = unpack("<HH", stream, pos)
+        body = pos + 4
+        pos = body + length
+        if pos > end:
+            raise ctx.fail("corrupt")
+        if typ in cells:
+            if length < 4:
+                raise ctx.fail("corrupt")
+            row, col = unpack("<HH", stream, body)
+            if typ == 0x0006:
+                formula_at = (row, col)
+        elif typ == 0x00BD:  # MULRK: one row, columns first..last
+            if length < 6:
+                raise ctx.fail("corrupt")
+            row = unpack("<H", stream, body)[0]
+            col = unpack("<H", stream, pos - 2)[0]
+        elif typ == 0x0207:  # STRING: the text result of the formula just before
+            row, col = formula_at
+        elif typ == 0x0200:  # DIMENSIONS: calamine reserves rows × columns from it
+            if length == 14:
+                first_row, last_row, first_col, last_col = unpack("<IIHH", stream, body)
+            elif length == 10:
+                first_row, last_row, first_col, last_col = unpack("<HHHH", stream, body)
+            else:
+                raise ctx.fail("corrupt")
+            if last_row and last_col:
+                if first_row >= last_row or first_col >= last_col:
+                    raise ctx.fail("corrupt")
+                if (last_row - first_row) * (last_col - first_col) > _BIFF_MAX_DIMENSION:
+                    raise ctx.fail("corrupt")
+            continue
+        elif typ == 0x000A:
+            break
+        else:
+            continue
+        if row > max_row:
+            max_row = row
+            if row + 1 > ctx.max_rows:
+                raise ctx.rows_exceeded(sheet)
+        if col > max_col:
+            max_col = col
+    if max_row >= 0 and (max_row + 1) * (max_col + 1) > ctx.max_cells:
+        raise ctx.cells_exceeded(sheet, max_row, max_col)

@@ -1,0 +1,566 @@
+"""Reading uploaded workbooks: values as Python, and one clear refusal per kind of bad file.
+
+Every file is generated here (openpyxl, hand-written OOXML/ODS parts, a hand-built OLE2 compound file for .xls
+and password-protected workbooks). Several cases would abort the whole Python process inside calamine without
+the checks in tdkt.importing.read (a dense range of billions of cells), so a regression here shows as a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+import zipfile
+import zlib
+
+import openpyxl
+import pytest
+
+from tdkt.importing.model import RawSheet, UnreadableFile
+from tdkt.importing.read import read_workbook
+
+MB = 1024 * 1024
+
+
+def read(data: bytes, *, name: str = "ds.xlsx", max_rows: int = 1000, limit_bytes: int = 20 * MB, **kw):
+    return read_workbook(data, filename=name, limit_bytes=limit_bytes, max_rows=max_rows, **kw)
+
+
+def refusal(data: bytes, **kw) -> str:
+    with pytest.raises(UnreadableFile) as caught:
+        read(data, **kw)
+    return caught.value.code
+
+
+# --- builders ------------------------------------------------------------------------------------------------------
+
+
+def openpyxl_book(*sheets: tuple[str, list[list], bool]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows, hidden in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if hidden:
+            sheet.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx(*sheets: str | tuple[str, str], before: str = "", shared: str | None = None) -> bytes:
+    """A minimal hand-written .xlsx; each sheet is its <sheetData> inner XML (or (name, xml))."""
+    sheets = [s if isinstance(s, tuple) else (f"Sheet{i}", s) for i, s in enumerate(sheets, 1)]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                   'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        entries = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, (n, _) in enumerate(sheets, 1))
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+                   'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   f'relationships"><sheets>{entries}</sheets></workbook>')
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1)
+        )
+        if shared is not None:
+            rels += ('<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                     'relationships/sharedStrings" Target="sharedStrings.xml"/>')
+            z.writestr("xl/sharedStrings.xml", shared)
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                   f'openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
+        for i, (_, data) in enumerate(sheets, 1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", '<?xml version="1.0"?><worksheet xmlns="http://schemas.'
+                       f'openxmlformats.org/spreadsheetml/2006/main">{before}<sheetData>{data}</sheetData></worksheet>')
+    return out.getvalue()
+
+
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+)
+
+
+def ods(*tables: tuple[str, str, bool], encrypted: bool = False) -> bytes:
+    """A minimal hand-written .ods; each table is (name, rows XML, hidden)."""
+    styles = (
+        '<style:style style:name="shown" style:family="table"><style:table-properties table:display="true"/>'
+        '</style:style><style:style style:name="hidden" style:family="table">'
+        '<style:table-properties table:display="false"/></style:style>'
+    )
+    body = "".join(
+        f'<table:table table:name="{n}" table:style-name="{"hidden" if h else "shown"}">{rows}</table:table>'
+        for n, rows, h in tables
+    )
+    secret = '<manifest:encryption-data manifest:checksum-type="SHA1" manifest:checksum="x"/>' if encrypted else ""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:'
+                   'names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" '
+                   f'manifest:media-type="text/xml">{secret}</manifest:file-entry></manifest:manifest>')
+        z.writestr("content.xml", f'<?xml version="1.0"?><office:document-content {ODS_NS} office:version="1.2">'
+                   f'<office:automatic-styles>{styles}</office:automatic-styles><office:body><office:spreadsheet>'
+                   f"{body}</office:spreadsheet></office:body></office:document-content>")
+    return out.getvalue()
+
+
+def ods_text(text: str, repeat: int = 1) -> str:
+    rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return f'<table:table-cell office:value-type="string"{rep}><text:p>{text}</text:p></table:table-cell>'
+
+
+def cfb(streams: list[tuple[str, bytes]]) -> bytes:
+    """A compound file (OLE2, version 3): streams under 4096 bytes go to the mini stream, as Excel writes them."""
+    size = 512
+    small = [(n, d) for n, d in streams if len(d) < 4096]
+    mini = b"".join(d + b"\x00" * (-len(d) % 64) for _, d in small)
+    minifat: list[int] = []
+    mini_starts = {}
+    for name, payload in small:
+        count = -(-len(payload) // 64)
+        mini_starts[name] = len(minifat)
+        minifat += [len(minifat) + i + 1 for i in range(count - 1)] + [0xFFFFFFFE]
+    fat = [0xFFFFFFFD, 0xFFFFFFFE]  # sector 0 holds the FAT, sector 1 the directory
+    body = b""
+
+    def place(payload: bytes) -> int:
+        nonlocal body
+        start = len(fat)
+        count = -(-len(payload) // size)
+        fat.extend([start + i + 1 for i in range(count - 1)] + [0xFFFFFFFE])
+        body += payload + b"\x00" * (-len(payload) % size)
+        return start
+
+    minifat_start = place(struct.pack(f"<{len(minifat)}I", *minifat)) if minifat else 0xFFFFFFFE
+    mini_start = place(mini) if mini else 0xFFFFFFFE
+    starts = {n: place(d) for n, d in streams if len(d) >= 4096}
+    assert len(fat) <= 128
+    fat += [0xFFFFFFFF] * (128 - len(fat))
+
+    def entry(name: str, kind: int, start: int, length: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF):
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, 0xFFFFFFFF, right, child)
+                + b"\x00" * 36 + struct.pack("<IQ", start, length))
+
+    directory = entry("Root Entry", 5, mini_start, len(mini), child=1 if streams else 0xFFFFFFFF)
+    for i, (name, payload) in enumerate(streams, 1):
+        start = mini_starts[name] if name in mini_starts else starts[name]
+        directory += entry(name, 2, start, len(payload), right=i + 1 if i < len(streams) else 0xFFFFFFFF)
+    assert len(directory) <= size
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\x00" * 6 + struct.pack("<9I", 0, 1, 1, 0, 4096, minifat_start, 1 if minifat else 0, 0xFFFFFFFE, 0)
+        + struct.pack("<I", 0) + b"\xff" * (4 * 108)
+    )
+    return header + struct.pack("<128I", *fat) + directory.ljust(size, b"\x00") + body
+
+
+def _record(kind: int, payload: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(payload)) + payload
+
+
+def xls(*sheets: tuple[str, list[tuple[int, int, object]], bool], password: bool = False, pad: bool = False) -> bytes:
+    """A BIFF8 workbook: each sheet is (name, [(row, col, text or number)], hidden); 0-based rows and columns."""
+    bof = lambda kind: _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0, 1997, 0, 0x0600))  # noqa: E731
+    streams = []
+    for _, cells, _ in sheets:
+        stream = bof(0x0010)
+        rows = max((r for r, _, _ in cells), default=-1) + 1
+        cols = max((c for _, c, _ in cells), default=-1) + 1
+        stream += _record(0x0200, struct.pack("<IIHHH", 0, rows, 0, cols, 0))
+        for r, c, value in cells:
+            if isinstance(value, str):
+                stream += _record(0x0204, struct.pack("<HHHHB", r, c, 0, len(value), 1) + value.encode("utf-16-le"))
+            else:
+                stream += _record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
+        streams.append(stream + _record(0x000A))
+
+    def boundsheet(offset: int, name: str, hidden: bool) -> bytes:
+        return _record(0x0085, struct.pack("<IBBBB", offset, int(hidden), 0, len(name), 1) + name.encode("utf-16-le"))
+
+    head = bof(0x0005) + (_record(0x002F, b"\x00" * 6) if password else b"") + _record(0x0042, b"\xb0\x04")
+    offset = len(head) + sum(len(boundsheet(0, n, h)) for n, _, h in sheets) + 4
+    globals_ = head
+    for (name, _, hidden), stream in zip(sheets, streams):
+        globals_ += boundsheet(offset, name, hidden)
+        offset += len(stream)
+    book = globals_ + _record(0x000A) + b"".join(streams)
+    if pad:
+        book += b"\x00" * max(0, 4096 - len(book))  # a regular (non-mini) stream
+    return cfb([("Workbook", book)])
+
+
+def patch_sizes(data: bytes, member: str, *, declared: int) -> bytes:
+    """Rewrite a member's uncompressed size in its local header and the central directory."""
+    out = bytearray(data)
+    name = member.encode()
+    local = out.find(b"PK\x03\x04" + b"\x00" * 0)  # local headers: signature, then the name at offset 30
+    while local >= 0:
+        if out[local + 30 : local + 30 + len(name)] == name:
+            struct.pack_into("<I", out, local + 22, declared)
+        local = out.find(b"PK\x03\x04", local + 4)
+    central = out.find(b"PK\x01\x02")
+    while central >= 0:
+        if out[central + 46 : central + 46 + len(name)] == name:
+            struct.pack_into("<I", out, central + 24, declared)
+        central = out.find(b"PK\x01\x02", central + 4)
+    return bytes(out)
+
+
+def inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+# --- values ----------------------------------------------------------------------------------------------------
+
+
+def test_reads_every_sheet_as_python_values_with_hidden_flag():
+    data = openpyxl_book(
+        ("Danh sách", [
+            ["STT", "Họ và tên", "Năm sinh", "Ngày", "Giờ", "Ghi chú", None],
+            [1, "  Nguye\u0302\u0303n Văn An ", 1985, dt.date(2024, 3, 5), dt.datetime(2024, 3, 5, 8, 30), True],
+            [2, "Trần Thị Bình", 1990.5, dt.datetime(2024, 3, 6), None, "   "],
+            [None, None, None, None, None, None, None],
+        ], False),
+        ("Ẩn", [["x"]], True),
+    )
+    assert read(data) == [
+        RawSheet("Danh sách", [
+            ["STT", "Họ và tên", "Năm sinh", "Ngày", "Giờ", "Ghi chú"],
+            [1, "Nguyễn Văn An", 1985, dt.date(2024, 3, 5), dt.datetime(2024, 3, 5, 8, 30), True],
+            [2, "Trần Thị Bình", 1990.5, dt.date(2024, 3, 6), None, None],
+        ], hidden=False),
+        RawSheet("Ẩn", [["x"]], hidden=True),
+    ]
+
+
+def test_formula_gives_cached_value_and_error_leftovers_become_none():
+    data = xlsx(
+        '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="e"><f>VLOOKUP(9,D:D,1,0)</f><v>#N/A</v></c>'
+        '<c r="C1" t="str"><f>"Lao động"&amp;" tiên tiến"</f><v>Lao động tiên tiến</v></c>'
+        f'{inline("D1", "#N/A")}<c r="E1" t="e"><v>#REF!</v></c><c r="F1"><v>7</v></c></row>'
+    )
+    assert read(data)[0].rows == [[2, None, "Lao động tiên tiến", None, None, 7]]
+
+
+def test_sheet_declaring_the_whole_grid_with_three_rows_reads():
+    data = xlsx(
+        f'<row r="1">{inline("A1", "STT")}{inline("B1", "Họ và tên")}</row>'
+        f'<row r="2"><c r="A2"><v>1</v></c>{inline("B2", "An")}</row>'
+        f'<row r="3"><c r="A3"><v>2</v></c>{inline("B3", "Bình")}</row>',
+        before='<dimension ref="A1:XFD1048576"/>',
+    )
+    assert read(data, max_rows=3)[0].rows == [["STT", "Họ và tên"], [1, "An"], [2, "Bình"]]
+
+
+def test_formatted_empty_rows_beyond_the_data_do_not_count():
+    data = xlsx(
+        f'<row r="1">{inline("A1", "An")}</row>'
+        '<row r="2" s="3" customFormat="1"><c r="A2" s="3"/><c r="XFD2" s="3"/></row>'
+        '<row r="999999" s="3" customFormat="1"><c r="A999999" s="3"/><c r="XFD999999" s="3"/></row>'
+        '<row r="1048576" s="3" customFormat="1"/>',
+        before='<dimension ref="A1:XFD1048576"/>',
+    )
+    assert read(data, max_rows=2)[0].rows == [["An"]]
+
+
+def test_trailing_columns_that_hold_only_blanks_or_errors_are_trimmed():
+    data = xlsx(f'<row r="1">{inline("A1", "An")}{inline("B1", "  ")}<c r="C1" t="e"><v>#N/A</v></c></row>'
+                f'<row r="2">{inline("A2", "Bình")}</row><row r="3">{inline("C3", " ")}</row>')
+    assert read(data)[0].rows == [["An"], ["Bình"]]
+
+
+def test_long_list_converts_like_short_one():
+    """Past 120 rows the reader converts whole columns at once; the result must not differ."""
+    rows = [["DANH SÁCH", None, None, None], ["STT", "Họ và tên", "Năm sinh", "Ghi chú"]]
+    rows += [[i, f" Nguye\u0302\u0303n Văn {i}" if i % 7 else f"Trần Thị {i}", 1960 + i % 40, "x" if i % 3 else None]
+             for i in range(1, 301)]
+    rows += [[None, "Người lập biểu", None, None], [None, "  ", 2024.5, dt.datetime(2024, 12, 1)]]
+    expected = [list(r) for r in rows]
+    for row in expected[2:-2]:
+        row[1] = row[1].strip().replace("Nguye\u0302\u0303n", "Nguyễn")
+    expected[-1] = [None, None, 2024.5, dt.date(2024, 12, 1)]
+    assert read(openpyxl_book(("DS", rows, False)))[0].rows == expected
+
+
+# --- limits -----------------------------------------------------------------------------------------------------
+
+
+def test_refuses_more_value_rows_than_max_rows():
+    rows = [["STT"]] + [[i] for i in range(1, 6)]
+    assert read(openpyxl_book(("DS", rows, False)), max_rows=6)[0].rows == rows
+    with pytest.raises(UnreadableFile) as caught:
+        read(openpyxl_book(("DS", rows + [[6]], False)), max_rows=6)
+    assert caught.value.code == "too_many_rows"
+    assert caught.value.message == (
+        "Trang tính “DS” trong tệp “ds.xlsx” có hơn 6 dòng, vượt giới hạn một lần nhập; "
+        "chia danh sách thành nhiều tệp, mỗi tệp không quá 6 dòng."
+    )
+
+
+def test_refuses_a_value_far_below_the_list_without_loading_it():
+    data = xlsx(f'<row r="1">{inline("A1", "An")}</row><row r="900000"><c r="B900000"><v>1</v></c></row>')
+    assert refusal(data, max_rows=200_000) == "too_many_rows"
+
+
+def test_refuses_two_cells_far_apart_that_would_make_a_huge_block():
+    # A1 and XFD100000: calamine would ask for 100000 x 16384 cells (52 GB) and abort the process
+    data = xlsx(f'<row r="1">{inline("A1", "An")}</row><row r="100000"><c r="XFD100000"><v>1</v></c></row>')
+    with pytest.raises(UnreadableFile) as caught:
+        read(data, max_rows=200_000)
+    assert caught.value.code == "too_many_cells"
+    assert "XFD100000" in caught.value.message and "Ctrl+End" in caught.value.message
+
+
+def test_many_columns_within_the_cell_budget_read():
+    cells = "".join(f'<c r="{col}1"><v>{i}</v></c>' for i, col in enumerate(["A", "Z", "AA", "AZ", "BA"]))
+    assert read(xlsx(f"<row r=\"1\">{cells}</row>"), max_rows=1000)[0].rows == [
+        [0] + [None] * 24 + [1, 2] + [None] * 24 + [3, 4]
+    ]
+
+
+def test_cells_without_references_are_placed_as_calamine_places_them():
+    data = xlsx('<row r="1"><c><v>1</v></c><c><v>2</v></c></row><row r="300000"><c><v>3</v></c></row>')
+    assert refusal(data, max_rows=200_000) == "too_many_rows"
+    assert read(xlsx('<row r="2"><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>'))[0].rows == [
+        [None, None], [1, 2], [3, None]
+    ]
+
+
+def test_namespace_prefixed_cells_are_checked_too():
+    data = xlsx('<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="1">'
+                '<x:c r="A1"><x:v>1</x:v></x:c><x:c r="XFD90000"><x:v>1</x:v></x:c></x:row>')
+    assert refusal(data, max_rows=200_000) == "too_many_cells"
+
+
+def test_refuses_a_shared_string_table_that_claims_billions_of_entries():
+    shared = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+              'count="1" uniqueCount="4000000000"><si><t>An</t></si></sst>')
+    assert refusal(xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', shared=shared)) == "corrupt"
+    fine = shared.replace("4000000000", "1")
+    assert read(xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', shared=fine))[0].rows == [["An"]]
+
+
+# --- containers and formats ---------------------------------------------------------------------------------
+
+
+def test_empty_file():
+    with pytest.raises(UnreadableFile) as caught:
+        read(b"")
+    assert (caught.value.code, caught.value.message) == (
+        "empty_file", "Tệp “ds.xlsx” trống (0 byte). Kiểm tra lại tệp trên máy rồi tải lên lại."
+    )
+
+
+def test_too_large_names_the_limit_and_suggests_splitting():
+    with pytest.raises(UnreadableFile) as caught:
+        read(b"PK\x03\x04" + b"\x00" * (2 * MB), limit_bytes=1 * MB)
+    assert caught.value.code == "too_large"
+    assert "giới hạn 1 MB" in caught.value.message and "Chia danh sách" in caught.value.message
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, payload in members.items():
+            z.writestr(name, payload)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}), "tài liệu Word"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "tệp PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "ảnh"),
+        ("STT;Họ và tên;Danh hiệu\n1;Nguyễn Văn An;LĐTT\n".encode(), "tệp văn bản (CSV/TXT)"),
+        (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "trang HTML"),
+        (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>', "bảng tính XML"),
+        (_zip({"notes.txt": b"hello"}), "tệp nén ZIP"),
+        (cfb([("WordDocument", b"\x00" * 600)]), "tài liệu Word (.doc)"),
+    ],
+    ids=["docx", "pdf", "png", "csv", "html", "xml2003", "zip", "doc"],
+)
+def test_other_files_renamed_to_xlsx_are_not_spreadsheets(data, what):
+    with pytest.raises(UnreadableFile) as caught:
+        read(data)
+    assert caught.value.code == "not_spreadsheet"
+    assert f"Tệp “ds.xlsx” không phải bảng tính Excel (.xlsx, .xls) hay LibreOffice (.ods), mà là {what}" in (
+        caught.value.message
+    )
+    assert "Lưu thành" in caught.value.message
+
+
+def test_binary_workbook_xlsb_is_refused_with_save_as_advice():
+    data = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00"})
+    assert refusal(data) == "unsupported"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        xlsx(f'<row r="1">{inline("A1", "An")}</row>')[:400],
+        xlsx(f'<row r="1">{inline("A1", "An")}</row>')[:-30],
+        xlsx('<row r="1"><c r="$A$1"><v>1</v></c></row>'),  # a reference calamine cannot parse
+        b"PK\x03\x04" + bytes(range(256)) * 4,
+        xls(("DS", [(0, 0, "An")], False))[:1000],
+    ],
+    ids=["truncated-start", "truncated-end", "bad-reference", "garbage-zip", "truncated-xls"],
+)
+def test_corrupt_or_truncated_files(data):
+    assert refusal(data) == "corrupt"
+
+
+def test_password_protected_xlsx_is_encrypted():
+    # Excel saves a workbook with "Encrypt with password" as an OLE2 file holding these two streams
+    data = cfb([("EncryptionInfo", b"\x04\x00\x04\x00\x40\x00\x00\x00" + b"\x00" * 200),
+                ("EncryptedPackage", b"\x00" * 5000)])
+    with pytest.raises(UnreadableFile) as caught:
+        read(data)
+    assert (caught.value.code, caught.value.message) == (
+        "encrypted",
+        "Tệp “ds.xlsx” được đặt mật khẩu. Gỡ mật khẩu trong Excel (Tệp → Thông tin → Bảo vệ sổ làm việc) "
+        "rồi tải lên lại.",
+    )
+
+
+def test_password_protected_xls_and_ods_are_encrypted():
+    assert refusal(xls(("DS", [(0, 0, "An")], False), password=True), name="ds.xls") == "encrypted"
+    assert refusal(ods(("A", f"<table:table-row>{ods_text('x')}</table:table-row>", False), encrypted=True)) == (
+        "encrypted"
+    )
+
+
+# --- zip bombs --------------------------------------------------------------------------------------------------
+
+
+def test_member_declaring_a_huge_size_is_a_zip_bomb():
+    data = xlsx(f'<row r="1">{inline("A1", "An")}</row>')
+    assert refusal(patch_sizes(data, "xl/worksheets/sheet1.xml", declared=300 * MB)) == "zip_bomb"
+
+
+def test_member_inflating_past_its_declared_size_is_a_zip_bomb():
+    spaces = b" " * (4 * MB)
+    data = xlsx(f'<row r="1">{inline("A1", "An")}</row>').replace(b"<sheetData>", b"<sheetData>", 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                payload = payload.replace(b"<sheetData>", b"<sheetData>" + spaces)
+            dst.writestr(info.filename, payload)
+    assert read(out.getvalue())[0].rows == [["An"]]  # 4 MB of spaces, honestly declared, is fine
+    lying = patch_sizes(out.getvalue(), "xl/worksheets/sheet1.xml", declared=2000)
+    assert refusal(lying) == "zip_bomb"
+
+
+def test_highly_compressed_large_member_is_a_zip_bomb():
+    # 300 MB of spaces compresses to ~300 KB; the declared size alone gives it away, nothing is inflated
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    chunk = b" " * MB
+    body = b"".join(compressor.compress(chunk) for _ in range(300)) + compressor.flush()
+    crc = 0  # never checked: the declared size alone refuses the file before anything is inflated
+    name = b"xl/worksheets/sheet1.xml"
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(body), 300 * MB, len(name), 0)
+    base = xlsx(f'<row r="1">{inline("A1", "An")}</row>')
+    with zipfile.ZipFile(io.BytesIO(base)) as src:
+        others = {i.filename: src.read(i) for i in src.infolist() if i.filename != name.decode()}
+    rest = _zip(others)
+    # splice: our member first, then the members of `rest` (offsets shifted), one central directory for all
+    head = local + name + body
+    shift = len(head)
+    end = rest.rfind(b"PK\x05\x06")
+    cd_offset, = struct.unpack_from("<I", rest, end + 16)
+    cd_count, = struct.unpack_from("<H", rest, end + 10)
+    central = bytearray(rest[cd_offset:end])
+    pos = 0
+    while pos < len(central):
+        n, e, c = struct.unpack_from("<HHH", central, pos + 28)
+        struct.pack_into("<I", central, pos + 42, struct.unpack_from("<I", central, pos + 42)[0] + shift)
+        pos += 46 + n + e + c
+    ours = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(body), 300 * MB,
+                       len(name), 0, 0, 0, 0, 0, 0) + name
+    directory = ours + bytes(central)
+    eocd = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, cd_count + 1, cd_count + 1, len(directory),
+                       shift + cd_offset, 0)
+    data = head + rest[:cd_offset] + directory + eocd
+    assert zipfile.ZipFile(io.BytesIO(data)).getinfo(name.decode()).file_size == 300 * MB
+    assert refusal(data) == "zip_bomb"
+
+
+def test_very_compressible_member_over_the_ratio_is_a_zip_bomb():
+    data = _zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b" " * (12 * MB)})
+    assert refusal(data) == "zip_bomb"
+
+
+# --- ODS and XLS --------------------------------------------------------------------------------------------
+
+
+def test_reads_ods_with_repeated_cells_dates_and_hidden_tables():
+    rows = (
+        f"<table:table-row>{ods_text('STT')}{ods_text('Họ và tên')}</table:table-row>"
+        '<table:table-row><table:table-cell office:value-type="float" office:value="1"/>'
+        f"{ods_text('An', repeat=2)}"
+        '<table:table-cell office:value-type="date" office:date-value="2024-03-05"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048570">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    assert read(ods(("Danh sách", rows, False), ("Ẩn", f"<table:table-row>{ods_text('x')}</table:table-row>", True)),
+                name="ds.ods") == [
+        RawSheet("Danh sách", [["STT", "Họ và tên", None, None], [1, "An", "An", dt.date(2024, 3, 5)]]),
+        RawSheet("Ẩn", [["x"]], hidden=True),
+    ]
+
+
+def test_ods_repeats_are_counted_before_calamine_expands_them():
+    bomb = ('<table:table-row table:number-rows-repeated="100000"><table:table-cell office:value-type="float" '
+            'office:value="1" table:number-columns-repeated="16384"/></table:table-row>')
+    assert refusal(ods(("A", bomb, False)), max_rows=200_000) == "too_many_cells"
+    tall = f'<table:table-row table:number-rows-repeated="300">{ods_text("x")}</table:table-row>'
+    assert refusal(ods(("A", tall, False)), max_rows=200) == "too_many_rows"
+    assert len(read(ods(("A", tall, False)), max_rows=300)[0].rows) == 300
+
+
+def test_reads_xls_from_the_mini_stream_and_from_regular_sectors():
+    sheets = (("Danh sách", [(0, 0, "STT"), (0, 1, "Họ và tên"), (1, 0, 1), (1, 1, "Nguyễn Văn An"), (2, 1, 1985)],
+               False), ("Ẩn", [(0, 0, "x")], True))
+    expected = [
+        RawSheet("Danh sách", [["STT", "Họ và tên"], [1, "Nguyễn Văn An"], [None, 1985]]),
+        RawSheet("Ẩn", [["x"]], hidden=True),
+    ]
+    assert read(xls(*sheets), name="ds.xls") == expected
+    assert read(xls(*sheets, pad=True), name="ds.xls") == expected
+
+
+def test_xls_limits_are_checked_on_the_records():
+    assert refusal(xls(("DS", [(r, 0, r) for r in range(12)], False)), max_rows=11) == "too_many_rows"
+    far = xls(("DS", [(0, 0, "An"), (65000, 255, 1)], False))
+    assert refusal(far, max_rows=100_000, max_cells=1_000_000) == "too_many_cells"
+
+
+def _col(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def test_wide_list_reads_and_a_far_value_below_it_is_refused():
+    # 40 columns x 1500 rows: past 20,000 cells beyond column Z the scan switches to whole-piece column search
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{_col(c)}{r}"><v>{c}</v></c>' for c in range(40)) + "</row>"
+        for r in range(1, 1501)
+    )
+    sheet = read(xlsx(rows), max_rows=10_000, max_cells=10_000 * 20)[0]
+    assert (len(sheet.rows), len(sheet.rows[0]), sheet.rows[-1][-1]) == (1500, 40, 39)
+    far = rows + '<row r="9000"><c r="B9000"><v>1</v></c></row>'
+    assert refusal(xlsx(far), max_rows=10_000, max_cells=10_000 * 20) == "too_many_cells"
