@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from tdkt import audit
 from tdkt.auth import Actor, PermissionDenied, require
+from tdkt.db import bulk_insert
 from tdkt.importing.validate import Record
 from tdkt.models import NOMINATION_STATUS_LABELS, ImportBatch, Nomination, NominationStatus, Person, User, utcnow
-from tdkt.text import fold, format_datetime
+from tdkt.text import format_datetime
 
 DONE = "da_nhap"
 UNDONE = "da_hoan_tac"
@@ -95,8 +96,7 @@ def commit_batch(
         }
         for r in records
     ]
-    for start in range(0, len(rows), _CHUNK):
-        session.execute(insert(Nomination), rows[start:start + _CHUNK])
+    bulk_insert(session.connection(), Nomination.__table__, rows)
     batch.people_added = added
     session.add(batch)
     audit.record(session, actor, "nhap_danh_sach", "lo_nhap", batch.id,
@@ -119,7 +119,7 @@ def people_ids(session: Session, records: list[Record], *, batch_id: int | None)
         ).all():
             known.setdefault((name_key, birth, unit), pid)
     new = [
-        {"full_name": r.name, "name_key": fold(r.name), "gender": r.gender, "birth_year": r.birth_year,
+        {"full_name": r.name, "name_key": r.name_key, "gender": r.gender, "birth_year": r.birth_year,
          "position": r.position, "unit_id": r.unit_id, "category": r.category, "batch_id": batch_id}
         for key, r in wanted.items() if key not in known
     ]
@@ -130,8 +130,7 @@ def people_ids(session: Session, records: list[Record], *, batch_id: int | None)
             session.flush()
             known[(person.name_key, person.birth_year, person.unit_id)] = person.id
         return known, len(new)
-    for start in range(0, len(new), _CHUNK):
-        session.execute(insert(Person), new[start:start + _CHUNK])
+    bulk_insert(session.connection(), Person.__table__, new)
     if new:
         for pid, name_key, birth, unit in session.exec(
             select(Person.id, Person.name_key, Person.birth_year, Person.unit_id).where(Person.batch_id == batch_id)

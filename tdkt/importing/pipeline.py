@@ -129,9 +129,9 @@ def check(
     for result in chosen:
         report.rows.extend(result.rows)
         report.issues.extend(result.issues)
+    report.codes = code_lists([s for s in sheets if s.name not in report.sheets])
     records, issues = validate(session, report.rows, file=file_name, year=report.year, headers=report.headers,
-                               catalogue=catalogue, codes=code_lists(sheets))
-    report.codes = code_lists(sheets)
+                               catalogue=catalogue, codes=report.codes)
     report.records = records
     report.issues.extend(issues)
     report.repeated = commit_module.previous_batches(session, sha256=sha)

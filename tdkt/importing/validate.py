@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class Record:
     errors: int = 0
     warnings: int = 0
     cells: dict[str, Any] = field(default_factory=dict)
+    name_key: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Return the record as the CLI's JSON shows it."""
@@ -52,7 +54,7 @@ class Record:
 
     @property
     def person_key(self) -> tuple[str, int | None, int | None]:
-        return fold(self.name), self.birth_year, self.unit_id
+        return self.name_key, self.birth_year, self.unit_id
 
 
 class Catalogue:
@@ -99,6 +101,14 @@ class Catalogue:
     def unit_suggestions(self, text: str) -> list[str]:
         folded = {fold(n): n for n in self.unit_names}
         return [folded[c] for c in difflib.get_close_matches(fold(text), list(folded), n=3, cutoff=0.5)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _infer(target: str, text: str | None) -> str:
+    """Cached category guess: lists repeat the same positions thousands of times."""
+    if target == Target.CA_NHAN:
+        return categories.infer(target=target, position=text)
+    return categories.infer(target=target, name=text)
 
 
 def _decode(value: object, codes: dict[str, str]) -> object:
@@ -221,15 +231,16 @@ def validate(
             problem("category", "unknown_category", f"Không nhận ra phân loại đối tượng “{row.category}”; đã đoán "
                     "theo chức vụ. Chọn một phân loại trong danh mục quốc gia.", "warning")
         if category is None and target:
-            category, inferred = categories.infer(target=target, position=row.position, name=row.name), True
+            category, inferred = _infer(target, row.position if target == Target.CA_NHAN else row.name), True
         record = Record(
             sheet=row.sheet, row=row.row, target=target, name=row.name, gender=row.gender, birth_year=row.birth_year,
             position=row.position, unit=unit.name if unit else row.unit, award=award.name if award else None,
             category=category, award_id=award.id if award else None, unit_id=unit.id if unit else None,
             unit_text=row.unit, category_inferred=inferred, achievements=row.achievements, cells=row.cells,
+            name_key=fold(row.name),
         )
         if record.name and record.award_id:
-            key = (fold(record.name), record.birth_year, record.unit_id, record.award_id)
+            key = (record.name_key, record.birth_year, record.unit_id, record.award_id)
             if key in seen:
                 problem("name", "duplicate_in_file", f"Trùng với dòng {seen[key]}: cùng người/tập thể, cùng "
                         "danh hiệu. Xóa một trong hai dòng.")
@@ -270,9 +281,9 @@ def already_in_database(
         if not record.award_id or not record.name:
             continue
         if record.target == Target.CA_NHAN:
-            duplicate = (fold(record.name), record.birth_year, record.unit_id, record.award_id) in existing_people
+            duplicate = (record.name_key, record.birth_year, record.unit_id, record.award_id) in existing_people
         else:
-            duplicate = (fold(record.name), record.award_id) in existing_collectives
+            duplicate = (record.name_key, record.award_id) in existing_collectives
         if duplicate:
             record.errors += 1
             found.append(ImportIssue(file, record.sheet, record.row, header_for(headers.get(record.sheet), "name"),
