@@ -15,9 +15,9 @@ def render(reports: dict, store_key: tuple) -> None:
     data, report = reports[store_key]
     key = "_".join(str(k) for k in store_key)
     errors, warnings = report.errors, report.warnings
-    icon = "❌" if errors else "⚠️" if warnings else "✅"
-    with st.expander(f"{icon} {report.file} — {len(report.records)} dòng, {len(errors)} lỗi, {len(warnings)} cảnh báo",
-                     expanded=True):
+    icon = ":material/error:" if errors else ":material/warning:" if warnings else ":material/check_circle:"
+    with st.expander(f"{report.file} — {len(report.records)} dòng, {len(errors)} lỗi, {len(warnings)} cảnh báo",
+                     expanded=True, icon=icon):
         if report.imported:
             st.success(f"Đã nhập {report.imported} đề nghị (lô số {report.batch_id}).")
             return
@@ -37,9 +37,12 @@ def render(reports: dict, store_key: tuple) -> None:
                 "Không có cảnh báo.")
             _add_unknown_units(reports, store_key, key)
         with rows_tab:
+            st.caption("Sửa trực tiếp trong bảng (kéo ngang để xem các cột bên phải); mỗi lần sửa, danh sách được "
+                       "kiểm tra lại ngay.")
             frame = preview.rows_frame(report)
+            version = st.session_state.setdefault(f"editor_version_{key}", 0)
             edited = st.data_editor(
-                frame, key=f"editor_{key}", hide_index=True, width="stretch",
+                frame, key=f"editor_{key}_{version}", hide_index=True, width="stretch",
                 disabled=["sheet", "row", "state", "award_found", "category_inferred", "problems"],
                 column_config={
                     "sheet": "Sheet", "row": "Dòng", "state": "Tình trạng", "award_found": "Danh hiệu nhận ra",
@@ -48,11 +51,13 @@ def render(reports: dict, store_key: tuple) -> None:
                     "target": st.column_config.SelectboxColumn("Đối tượng", options=list(TARGET_LABELS.values())),
                     "gender": st.column_config.SelectboxColumn("Giới tính", options=["Nam", "Nữ"]),
                     "birth_year": st.column_config.NumberColumn("Năm sinh", format="%d", step=1),
+                    "problems": st.column_config.TextColumn("Vấn đề", width="large"),
                 },
             )
-            if st.button("Kiểm tra lại sau khi sửa", key=f"revalidate_{key}"):
+            if preview.edited(frame, edited):
                 with db_read() as session:
                     reports[store_key] = (data, preview.revalidate(session, report, preview.apply_edits(report, edited)))
+                st.session_state[f"editor_version_{key}"] = version + 1
                 st.rerun()
         st.download_button("Tải tệp báo lỗi (.xlsx)", key=f"errors_{key}",
                            data=template.error_workbook(data, file_name=report.file, issues=report.issues,

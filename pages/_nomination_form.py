@@ -21,12 +21,13 @@ def _form(key: str, *, year: int, current: dict | None, award_names: list[str], 
                              index=award_names.index(current["award"]) if current.get("award") in award_names else 0)
         c3, c4, c5 = st.columns(3)
         genders = ["", "Nam", "Nữ"]
-        gender = c3.selectbox("Giới tính", genders, index=genders.index(current.get("gender") or ""))
+        gender = c3.selectbox("Giới tính", genders, index=genders.index(current.get("gender") or ""),
+                              format_func=lambda g: g or "—")
         birth = c4.number_input("Năm sinh", min_value=1930, max_value=year, step=1,
                                 value=int(current["birth_year"]) if current.get("birth_year") else None)
         position = c5.text_input("Chức vụ", current.get("position") or "")
         unit_options = ["", *unit_names]
-        unit = st.selectbox("Đơn vị", unit_options,
+        unit = st.selectbox("Đơn vị", unit_options, format_func=lambda u: u or "—",
                             index=unit_options.index(current["unit"]) if current.get("unit") in unit_options else 0)
         category_options = ["(đoán theo chức vụ)", *categories.NAMES]
         category = st.selectbox("Phân loại đối tượng", category_options,

@@ -8,12 +8,16 @@ from tdkt import auth
 from tdkt.importing import commit, pipeline, template
 from tdkt.text import format_datetime
 
-who = require_page("nhap_danh_sach")
+who = require_page()  # signed in, password changed
+# A unit user may import for its own unit only: auth.can refuses "nhap_danh_sach" to it without its unit (as app.py).
+if not auth.can(who, "nhap_danh_sach", unit_ids={who.unit_id} if who.unit_id else None):
+    st.error("Bạn không có quyền xem trang này.")
+    st.stop()
 cfg = settings()
 st.title("Tải lên danh sách đề nghị khen thưởng")
 if flash := st.session_state.pop("flash_import", None):
     st.success(flash)
-year_choice = st.selectbox("Năm thành tích", ["Theo tiêu đề danh sách", *range(selected_year() + 1, selected_year() - 4, -1)],
+year_choice = st.selectbox("Năm thành tích của danh sách tải lên", ["Theo tiêu đề danh sách", *range(selected_year() + 1, selected_year() - 4, -1)],
                            key="import_year", help="Khi không chọn, lấy năm ghi trong tiêu đề (“… NĂM 2024”), rồi năm nay.")
 with db_read() as session:
     template_bytes = template.template_for(session, year=selected_year(), agency=cfg.agency,
@@ -37,9 +41,6 @@ if uploads:
 for upload in uploads or []:
     _import_file.render(reports, (upload.file_id, year))
 
-st.subheader("Nhập hoặc sửa từng đề nghị")
-_nomination_form.render(year=selected_year())
-
 st.subheader("Lịch sử các lô đã nhập")
 with db_read() as session:
     history = commit.history(session, actor=who)
@@ -47,20 +48,28 @@ if history.empty:
     st.info("Chưa có lô nhập nào.")
 else:
     shown = history.assign(created_at=history.created_at.map(format_datetime))
-    st.dataframe(shown[["id", "file_name", "username", "created_at", "year", "rows", "people_added", "status_label"]]
-                 .rename(columns={"id": "Lô số", "file_name": "Tệp", "username": "Người nhập", "created_at": "Thời điểm",
-                                  "year": "Năm", "rows": "Số đề nghị", "people_added": "Cá nhân mới",
+    st.dataframe(shown[["id", "file_name", "display_name", "created_at", "year", "rows", "people_added", "status_label"]]
+                 .rename(columns={"id": "Lô số", "file_name": "Tệp", "display_name": "Người nhập", "created_at": "Thời điểm",
+                                  "year": "Năm", "rows": "Số đề nghị", "people_added": "Số cá nhân mới thêm",
                                   "status_label": "Trạng thái"}), hide_index=True, width="stretch")
     active = history[history.status == commit.DONE]
     if not active.empty:
         batch_id = st.selectbox("Hoàn tác lô", list(active.id), key="undo_pick",
                                 format_func=lambda i: f"Lô số {i} — {active.set_index('id').file_name[i]}")
-        if st.button("Hoàn tác lô đã chọn", key="undo_batch"):
+        sure = st.checkbox("Tôi hiểu: hoàn tác xóa mọi đề nghị của lô này (và cá nhân chỉ có trong lô này).",
+                           key="undo_sure")
+        if st.button("Hoàn tác lô đã chọn", key="undo_batch", disabled=not sure):
             try:
                 with db_write() as session:
                     count = commit.undo_batch(session, actor(), batch_id=int(batch_id))
             except (commit.ImportRefused, auth.PermissionDenied) as error:
                 st.error(str(error))
             else:
+                # A file still in the uploader must not keep saying "Đã nhập …": check it again from scratch.
+                for key in [k for k, (_, r) in reports.items() if r.batch_id == int(batch_id)]:
+                    del reports[key]
                 st.session_state["flash_import"] = f"Đã hoàn tác lô số {batch_id}: xóa {count} đề nghị."
                 st.rerun()
+
+st.subheader("Nhập hoặc sửa từng đề nghị")
+_nomination_form.render(year=selected_year())

@@ -198,3 +198,30 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> None:
             return
         time.sleep(interval)
     raise TimeoutError("điều kiện không xảy ra trong thời gian chờ")
+
+
+_BROWSER: dict = {}
+
+
+def shared_browser():
+    """Return the test session's one chromium (Debian's), started on first use and closed when the session ends.
+
+    Every browser test module imports the `browser` fixture of tests/test_browser.py, which gives each module its own
+    session fixture; Playwright's sync API allows one instance per thread, so they all share this one.
+    """
+    if not _BROWSER:
+        from playwright.sync_api import sync_playwright
+
+        executable = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+        if executable is None:
+            pytest.fail("Không tìm thấy chromium của Debian: chạy ./scripts/test (cài gói chromium) rồi chạy lại.")
+        playwright = sync_playwright().start()
+        _BROWSER.update(playwright=playwright, browser=playwright.chromium.launch(executable_path=executable,
+                                                                                  headless=True))
+    return _BROWSER["browser"]
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if _BROWSER:
+        _BROWSER.pop("browser").close()
+        _BROWSER.pop("playwright").stop()

@@ -178,7 +178,7 @@ def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
 def history(session: Session, *, actor: Actor | None = None, limit: int = 200) -> pd.DataFrame:
     """Return import batches, newest first (a unit user sees its own): id, file, who, when, rows, status…"""
     stmt = (
-        select(ImportBatch, User.username)
+        select(ImportBatch, User.username, User.display_name)
         .join(User, ImportBatch.user_id == User.id, isouter=True)
         .order_by(col(ImportBatch.created_at).desc(), col(ImportBatch.id).desc())
         .limit(limit)
@@ -186,12 +186,13 @@ def history(session: Session, *, actor: Actor | None = None, limit: int = 200) -
     if actor is not None and actor.role.value == "don_vi":
         stmt = stmt.where(ImportBatch.user_id == actor.id)
     rows = session.exec(stmt).all()
-    columns = ["id", "file_name", "username", "created_at", "year", "rows", "people_added", "warnings", "status",
+    columns = ["id", "file_name", "username", "display_name", "created_at", "year", "rows", "people_added", "warnings", "status",
                "status_label", "sheets", "sha256", "undone_at"]
     return pd.DataFrame(
-        [{"id": b.id, "file_name": b.file_name, "username": who or "", "created_at": b.created_at, "year": b.year,
+        [{"id": b.id, "file_name": b.file_name, "username": who or "", "display_name": name or "dòng lệnh",
+          "created_at": b.created_at, "year": b.year,
           "rows": b.rows, "people_added": b.people_added, "warnings": b.warnings, "status": b.status,
           "status_label": BATCH_STATUS_LABELS.get(b.status, b.status), "sheets": b.sheets or "", "sha256": b.sha256,
-          "undone_at": b.undone_at} for b, who in rows],
+          "undone_at": b.undone_at} for b, who, name in rows],
         columns=columns,
     )

@@ -40,7 +40,7 @@ def rows_frame(report: FileReport) -> pd.DataFrame:
         found = by_row.get((row.sheet, row.row), [])
         data.append({
             "sheet": row.sheet, "row": row.row,
-            "state": "❌ Lỗi" if any(i.severity == "error" for i in found) else "⚠️ Cảnh báo" if found else "✅",
+            "state": "Lỗi" if any(i.severity == "error" for i in found) else "Cảnh báo" if found else "Hợp lệ",
             "target": TARGET_LABELS.get(Target(record.target)) if record and record.target else None,
             "name": row.name, "gender": row.gender, "birth_year": row.birth_year, "position": row.position,
             "unit": row.unit, "award": row.award or row.award_code,
@@ -49,7 +49,9 @@ def rows_frame(report: FileReport) -> pd.DataFrame:
             "category_inferred": bool(record and record.category_inferred and not row.category),
             "problems": " | ".join(i.message for i in found),
         })
-    columns = ["sheet", "row", "state", *EDITABLE, "award_found", "category_inferred", "problems"]
+    # What needs fixing first: the state and the problem, then the award and name people most often fix.
+    columns = ["sheet", "row", "state", "problems", "name", "award", "award_found", "target", "gender", "birth_year",
+               "position", "unit", "category", "category_inferred"]
     return pd.DataFrame(data, columns=columns)
 
 
@@ -96,8 +98,16 @@ _PARSE_CODES = {"bad_birth_text", "bad_gender", "missing_name_parse", "bad_birth
 
 
 def issues_frame(issues: list[ImportIssue]) -> pd.DataFrame:
-    """Return problems as the page and the error workbook show them."""
+    """Return problems as the page shows them: sheet, row, the user's column header, and what to do."""
     return pd.DataFrame(
-        [{"Sheet": i.sheet, "Dòng": i.row, "Cột": i.column or "", "Mã": i.code, "Nội dung": i.message} for i in issues],
-        columns=["Sheet", "Dòng", "Cột", "Mã", "Nội dung"],
+        [{"Sheet": i.sheet, "Dòng": i.row, "Cột": i.column or "", "Nội dung": i.message} for i in issues],
+        columns=["Sheet", "Dòng", "Cột", "Nội dung"],
     )
+
+
+def edited(frame: pd.DataFrame, edited_frame: pd.DataFrame) -> bool:
+    """Return True when the editable columns of the table were changed."""
+    columns = list(EDITABLE)
+    before = frame[columns].astype(object).where(frame[columns].notna(), None)
+    after = edited_frame[columns].astype(object).where(edited_frame[columns].notna(), None)
+    return not before.reset_index(drop=True).equals(after.reset_index(drop=True))

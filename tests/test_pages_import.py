@@ -1,0 +1,139 @@
+"""Tải lên danh sách under AppTest: who may open it, hand entry (good and bad), batch history and undo.
+
+AppTest cannot drive st.file_uploader; uploading a file through the page is tests/test_browser_import.py's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from io import BytesIO
+
+import pytest
+from openpyxl import Workbook
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from tdkt import nominations
+from tdkt.auth import COMMAND_LINE
+from tdkt.config import Settings
+from tdkt.db import make_engine, read_session, write_session
+from tdkt.importing import commit, pipeline
+from tdkt.models import ImportBatch, Nomination, Target
+from tests.conftest import SECRET
+from tests.test_pages import REFUSAL, labelled, signed_in, titles
+
+PAGE = "pages/tai_len.py"
+TITLE = "Tải lên danh sách đề nghị khen thưởng"
+
+
+@pytest.fixture
+def app_engine(app_env):
+    engine = make_engine(app_env["url"])
+    yield engine
+    engine.dispose()
+
+
+def on_page(app_env: dict, role: str) -> AppTest:
+    return signed_in(app_env, role, PAGE)
+
+
+@pytest.mark.parametrize("role", ["van_phong", "don_vi"])
+def test_page_offers_the_template_the_uploader_and_the_forms(app_env, role):
+    at = on_page(app_env, role)
+    assert not at.exception
+    assert titles(at) == [TITLE]
+    assert REFUSAL not in [e.value for e in at.error]
+    assert [b.label for b in at.get("download_button") if b.key == "template"] == ["Tải mẫu danh sách (.xlsx)"]
+    assert [u.key for u in at.get("file_uploader")] == ["uploads"]
+    assert [t.label for t in at.tabs] == ["Thêm một đề nghị", "Sửa đề nghị"]
+    assert "Chưa có lô nhập nào." in [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("role", ["lanh_dao", "quan_tri"])
+def test_page_refuses_leadership_and_the_admin(app_env, role):
+    at = on_page(app_env, role)
+    assert not at.exception
+    assert [e.value for e in at.error] == [REFUSAL]
+    assert titles(at) == []
+    assert not at.get("file_uploader") and not at.get("download_button")
+
+
+def fill_hand_entry(at: AppTest, *, name: str, award: str, target=Target.CA_NHAN, gender: str = "",
+                    birth: int | None = None, unit: str = "") -> AppTest:
+    """Fill the "Thêm một đề nghị" form (first of its labels on the page) and submit it."""
+    labelled(at.selectbox, "Đối tượng").select(target)
+    labelled(at.text_input, "Họ tên / Tên tập thể").input(name)
+    labelled(at.selectbox, "Danh hiệu/Hình thức khen thưởng").select(award)
+    labelled(at.selectbox, "Giới tính").select(gender)
+    if birth is not None:
+        labelled(at.number_input, "Năm sinh").set_value(birth)
+    labelled(at.selectbox, "Đơn vị").select(unit)
+    return at.button(key="them_de_nghi_save").click().run()
+
+
+def test_office_adds_a_nomination_by_hand(app_env, app_engine):
+    at = fill_hand_entry(on_page(app_env, "van_phong"), name="Nguyễn Thị Minh", award="Lao động tiên tiến",
+                         gender="Nữ", birth=1987, unit="Văn phòng Sở")
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    with read_session(app_engine) as session:
+        frame = nominations.listing(session, year=2024)
+    assert frame[["name", "gender", "birth_year", "award", "unit", "status_label", "batch_id"]].values.tolist() == [
+        ["Nguyễn Thị Minh", "Nữ", 1987, "Lao động tiên tiến", "Văn phòng Sở", "Đề nghị", None]]
+    assert [s.value for s in at.success] == [f"Đã lưu đề nghị số {frame.id[0]}."]
+    # The edit tab now offers it.
+    assert at.selectbox(key="sua_de_nghi_pick").options == ["Nguyễn Thị Minh — Lao động tiên tiến (Văn phòng Sở)"]
+
+
+def test_hand_entry_refuses_an_individual_award_for_a_collective(app_env, app_engine):
+    at = fill_hand_entry(on_page(app_env, "van_phong"), name="Phòng Quản lý Công nghiệp", award="Lao động tiên tiến",
+                         target=Target.TAP_THE, unit="Phòng Quản lý Công nghiệp")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "“Lao động tiên tiến” chỉ xét tặng cho cá nhân, không cho tập thể “Phòng Quản lý Công nghiệp”. "
+        "Kiểm tra lại danh hiệu hoặc mục (tập thể/cá nhân) của dòng này."]
+    assert [s.value for s in at.success] == []
+    with read_session(app_engine) as session:
+        assert session.exec(select(Nomination)).all() == []
+
+
+def department_list() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "DS"
+    for row in [
+        ["SỞ CÔNG THƯƠNG LẠNG SƠN"], ["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"], [],
+        ["STT", "Họ và tên", "Giới tính", "Năm sinh", "Chức vụ", "Đơn vị", "Danh hiệu đề nghị"],
+        ["II. CÁ NHÂN"],
+        [1, "Nguyễn Thị Minh", "Nữ", 1987, "Chuyên viên", "Văn phòng Sở", "LĐTT"],
+        [2, "Trần Văn Bình", "Nam", 1979, "Trưởng phòng", "Thanh tra Sở", "CSTĐCS"],
+    ]:
+        ws.append(row)
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_batch_history_lists_an_imported_batch_and_undoes_it(app_env, app_engine):
+    with write_session(app_engine) as session:
+        report = pipeline.import_file(session, COMMAND_LINE, department_list(), file_name="ds_phong.xlsx",
+                                      settings=replace(Settings(), secret_key=SECRET))
+    assert (report.imported, report.errors) == (2, [])
+    at = on_page(app_env, "van_phong")
+    assert not at.exception
+    history = at.dataframe[-1].value
+    assert history[["Lô số", "Tệp", "Năm", "Số đề nghị", "Số cá nhân mới thêm", "Trạng thái"]].values.tolist() == [
+        [report.batch_id, "ds_phong.xlsx", 2024, 2, 2, "Đã nhập"]]
+    pick = at.selectbox(key="undo_pick")
+    assert (pick.options, pick.value) == ([f"Lô số {report.batch_id} — ds_phong.xlsx"], report.batch_id)
+
+    assert at.button(key="undo_batch").disabled  # one click must not delete a batch: confirm first
+    at.checkbox(key="undo_sure").check().run()
+    at.button(key="undo_batch").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [f"Đã hoàn tác lô số {report.batch_id}: xóa 2 đề nghị."]
+    with read_session(app_engine) as session:
+        assert session.get(ImportBatch, report.batch_id).status == commit.UNDONE == "da_hoan_tac"
+        assert session.exec(select(Nomination)).all() == []
+    assert list(at.dataframe[-1].value["Trạng thái"]) == ["Đã hoàn tác"]
+    assert "undo_pick" not in [s.key for s in at.selectbox]  # nothing left to undo
