@@ -38,6 +38,21 @@ ACTION_LABELS = {
     "hoan_tac_lo_nhap": "Hoàn tác lô nhập",
     "them_de_nghi": "Thêm đề nghị",
     "sua_de_nghi": "Sửa đề nghị",
+    "them_cum": "Thêm cụm thi đua",
+    "sua_cum": "Sửa cụm thi đua",
+    "xoa_cum": "Xóa cụm thi đua",
+    "them_thanh_vien_cum": "Thêm thành viên cụm",
+    "sua_thanh_vien_cum": "Sửa thành viên cụm",
+    "xoa_thanh_vien_cum": "Xóa thành viên cụm",
+    "them_su_kien_cum": "Thêm hoạt động của cụm",
+    "sua_su_kien_cum": "Sửa hoạt động của cụm",
+    "xoa_su_kien_cum": "Xóa hoạt động của cụm",
+    "cap_nhat_tham_gia": "Ghi nhận tham gia",
+    "sao_chep_cum": "Sao chép cụm thi đua sang năm mới",
+    "nhap_danh_sach_cum": "Nhập danh sách thành viên/bảng điểm cụm",
+    "them_phong_trao": "Đăng ký phong trào thi đua",
+    "sua_phong_trao": "Sửa phong trào thi đua",
+    "tong_ket_phong_trao": "Tổng kết phong trào thi đua",
 }
 COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "before", "after"]
 

@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "sua_ke_hoach": frozenset({Role.VAN_PHONG}),
     "cap_nhat_nhiem_vu": frozenset({Role.VAN_PHONG, Role.DON_VI}),
     "nhap_danh_sach": frozenset({Role.VAN_PHONG, Role.DON_VI}),
+    "quan_ly_cum": frozenset({Role.VAN_PHONG}),
     "quan_tri": frozenset({Role.QUAN_TRI}),
     "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
 }
@@ -45,6 +46,7 @@ ACTION_LABELS = {
     "sua_ke_hoach": "sửa kế hoạch",
     "cap_nhat_nhiem_vu": "cập nhật nhiệm vụ",
     "nhap_danh_sach": "nhập danh sách đề nghị khen thưởng",
+    "quan_ly_cum": "quản lý cụm thi đua, giao ước và phong trào thi đua",
     "quan_tri": "quản trị hệ thống",
     "xem_nhat_ky": "xem nhật ký",
 }

@@ -79,3 +79,99 @@ def nominations_by_status(counts: pd.DataFrame, *, year: int) -> go.Figure:
     )
     fig.update_yaxes(title_text="Số hồ sơ đề nghị", gridcolor="#eeeeee", rangemode="tozero")
     return _layout(fig, f"Hồ sơ đề nghị khen thưởng năm {year} theo trạng thái", height=340)
+
+
+# Participation in cluster events: one colour per computed status (tdkt.clusters.STATUSES, in that order).
+PARTICIPATION_COLORS = {
+    "Đúng hạn": "#2e7d32",
+    "Trễ hạn": "#ef6c00",
+    "Chưa thực hiện": "#9e9e9e",
+    "Không áp dụng": "#f4f4f4",
+}
+US_COLOR, OTHERS_COLOR = "#c62828", "#90a4ae"
+
+
+def _member_label(name: str, is_us: bool) -> str:
+    return f"★ {name}" if is_us else name
+
+
+def _wrap(text: str, width: int = 22) -> str:
+    """Break a long axis label into lines of about `width` characters (plotly does not wrap)."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def participation_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
+    """Members × events coloured by participation status, hover with date, document and score.
+
+    matrix: one row per member and event with member, is_us, event, due_on, done_on, document, score, status
+    (tdkt.clusters.matrix); rows keep the members' order, columns the events'.
+    """
+    statuses = list(PARTICIPATION_COLORS)
+    members = list(dict.fromkeys(zip(matrix["member"], matrix["is_us"])))
+    events = list(dict.fromkeys(matrix["event"]))
+    y = [_member_label(name, us) for name, us in members]
+    x = [_wrap(e) for e in events]
+    cells = {(r.member, r.event): r for r in matrix.itertuples()}
+    z, text, hover = [], [], []
+    for name, _ in members:
+        z_row, text_row, hover_row = [], [], []
+        for event in events:
+            r = cells[(name, event)]
+            z_row.append(statuses.index(r.status))
+            done = r.done_on.strftime("%d/%m/%Y") if r.done_on is not None else ""
+            text_row.append(done[:5] if done else ("—" if r.status == "Không áp dụng" else ""))
+            details = [f"Hạn: {r.due_on.strftime('%d/%m/%Y')}"]
+            if done:
+                details.append(f"Ngày thực hiện: {done}")
+            if r.document:
+                details.append(f"Văn bản: {r.document}")
+            if r.score is not None and not pd.isna(r.score):
+                details.append(f"Điểm: {r.score:.2f}".replace(".", ","))
+            hover_row.append(f"<b>{name}</b><br>{event}<br><b>{r.status}</b><br>" + "<br>".join(details))
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+    n = len(statuses)
+    scale = []
+    for index, color in enumerate(PARTICIPATION_COLORS.values()):
+        scale += [[index / n, color], [(index + 1) / n, color]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x, y=y, text=text, customdata=hover, texttemplate="%{text}", textfont=dict(size=11),
+        hovertemplate="%{customdata}<extra></extra>", colorscale=scale, zmin=-0.5, zmax=n - 0.5, xgap=3, ygap=3,
+        colorbar=dict(tickvals=list(range(n)), ticktext=statuses, title=dict(text=""), thickness=14, len=0.9),
+    ))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top", automargin=True)
+    fig = _layout(fig, title, height=max(260, 140 + 38 * len(y)))
+    fig.update_layout(showlegend=False, plot_bgcolor="white", margin=dict(l=10, r=10, t=120, b=10))
+    return fig
+
+
+def cluster_ranking(ranking: pd.DataFrame, *, title: str) -> go.Figure:
+    """Horizontal bars of members' scores, best at the top, ours in red with its rank (ranking: member, is_us, score,
+    rank; unscored members left out)."""
+    scored = ranking[ranking["rank"].notna()]
+    labels = [_member_label(m, us) for m, us in zip(scored["member"], scored["is_us"])]
+    fig = go.Figure(go.Bar(
+        y=labels, x=[float(s) for s in scored["score"]], orientation="h",
+        marker_color=[US_COLOR if us else OTHERS_COLOR for us in scored["is_us"]],
+        text=[f"Hạng {int(r)} · {float(s):.2f}".replace(".", ",") for r, s in zip(scored["rank"], scored["score"])],
+        textposition="inside", insidetextanchor="start",
+        hovertemplate="%{y}: %{x} điểm<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    values = [float(s) for s in scored["score"]] or [0.0]
+    low, high = min(values), max(values)
+    # Scores sit close together (85–99 of 100): start the axis a little below the lowest so differences show.
+    fig.update_xaxes(title_text="Điểm", gridcolor="#eeeeee",
+                     range=[max(0.0, low - 10), high + max(1.0, (high - low) * 0.05)])
+    fig = _layout(fig, title, height=max(240, 90 + 40 * len(labels)))
+    fig.update_layout(showlegend=False)
+    return fig

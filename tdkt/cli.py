@@ -1,4 +1,4 @@
-"""The command line: python -m tdkt init | user add | plan | demo (messages in Vietnamese)."""
+"""The command line: python -m tdkt init | user add | plan | clusters | demo | import (messages in Vietnamese)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 from sqlmodel import select
 
-from tdkt import auth, cli_vi
+from tdkt import auth, cli_rules, cli_vi
 from tdkt import plan as plan_module
 from tdkt.config import ConfigError, Settings
 from tdkt.db import read_session, write_session
 from tdkt.models import ROLE_LABELS, Role, Unit
-from tdkt.text import fold, format_date, parse_date
+from tdkt.text import fold, format_date, format_number, format_percent, parse_date
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -61,6 +61,7 @@ def init() -> None:
             print_accounts(result.accounts)
     else:
         extra = f" Đã bổ sung {result.awards_added} mục khen thưởng mới vào danh mục." if result.awards_added else ""
+        extra += f" Đã thêm {', '.join(result.clusters_added)}." if result.clusters_added else ""
         click.echo("Cơ sở dữ liệu đã sẵn sàng, không có gì thay đổi." if not extra else "Cơ sở dữ liệu đã sẵn sàng." + extra)
 
 
@@ -146,6 +147,41 @@ def plan_command(year: int, as_of: str | None, as_json: bool) -> None:
         click.echo(f"     Đơn vị: {'; '.join(task['units'])} | Hạn {task['due']} | {task['status']}")
 
 
+@cli.command("clusters")
+@click.option("--year", type=int, required=True, help="Năm.")
+@click.option("--json", "as_json", is_flag=True, help="In một đối tượng JSON.")
+def clusters_command(year: int, as_json: bool) -> None:
+    """In cụm thi đua, giao ước nội bộ, tình hình tham gia, xếp hạng và phong trào thi đua của một năm."""
+    from tdkt import clusters as clusters_module
+
+    engine, _ = _open(_settings())
+    with read_session(engine) as session:
+        data = clusters_module.clusters_object(session, year=year)
+        if not data["clusters"] and not data["movements"]:
+            years = ", ".join(str(y) for y in clusters_module.years(session)) or "chưa có"
+            raise click.ClickException(f"Năm {year} chưa có cụm thi đua hay phong trào nào. Các năm có cụm: {years}.")
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"CỤM THI ĐUA VÀ GIAO ƯỚC NĂM {year}")
+    for cluster in data["clusters"]:
+        rate = cluster["participation_rate"]
+        click.echo(f"{cluster['code']} — {cluster['name']} | tỷ lệ tham gia "
+                   f"{'—' if rate is None else format_percent(rate)}")
+        for member in cluster["members"]:
+            click.echo(f"  {'★' if member['is_us'] else ' '} {member['name']} ({member['role']})")
+        for event in cluster["events"]:
+            click.echo(f"  • {event['kind']}, hạn {event['due']}: {event['on_time']} đúng hạn, "
+                       f"{event['late']} trễ hạn, {event['pending']} chưa thực hiện")
+        for entry in cluster["ranking"]:
+            click.echo(f"  Hạng {entry['rank']}: {entry['name']} ({format_number(entry['score'], 2)} điểm)")
+    click.echo("PHONG TRÀO THI ĐUA" + ("" if data["movements"] else ": chưa có"))
+    for movement in data["movements"]:
+        launched = f", phát động {movement['launched']}" if movement["launched"] else ""
+        document = f" ({movement['document']})" if movement["document"] else ""
+        click.echo(f"  {movement['name']} — {movement['kind']}{launched}{document} — {movement['status']}")
+
+
 @cli.command()
 @click.option("--out", "out", default="data/demo.db", show_default=True, type=click.Path(dir_okay=False),
               help="Tệp SQLite của dữ liệu minh họa (không bao giờ là cơ sở dữ liệu thật).")
@@ -225,6 +261,9 @@ def _print_report(report, *, dry_run: bool) -> None:
         click.echo("  Không có lỗi (chạy thử, chưa ghi).")
     else:
         click.echo("  Chưa ghi gì.")
+
+
+cli_rules.register(cli)
 
 
 def main() -> None:

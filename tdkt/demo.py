@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from tdkt import clusters as clusters_module
+from tdkt import movements as movements_module
 from tdkt import plan as plan_module
 from tdkt.auth import Actor
 from tdkt.config import Settings
@@ -18,6 +20,8 @@ from tdkt.models import (
     Cluster,
     ClusterEvent,
     ClusterMember,
+    Movement,
+    MovementUnit,
     Nomination,
     NominationStatus,
     Participation,
@@ -106,37 +110,102 @@ def _plans(session: Session, rng: random.Random, years: list[int], today: date) 
             session.add(task)
 
 
+def _participation(rng: random.Random, event: ClusterEvent, member: ClusterMember, today: date) -> Participation | None:
+    """A plausible record of one member for one event: mostly on time, some late, a few not applicable."""
+    if event.due_on > today + timedelta(days=20) and rng.random() < 0.8:
+        return None
+    if rng.random() < 0.06:
+        return Participation(event_id=event.id, member_id=member.id, not_applicable=True)
+    if rng.random() < 0.1 and not member.is_us:
+        return None
+    done = event.due_on + timedelta(days=rng.randint(-20, 8 if not member.is_us else 2))
+    if done > today:
+        return None
+    return Participation(event_id=event.id, member_id=member.id, done_on=done, document=f"{rng.randint(10, 900)}/BC",
+                         score=round(rng.uniform(85, 99), 1) if event.scored else None)
+
+
 def _clusters(session: Session, rng: random.Random, years: list[int], today: date) -> None:
     for year in years:
         if session.exec(select(Cluster).where(Cluster.year == year)).first() is None:
             seed_clusters(session, year=year)
-        for cluster in session.exec(select(Cluster).where(Cluster.year == year)).all():
-            members = list(session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id)).all())
-            for offset, name in enumerate(_CLUSTER_MEMBERS[cluster.code]):
-                role = "cum_truong" if offset == (year % len(_CLUSTER_MEMBERS[cluster.code])) else "thanh_vien"
+        clusters_module.ensure_internal_cluster(session, year=year)
+        clusters_module.seed_obligations(session, year=year)  # the plan's own obligations, linked to their tasks
+        for cluster in clusters_module.clusters_of(session, year=year):
+            members = list(session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id)
+                                        .order_by(ClusterMember.id)).all())
+            others = _CLUSTER_MEMBERS.get(cluster.code, [])
+            for offset, name in enumerate(others):
+                role = ("cum_truong" if offset == year % len(others)
+                        else "cum_pho" if offset == (year + 1) % len(others) else "thanh_vien")
                 member = ClusterMember(cluster_id=cluster.id, name=name, role=role)
                 session.add(member)
                 members.append(member)
             session.flush()
+            kinds = set(session.exec(select(ClusterEvent.kind).where(ClusterEvent.cluster_id == cluster.id)).all())
             for kind, title, (month, day), scored in _EVENTS:
-                event = ClusterEvent(cluster_id=cluster.id, kind=kind, title=title, due_on=date(year, month, day), scored=scored)
-                session.add(event)
-                session.flush()
+                if kind not in kinds:
+                    session.add(ClusterEvent(cluster_id=cluster.id, kind=kind, title=title,
+                                             due_on=date(year, month, day), scored=scored))
+            session.flush()
+            events = session.exec(select(ClusterEvent).where(ClusterEvent.cluster_id == cluster.id)
+                                  .order_by(ClusterEvent.due_on, ClusterEvent.id)).all()
+            for event in events:
+                task = session.get(PlanTask, event.task_id) if event.task_id else None
                 for member in members:
-                    if event.due_on > today + timedelta(days=20) and rng.random() < 0.8:
+                    if member.is_us and task is not None:
+                        # Our part of a plan obligation is the plan task itself: recorded once, shown in both places.
+                        if task.status == TaskStatus.XONG:
+                            session.add(Participation(event_id=event.id, member_id=member.id, done_on=task.completed_on,
+                                                      document=task.evidence))
                         continue
-                    if rng.random() < 0.06:
-                        session.add(Participation(event_id=event.id, member_id=member.id, not_applicable=True))
-                        continue
-                    if rng.random() < 0.1 and not member.is_us:
-                        continue
-                    done = event.due_on + timedelta(days=rng.randint(-20, 8 if not member.is_us else 2))
-                    if done > today:
-                        continue
-                    session.add(Participation(
-                        event_id=event.id, member_id=member.id, done_on=done, document=f"{rng.randint(10, 900)}/BC",
-                        score=round(rng.uniform(85, 99), 1) if scored else None,
-                    ))
+                    record = _participation(rng, event, member, today)
+                    if record is not None:
+                        session.add(record)
+            session.flush()
+
+
+_MOVEMENTS = [
+    ("Phong trào thi đua “Ngành Công Thương Lạng Sơn thi đua hoàn thành thắng lợi nhiệm vụ năm {year}”",
+     "thuong_xuyen", (1, 1), (12, 31), "Giám đốc Sở Công Thương",
+     "Hoàn thành và vượt các chỉ tiêu kế hoạch được giao năm {year}."),
+    ("Thi đua đẩy mạnh chuyển đổi số ngành Công Thương năm {year}", "chuyen_de", (3, 15), (11, 30),
+     "Giám đốc Sở Công Thương", "100% hồ sơ thủ tục hành chính đủ điều kiện được cung cấp trực tuyến toàn trình."),
+    ("Đợt thi đua cao điểm chào mừng Ngày Doanh nhân Việt Nam 13/10/{year}", "theo_dot", (8, 15), (10, 13),
+     "Công đoàn cơ sở Sở Công Thương", "Hỗ trợ doanh nghiệp, đẩy mạnh xúc tiến thương mại trong tháng cao điểm."),
+]
+
+
+def _movements(session: Session, rng: random.Random, years: list[int], today: date) -> int:
+    """Each year's movements: the regular one carries the plan's launch task (its launch is that task's completion)."""
+    units = [u.id for u in clusters_module.internal_units(session)]
+    count = 0
+    for year in years:
+        for name, kind, (m1, d1), (m2, d2), by, goals in _MOVEMENTS:
+            start, end = date(year, m1, d1), date(year, m2, d2)
+            task = movements_module.suggested_task(session, year=year, kind=kind)
+            if task is not None:
+                launched = task.completed_on if task.status == TaskStatus.XONG else None
+                document = task.evidence
+            else:
+                launched = start - timedelta(days=rng.randint(3, 12))
+                launched, document = (launched, f"{rng.randint(10, 300)}/KH-SCT") if launched <= today else (None, None)
+            closed = end + timedelta(days=rng.randint(5, 25)) if launched else None
+            closed = closed if closed and closed <= today else None
+            movement = Movement(
+                year=year, name=name.format(year=year), kind=kind, document=document, launched_on=launched,
+                start_on=start, end_on=end, launched_by=by, goals=goals.format(year=year),
+                results=f"{rng.randint(70, 100)}% đơn vị hoàn thành các chỉ tiêu đề ra." if closed else None,
+                closed_on=closed, closing_document=f"{rng.randint(300, 900)}/BC-SCT" if closed else None,
+                task_id=task.id if task else None,
+            )
+            session.add(movement)
+            session.flush()
+            chosen = units if kind != "theo_dot" else rng.sample(units, k=max(1, len(units) // 2))
+            session.add_all([MovementUnit(movement_id=movement.id, unit_id=u) for u in chosen])
+            count += 1
+    session.flush()
+    return count
 
 
 _INDIVIDUAL = [("LDTT", 0.72), ("CSTDCS", 0.14), ("GK_GD_SO", 0.12), ("BK_CT_UBND_TINH", 0.03), ("CSTD_TINH", 0.01)]
@@ -196,9 +265,11 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
             set_setting(session, DEMO_KEY, True)
             _plans(session, rng, [y for y in years if y != 2024], today)
             _clusters(session, rng, [y for y in years if y != 2024] + [2024], today)
+            movement_count = _movements(session, rng, years, today)
             people = _people(session, rng)
             nominations = _nominations(session, rng, people, years, today)
     finally:
         engine.dispose()
     return (f"{DEMO_LABEL}: kế hoạch các năm {years[0]}–{years[-1]}, {len(people)} cá nhân hư cấu, "
-            f"{nominations} đề nghị khen thưởng, cụm thi đua có thành viên và kết quả tham gia ({US} là “chúng ta”).")
+            f"{nominations} đề nghị khen thưởng, {movement_count} phong trào thi đua, cụm thi đua và giao ước nội bộ "
+            f"có thành viên và kết quả tham gia ({US} là đơn vị ta).")

@@ -364,3 +364,33 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(sa_column=Column(SAText, nullable=False))
+
+
+class Movement(SQLModel, table=True):
+    """An emulation movement (phong trào thi đua) of a year: launched, carried out, then closed with its results."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    name: str = Field(max_length=500)
+    kind: str = Field(max_length=32)
+    document: str | None = Field(default=None, max_length=255)
+    launched_on: date | None = None
+    start_on: date | None = None
+    end_on: date | None = None
+    launched_by: str | None = Field(default=None, max_length=255)
+    goals: str | None = Field(default=None, sa_column=Column(SAText))
+    results: str | None = Field(default=None, sa_column=Column(SAText))
+    closed_on: date | None = None
+    closing_document: str | None = Field(default=None, max_length=255)
+    task_id: int | None = Field(default=None, foreign_key="plan_task.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MovementUnit(SQLModel, table=True):
+    """A unit of the department taking part in a movement."""
+
+    __tablename__ = "movement_unit"
+    __table_args__ = (UniqueConstraint("movement_id", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    movement_id: int = Field(foreign_key="movement.id", index=True, ondelete="CASCADE")
+    unit_id: int = Field(foreign_key="unit.id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -219,7 +220,32 @@ def update_task_status(
     note: str | None = None,
     today: date | None = None,
 ) -> PlanTask:
-    """Record a task's progress (status, completion date, evidence document, note); checked and audited."""
+    """Record a task's progress (status, completion date, evidence document, note); checked and audited.
+
+    Cluster events and movements that carry this task (their task_id) follow it in the same transaction.
+    """
+    task = _apply_status(session, actor, task_id=task_id, status=status, completed_on=completed_on, evidence=evidence,
+                         note=note, today=today)
+    # Imported here: clusters and movements import this module. Their writes call this public function; the
+    # mirrors below only use their own internal setters, never call back here, so a change cannot loop.
+    from tdkt import clusters, movements
+
+    clusters.mirror_task(session, actor, task)
+    movements.mirror_task(session, actor, task)
+    return task
+
+
+def _apply_status(
+    session: Session,
+    actor: Actor,
+    *,
+    task_id: int,
+    status: TaskStatus,
+    completed_on: date | None,
+    evidence: str | None,
+    note: str | None,
+    today: date | None,
+) -> PlanTask:
     task = session.get(PlanTask, task_id)
     if task is None:
         raise PlanError("Không tìm thấy nhiệm vụ này (có thể đã bị xóa). Tải lại trang.")
@@ -246,6 +272,34 @@ def update_task_status(
         before=before, after=_task_snapshot(session, task),
     )
     return task
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRef:
+    """How a record points at a task of any year's plan: its printed quarter and number, confirmed by its words."""
+
+    quarter: int
+    number: int
+    pattern: str  # regular expression on the accent-folded task text
+    exclude: str | None = None
+
+    def matches(self, content: str) -> bool:
+        text = fold(content)
+        return bool(re.search(self.pattern, text)) and not (self.exclude and re.search(self.exclude, text))
+
+
+def find_task(session: Session, *, year: int, ref: TaskRef) -> PlanTask | None:
+    """Return the year's task a reference names: the one at its quarter and number if its words match, else the
+    only task whose words match (the Office may have renumbered); None when neither is found."""
+    plan = get_plan(session, year=year)
+    if plan is None:
+        return None
+    found = [t for t in session.exec(select(PlanTask).where(PlanTask.plan_id == plan.id).order_by(PlanTask.position))
+             if ref.matches(t.content)]
+    numbered = [t for t in found if (t.quarter, t.number) == (ref.quarter, ref.number)]
+    if numbered:
+        return numbered[0]
+    return found[0] if len(found) == 1 else None
 
 
 def _resolve_units(session: Session, labels: list[str]) -> list[tuple[str, int | None]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from tdkt import audit, auth, catalog
+from tdkt import audit, auth, catalog, clusters
 from tdkt.options import get as get_setting
 from tdkt.options import put as set_setting
 from tdkt.plan import quarter_end
@@ -37,6 +37,7 @@ SEED_DIR = DATA_DIR / "seed"
 PLAN_FILES = {2024: SEED_DIR / "ke-hoach-tdkt-2024-so-cong-thuong-lang-son.txt"}
 UNITS_FILE = SEED_DIR / "units.csv"
 SEEDED_KEY = "seeded"
+COVENANTS_KEY = "seeded_covenants"
 US = "Sở Công Thương Lạng Sơn"
 ALL_UNITS_GROUP = "Các phòng, đơn vị trực thuộc Sở"
 BASE_SALARY = [{"from": "2023-07-01", "amount": 1_800_000}, {"from": "2024-07-01", "amount": 2_340_000}]
@@ -87,6 +88,7 @@ class SeedResult:
     created: bool
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     awards_added: int = 0
+    clusters_added: list[str] = field(default_factory=list)
 
 
 def split_units(cell: str, known: set[str]) -> list[str]:
@@ -269,10 +271,29 @@ def seed_accounts(session: Session, settings: Settings) -> list[tuple[str, str, 
     return created
 
 
+def seed_covenants(session: Session) -> list[str]:
+    """Once per database: add each seeded plan year's internal covenant (when absent) and the cluster events the plan
+    assigns to us, linked to their tasks; return what was added. A database seeded before this step gets it at its
+    next start; a flag keeps a cluster the Office later deleted from coming back."""
+    if get_setting(session, COVENANTS_KEY):
+        return []
+    added = []
+    for year in PLAN_FILES:
+        if session.exec(select(Plan).where(Plan.year == year)).first() is None:
+            continue
+        if clusters.ensure_internal_cluster(session, year=year) is not None:
+            added.append(f"giao ước thi đua nội bộ năm {year}")
+        events = clusters.seed_obligations(session, year=year)
+        if events:
+            added.append(f"{events} hoạt động cụm theo kế hoạch năm {year}")
+    set_setting(session, COVENANTS_KEY, True)
+    return added
+
+
 def seed(session: Session, settings: Settings) -> SeedResult:
     """Fill an empty database once; later runs only add catalogue entries a newer version brings."""
     if get_setting(session, SEEDED_KEY):
-        return SeedResult(created=False, awards_added=sync_catalog(session))
+        return SeedResult(created=False, awards_added=sync_catalog(session), clusters_added=seed_covenants(session))
     if session.exec(select(func.count()).select_from(Unit)).one() == 0:
         seed_units(session)
     awards_added = sync_catalog(session)
@@ -280,10 +301,12 @@ def seed(session: Session, settings: Settings) -> SeedResult:
         if session.exec(select(Plan).where(Plan.year == year)).first() is None:
             seed_plan(session, path)
             seed_clusters(session, year=year)
+    seed_covenants(session)
     set_setting(session, "base_salary", BASE_SALARY)
     set_setting(session, SEEDED_KEY, True)
     accounts = seed_accounts(session, settings)
-    audit.record(session, None, "khoi_tao", "he_thong", None, "Khởi tạo dữ liệu ban đầu (kế hoạch 2024, đơn vị, cụm thi đua, danh mục khen thưởng, tài khoản).")
+    audit.record(session, None, "khoi_tao", "he_thong", None, "Khởi tạo dữ liệu ban đầu (kế hoạch 2024, đơn vị, "
+                 "cụm thi đua và giao ước, danh mục khen thưởng, tài khoản).")
     return SeedResult(created=True, accounts=accounts, awards_added=awards_added)
 
 

@@ -37,7 +37,8 @@ def test_key_figures_count_tasks_deadline_covenants_and_nominations(engine, acto
         statuses = overview.nominations_by_status(session, year=2024)
     assert (figures.progress.done, figures.progress.total, figures.progress.overdue) == (1, 11, 3)
     assert (figures.deadline, figures.days_to_deadline) == (date(2024, 12, 15), 10)
-    assert (figures.covenants_signed, figures.covenants_total, figures.nominations) == (1, 1, 3)
+    # The seed already holds two signings (Cụm II's and the internal covenant's, from plan tasks 1.3 and 1.2).
+    assert (figures.covenants_signed, figures.covenants_total, figures.nominations) == (1, 3, 3)
     assert figures.money == 702_000  # one decided LĐTT: 0,3 × 2.340.000 đ
     assert statuses.set_index("label").n.to_dict() == {
         "Đề nghị": 2, "Hội đồng đã xét": 0, "Đã trình cấp trên": 0, "Có quyết định": 1, "Không được duyệt": 0}

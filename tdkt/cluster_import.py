@@ -1,0 +1,312 @@
+"""A cluster's member list or score sheet from Excel: header matching, row checks, one all-or-nothing commit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from tdkt import audit
+from tdkt.auth import Actor, require
+from tdkt.clusters import ROLES, ClusterError, competition_ranks, hand_over_marks
+from tdkt.config import Settings
+from tdkt.importing.model import ImportIssue, UnreadableFile
+from tdkt.importing.read import read_workbook
+from tdkt.models import Cluster, ClusterEvent, ClusterMember, Participation
+from tdkt.text import fold, format_number, nfc
+
+MEMBERS, SCORES = "thanh_vien", "diem"
+MODES = {MEMBERS: "Danh sách thành viên", SCORES: "Bảng điểm"}
+_SCAN_ROWS = 30
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Header words per field, most specific first; for scores the order is also the preference when a sheet has
+# several score columns (approved, then the cluster's, then totals; the self-assessed score last).
+_HEADERS = {
+    "name": ("ten co quan don vi", "ten co quan", "ten don vi", "co quan don vi", "don vi thanh vien",
+             "ten thanh vien", "thanh vien", "don vi", "co quan"),
+    "role": ("vai tro trong cum", "vai tro", "chuc danh trong cum", "nhiem vu trong cum", "vi tri trong cum"),
+    "score": ("diem duoc duyet", "diem phe duyet", "diem cum cham", "diem cham", "tong diem", "tong so diem",
+              "diem dat", "diem thi dua", "diem", "diem tu cham"),
+    "rank": ("xep hang", "thu hang", "xep thu", "hang"),
+}
+_TITLES = {"name": "Tên cơ quan/đơn vị", "role": "Vai trò", "score": "Điểm", "rank": "Xếp hạng"}
+_ROLE_WORDS = {"cum truong": "cum_truong", "truong cum": "cum_truong", "cum pho": "cum_pho", "pho cum": "cum_pho",
+               "pho truong cum": "cum_pho", "thanh vien": "thanh_vien"}
+
+
+@dataclass(slots=True)
+class MemberRow:
+    """One row of the list: a member's name with its role, score and rank as written."""
+
+    sheet: str
+    row: int
+    name: str
+    role: str | None = None
+    score: float | None = None
+    rank: int | None = None
+    member_id: int | None = None  # the existing member it matches; None = a new member
+
+
+@dataclass(slots=True)
+class ClusterImport:
+    """What a file holds for a cluster and what is wrong with it; the page, the tests and commit use it."""
+
+    file: str
+    cluster_id: int
+    mode: str
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header as written
+    event_id: int | None = None  # the scored event the scores go to
+    rows: list[MemberRow] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    unreadable: bool = False
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def new_members(self) -> list[MemberRow]:
+        return [r for r in self.rows if r.member_id is None]
+
+
+def _key(value: Any) -> str:
+    return _NON_ALNUM.sub(" ", fold(str(value))).strip() if value is not None else ""
+
+
+def _field_of(header: Any) -> tuple[str, int] | None:
+    """Return (field, preference) of a header cell, matching whole words from the start; None if not ours."""
+    key = _key(header)
+    if not key or len(key) > 60:
+        return None
+    best: tuple[int, str, int] | None = None
+    for name, aliases in _HEADERS.items():
+        for preference, alias in enumerate(aliases):
+            if key == alias or key.startswith(alias + " "):
+                candidate = (-len(alias), name, preference)
+                best = candidate if best is None or candidate < best else best
+    return (best[1], best[2]) if best else None
+
+
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """Return the header row index and field -> column of the first best header in the first rows."""
+    found: tuple[int, dict[str, int]] | None = None
+    for r, row in enumerate(rows[:_SCAN_ROWS]):
+        columns: dict[str, tuple[int, int]] = {}
+        for c, cell in enumerate(row):
+            match = _field_of(cell)
+            if match and (match[0] not in columns or match[1] < columns[match[0]][1]):
+                columns[match[0]] = (c, match[1])
+        if "name" in columns and (found is None or len(columns) > len(found[1])):
+            found = (r, {k: v[0] for k, v in columns.items()})
+    return found
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value))
+
+
+def _number(value: Any) -> float | None:
+    """Return a number written as a number or as Vietnamese text ("95,5"); raise ValueError if not one."""
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float):
+        return float(value)
+    text = _text(value).replace(" ", "")
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    return float(text)
+
+
+def _role(text: str) -> str | None:
+    key = _key(text)
+    return _ROLE_WORDS.get(key) if key else "thanh_vien"
+
+
+def _us_keys(members: list[ClusterMember]) -> set[str]:
+    """Other ways a list names the department: with or without "tỉnh", or plainly "Sở Công Thương" when no other
+    member is a Sở Công Thương (a provincial cluster)."""
+    keys = {"so cong thuong lang son", "so cong thuong tinh lang son", "sct lang son"}
+    if not any(_key(m.name).startswith("so cong thuong") for m in members if not m.is_us):
+        keys.add("so cong thuong")
+    return keys
+
+
+def check(session: Session, data: bytes, *, file_name: str, settings: Settings, cluster_id: int, mode: str,
+          event_id: int | None = None) -> ClusterImport:
+    """Read a member list or score sheet for a cluster and check every row, writing nothing."""
+    report = ClusterImport(file=file_name, cluster_id=cluster_id, mode=mode)
+    cluster = session.get(Cluster, cluster_id)
+    if cluster is None:
+        raise ClusterError("Không tìm thấy cụm này (có thể đã bị xóa). Tải lại trang.")
+
+    def whole(code: str, message: str) -> ClusterImport:
+        report.unreadable = True
+        report.issues.append(ImportIssue(file_name, report.sheet or "", None, None, code, message))
+        return report
+
+    try:
+        sheets = read_workbook(data, filename=file_name, limit_bytes=int(settings.upload_limit_mb * 1024 * 1024),
+                               max_rows=settings.max_rows)
+    except UnreadableFile as error:
+        return whole(error.code, error.message)
+    found = None
+    for sheet in sorted(sheets, key=lambda s: s.hidden):
+        header = _find_header(sheet.rows)
+        if header and (mode != SCORES or "score" in header[1]):
+            found = (sheet, *header)
+            break
+    if found is None:
+        need = "“Tên cơ quan/đơn vị” và “Điểm”" if mode == SCORES else "“Tên cơ quan/đơn vị”"
+        return whole("no_header", f"Không tìm thấy danh sách trong tệp “{file_name}”: cần một dòng tiêu đề cột có "
+                                  f"{need} (có thể thêm “Vai trò”, “Điểm”, “Xếp hạng”). "
+                                  "Thêm dòng tiêu đề rồi tải lên lại.")
+    sheet, header_row, columns = found
+    report.sheet = sheet.name
+    report.columns = {f: _text(sheet.rows[header_row][c]) for f, c in columns.items()}
+    if "score" in columns:
+        report.event_id = _scored_event(session, cluster, event_id)
+        if report.event_id is None:
+            return whole("no_scored_event", f"{cluster.code} năm {cluster.year} chưa có hoạt động chấm điểm: thêm hoạt "
+                                            "động loại “Chấm điểm” trước khi nhập điểm.")
+    existing = list(session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id)).all())
+    by_key = {_key(m.name): m for m in existing}
+    us = next((m for m in existing if m.is_us), None)
+    us_keys = _us_keys(existing)
+    seen: dict[str, int] = {}
+    head_row: int | None = None
+
+    def issue(row: int, column: str | None, code: str, message: str, severity: str = "error") -> None:
+        report.issues.append(ImportIssue(file_name, sheet.name, row, report.columns.get(column) if column else None,
+                                         code, message, severity))
+
+    def cell(values: list[Any], name: str) -> Any:
+        index = columns.get(name)
+        return values[index] if index is not None and index < len(values) else None
+
+    for r in range(header_row + 1, len(sheet.rows)):
+        values, excel_row = sheet.rows[r], r + 1
+        name = _text(cell(values, "name"))
+        if not re.search(r"[^\W\d_]", name) or _key(name).startswith(("tong cong", "cong ")):
+            continue  # empty rows, column numbers "(1) (2)", totals
+        row = MemberRow(sheet=sheet.name, row=excel_row, name=name)
+        key = _key(name)
+        if key in seen:
+            issue(excel_row, "name", "duplicate",
+                  f"“{name}” đã có ở dòng {seen[key]}: mỗi thành viên chỉ ghi một dòng.")
+            continue
+        seen[key] = excel_row
+        member = by_key.get(key) or (us if us is not None and key in us_keys else None)
+        row.member_id = member.id if member else None
+        if member is None and mode == SCORES:
+            issue(excel_row, "name", "unknown_member",
+                  f"Không có “{name}” trong danh sách thành viên {cluster.code} năm {cluster.year}. Sửa tên cho giống "
+                  "danh sách thành viên, hoặc nhập danh sách thành viên trước.")
+        if "role" in columns:
+            role_text = _text(cell(values, "role"))
+            row.role = _role(role_text)
+            if row.role is None:
+                issue(excel_row, "role", "bad_role",
+                      f"Không hiểu vai trò “{role_text}”: ghi {', '.join(ROLES.values())} "
+                      "(hoặc để trống = thành viên).")
+            elif row.role == "cum_truong":
+                if head_row is not None:
+                    issue(excel_row, "role", "two_heads", f"Dòng {head_row} đã là cụm trưởng: một cụm chỉ có một "
+                                                          "cụm trưởng.")
+                head_row = excel_row
+        if "score" in columns:
+            try:
+                row.score = _number(cell(values, "score"))
+            except ValueError:
+                issue(excel_row, "score", "bad_score",
+                      f"Điểm “{_text(cell(values, 'score'))}” không phải là số (ví dụ 95,5).")
+            else:
+                if row.score is not None and not 0 <= row.score <= 1000:
+                    issue(excel_row, "score", "bad_score", f"Điểm {_text(cell(values, 'score'))} phải từ 0 đến 1000.")
+                elif row.score is None and mode == SCORES:
+                    issue(excel_row, "score", "no_score", f"“{name}” chưa có điểm: dòng này được bỏ qua.", "warning")
+        if "rank" in columns:
+            try:
+                rank = _number(cell(values, "rank"))
+                row.rank = int(rank) if rank is not None and rank.is_integer() and rank >= 1 else None
+                if rank is not None and row.rank is None:
+                    raise ValueError
+            except ValueError:
+                issue(excel_row, "rank", "bad_rank",
+                      f"Xếp hạng “{_text(cell(values, 'rank'))}” không phải số nguyên dương: bỏ qua ô này.", "warning")
+        report.rows.append(row)
+    if not report.rows:
+        return whole("no_rows", f"Danh sách trong trang “{sheet.name}” không có dòng nào dưới dòng tiêu đề.")
+    _check_ranks(report, issue)
+    return report
+
+
+def _scored_event(session: Session, cluster: Cluster, event_id: int | None) -> int | None:
+    scored = session.exec(select(ClusterEvent).where(ClusterEvent.cluster_id == cluster.id, ClusterEvent.scored)
+                          .order_by(ClusterEvent.due_on.desc(), ClusterEvent.id.desc())).all()
+    if event_id is not None:
+        return event_id if any(e.id == event_id for e in scored) else None
+    return scored[0].id if scored else None
+
+
+def _check_ranks(report: ClusterImport, issue) -> None:
+    """Warn where a rank written in the file is not the one its scores give (1, 1, 3 for ties)."""
+    rows = [r for r in report.rows if r.score is not None]
+    for row, computed in zip(rows, competition_ranks([r.score for r in rows]), strict=True):
+        if row.rank is not None and row.rank != computed:
+            issue(row.row, "rank", "rank_mismatch",
+                  f"Xếp hạng ghi {row.rank} nhưng theo điểm {format_number(row.score, 2)} là hạng {computed}: hệ thống "
+                  "xếp hạng theo điểm.", "warning")
+
+
+def commit(session: Session, actor: Actor, report: ClusterImport) -> dict[str, int]:
+    """Write a checked file in the caller's transaction (all rows or none): new members, roles, scores; one audit
+    entry. Return the counts {"added", "roles", "scores"}."""
+    require(actor, "quan_ly_cum")
+    if report.unreadable or report.errors:
+        raise ClusterError("Tệp còn lỗi: sửa các lỗi đã liệt kê rồi tải lên lại. Chưa ghi gì.")
+    cluster = session.get(Cluster, report.cluster_id)
+    if cluster is None:
+        raise ClusterError("Không tìm thấy cụm này (có thể đã bị xóa). Tải lại trang.")
+    counts = {"added": 0, "roles": 0, "scores": 0}
+    for row in report.rows:
+        member = session.get(ClusterMember, row.member_id) if row.member_id else None
+        if member is None:
+            if report.mode == SCORES:
+                continue
+            member = ClusterMember(cluster_id=cluster.id, name=row.name, role=row.role or "thanh_vien")
+            session.add(member)
+            session.flush()
+            hand_over_marks(session, cluster.id, member)
+            counts["added"] += 1
+        elif row.role is not None and row.role != member.role:
+            member.role = row.role
+            session.add(member)
+            hand_over_marks(session, cluster.id, member)
+            counts["roles"] += 1
+        if row.score is not None and report.event_id is not None:
+            part = session.exec(select(Participation).where(Participation.event_id == report.event_id,
+                                                            Participation.member_id == member.id)).first()
+            part = part or Participation(event_id=report.event_id, member_id=member.id)
+            if part.score != row.score or part.not_applicable:
+                part.score, part.not_applicable = row.score, False
+                session.add(part)
+                counts["scores"] += 1
+    session.flush()
+    audit.record(session, actor, "nhap_danh_sach_cum", "cum", cluster.id,
+                 f"Nhập {MODES[report.mode].lower()} “{report.file}” vào {cluster.code} năm {cluster.year}: "
+                 f"thêm {counts['added']} thành viên, đổi {counts['roles']} vai trò, ghi {counts['scores']} điểm.",
+                 after={"rows": [{"name": r.name, "role": r.role, "score": r.score} for r in report.rows]})
+    return counts
