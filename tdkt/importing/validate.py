@@ -178,13 +178,17 @@ def validate(
     issues: list[ImportIssue] = []
     records: list[Record] = []
     seen: dict[tuple, int] = {}
+    ca_nhan, tap_the = Target.CA_NHAN.value, Target.TAP_THE.value
+    targets_of: dict[int, tuple[str, ...]] = {}
+    found: list[ImportIssue] = []
+    row: ParsedRow
+
+    def problem(column_field: str | None, code: str, message: str, severity: str = "error") -> None:
+        found.append(ImportIssue(file, row.sheet, row.row, header_for(headers.get(row.sheet), column_field), code,
+                                 message, severity))
+
     for row in rows:
-        found: list[ImportIssue] = []
-
-        def problem(column_field: str | None, code: str, message: str, severity: str = "error") -> None:
-            header = header_for(headers.get(row.sheet), column_field)
-            found.append(ImportIssue(file, row.sheet, row.row, header, code, message, severity))  # noqa: B023
-
+        found = []
         if row.note and "vi du" in fold(row.note) and "xoa" in fold(row.note):
             problem(None, "example_row", "Đây là dòng ví dụ của mẫu danh sách: xóa dòng này trước khi nhập.")
         award_text = row.award or row.award_code
@@ -199,7 +203,11 @@ def validate(
             problem("award", "unknown_award", f"Không nhận ra danh hiệu/hình thức “{award_text}”. "
                     + (f"Có phải: {'; '.join(hint)}? " if hint else "") + "Chọn một mục trong danh mục khen thưởng.")
         target, guessed = _target(row, award, cat)
-        if award is not None and target not in award.targets.split(","):
+        if award is not None:
+            allowed_targets = targets_of.get(award.id)
+            if allowed_targets is None:
+                allowed_targets = targets_of[award.id] = tuple(award.targets.split(","))
+        if award is not None and target not in allowed_targets:
             allowed = ", ".join(TARGET_LABELS[Target(t)].lower() for t in award.targets.split(","))
             problem("award", "award_target_mismatch", f"“{award.name}” chỉ xét tặng cho {allowed}, không cho "
                     f"{TARGET_LABELS[Target(target)].lower()} “{row.name or ''}”. Kiểm tra lại danh hiệu hoặc mục "
@@ -207,16 +215,16 @@ def validate(
         if not row.name:
             problem("name", "missing_name", "Thiếu họ tên cá nhân hoặc tên tập thể.")
         unit = cat.unit(row.unit)
-        if target == Target.TAP_THE and unit is None and row.name:
+        if target == tap_the and unit is None and row.name:
             unit = cat.unit(row.name)
         if row.unit and unit is None:
             hint = cat.unit_suggestions(row.unit)
             problem("unit", "unknown_unit", f"Đơn vị “{row.unit}” chưa có trong danh sách đơn vị. "
                     + (f"Có phải: {'; '.join(hint)}? " if hint else "")
                     + "Sửa lại tên, hoặc Văn phòng thêm đơn vị này khi xác nhận.", "warning")
-        elif not row.unit and unit is None and target == Target.CA_NHAN:
+        elif not row.unit and unit is None and target == ca_nhan:
             problem("unit", "missing_unit", "Thiếu đơn vị công tác của cá nhân.", "warning")
-        if target == Target.CA_NHAN:
+        if target == ca_nhan:
             if row.gender is None:
                 problem("gender", "missing_gender", "Thiếu giới tính (Nam/Nữ): thống kê khen thưởng cần thông tin này.",
                         "warning")
@@ -231,7 +239,7 @@ def validate(
             problem("category", "unknown_category", f"Không nhận ra phân loại đối tượng “{row.category}”; đã đoán "
                     "theo chức vụ. Chọn một phân loại trong danh mục quốc gia.", "warning")
         if category is None and target:
-            category, inferred = _infer(target, row.position if target == Target.CA_NHAN else row.name), True
+            category, inferred = _infer(target, row.position if target == ca_nhan else row.name), True
         record = Record(
             sheet=row.sheet, row=row.row, target=target, name=row.name, gender=row.gender, birth_year=row.birth_year,
             position=row.position, unit=unit.name if unit else row.unit, award=award.name if award else None,
