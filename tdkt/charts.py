@@ -175,3 +175,71 @@ def cluster_ranking(ranking: pd.DataFrame, *, title: str) -> go.Figure:
     fig = _layout(fig, title, height=max(240, 90 + 40 * len(labels)))
     fig.update_layout(showlegend=False)
     return fig
+
+
+# Award statistics (tdkt.stats): nominations beside decisions, the trend by level, the shares of decided awards.
+NOMINATED_COLOR, DECIDED_COLOR = "#90caf9", "#1565c0"
+LEVEL_COLORS = {"cơ sở": "#90caf9", "tỉnh": "#43a047", "bộ": "#ffb300", "nhà nước": "#e53935"}
+SHARE_COLORS = ["#1565c0", "#90a4ae", "#cfd8dc"]
+
+
+def award_counts(counts: pd.DataFrame, *, title: str, horizontal: bool = False) -> go.Figure:
+    """Grouped bars of nominations beside decisions per label (counts: label, nominations, decisions)."""
+    fig = go.Figure()
+    labels = [_wrap(str(label), 26) for label in counts["label"]]
+    series = (("nominations", "Đề nghị", NOMINATED_COLOR), ("decisions", "Có quyết định", DECIDED_COLOR))
+    for column, name, color in series:
+        values = [int(v) for v in counts[column]]
+        axes = dict(y=labels, x=values, orientation="h") if horizontal else dict(x=labels, y=values)
+        hover = ("%{y}: %{x} " if horizontal else "%{x}: %{y} ") + name.lower() + "<extra></extra>"
+        fig.add_bar(**axes, name=name, marker_color=color, text=values, textposition="outside", hovertemplate=hover)
+    fig.update_layout(barmode="group")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", automargin=True)
+        fig.update_xaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", rangemode="tozero")
+        return _layout(fig, title, height=max(300, 90 + 52 * len(labels)))
+    fig.update_yaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", rangemode="tozero")
+    return _layout(fig, title, height=380)
+
+
+def award_trend(trend: pd.DataFrame, *, first: int, last: int) -> go.Figure:
+    """Stacked bars of nominations per year by award level, with the decisions per year as a line
+    (trend: year, level_label, nominations, decisions)."""
+    fig = go.Figure()
+    years = [str(y) for y in range(first, last + 1)]
+    for label, color in LEVEL_COLORS.items():
+        part = trend[trend["level_label"] == label]
+        if part["nominations"].sum() == 0:
+            continue
+        fig.add_bar(x=[str(y) for y in part["year"]], y=part["nominations"], name=f"Đề nghị cấp {label}",
+                    marker_color=color, hovertemplate="Năm %{x}: %{y} đề nghị cấp " + label + "<extra></extra>")
+    decided = trend.groupby("year", as_index=False)["decisions"].sum()
+    fig.add_scatter(x=[str(y) for y in decided["year"]], y=decided["decisions"], name="Có quyết định",
+                    mode="lines+markers+text",
+                    line=dict(color="#212121", width=2), text=decided["decisions"], textposition="top center",
+                    hovertemplate="Năm %{x}: %{y} có quyết định<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
+    fig.update_yaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", rangemode="tozero")
+    return _layout(fig, f"Khen thưởng qua các năm {first}–{last} theo cấp khen")
+
+
+def award_shares(shares: pd.DataFrame, *, year: int) -> go.Figure:
+    """100% stacked horizontal bars: decided collectives (small / other) and individuals (direct workers / leaders /
+    others) (shares: group, part, n, share)."""
+    fig = go.Figure()
+    groups = list(dict.fromkeys(shares["group"]))
+    for group in groups:
+        part = shares[shares["group"] == group]
+        for index, row in enumerate(part.itertuples()):
+            share = 0.0 if row.share is None or pd.isna(row.share) else float(row.share)
+            fig.add_bar(y=[group], x=[share * 100], name=row.part, orientation="h",
+                        marker_color=SHARE_COLORS[index % len(SHARE_COLORS)],
+                        text=[f"{row.part}: {round(share * 100)}% ({row.n})" if row.n else ""], textposition="inside",
+                        hovertemplate=f"{row.part}: {row.n} ({round(share * 100)}%)<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text="Tỷ lệ (%)", range=[0, 100], gridcolor="#eeeeee")
+    fig.update_yaxes(automargin=True)
+    fig = _layout(fig, f"Cơ cấu khen thưởng có quyết định năm {year}", height=300)
+    fig.update_layout(showlegend=False)
+    return fig

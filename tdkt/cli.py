@@ -263,6 +263,36 @@ def _print_report(report, *, dry_run: bool) -> None:
         click.echo("  Chưa ghi gì.")
 
 
+@cli.command("stats")
+@click.option("--year", type=int, required=True, help="Năm thành tích (không phải năm quyết định).")
+@click.option("--json", "as_json", is_flag=True, help="In một đối tượng JSON.")
+def stats_command(year: int, as_json: bool) -> None:
+    """In thống kê khen thưởng của một năm: số đề nghị, số có quyết định, theo danh hiệu, cấp, đối tượng, giới tính,
+    đơn vị, trạng thái, phân loại đối tượng và tiền thưởng."""
+    from tdkt import stats as stats_module
+    from tdkt.text import format_money
+
+    engine, _ = _open(_settings())
+    with read_session(engine) as session:
+        data = stats_module.summary(session, year=year)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"THỐNG KÊ KHEN THƯỞNG NĂM {year}")
+    click.echo(f"{data['nominations']} hồ sơ đề nghị, {data['decisions']} có quyết định; "
+               f"tiền thưởng theo quyết định {format_money(data['money'])}.")
+    targets = {"ca_nhan": "Cá nhân", "tap_the": "Tập thể", "ho_gia_dinh": "Hộ gia đình"}
+    sections = [("Theo danh hiệu, hình thức", data["by_award"]),
+                ("Theo cấp khen", {f"Cấp {k}": v for k, v in data["by_level"].items()}),
+                ("Theo đối tượng", {targets.get(k, k): v for k, v in data["by_target"].items()}),
+                ("Theo giới tính (cá nhân)", data["by_gender"]), ("Theo đơn vị", data["by_unit"]),
+                ("Theo trạng thái", data["by_status"]), ("Theo phân loại đối tượng", data["by_category"])]
+    for title, counts in sections:
+        click.echo(f"{title}:" + ("" if counts else " chưa có"))
+        for label, n in counts.items():
+            click.echo(f"  {label}: {n}")
+
+
 cli_rules.register(cli)
 
 

@@ -67,14 +67,20 @@ def set_base_salaries(session: Session, actor: Actor, *, entries: list[tuple[dat
                  before={"base_salary": before}, after={"base_salary": value})
 
 
-def decided_money(session: Session, *, year: int) -> int:
-    """Return the award money (whole đồng) of the year's decided nominations: multiplier × base salary on the decision date."""
-    rows = session.exec(
+def decided_money(session: Session, *, year: int, unit_id: int | None = None, award_id: int | None = None) -> int:
+    """Return the award money (whole đồng) of the year's decided nominations (of one unit or award when given):
+    multiplier × base salary on the decision date."""
+    stmt = (
         select(Award.code, Nomination.target, Nomination.decision_date, func.count())
         .join(Award, Nomination.award_id == Award.id)
         .where(Nomination.year == year, Nomination.status == NominationStatus.CO_QUYET_DINH)
         .group_by(Award.code, Nomination.target, Nomination.decision_date)
-    ).all()
+    )
+    if unit_id is not None:
+        stmt = stmt.where(Nomination.unit_id == unit_id)
+    if award_id is not None:
+        stmt = stmt.where(Nomination.award_id == award_id)
+    rows = session.exec(stmt).all()
     total = 0
     for code, target, decided_on, count in rows:
         salary = base_salary_on(session, decided_on or date(year, 12, 31))

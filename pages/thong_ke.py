@@ -1,0 +1,82 @@
+"""Thống kê khen thưởng: a year's nominations and decisions by award, level, unit, target, gender, category and
+status; the trend over a span of years; the shares of decided awards; the money; the tables as .xlsx."""
+
+import streamlit as st
+
+from pages._common import db_read, require_page, selected_year
+from tdkt import charts, export, stats
+from tdkt.text import format_money, format_percent
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# dimension → (section title, first column title, horizontal bars)
+SECTIONS = {
+    "award": ("Theo danh hiệu, hình thức khen thưởng", "Danh hiệu, hình thức", True),
+    "level": ("Theo cấp khen thưởng", "Cấp", False),
+    "unit": ("Theo đơn vị", "Đơn vị", True),
+    "target": ("Theo đối tượng", "Đối tượng", False),
+    "gender": ("Cá nhân theo giới tính", "Giới tính", False),
+    "category": ("Theo phân loại đối tượng", "Phân loại đối tượng", True),
+    "status": ("Theo trạng thái hồ sơ", "Trạng thái", False),
+}
+NUMBERS = {"nominations": "Đề nghị", "decisions": "Có quyết định"}
+ALL_UNITS, ALL_AWARDS = "Tất cả đơn vị", "Tất cả danh hiệu, hình thức"
+
+require_page("xem")
+year = selected_year()
+st.title(f"Thống kê khen thưởng năm {year}")
+st.caption("Năm là năm thành tích của hồ sơ đề nghị, không phải năm ra quyết định.")
+with db_read() as session:
+    units, awards = stats.filter_choices(session)
+    found = stats.years(session)
+left, middle, right = st.columns([2, 2, 3])
+unit_name = left.selectbox("Đơn vị", [ALL_UNITS, *[n for _, n in units]], key="stats_unit")
+award_name = middle.selectbox("Danh hiệu, hình thức", [ALL_AWARDS, *[n for _, n in awards]], key="stats_award")
+unit_id = {n: i for i, n in units}.get(unit_name)
+award_id = {n: i for i, n in awards}.get(award_name)
+low, high = min([*found, year - 4]), max([*found, year])
+first, last = right.slider("Các năm so sánh", min_value=low, max_value=high, value=(max(low, year - 4), year),
+                           key="stats_span")
+with db_read() as session:
+    filters = dict(unit_id=unit_id, award_id=award_id)
+    tables = {d: stats.counts(session, dimension=d, year=year, **filters) for d in SECTIONS}
+    trend = stats.trend(session, first=first, last=last, **filters)
+    shares = stats.shares(session, year=year, **filters)
+    summary = stats.summary(session, year=year, **filters)
+
+shown = {SECTIONS[d][0]: t[["label", *NUMBERS]].rename(columns={"label": SECTIONS[d][1], **NUMBERS})
+         for d, t in tables.items()}
+cols = st.columns(3)
+cols[0].metric("Hồ sơ đề nghị", summary["nominations"])
+cols[1].metric("Có quyết định", summary["decisions"])
+cols[2].metric("Tiền thưởng theo quyết định", format_money(summary["money"]),
+               help="Hệ số của từng danh hiệu, hình thức × lương cơ sở tại ngày quyết định.")
+if summary["nominations"] == 0:
+    st.info(f"Chưa có hồ sơ đề nghị khen thưởng nào cho năm {year} với bộ lọc đã chọn.")
+else:
+    for dimension, (title, _, horizontal) in SECTIONS.items():
+        frame = tables[dimension]
+        if frame["nominations"].sum() == 0:
+            continue
+        chart, numbers = st.columns([3, 2])
+        chart.plotly_chart(charts.award_counts(frame, title=f"{title} — năm {year}", horizontal=horizontal),
+                           key=f"chart_{dimension}")
+        numbers.dataframe(shown[title], hide_index=True, width="stretch")
+    st.subheader("Cơ cấu khen thưởng có quyết định")
+    shares_shown = shares.assign(share=[format_percent(s, 1) for s in shares["share"]]).rename(
+        columns={"group": "Nhóm", "part": "Đối tượng", "n": "Số có quyết định", "share": "Tỷ lệ trong nhóm"})
+    chart, numbers = st.columns([3, 2])
+    chart.plotly_chart(charts.award_shares(shares, year=year), key="chart_shares")
+    numbers.dataframe(shares_shown, hide_index=True, width="stretch")
+    shown["Cơ cấu có quyết định"] = shares_shown
+
+st.subheader(f"Qua các năm {first}–{last}")
+trend_shown = trend[["year", "level_label", *NUMBERS]].rename(
+    columns={"year": "Năm", "level_label": "Cấp", **NUMBERS})
+chart, numbers = st.columns([3, 2])
+chart.plotly_chart(charts.award_trend(trend, first=first, last=last), key="chart_trend")
+numbers.dataframe(trend_shown, hide_index=True, width="stretch")
+shown["Qua các năm"] = trend_shown
+# The workbook is built only when the button is clicked (a callable), not on every run of the page.
+st.download_button("Tải các bảng thống kê (.xlsx)", key="export_stats", mime=XLSX,
+                   data=lambda: export.to_xlsx(shown, title=f"Thống kê khen thưởng năm {year}"),
+                   file_name=f"thong_ke_khen_thuong_{year}.xlsx")

@@ -1,0 +1,206 @@
+"""Award statistics: nominations and decisions counted in the database by award, level, unit, target, gender, year."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from sqlalchemy import case, func
+from sqlmodel import Session, select
+
+from tdkt import categories, options
+from tdkt.models import (
+    NOMINATION_STATUS_LABELS,
+    TARGET_LABELS,
+    Award,
+    Nomination,
+    NominationStatus,
+    Person,
+    Target,
+    Unit,
+    UnitKind,
+)
+from tdkt.text import fold
+
+LEVEL_LABELS = {"co_so": "cơ sở", "tinh": "tỉnh", "bo": "bộ", "nha_nuoc": "nhà nước"}
+GENDERS = ("Nam", "Nữ")
+NO_UNIT = "Chưa rõ đơn vị"
+NO_CATEGORY = "Chưa phân loại"
+DIMENSIONS = ("award", "level", "unit", "target", "gender", "category", "status")
+COUNT_COLUMNS = ["key", "label", "nominations", "decisions"]
+SHARE_COLUMNS = ["group", "part", "n", "share"]
+TREND_COLUMNS = ["year", "level", "level_label", "nominations", "decisions"]
+
+SMALL_COLLECTIVE = "Tập thể nhỏ (tổ, đội, phòng…)"
+OTHER_COLLECTIVE = "Tập thể khác"
+DIRECT_WORKER = "Người trực tiếp lao động"
+LEADER = "Lãnh đạo, quản lý"
+OTHER_INDIVIDUAL = "Cá nhân khác, chưa phân loại"
+LEADER_CATEGORIES = (categories.PROVINCE_LEADER[0], categories.DEPARTMENT_LEADER[0], categories.MANAGER[0])
+# A collective named as a team, group, section or workshop is a small collective (tập thể nhỏ), the grassroots
+# collectives the Law and Công văn 2902/BNV-VP ask to favour; a collective without a name counts as small when its
+# unit is a phòng.
+_SMALL_NAME = re.compile(
+    r"^(tap the )?(to|doi|phong|khoa|tram|bo phan|nhom|chi doan|chi bo|chi hoi|xuong|phan xuong)\b"
+)
+
+_DECIDED = NominationStatus.CO_QUYET_DINH.value
+_KEYS = {
+    "award": Award.name,
+    "level": Award.level,
+    "unit": Unit.name,
+    "target": Nomination.target,
+    "gender": Person.gender,
+    "category": Nomination.category,
+    "status": Nomination.status,
+}
+# Dimensions with a fixed list of values keep that order and show zeros; the others are ordered by count.
+_FIXED = {
+    "level": LEVEL_LABELS,
+    "target": {t.value: TARGET_LABELS[t] for t in Target},
+    "gender": {g: g for g in GENDERS},
+    "status": {s.value: NOMINATION_STATUS_LABELS[s] for s in NominationStatus},
+}
+
+
+def _decided_count():
+    return func.coalesce(func.sum(case((Nomination.status == _DECIDED, 1), else_=0)), 0)
+
+
+def _filters(stmt, *, unit_id: int | None, award_id: int | None):
+    if unit_id is not None:
+        stmt = stmt.where(Nomination.unit_id == unit_id)
+    if award_id is not None:
+        stmt = stmt.where(Nomination.award_id == award_id)
+    return stmt
+
+
+def _joined(*columns):
+    return (
+        select(*columns)
+        .select_from(Nomination)
+        .join(Award, Nomination.award_id == Award.id)
+        .outerjoin(Unit, Nomination.unit_id == Unit.id)
+        .outerjoin(Person, Nomination.person_id == Person.id)
+    )
+
+
+def counts(session: Session, *, dimension: str, year: int, unit_id: int | None = None,
+           award_id: int | None = None) -> pd.DataFrame:
+    """Return one year's nominations and decisions side by side by one dimension: columns key, label, nominations,
+    decisions (gender counts individuals only)."""
+    if dimension not in _KEYS:
+        raise ValueError(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")
+    key = _KEYS[dimension]
+    stmt = _joined(key, func.count(), _decided_count()).where(Nomination.year == year).group_by(key)
+    if dimension == "gender":
+        stmt = stmt.where(Nomination.target == Target.CA_NHAN.value, Person.gender.in_(GENDERS))
+    rows = {k: (int(n), int(d)) for k, n, d in session.exec(_filters(stmt, unit_id=unit_id, award_id=award_id)).all()}
+    if dimension in _FIXED:
+        labels = _FIXED[dimension]
+        known = [(k, label, *rows.get(k, (0, 0))) for k, label in labels.items()]
+        extra = [(k, str(k), n, d) for k, (n, d) in rows.items() if k not in labels]  # values outside the lists
+        return pd.DataFrame(known + extra, columns=COUNT_COLUMNS)
+    blank = {"unit": NO_UNIT, "category": NO_CATEGORY}.get(dimension, "")
+    found = sorted(((k, k if k else blank, n, d) for k, (n, d) in rows.items()), key=lambda r: (-r[2], r[1]))
+    return pd.DataFrame(found, columns=COUNT_COLUMNS)
+
+
+def trend(session: Session, *, first: int, last: int, unit_id: int | None = None,
+          award_id: int | None = None) -> pd.DataFrame:
+    """Return nominations and decisions per year and award level over a span of years (every year and level present,
+    zeros included): columns year, level, level_label, nominations, decisions."""
+    stmt = (
+        _joined(Nomination.year, Award.level, func.count(), _decided_count())
+        .where(Nomination.year >= first, Nomination.year <= last)
+        .group_by(Nomination.year, Award.level)
+    )
+    found = session.exec(_filters(stmt, unit_id=unit_id, award_id=award_id)).all()
+    rows = {(y, lv): (int(n), int(d)) for y, lv, n, d in found}
+    return pd.DataFrame(
+        [(y, lv, label, *rows.get((y, lv), (0, 0)))
+         for y in range(first, last + 1) for lv, label in LEVEL_LABELS.items()],
+        columns=TREND_COLUMNS,
+    )
+
+
+def is_small_collective(name: str | None, unit_kind: str | None = None) -> bool:
+    """Return True when a collective is a small one (tổ, đội, phòng, khoa, trạm…) by its name, else by its unit."""
+    if name and name.strip():
+        return bool(_SMALL_NAME.match(fold(name).strip()))
+    return unit_kind == UnitKind.PHONG.value
+
+
+def shares(session: Session, *, year: int, unit_id: int | None = None, award_id: int | None = None) -> pd.DataFrame:
+    """Return how one year's decided awards split: collectives small vs other, individuals direct workers vs leaders
+    and managers vs others; columns group, part, n, share (of the group, None when the group is empty)."""
+    decided = (Nomination.year == year, Nomination.status == _DECIDED)
+    collective = _filters(
+        _joined(Nomination.collective_name, Unit.kind, func.count())
+        .where(*decided, Nomination.target == Target.TAP_THE.value)
+        .group_by(Nomination.collective_name, Unit.kind),
+        unit_id=unit_id, award_id=award_id,
+    )
+    small = other = 0
+    for name, kind, n in session.exec(collective).all():
+        if is_small_collective(name, kind):
+            small += int(n)
+        else:
+            other += int(n)
+    category = func.coalesce(Nomination.category, Person.category)
+    individual = _filters(
+        _joined(category, func.count()).where(*decided, Nomination.target == Target.CA_NHAN.value).group_by(category),
+        unit_id=unit_id, award_id=award_id,
+    )
+    people = {DIRECT_WORKER: 0, LEADER: 0, OTHER_INDIVIDUAL: 0}
+    for name, n in session.exec(individual).all():
+        if name == categories.DIRECT_WORKER_NAME:
+            people[DIRECT_WORKER] += int(n)
+        else:
+            people[LEADER if name in LEADER_CATEGORIES else OTHER_INDIVIDUAL] += int(n)
+    rows = []
+    for group, parts in (("Tập thể", {SMALL_COLLECTIVE: small, OTHER_COLLECTIVE: other}), ("Cá nhân", people)):
+        total = sum(parts.values())
+        rows += [(group, part, n, n / total if total else None) for part, n in parts.items()]
+    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
+
+
+def summary(session: Session, *, year: int, unit_id: int | None = None, award_id: int | None = None) -> dict:
+    """Return the year's figures as the CLI's JSON object: counts by award, level, target, gender, unit, status and
+    category, decisions and the decided money in whole đồng."""
+    def by(dimension: str, *, keys: bool = False, keep_zeros: bool = True) -> dict[str, int]:
+        frame = counts(session, dimension=dimension, year=year, unit_id=unit_id, award_id=award_id)
+        rows = zip(frame["key"], frame["label"], frame["nominations"])
+        return {(k if keys else label): int(n) for k, label, n in rows if keep_zeros or n}
+
+    status = by("status")
+    return {
+        "year": year,
+        "nominations": sum(status.values()),
+        "decisions": status[NOMINATION_STATUS_LABELS[NominationStatus.CO_QUYET_DINH]],
+        "by_award": by("award"),
+        "by_level": by("level"),
+        "by_target": by("target", keys=True),
+        "by_gender": by("gender"),
+        "by_unit": by("unit"),
+        "by_status": status,
+        "by_category": by("category"),
+        "money": options.decided_money(session, year=year, unit_id=unit_id, award_id=award_id),
+    }
+
+
+def years(session: Session) -> list[int]:
+    """Return the years that have nominations, oldest first."""
+    return [int(y) for y in session.exec(select(Nomination.year).distinct().order_by(Nomination.year)).all()]
+
+
+def filter_choices(session: Session) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Return (units, awards) that appear in nominations, as (id, name) sorted by name, for the page's filters."""
+    units = session.exec(
+        select(Unit.id, Unit.name).where(Unit.id.in_(select(Nomination.unit_id).distinct())).order_by(Unit.name)
+    ).all()
+    awards = session.exec(
+        select(Award.id, Award.name).where(Award.id.in_(select(Nomination.award_id).distinct()))
+        .order_by(Award.position, Award.name)
+    ).all()
+    return [(int(i), n) for i, n in units], [(int(i), n) for i, n in awards]
