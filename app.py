@@ -68,9 +68,11 @@ pages = {
     ],
     "Tài khoản": [st.Page("pages/tai_khoan.py", title="Tài khoản của tôi", icon=":material/person:")],
 }
+pages["Khen thưởng"] = [st.Page("pages/ho_so.py", title="Hồ sơ đề nghị", icon=":material/fact_check:")]
 if auth.can(auth.Actor.of(user), "nhap_danh_sach", unit_ids={user.unit_id}):
-    pages["Khen thưởng"] = [st.Page("pages/tai_len.py", title="Tải lên danh sách đề nghị", icon=":material/upload_file:")]
-    pages = {k: pages[k] for k in ("Theo dõi", "Khen thưởng", "Tài khoản")}
+    pages["Khen thưởng"].insert(0, st.Page("pages/tai_len.py", title="Tải lên danh sách đề nghị",
+                                           icon=":material/upload_file:"))
+pages = {k: pages[k] for k in ("Theo dõi", "Khen thưởng", "Tài khoản")}
 if role == Role.QUAN_TRI:
     pages["Quản trị"] = [
         st.Page("pages/quan_tri.py", title="Người dùng & đơn vị", icon=":material/settings:"),

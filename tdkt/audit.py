@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "hoan_tac_lo_nhap": "Hoàn tác lô nhập",
     "them_de_nghi": "Thêm đề nghị",
     "sua_de_nghi": "Sửa đề nghị",
+    "xu_ly_ho_so": "Chuyển bước hồ sơ đề nghị",
     "them_cum": "Thêm cụm thi đua",
     "sua_cum": "Sửa cụm thi đua",
     "xoa_cum": "Xóa cụm thi đua",

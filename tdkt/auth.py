@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cap_nhat_nhiem_vu": frozenset({Role.VAN_PHONG, Role.DON_VI}),
     "nhap_danh_sach": frozenset({Role.VAN_PHONG, Role.DON_VI}),
     "quan_ly_cum": frozenset({Role.VAN_PHONG}),
+    "xu_ly_ho_so": frozenset({Role.VAN_PHONG}),
     "quan_tri": frozenset({Role.QUAN_TRI}),
     "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
 }
@@ -47,6 +48,7 @@ ACTION_LABELS = {
     "cap_nhat_nhiem_vu": "cập nhật nhiệm vụ",
     "nhap_danh_sach": "nhập danh sách đề nghị khen thưởng",
     "quan_ly_cum": "quản lý cụm thi đua, giao ước và phong trào thi đua",
+    "xu_ly_ho_so": "xử lý hồ sơ đề nghị khen thưởng",
     "quan_tri": "quản trị hệ thống",
     "xem_nhat_ky": "xem nhật ký",
 }

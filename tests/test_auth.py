@@ -67,7 +67,7 @@ def test_expired_token_is_refused(engine):
 
 @pytest.mark.parametrize(("role", "allowed"), [
     (Role.LANH_DAO, {"xem"}),
-    (Role.VAN_PHONG, {"xem", "sua_ke_hoach", "cap_nhat_nhiem_vu", "nhap_danh_sach", "quan_ly_cum"}),
+    (Role.VAN_PHONG, {"xem", "sua_ke_hoach", "cap_nhat_nhiem_vu", "nhap_danh_sach", "quan_ly_cum", "xu_ly_ho_so"}),
     (Role.QUAN_TRI, {"xem", "quan_tri", "xem_nhat_ky"}),
     (Role.DON_VI, {"xem", "cap_nhat_nhiem_vu", "nhap_danh_sach"}),
 ])

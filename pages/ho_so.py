@@ -1,0 +1,79 @@
+"""Hồ sơ đề nghị: every nomination of the year and its step; the Office moves the ticked ones along the path."""
+
+from datetime import date
+
+import streamlit as st
+
+from pages._common import db_read, db_write, require_page, selected_year
+from tdkt import auth, dossiers
+from tdkt.models import NOMINATION_STATUS_LABELS, NominationStatus
+from tdkt.text import fold
+
+S = NominationStatus
+who = require_page()
+can_move = auth.can(who, "xu_ly_ho_so")
+year = selected_year()
+st.title(f"Hồ sơ đề nghị khen thưởng năm {year}")
+if flash := st.session_state.pop("flash_ho_so", None):
+    st.success(flash)
+with db_read() as session:
+    counts = dossiers.counts(session, year=year, actor=who)
+for column, (status, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
+    column.metric(status.label, n)
+
+c1, c2 = st.columns([1, 2])
+status = c1.selectbox("Bước", ["", *S], key="ho_so_status",
+                      format_func=lambda s: NOMINATION_STATUS_LABELS[s] if s else "Tất cả")
+text = c2.text_input("Tìm theo tên, danh hiệu, đơn vị, quyết định", key="ho_so_text")
+with db_read() as session:
+    frame = dossiers.table(session, year=year, actor=who, status=status or None, text=text)
+if frame.empty:
+    st.info(f"Không có đề nghị nào trong năm {year} khớp điều kiện lọc.")
+    st.stop()
+shown = frame[["name", "award", "unit", "status_label", "votes", "decision"]].rename(columns={
+    "name": "Tên cá nhân/tập thể", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "status_label": "Bước",
+    "votes": "Phiếu Hội đồng", "decision": "Quyết định"})
+if not can_move:
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.stop()
+
+round_ = st.session_state.setdefault("ho_so_round", 0)
+pickable = shown.copy()
+pickable.insert(0, "Chọn", False)
+grid = st.data_editor(pickable, hide_index=True, width="stretch", disabled=list(shown.columns),
+                      key=f"ho_so_grid_{year}_{status or 'all'}_{fold(text)}_{round_}")
+ticked = frame[grid["Chọn"].to_numpy()]
+st.subheader("Chuyển bước các đề nghị đã chọn")
+if ticked.empty:
+    st.info("Đánh dấu ô “Chọn” ở các dòng cần chuyển bước.")
+    st.stop()
+targets = [S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH, S.KHONG_DUYET, S.DE_NGHI]
+to = st.selectbox("Chuyển sang", targets, key="ho_so_to", format_func=lambda s: (
+    "Đề nghị (trả lại để sửa kết quả Hội đồng)" if s == S.DE_NGHI else NOMINATION_STATUS_LABELS[s]))
+fields = {}
+with st.form("ho_so_form"):
+    st.caption("Đã chọn: " + "; ".join(f"{r.name} — {r.award}" for r in ticked.itertuples()))
+    if to == S.HOI_DONG:
+        a, b = st.columns(2)
+        fields["votes_for"] = a.number_input("Số phiếu đồng ý", min_value=0, step=1, value=0)
+        fields["council_members"] = b.number_input("Số thành viên Hội đồng", min_value=0, step=1, value=0)
+    elif to == S.DA_TRINH:
+        fields["submitted_on"] = st.date_input("Ngày trình", value=date.today(), format="DD/MM/YYYY")
+    elif to == S.CO_QUYET_DINH:
+        a, b, c = st.columns(3)
+        fields["decision_number"] = a.text_input("Số quyết định", placeholder="123/QĐ-UBND")
+        fields["decision_date"] = b.date_input("Ngày quyết định", value=None, format="DD/MM/YYYY")
+        fields["decision_authority"] = c.text_input("Cơ quan ban hành", placeholder="UBND tỉnh Lạng Sơn")
+    submitted = st.form_submit_button(f"Chuyển {len(ticked)} đề nghị", type="primary", key="ho_so_move")
+if submitted:
+    try:
+        with db_write() as session:
+            moved = dossiers.advance(session, who, nomination_ids=[int(i) for i in ticked.id], to=to,
+                                     **{k: int(v) if k in ("votes_for", "council_members") else v
+                                        for k, v in fields.items()})
+    except (dossiers.DossierError, auth.PermissionDenied) as error:
+        st.error(str(error))
+    else:
+        st.session_state["flash_ho_so"] = f"Đã chuyển {moved} đề nghị sang “{to.label}”."
+        st.session_state["ho_so_round"] = round_ + 1
+        st.rerun()

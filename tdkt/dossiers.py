@@ -1,0 +1,192 @@
+"""Hồ sơ đề nghị: each nomination's way from Đề nghị through the council and submission to a decision."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from tdkt import audit
+from tdkt.auth import Actor, require
+from tdkt.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person, Unit
+from tdkt.text import fold, format_date, format_number, name_sort_key
+
+S = NominationStatus
+# Where a nomination may go from each step (the step back to Đề nghị is for corrections of the council's result).
+NEXT: dict[NominationStatus, tuple[NominationStatus, ...]] = {
+    S.DE_NGHI: (S.HOI_DONG, S.KHONG_DUYET),
+    S.HOI_DONG: (S.DA_TRINH, S.KHONG_DUYET, S.DE_NGHI),
+    S.DA_TRINH: (S.CO_QUYET_DINH, S.KHONG_DUYET),
+    S.CO_QUYET_DINH: (),
+    S.KHONG_DUYET: (),
+}
+COLUMNS = ["id", "target", "name", "award", "unit", "unit_id", "status", "status_label", "votes", "submitted_on",
+           "decision"]
+
+
+class DossierError(ValueError):
+    """A move along the path was refused; the message is Vietnamese and names the nominations concerned."""
+
+
+def _label(status: NominationStatus | str) -> str:
+    return NOMINATION_STATUS_LABELS[NominationStatus(status)]
+
+
+def votes_text(votes_for: int | None, council_members: int | None) -> str:
+    """Return "12/15 (80%)", or an empty string before the council has voted."""
+    if not votes_for or not council_members:
+        return ""
+    return f"{votes_for}/{council_members} ({format_number(100 * votes_for / council_members)}%)"
+
+
+def decision_text(number: str | None, on: date | None, authority: str | None) -> str:
+    """Return "số 123/QĐ-UBND ngày 15/12/2024, UBND tỉnh", or an empty string without a decision."""
+    if not number:
+        return ""
+    text = f"số {number}"
+    if on:
+        text += f" ngày {format_date(on)}"
+    return f"{text}, {authority}" if authority else text
+
+
+def _rows(session: Session, stmt) -> list[dict]:
+    rows = []
+    for n, person, award, unit in session.exec(stmt).all():
+        rows.append({
+            "id": n.id, "target": n.target, "name": person.full_name if person else n.collective_name,
+            "award": award, "unit": unit or n.unit_text, "unit_id": n.unit_id, "status": n.status,
+            "status_label": _label(n.status), "votes": votes_text(n.votes_for, n.council_members),
+            "submitted_on": n.submitted_on,
+            "decision": decision_text(n.decision_number, n.decision_date, n.decision_authority),
+        })
+    return rows
+
+
+def _select():
+    return (
+        select(Nomination, Person, Award.name, Unit.name)
+        .join(Award, Nomination.award_id == Award.id)
+        .join(Person, Nomination.person_id == Person.id, isouter=True)
+        .join(Unit, Nomination.unit_id == Unit.id, isouter=True)
+    )
+
+
+def table(session: Session, *, year: int, actor: Actor | None, status: NominationStatus | str | None = None,
+          text: str = "") -> pd.DataFrame:
+    """Return the year's nominations with their step (a unit user: its own unit's), collectives first, then by name."""
+    require(actor, "xem")
+    stmt = _select().where(Nomination.year == year).order_by(col(Nomination.id))
+    if actor.role.value == "don_vi":
+        stmt = stmt.where(Nomination.unit_id == actor.unit_id)
+    if status:
+        stmt = stmt.where(Nomination.status == NominationStatus(status).value)
+    rows = _rows(session, stmt)
+    needle = fold(text)
+    if needle:
+        rows = [r for r in rows if needle in fold(" ".join(filter(None, [r["name"], r["award"], r["unit"],
+                                                                         r["decision"]])))]
+    rows.sort(key=lambda r: (r["target"] != "tap_the", name_sort_key(r["name"])))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def counts(session: Session, *, year: int, actor: Actor | None) -> dict[NominationStatus, int]:
+    """Return how many of the year's nominations (a unit user: its own) stand at each step."""
+    frame = table(session, year=year, actor=actor)
+    found = frame.status.value_counts().to_dict() if not frame.empty else {}
+    return {s: int(found.get(s.value, 0)) for s in NominationStatus}
+
+
+def _refuse(problems: list[tuple[str, str]]) -> None:
+    lines = [f"{who}: {why}" for who, why in problems]
+    raise DossierError(f"Không chuyển được {len(lines)} đề nghị, chưa lưu thay đổi nào. " + " ".join(
+        f"• {line}." for line in lines))
+
+
+def _check_fields(to: NominationStatus, *, votes_for, council_members, submitted_on, decision_number, decision_date,
+                  decision_authority, today: date) -> list[str]:
+    problems = []
+    if to == S.HOI_DONG:
+        if not council_members or council_members <= 0:
+            problems.append("Cần nhập số thành viên Hội đồng (lớn hơn 0).")
+        if not votes_for or votes_for <= 0:
+            problems.append("Cần nhập số phiếu đồng ý (lớn hơn 0).")
+        elif council_members and votes_for > council_members:
+            problems.append(f"Số phiếu đồng ý ({votes_for}) không được lớn hơn số thành viên Hội đồng "
+                            f"({council_members}).")
+    if to == S.DA_TRINH and submitted_on and submitted_on > today:
+        problems.append(f"Ngày trình {format_date(submitted_on)} chưa đến.")
+    if to == S.CO_QUYET_DINH:
+        if not (decision_number or "").strip():
+            problems.append("Cần nhập số quyết định.")
+        if decision_date is None:
+            problems.append("Cần nhập ngày quyết định.")
+        elif decision_date > today:
+            problems.append(f"Ngày quyết định {format_date(decision_date)} chưa đến.")
+        if not (decision_authority or "").strip():
+            problems.append("Cần nhập cơ quan ban hành quyết định.")
+    return problems
+
+
+def advance(
+    session: Session,
+    actor: Actor | None,
+    *,
+    nomination_ids: list[int],
+    to: NominationStatus,
+    votes_for: int | None = None,
+    council_members: int | None = None,
+    submitted_on: date | None = None,
+    decision_number: str | None = None,
+    decision_date: date | None = None,
+    decision_authority: str | None = None,
+    today: date | None = None,
+) -> int:
+    """Move the nominations to the step `to`, all or none, recording what that step needs; return how many moved."""
+    require(actor, "xu_ly_ho_so")
+    to = NominationStatus(to)
+    today = today or date.today()
+    ids = sorted(set(nomination_ids))
+    if not ids:
+        raise DossierError("Chưa chọn đề nghị nào.")
+    problems = _check_fields(to, votes_for=votes_for, council_members=council_members, submitted_on=submitted_on,
+                             decision_number=decision_number, decision_date=decision_date,
+                             decision_authority=decision_authority, today=today)
+    if problems:
+        raise DossierError(f"Chưa chuyển được sang “{_label(to)}”: " + " ".join(problems))
+    found = {r["id"]: r for r in _rows(session, _select().where(col(Nomination.id).in_(ids)))}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise DossierError("Không tìm thấy đề nghị số " + ", ".join(map(str, missing)) + ".")
+    refused = []
+    for i in ids:
+        row = found[i]
+        here = NominationStatus(row["status"])
+        if to not in NEXT[here]:
+            why = (f"đang ở bước “{_label(here)}”, đã kết thúc" if not NEXT[here] else
+                   f"đang ở bước “{_label(here)}”, chỉ chuyển được sang "
+                   + " hoặc ".join(f"“{_label(s)}”" for s in NEXT[here]))
+            refused.append((f"{row['name']} — {row['award']}", why))
+    if refused:
+        _refuse(refused)
+    for i in ids:
+        nomination = session.get(Nomination, i)
+        before = audit.snapshot(nomination)
+        if to == S.HOI_DONG:
+            nomination.votes_for, nomination.council_members = votes_for, council_members
+        elif to == S.DE_NGHI:  # a correction: the council's result is taken back
+            nomination.votes_for = nomination.council_members = None
+        elif to == S.DA_TRINH:
+            nomination.submitted_on = submitted_on or today
+        elif to == S.CO_QUYET_DINH:
+            nomination.decision_number = decision_number.strip()
+            nomination.decision_date = decision_date
+            nomination.decision_authority = decision_authority.strip()
+        nomination.status = to.value
+        session.add(nomination)
+        session.flush()
+        row = found[i]
+        audit.record(session, actor, "xu_ly_ho_so", "de_nghi", i,
+                     f"Chuyển đề nghị “{row['award']}” của {row['name']} từ “{_label(row['status'])}” "
+                     f"sang “{_label(to)}”.", before=before, after=audit.snapshot(nomination))
+    return len(ids)

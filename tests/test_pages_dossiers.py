@@ -1,0 +1,66 @@
+"""Hồ sơ đề nghị under AppTest: every role opens it, the Office moves a ticked nomination, others only read."""
+
+from __future__ import annotations
+
+import pytest
+
+from tdkt.db import make_engine, read_session
+from tdkt.models import Nomination, Role
+from tests.test_dossiers import add_nominations
+from tests.test_pages import REFUSAL, ROLES, signed_in, titles
+
+PAGE = "pages/ho_so.py"
+TITLE = "Hồ sơ đề nghị khen thưởng năm 2024"
+GRID = "ho_so_grid_2024_all__0"
+
+
+@pytest.fixture
+def app_engine(app_env):
+    engine = make_engine(app_env["url"])
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_opens_the_page(app_env, app_engine, role):
+    add_nominations(app_engine, [("Nguyễn Thị Minh", None)])
+    at = signed_in(app_env, role, PAGE)
+    assert not at.exception
+    assert titles(at) == [TITLE]
+    assert REFUSAL not in [e.value for e in at.error]
+    assert [(m.label, m.value) for m in at.metric][:1] == [("Đề nghị", "1" if role != "don_vi" else "0")]
+    assert [d.key for d in at.data_editor] == ([GRID] if role == "van_phong" else [])
+
+
+@pytest.mark.parametrize("role", ["lanh_dao", "quan_tri", "don_vi"])
+def test_readers_see_the_table_and_no_form(app_env, app_engine, role):
+    add_nominations(app_engine, [("Nguyễn Thị Minh", None)])
+    at = signed_in(app_env, role, PAGE)
+    assert not at.exception
+    assert not at.data_editor and not at.get("form") and not at.button
+    if role != Role.DON_VI:
+        assert list(at.dataframe[0].value["Tên cá nhân/tập thể"]) == ["Nguyễn Thị Minh"]
+
+
+def test_office_moves_a_ticked_nomination_through_the_council(app_env, app_engine):
+    ids = add_nominations(app_engine, [("Nguyễn Thị Minh", None), ("Trần Văn Bình", None)])
+    at = signed_in(app_env, "van_phong", PAGE)
+    assert "Đánh dấu ô “Chọn” ở các dòng cần chuyển bước." in [i.value for i in at.info]
+    at.session_state[GRID] = {"edited_rows": {0: {"Chọn": True}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    at.selectbox(key="ho_so_to").select("hoi_dong_da_xet").run()
+    at.number_input[0].set_value(16)
+    at.number_input[1].set_value(15)
+    at.button(key="ho_so_move").click().run()
+    assert not at.exception
+    assert any("không được lớn hơn số thành viên Hội đồng (15)" in e.value for e in at.error)
+    at.number_input[0].set_value(12)
+    at.button(key="ho_so_move").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Đã chuyển 1 đề nghị sang “Hội đồng đã xét”."]
+    with read_session(app_engine) as session:
+        moved = [(session.get(Nomination, i).status, session.get(Nomination, i).votes_for) for i in ids]
+    # Names sort by given name (Bình before Minh): the first row, ticked, is Trần Văn Bình.
+    assert moved == [("de_nghi", None), ("hoi_dong_da_xet", 12)]
+    assert [d.key for d in at.data_editor] == ["ho_so_grid_2024_all__1"]  # the ticks are cleared
