@@ -78,7 +78,8 @@ def nominations_by_status(counts: pd.DataFrame, *, year: int) -> go.Figure:
         )
     )
     fig.update_yaxes(title_text="Số hồ sơ đề nghị", gridcolor="#eeeeee", rangemode="tozero")
-    return _layout(fig, f"Hồ sơ đề nghị khen thưởng năm {year} theo trạng thái", height=340)
+    return _layout(fig, f"Hồ sơ đề nghị khen thưởng năm {year} theo trạng thái", height=340).update_layout(
+        showlegend=False)
 
 
 # Participation in cluster events: one colour per computed status (tdkt.clusters.STATUSES, in that order).

@@ -259,7 +259,8 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
     engine = make_engine(f"sqlite:///{path}")
     try:
         create_schema(engine)
-        years = [y for y in range(today.year - 3, today.year + 1)]
+        # Three whole past years: the latest (the app's default year) has its decisions, so every chart is filled.
+        years = [y for y in range(today.year - 3, today.year)]
         with write_session(engine) as session:
             seed(session, replace(settings, database_url=f"sqlite:///{path}"))
             set_setting(session, DEMO_KEY, True)
