@@ -96,6 +96,8 @@ def test_commit_writes_one_batch_with_people_and_nominations(engine, actors):
     assert [(n.source_row, n.target, n.status, n.person_id is not None) for n in nominations] == [
         (5, "tap_the", "de_nghi", False), (7, "ca_nhan", "de_nghi", True), (8, "ca_nhan", "de_nghi", True)]
     assert [p.full_name for p in people] == ["Nguyễn Thị Minh", "Trần Văn Bình"]
+    by_id = {p.id: p.full_name for p in people}
+    assert [by_id.get(n.person_id) for n in nominations] == [None, "Nguyễn Thị Minh", "Trần Văn Bình"]
     assert "3 đề nghị" in audit_entry.summary
 
 
@@ -113,10 +115,17 @@ def test_rows_already_in_the_database_are_flagged_before_commit(engine, actors):
 
 def test_a_known_person_is_matched_not_added_again(engine, actors):
     _commit(engine, actors, CLEAN)
+    _commit(engine, actors, rows((3, "ca_nhan", "Lê Văn Mới", "Nam", 1990, None, "Văn phòng Sở", "LĐTT"),
+                                 (4, "ca_nhan", "Trần Văn Bình", "Nam", 1979, None, "Thanh tra Sở", "LĐTT")),
+            sha="c" * 64)
+    with Session(engine) as session:
+        pairs = session.exec(select(Person.full_name, Nomination.source_row).join(
+            Nomination, Nomination.person_id == Person.id).where(Nomination.source_row.in_([3, 4]))).all()
+    assert sorted(pairs) == [("Lê Văn Mới", 3), ("Trần Văn Bình", 4)]
     _commit(engine, actors, rows((3, "ca_nhan", "NGUYỄN THỊ MINH", "Nữ", 1987, None, "Văn phòng Sở", "CSTĐCS")),
             sha="b" * 64)
     with Session(engine) as session:
-        assert session.exec(select(func.count()).select_from(Person)).one() == 2
+        assert session.exec(select(func.count()).select_from(Person)).one() == 3
 
 
 def test_commit_with_an_error_row_writes_nothing(engine, actors):

@@ -133,8 +133,15 @@ def people_ids(session: Session, records: list[Record], *, batch_id: int | None)
             session.flush()
             known[(person.name_key, person.birth_year, person.unit_id)] = person.id
         return known, len(new)
+    sqlite = session.connection().dialect.name == "sqlite"
+    before = session.exec(select(func.max(Person.id))).one() or 0 if sqlite else None
     bulk_insert(session.connection(), Person.__table__, new)
-    if new:
+    if new and sqlite and session.exec(select(func.max(Person.id))).one() == before + len(new):
+        # SQLite gives rows max(rowid)+1 in insert order, and BEGIN IMMEDIATE keeps other writers out: the new ids are
+        # known without reading 100k rows back (checked by the max above; otherwise read them back below).
+        for offset, values in enumerate(new, start=1):
+            known[(values["name_key"], values["birth_year"], values["unit_id"])] = before + offset
+    elif new:
         for pid, name_key, birth, unit in session.exec(
             select(Person.id, Person.name_key, Person.birth_year, Person.unit_id).where(Person.batch_id == batch_id)
         ).all():
