@@ -166,8 +166,14 @@ def _record(kind: int, payload: bytes = b"") -> bytes:
     return struct.pack("<HH", kind, len(payload)) + payload
 
 
-def xls(*sheets: tuple[str, list[tuple[int, int, object]], bool], password: bool = False, pad: bool = False) -> bytes:
-    """A BIFF8 workbook: each sheet is (name, [(row, col, text or number)], hidden); 0-based rows and columns."""
+def xls(
+    *sheets: tuple[str, list[tuple[int, int, object]], bool], password: bool = False, pad: bool = False,
+    extra: bytes = b"",
+) -> bytes:
+    """A BIFF8 workbook: each sheet is (name, [(row, col, text or number)], hidden); 0-based rows and columns.
+
+    `extra` is raw records added to the workbook globals.
+    """
     bof = lambda kind: _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0, 1997, 0, 0x0600))  # noqa: E731
     streams = []
     for _, cells, _ in sheets:
@@ -185,7 +191,7 @@ def xls(*sheets: tuple[str, list[tuple[int, int, object]], bool], password: bool
     def boundsheet(offset: int, name: str, hidden: bool) -> bytes:
         return _record(0x0085, struct.pack("<IBBBB", offset, int(hidden), 0, len(name), 1) + name.encode("utf-16-le"))
 
-    head = bof(0x0005) + (_record(0x002F, b"\x00" * 6) if password else b"") + _record(0x0042, b"\xb0\x04")
+    head = bof(0x0005) + (_record(0x002F, b"\x00" * 6) if password else b"") + _record(0x0042, b"\xb0\x04") + extra
     offset = len(head) + sum(len(boundsheet(0, n, h)) for n, _, h in sheets) + 4
     globals_ = head
     for (name, _, hidden), stream in zip(sheets, streams):
@@ -201,7 +207,7 @@ def patch_sizes(data: bytes, member: str, *, declared: int) -> bytes:
     """Rewrite a member's uncompressed size in its local header and the central directory."""
     out = bytearray(data)
     name = member.encode()
-    local = out.find(b"PK\x03\x04" + b"\x00" * 0)  # local headers: signature, then the name at offset 30
+    local = out.find(b"PK\x03\x04")  # local headers: signature, then the name at offset 30
     while local >= 0:
         if out[local + 30 : local + 30 + len(name)] == name:
             struct.pack_into("<I", out, local + 22, declared)
@@ -448,7 +454,7 @@ def test_member_declaring_a_huge_size_is_a_zip_bomb():
 
 def test_member_inflating_past_its_declared_size_is_a_zip_bomb():
     spaces = b" " * (4 * MB)
-    data = xlsx(f'<row r="1">{inline("A1", "An")}</row>').replace(b"<sheetData>", b"<sheetData>", 1)
+    data = xlsx(f'<row r="1">{inline("A1", "An")}</row>')
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -564,3 +570,37 @@ def test_wide_list_reads_and_a_far_value_below_it_is_refused():
     assert (len(sheet.rows), len(sheet.rows[0]), sheet.rows[-1][-1]) == (1500, 40, 39)
     far = rows + '<row r="9000"><c r="B9000"><v>1</v></c></row>'
     assert refusal(xlsx(far), max_rows=10_000, max_cells=10_000 * 20) == "too_many_cells"
+
+
+def test_ods_table_that_never_ends_is_corrupt_not_a_hang():
+    # calamine 0.37 loops forever reading a table whose end tag is missing (found by fuzzing)
+    good = ods(("A", f"<table:table-row>{ods_text('x')}</table:table-row>", False))
+    with zipfile.ZipFile(io.BytesIO(good)) as src:
+        members = {i.filename: src.read(i) for i in src.infolist()}
+    members["content.xml"] = members["content.xml"].replace(b"</table:table>", b"</table:ta")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, payload in members.items():
+            z.writestr(name, payload)
+    assert refusal(out.getvalue()) == "corrupt"
+
+
+def test_calamine_panic_on_a_damaged_xls_is_corrupt():
+    # an empty EXTERNSHEET record makes calamine panic (pyo3 PanicException, a BaseException); found by fuzzing
+    assert refusal(xls(("DS", [(0, 0, "An")], False), extra=_record(0x0017))) == "corrupt"
+
+
+def test_long_ods_is_measured_in_bulk_like_row_by_row():
+    # past 1 MiB of content.xml the rows between table boundaries are measured a whole piece at a time
+    row = f"<table:table-row>{ods_text('Nguyễn Văn An')}{ods_text('Lao động tiên tiến')}</table:table-row>"
+    empty = "<table:table-row><table:table-cell/><table:table-cell/></table:table-row>"
+    body = row * 6000 + empty * 50
+    sheet = read(ods(("DS", body, False)), name="ds.ods", max_rows=6000)[0]
+    assert (len(sheet.rows), sheet.rows[-1]) == (6000, ["Nguyễn Văn An", "Lao động tiên tiến"])
+    assert refusal(ods(("DS", body, False)), max_rows=5999) == "too_many_rows"
+    gap = row * 4000 + empty * 3000 + row * 2000  # empty rows inside the list count once, across pieces too
+    assert len(read(ods(("DS", gap, False)), max_rows=9000)[0].rows) == 9000
+    wide = f"<table:table-row>{ods_text('x') * 30}</table:table-row>"
+    assert refusal(ods(("DS", row * 3000 + wide + row * 3000, False)), max_rows=7000, max_cells=7000 * 10) == (
+        "too_many_cells"
+    )

@@ -205,6 +205,8 @@ def _should_convert(text: str, encoding: str) -> bool:
 
     A cell converts when one of its words reads only in the legacy encoding, or holds a Latin-1 character that
     Vietnamese does not use (TCVN3 "¨ ª ® µ", VNI "ø ï ñ"…), or when nothing settles it: the sheet reads as legacy.
+    So "Vò Dòng" becomes "Vũ Dũng", and the price is that a Unicode header whose every word also reads as legacy
+    ("Tên", "Ghi chú") would become "Tờn", "Ghi chỳ"; headers with ơ, ư, đ, ă or a dot-below tone never do.
     """
     if text.isascii() or _UNICODE_ONLY.search(text) or not _LEGACY_RANGE.search(text):
         return False

@@ -16,7 +16,14 @@ Limits (keyword arguments of `read_workbook`): `limit_bytes` — upload size; `m
 value, counted from Excel row 1 (trailing empty or merely formatted rows never count); `max_cells` — rows × columns
 of that used block (default `CELLS_PER_ROW * max_rows`), which bounds memory. Zip limits derive from `limit_bytes`:
 inflated total at most max(200 MiB, 10 × limit_bytes), any member over 10 MiB at most 100 × its compressed size,
-at most 10,000 members.
+at most 10,000 members. Callers pass `limit_bytes=int(settings.upload_limit_mb * 1024 * 1024)` and
+`max_rows=settings.max_rows`.
+
+What comes back: one RawSheet per worksheet (chart, dialog and macro sheets are skipped), `hidden` for hidden and
+very hidden sheets. `rows[0]` is Excel row 1; rows are rectangular, trailing empty rows and columns trimmed. Cells:
+None for empty cells and error results ("#N/A" left by VLOOKUP…), a formula's cached value, int for whole numbers
+(calamine gives 1985.0), float, bool, str (NFC, stripped; inner line breaks kept), datetime.date (a date-time at
+midnight too), datetime.datetime, datetime.time, datetime.timedelta.
 """
 
 from __future__ import annotations
@@ -132,12 +139,17 @@ def read_workbook(
         raise ctx.fail("empty_file")
     if len(data) > limit_bytes:
         raise ctx.fail("too_large", size=_mb(len(data)), limit=_mb(limit_bytes))
-    if data[:4] == b"PK\x03\x04":
-        _check_zip(data, ctx)
-    elif data[:8] == _OLE_MAGIC:
-        _check_ole(data, ctx)
-    else:
-        raise ctx.fail("not_spreadsheet", what=_what_is_it(data))
+    try:
+        if data[:4] == b"PK\x03\x04":
+            _check_zip(data, ctx)
+        elif data[:8] == _OLE_MAGIC:
+            _check_ole(data, ctx)
+        else:
+            raise ctx.fail("not_spreadsheet", what=_what_is_it(data))
+    except UnreadableFile:
+        raise
+    except (struct.error, IndexError, KeyError, ValueError, OverflowError, zlib.error, zipfile.BadZipFile):
+        raise ctx.fail("corrupt") from None  # a structure cut short or out of range: the file is damaged
     return _load(data, ctx)
 
 
@@ -164,6 +176,10 @@ def _load(data: bytes, ctx: _Ctx) -> list[RawSheet]:
         raise ctx.fail("encrypted") from None
     except Exception:  # noqa: BLE001 - any calamine failure (XmlError, ZipError, CalamineError, …) means a broken file
         raise ctx.fail("corrupt") from None
+    except BaseException as error:  # a Rust panic inside calamine reaches Python as pyo3's PanicException
+        if type(error).__name__ == "PanicException":
+            raise ctx.fail("corrupt") from None
+        raise
 
 
 def _date_or_datetime(value: object) -> object:
@@ -327,7 +343,7 @@ def _check_zip(data: bytes, ctx: _Ctx) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+    except Exception:  # noqa: BLE001 - BadZipFile, NotImplementedError (odd version), struct.error…: all broken
         raise ctx.fail("corrupt") from None
     if len(infos) > MAX_MEMBERS:
         raise ctx.fail("zip_bomb")
@@ -473,10 +489,12 @@ _RELEVANT_HEAD = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(?:c|row|sheetData|table:
 def _xlsx_sheet_names(data: bytes, archive: zipfile.ZipFile, ctx: _Ctx) -> dict[str, str]:
     """Map each worksheet part (e.g. "xl/worksheets/sheet1.xml") to its sheet name, for messages."""
     try:
-        workbook = b"".join(_inflate(data, archive.getinfo("xl/workbook.xml"), ctx))
-        rels = b"".join(_inflate(data, archive.getinfo("xl/_rels/workbook.xml.rels"), ctx))
+        parts = [archive.getinfo("xl/workbook.xml"), archive.getinfo("xl/_rels/workbook.xml.rels")]
     except KeyError:
         return {}
+    if any(part.file_size > _MAX_TAG * 8 for part in parts):
+        return {}  # names only serve the messages; not worth holding an outsized part in memory
+    workbook, rels = (b"".join(_inflate(data, part, ctx)) for part in parts)
     targets = {}
     for attrs in re.findall(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
         found = dict(re.findall(rb'\b(Id|Target)\s*=\s*"([^"]*)"', attrs))
@@ -657,46 +675,96 @@ _ODS_NAME = re.compile(rb'table:name\s*=\s*"([^"]*)"')
 _ROW_END = b"</table:table-row>"
 
 
+@dataclass(slots=True)
+class _OdsTable:
+    """Where the scan of one ODS table stands."""
+
+    name: str = "?"
+    rows: int = 0  # rows up to the last filled one, repeats expanded
+    pending: int = 0  # empty rows after it: they count only if a filled row follows
+    width: int = 0
+    open_tables: int = 0
+
+    def add(self, times: int, row_width: int, ctx: _Ctx) -> None:
+        if row_width == 0:
+            self.pending += times
+            return
+        self.rows += self.pending + times
+        self.pending = 0
+        self.width = max(self.width, row_width)
+        if self.rows > ctx.max_rows:
+            raise ctx.rows_exceeded(self.name)
+        if self.rows * self.width > ctx.max_cells:
+            raise ctx.cells_exceeded(self.name, self.rows - 1, self.width - 1)
+
+
+_count_cells = operator.methodcaller("count", b"<table:table-cell")
+_is_row = operator.methodcaller("startswith", b"<table:table-row")
+
+
+def _ods_plain(buf: bytes, start: int, stop: int) -> list[bytes] | None:
+    """Return the rows of a region that holds only whole rows written out cell by cell, else None."""
+    if buf.find(b"repeated", start, stop) >= 0 or buf.find(b"covered-table-cell", start, stop) >= 0:
+        return None
+    rows = buf[start:stop].split(_ROW_END)[:-1]
+    # each piece starts a row (no table start or end, no row group between rows) and holds only that row
+    if not rows or not all(map(_is_row, rows)) or buf.count(b"<table:table-row", start, stop) != len(rows):
+        return None
+    return rows
+
+
 def _scan_ods_content(data: bytes, info: zipfile.ZipInfo, ctx: _Ctx) -> None:
     """Refuse a table whose used block (repeats expanded, as calamine expands them) exceeds the limits.
 
     calamine repeats a filled cell `number-columns-repeated` times and a filled row `number-rows-repeated` times;
-    empty rows count only when a filled row follows them.
+    empty rows count only when a filled row follows them. Runs of plain rows (no repeats, no table boundary) are
+    measured in bulk, the rest row by row.
     """
-    sheet = "?"
-    rows = pending = width = 0
+    table = _OdsTable()
     for buf, start, stop in _pieces(data, info, ctx, boundary=_ROW_END, keep=len(_ROW_END), max_carry=16 * _MAX_TAG):
-        pos = start
-        for token in _ODS_TOKEN.finditer(buf, start, stop):
-            if token.start() < pos:
-                continue  # inside a row already measured
-            if token.group(3) is not None:
-                found = _ODS_NAME.search(token.group(3))
-                sheet = html.unescape(found.group(1).decode("utf-8", "replace")) if found else "?"
-                rows = pending = width = 0
-                continue
-            if token.group(0) == b"</table:table>":
-                continue
-            attrs = token.group(1)
-            repeated = _ODS_ROWS_REPEATED.search(attrs)
-            times = int(repeated.group(1)) if repeated else 1
-            if token.group(2):  # <table:table-row …/>: an empty row
-                pending += times
-                continue
-            end = buf.find(_ROW_END, token.end(), stop)
-            inner = buf[token.end() : end] if end >= 0 else buf[token.end() : stop]
-            pos = end + len(_ROW_END) if end >= 0 else stop
-            row_width = _ods_row_width(inner)
-            if row_width == 0:
-                pending += times
-                continue
-            rows += pending + times
-            pending = 0
-            width = max(width, row_width)
-            if rows > ctx.max_rows:
-                raise ctx.rows_exceeded(sheet)
-            if rows * width > ctx.max_cells:
-                raise ctx.cells_exceeded(sheet, rows - 1, width - 1)
+        rows = _ods_plain(buf, start, stop)
+        if rows is not None:
+            _ods_plain_rows(rows, table, ctx)
+        else:
+            _ods_rows(buf, start, stop, table, ctx)
+    if table.open_tables:
+        raise ctx.fail("corrupt")  # calamine loops forever on a table that never ends
+
+
+def _ods_plain_rows(rows: list[bytes], table: _OdsTable, ctx: _Ctx) -> None:
+    """Measure rows that each hold one cell per column: width = cells, height up to the last filled row."""
+    last = len(rows) - 1
+    while last >= 0 and not _ODS_VALUE.search(rows[last]):
+        last -= 1
+    if last < 0:
+        table.pending += len(rows)
+        return
+    table.add(last + 1, max(map(_count_cells, rows)), ctx)  # add() counts the pending empty rows first
+    table.pending = len(rows) - last - 1
+
+
+def _ods_rows(buf: bytes, start: int, stop: int, table: _OdsTable, ctx: _Ctx) -> None:
+    pos = start
+    for token in _ODS_TOKEN.finditer(buf, start, stop):
+        if token.start() < pos:
+            continue  # inside a row already measured
+        if token.group(3) is not None:
+            found = _ODS_NAME.search(token.group(3))
+            name = html.unescape(found.group(1).decode("utf-8", "replace")) if found else "?"
+            table.name, table.rows, table.pending, table.width = name, 0, 0, 0
+            table.open_tables += not token.group(3).endswith(b"/")
+            continue
+        if token.group(0) == b"</table:table>":
+            table.open_tables -= 1
+            continue
+        repeated = _ODS_ROWS_REPEATED.search(token.group(1))
+        times = int(repeated.group(1)) if repeated else 1
+        if token.group(2):  # <table:table-row …/>: an empty row
+            table.pending += times
+            continue
+        end = buf.find(_ROW_END, token.end(), stop)
+        pos = end + len(_ROW_END) if end >= 0 else stop
+        table.add(times, _ods_row_width(buf[token.end() : pos]), ctx)
 
 
 def _ods_row_width(inner: bytes) -> int:
