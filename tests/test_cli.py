@@ -112,12 +112,14 @@ def test_demo_refuses_to_write_over_the_real_database(monkeypatch, tmp_path):
 
 def test_every_command_has_help_and_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = [("init",), ("user", "add"), ("plan",), ("clusters",), ("demo",), ("import",), ("eligibility",), ("stats",)]
+    commands = [("init",), ("user", "add"), ("plan",), ("clusters",), ("demo",), ("import",), ("eligibility",),
+                ("stats",), ("report",)]
     for path in commands:
         result = CliRunner().invoke(cli, [*path, "--help"])
         assert result.exit_code == 0 and result.output.strip()
         assert f"python -m tdkt {' '.join(path)}" in readme
-    assert {c for c in cli.commands} == {"init", "user", "plan", "clusters", "demo", "import", "eligibility", "stats"}
+    assert {c for c in cli.commands} == {"init", "user", "plan", "clusters", "demo", "import", "eligibility", "stats",
+                                         "report"}
 
 
 def test_module_entry_point_runs(tmp_path):

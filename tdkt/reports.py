@@ -1,0 +1,262 @@
+"""Review reports (sơ kết / tổng kết): a period's figures beside the previous year's, and their workbook."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tdkt import clusters as clusters_module
+from tdkt import export, plan
+from tdkt.models import (
+    TARGET_LABELS,
+    Award,
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    Movement,
+    Nomination,
+    NominationStatus,
+    Participation,
+    PlanTask,
+    Target,
+    TaskStatus,
+)
+from tdkt.stats import LEVEL_LABELS, NO_CATEGORY
+from tdkt.text import fold, format_date
+
+PeriodKind = Literal["h1", "year"]
+PERIOD_LABELS = {"h1": "6 tháng đầu năm", "year": "cả năm"}
+DIMENSIONS = {"award": "Hình thức", "level": "Cấp khen", "target": "Đối tượng", "category": "Phân loại đối tượng"}
+TASK_COLUMNS = ["quarter", "number", "content", "due_on", "status_label", "done", "completed_on", "evidence"]
+PARTICIPATION_COLUMNS = ["cluster", "kind_label", "title", "due_on", "done_on", "document", "status"]
+AWARD_COLUMNS = ["dimension", "label", "nominations", "nominations_previous", "nominations_change",
+                 "decisions", "decisions_previous", "decisions_change"]
+SUMMARY_COLUMNS = ["indicator", "current", "previous", "change"]
+
+
+class ReportError(ValueError):
+    """A report that cannot be built as asked (bad period, unknown cluster); the message is Vietnamese."""
+
+
+def period(year: int, kind: PeriodKind = "h1", start: date | None = None, end: date | None = None) -> tuple[date, date]:
+    """Return (start, end) of a period: h1 = 01/01–30/06, year = 01/01–31/12, either end replaceable."""
+    if kind not in PERIOD_LABELS:
+        raise ReportError(f"Kỳ báo cáo “{kind}” không có: chọn h1 (6 tháng đầu năm) hoặc year (cả năm).")
+    first = start or date(year, 1, 1)
+    last = end or (date(year, 6, 30) if kind == "h1" else date(year, 12, 31))
+    if first > last:
+        raise ReportError(f"Ngày bắt đầu {format_date(first)} sau ngày kết thúc {format_date(last)}.")
+    return first, last
+
+
+_bounds = period  # figures() and to_xlsx_report() take a `period` argument that hides this function
+
+
+def _year_before(day: date) -> date:
+    """Return the same day one year earlier (29/02 becomes 28/02)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """Return the same period one year earlier."""
+    return _year_before(start), _year_before(end)
+
+
+def _cluster_ids(session: Session, cluster: str | None, *, year: int) -> list[int] | None:
+    """Return the ids of every year's cluster with this code (None = all clusters); unknown in `year` is an error."""
+    if cluster is None:
+        return None
+    found = [c for c in session.exec(select(Cluster)).all() if fold(c.code) == fold(cluster)]
+    if not any(c.year == year for c in found):
+        codes = ", ".join(c.code for c in clusters_module.clusters_of(session, year=year)) or "chưa có cụm nào"
+        raise ReportError(f"Năm {year} không có cụm “{cluster}”. Các cụm của năm: {codes}.")
+    return [c.id for c in found]
+
+
+def _task_counts(session: Session, start: date, end: date, as_of: date) -> dict[str, int]:
+    due = col(PlanTask.due_on).between(start, end)
+    total = session.exec(select(func.count()).select_from(PlanTask).where(due)).one()
+    done = session.exec(select(func.count()).select_from(PlanTask).where(due, PlanTask.status == TaskStatus.XONG)).one()
+    overdue = session.exec(select(func.count()).select_from(PlanTask).where(
+        due, col(PlanTask.status).in_([TaskStatus.CHUA, TaskStatus.DANG]), PlanTask.due_on < min(as_of, end))).one()
+    return {"total": int(total), "done": int(done), "overdue": int(overdue)}
+
+
+def _movements(session: Session, start: date, end: date) -> int:
+    stmt = select(func.count()).select_from(Movement).where(col(Movement.launched_on).between(start, end))
+    return int(session.exec(stmt).one())
+
+
+def _our_events(start: date, end: date, cluster_ids: list[int] | None):
+    """Return a select of (event, cluster code, our participation) for the events dated in the period."""
+    stmt = (
+        select(ClusterEvent, Cluster.code, Participation)
+        .join(Cluster, ClusterEvent.cluster_id == Cluster.id)
+        .join(ClusterMember, (ClusterMember.cluster_id == Cluster.id) & col(ClusterMember.is_us))
+        .outerjoin(Participation, (Participation.event_id == ClusterEvent.id)
+                   & (Participation.member_id == ClusterMember.id))
+        .where(col(ClusterEvent.due_on).between(start, end))
+    )
+    return stmt.where(col(Cluster.id).in_(cluster_ids)) if cluster_ids is not None else stmt
+
+
+def _covenants_signed(session: Session, start: date, end: date, cluster_ids: list[int] | None) -> int:
+    stmt = _our_events(start, end, cluster_ids).where(
+        ClusterEvent.kind == "ky_ket", col(Participation.done_on).is_not(None), ~col(Participation.not_applicable))
+    return len(session.exec(stmt).all())
+
+
+def _by_award(session: Session, start: date, end: date, *, decided: bool) -> dict[str, int]:
+    day = Nomination.decision_date if decided else Nomination.received_on
+    stmt = (
+        select(Award.name, func.count())
+        .select_from(Nomination).join(Award, Nomination.award_id == Award.id)
+        .where(col(day).between(start, end))
+        .group_by(Award.name, Award.position).order_by(Award.position, Award.name)
+    )
+    if decided:
+        stmt = stmt.where(Nomination.status == NominationStatus.CO_QUYET_DINH)
+    return {name: int(n) for name, n in session.exec(stmt).all()}
+
+
+def _figures(session: Session, start: date, end: date, cluster_ids: list[int] | None, as_of: date) -> dict:
+    return {
+        "year": start.year,
+        "period": {"start": format_date(start), "end": format_date(end)},
+        "tasks": _task_counts(session, start, end, as_of),
+        "movements": _movements(session, start, end),
+        "covenants_signed": _covenants_signed(session, start, end, cluster_ids),
+        # There is no initiative (sáng kiến) table yet, so no initiative can be counted: always 0 until one exists.
+        "initiatives": 0,
+        "nominations": _by_award(session, start, end, decided=False),
+        "decisions": _by_award(session, start, end, decided=True),
+    }
+
+
+def figures(session: Session, *, year: int, period: PeriodKind = "h1", start: date | None = None,
+            end: date | None = None, cluster: str | None = None, as_of: date | None = None) -> dict:
+    """Return the report's figures and the previous year's same period, as the CLI's --json object.
+
+    Dating: plan tasks by due date, movements by launch date, cluster events by their date, nominations by the date
+    received, decisions (status "Có quyết định") by decision date; both ends of the period are included.
+    tasks: total = due in the period; done = status "Hoàn thành" now; overdue = due in the period, still "Chưa thực
+    hiện" or "Đang thực hiện", and due before the period end (or before as_of, default today, while the period runs).
+    covenants_signed: covenant-signing events ("ky_ket") dated in the period that the department ("is_us") has done.
+    `cluster` (a code such as "Cụm II", accents and case ignored) narrows only the cluster figures; tasks, movements
+    and awards are the department's. initiatives is always 0: the database has no initiative table yet.
+    """
+    today = as_of or date.today()
+    first, last = _bounds(year, period, start, end)
+    ids = _cluster_ids(session, cluster, year=year)
+    data = _figures(session, first, last, ids, today)
+    data["previous"] = _figures(session, *previous_period(first, last), ids, today)
+    return data
+
+
+def task_table(session: Session, *, start: date, end: date, as_of: date | None = None) -> pd.DataFrame:
+    """Plan tasks due in the period with status, completion date and evidence."""
+    today = min(as_of or date.today(), end)
+    rows = session.exec(select(PlanTask).where(col(PlanTask.due_on).between(start, end))
+                        .order_by(PlanTask.due_on, PlanTask.quarter, PlanTask.number)).all()
+    return clusters_module.nullable_text(pd.DataFrame([{
+        "quarter": t.quarter, "number": t.number, "content": t.content, "due_on": t.due_on,
+        "status_label": plan.status_label(t.status, t.due_on, today), "done": t.status == TaskStatus.XONG,
+        "completed_on": t.completed_on, "evidence": t.evidence,
+    } for t in rows], columns=TASK_COLUMNS), ["evidence"])
+
+
+def participation_table(session: Session, *, start: date, end: date, cluster: str | None = None) -> pd.DataFrame:
+    """Our participation in the cluster events dated in the period: date done, document, status."""
+    ids = _cluster_ids(session, cluster, year=start.year)
+    rows = session.exec(_our_events(start, end, ids).order_by(ClusterEvent.due_on, Cluster.code)).all()
+    return clusters_module.nullable_text(pd.DataFrame([{
+        "cluster": code, "kind_label": clusters_module.EVENT_KINDS.get(e.kind, e.kind), "title": e.title,
+        "due_on": e.due_on, "done_on": p.done_on if p else None, "document": p.document if p else None,
+        "status": clusters_module.participation_status(due_on=e.due_on, done_on=p.done_on if p else None,
+                                                       not_applicable=bool(p and p.not_applicable)),
+    } for e, code, p in rows], columns=PARTICIPATION_COLUMNS), ["document"])
+
+
+_KEYS = {"award": Award.name, "level": Award.level, "target": Nomination.target, "category": Nomination.category}
+_LABELS = {"level": LEVEL_LABELS, "target": {t.value: TARGET_LABELS[t] for t in Target}}
+
+
+def _counts(session: Session, dimension: str, start: date, end: date, *, decided: bool) -> dict[str, int]:
+    key = _KEYS[dimension]
+    day = Nomination.decision_date if decided else Nomination.received_on
+    stmt = (select(key, func.count()).select_from(Nomination).join(Award, Nomination.award_id == Award.id)
+            .where(col(day).between(start, end)).group_by(key))
+    if decided:
+        stmt = stmt.where(Nomination.status == NominationStatus.CO_QUYET_DINH)
+    labels = _LABELS.get(dimension, {})
+    counts: dict[str, int] = {}
+    for value, n in session.exec(stmt).all():
+        label = labels.get(value, value) if value else NO_CATEGORY
+        counts[label] = counts.get(label, 0) + int(n)
+    return counts
+
+
+def award_table(session: Session, *, start: date, end: date) -> pd.DataFrame:
+    """Nominations (by date received) and decisions (by decision date) per form, level, target and category,
+    with the previous year's same period and the change."""
+    before = previous_period(start, end)
+    rows = []
+    for dimension, title in DIMENSIONS.items():
+        now_n, now_d = (_counts(session, dimension, start, end, decided=d) for d in (False, True))
+        old_n, old_d = (_counts(session, dimension, *before, decided=d) for d in (False, True))
+        labels = sorted(set(now_n) | set(now_d) | set(old_n) | set(old_d),
+                        key=lambda k: (-(now_n.get(k, 0) + now_d.get(k, 0)), k))
+        for label in labels:
+            n, pn, d, pd_ = now_n.get(label, 0), old_n.get(label, 0), now_d.get(label, 0), old_d.get(label, 0)
+            rows.append([title, label, n, pn, n - pn, d, pd_, d - pd_])
+    return pd.DataFrame(rows, columns=AWARD_COLUMNS)
+
+
+def summary_table(data: dict) -> pd.DataFrame:
+    """The headline figures of `figures()` beside the previous year's, with the change."""
+    old = data["previous"]
+    pairs = [
+        ("Nhiệm vụ kế hoạch đến hạn", data["tasks"]["total"], old["tasks"]["total"]),
+        ("Nhiệm vụ đã hoàn thành", data["tasks"]["done"], old["tasks"]["done"]),
+        ("Nhiệm vụ còn lại", data["tasks"]["total"] - data["tasks"]["done"],
+         old["tasks"]["total"] - old["tasks"]["done"]),
+        ("Nhiệm vụ quá hạn", data["tasks"]["overdue"], old["tasks"]["overdue"]),
+        ("Phong trào thi đua phát động", data["movements"], old["movements"]),
+        ("Giao ước thi đua đã ký kết", data["covenants_signed"], old["covenants_signed"]),
+        ("Sáng kiến được công nhận", data["initiatives"], old["initiatives"]),
+        ("Hồ sơ đề nghị nhận được", sum(data["nominations"].values()), sum(old["nominations"].values())),
+        ("Quyết định khen thưởng", sum(data["decisions"].values()), sum(old["decisions"].values())),
+    ]
+    return pd.DataFrame([[label, a, b, a - b] for label, a, b in pairs], columns=SUMMARY_COLUMNS)
+
+
+def to_xlsx_report(session: Session, *, year: int, period: PeriodKind = "h1", start: date | None = None,
+                   end: date | None = None, cluster: str | None = None, as_of: date | None = None) -> bytes:
+    """Return the report workbook: one formatted sheet per table, Vietnamese headers."""
+    data = figures(session, year=year, period=period, start=start, end=end, cluster=cluster, as_of=as_of)
+    first, last = _bounds(year, period, start, end)
+    old = data["previous"]["period"]
+    tasks = task_table(session, start=first, end=last, as_of=as_of)
+    tasks["done"] = tasks["done"].map({True: "Đã xong", False: "Còn lại"})
+    title = (f"Báo cáo {'sơ kết' if period == 'h1' else 'tổng kết'} công tác thi đua, khen thưởng "
+             f"từ {data['period']['start']} đến {data['period']['end']}"
+             + (f" — {cluster}" if cluster else "") + f" (so với {old['start']}–{old['end']})")
+    sheets = {
+        "Tổng hợp": summary_table(data).set_axis(["Chỉ tiêu", f"Kỳ này ({year})", f"Cùng kỳ {year - 1}",
+                                                 "Tăng/giảm"], axis=1),
+        "Nhiệm vụ": tasks.set_axis(["Quý", "Số", "Nội dung", "Hạn", "Tình trạng", "Kết quả", "Ngày hoàn thành",
+                                    "Minh chứng"], axis=1),
+        "Hoạt động cụm": participation_table(session, start=first, end=last, cluster=cluster).set_axis(
+            ["Cụm", "Loại hoạt động", "Hoạt động", "Ngày", "Ngày thực hiện", "Văn bản", "Tình trạng"], axis=1),
+        "Khen thưởng": award_table(session, start=first, end=last).set_axis(
+            ["Theo", "Nội dung", "Đề nghị kỳ này", f"Đề nghị cùng kỳ {year - 1}", "Đề nghị tăng/giảm",
+             "Quyết định kỳ này", f"Quyết định cùng kỳ {year - 1}", "Quyết định tăng/giảm"], axis=1),
+    }
+    return export.to_xlsx(sheets, title=title)
