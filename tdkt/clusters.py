@@ -629,20 +629,10 @@ def record_participation(
 
 def _push_to_task(session: Session, actor: Actor, event: ClusterEvent, part: Participation, *, today: date) -> None:
     """Move the task our participation carries: done → Hoàn thành with its date and document; else Chưa thực hiện."""
-    task = session.get(PlanTask, event.task_id)
-    done = part.done_on is not None and not part.not_applicable
-    if done:
-        evidence = part.document or task.evidence
-        if (task.status, task.completed_on, task.evidence) == (TaskStatus.XONG, part.done_on, evidence):
-            return
-        status, completed_on = TaskStatus.XONG, part.done_on
-    elif task.status == TaskStatus.XONG:
-        status, completed_on, evidence = TaskStatus.CHUA, None, None
-    else:
-        return
+    done_on = part.done_on if part.done_on is not None and not part.not_applicable else None
     try:
-        plan_module.update_task_status(session, actor, task_id=task.id, status=status, completed_on=completed_on,
-                                       evidence=evidence, note=task.note, today=today)
+        plan_module.follow_record(session, actor, task_id=event.task_id, done_on=done_on, document=part.document,
+                                  today=today)
     except plan_module.PlanError as error:
         raise ClusterError(str(error)) from None
 

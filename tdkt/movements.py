@@ -261,19 +261,9 @@ def _push_to_task(session: Session, actor: Actor, movement: Movement, *, today: 
     """Move the carried task: launched → Hoàn thành with the launch date and document; not launched → Chưa thực hiện."""
     if movement.task_id is None:
         return
-    task = session.get(PlanTask, movement.task_id)
-    if movement.launched_on is not None:
-        evidence = movement.document or task.evidence
-        if (task.status, task.completed_on, task.evidence) == (TaskStatus.XONG, movement.launched_on, evidence):
-            return
-        status_, completed_on = TaskStatus.XONG, movement.launched_on
-    elif task.status == TaskStatus.XONG:
-        status_, completed_on, evidence = TaskStatus.CHUA, None, None
-    else:
-        return
     try:
-        plan_module.update_task_status(session, actor, task_id=task.id, status=status_, completed_on=completed_on,
-                                       evidence=evidence, note=task.note, today=today)
+        plan_module.follow_record(session, actor, task_id=movement.task_id, done_on=movement.launched_on,
+                                  document=movement.document, today=today)
     except plan_module.PlanError as error:
         raise MovementError(str(error)) from None
 

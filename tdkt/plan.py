@@ -302,6 +302,28 @@ def find_task(session: Session, *, year: int, ref: TaskRef) -> PlanTask | None:
     return found[0] if len(found) == 1 else None
 
 
+def follow_record(
+    session: Session, actor: Actor, *, task_id: int, done_on: date | None, document: str | None, today: date
+) -> None:
+    """Make a linked task follow a record (our participation, a movement's launch) done on a date with a document.
+
+    Done → "Hoàn thành" with that date and document; not done → back to "Chưa thực hiện" if it was finished; a task
+    already in that state is left alone (so two links never write back and forth).
+    """
+    task = session.get(PlanTask, task_id)
+    if done_on is not None:
+        evidence = document or task.evidence
+        if (task.status, task.completed_on, task.evidence) == (TaskStatus.XONG, done_on, evidence):
+            return
+        status, completed_on = TaskStatus.XONG, done_on
+    elif task.status == TaskStatus.XONG:
+        status, completed_on, evidence = TaskStatus.CHUA, None, None
+    else:
+        return
+    update_task_status(session, actor, task_id=task.id, status=status, completed_on=completed_on, evidence=evidence,
+                       note=task.note, today=today)
+
+
 def _resolve_units(session: Session, labels: list[str]) -> list[tuple[str, int | None]]:
     lookup = units_module.lookup(session)
     resolved = []
