@@ -65,6 +65,7 @@ pages = {
         st.Page("pages/cum_thi_dua.py", title="Cụm thi đua & giao ước", icon=":material/groups:"),
         st.Page("pages/phong_trao.py", title="Phong trào thi đua", icon=":material/campaign:"),
         st.Page("pages/thong_ke.py", title="Thống kê khen thưởng", icon=":material/bar_chart:"),
+        st.Page("pages/so_ket.py", title="Sơ kết / Tổng kết", icon=":material/summarize:"),
     ],
     "Tài khoản": [st.Page("pages/tai_khoan.py", title="Tài khoản của tôi", icon=":material/person:")],
 }

@@ -1,0 +1,68 @@
+"""Sơ kết / tổng kết: a period's headline figures beside the previous year's, the tables, the workbook."""
+
+import streamlit as st
+
+from pages._common import db_read, require_page, selected_year
+from tdkt import clusters, reports
+from tdkt.text import format_date
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = {"h1": "Sáu tháng đầu năm", "year": "Cả năm"}
+ALL = "Tất cả"
+
+require_page("xem")
+year = selected_year()
+st.title(f"Sơ kết / Tổng kết công tác thi đua, khen thưởng năm {year}")
+with db_read() as session:
+    codes = [c.code for c in clusters.clusters_of(session, year=year)]
+kind = st.radio("Kỳ báo cáo", list(KINDS), format_func=KINDS.get, horizontal=True, key="so_ket_kind")
+first, last = reports.period(year, kind)
+left, middle, right = st.columns(3)
+# The dates' keys carry the period and year, so choosing another period resets them to its defaults.
+start = left.date_input("Từ ngày", first, format="DD/MM/YYYY", key=f"so_ket_start_{kind}_{year}")
+end = middle.date_input("Đến ngày", last, format="DD/MM/YYYY", key=f"so_ket_end_{kind}_{year}")
+chosen = right.selectbox("Cụm thi đua", [ALL, *codes], key=f"so_ket_cluster_{year}")
+cluster = None if chosen == ALL else chosen
+try:
+    start, end = reports.period(year, kind, start, end)
+    with db_read() as session:
+        data = reports.figures(session, year=year, period=kind, start=start, end=end, cluster=cluster)
+        tasks = reports.task_table(session, start=start, end=end)
+        events = reports.participation_table(session, start=start, end=end, cluster=cluster)
+        awards = reports.award_table(session, start=start, end=end)
+except reports.ReportError as error:
+    st.error(str(error))
+    st.stop()
+
+old = reports.previous_period(start, end)
+st.caption(f"Kỳ báo cáo: {reports.PERIOD_LABELS[kind]}, từ {format_date(start)} đến {format_date(end)}"
+           + (f" — {cluster}" if cluster else "")
+           + f"; so với cùng kỳ năm {year - 1} ({format_date(old[0])}–{format_date(old[1])}).")
+cols = st.columns(3)
+for i, row in enumerate(reports.summary_table(data).itertuples()):
+    cols[i % 3].metric(row.indicator, row.current, delta=f"{row.change:+d} (cùng kỳ {year - 1}: {row.previous})",
+                       delta_color="inverse" if row.indicator in {"Nhiệm vụ quá hạn", "Nhiệm vụ còn lại"} else "normal")
+
+st.subheader("Nhiệm vụ kế hoạch đến hạn trong kỳ")
+st.dataframe(tasks.set_axis(["Quý", "Số", "Nội dung", "Hạn", "Tình trạng", "Đã xong", "Ngày hoàn thành",
+                             "Minh chứng"], axis=1), hide_index=True, width="stretch",
+             column_config={c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Hạn", "Ngày hoàn thành")})
+st.subheader("Tham gia hoạt động cụm thi đua")
+st.dataframe(events.set_axis(["Cụm", "Loại hoạt động", "Hoạt động", "Ngày", "Ngày thực hiện", "Văn bản",
+                              "Tình trạng"], axis=1), hide_index=True, width="stretch",
+             column_config={c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Ngày", "Ngày thực hiện")})
+st.subheader("Khen thưởng so với cùng kỳ")
+st.dataframe(awards.set_axis(["Theo", "Nội dung", "Đề nghị kỳ này", f"Đề nghị cùng kỳ {year - 1}",
+                              "Đề nghị tăng/giảm", "Quyết định kỳ này", f"Quyết định cùng kỳ {year - 1}",
+                              "Quyết định tăng/giảm"], axis=1), hide_index=True, width="stretch")
+
+
+def workbook() -> bytes:
+    with db_read() as session:
+        return reports.to_xlsx_report(session, year=year, period=kind, start=start, end=end, cluster=cluster)
+
+
+# The workbook is built only when the button is clicked (a callable), not on every run of the page.
+st.download_button("Tải báo cáo (.xlsx)", data=workbook, file_name=f"so_ket_{year}_{kind}.xlsx", mime=XLSX,
+                   key="export_so_ket")
+st.info("Bản dự thảo báo cáo (.docx) và bộ biểu đồ sẽ có trong bản cập nhật tới.")
