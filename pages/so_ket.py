@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from pages._common import db_read, require_page, selected_year
-from tdkt import clusters, reports
+from pages._common import db_read, require_page, selected_year, settings
+from tdkt import clusters, report_docx, reports
 from tdkt.text import format_date
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {"h1": "Sáu tháng đầu năm", "year": "Cả năm"}
 ALL = "Tất cả"
 
@@ -62,7 +63,18 @@ def workbook() -> bytes:
         return reports.to_xlsx_report(session, year=year, period=kind, start=start, end=end, cluster=cluster)
 
 
-# The workbook is built only when the button is clicked (a callable), not on every run of the page.
-st.download_button("Tải báo cáo (.xlsx)", data=workbook, file_name=f"so_ket_{year}_{kind}.xlsx", mime=XLSX,
-                   key="export_so_ket")
-st.info("Bản dự thảo báo cáo (.docx) và bộ biểu đồ sẽ có trong bản cập nhật tới.")
+def draft() -> bytes:
+    with db_read() as session:
+        return report_docx.draft(session, year=year, period=kind, start=start, end=end, cluster=cluster,
+                                 settings=settings())
+
+
+# The files are built only when a button is clicked (a callable), not on every run of the page.
+xlsx_column, docx_column = st.columns(2)
+xlsx_column.download_button("Tải số liệu báo cáo (.xlsx)", data=workbook, file_name=f"so_ket_{year}_{kind}.xlsx",
+                            mime=XLSX, key="export_so_ket")
+docx_column.download_button("Tải dự thảo báo cáo (.docx)", data=draft, file_name=f"bao_cao_{year}_{kind}.docx",
+                            mime=DOCX, key="export_so_ket_docx",
+                            help="Bản dự thảo theo thể thức Nghị định 30/2020/NĐ-CP; phần tô vàng do người soạn "
+                                 "bổ sung.")
+st.info("Bộ biểu đồ sẽ có trong bản cập nhật tới.")

@@ -300,33 +300,38 @@ def stats_command(year: int, as_json: bool) -> None:
 @click.option("--start", default=None, help="Ngày bắt đầu kỳ dd/mm/yyyy (mặc định 01/01).")
 @click.option("--end", default=None, help="Ngày kết thúc kỳ dd/mm/yyyy (mặc định 30/06 hoặc 31/12).")
 @click.option("--cluster", default=None, help="Cụm thi đua của báo cáo, ví dụ “Cụm II” hoặc “Cụm III”.")
-@click.option("--out", default=None, type=click.Path(dir_okay=False), help="Ghi báo cáo ra tệp .xlsx.")
+@click.option("--out", default=None, type=click.Path(dir_okay=False),
+              help="Ghi báo cáo ra tệp .xlsx (số liệu) hoặc .docx (dự thảo báo cáo).")
 @click.option("--json", "as_json", is_flag=True, help="In số liệu báo cáo thành một đối tượng JSON.")
 def report_command(year: int, period_kind: str, start: str | None, end: str | None, cluster: str | None,
                    out: str | None, as_json: bool) -> None:
-    """Lập số liệu báo cáo sơ kết/tổng kết TĐKT của một kỳ, so với cùng kỳ năm trước (--out tệp .xlsx hoặc --json)."""
+    """Lập báo cáo sơ kết/tổng kết TĐKT của một kỳ, so với cùng kỳ năm trước (--out .xlsx/.docx hoặc --json)."""
     from tdkt import reports
 
     if not out and not as_json:
-        raise click.UsageError("Chọn --out TỆP.xlsx để ghi báo cáo hoặc --json để in số liệu.")
-    if out and Path(out).suffix.lower() == ".docx":
-        click.echo("Chưa có bản dự thảo báo cáo .docx; hiện chỉ xuất được tệp .xlsx (--out TỆP.xlsx) hoặc --json.",
-                   err=True)
-        sys.exit(2)
-    if out and Path(out).suffix.lower() != ".xlsx":
-        raise click.BadParameter("Tệp báo cáo phải có đuôi .xlsx.", param_hint="--out")
+        raise click.UsageError("Chọn --out TỆP.xlsx hoặc TỆP.docx để ghi báo cáo, hoặc --json để in số liệu.")
+    suffix = Path(out).suffix.lower() if out else None
+    if out and suffix not in (".xlsx", ".docx"):
+        raise click.BadParameter("Tệp báo cáo phải có đuôi .xlsx (số liệu) hoặc .docx (dự thảo báo cáo).",
+                                 param_hint="--out")
     days = {}
     for name, text in (("start", start), ("end", end)):
         try:
             days[name] = parse_date(text) if text else None
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint=f"--{name}") from None
-    engine, _ = _open(_settings())
+    settings = _settings()
+    engine, _ = _open(settings)
     try:
         with read_session(engine) as session:
             if as_json:
                 data = reports.figures(session, year=year, period=period_kind, cluster=cluster, **days)
-            if out:
+            if suffix == ".docx":
+                from tdkt import report_docx
+
+                content = report_docx.draft(session, year=year, period=period_kind, cluster=cluster,
+                                            settings=settings, **days)
+            elif out:
                 content = reports.to_xlsx_report(session, year=year, period=period_kind, cluster=cluster, **days)
     except reports.ReportError as error:
         raise click.ClickException(str(error)) from None

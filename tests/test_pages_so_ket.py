@@ -30,7 +30,7 @@ def test_so_ket_page_shows_the_figures_and_tables_for_every_role(app_env, role):
     assert len(at.dataframe) == 3
     assert "từ 01/01/2024 đến 30/06/2024" in at.caption[0].value
     assert at.selectbox(key="so_ket_cluster_2024").options[0] == "Tất cả"
-    assert [i.value for i in at.info] == ["Bản dự thảo báo cáo (.docx) và bộ biểu đồ sẽ có trong bản cập nhật tới."]
+    assert [i.value for i in at.info] == ["Bộ biểu đồ sẽ có trong bản cập nhật tới."]
 
 
 def test_choosing_the_whole_year_changes_the_period_and_the_figures(app_env):
@@ -59,4 +59,4 @@ def test_a_cluster_narrows_the_report_and_the_workbook_is_offered(app_env):
     at.selectbox(key="so_ket_cluster_2024").set_value(codes[0]).run()
     assert not at.exception and not at.error
     assert f"— {codes[0]}" in at.caption[0].value
-    assert len(at.get("download_button")) == 1
+    assert len(at.get("download_button")) == 2

@@ -217,10 +217,10 @@ def test_cli_report_writes_xlsx_and_prints_its_path(fixture_db, db_url, monkeypa
     assert load_workbook(out).sheetnames[0] == "Tổng hợp"
 
 
-def test_cli_report_docx_is_not_available_yet(tmp_path):
-    result = CliRunner().invoke(cli, ["report", "--year", "2023", "--out", str(tmp_path / "bc.docx")])
-    assert result.exit_code == 2 and "Chưa có bản dự thảo báo cáo .docx" in result.output
-    assert not (tmp_path / "bc.docx").exists()
+def test_cli_report_refuses_other_file_types(tmp_path):
+    result = CliRunner().invoke(cli, ["report", "--year", "2023", "--out", str(tmp_path / "bc.pdf")])
+    assert result.exit_code == 2 and ".xlsx (số liệu) hoặc .docx" in result.output
+    assert not (tmp_path / "bc.pdf").exists()
 
 
 def test_cli_report_unknown_cluster_fails_in_vietnamese(fixture_db, db_url, monkeypatch):

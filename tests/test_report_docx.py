@@ -1,0 +1,182 @@
+"""The draft report (.docx): NĐ 30/2020 layout, the figures of tdkt.reports, the CLI; SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from io import BytesIO
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml.ns import qn
+from sqlmodel import Session
+
+from tdkt import report_docx, reports
+from tdkt.cli import cli
+from tdkt.config import Settings
+from tests.test_reports import AS_OF, LDTT, fixture_db  # noqa: F401  (fixture_db is a pytest fixture)
+
+SETTINGS = Settings(secret_key="k" * 40)
+TODAY = date(2026, 1, 5)
+
+
+def build(engine, **kwargs) -> docx.document.Document:
+    args = {"year": 2023, "period": "h1", "settings": SETTINGS, "today": TODAY} | kwargs
+    with Session(engine) as session:
+        return docx.Document(BytesIO(report_docx.draft(session, **args)))
+
+
+def body_text(document) -> list[str]:
+    return [p.text for p in document.paragraphs]
+
+
+def all_runs(document):
+    for paragraph in document.paragraphs:
+        yield from paragraph.runs
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    yield from paragraph.runs
+    for paragraph in document.sections[0].footer.paragraphs:
+        yield from paragraph.runs
+
+
+def test_place_and_date_has_leading_zeros_for_small_days_and_months_one_and_two():
+    assert report_docx.place_and_date("Lạng Sơn", date(2026, 1, 5)) == "Lạng Sơn, ngày 05 tháng 01 năm 2026"
+    assert report_docx.place_and_date("Lạng Sơn", date(2026, 2, 28)) == "Lạng Sơn, ngày 28 tháng 02 năm 2026"
+    assert report_docx.place_and_date("Lạng Sơn", date(2026, 7, 9)) == "Lạng Sơn, ngày 09 tháng 7 năm 2026"
+    assert report_docx.place_and_date("Lạng Sơn", date(2026, 12, 15)) == "Lạng Sơn, ngày 15 tháng 12 năm 2026"
+
+
+def test_header_blocks_title_and_subject(fixture_db):
+    document = build(fixture_db)
+    left, right = document.tables[0].rows[0].cells
+    lines = [p.text for p in left.paragraphs if p.text]
+    assert lines == ["UBND TỈNH LẠNG SƠN", "SỞ CÔNG THƯƠNG LẠNG SƠN", "Số: …/BC-SCT"]
+    assert [r.bold for r in left.paragraphs[1].runs] == [True]
+    assert [p.text for p in right.paragraphs if p.text] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Lạng Sơn, ngày 05 tháng 01 năm 2026"]
+    motto, line = right.paragraphs[0], right.paragraphs[1]
+    assert all(r.bold for r in motto.runs + line.runs)
+    date_runs = [p for p in right.paragraphs if p.text.startswith("Lạng Sơn")][0].runs
+    assert all(r.italic for r in date_runs)
+    # The header table has no borders; the rule under the names is a paragraph border.
+    assert document.tables[0]._tbl.tblPr.find(qn("w:tblBorders")) is not None
+    assert left.paragraphs[2]._p.pPr.find(qn("w:pBdr")) is not None
+    text = body_text(document)
+    title = text.index("BÁO CÁO")
+    assert text[title + 1] == "Sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm 2023"
+    assert all(r.bold for r in document.paragraphs[title].runs + document.paragraphs[title + 1].runs)
+
+
+def test_sections_figures_and_author_places(fixture_db):
+    document = build(fixture_db)
+    text = body_text(document)
+    headings = [t for t in text if t[:3] in {"I. ", "II.", "III", "IV.", "V. "}]
+    assert [h.split(" ", 1)[0] for h in headings] == ["I.", "II.", "III.", "IV.", "V."]
+    assert headings[0] == "I. ĐẶC ĐIỂM TÌNH HÌNH" and headings[1].startswith("II. KẾT QUẢ")
+    assert headings[3] == "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2023"
+    assert headings[4] == "V. KIẾN NGHỊ, ĐỀ XUẤT"
+    for sub in ("1. Công tác lãnh đạo, chỉ đạo và tổ chức phong trào thi đua",
+                "2. Việc thực hiện các nội dung giao ước thi đua", "3. Công tác khen thưởng"):
+        assert sub in text
+    whole = "\n".join(text)
+    with Session(fixture_db) as session:
+        data = reports.figures(session, year=2023, period="h1", as_of=TODAY)
+    # The hand-counted figures of tests/test_reports.py: 3 tasks due, 1 done, 1 overdue; 1 movement; 2 covenants.
+    assert (f"phát động {data['movements']} phong trào thi đua" in whole and
+            "có 3 nhiệm vụ đến hạn trong kỳ, đã hoàn thành 1, còn lại 2, trong đó 1 nhiệm vụ quá hạn" in whole)
+    assert f"đã ký kết {data['covenants_signed']} giao ước thi đua (cùng kỳ năm 2022: 1)" in whole
+    assert "đã tiếp nhận 4 hồ sơ đề nghị khen thưởng (cùng kỳ năm 2022: 1)" in whole
+    places = [r for p in document.paragraphs for r in p.runs if r.text.startswith("[Nội dung do người soạn bổ sung")]
+    assert len(places) >= 5 and all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in places)
+
+
+def test_tables_have_bold_headers_and_the_figures(fixture_db):
+    document = build(fixture_db)
+    heads = {tuple(c.text for c in t.rows[0].cells): t for t in document.tables[1:-1]}
+    summary = heads[("TT", "Chỉ tiêu", "Kỳ này (2023)", "Cùng kỳ 2022", "Tăng/giảm")]
+    tasks = heads[tuple(report_docx.TASK_HEADERS)]
+    events = heads[tuple(report_docx.EVENT_HEADERS)]
+    awards = heads[tuple(report_docx.AWARD_HEADERS)]
+    for table in (summary, tasks, events, awards):
+        assert all(r.bold for c in table.rows[0].cells for p in c.paragraphs for r in p.runs)
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    rows = {r.cells[1].text: [c.text for c in r.cells[2:]] for r in summary.rows[1:]}
+    assert rows["Hồ sơ đề nghị nhận được"] == ["4", "1", "+3"]
+    assert rows["Quyết định khen thưởng"] == ["1", "1", "0"]
+    assert [c.text for c in tasks.rows[1].cells] == ["1", "Nhiệm vụ 1", "31/03/2023", "Hoàn thành", "20/03/2023",
+                                                     "Văn bản 12/SCT"]
+    assert len(tasks.rows) == 4
+    award_rows = {r.cells[1].text: [c.text for c in r.cells[2:]] for r in awards.rows[1:]}
+    assert award_rows[LDTT] == ["2", "1", "+1", "1", "1", "0"]
+
+
+def test_fonts_page_setup_and_page_number(fixture_db):
+    document = build(fixture_db)
+    runs = list(all_runs(document))
+    assert runs and {r.font.name for r in runs} == {"Times New Roman"}
+    assert all(r._r.rPr.rFonts.get(qn("w:eastAsia")) == "Times New Roman" for r in runs)
+    body = [r for p in document.paragraphs for r in p.runs if r.text]
+    assert {r.font.size.pt for r in body} <= {13, 14}
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert 20 <= round(section.top_margin.mm) <= 25 and 20 <= round(section.bottom_margin.mm) <= 25
+    assert 30 <= round(section.left_margin.mm) <= 35 and 15 <= round(section.right_margin.mm) <= 20
+    footer = section.footer.paragraphs[0]._p
+    assert [i.text.strip() for i in footer.iter(qn("w:instrText"))] == ["PAGE"]
+
+
+def test_recipients_signature_cluster_and_year(fixture_db):
+    document = build(fixture_db, period="year", cluster="cum ii", signer="pho_giam_doc")
+    text = body_text(document)
+    assert text[text.index("BÁO CÁO") + 1] == "Tổng kết công tác thi đua, khen thưởng năm 2023 (Cụm II)"
+    assert "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024" in text
+    left, right = document.tables[-1].rows[0].cells
+    assert [p.text for p in left.paragraphs] == [
+        "Nơi nhận:", "- Hội đồng TĐKT tỉnh (phòng TĐKT - Sở Nội vụ);", "- Các thành viên Cụm II;", "- Lãnh đạo Sở;",
+        "- Lưu: VT, VP."]
+    label = left.paragraphs[0].runs[0]
+    assert label.bold and label.italic
+    signature = [p for p in right.paragraphs if p.text]
+    assert [p.text for p in signature[:2]] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    assert all(r.bold for p in signature for r in p.runs)
+    # Only Cụm II's events are listed.
+    events = [t for t in document.tables if t.rows[0].cells[0].text == "TT" and t.rows[0].cells[1].text == "Cụm"][0]
+    assert {r.cells[1].text for r in events.rows[1:]} == {"Cụm II"}
+
+
+def test_plain_director_signature_and_no_cluster_line(fixture_db):
+    document = build(fixture_db)
+    left, right = document.tables[-1].rows[0].cells
+    assert not any("Các thành viên" in p.text for p in left.paragraphs)
+    assert [p.text for p in right.paragraphs if p.text][0] == "GIÁM ĐỐC"
+
+
+def test_unknown_cluster_is_refused(fixture_db):
+    with Session(fixture_db) as session, pytest.raises(reports.ReportError, match="không có cụm"):
+        report_docx.draft(session, year=2023, cluster="Cụm IX", settings=SETTINGS, today=TODAY)
+
+
+def test_cli_report_writes_docx_and_prints_its_path(fixture_db, db_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
+    monkeypatch.setenv("TDKT_SECRET_KEY", "k" * 40)
+    out = tmp_path / "bao-cao.docx"
+    result = CliRunner().invoke(cli, ["report", "--year", "2023", "--cluster", "Cụm II", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(out.resolve())
+    text = [p.text for p in docx.Document(out).paragraphs]
+    assert "Sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm 2023 (Cụm II)" in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_the_draft_to_pdf(fixture_db, tmp_path):
+    with Session(fixture_db) as session:
+        (tmp_path / "bc.docx").write_bytes(report_docx.draft(session, year=2023, settings=SETTINGS, today=TODAY))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(tmp_path / "bc.docx")], check=True, timeout=180, capture_output=True)
+    assert (tmp_path / "bc.pdf").stat().st_size > 0
