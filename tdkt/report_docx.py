@@ -136,7 +136,10 @@ def _no_borders(table) -> None:
 
 
 def _widths(table, widths_mm: list[float]) -> None:
+    # Word reads the cell widths; LibreOffice reads the grid columns and ignores them unless autofit is off.
     table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
@@ -248,7 +251,7 @@ def _header(document, settings: Settings, day: date) -> None:
     _cell_paragraph(left, settings.agency.upper(), size=13, bold=True)
     _rule(left, 25, widths[0])
     _cell_paragraph(left, NUMBER, size=13).paragraph_format.space_before = Pt(6)
-    _cell_paragraph(right, MOTTO, size=13, bold=True, first=True)
+    _cell_paragraph(right, MOTTO, size=12, bold=True, first=True)  # NĐ 30: 12-13 pt; 12 keeps it on one line
     _cell_paragraph(right, MOTTO_LINE, size=14, bold=True)
     _rule(right, 58, widths[1])
     _cell_paragraph(right, place_and_date(settings.place, day), size=14, italic=True).paragraph_format.space_before = \
