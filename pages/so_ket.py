@@ -3,9 +3,10 @@
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year, settings
-from tdkt import clusters, report_docx, reports
+from tdkt import chart_pack, clusters, report_docx, reports
 from tdkt.text import format_date
 
+ZIP = "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {"h1": "Sáu tháng đầu năm", "year": "Cả năm"}
@@ -69,12 +70,24 @@ def draft() -> bytes:
                                  settings=settings())
 
 
-# The files are built only when a button is clicked (a callable), not on every run of the page.
-xlsx_column, docx_column = st.columns(2)
+def chart_zip() -> bytes:
+    with db_read() as session:
+        figures = chart_pack.figures_for(session, year=year, period=kind, start=start, end=end, cluster=cluster)
+    return chart_pack.png_zip(figures)
+
+
+# The files are built only when a button is clicked (a callable), not on every run of the page. The chart pack
+# needs Debian's chromium: without it the page says so instead of offering a button that would fail.
+xlsx_column, docx_column, charts_column = st.columns(3)
 xlsx_column.download_button("Tải số liệu báo cáo (.xlsx)", data=workbook, file_name=f"so_ket_{year}_{kind}.xlsx",
                             mime=XLSX, key="export_so_ket")
 docx_column.download_button("Tải dự thảo báo cáo (.docx)", data=draft, file_name=f"bao_cao_{year}_{kind}.docx",
                             mime=DOCX, key="export_so_ket_docx",
                             help="Bản dự thảo theo thể thức Nghị định 30/2020/NĐ-CP; phần tô vàng do người soạn "
                                  "bổ sung.")
-st.info("Bộ biểu đồ sẽ có trong bản cập nhật tới.")
+if chart_pack.browser_path():
+    charts_column.download_button("Tải bộ biểu đồ (.zip PNG)", data=chart_zip, file_name=f"bieu_do_{year}_{kind}.zip",
+                                  mime=ZIP, key="export_so_ket_charts",
+                                  help="Các biểu đồ của báo cáo (PNG 2400×1350) để chèn vào văn bản, trình chiếu.")
+else:
+    st.error(chart_pack.NO_BROWSER)

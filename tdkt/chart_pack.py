@@ -1,0 +1,143 @@
+"""The sơ kết / tổng kết chart pack: the report's figures as Plotly charts, exported to PNG in one zip.
+
+The PNGs are drawn by kaleido 1.x in Debian's chromium (found on PATH, or BROWSER_PATH); one kaleido server draws
+every figure of a pack. Nothing is ever downloaded: without a browser, ChartPackUnavailable says what to install.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import threading
+import warnings
+import zipfile
+from datetime import date
+
+import plotly.graph_objects as go
+from sqlmodel import Session
+
+from tdkt import reports
+from tdkt.charts import PARTICIPATION_COLORS, _layout
+from tdkt.text import fold
+
+WIDTH, HEIGHT, SCALE = 1200, 675, 2
+NO_BROWSER = ("Không tìm thấy trình duyệt Chromium để xuất ảnh biểu đồ. Cài gói chromium (./scripts/test hoặc "
+              "apt-get install chromium) rồi thử lại.")
+CURRENT_COLOR, PREVIOUS_COLOR = "#1565c0", "#b0bec5"
+_LOCK = threading.Lock()  # kaleido's sync server is one per process: one pack at a time
+
+
+class ChartPackUnavailable(RuntimeError):
+    """The PNGs cannot be drawn here (no chromium); the message is Vietnamese and says what to install."""
+
+
+def _versus(title: str, labels: list[str], current: list[int], previous: list[int], *, year: int,
+            horizontal: bool = False) -> go.Figure:
+    """Grouped bars of this period against the same period of the previous year."""
+    fig = go.Figure()
+    for name, values, color in ((f"Cùng kỳ {year - 1}", previous, PREVIOUS_COLOR),
+                                (f"Kỳ này ({year})", current, CURRENT_COLOR)):
+        x, y = (values, labels) if horizontal else (labels, values)
+        fig.add_bar(name=name, x=x, y=y, marker_color=color, text=values, textposition="outside",
+                    orientation="h" if horizontal else "v", cliponaxis=False)
+    _layout(fig, title, height=HEIGHT)
+    fig.update_layout(barmode="group", width=WIDTH)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", automargin=True)
+        fig.update_xaxes(title_text="Số lượng", rangemode="tozero")
+    else:
+        fig.update_yaxes(title_text="Số nhiệm vụ", rangemode="tozero")
+    return fig
+
+
+def _by_award(data: dict, key: str, title: str, *, year: int) -> go.Figure:
+    now, old = data[key], data["previous"][key]
+    labels = sorted(set(now) | set(old), key=lambda k: (-now.get(k, 0), -old.get(k, 0), k))
+    fig = _versus(title, labels, [now.get(k, 0) for k in labels], [old.get(k, 0) for k in labels], year=year,
+                  horizontal=True)
+    if not labels:
+        fig.add_annotation(text="Không có số liệu trong kỳ", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    return fig
+
+
+def _participation(events, title: str) -> go.Figure:
+    """Stacked bars: our participation in each cluster's events of the period, by status."""
+    fig = go.Figure()
+    clusters = sorted(events["cluster"].unique()) if len(events) else []
+    for status, color in PARTICIPATION_COLORS.items():
+        counts = [int(((events["cluster"] == c) & (events["status"] == status)).sum()) for c in clusters]
+        if sum(counts):
+            fig.add_bar(name=status, x=clusters, y=counts, marker_color=color, text=counts,
+                        marker_line=dict(color="#9e9e9e", width=1))
+    _layout(fig, title, height=HEIGHT)
+    fig.update_layout(barmode="stack", width=WIDTH)
+    fig.update_yaxes(title_text="Số hoạt động", rangemode="tozero", dtick=1)
+    if not clusters:
+        fig.add_annotation(text="Không có hoạt động cụm trong kỳ", showarrow=False, xref="paper", yref="paper",
+                           x=0.5, y=0.5)
+    return fig
+
+
+def figures_for(session: Session, *, year: int, period: reports.PeriodKind = "h1", start: date | None = None,
+                end: date | None = None, cluster: str | None = None, as_of: date | None = None) -> dict[str, go.Figure]:
+    """Return the report's charts keyed by their Vietnamese titles: plan tasks, nominations and decisions by award
+    (each beside the same period of the previous year) and our participation in the cluster events."""
+    data = reports.figures(session, year=year, period=period, start=start, end=end, cluster=cluster, as_of=as_of)
+    first, last = reports.period(year, period, start, end)
+    span = f"{data['period']['start']}–{data['period']['end']}"
+    tasks, old = data["tasks"], data["previous"]["tasks"]
+    labels = ["Đến hạn", "Đã hoàn thành", "Còn lại", "Quá hạn"]
+
+    def row(t: dict) -> list[int]:
+        return [t["total"], t["done"], t["total"] - t["done"], t["overdue"]]
+
+    titles = [f"Nhiệm vụ kế hoạch {span} so với cùng kỳ {year - 1}",
+              f"Hồ sơ đề nghị khen thưởng theo hình thức {span} so với cùng kỳ {year - 1}",
+              f"Quyết định khen thưởng theo hình thức {span} so với cùng kỳ {year - 1}",
+              f"Tham gia hoạt động cụm thi đua {span}" + (f" — {cluster}" if cluster else "")]
+    events = reports.participation_table(session, start=first, end=last, cluster=cluster)
+    return {
+        titles[0]: _versus(titles[0], labels, row(tasks), row(old), year=year),
+        titles[1]: _by_award(data, "nominations", titles[1], year=year),
+        titles[2]: _by_award(data, "decisions", titles[2], year=year),
+        titles[3]: _participation(events, titles[3]),
+    }
+
+
+def file_name(index: int, title: str) -> str:
+    """Return an ASCII-safe PNG name: "01_nhiem_vu_ke_hoach.png" (accents dropped, đ -> d, at most 60 chars)."""
+    stem = re.sub(r"[^a-z0-9]+", "_", fold(title.split(" so với ")[0].split(" — ")[0])).strip("_")[:60].rstrip("_")
+    return f"{index:02d}_{stem or 'bieu_do'}.png"
+
+
+def browser_path() -> str | None:
+    """Return the chromium kaleido will use (BROWSER_PATH, else chromium on PATH), or None."""
+    return os.environ.get("BROWSER_PATH") or shutil.which("chromium")
+
+
+def png_zip(figures: dict[str, go.Figure]) -> bytes:
+    """Return a zip of the figures as PNG (1200×675, scale 2), drawn by one kaleido server in Debian's chromium.
+
+    Raises ChartPackUnavailable (Vietnamese message) when no chromium is found; never downloads a browser.
+    """
+    if not browser_path():
+        raise ChartPackUnavailable(NO_BROWSER)
+    import kaleido
+
+    buffer = io.BytesIO()
+    with _LOCK:
+        try:
+            kaleido.start_sync_server(silence_warnings=True)
+        except Exception as error:  # a browser that does not start is as good as none
+            raise ChartPackUnavailable(f"{NO_BROWSER} ({error})") from error
+        try:
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="The kopts argument is ignored")  # plotly's, harmless
+                for index, (title, fig) in enumerate(figures.items(), start=1):
+                    png = fig.to_image(format="png", width=WIDTH, height=HEIGHT, scale=SCALE)
+                    archive.writestr(file_name(index, title), png)
+        finally:
+            kaleido.stop_sync_server(silence_warnings=True)
+    return buffer.getvalue()

@@ -1,0 +1,98 @@
+"""Sơ kết / tổng kết in Debian's chromium: the Office downloads the workbook, the draft report and the chart pack,
+and each file opens with the text it should hold."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT, SECRET, free_port, sqlite_copy, wait_for
+from tests.test_browser import (  # noqa: F401
+    TIMEOUT_MS, _healthy, browser, idle, page, sign_in, wait_for_cookie)
+
+pytestmark = pytest.mark.browser
+TITLE = "Sơ kết / Tổng kết công tác thi đua, khen thưởng năm 2024"
+
+
+@pytest.fixture(scope="module")
+def server(sqlite_template, tmp_path_factory):
+    """This module's own `streamlit run app.py` over a fresh copy of the seeded database; yields its URL."""
+    port = free_port()
+    directory = tmp_path_factory.mktemp("browser_so_ket")
+    env = {**os.environ, "TDKT_DATABASE_URL": sqlite_copy(sqlite_template, directory), "TDKT_SECRET_KEY": SECRET}
+    log = (directory / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: proc.poll() is not None or _healthy(url), timeout=30)
+        assert proc.poll() is None, (directory / "streamlit.log").read_text(errors="replace")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def download(page, name: str) -> tuple[str, bytes]:
+    """Click a download button; return the file's suggested name and its bytes.
+
+    The file is built on the server when the button is clicked; a rerun landing on the click can swallow it, so a
+    click that starts no download within 15 s is made once more.
+    """
+    button = page.get_by_role("button", name=name)
+    expect(button).to_be_enabled()
+    for attempt in range(2):
+        try:
+            with page.expect_download(timeout=15_000 if attempt == 0 else TIMEOUT_MS) as info:
+                button.click()
+            break
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+    download = info.value
+    return download.suggested_filename, open(download.path(), "rb").read()
+
+
+def test_office_downloads_the_workbook_the_draft_and_the_chart_pack(server, page):  # noqa: F811
+    page.goto(server)
+    sign_in(page, "vanphong")
+    expect(page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024")).to_be_visible()
+    wait_for_cookie(page)  # the cookie component's rerun can swallow a click made before it
+    idle(page)
+    page.get_by_test_id("stSidebar").get_by_text("Sơ kết / Tổng kết").click()
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    idle(page)
+
+    name, data = download(page, "Tải số liệu báo cáo (.xlsx)")
+    assert name == "so_ket_2024_h1.xlsx"
+    book = load_workbook(io.BytesIO(data))
+    assert "Tổng hợp" in book.sheetnames
+    cells = {c.value for row in book["Tổng hợp"].iter_rows() for c in row}
+    assert "Nhiệm vụ kế hoạch đến hạn" in cells
+
+    name, data = download(page, "Tải dự thảo báo cáo (.docx)")
+    assert name == "bao_cao_2024_h1.docx"
+    assert "II. KẾT QUẢ THỰC HIỆN" in [p.text for p in Document(io.BytesIO(data)).paragraphs]
+
+    name, data = download(page, "Tải bộ biểu đồ (.zip PNG)")
+    assert name == "bieu_do_2024_h1.zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert len(names) == 4 and names[0].startswith("01_nhiem_vu_ke_hoach")
+        assert all(archive.read(n).startswith(b"\x89PNG\r\n\x1a\n") for n in names)
