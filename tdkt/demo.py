@@ -65,6 +65,16 @@ _EVENTS = [
 ]
 
 
+def _document_kind(content: str) -> str:
+    """Return the document-type abbreviation a task's evidence would carry (NĐ 30: KH, HD, BC, QĐ, CV)."""
+    words = content.lstrip("- ").lower()
+    for start, kind in (("phát động", "KH"), ("hướng dẫn", "HD"), ("báo cáo", "BC"), ("tổng kết", "BC"),
+                        ("sửa đổi", "QĐ"), ("xây dựng", "QĐ"), ("trình", "TTr")):
+        if words.startswith(start):
+            return kind
+    return "CV"
+
+
 class DemoError(RuntimeError):
     """The demo database could not be built; the message is Vietnamese."""
 
@@ -106,7 +116,7 @@ def _plans(session: Session, rng: random.Random, years: list[int], today: date) 
                 task.status = rng.choice([TaskStatus.XONG, TaskStatus.DANG, TaskStatus.CHUA])
             if task.status == TaskStatus.XONG:
                 task.completed_on = min(task.due_on - timedelta(days=rng.randint(0, 40)), today)
-                task.evidence = f"{rng.randint(10, 990)}/BC-SCT"
+                task.evidence = f"{rng.randint(10, 990)}/{_document_kind(task.content)}-SCT"
             session.add(task)
 
 
