@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -225,3 +227,39 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if _BROWSER:
         _BROWSER.pop("browser").close()
         _BROWSER.pop("playwright").stop()
+
+
+@contextlib.contextmanager
+def streamlit_server(db_url: str, directory: Path):
+    """Run `streamlit run app.py` on a free port over db_url; yield its URL; stop it afterwards (log in directory)."""
+    from urllib.error import URLError
+    from urllib.request import urlopen
+
+    def healthy(url: str) -> bool:
+        try:
+            with urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                return response.read() == b"ok"
+        except (URLError, ConnectionError, TimeoutError):
+            return False
+
+    port = free_port()
+    env = {**os.environ, "TDKT_DATABASE_URL": db_url, "TDKT_SECRET_KEY": SECRET}
+    log_path = directory / "streamlit.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+             str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(lambda: proc.poll() is not None or healthy(url), timeout=30)
+            assert proc.poll() is None, log_path.read_text(errors="replace")
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from urllib.error import URLError
-from urllib.request import urlopen
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +13,7 @@ from sqlmodel import Session
 from tdkt import auth
 from tdkt.db import make_engine
 from tdkt.models import User
-from tests.conftest import PASSWORD, ROOT, SECRET, free_port, shared_browser, sqlite_copy, wait_for
+from tests.conftest import PASSWORD, ROOT, shared_browser, sqlite_copy, streamlit_server, wait_for
 
 pytestmark = pytest.mark.browser
 # CI shares two cores with the app server and chromium: give each expectation time, they return as soon as met.
@@ -28,18 +23,9 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT_MS = 30_000
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read() == b"ok"
-    except (URLError, ConnectionError, TimeoutError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def server(sqlite_template, tmp_path_factory):
     """`streamlit run app.py` on a free port over a copy of the seeded database; yields its URL."""
-    port = free_port()
     directory = tmp_path_factory.mktemp("browser")
     url = sqlite_copy(sqlite_template, directory)
     engine = make_engine(url)
@@ -47,25 +33,8 @@ def server(sqlite_template, tmp_path_factory):
         session.exec(sa.update(User).where(User.username == "lanhdao").values(must_change_password=True))
         session.commit()
     engine.dispose()
-    env = {**os.environ, "TDKT_DATABASE_URL": url, "TDKT_SECRET_KEY": SECRET}
-    log = (directory / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: proc.poll() is not None or _healthy(url), timeout=30)
-        assert proc.poll() is None, (directory / "streamlit.log").read_text(errors="replace")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with streamlit_server(url, directory) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,6 @@ import the list as one batch, see it in the history, undo it — and the databas
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import re
 
@@ -14,9 +11,9 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT, SECRET, free_port, sqlite_copy, wait_for
+from tests.conftest import sqlite_copy, streamlit_server, wait_for
 # `browser` and `page` are tests/test_browser.py's fixtures: every browser module shares the session's one chromium.
-from tests.test_browser import ARTIFACTS, _healthy, browser, choose, idle, page, sign_in, wait_for_cookie  # noqa: F401
+from tests.test_browser import ARTIFACTS, browser, choose, idle, page, sign_in, wait_for_cookie  # noqa: F401
 
 pytestmark = pytest.mark.browser
 FILE_NAME = "ds_de_nghi_phong_qlcn.xlsx"
@@ -27,30 +24,14 @@ ROW_HEIGHT = 35  # glide-data-grid rows in Streamlit (header included), from str
 @pytest.fixture(scope="module")
 def server(sqlite_template, tmp_path_factory):
     """A fresh `streamlit run app.py` for this module over its own copy of the seeded database; yields (URL, db)."""
-    port = free_port()
     directory = tmp_path_factory.mktemp("browser_import")
     db_url = sqlite_copy(sqlite_template, directory)
-    env = {**os.environ, "TDKT_DATABASE_URL": db_url, "TDKT_SECRET_KEY": SECRET}
-    log = (directory / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
     engine = sa.create_engine(db_url)
     try:
-        wait_for(lambda: proc.poll() is not None or _healthy(url), timeout=30)
-        assert proc.poll() is None, (directory / "streamlit.log").read_text(errors="replace")
-        yield url, engine
+        with streamlit_server(db_url, directory) as url:
+            yield url, engine
     finally:
         engine.dispose()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def department_list(path) -> None:

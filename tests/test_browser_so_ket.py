@@ -4,9 +4,6 @@ and each file opens with the text it should hold."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 import zipfile
 
 import pytest
@@ -15,9 +12,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT, SECRET, free_port, sqlite_copy, wait_for
+from tests.conftest import sqlite_copy, streamlit_server
 from tests.test_browser import (  # noqa: F401
-    TIMEOUT_MS, _healthy, browser, idle, page, sign_in, wait_for_cookie)
+    TIMEOUT_MS, browser, idle, page, sign_in, wait_for_cookie)
 
 pytestmark = pytest.mark.browser
 TITLE = "Sơ kết / Tổng kết công tác thi đua, khen thưởng năm 2024"
@@ -26,27 +23,9 @@ TITLE = "Sơ kết / Tổng kết công tác thi đua, khen thưởng năm 2024"
 @pytest.fixture(scope="module")
 def server(sqlite_template, tmp_path_factory):
     """This module's own `streamlit run app.py` over a fresh copy of the seeded database; yields its URL."""
-    port = free_port()
     directory = tmp_path_factory.mktemp("browser_so_ket")
-    env = {**os.environ, "TDKT_DATABASE_URL": sqlite_copy(sqlite_template, directory), "TDKT_SECRET_KEY": SECRET}
-    log = (directory / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: proc.poll() is not None or _healthy(url), timeout=30)
-        assert proc.poll() is None, (directory / "streamlit.log").read_text(errors="replace")
+    with streamlit_server(sqlite_copy(sqlite_template, directory), directory) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def download(page, name: str) -> tuple[str, bytes]:
