@@ -42,8 +42,12 @@ def base_salaries(session: Session) -> list[tuple[date, int]]:
 
 def base_salary_on(session: Session, day: date) -> int | None:
     """Return the base salary in force on a day (None before the first known value)."""
+    return _in_force(base_salaries(session), day)
+
+
+def _in_force(history: list[tuple[date, int]], day: date) -> int | None:
     found = None
-    for start, amount in base_salaries(session):
+    for start, amount in history:
         if start <= day:
             found = amount
     return found
@@ -81,9 +85,10 @@ def decided_money(session: Session, *, year: int, unit_id: int | None = None, aw
     if award_id is not None:
         stmt = stmt.where(Nomination.award_id == award_id)
     rows = session.exec(stmt).all()
+    history = base_salaries(session)  # read once, not once per decision date
     total = 0
     for code, target, decided_on, count in rows:
-        salary = base_salary_on(session, decided_on or date(year, 12, 31))
+        salary = _in_force(history, decided_on or date(year, 12, 31))
         try:
             amount = award_amount(by_code(code), target, salary) if salary else None
         except KeyError:  # an award the Office added outside the catalogue

@@ -463,8 +463,13 @@ def editable_task_ids(session: Session, actor: Actor, *, year: int) -> set[int]:
     plan = get_plan(session, year=year)
     if plan is None:
         return set()
-    ids = set(session.exec(select(PlanTask.id).where(PlanTask.plan_id == plan.id)).all())
-    return {i for i in ids if can(actor, "cap_nhat_nhiem_vu", unit_ids=_task_unit_ids(session, i))}
+    units: dict[int, set[int]] = {i: set() for i in session.exec(select(PlanTask.id).where(PlanTask.plan_id == plan.id))}
+    for task_id, unit_id in session.exec(  # one query for every task's units, not one per task
+        select(PlanTaskUnit.task_id, PlanTaskUnit.unit_id).join(PlanTask).where(PlanTask.plan_id == plan.id)
+    ):
+        if unit_id is not None:
+            units[task_id].add(unit_id)
+    return {i for i, unit_ids in units.items() if can(actor, "cap_nhat_nhiem_vu", unit_ids=unit_ids)}
 
 
 
