@@ -315,6 +315,9 @@ class ImportBatch(SQLModel, table=True):
     people_added: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     undone_at: datetime | None = None
     undone_by: int | None = Field(default=None, foreign_key="app_user.id")
+    # What the file held: "de_nghi" (a nomination list) or one of RECORD_KINDS (ratings, discipline, past awards,
+    # initiatives); each kind has its own history and undo.
+    kind: str = Field(default="de_nghi", max_length=16, sa_column_kwargs={"server_default": "de_nghi"})
 
 
 class Person(SQLModel, table=True):
@@ -394,3 +397,111 @@ class MovementUnit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     movement_id: int = Field(foreign_key="movement.id", index=True, ondelete="CASCADE")
     unit_id: int = Field(foreign_key="unit.id")
+
+
+class Rating(StrEnum):
+    """A yearly assessment (đánh giá, xếp loại) of a cadre, civil servant, employee or collective."""
+
+    HTXSNV = "HTXSNV"
+    HTTNV = "HTTNV"
+    HTNV = "HTNV"
+    KHTNV = "KHTNV"
+
+    @property
+    def label(self) -> str:
+        return RATING_LABELS[self]
+
+
+RATING_LABELS = {
+    Rating.HTXSNV: "Hoàn thành xuất sắc nhiệm vụ",
+    Rating.HTTNV: "Hoàn thành tốt nhiệm vụ",
+    Rating.HTNV: "Hoàn thành nhiệm vụ",
+    Rating.KHTNV: "Không hoàn thành nhiệm vụ",
+}
+
+# Disciplinary measures, mildest first (same keys as tdkt.rules.LEVELS).
+DISCIPLINE_LABELS = {
+    "khien_trach": "Khiển trách",
+    "canh_cao": "Cảnh cáo",
+    "ha_bac_luong": "Hạ bậc lương",
+    "giang_chuc": "Giáng chức",
+    "cach_chuc": "Cách chức",
+    "buoc_thoi_viec": "Buộc thôi việc",
+}
+MERIT_KIND_LABELS = {"cong_trang": "Công trạng", "dot_xuat": "Đột xuất", "chuyen_de": "Theo chuyên đề"}
+SCOPE_LABELS = {"co_so": "Cơ sở", "tinh": "Cấp tỉnh", "toan_quoc": "Toàn quốc"}
+RECORD_KINDS = {"xep_loai": "Kết quả xếp loại", "ky_luat": "Kỷ luật", "khen_truoc": "Khen thưởng các năm trước",
+                "sang_kien": "Sáng kiến"}
+
+
+class SubjectRecord(SQLModel):
+    """Who a record is about: a person (person_id), or a collective (its name, folded key and unit)."""
+
+    target: str = Field(max_length=16)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    collective_name: str | None = Field(default=None, max_length=255)
+    collective_key: str | None = Field(default=None, max_length=255, index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class Assessment(SubjectRecord, table=True):
+    """One year's rating (xếp loại) of a person or a collective; at most one per subject and year (kept by tdkt)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    rating: str = Field(max_length=8)
+
+
+class DisciplineRecord(SubjectRecord, table=True):
+    """A disciplinary measure taken in a year, or an open examination or investigation (open=True)."""
+
+    __tablename__ = "discipline"
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    level: str | None = Field(default=None, max_length=32)
+    open: bool = False
+    decided_on: date | None = None
+    document: str | None = Field(default=None, max_length=255)
+
+
+class PastAward(SubjectRecord, table=True):
+    """An award received outside the app's nominations (years before it was used, or decided elsewhere)."""
+
+    __tablename__ = "past_award"
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    award_id: int = Field(foreign_key="award.id", index=True)
+    kind: str = Field(default="cong_trang", max_length=16)
+    decision_number: str | None = Field(default=None, max_length=64)
+    decision_date: date | None = None
+    decision_authority: str | None = Field(default=None, max_length=255)
+
+
+class InitiativeRecord(SQLModel, table=True):
+    """A recognised initiative (sáng kiến) or science work: title, scope, recognition decision; authors apart."""
+
+    __tablename__ = "initiative"
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    title: str = Field(max_length=500)
+    scope: str = Field(max_length=16)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    decision_number: str | None = Field(default=None, max_length=64)
+    decision_date: date | None = None
+    decision_authority: str | None = Field(default=None, max_length=255)
+    # The award the initiative was already counted for: an initiative counts once (Công văn 5007/BNV-TĐKT).
+    used_for_award_id: int | None = Field(default=None, foreign_key="award.id")
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class InitiativeAuthor(SQLModel, table=True):
+    """An author of an initiative (a person of the department)."""
+
+    __tablename__ = "initiative_author"
+    __table_args__ = (UniqueConstraint("initiative_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True)
