@@ -293,6 +293,31 @@ def stats_command(year: int, as_json: bool) -> None:
             click.echo(f"  {label}: {n}")
 
 
+@cli.command("check")
+@click.option("--year", type=int, required=True, help="Năm thành tích của các đề nghị cần xét.")
+@click.option("--json", "as_json", is_flag=True, help="In một danh sách JSON.")
+def check_command(year: int, as_json: bool) -> None:
+    """Xét điều kiện khen thưởng theo luật cho mọi đề nghị của một năm: in các đề nghị chưa đủ điều kiện, quy tắc
+    và điều khoản căn cứ, lý do."""
+    from tdkt import eligibility
+    from tdkt.auth import COMMAND_LINE
+
+    engine, _ = _open(_settings())
+    with read_session(engine) as session:
+        findings = eligibility.judge_nominations(session, year=year, actor=COMMAND_LINE)
+        cap = eligibility.share_cap(session, year=year, actor=COMMAND_LINE)
+    if as_json:
+        click.echo(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"XÉT ĐIỀU KIỆN KHEN THƯỞNG NĂM {year}: {len(findings)} đề nghị chưa đủ điều kiện.")
+    for finding in findings:
+        click.echo(f"• Đề nghị số {finding.nomination_id}: {finding.name} — {finding.award}")
+        for failure in finding.failures:
+            click.echo(f"    [{failure['rule']}] {failure['reason']} ({failure['basis']})")
+    if cap:
+        click.echo(f"Cảnh báo [{cap['rule']}]: {cap['reason']} ({cap['basis']})")
+
+
 @cli.command("report")
 @click.option("--year", type=int, required=True, help="Năm báo cáo.")
 @click.option("--period", "period_kind", type=click.Choice(["h1", "year"]), default="h1", show_default=True,

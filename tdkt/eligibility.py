@@ -1,0 +1,382 @@
+"""Eligibility of what is on record: builds each nomination's (or a person's next) case from the database and judges it
+with tdkt.rules; also keeps the per-year local policy (share cap, legacy discipline rule).
+
+How the database becomes a case (`tdkt.rules` documents the rules themselves):
+
+* History: awards received outside the app (`PastAward`, with their kind) and the subject's other nominations that
+  reached a decision ("Có quyết định"), any year; the nomination being judged is never its own history.
+* Ratings, discipline and initiatives (through `InitiativeAuthor`) of a person; a collective's own ratings and
+  discipline are stored under its accent-folded name and unit.
+* Council votes: the nomination's votes and council size once the council has voted, else none on record (pending).
+* A collective's members are the people on record in its unit (`Person.unit_id`): their titles in the year are
+  their nominations of that year that were not refused (the council votes individuals and collectives together)
+  plus awards on record for that year; their rating and heaviest decided discipline of the year.
+* The decision date chooses the rule set: the nomination's decision date when decided, else `today` (the date it
+  would be decided now). Decisions before 01/01/2024 fall under the repealed 2003 Law: not checked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from tdkt import audit, options, rules
+from tdkt.auth import Actor, require
+from tdkt.models import (
+    Assessment,
+    Award,
+    DisciplineRecord,
+    InitiativeAuthor,
+    InitiativeRecord,
+    Nomination,
+    NominationStatus,
+    PastAward,
+    Person,
+    Unit,
+)
+from tdkt.text import fold, format_percent
+
+S = NominationStatus
+POLICY_KEY = "local_policy"  # one JSON object {year: {"cstdcs_share_cap": float|None, "disciplined_not_ldtt": bool}}
+# What a person or collective can be proposed for next, in the order the Tra cứu page lists them.
+CANDIDATES = {
+    "ca_nhan": ("Lao động tiên tiến", "Chiến sĩ thi đua cơ sở", "Chiến sĩ thi đua cấp tỉnh",
+                "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", "Bằng khen của Bộ trưởng Bộ Công Thương"),
+    "tap_the": ("Tập thể lao động tiên tiến", "Tập thể lao động xuất sắc",
+                "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", "Bằng khen của Bộ trưởng Bộ Công Thương"),
+}
+_SCOPES = {"co_so", "tinh", "toan_quoc"}
+
+
+class PolicyError(ValueError):
+    """A local policy change was refused; the message is Vietnamese."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Local policy per year
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def policy_for(session: Session, *, year: int) -> rules.LocalPolicy:
+    """Return the local policy of an achievement year (everything off unless the Office set it)."""
+    raw = (options.get(session, POLICY_KEY, {}) or {}).get(str(year))
+    if not raw:
+        return rules.LocalPolicy()
+    cap = raw.get("cstdcs_share_cap")
+    return rules.LocalPolicy(cstdcs_share_cap=None if cap is None else float(cap),
+                             disciplined_not_ldtt=bool(raw.get("disciplined_not_ldtt", False)))
+
+
+def set_policy(session: Session, actor: Actor | None, *, year: int, policy: rules.LocalPolicy) -> None:
+    """Store the local policy of a year (the Office); audited; the caller commits."""
+    require(actor, "xu_ly_ho_so")
+    cap = policy.cstdcs_share_cap
+    if cap is not None and not 0 < cap <= 1:
+        raise PolicyError(f"Mức trần {cap!r} không hợp lệ: nhập tỷ lệ từ 1% đến 100%, hoặc bỏ trống để không đặt trần.")
+    stored = dict(options.get(session, POLICY_KEY, {}) or {})
+    before = stored.get(str(year))
+    stored[str(year)] = asdict(policy)
+    options.put(session, POLICY_KEY, stored)
+    session.flush()
+    cap_text = "không đặt trần" if cap is None else f"trần CSTĐCS {format_percent(cap)} số LĐTT"
+    legacy = "có" if policy.disciplined_not_ldtt else "không"
+    audit.record(session, actor, "quy_dinh_dia_phuong", "cai_dat", None,
+                 f"Quy định khen thưởng của địa phương năm {year}: {cap_text}; {legacy} áp dụng quy tắc không xét "
+                 f"LĐTT cho người bị kỷ luật trong năm.", before=before, after=asdict(policy))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Facts on record, loaded in bulk
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Facts:
+    """One subject's records as the rules' raw case fields."""
+
+    history: list[dict] = field(default_factory=list)
+    assessments: dict[int, str] = field(default_factory=dict)
+    initiatives: list[dict] = field(default_factory=list)
+    discipline: list[dict] = field(default_factory=list)
+
+
+def _chunks(values: list, size: int = 900) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class _Store:
+    """Records of many people and collectives, read with a few queries per chunk of subjects."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.people: dict[int, _Facts] = defaultdict(_Facts)
+        self.collectives: dict[tuple[str, int | None], _Facts] = defaultdict(_Facts)
+        self.decided: dict[int, set[int]] = defaultdict(set)  # person id -> ids of its decided nominations
+        self._award_names = dict(session.exec(select(Award.id, Award.name)).all())
+
+    def award(self, award_id: int | None) -> str | None:
+        return self._award_names.get(award_id) if award_id is not None else None
+
+    def load_people(self, person_ids: Iterable[int]) -> None:
+        ids = sorted({i for i in person_ids if i is not None} - set(self.people))
+        for part in _chunks(ids):
+            for i in part:
+                self.people[i]  # noqa: B018 — an empty record set is a fact too
+            s = self.session
+            for pid, year, award_id, kind in s.exec(select(PastAward.person_id, PastAward.year, PastAward.award_id,
+                                                           PastAward.kind).where(col(PastAward.person_id).in_(part))):
+                self.people[pid].history.append({"year": year, "award": self.award(award_id), "kind": kind,
+                                                 "_nomination": None})
+            for nid, pid, year, award_id in s.exec(
+                    select(Nomination.id, Nomination.person_id, Nomination.year, Nomination.award_id)
+                    .where(col(Nomination.person_id).in_(part), Nomination.status == S.CO_QUYET_DINH.value)):
+                self.people[pid].history.append({"year": year, "award": self.award(award_id), "kind": "cong_trang",
+                                                 "_nomination": nid})
+            for pid, year, rating in s.exec(select(Assessment.person_id, Assessment.year, Assessment.rating)
+                                            .where(col(Assessment.person_id).in_(part))):
+                self.people[pid].assessments[year] = rating
+            for pid, year, level, is_open in s.exec(
+                    select(DisciplineRecord.person_id, DisciplineRecord.year, DisciplineRecord.level,
+                           DisciplineRecord.open).where(col(DisciplineRecord.person_id).in_(part))):
+                self.people[pid].discipline.append({"year": year, "level": level, "open": bool(is_open)})
+            for pid, year, scope, used, title in s.exec(
+                    select(InitiativeAuthor.person_id, InitiativeRecord.year, InitiativeRecord.scope,
+                           InitiativeRecord.used_for_award_id, InitiativeRecord.title)
+                    .join(InitiativeRecord, InitiativeRecord.id == InitiativeAuthor.initiative_id)
+                    .where(col(InitiativeAuthor.person_id).in_(part))):
+                self.people[pid].initiatives.append({"year": year, "scope": scope, "used_for": self.award(used),
+                                                     "name": title})
+
+    def load_collectives(self, keys: Iterable[tuple[str, int | None]]) -> None:
+        wanted = {k for k in keys if k[0]} - set(self.collectives)
+        if not wanted:
+            return
+        names = sorted({k for k, _ in wanted})
+        for key in wanted:
+            self.collectives[key]  # noqa: B018
+        s = self.session
+
+        def subject(name_key: str, unit_id: int | None) -> _Facts | None:
+            if (name_key, unit_id) in wanted:
+                return self.collectives[(name_key, unit_id)]
+            return None
+
+        for part in _chunks(names):
+            for key, unit_id, year, award_id, kind in s.exec(
+                    select(PastAward.collective_key, PastAward.unit_id, PastAward.year, PastAward.award_id,
+                           PastAward.kind).where(col(PastAward.collective_key).in_(part))):
+                if (facts := subject(key, unit_id)) is not None:
+                    facts.history.append({"year": year, "award": self.award(award_id), "kind": kind,
+                                          "_nomination": None})
+            for key, unit_id, year, rating in s.exec(
+                    select(Assessment.collective_key, Assessment.unit_id, Assessment.year, Assessment.rating)
+                    .where(col(Assessment.collective_key).in_(part))):
+                if (facts := subject(key, unit_id)) is not None:
+                    facts.assessments[year] = rating
+            for key, unit_id, year, level, is_open in s.exec(
+                    select(DisciplineRecord.collective_key, DisciplineRecord.unit_id, DisciplineRecord.year,
+                           DisciplineRecord.level, DisciplineRecord.open)
+                    .where(col(DisciplineRecord.collective_key).in_(part))):
+                if (facts := subject(key, unit_id)) is not None:
+                    facts.discipline.append({"year": year, "level": level, "open": bool(is_open)})
+        # Decided nominations of collectives: matched on the folded name in Python (no folded column on nominations).
+        units = sorted({u for _, u in wanted if u is not None})
+        stmt = select(Nomination.id, Nomination.collective_name, Nomination.unit_id, Nomination.year,
+                      Nomination.award_id).where(Nomination.target == "tap_the",
+                                                 Nomination.status == S.CO_QUYET_DINH.value)
+        if units and all(u is not None for _, u in wanted):
+            stmt = stmt.where(col(Nomination.unit_id).in_(units))
+        for nid, name, unit_id, year, award_id in s.exec(stmt):
+            if (facts := subject(fold(name), unit_id)) is not None:
+                facts.history.append({"year": year, "award": self.award(award_id), "kind": "cong_trang",
+                                      "_nomination": nid})
+
+    def members(self, unit_id: int | None, year: int) -> list[dict]:
+        """Return the rules' member entries for the people on record in a unit, as of a year."""
+        if unit_id is None:
+            return []
+        s = self.session
+        people = s.exec(select(Person.id, Person.full_name).where(Person.unit_id == unit_id)).all()
+        if not people:
+            return []
+        ids = [pid for pid, _ in people]
+        titles: dict[int, list[str]] = defaultdict(list)
+        ratings: dict[int, str] = {}
+        worst: dict[int, str] = {}
+        for part in _chunks(ids):
+            for pid, award_id in s.exec(select(Nomination.person_id, Nomination.award_id).where(
+                    col(Nomination.person_id).in_(part), Nomination.year == year,
+                    Nomination.status != S.KHONG_DUYET.value)):
+                titles[pid].append(self.award(award_id))
+            for pid, award_id in s.exec(select(PastAward.person_id, PastAward.award_id).where(
+                    col(PastAward.person_id).in_(part), PastAward.year == year)):
+                titles[pid].append(self.award(award_id))
+            for pid, rating in s.exec(select(Assessment.person_id, Assessment.rating).where(
+                    col(Assessment.person_id).in_(part), Assessment.year == year)):
+                ratings[pid] = rating
+            for pid, level in s.exec(select(DisciplineRecord.person_id, DisciplineRecord.level).where(
+                    col(DisciplineRecord.person_id).in_(part), DisciplineRecord.year == year,
+                    col(DisciplineRecord.level).is_not(None))):
+                if pid not in worst or rules.LEVELS[level][0] > rules.LEVELS[worst[pid]][0]:
+                    worst[pid] = level
+        return [{"name": name, "titles": sorted(set(titles.get(pid, []))), "rating": ratings.get(pid),
+                 "discipline": worst.get(pid)} for pid, name in people]
+
+
+def _raw_case(case_id, *, target: str, award: str, year: int, decided: date, facts: _Facts,
+              exclude_nomination: int | None = None, votes: tuple[int | None, int | None] = (None, None),
+              members: list[dict] | None = None) -> dict:
+    """Return the rules' raw case for a subject's facts."""
+    history = [{k: v for k, v in h.items() if k != "_nomination"} for h in facts.history
+               if h["award"] is not None and (exclude_nomination is None or h["_nomination"] != exclude_nomination)]
+    yes, total = votes
+    case = {
+        "id": case_id, "target": target, "award": award, "year": year, "decision_date": decided.strftime("%d/%m/%Y"),
+        "history": history,
+        "assessments": [{"year": y, "rating": r} for y, r in sorted(facts.assessments.items())],
+        "initiatives": [i for i in facts.initiatives if i["scope"] in _SCOPES],
+        "discipline": [d for d in facts.discipline if d["level"] in rules.LEVELS or (d["level"] is None and d["open"])],
+        "votes": {"for": yes, "members": total} if yes is not None and total else None,
+    }
+    if target == "tap_the":
+        case["members"] = members or []
+    return case
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A nomination that breaks at least one rule: its failures and pending items, each {rule, basis, reason}."""
+
+    nomination_id: int
+    name: str
+    award: str
+    unit: str | None
+    failures: tuple[dict, ...]
+    pending: tuple[dict, ...]
+
+    def as_json(self) -> dict:
+        return {"nomination_id": self.nomination_id, "name": self.name, "award": self.award,
+                "failures": list(self.failures)}
+
+
+def _decision_day(decided: date | None, today: date) -> date:
+    return decided or today
+
+
+def judge_nominations(session: Session, *, year: int, actor: Actor | None, today: date | None = None,
+                      nomination_ids: Iterable[int] | None = None, include_passing: bool = False) -> list[Finding]:
+    """Return the year's nominations (a unit user: its own) that break a rule, or all when include_passing.
+
+    Individuals and collectives are judged; households have no encoded criteria and are skipped, as are nominations
+    already refused and those decided before 01/01/2024 (the repealed 2003 Law)."""
+    require(actor, "xem")
+    today = today or date.today()
+    stmt = (select(Nomination, Person.full_name, Award.name, Unit.name)
+            .join(Award, Nomination.award_id == Award.id)
+            .join(Person, Nomination.person_id == Person.id, isouter=True)
+            .join(Unit, Nomination.unit_id == Unit.id, isouter=True)
+            .where(Nomination.year == year, Nomination.status != S.KHONG_DUYET.value,
+                   col(Nomination.target).in_(["ca_nhan", "tap_the"]))
+            .order_by(col(Nomination.id)))
+    if actor.role.value == "don_vi":
+        stmt = stmt.where(Nomination.unit_id == actor.unit_id)
+    if nomination_ids is not None:
+        stmt = stmt.where(col(Nomination.id).in_(sorted(set(nomination_ids))))
+    rows = [r for r in session.exec(stmt).all() if _decision_day(r[0].decision_date, today) >= rules.LAW_FROM]
+    store = _Store(session)
+    store.load_people(n.person_id for n, *_ in rows if n.person_id is not None)
+    store.load_collectives((fold(n.collective_name), n.unit_id) for n, *_ in rows if n.target == "tap_the")
+    policy = policy_for(session, year=year)
+    members_cache: dict[int | None, list[dict]] = {}
+    findings = []
+    for n, person_name, award, unit in rows:
+        if n.target == "ca_nhan":
+            if n.person_id is None:
+                continue
+            facts, members = store.people[n.person_id], None
+            name = person_name
+        else:
+            facts = store.collectives[(fold(n.collective_name), n.unit_id)]
+            if n.unit_id not in members_cache:
+                members_cache[n.unit_id] = store.members(n.unit_id, year)
+            members, name = members_cache[n.unit_id], n.collective_name
+        raw = _raw_case(n.id, target=n.target, award=award, year=year,
+                        decided=_decision_day(n.decision_date, today), facts=facts, exclude_nomination=n.id,
+                        votes=(n.votes_for, n.council_members), members=members)
+        verdict = rules.evaluate(raw, policy=policy)
+        failures = verdict.get("failures", [])
+        if "error" in verdict:
+            failures = [{"rule": "DU-LIEU", "basis": "Dữ liệu hồ sơ", "reason": verdict["error"]}]
+        if failures or include_passing:
+            findings.append(Finding(n.id, name or "", award, unit or n.unit_text, tuple(failures),
+                                    tuple(verdict.get("pending", []))))
+    return findings
+
+
+def share_cap(session: Session, *, year: int, actor: Actor | None) -> dict | None:
+    """Return the local share-cap warning of the year's nominations ({rule, basis, reason}), or None."""
+    require(actor, "xem")
+    policy = policy_for(session, year=year)
+    if policy.cstdcs_share_cap is None:
+        return None
+    stmt = (sa_select(Award.code, col(Nomination.id))
+            .join(Award, Nomination.award_id == Award.id)
+            .where(Nomination.year == year, Nomination.status != S.KHONG_DUYET.value,
+                   col(Award.code).in_(["LDTT", "CSTDCS"])))
+    counts = {"LDTT": 0, "CSTDCS": 0}
+    for code, _ in session.execute(stmt):
+        counts[code] += 1
+    # Every CSTĐCS is also an LĐTT (the title includes it), whether or not both were proposed.
+    return rules.share_cap_issue(year=year, ldtt=counts["LDTT"] + counts["CSTDCS"], cstdcs=counts["CSTDCS"],
+                                 policy=policy)
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """One award a subject could be proposed for in a year: eligible, or why not yet."""
+
+    award: str
+    eligible: bool
+    failures: tuple[dict, ...]
+    pending: tuple[dict, ...]
+
+
+def next_awards(session: Session, *, target: str, year: int, person_id: int | None = None,
+                collective_name: str | None = None, unit_id: int | None = None,
+                today: date | None = None) -> list[NextStep]:
+    """Return, for each usual award of the target, whether the subject can be proposed for it for `year`."""
+    today = today or date.today()
+    decided = max(today, date(year + 1, 1, 1)) if today.year <= year else today
+    store = _Store(session)
+    if target == "ca_nhan":
+        store.load_people([person_id])
+        facts, members = store.people[person_id], None
+    else:
+        key = (fold(collective_name), unit_id)
+        store.load_collectives([key])
+        facts, members = store.collectives[key], store.members(unit_id, year)
+    policy = policy_for(session, year=year)
+    steps = []
+    for award in CANDIDATES[target]:
+        if any(h["award"] == award and h["year"] == year for h in facts.history):
+            continue  # already received for this year
+        verdict = rules.evaluate(_raw_case(award, target=target, award=award, year=year, decided=decided,
+                                           facts=facts, members=members), policy=policy)
+        if "error" in verdict:
+            steps.append(NextStep(award, False, ({"rule": "DU-LIEU", "basis": "Dữ liệu hồ sơ",
+                                                  "reason": verdict["error"]},), ()))
+        else:
+            steps.append(NextStep(award, verdict["eligible"], tuple(verdict["failures"]),
+                                  tuple(verdict["pending"])))
+    return steps

@@ -1,0 +1,116 @@
+"""Records entered by hand: ratings, discipline, past awards, initiatives; checks, scope by unit, audit, profile."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+
+from tdkt import records
+from tdkt.auth import PermissionDenied
+from tdkt.db import read_session, write_session
+from tdkt.models import Assessment, AuditLog, Award, Nomination, NominationStatus, Person, Unit
+
+
+def unit_id(session, name: str) -> int:
+    return session.exec(select(Unit.id).where(Unit.name == name)).one()
+
+
+def award_id(session, code: str) -> int:
+    return session.exec(select(Award.id).where(Award.code == code)).one()
+
+
+@pytest.fixture
+def an(engine) -> Person:
+    with write_session(engine) as session:
+        found = Person(full_name="Nguyễn Văn An", name_key="nguyen van an", birth_year=1980,
+                       unit_id=unit_id(session, "Phòng Quản lý Công nghiệp"))
+        session.add(found)
+        session.flush()
+        session.refresh(found)
+        session.expunge(found)
+        return found
+
+
+def count(engine, model) -> int:
+    with read_session(engine) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_a_years_rating_is_replaced_not_doubled_and_audited(engine, actors, an):
+    office, subject = actors["van_phong"], records.Subject.person(an)
+    with write_session(engine) as session:
+        records.set_rating(session, office, subject, year=2024, rating="HTTNV")
+    with write_session(engine) as session:
+        records.set_rating(session, office, subject, year=2024, rating="HTXSNV")
+    with read_session(engine) as session:
+        assert [(a.year, a.rating) for a in session.exec(select(Assessment)).all()] == [(2024, "HTXSNV")]
+        assert len(session.exec(select(AuditLog).where(AuditLog.action == "ghi_xep_loai")).all()) == 2
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda s, a, subj: records.set_rating(s, a, subj, year=2024, rating="TOT"), "Xếp loại “TOT” không hợp lệ"),
+    (lambda s, a, subj: records.set_rating(s, a, subj, year=1800, rating="HTNV"), "Năm 1800 không hợp lệ"),
+    (lambda s, a, subj: records.add_discipline(s, a, subj, year=2024, level=None), "cần ghi hình thức kỷ luật"),
+    (lambda s, a, subj: records.add_discipline(s, a, subj, year=2024, level="phat_tien"),
+     "Hình thức kỷ luật “phat_tien” không hợp lệ"),
+    (lambda s, a, subj: records.add_past_award(s, a, subj, year=2023, award_id=award_id(s, "TTLDTT")),
+     "không dành cho cá nhân"),
+    (lambda s, a, subj: records.add_initiative(s, a, year=2024, title="  ", scope="co_so", author_ids=[subj.person_id]),
+     "Cần tên sáng kiến"),
+    (lambda s, a, subj: records.add_initiative(s, a, year=2024, title="X", scope="co_so", author_ids=[]),
+     "ít nhất một tác giả"),
+])
+def test_bad_records_are_refused_with_a_vietnamese_reason(engine, actors, an, call, message):
+    with pytest.raises(records.RecordError, match=message), write_session(engine) as session:
+        call(session, actors["van_phong"], records.Subject.person(an))
+    assert count(engine, Assessment) == 0
+
+
+def test_a_unit_user_records_for_its_own_unit_only(engine, actors, an):
+    unit_user = actors["don_vi"]  # Phòng Quản lý Công nghiệp
+    with write_session(engine) as session:
+        records.set_rating(session, unit_user, records.Subject.person(an), year=2024, rating="HTNV")
+        other = records.Subject.collective("Văn phòng Sở", unit_id(session, "Văn phòng Sở"))
+    with pytest.raises(PermissionDenied), write_session(engine) as session:
+        records.set_rating(session, unit_user, other, year=2024, rating="HTNV")
+    with pytest.raises(PermissionDenied), write_session(engine) as session:
+        records.set_rating(session, actors["lanh_dao"], records.Subject.person(an), year=2024, rating="HTNV")
+
+
+def test_profile_gathers_awards_ratings_discipline_and_initiatives(engine, actors, an):
+    office, subject = actors["van_phong"], records.Subject.person(an)
+    with write_session(engine) as session:
+        records.set_rating(session, office, subject, year=2023, rating="HTXSNV")
+        records.add_discipline(session, office, subject, year=2022, level="khien_trach", decided_on=date(2022, 5, 3))
+        records.add_past_award(session, office, subject, year=2021, award_id=award_id(session, "LDTT"),
+                               decision_number="12/QĐ-SCT", decision_date=date(2022, 1, 10))
+        records.add_initiative(session, office, year=2023, title="Số hóa hồ sơ", scope="tinh", author_ids=[an.id])
+        session.add(Nomination(year=2024, target="ca_nhan", person_id=an.id, unit_id=an.unit_id,
+                               award_id=award_id(session, "CSTDCS"), status=NominationStatus.DE_NGHI.value))
+    with read_session(engine) as session:
+        found = records.profile(session, subject)
+    assert found.name == "Nguyễn Văn An" and found.unit == "Phòng Quản lý Công nghiệp"
+    assert list(zip(found.awards.year, found.awards.award, found.awards.status_label, strict=True)) == [
+        (2024, "Chiến sĩ thi đua cơ sở", "Đề nghị"), (2021, "Lao động tiên tiến", "Có quyết định")]
+    assert found.awards.decision.iloc[1] == "Số 12/QĐ-SCT, ngày 10/01/2022"
+    assert list(found.ratings.rating_label) == ["Hoàn thành xuất sắc nhiệm vụ"]
+    assert list(found.discipline.level_label) == ["Khiển trách"]
+    assert list(zip(found.initiatives.title, found.initiatives.scope_label, found.initiatives.authors,
+                    strict=True)) == [("Số hóa hồ sơ", "Cấp tỉnh", "Nguyễn Văn An")]
+
+
+def test_deleting_an_initiative_removes_its_authors_and_is_audited(engine, actors, an):
+    office = actors["van_phong"]
+    with write_session(engine) as session:
+        item = records.add_initiative(session, office, year=2023, title="Sáng kiến", scope="co_so",
+                                      author_ids=[an.id])
+        item_id = item.id
+    with write_session(engine) as session:
+        records.delete_record(session, office, kind="sang_kien", record_id=item_id)
+    with read_session(engine) as session:
+        assert records.initiatives(session, year=2023).empty
+        assert session.exec(select(AuditLog).where(AuditLog.action == "xoa_ho_so_ca_nhan")).one().entity_id == str(item_id)
+    with pytest.raises(records.RecordError, match="Không tìm thấy sáng kiến"), write_session(engine) as session:
+        records.delete_record(session, office, kind="sang_kien", record_id=item_id)
