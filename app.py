@@ -69,7 +69,8 @@ pages = {
     ],
     "Tài khoản": [st.Page("pages/tai_khoan.py", title="Tài khoản của tôi", icon=":material/person:")],
 }
-pages["Khen thưởng"] = [st.Page("pages/ho_so.py", title="Hồ sơ đề nghị", icon=":material/fact_check:")]
+pages["Khen thưởng"] = [st.Page("pages/ho_so.py", title="Hồ sơ đề nghị", icon=":material/fact_check:"),
+                        st.Page("pages/tra_cuu.py", title="Tra cứu cá nhân, tập thể", icon=":material/person_search:")]
 if auth.can(auth.Actor.of(user), "nhap_danh_sach", unit_ids={user.unit_id}):
     pages["Khen thưởng"].insert(0, st.Page("pages/tai_len.py", title="Tải lên danh sách đề nghị",
                                            icon=":material/upload_file:"))
