@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -78,3 +81,21 @@ class SheetResult:
     issues: list[ImportIssue]
     title_year: int | None = None
     encoding: str | None = None  # "TCVN3" | "VNI" when legacy text was converted
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block that builds many objects without reference cycles.
+
+    A 100k-row import builds about a million rows, records, dicts and tuples; each time enough of them pile up the
+    collector walks all of them again, which measured about 2 s of an 8 s import. Reference counting still frees
+    everything as usual; only cycles wait until the block ends. Restored only by the block that paused it.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()

@@ -14,7 +14,7 @@ from tdkt.auth import Actor
 from tdkt.config import Settings
 from tdkt.importing import commit as commit_module
 from tdkt.importing import legacy
-from tdkt.importing.model import ImportIssue, ParsedRow, RawSheet, SheetResult, UnreadableFile
+from tdkt.importing.model import ImportIssue, ParsedRow, RawSheet, SheetResult, UnreadableFile, paused_gc
 from tdkt.importing.parse import parse_sheet
 from tdkt.importing.read import read_workbook
 from tdkt.importing.validate import Catalogue, Record, validate
@@ -78,6 +78,7 @@ def _year(given: int | None, results: list[SheetResult], today: date) -> int:
     return today.year
 
 
+@paused_gc()
 def check(
     session: Session,
     data: bytes,

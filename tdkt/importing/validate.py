@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from tdkt import catalog, categories
 from tdkt import units as units_module
-from tdkt.importing.model import ImportIssue, ParsedRow
+from tdkt.importing.model import ImportIssue, ParsedRow, paused_gc
 from tdkt.models import Award, AwardAlias, Nomination, Person, TARGET_LABELS, Target
 from tdkt.text import fold
 
@@ -158,6 +158,7 @@ def header_for(columns: dict[str, str] | None, column_field: str | None) -> str 
     return _FALLBACK_HEADERS.get(column_field, column_field)
 
 
+@paused_gc()
 def validate(
     session: Session,
     rows: list[ParsedRow],
