@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -380,3 +381,28 @@ def next_awards(session: Session, *, target: str, year: int, person_id: int | No
             steps.append(NextStep(award, verdict["eligible"], tuple(verdict["failures"]),
                                   tuple(verdict["pending"])))
     return steps
+
+
+def next_table(steps: list[NextStep]) -> pd.DataFrame:
+    """Return next awards as rows to show: award, verdict (Vietnamese), reasons (each with its article)."""
+    rows = []
+    for step in steps:
+        if not step.eligible:
+            verdict = "Chưa đủ điều kiện"
+        elif step.pending:
+            verdict = "Đủ điều kiện, chờ kết quả bỏ phiếu/xét của Hội đồng"
+        else:
+            verdict = "Đủ điều kiện"
+        items = step.failures if not step.eligible else step.pending
+        reasons = "\n".join(f"• {x['reason']} ({x['basis']})" for x in items)
+        rows.append({"award": step.award, "eligible": step.eligible, "verdict": verdict, "reasons": reasons})
+    return pd.DataFrame(rows, columns=["award", "eligible", "verdict", "reasons"])
+
+
+def findings_table(findings: list[Finding]) -> pd.DataFrame:
+    """Return findings as rows to show: nomination id, name, award, unit, rules, reasons (each with its article)."""
+    return pd.DataFrame([{
+        "nomination_id": f.nomination_id, "name": f.name, "award": f.award, "unit": f.unit,
+        "rules": ", ".join(x["rule"] for x in f.failures),
+        "reasons": "\n".join(f"• {x['reason']} ({x['basis']})" for x in f.failures),
+    } for f in findings], columns=["nomination_id", "name", "award", "unit", "rules", "reasons"])

@@ -35,7 +35,7 @@ from tdkt.models import (
     Rating,
     Unit,
 )
-from tdkt.text import fold, format_date, name_sort_key
+from tdkt.text import fold, format_date, name_sort_key, sort_key
 
 
 class RecordError(ValueError):
@@ -331,3 +331,52 @@ def initiatives(session: Session, *, year: int | None = None, start: date | None
         stmt = stmt.where(InitiativeRecord.unit_id == unit_id)
     return pd.DataFrame([_initiative_row(session, item) for item in session.exec(stmt).all()], columns=[
         "year", "title", "scope", "scope_label", "decision", "used_for", "authors", "id"])
+
+
+def search(session: Session, *, text: str, limit: int = 50) -> pd.DataFrame:
+    """Return people and collectives whose name contains the text, accents and case ignored, sorted the Vietnamese way.
+
+    Columns: target ("ca_nhan" | "tap_the"), person_id, name, unit_id, unit, birth_year, label (for a picker)."""
+    needle = fold(text)
+    if not needle:
+        return pd.DataFrame(columns=["target", "person_id", "name", "unit_id", "unit", "birth_year", "label"])
+    units = dict(session.exec(select(Unit.id, Unit.name)).all())
+    rows = []
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    for pid, name, unit_id, birth in session.exec(
+            select(Person.id, Person.full_name, Person.unit_id, Person.birth_year)
+            .where(col(Person.name_key).like(f"%{escaped}%", escape="\\")).limit(limit * 4)).all():
+        rows.append({"target": "ca_nhan", "person_id": pid, "name": name, "unit_id": unit_id,
+                     "unit": units.get(unit_id), "birth_year": birth})
+    # Collectives: the units themselves and every collective named in nominations or records (a small set).
+    seen: set[tuple[str, int | None]] = set()
+    named = [(name, unit_id) for unit_id, name, kind in session.exec(select(Unit.id, Unit.name, Unit.kind)).all()
+             if kind != "nhom"]
+    for model in (Nomination, Assessment, DisciplineRecord, PastAward):
+        named += session.exec(select(model.collective_name, model.unit_id)
+                              .where(col(model.collective_name).is_not(None)).distinct()).all()
+    for name, unit_id in named:
+        key = (fold(name), unit_id)
+        if needle in key[0] and key not in seen:
+            seen.add(key)
+            rows.append({"target": "tap_the", "person_id": None, "name": name, "unit_id": unit_id,
+                         "unit": units.get(unit_id), "birth_year": None})
+    # People by given name first (the Vietnamese way); collectives by their whole name.
+    rows.sort(key=lambda r: (r["target"] != "ca_nhan", name_sort_key(r["name"]) if r["target"] == "ca_nhan"
+                             else sort_key(r["name"]), r["unit"] or ""))
+    rows = rows[:limit]
+    for r in rows:
+        unit = r["unit"] if fold(r["unit"]) != fold(r["name"]) else None
+        extra = [x for x in (r["birth_year"] and f"sinh {r['birth_year']}", unit) if x]
+        kind = "Cá nhân" if r["target"] == "ca_nhan" else "Tập thể"
+        r["label"] = f"{kind}: {r['name']}" + (f" ({', '.join(extra)})" if extra else "")
+    return pd.DataFrame(rows, columns=["target", "person_id", "name", "unit_id", "unit", "birth_year", "label"])
+
+
+def person_choices(session: Session, *, limit: int = 5000) -> list[tuple[int, str]]:
+    """Return (person id, "Name (sinh YYYY, unit)") for pickers, sorted the Vietnamese way."""
+    units = dict(session.exec(select(Unit.id, Unit.name)).all())
+    rows = session.exec(select(Person.id, Person.full_name, Person.birth_year, Person.unit_id).limit(limit)).all()
+    rows = sorted(rows, key=lambda r: name_sort_key(r[1]))
+    return [(pid, name + (f" ({', '.join(x for x in (birth and f'sinh {birth}', units.get(unit)) if x)})"
+                          if birth or unit in units else "")) for pid, name, birth, unit in rows]

@@ -1,0 +1,77 @@
+"""Tra cứu cá nhân/tập thể: accent-insensitive search, award history, ratings, discipline, initiatives, what next."""
+
+import streamlit as st
+
+from pages import _record_forms
+from pages._common import db_read, require_page, selected_year
+from tdkt import auth, eligibility, export, records
+
+who = require_page()
+year = selected_year()
+st.title("Tra cứu cá nhân, tập thể")
+if flash := st.session_state.pop("flash_tra_cuu", None):
+    st.success(flash)
+text = st.text_input("Tìm theo tên cá nhân hoặc tập thể (gõ có dấu hay không dấu đều được)", key="tra_cuu_text",
+                     placeholder="ví dụ: nguyen van an")
+if not text.strip():
+    st.info("Nhập tên để tìm: kết quả gồm cá nhân đã có trong hồ sơ và các tập thể (phòng, đơn vị, tổ, đội…).")
+    st.stop()
+with db_read() as session:
+    found = records.search(session, text=text)
+if found.empty:
+    st.warning(f"Không tìm thấy cá nhân hay tập thể nào có tên chứa “{text.strip()}”.")
+    st.stop()
+index = st.selectbox(f"Kết quả ({len(found)})", range(len(found)), format_func=lambda i: found.label.iloc[i],
+                     key=f"tra_cuu_pick_{text}")
+row = found.iloc[index]
+unit_id = None if row.unit_id is None or row.unit_id != row.unit_id else int(row.unit_id)
+subject = (records.Subject("ca_nhan", person_id=int(row.person_id), unit_id=unit_id) if row.target == "ca_nhan"
+           else records.Subject.collective(row["name"], unit_id))
+with db_read() as session:
+    profile = records.profile(session, subject)
+    steps = eligibility.next_awards(session, target=subject.target, year=year, person_id=subject.person_id,
+                                    collective_name=subject.collective_name, unit_id=subject.unit_id)
+
+st.header(profile.name)
+facts = {"Đơn vị": profile.unit, **{k: v for k, v in profile.details.items() if v}}
+st.caption(" · ".join(f"{k}: {v}" for k, v in facts.items() if v))
+
+st.subheader(f"Có thể đề nghị cho năm {year}")
+next_frame = eligibility.next_table(steps)
+if next_frame.empty:
+    st.info(f"Đã có đủ các danh hiệu thường xét trong năm {year}.")
+else:
+    st.dataframe(next_frame[["award", "verdict", "reasons"]].rename(columns={
+        "award": "Danh hiệu/Hình thức", "verdict": "Kết luận", "reasons": "Lý do, căn cứ"}),
+        hide_index=True, width="stretch")
+
+awards = profile.awards.assign(year=profile.awards.year.astype(str))[
+    ["year", "award", "kind_label", "status_label", "decision", "source"]].rename(columns={
+        "year": "Năm", "award": "Danh hiệu/Hình thức", "kind_label": "Loại", "status_label": "Tình trạng",
+        "decision": "Quyết định", "source": "Nguồn"})
+ratings = profile.ratings.assign(year=profile.ratings.year.astype(str))[["year", "rating_label"]].rename(
+    columns={"year": "Năm", "rating_label": "Xếp loại"})
+discipline = profile.discipline.assign(year=profile.discipline.year.astype(str))[
+    ["year", "level_label", "decided_on", "document"]].rename(columns={
+        "year": "Năm", "level_label": "Hình thức", "decided_on": "Ngày quyết định", "document": "Văn bản"})
+initiatives = profile.initiatives.assign(year=profile.initiatives.year.astype(str))[
+    ["year", "title", "scope_label", "authors", "decision", "used_for"]].rename(columns={
+        "year": "Năm", "title": "Sáng kiến", "scope_label": "Phạm vi", "authors": "Tác giả",
+        "decision": "Quyết định công nhận", "used_for": "Đã dùng để xét"})
+sections = [("Quá trình khen thưởng", awards, "Chưa có khen thưởng hay đề nghị nào."),
+            ("Kết quả xếp loại", ratings, "Chưa có kết quả xếp loại nào."),
+            ("Kỷ luật", discipline, "Không có kỷ luật nào được ghi nhận.")]
+if subject.person_id is not None:
+    sections.append(("Sáng kiến", initiatives, "Chưa có sáng kiến nào."))
+for title, frame, empty in sections:
+    st.subheader(title)
+    if frame.empty:
+        st.caption(empty)
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch")
+st.download_button("Tải hồ sơ (.xlsx)", key="tra_cuu_xlsx", file_name="ho_so_thi_dua.xlsx",
+                   data=export.to_xlsx({title: frame for title, frame, _ in sections},
+                                       title=f"Hồ sơ thi đua, khen thưởng: {profile.name}"))
+
+if auth.can(who, "nhap_danh_sach", unit_ids={subject.unit_id} if subject.unit_id is not None else set()):
+    _record_forms.render(who, subject, year=year, name=profile.name)

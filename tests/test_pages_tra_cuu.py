@@ -1,0 +1,78 @@
+"""Tra cứu cá nhân, tập thể under AppTest: accent-insensitive search, history, next awards, hand entry by role."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from tdkt import records
+from tdkt.auth import COMMAND_LINE
+from tdkt.db import make_engine, read_session, write_session
+from tdkt.models import Assessment, Award, Nomination, NominationStatus, Person, Unit
+from tests.test_pages import ROLES, signed_in, titles
+
+PAGE = "pages/tra_cuu.py"
+
+
+@pytest.fixture
+def app_engine(app_env):
+    engine = make_engine(app_env["url"])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def an(app_engine) -> int:
+    """Nguyễn Văn An of Phòng Quản lý Công nghiệp (the unit account's unit), LĐTT decided for 2023."""
+    with write_session(app_engine) as session:
+        unit_id = session.exec(select(Unit.id).where(Unit.name == "Phòng Quản lý Công nghiệp")).one()
+        person = Person(full_name="Nguyễn Văn An", name_key="nguyen van an", birth_year=1980, unit_id=unit_id)
+        session.add(person)
+        session.flush()
+        ldtt = session.exec(select(Award.id).where(Award.code == "LDTT")).one()
+        session.add(Nomination(year=2023, target="ca_nhan", person_id=person.id, unit_id=unit_id, award_id=ldtt,
+                               status=NominationStatus.CO_QUYET_DINH.value, decision_number="5/QĐ-SCT"))
+        records.set_rating(session, COMMAND_LINE, records.Subject.person(person), year=2024, rating="HTTNV")
+        return person.id
+
+
+def search(at, text: str):
+    at.text_input(key="tra_cuu_text").input(text).run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_finds_a_person_without_typing_accents(app_env, an, role):
+    at = search(signed_in(app_env, role, PAGE), "nguyen van an")
+    assert titles(at) == ["Tra cứu cá nhân, tập thể"]
+    assert at.header[0].value == "Nguyễn Văn An"
+    history = at.dataframe[1].value
+    assert list(zip(history["Năm"], history["Danh hiệu/Hình thức"], history["Tình trạng"], strict=True)) == [
+        ("2023", "Lao động tiên tiến", "Có quyết định")]
+    next_awards = at.dataframe[0].value.set_index("Danh hiệu/Hình thức")
+    assert next_awards.loc["Lao động tiên tiến", "Kết luận"] == "Đủ điều kiện"
+    assert next_awards.loc["Chiến sĩ thi đua cơ sở", "Kết luận"] == "Chưa đủ điều kiện"
+    assert "Điều 23" in next_awards.loc["Chiến sĩ thi đua cơ sở", "Lý do, căn cứ"]
+    can_write = role in ("van_phong", "don_vi")  # the unit account's own unit
+    saves = {"luu_xep_loai", "luu_ky_luat", "luu_khen_truoc", "luu_sang_kien"}
+    assert saves <= {b.key for b in at.button} if can_write else not at.get("form")
+
+
+def test_nothing_found_says_so(app_env, an):
+    at = search(signed_in(app_env, "lanh_dao", PAGE), "khong co ai")
+    assert any("Không tìm thấy" in w.value for w in at.warning)
+
+
+def test_office_records_a_rating_by_hand(app_env, app_engine, an):
+    at = search(signed_in(app_env, "van_phong", PAGE), "NGUYEN VAN AN")
+    form = at.get("form")
+    assert form
+    at.selectbox[1].select_index(0).run()  # Hoàn thành xuất sắc nhiệm vụ, for the selected year
+    at.number_input[0].set_value(2023)
+    at.button(key="luu_xep_loai").click().run()
+    assert not at.exception
+    assert "Đã lưu xếp loại năm 2023: Hoàn thành xuất sắc nhiệm vụ." in [s.value for s in at.success]
+    with read_session(app_engine) as session:
+        assert sorted((a.year, a.rating) for a in session.exec(select(Assessment)).all()) == [
+            (2023, "HTXSNV"), (2024, "HTTNV")]
