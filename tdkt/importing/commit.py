@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import ARRAY, String, any_, bindparam, delete, func, update
+from sqlalchemy import ARRAY, String, any_, bindparam, delete, func, literal_column, update
 from sqlmodel import Session, col, select
 
 from tdkt import audit
 from tdkt.auth import Actor, PermissionDenied, require
-from tdkt.db import bulk_insert
+from tdkt.db import bulk_insert_rows
+from tdkt.importing.model import paused_gc
 from tdkt.importing.validate import Record
-from tdkt.models import NOMINATION_STATUS_LABELS, ImportBatch, Nomination, NominationStatus, Person, User, utcnow
+from tdkt.models import NOMINATION_STATUS_LABELS, ImportBatch, Nomination, NominationStatus, Person, Target, User, utcnow
 from tdkt.text import format_datetime
 
 DONE = "da_nhap"
 UNDONE = "da_hoan_tac"
 BATCH_STATUS_LABELS = {DONE: "Đã nhập", UNDONE: "Đã hoàn tác"}
-_CHUNK = 5000
+_PERSON_COLUMNS = ("full_name", "name_key", "gender", "birth_year", "position", "unit_id", "category", "batch_id")
+_NOMINATION_COLUMNS = ("year", "target", "person_id", "collective_name", "unit_id", "award_id", "category",
+                       "achievements", "status", "received_on", "batch_id", "created_at", "position", "unit_text",
+                       "source_sheet", "source_row")
 
 
 class ImportRefused(ValueError):
@@ -59,6 +64,7 @@ def _check_units(actor: Actor, records: list[Record]) -> None:
         raise PermissionDenied(f"Tài khoản đơn vị chỉ nhập được danh sách của đơn vị mình; các dòng {rows} thuộc đơn vị khác.")
 
 
+@paused_gc()
 def commit_batch(
     session: Session,
     actor: Actor,
@@ -86,17 +92,15 @@ def commit_batch(
     session.flush()
     people, added = people_ids(session, records, batch_id=batch.id)
     received_on = received_on or date.today()
+    # One batch, one moment: every nomination of it carries the same creation time and starting status.
+    created_at, status, batch_id, individual = utcnow(), NominationStatus.DE_NGHI.value, batch.id, Target.CA_NHAN.value
     rows = [
-        {
-            "year": year, "target": r.target, "person_id": people.get(r.person_key) if r.target == "ca_nhan" else None,
-            "collective_name": r.name if r.target != "ca_nhan" else None, "unit_id": r.unit_id, "award_id": r.award_id,
-            "category": r.category, "achievements": r.achievements, "status": NominationStatus.DE_NGHI.value,
-            "received_on": received_on, "batch_id": batch.id, "created_at": utcnow(), "position": r.position,
-            "unit_text": r.unit_text, "source_sheet": r.sheet, "source_row": r.row,
-        }
+        (year, r.target, people.get(r.person_key) if r.target == individual else None,
+         r.name if r.target != individual else None, r.unit_id, r.award_id, r.category, r.achievements, status,
+         received_on, batch_id, created_at, r.position, r.unit_text, r.sheet, r.row)
         for r in records
     ]
-    bulk_insert(session.connection(), Nomination.__table__, rows)
+    bulk_insert_rows(session.connection(), Nomination.__table__, _NOMINATION_COLUMNS, rows)
     batch.people_added = added
     session.add(batch)
     audit.record(session, actor, "nhap_danh_sach", "lo_nhap", batch.id,
@@ -113,40 +117,40 @@ def people_ids(session: Session, records: list[Record], *, batch_id: int | None)
     keys = sorted({k[0] for k in wanted})
     known: dict[tuple, int] = {}
     columns = select(Person.id, Person.name_key, Person.birth_year, Person.unit_id)
-    if session.connection().dialect.name == "postgresql":
+    dialect = session.connection().dialect.name
+    if dialect == "postgresql":
         # One array parameter instead of thousands of IN placeholders (which psycopg spent seconds converting).
-        chunks = [columns.where(col(Person.name_key) == any_(bindparam("keys", keys, type_=ARRAY(String))))]
+        stmt = columns.where(col(Person.name_key) == any_(bindparam("keys", keys, type_=ARRAY(String))))
     else:
-        chunks = [columns.where(col(Person.name_key).in_(keys[i:i + _CHUNK])) for i in range(0, len(keys), _CHUNK)]
-    for stmt in chunks:
-        for pid, name_key, birth, unit in session.exec(stmt).all():
-            known.setdefault((name_key, birth, unit), pid)
-    new = [
-        {"full_name": r.name, "name_key": r.name_key, "gender": r.gender, "birth_year": r.birth_year,
-         "position": r.position, "unit_id": r.unit_id, "category": r.category, "batch_id": batch_id}
-        for key, r in wanted.items() if key not in known
-    ]
+        # One JSON parameter instead of 100k IN placeholders, which SQLAlchemy spent about 0.2 s compiling.
+        listed = select(literal_column("value")).select_from(func.json_each(bindparam("keys", json.dumps(keys, ensure_ascii=False))))
+        stmt = columns.where(col(Person.name_key).in_(listed))
+    for pid, name_key, birth, unit in session.exec(stmt).all():
+        known.setdefault((name_key, birth, unit), pid)
+    fresh = [(key, r) for key, r in wanted.items() if key not in known]
     if batch_id is None:  # a hand-entered nomination: a few people at most
-        for values in new:
-            person = Person(**values)
+        for _, r in fresh:
+            person = Person(full_name=r.name, name_key=r.name_key, gender=r.gender, birth_year=r.birth_year,
+                            position=r.position, unit_id=r.unit_id, category=r.category, batch_id=None)
             session.add(person)
             session.flush()
             known[(person.name_key, person.birth_year, person.unit_id)] = person.id
-        return known, len(new)
-    sqlite = session.connection().dialect.name == "sqlite"
+        return known, len(fresh)
+    sqlite = dialect == "sqlite"
     before = session.exec(select(func.max(Person.id))).one() or 0 if sqlite else None
-    bulk_insert(session.connection(), Person.__table__, new)
-    if new and sqlite and session.exec(select(func.max(Person.id))).one() == before + len(new):
+    bulk_insert_rows(session.connection(), Person.__table__, _PERSON_COLUMNS, [
+        (r.name, r.name_key, r.gender, r.birth_year, r.position, r.unit_id, r.category, batch_id) for _, r in fresh
+    ])
+    if fresh and sqlite and session.exec(select(func.max(Person.id))).one() == before + len(fresh):
         # SQLite gives rows max(rowid)+1 in insert order, and BEGIN IMMEDIATE keeps other writers out: the new ids are
         # known without reading 100k rows back (checked by the max above; otherwise read them back below).
-        for offset, values in enumerate(new, start=1):
-            known[(values["name_key"], values["birth_year"], values["unit_id"])] = before + offset
-    elif new:
+        known.update(zip((key for key, _ in fresh), range(before + 1, before + 1 + len(fresh))))
+    elif fresh:
         for pid, name_key, birth, unit in session.exec(
             select(Person.id, Person.name_key, Person.birth_year, Person.unit_id).where(Person.batch_id == batch_id)
         ).all():
             known[(name_key, birth, unit)] = pid
-    return known, len(new)
+    return known, len(fresh)
 
 
 def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
