@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from pages._common import db_read, db_write, require_page, selected_year
-from tdkt import auth, dossiers
+from tdkt import auth, dossiers, eligibility, mau_tdkt
 from tdkt.models import NOMINATION_STATUS_LABELS, NominationStatus
 from tdkt.text import fold
 
@@ -30,9 +30,28 @@ with db_read() as session:
 if frame.empty:
     st.info(f"Không có đề nghị nào trong năm {year} khớp điều kiện lọc.")
     st.stop()
-shown = frame[["name", "award", "unit", "status_label", "votes", "decision"]].rename(columns={
+with db_read() as session:
+    findings = eligibility.judge_nominations(session, year=year, actor=who)
+    cap = eligibility.share_cap(session, year=year, actor=who)
+    mau = mau_tdkt.export_decisions(session, year=year, actor=who)
+flagged = {f.nomination_id: ", ".join(x["rule"] for x in f.failures) for f in findings}
+frame = frame.assign(rules=frame.id.map(flagged).fillna(""))
+shown = frame[["name", "award", "unit", "status_label", "votes", "decision", "rules"]].rename(columns={
     "name": "Tên cá nhân/tập thể", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "status_label": "Bước",
-    "votes": "Phiếu Hội đồng", "decision": "Quyết định"})
+    "votes": "Phiếu Hội đồng", "decision": "Quyết định", "rules": "Chưa đủ điều kiện (quy tắc)"})
+if cap:
+    st.warning(f"{cap['reason']} ({cap['basis']})")
+if findings:
+    with st.expander(f"⚠️ {len(findings)} đề nghị chưa đủ điều kiện theo luật — xem lý do và căn cứ"):
+        st.caption("Xét theo xếp loại, kỷ luật, khen thưởng và sáng kiến đã ghi nhận (trang Tra cứu cá nhân, tập thể); "
+                   "bộ quy tắc theo ngày quyết định (chưa có quyết định: theo hôm nay).")
+        st.dataframe(eligibility.findings_table(findings).drop(columns=["nomination_id"]).rename(columns={
+            "name": "Tên", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "rules": "Quy tắc",
+            "reasons": "Lý do, căn cứ"}), hide_index=True, width="stretch")
+st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu nhập liệu quốc gia (.xlsx)", data=mau,
+                   file_name=f"MauTDKT_quyet_dinh_{year}.xlsx", key="ho_so_mau_tdkt",
+                   help="Theo bố cục MauTDKT_20231004.xlsx: cột và mã danh hiệu (HTKT), phân loại đối tượng (PLDT), "
+                        "lĩnh vực hoạt động đã điền sẵn.")
 if not can_move:
     st.dataframe(shown, hide_index=True, width="stretch")
     st.stop()

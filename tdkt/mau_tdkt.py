@@ -306,7 +306,7 @@ def _notes_sheet(sheet, frame: pd.DataFrame) -> None:
     _header(sheet, ["STT", "Tên tập thể/cá nhân/hộ gia đình", "Danh hiệu/Hình thức (danh mục của Sở)", "Ghi chú"])
     r = 1
     for stt, row in enumerate(frame.itertuples(index=False), start=1):
-        if row.note:
+        if isinstance(row.note, str) and row.note:  # a missing note may come back as NaN
             r += 1
             for c, value in enumerate([stt, row.name, row.award, row.note], start=1):
                 sheet.cell(row=r, column=c, value=safe_cell(value)).alignment = Alignment(wrap_text=True,

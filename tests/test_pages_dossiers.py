@@ -39,7 +39,7 @@ def test_readers_see_the_table_and_no_form(app_env, app_engine, role):
     assert not at.exception
     assert not at.data_editor and not at.get("form") and not at.button
     if role != Role.DON_VI:
-        assert list(at.dataframe[0].value["Tên cá nhân/tập thể"]) == ["Nguyễn Thị Minh"]
+        assert list(at.dataframe[-1].value["Tên cá nhân/tập thể"]) == ["Nguyễn Thị Minh"]
 
 
 def test_office_moves_a_ticked_nomination_through_the_council(app_env, app_engine):
@@ -64,3 +64,16 @@ def test_office_moves_a_ticked_nomination_through_the_council(app_env, app_engin
     # Names sort by given name (Bình before Minh): the first row, ticked, is Trần Văn Bình.
     assert moved == [("de_nghi", None), ("hoi_dong_da_xet", 12)]
     assert [d.key for d in at.data_editor] == ["ho_so_grid_2024_all__1"]  # the ticks are cleared
+
+
+@pytest.mark.parametrize("role", ["lanh_dao", "van_phong"])
+def test_rule_warnings_and_the_national_export_are_on_the_page(app_env, app_engine, role):
+    add_nominations(app_engine, [("Nguyễn Thị Minh", None)])  # no rating on record: LĐTT cannot be checked as met
+    at = signed_in(app_env, role, PAGE)
+    assert not at.exception
+    assert any("1 đề nghị chưa đủ điều kiện theo luật" in e.label for e in at.expander)
+    findings = at.dataframe[0].value
+    assert list(findings["Quy tắc"]) == ["LDTT-1"] and "Điều 24" in findings["Lý do, căn cứ"].iloc[0]
+    table = at.data_editor[0].value if role == "van_phong" else at.dataframe[-1].value
+    assert list(table["Chưa đủ điều kiện (quy tắc)"]) == ["LDTT-1"]
+    assert at.get("download_button")[0].proto.label.startswith("Tải quyết định khen thưởng năm 2024")
