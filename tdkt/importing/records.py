@@ -1,0 +1,1630 @@
+"""Importing the records the rules need (ratings, discipline, past awards, initiatives) from Excel: check, batch, undo.
+
+The same safe reader, legacy-encoding conversion, problems (ImportIssue) and one-transaction commit as the nomination
+lists; each file becomes one ImportBatch whose `kind` is a key of models.RECORD_KINDS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from io import BytesIO
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from tdkt import audit
+from tdkt.auth import Actor, PermissionDenied, require
+from tdkt.config import Settings
+from tdkt.db import bulk_insert
+from tdkt.export import safe_cell
+from tdkt.importing import legacy
+from tdkt.importing.commit import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused, people_ids
+
+# The nomination parser's cell and row helpers: section rows, signature block, numbering rows, birth cells.
+from tdkt.importing.parse import (
+    _ENUM_TOKEN,
+    _FOOTER,
+    _PLACE_DATE,
+    _SUBTOTAL,
+    _birth_message,
+    _is_numbering_row,
+    _read_birth,
+    _read_gender,
+    _read_label,
+    _split_position_unit,
+    _text,
+    _title_facts,
+)
+from tdkt.importing.model import ImportIssue, RawSheet, UnreadableFile
+from tdkt.importing.read import read_workbook
+from tdkt.importing.template import _BOX, EXAMPLE_NOTE, _title
+from tdkt.importing.validate import Catalogue, Record
+from tdkt.models import (
+    DISCIPLINE_LABELS,
+    MERIT_KIND_LABELS,
+    RATING_LABELS,
+    RECORD_KINDS,
+    SCOPE_LABELS,
+    Assessment,
+    AuditLog,
+    Award,
+    DisciplineRecord,
+    ImportBatch,
+    InitiativeAuthor,
+    InitiativeRecord,
+    Nomination,
+    PastAward,
+    Person,
+    Rating,
+    User,
+    utcnow,
+)
+from tdkt.text import fold, format_date, format_datetime, nfc
+
+__all__ = [
+    "KINDS", "Author", "RecordRow", "RecordReport", "RecordCommit", "check_records", "commit_records",
+    "import_records", "undo_records", "record_history", "rows_frame", "template", "template_for",
+]
+
+KINDS = RECORD_KINDS
+CA_NHAN, TAP_THE = "ca_nhan", "tap_the"
+_SCAN_ROWS = 30
+_MAX_HEADER_LEN = 120
+_TABLES = {"xep_loai": Assessment, "ky_luat": DisciplineRecord, "khen_truoc": PastAward, "sang_kien": InitiativeRecord}
+# Columns a list of each kind cannot do without (any one of a tuple).
+_REQUIRED = {
+    "xep_loai": (("name",), ("rating",)),
+    "ky_luat": (("name",), ("level", "open")),
+    "khen_truoc": (("name",), ("award",)),
+    "sang_kien": (("title",), ("authors",)),
+}
+_REQUIRED_WORDS = {
+    "xep_loai": "“Họ và tên” (hoặc “Tên tập thể”) và “Xếp loại”",
+    "ky_luat": "“Họ và tên” (hoặc “Tên tập thể”) và “Hình thức kỷ luật” (hoặc “Đang xem xét/điều tra”)",
+    "khen_truoc": "“Họ và tên” (hoặc “Tên tập thể”) và “Danh hiệu/Hình thức khen thưởng”",
+    "sang_kien": "“Tên sáng kiến” và “Tác giả”",
+}
+_KIND_OBJECT = {"xep_loai": "kết quả xếp loại", "ky_luat": "kỷ luật", "khen_truoc": "khen thưởng đã có",
+                "sang_kien": "sáng kiến"}
+_DEFAULT_HEADERS = {"name": "Họ và tên", "unit": "Đơn vị", "year": "Năm", "rating": "Xếp loại",
+                    "level": "Hình thức kỷ luật", "open": "Đang xem xét/điều tra",
+                    "award": "Danh hiệu/Hình thức khen thưởng", "title": "Tên sáng kiến", "authors": "Tác giả",
+                    "scope": "Phạm vi ảnh hưởng", "note": "Ghi chú"}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What a checked file holds
+
+
+@dataclass(slots=True)
+class Author:
+    """One author of an initiative as written, and the person it matched (None: a new person)."""
+
+    name: str
+    name_key: str
+    birth_year: int | None = None
+    person_id: int | None = None
+
+
+@dataclass(slots=True)
+class RecordRow:
+    """One checked data row of a record list (fields of the other kinds stay None)."""
+
+    sheet: str
+    row: int
+    target: str | None = None
+    name: str | None = None
+    name_key: str = ""
+    gender: str | None = None
+    birth_year: int | None = None
+    position: str | None = None
+    unit_text: str | None = None
+    unit_id: int | None = None
+    unit: str | None = None
+    year: int | None = None
+    rating: str | None = None
+    level: str | None = None
+    open: bool = False
+    award_id: int | None = None
+    award: str | None = None
+    merit_kind: str | None = None
+    decision_number: str | None = None
+    decision_date: date | None = None
+    decision_authority: str | None = None
+    title: str | None = None
+    scope: str | None = None
+    authors: list[Author] = field(default_factory=list)
+    note: str | None = None
+    person_id: int | None = None  # the person this row is about, when already known
+    replaces: str | None = None  # the rating on record this row will replace
+    errors: int = 0
+    warnings: int = 0
+
+    @property
+    def person_key(self) -> tuple[str, int | None, int | None]:
+        return self.name_key, self.birth_year, self.unit_id
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the row as JSON shows it (dates dd/mm/yyyy)."""
+        return {"sheet": self.sheet, "row": self.row, "target": self.target, "name": self.name,
+                "birth_year": self.birth_year, "unit": self.unit, "year": self.year, "rating": self.rating,
+                "level": self.level, "open": self.open, "award": self.award, "merit_kind": self.merit_kind,
+                "decision_number": self.decision_number, "decision_date": format_date(self.decision_date) or None,
+                "decision_authority": self.decision_authority, "title": self.title, "scope": self.scope,
+                "authors": [a.name for a in self.authors], "note": self.note}
+
+
+@dataclass(slots=True)
+class RecordReport:
+    """Everything the page shows about one checked file of one kind."""
+
+    kind: str
+    file: str
+    sha256: str
+    year: int | None = None
+    sheets: list[str] = field(default_factory=list)
+    header_rows: dict[str, int] = field(default_factory=dict)  # sheet -> Excel row of its (last) header row
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> our field -> header as written
+    encodings: dict[str, str] = field(default_factory=dict)  # sheet -> "TCVN3" | "VNI" when converted
+    rows: list[RecordRow] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    repeated: list[ImportBatch] = field(default_factory=list)
+    unreadable: bool = False
+    imported: int = 0
+    batch_id: int | None = None
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[ImportIssue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def blocked_reason(self, *, force: bool = False) -> str | None:
+        """Return why the file cannot be written now (Vietnamese), or None when it can."""
+        if self.unreadable:
+            return "Tệp không đọc được."
+        if self.errors:
+            return f"Còn {len(self.errors)} lỗi: sửa trong tệp rồi tải lên lại."
+        if not self.rows:
+            return "Tệp không có dòng nào để nhập."
+        if self.repeated and not force:
+            return "Tệp này đã được nhập trước đó: chọn “Vẫn nhập” nếu chắc chắn."
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.file, "kind": self.kind, "sheets": self.sheets, "rows": len(self.rows),
+                "imported": self.imported, "batch_id": self.batch_id,
+                "errors": [i.as_dict() for i in self.errors], "warnings": [i.as_dict() for i in self.warnings],
+                "records": [r.as_dict() for r in self.rows]}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCommit:
+    """What a commit wrote."""
+
+    batch_id: int
+    rows: int
+    people_added: int
+    replaced: int
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Column headers
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+def _has(padded: str, *phrases: str) -> bool:
+    return any(f" {p} " in padded for p in phrases)
+
+
+def _classify(text: str | None, kind: str) -> str | None:
+    """Return which of our fields a header names for a list of this kind, or None."""
+    if not text or len(text) > _MAX_HEADER_LEN:
+        return None
+    key = _key(text)
+    if not key:
+        return None
+    k = f" {key} "
+    if key in ("stt", "tt", "so tt", "so thu tu", "thu tu") or key.startswith("stt "):
+        return "stt"
+    if _has(k, "ghi chu"):
+        return "note"
+    if _has(k, "tac gia", "dong tac gia", "nguoi thuc hien", "chu nhiem"):
+        return "authors"
+    if _has(k, "dang xem xet", "dang dieu tra", "dieu tra", "xem xet ky luat", "dang bi xem xet", "dang thi hanh"):
+        return "open"
+    if _has(k, "nam sinh", "ngay sinh", "sinh ngay", "sinh nam", "thang nam sinh"):
+        return "birth_date" if _has(k, "ngay") else "birth_year"
+    if _has(k, "gioi tinh") or key == "gioi":
+        return "gender"
+    if _has(k, "co quan ban hanh", "co quan quyet dinh", "cap quyet dinh", "co quan cong nhan", "don vi ban hanh",
+            "cap ban hanh", "noi ban hanh", "co quan khen thuong", "cap khen", "nguoi ky", "tham quyen"):
+        return "authority"
+    if key.startswith("nam") and key.split()[0] == "nam":
+        return "year"
+    decision = _has(k, "quyet dinh", "qd", "van ban", "ky hieu")
+    if _has(k, "so") and _has(k, "ngay"):
+        return "decision"  # "Số, ngày quyết định": both in one cell
+    if key.startswith("so ") and decision or key in ("so", "so hieu") or _has(k, "quyet dinh so", "qd so"):
+        return "decision_number"
+    if key.startswith("ngay") or (_has(k, "ngay") and decision):
+        return "decision_date"
+    if key in ("quyet dinh", "qd", "so ngay quyet dinh", "quyet dinh cong nhan", "quyet dinh khen thuong",
+               "quyet dinh ky luat"):
+        return "decision"
+    if _has(k, "xep loai", "danh gia", "muc do hoan thanh", "ket qua phan loai") or key == "ket qua":
+        return "rating"
+    if _has(k, "ky luat"):
+        return "level"
+    if kind == "ky_luat" and _has(k, "hinh thuc", "muc") and not _has(k, "khen", "danh hieu"):
+        return "level"
+    if _has(k, "pham vi", "muc anh huong", "cap do anh huong"):
+        return "scope"
+    if _has(k, "sang kien", "de tai", "giai phap", "cong trinh"):
+        return "title"
+    if _has(k, "loai khen", "loai hinh khen"):
+        return "merit_kind" if kind == "khen_truoc" else "target"
+    if _has(k, "danh hieu", "hinh thuc", "khen thuong", "muc khen"):
+        return "award"
+    if _has(k, "doi tuong") and not _has(k, "phan loai"):
+        return "target"
+    if _has(k, "ca nhan") and _has(k, "tap the") and not _has(k, "ten", "ho ten", "ho va ten"):
+        return "target"
+    has_position = _has(k, "chuc vu", "chuc danh")
+    has_unit = _has(k, "don vi", "co quan", "noi cong tac", "noi lam viec", "phong ban")
+    if has_position and has_unit:
+        return "position_unit"
+    if has_position:
+        return "position"
+    if _has(k, "ho ten", "ho va ten", "ten tap the", "ten ca nhan", "ten to chuc", "ten nguoi") or key == "ten":
+        return "name"
+    if has_unit:
+        return "unit"
+    return None
+
+
+@dataclass(slots=True)
+class _Header:
+    """One reading of a sheet's header: its rows (0-based) and, per column, the header as written and our field."""
+
+    first_row: int
+    last_row: int
+    headers: list[str | None]
+    fields: list[str | None]
+
+    def index(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for c, name in enumerate(self.fields):
+            if name and name not in found:
+                found[name] = c
+        return found
+
+    def score(self, kind: str) -> tuple[int, int] | None:
+        present = {f for f in self.fields if f}
+        if any(not present.intersection(group) for group in _REQUIRED[kind]):
+            return None
+        return len(present), self.first_row - self.last_row
+
+
+def _cell(row: list[Any], c: int) -> str | None:
+    value = row[c] if c < len(row) else None
+    return None if value is None or isinstance(value, bool) else _text(value)
+
+
+def _fields(headers: list[str | None], kind: str) -> list[str | None]:
+    fields = [_classify(h, kind) for h in headers]
+    if "name" not in fields and kind != "sang_kien":
+        # A collectives' list names them in "Tên đơn vị" / "Tên cơ quan".
+        for c, header in enumerate(headers):
+            if fields[c] == "unit" and header and _key(header).startswith("ten "):
+                fields[c] = "name"
+                break
+    return fields
+
+
+def _find_header(rows: list[list[Any]], kind: str) -> _Header | None:
+    """Return the best header among the first rows (one row, or a group row above its sub-columns), or None."""
+    limit = min(_SCAN_ROWS, len(rows))
+    width = max((len(r) for r in rows[: limit + 1]), default=0)
+    best: _Header | None = None
+    best_score: tuple[int, int] | None = None
+    for r in range(limit):
+        if not any(isinstance(v, str) and v.strip() for v in rows[r]):
+            continue
+        headers = [_cell(rows[r], c) for c in range(width)]
+        candidates = [_Header(r, r, headers, _fields(headers, kind))]
+        if r + 1 < len(rows):
+            subs = [_cell(rows[r + 1], c) for c in range(width)]
+            if any(subs) and all(s is None or (len(s) <= 60 and not s.isdigit() and not s.startswith("("))
+                                 for s in subs):
+                combined: list[str | None] = []
+                carried = None
+                for c in range(width):
+                    top, sub = headers[c], subs[c]
+                    carried = top if top else carried if sub else None
+                    combined.append(f"{carried} / {sub}" if carried and sub and carried != sub else top or sub)
+                fields = _fields([h.replace(" / ", " ") if h else h for h in combined], kind)
+                candidates.append(_Header(r, r + 1, combined, fields))
+        for candidate in candidates:
+            score = candidate.score(kind)
+            if score is not None and (best_score is None or score > best_score):
+                best, best_score = candidate, score
+    return best
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cell values
+
+_RATING_CODES = {"htxsnv": Rating.HTXSNV, "htxs": Rating.HTXSNV, "httnv": Rating.HTTNV, "htt": Rating.HTTNV,
+                 "htnv": Rating.HTNV, "ht": Rating.HTNV, "khtnv": Rating.KHTNV, "kht": Rating.KHTNV}
+_RATING_PREFIX = re.compile(r"^(?:xep loai|ket qua|muc|loai)\s+")
+
+
+def read_rating(value: Any) -> str | None:
+    """Return the rating code a cell means ("HTXS NV", "Hoàn thành tốt nhiệm vụ", "httnv"…), or None."""
+    key = _RATING_PREFIX.sub("", _key(str(value or "")))
+    compact = key.replace(" ", "")
+    if compact in _RATING_CODES:
+        return _RATING_CODES[compact].value
+    for rating, label in RATING_LABELS.items():
+        words = _key(label)
+        for tail in (words, words.removesuffix(" nhiem vu")):
+            # The words alone, or after their own code: "HTXSNV - Hoàn thành xuất sắc nhiệm vụ".
+            head = key[: -len(tail)].replace(" ", "")
+            if key == tail or key.endswith(f" {tail}") and _RATING_CODES.get(head) == rating:
+                return rating.value
+    return None
+
+
+_LEVEL_KEYS = {_key(label): level for level, label in DISCIPLINE_LABELS.items()}
+_OPEN_WORDS = ("dang xem xet", "dang dieu tra", "xem xet ky luat", "dieu tra", "dang bi", "dang thi hanh")
+_NO = {"khong", "k", "0", "no", "chua"}
+_YES = {"x", "co", "1", "yes", "v", "dang xem xet", "dang dieu tra", "\u2713", "\u2714"}
+
+
+def read_level(value: Any) -> tuple[str | None, bool] | None:
+    """Return (level, open) a discipline cell means ("Kỷ luật khiển trách", "Đang điều tra"…), or None."""
+    key = _key(str(value or ""))
+    for words, level in _LEVEL_KEYS.items():
+        if f" {words} " in f" {key} ":
+            return level, False
+    if any(w in key for w in _OPEN_WORDS):
+        return None, True
+    return None
+
+
+def _read_open(value: Any) -> bool | None:
+    """Return True/False for an "Đang xem xét/điều tra" cell; None when it cannot be read."""
+    if value is True or value is False:
+        return value
+    key = _key(str(value))
+    if key in _NO or key.startswith("khong "):
+        return False
+    if key in _YES or any(w in key for w in _OPEN_WORDS) or key.startswith("co "):
+        return True
+    return None
+
+
+def read_merit_kind(value: Any) -> str | None:
+    """Return the merit kind key ("cong_trang", "dot_xuat", "chuyen_de") a cell means, or None."""
+    key = _key(str(value or ""))
+    if "dot xuat" in key:
+        return "dot_xuat"
+    if "chuyen de" in key or "theo dot" in key:
+        return "chuyen_de"
+    if "cong trang" in key or "thuong xuyen" in key or "tong ket" in key:
+        return "cong_trang"
+    return None
+
+
+def read_scope(value: Any) -> str | None:
+    """Return the scope key ("co_so", "tinh", "toan_quoc") a cell means, or None."""
+    key = _key(str(value or ""))
+    if "toan quoc" in key or "quoc gia" in key or "trung uong" in key:
+        return "toan_quoc"
+    if "tinh" in key.split() or "bo" in key.split() or "nganh" in key.split():
+        return "tinh"
+    if "co so" in key:
+        return "co_so"
+    return None
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
+
+
+def read_date(value: Any) -> date | None | str:
+    """Return the date a cell holds (a date, an Excel serial, dd/mm/yyyy or yyyy-mm-dd text), None when empty, or
+    "bad" / "calendar" when it cannot be read."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        return "bad"
+    if isinstance(value, int | float):
+        if float(value).is_integer() and 3654 <= value <= 73050:
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        return "bad"
+    text = str(value).strip()
+    match = _YMD.match(text)
+    if match:
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        match = _DMY.fullmatch(text)
+        if not match:
+            return "bad"
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return "calendar"
+
+
+def _read_year(value: Any) -> int | None | str:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime | date):
+        return value.year
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        number = int(value)
+    else:
+        text = str(value).strip().removeprefix("Năm ").removeprefix("năm ").strip()
+        if not re.fullmatch(r"\d{4}(?:\.0+)?", text):
+            return "bad"
+        number = int(float(text))
+    return number if 1900 <= number <= 2100 else "bad"
+
+
+_DECISION_NUMBER = re.compile(r"(?:số\s*)?([0-9][\w/.\-]*)", re.IGNORECASE)
+
+
+def _split_decision(text: str) -> tuple[str | None, date | None | str]:
+    """Split "Số 12/QĐ-UBND ngày 05/3/2024" into its number and date."""
+    found = _DMY.search(text)
+    when: date | None | str = None
+    rest = text
+    if found:
+        when = read_date(found[0])
+        rest = text[: found.start()]
+    rest = re.sub(r"(?i)\bngày\b\s*$", "", rest.strip()).strip(" ,;")
+    match = _DECISION_NUMBER.search(rest)
+    return (match[1].rstrip(".,;") if match else rest or None), when
+
+
+_SPLIT_AUTHORS = re.compile(r"[,;\n]+")
+_AUTHOR_YEAR = re.compile(r"\(\s*(?:sinh\s*(?:năm)?\s*)?(\d{4})\s*\)\s*$", re.IGNORECASE)
+_HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|đ/c|đc|đồng chí|ths\.?|ts\.?|ks\.?|cn\.?)\s+", re.IGNORECASE)
+
+
+def read_authors(text: str) -> list[tuple[str, int | None]]:
+    """Return (name, birth year) of each author in "Nguyễn Văn A (1980); Bà Trần Thị B" (commas, semicolons, lines)."""
+    found = []
+    for part in _SPLIT_AUTHORS.split(text):
+        part = nfc(part)
+        if not part:
+            continue
+        year = None
+        match = _AUTHOR_YEAR.search(part)
+        if match:
+            year, part = int(match[1]), part[: match.start()].strip()
+        part = re.sub(r"^\d+[.)]\s*", "", part)
+        part = _HONORIFIC.sub("", part).strip(" .-–")
+        if part:
+            found.append((part, year))
+    return found
+
+
+_COLLECTIVE_START = ("tap the ", "phong ", "van phong", "thanh tra", "trung tam", "chi cuc", "ban ", "to ", "doi ",
+                     "tram ", "cong doan", "chi bo", "dang bo", "doan thanh nien", "chi doan", "hoi dong", "so ")
+
+
+def _section_target(text: str) -> str | None:
+    label = _read_label(text)
+    if label.is_section and label.target in (CA_NHAN, TAP_THE, "ho_gia_dinh"):
+        return label.target
+    return None
+
+
+def _header_target(header: str | None) -> str | None:
+    key = f" {_key(header or '')} "
+    collective = _has(key, "tap the", "don vi", "co quan", "to chuc")
+    person = _has(key, "ho ten", "ho va ten", "ca nhan")
+    if collective != person:
+        return TAP_THE if collective else CA_NHAN
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading a sheet
+
+
+class _Sheet:
+    """Walks one sheet's rows under its header and turns each data row into a RecordRow with its problems."""
+
+    def __init__(self, sheet: RawSheet, header: _Header, *, kind: str, file: str, cat: Catalogue,
+                 given_year: int | None, today: date, own_unit: Any) -> None:
+        self.sheet, self.header, self.kind, self.file, self.cat = sheet, header, kind, file, cat
+        self.index = header.index()
+        self.columns = {f: header.headers[c] or f for f, c in self.index.items()}
+        if "unit" not in self.columns and "position_unit" in self.columns:
+            self.columns["unit"] = self.columns["position_unit"]
+        self.today, self.own_unit = today, own_unit  # a unit user's Unit: its rows must be of it
+        self.bad: set[tuple[int, str]] = set()  # (row, field) read as wrong, so no "missing" follows
+        title_year, title_target = _title_facts(sheet.rows[: header.first_row])
+        self.year = given_year or title_year
+        name_header = self.columns.get("name")
+        self.default_target = title_target if title_target in (CA_NHAN, TAP_THE) else _header_target(name_header)
+        self.issues: list[ImportIssue] = []
+        self.rows: list[RecordRow] = []
+
+    def problem(self, row: RecordRow, column_field: str | None, code: str, message: str,
+                severity: str = "error") -> None:
+        column = (self.columns.get(column_field) or _DEFAULT_HEADERS.get(column_field)) if column_field else None
+        self.issues.append(ImportIssue(self.file, self.sheet.name, row.row, column, code, message, severity))
+        if severity == "error":
+            self.bad.add((row.row, column_field or ""))
+            row.errors += 1
+        else:
+            row.warnings += 1
+
+    def value(self, cells: list[Any], name: str) -> Any:
+        c = self.index.get(name)
+        if c is None or c >= len(cells):
+            return None
+        value = cells[c]
+        return None if value == "" else value
+
+    def text(self, cells: list[Any], name: str) -> str | None:
+        found = _text(self.value(cells, name))
+        return nfc(found) or None if found else None
+
+    def read(self) -> None:
+        rows = self.sheet.rows
+        lead = max((self.index[f] for f in ("stt", "name", "title") if f in self.index), default=0) + 1
+        main = self.index.get("title" if self.kind == "sang_kien" else "name")
+        section: str | None = None
+        group: str | None = None  # "1. Hoàn thành xuất sắc nhiệm vụ" above its rows
+        for r in range(self.header.last_row + 1, len(rows)):
+            cells = [None if (isinstance(v, str) and not v.strip()) else v for v in rows[r]]
+            filled = [v for v in cells if v is not None]
+            if not filled:
+                continue
+            stt = self.value(cells, "stt")
+            numbered = isinstance(stt, int | float) and not isinstance(stt, bool) or (
+                isinstance(stt, str) and stt.strip().rstrip(".").isdigit())
+            main_value = cells[main] if main is not None and main < len(cells) else None
+            if not numbered:
+                first = next((v for v in cells if isinstance(v, str)), None)
+                if first is not None:
+                    folded = " ".join(fold(first).split())
+                    if (_FOOTER.match(folded) or _PLACE_DATE.search(folded)) and (
+                            main_value is None or main_value is first) and len(filled) <= 3:
+                        break  # the signature block: the table is over
+                    if _SUBTOTAL.match(folded):
+                        continue
+            if _is_numbering_row(cells):
+                continue
+            if not numbered and len(filled) <= 2 and not any(cells[lead:]):
+                texts = [str(v).strip() for v in cells[:lead] if v is not None]
+                if len(texts) >= 2 and _ENUM_TOKEN.match(texts[0]):
+                    texts = texts[1:]
+                label = " ".join(texts)
+                target = _section_target(label)
+                if target:
+                    section, group = target, None
+                    continue
+                if texts and (main_value is None or _ENUM_TOKEN.match(str(stt or "")) and
+                              self._group_value(label) is not None):
+                    group = label  # a heading ("Khối cơ quan Sở", "1. Hoàn thành xuất sắc nhiệm vụ")
+                    continue
+            self.rows.append(self._row(r + 1, cells, section, group))
+
+    def _group_value(self, label: str) -> Any:
+        if self.kind == "xep_loai":
+            return read_rating(re.sub(r"^\s*[\dIVXivx]+[.)]\s*", "", label))
+        if self.kind == "khen_truoc":
+            return self.cat.award(re.sub(r"^\s*[\dIVXivx]+[.)]\s*", "", label))
+        return None
+
+    def _row(self, excel_row: int, cells: list[Any], section: str | None, group: str | None) -> RecordRow:
+        row = RecordRow(sheet=self.sheet.name, row=excel_row)
+        row.note = self.text(cells, "note")
+        if row.note and "vi du" in fold(row.note) and "xoa" in fold(row.note):
+            self.problem(row, "note", "example_row", "Đây là dòng ví dụ của mẫu: xóa dòng này trước khi nhập.")
+        if self.kind == "sang_kien":
+            self._initiative(row, cells)
+        else:
+            self._subject(row, cells, section)
+        self._unit(row, cells)
+        self._year(row, cells)
+        if self.kind == "xep_loai":
+            self._rating(row, cells, group)
+        elif self.kind == "ky_luat":
+            self._discipline(row, cells)
+        elif self.kind == "khen_truoc":
+            self._past_award(row, cells, group)
+        else:
+            self._decision(row, cells)
+        if row.note and len(row.note) > 500:
+            self.problem(row, "note", "too_long", "Ghi chú dài quá 500 ký tự: rút gọn lại.")
+        return row
+
+    # -- who ----------------------------------------------------------------------------------------------------
+
+    def _subject(self, row: RecordRow, cells: list[Any], section: str | None) -> None:
+        row.name = self.text(cells, "name")
+        if not row.name:
+            self.problem(row, "name", "missing_name", "Dòng có dữ liệu nhưng thiếu họ tên cá nhân hoặc tên tập thể: "
+                         "ghi tên, hoặc xóa dòng này.")
+        elif len(row.name) > 255:
+            self.problem(row, "name", "too_long", "Tên dài quá 255 ký tự: kiểm tra lại ô này.")
+        row.name_key = fold(row.name)
+        position = self.text(cells, "position")
+        combined = self.text(cells, "position_unit")
+        unit = None
+        if combined:
+            position_part, unit = _split_position_unit(combined)
+            position = position or position_part
+        row.position, row.unit_text = position, self.text(cells, "unit") or unit
+        target_value = self.value(cells, "target")
+        target = None
+        if target_value is not None:
+            key = _key(str(target_value))
+            target = TAP_THE if "tap the" in key else CA_NHAN if "ca nhan" in key else None
+            if target is None:
+                self.problem(row, "target", "bad_target", f"Đối tượng “{_text(target_value)}” không rõ: ghi Cá nhân "
+                             "hoặc Tập thể.")
+        target = target or section or self.default_target
+        birth = self.value(cells, "birth_date") if "birth_date" in self.index else self.value(cells, "birth_year")
+        if birth is not None:
+            is_date = "birth_date" in self.index
+            year, _, bad = _read_birth(birth, is_date)
+            column = "birth_date" if is_date else "birth_year"
+            if bad:
+                self.problem(row, column, "bad_birth", _birth_message(birth, bad, is_date))
+            elif not 1920 <= year <= self.today.year - 15:
+                self.problem(row, column, "bad_birth", f"Năm sinh {year} không hợp lý: kiểm tra lại.")
+            else:
+                row.birth_year = year
+        gender = self.value(cells, "gender")
+        if gender is not None:
+            read = _read_gender(gender)
+            if read == "?":
+                self.problem(row, "gender", "bad_gender", f"Giới tính “{_text(gender)}” không rõ: ghi Nam hoặc Nữ.")
+            else:
+                row.gender = read
+        if target is None:
+            if row.birth_year or row.gender or row.position:
+                target = CA_NHAN
+            elif row.name and (self.cat.unit(row.name) or (row.name_key + " ").startswith(_COLLECTIVE_START)):
+                target = TAP_THE
+            else:
+                target = CA_NHAN
+        if target == "ho_gia_dinh":
+            self.problem(row, "name", "bad_target", "Hồ sơ này chỉ nhập cho cá nhân hoặc tập thể, không cho hộ gia "
+                         "đình: chuyển dòng này sang mục cá nhân hoặc tập thể.")
+            target = CA_NHAN
+        row.target = target
+
+    def _unit(self, row: RecordRow, cells: list[Any]) -> None:
+        if self.kind == "sang_kien":
+            row.unit_text = self.text(cells, "unit")
+        unit = self.cat.unit(row.unit_text)
+        if unit is None and row.target == TAP_THE and row.name:
+            unit = self.cat.unit(row.name)  # a collective that is itself a unit of the department
+        if row.unit_text and unit is None:
+            hint = self.cat.unit_suggestions(row.unit_text)
+            self.problem(row, "unit", "unknown_unit", f"Đơn vị “{row.unit_text}” chưa có trong danh sách đơn vị. "
+                         + (f"Có phải: {'; '.join(hint)}? " if hint else "")
+                         + "Sửa lại tên, hoặc Văn phòng thêm đơn vị này (Quản trị → Đơn vị) rồi tải lên lại.",
+                         "warning")
+        elif unit is None and row.target == CA_NHAN and self.own_unit is None:
+            self.problem(row, "unit", "missing_unit", "Thiếu đơn vị công tác: ghi đơn vị để nhận đúng người.",
+                         "warning")
+        if unit is None and self.own_unit is not None and not row.unit_text:
+            unit = self.own_unit
+        if unit is not None:
+            row.unit_id, row.unit = unit.id, unit.name
+        else:
+            row.unit = row.unit_text
+        if self.own_unit is not None and row.unit_id != self.own_unit.id:
+            self.problem(row, "unit", "other_unit", "Tài khoản đơn vị chỉ nhập được hồ sơ của đơn vị mình: xóa dòng "
+                         "này hoặc nhờ Văn phòng Sở nhập.")
+
+    def _year(self, row: RecordRow, cells: list[Any]) -> None:
+        value = self.value(cells, "year")
+        year = _read_year(value)
+        if year == "bad":
+            self.problem(row, "year", "bad_year", f"Năm “{_text(value)}” không đọc được: ghi năm 4 chữ số, ví dụ "
+                         f"{self.today.year - 1}.")
+            return
+        if year is not None and year > self.today.year:
+            self.problem(row, "year", "future_year", f"Năm {year} chưa tới: kiểm tra lại.")
+            return
+        row.year = year or self.year
+
+    # -- what ---------------------------------------------------------------------------------------------------
+
+    def _rating(self, row: RecordRow, cells: list[Any], group: str | None) -> None:
+        value = self.value(cells, "rating")
+        if value is None and group:
+            value = self._group_value(group)
+        if value is None:
+            self.problem(row, "rating", "missing_rating", "Thiếu kết quả xếp loại: ghi HTXSNV, HTTNV, HTNV hoặc KHTNV "
+                         "(hoặc viết đủ, ví dụ “Hoàn thành tốt nhiệm vụ”).")
+            return
+        row.rating = read_rating(value)
+        if row.rating is None:
+            self.problem(row, "rating", "bad_rating", f"Xếp loại “{_text(value)}” không rõ: ghi HTXSNV, HTTNV, HTNV "
+                         "hoặc KHTNV (hoặc viết đủ, ví dụ “Hoàn thành xuất sắc nhiệm vụ”).")
+
+    def _decision(self, row: RecordRow, cells: list[Any]) -> None:
+        number = self.text(cells, "decision_number")
+        when: date | None | str = read_date(self.value(cells, "decision_date"))
+        column = "decision_date"
+        combined = self.text(cells, "decision")
+        if combined:
+            split_number, split_date = _split_decision(combined)
+            number = number or split_number
+            if when is None:
+                when, column = split_date, "decision"
+        if when in ("bad", "calendar"):
+            raw = self.value(cells, column)
+            self.problem(row, column, "bad_date", f"Ngày quyết định “{_text(raw)}” "
+                         + ("không có trong lịch" if when == "calendar" else "không đọc được")
+                         + ": ghi theo dạng dd/mm/yyyy, ví dụ 15/12/2024.")
+            when = None
+        elif when is not None and when > self.today:
+            self.problem(row, column, "future_date", f"Ngày quyết định {format_date(when)} chưa tới: kiểm tra lại.")
+            when = None
+        if number and len(number) > 64:
+            self.problem(row, "decision_number", "too_long", "Số quyết định dài quá 64 ký tự: chỉ ghi số, ký hiệu.")
+            number = None
+        row.decision_number, row.decision_date = number, when
+        authority = self.text(cells, "authority")
+        if authority and len(authority) > 255:
+            self.problem(row, "authority", "too_long", "Cơ quan ban hành dài quá 255 ký tự: rút gọn lại.")
+            authority = None
+        row.decision_authority = authority
+        if row.year is None and when is not None and (row.row, "year") not in self.bad:
+            row.year = when.year
+            if self.kind == "khen_truoc":  # the achievement year is often the one before the decision
+                self.problem(row, "year", "year_from_decision", f"Không ghi năm: lấy năm của ngày quyết định "
+                             f"({when.year}). Nếu là thành tích năm trước, ghi năm vào cột “Năm”.", "warning")
+
+    def _discipline(self, row: RecordRow, cells: list[Any]) -> None:
+        value = self.value(cells, "level")
+        if value is not None:
+            read = read_level(value)
+            if read is None:
+                self.problem(row, "level", "bad_level", f"Hình thức kỷ luật “{_text(value)}” không rõ: ghi một trong "
+                             f"{', '.join(DISCIPLINE_LABELS.values())}; hoặc đánh dấu cột “Đang xem xét/điều tra”.")
+            else:
+                row.level, row.open = read
+        flag = self.value(cells, "open")
+        if flag is not None:
+            opened = _read_open(flag)
+            if opened is None:
+                self.problem(row, "open", "bad_open", f"Cột đang xem xét/điều tra ghi “{_text(flag)}”: ghi “x” hoặc "
+                             "“Có” khi đang xem xét kỷ luật hoặc điều tra, để trống khi không.")
+            else:
+                row.open = row.open or opened
+        if value is None and not row.open and (row.row, "open") not in self.bad:
+            self.problem(row, "level", "missing_level", "Thiếu hình thức kỷ luật: ghi khiển trách, cảnh cáo, cách "
+                         "chức, buộc thôi việc…; hoặc đánh dấu “Đang xem xét/điều tra”.")
+        self._decision(row, cells)
+
+    def _past_award(self, row: RecordRow, cells: list[Any], group: str | None) -> None:
+        value = self.value(cells, "award")
+        if value is None and group:
+            value = re.sub(r"^\s*[\dIVXivx]+[.)]\s*", "", group)
+        award = self.cat.award(value) if value is not None else None
+        if value is None:
+            self.problem(row, "award", "missing_award", "Thiếu danh hiệu/hình thức khen thưởng: ghi tên (ví dụ “Lao "
+                         "động tiên tiến”, “Bằng khen của Chủ tịch UBND tỉnh”).")
+        elif award is None:
+            hint = self.cat.award_suggestions(str(value))
+            self.problem(row, "award", "unknown_award", f"Không nhận ra danh hiệu/hình thức “{_text(value)}”. "
+                         + (f"Có phải: {'; '.join(hint)}? " if hint else "")
+                         + "Ghi đúng tên trong danh mục khen thưởng.")
+        elif row.target not in award.targets.split(","):
+            who = "cá nhân" if row.target == CA_NHAN else "tập thể"
+            self.problem(row, "award", "award_target_mismatch", f"“{award.name}” không dành cho {who}: kiểm tra lại "
+                         "danh hiệu, hoặc mục (tập thể/cá nhân) của dòng này.")
+        else:
+            row.award_id, row.award = award.id, award.name
+        kind_value = self.value(cells, "merit_kind")
+        if kind_value is not None:
+            row.merit_kind = read_merit_kind(kind_value)
+            if row.merit_kind is None:
+                self.problem(row, "merit_kind", "bad_merit_kind", f"Loại khen thưởng “{_text(kind_value)}” không rõ: "
+                             "ghi Công trạng, Đột xuất hoặc Theo chuyên đề.")
+        elif award is not None:
+            row.merit_kind = award.merit_type if award.merit_type in MERIT_KIND_LABELS else "cong_trang"
+        else:
+            row.merit_kind = "cong_trang"
+        self._decision(row, cells)
+
+    def _initiative(self, row: RecordRow, cells: list[Any]) -> None:
+        row.title = self.text(cells, "title")
+        row.target = CA_NHAN
+        if not row.title:
+            self.problem(row, "title", "missing_title", "Dòng có dữ liệu nhưng thiếu tên sáng kiến: ghi tên, hoặc xóa "
+                         "dòng này.")
+        elif len(row.title) > 500:
+            self.problem(row, "title", "too_long", "Tên sáng kiến dài quá 500 ký tự: rút gọn lại.")
+        authors = self.text(cells, "authors")
+        row.authors = [Author(name=n, name_key=fold(n), birth_year=y) for n, y in read_authors(authors or "")]
+        if not row.authors:
+            self.problem(row, "authors", "missing_authors", "Thiếu tác giả: ghi họ tên các tác giả, cách nhau bằng dấu "
+                         "phẩy hoặc chấm phẩy (có thể kèm năm sinh, ví dụ “Nguyễn Văn An (1980)”).")
+        elif any(len(a.name) > 255 for a in row.authors):
+            self.problem(row, "authors", "too_long", "Tên tác giả dài quá 255 ký tự: tách các tác giả bằng dấu phẩy.")
+        seen = Counter(a.name_key for a in row.authors)
+        if twice := [a.name for a in row.authors if seen[a.name_key] > 1]:
+            self.problem(row, "authors", "duplicate_author", f"Tác giả “{twice[0]}” ghi hai lần: xóa bớt một lần.")
+        value = self.value(cells, "scope")
+        row.scope = read_scope(value) if value is not None else None
+        if value is None:
+            self.problem(row, "scope", "missing_scope", "Thiếu phạm vi ảnh hưởng: ghi Cơ sở, Cấp tỉnh hoặc Toàn quốc.")
+        elif row.scope is None:
+            self.problem(row, "scope", "bad_scope", f"Phạm vi ảnh hưởng “{_text(value)}” không rõ: ghi Cơ sở, Cấp tỉnh "
+                         "hoặc Toàn quốc.")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checking a file
+
+
+def _is_instructions(sheet: str) -> bool:
+    return fold(sheet) in {"huong dan", "vi du", "danh muc", "danhmuc"}
+
+
+def check_records(
+    session: Session,
+    data: bytes,
+    *,
+    kind: str,
+    file_name: str,
+    settings: Settings,
+    year: int | None = None,
+    actor: Actor | None = None,
+    today: date | None = None,
+) -> RecordReport:
+    """Read, parse and check one file of a record kind without writing anything.
+
+    `year` applies to rows that give none (else the title's year, else the decision date's); a unit user's rows must
+    be of its own unit (blank unit = its unit).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown record kind {kind!r}")
+    today = today or date.today()
+    report = RecordReport(kind=kind, file=file_name, sha256=hashlib.sha256(data).hexdigest(), year=year)
+    try:
+        sheets = read_workbook(data, filename=file_name, limit_bytes=int(settings.upload_limit_mb * 1024 * 1024),
+                               max_rows=settings.max_rows)
+    except UnreadableFile as error:
+        report.unreadable = True
+        report.issues.append(ImportIssue(file_name, "", None, None, error.code, error.message))
+        return report
+    cat = Catalogue(session)
+    own_unit = None
+    if actor is not None and actor.role.value == "don_vi":
+        own_unit = next((u for u in cat.units.values() if u.id == actor.unit_id), None)
+        if own_unit is None:
+            raise PermissionDenied("Tài khoản đơn vị chưa được gắn với đơn vị nào: nhờ quản trị gắn đơn vị.")
+    found: list[_Sheet] = []
+    for sheet in sheets:
+        if _is_instructions(sheet.name):
+            continue
+        encoding = legacy.convert_sheet(sheet)
+        header = _find_header(sheet.rows, kind)
+        if header is None:
+            continue
+        reader = _Sheet(sheet, header, kind=kind, file=file_name, cat=cat, given_year=year, today=today,
+                        own_unit=own_unit)
+        reader.read()
+        if not reader.rows and sheet.hidden:
+            continue
+        found.append(reader)
+        if encoding:
+            report.encodings[sheet.name] = encoding
+    with_rows = [s for s in found if s.rows]
+    if not found:
+        report.unreadable = True
+        others = [KINDS[k] for k in KINDS if k != kind and any(_find_header(s.rows, k) for s in sheets
+                                                               if not _is_instructions(s.name))]
+        report.issues.append(ImportIssue(
+            file_name, "", None, None, "no_header",
+            f"Không tìm thấy danh sách {_KIND_OBJECT[kind]} trong tệp “{file_name}”: cần một dòng tiêu đề cột có "
+            f"{_REQUIRED_WORDS[kind]} trong 30 dòng đầu. "
+            + (f"Tệp này giống danh sách “{others[0]}”: chọn đúng loại hồ sơ. " if others else "")
+            + "Dùng mẫu của loại hồ sơ này hoặc thêm dòng tiêu đề cột."))
+        return report
+    if not with_rows:
+        where = "; ".join(f"sheet “{s.sheet.name}” dòng {s.header.last_row + 1}" for s in found)
+        report.issues.append(ImportIssue(file_name, found[0].sheet.name, None, None, "empty_list",
+                                         f"Tệp “{file_name}” có dòng tiêu đề cột ({where}) nhưng chưa có dòng dữ liệu "
+                                         "nào. Điền danh sách bên dưới dòng tiêu đề rồi tải lên lại."))
+    for reader in with_rows:
+        report.sheets.append(reader.sheet.name)
+        report.header_rows[reader.sheet.name] = reader.header.last_row + 1
+        report.columns[reader.sheet.name] = reader.columns
+        report.rows.extend(reader.rows)
+        report.issues.extend(reader.issues)
+    later: list[ImportIssue] = []
+    for row in report.rows:
+        if row.year is None and not any(i.row == row.row and i.sheet == row.sheet
+                                        and i.code in ("bad_year", "future_year")
+                                        for i in report.issues):
+            _add(later, report, row, "year", "missing_year", "Thiếu năm: ghi năm vào cột “Năm”, hoặc chọn năm khi tải "
+                 "lên, hoặc ghi năm trong tiêu đề danh sách (“… NĂM 2024”).")
+    _match_people(session, report, later)
+    _in_file_duplicates(report, later)
+    _on_record(session, report, later)
+    report.issues.extend(later)
+    report.issues.sort(key=lambda i: (report.sheets.index(i.sheet) if i.sheet in report.sheets else -1, i.row or 0))
+    report.repeated = previous_batches(session, sha256=report.sha256, kind=kind)
+    if report.repeated:
+        last = report.repeated[0]
+        state = "đã hoàn tác" if last.status == UNDONE else "đang có trong cơ sở dữ liệu"
+        report.issues.insert(0, ImportIssue(
+            file_name, "", None, None, "repeated_file",
+            f"Tệp “{file_name}” đã được nhập làm {KINDS[kind].lower()} lúc {format_datetime(last.created_at)} (lô số "
+            f"{last.id}, {state}). Không nhập lại trừ khi chắc chắn (chọn “Vẫn nhập”).", "warning"))
+    return report
+
+
+def _add(found: list[ImportIssue], report: RecordReport, row: RecordRow, column_field: str | None, code: str,
+         message: str, severity: str = "error") -> None:
+    column = report.columns.get(row.sheet, {}).get(column_field) if column_field else None
+    if column is None and column_field:
+        column = _DEFAULT_HEADERS.get(column_field)
+    found.append(ImportIssue(report.file, row.sheet, row.row, column, code, message, severity))
+    if severity == "error":
+        row.errors += 1
+    else:
+        row.warnings += 1
+
+
+_AMBIGUOUS = -1
+
+
+def _people(session: Session, keys: set[tuple[str, int | None, int | None]]) -> dict[tuple, int]:
+    """Return person ids by (folded name, birth year, unit): exact, else the one person whose missing year or unit
+    fits; _AMBIGUOUS when several fit. Keys not in the result are new people."""
+    names = sorted({k[0] for k in keys if k[0]})
+    candidates: dict[str, list[tuple[int, int | None, int | None]]] = {}
+    for i in range(0, len(names), 1000):
+        for pid, name_key, birth, unit in session.exec(
+            select(Person.id, Person.name_key, Person.birth_year, Person.unit_id)
+            .where(col(Person.name_key).in_(names[i:i + 1000])).order_by(Person.id)
+        ).all():
+            candidates.setdefault(name_key, []).append((pid, birth, unit))
+    found: dict[tuple, int] = {}
+    for key in keys:
+        name, birth, unit = key
+        people = candidates.get(name, [])
+        exact = [p for p, b, u in people if b == birth and u == unit]
+        if exact:
+            found[key] = exact[0]
+            continue
+        fits = [p for p, b, u in people if (birth is None or b is None or b == birth)
+                and (unit is None or u is None or u == unit)]
+        if len(fits) == 1:
+            found[key] = fits[0]
+        elif len(fits) > 1:
+            found[key] = _AMBIGUOUS
+    return found
+
+
+def _match_people(session: Session, report: RecordReport, found: list[ImportIssue]) -> None:
+    keys = {r.person_key for r in report.rows if r.target == CA_NHAN and r.name and report.kind != "sang_kien"}
+    keys |= {(a.name_key, a.birth_year, r.unit_id) for r in report.rows for a in r.authors}
+    known = _people(session, keys)
+    message = ("Có nhiều cá nhân tên “{name}” trong cơ sở dữ liệu{where}: ghi năm sinh và đơn vị để nhận đúng người.")
+    for row in report.rows:
+        if report.kind == "sang_kien":
+            for author in row.authors:
+                author.person_id = known.get((author.name_key, author.birth_year, row.unit_id))
+                if author.person_id == _AMBIGUOUS:
+                    author.person_id = None
+                    _add(found, report, row, "authors", "ambiguous_person", message.format(
+                        name=author.name, where=f" ({row.unit})" if row.unit else ""))
+        elif row.target == CA_NHAN and row.name:
+            row.person_id = known.get(row.person_key)
+            if row.person_id == _AMBIGUOUS:
+                row.person_id = None
+                _add(found, report, row, "name", "ambiguous_person", message.format(
+                    name=row.name, where=f" ({row.unit})" if row.unit else ""))
+
+
+def _subject_key(row: RecordRow) -> tuple:
+    if row.target == CA_NHAN:
+        return ("p", row.person_id) if row.person_id else ("n",) + row.person_key
+    return ("c", row.name_key, row.unit_id)
+
+
+def _in_file_duplicates(report: RecordReport, found: list[ImportIssue]) -> None:
+    seen: dict[tuple, int] = {}
+    for row in report.rows:
+        if row.errors or row.year is None:
+            continue
+        if report.kind == "xep_loai":
+            key = (_subject_key(row), row.year)
+            what = "cùng người/tập thể, cùng năm"
+        elif report.kind == "khen_truoc":
+            key = (_subject_key(row), row.year, row.award_id)
+            what = "cùng người/tập thể, cùng năm, cùng danh hiệu"
+        elif report.kind == "ky_luat":
+            key = (_subject_key(row), row.year, row.level, row.open, row.decision_number)
+            what = "cùng người/tập thể, cùng năm, cùng hình thức kỷ luật"
+        else:
+            key = (fold(row.title), row.year)
+            what = "cùng tên sáng kiến, cùng năm"
+        if key in seen:
+            _add(found, report, row, "title" if report.kind == "sang_kien" else "name", "duplicate_in_file",
+                 f"Trùng với dòng {seen[key]} ({what}): xóa một trong hai dòng.")
+        else:
+            seen[key] = row.row
+
+
+def _on_record(session: Session, report: RecordReport, found: list[ImportIssue]) -> None:
+    """Flag what the database already holds: a rating to be replaced (warning), a past award or initiative (error)."""
+    rows = [r for r in report.rows if not r.errors and r.year is not None]
+    if not rows:
+        return
+    years = sorted({r.year for r in rows})
+    if report.kind == "sang_kien":
+        titles = {(fold(t), y) for t, y in session.exec(select(InitiativeRecord.title, InitiativeRecord.year)
+                                                         .where(col(InitiativeRecord.year).in_(years))).all()}
+        for row in rows:
+            if (fold(row.title), row.year) in titles:
+                _add(found, report, row, "title", "already_in_database",
+                     f"Sáng kiến “{row.title}” năm {row.year} đã có trong cơ sở dữ liệu: xóa dòng này nếu trùng.")
+        return
+    model = {"xep_loai": Assessment, "khen_truoc": PastAward, "ky_luat": DisciplineRecord}[report.kind]
+    people = {r.person_id for r in rows if r.person_id}
+    collectives = {r.name_key for r in rows if r.target == TAP_THE}
+    existing: dict[tuple, list] = {}
+    for record in session.exec(select(model).where(col(model.year).in_(years), (
+            col(model.person_id).in_(people) | col(model.collective_key).in_(collectives)))).all():
+        subject = ("p", record.person_id) if record.person_id else ("c", record.collective_key, record.unit_id)
+        existing.setdefault((subject, record.year), []).append(record)
+        if record.person_id is None:
+            existing.setdefault((("c", record.collective_key, None), record.year), []).append(record)
+    for row in rows:
+        subject = _subject_key(row)
+        on_record = existing.get((subject, row.year), [])
+        if report.kind == "xep_loai" and on_record:
+            old = on_record[0].rating
+            row.replaces = old
+            if old != row.rating:
+                _add(found, report, row, "rating", "rating_replaced",
+                     f"Đã có xếp loại năm {row.year} của “{row.name}”: {RATING_LABELS[Rating(old)]}; khi nhập sẽ "
+                     f"thay bằng {RATING_LABELS[Rating(row.rating)]}.", "warning")
+        elif report.kind == "khen_truoc" and any(r.award_id == row.award_id for r in on_record):
+            _add(found, report, row, "award", "already_in_database", f"“{row.name}” đã có “{row.award}” năm {row.year} "
+                 "trong cơ sở dữ liệu: xóa dòng này nếu trùng.")
+        elif report.kind == "ky_luat" and any(r.level == row.level and r.open == row.open for r in on_record):
+            _add(found, report, row, "level", "already_in_database", f"“{row.name}” đã có hồ sơ kỷ luật này năm "
+                 f"{row.year} trong cơ sở dữ liệu; nhập nữa sẽ thành hai hồ sơ.", "warning")
+
+
+def previous_batches(session: Session, *, sha256: str, kind: str) -> list[ImportBatch]:
+    """Return earlier batches of the same file content imported as the same kind, newest first."""
+    return list(session.exec(
+        select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == kind)
+        .order_by(col(ImportBatch.created_at).desc(), col(ImportBatch.id).desc())
+    ).all())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing and undoing
+
+
+def _person_record(key: tuple, row: RecordRow, name: str) -> Record:
+    """Return the shape commit.people_ids inserts a new person from."""
+    record = Record(sheet=row.sheet, row=row.row, target=CA_NHAN, name=name, gender=row.gender if name == row.name
+                    else None, birth_year=key[1], position=row.position if name == row.name else None,
+                    unit=row.unit, award=None, category=None, unit_id=key[2])
+    record.name_key = key[0]
+    return record
+
+
+def commit_records(session: Session, actor: Actor, *, report: RecordReport, force: bool = False) -> RecordCommit:
+    """Write every row of a checked file as one batch of its kind, adding the people not yet known; the caller
+    commits (all rows or none)."""
+    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    reason = report.blocked_reason(force=force)
+    if reason:
+        raise ImportRefused(f"Không nhập “{report.file}”: {reason} Chưa ghi gì.")
+    if actor.role.value == "don_vi":
+        foreign = [r for r in report.rows if r.unit_id != actor.unit_id]
+        if foreign:
+            rows = ", ".join(str(r.row) for r in foreign[:10])
+            raise PermissionDenied(f"Tài khoản đơn vị chỉ nhập được hồ sơ của đơn vị mình; các dòng {rows} thuộc đơn "
+                                   "vị khác.")
+    years = {r.year for r in report.rows}
+    batch = ImportBatch(file_name=report.file[:255], sha256=report.sha256, user_id=actor.id, rows=len(report.rows),
+                        year=years.pop() if len(years) == 1 else report.year, sheets=", ".join(report.sheets)[:500],
+                        warnings=len(report.warnings), kind=report.kind)
+    session.add(batch)
+    session.flush()
+    people, added = _resolve_people(session, report, batch_id=batch.id)
+    replaced = _write(session, report, batch.id, people)
+    batch.people_added = added
+    session.add(batch)
+    summary = (f"Nhập {KINDS[report.kind].lower()} từ “{report.file}”: {len(report.rows)} dòng, {added} cá nhân mới"
+               + (f", thay {len(replaced)} xếp loại đã có" if replaced else "") + ".")
+    audit.record(session, actor, "nhap_ho_so", "lo_nhap", batch.id, summary,
+                 before={"replaced": replaced} if replaced else None,
+                 after={"batch_id": batch.id, "kind": report.kind, "file": report.file, "sha256": report.sha256,
+                        "rows": len(report.rows)})
+    session.flush()
+    return RecordCommit(batch_id=batch.id, rows=len(report.rows), people_added=added, replaced=len(replaced))
+
+
+def _resolve_people(session: Session, report: RecordReport, *, batch_id: int) -> tuple[dict[tuple, int], int]:
+    """Return person ids by key for every person the rows name, adding (tagged with the batch) those not known."""
+    wanted: dict[tuple, Record] = {}
+    for row in report.rows:
+        if report.kind == "sang_kien":
+            for a in row.authors:
+                wanted.setdefault((a.name_key, a.birth_year, row.unit_id), _person_record(
+                    (a.name_key, a.birth_year, row.unit_id), row, a.name))
+        elif row.target == CA_NHAN:
+            wanted.setdefault(row.person_key, _person_record(row.person_key, row, row.name or ""))
+    known = _people(session, set(wanted))
+    if any(v == _AMBIGUOUS for v in known.values()):
+        raise ImportRefused("Có cá nhân trùng tên không phân biệt được (cơ sở dữ liệu vừa thay đổi): kiểm tra lại tệp "
+                            "rồi nhập lại. Chưa ghi gì.")
+    new = [record for key, record in wanted.items() if key not in known]
+    created, count = people_ids(session, new, batch_id=batch_id) if new else ({}, 0)
+    return known | created, count
+
+
+def _write(session: Session, report: RecordReport, batch_id: int, people: dict[tuple, int]) -> list[dict]:
+    """Insert the rows of the batch; return the ratings replaced (their values before, for undo)."""
+    rows = report.rows
+    if report.kind == "sang_kien":
+        items = [InitiativeRecord(year=r.year, title=r.title, scope=r.scope, unit_id=r.unit_id,
+                                  decision_number=r.decision_number, decision_date=r.decision_date,
+                                  decision_authority=r.decision_authority, batch_id=batch_id, note=r.note)
+                 for r in rows]
+        session.add_all(items)
+        session.flush()
+        authors = [{"initiative_id": item.id, "person_id": pid}
+                   for item, r in zip(items, rows, strict=True)
+                   for pid in dict.fromkeys(people[(a.name_key, a.birth_year, r.unit_id)] for a in r.authors)]
+        bulk_insert(session.connection(), InitiativeAuthor.__table__, authors)
+        return []
+
+    def subject(r: RecordRow) -> dict:
+        person = people[r.person_key] if r.target == CA_NHAN else None
+        return {"target": r.target, "person_id": person, "collective_name": r.name if r.target == TAP_THE else None,
+                "collective_key": r.name_key if r.target == TAP_THE else None, "unit_id": r.unit_id,
+                "batch_id": batch_id, "note": r.note, "year": r.year}
+
+    replaced: list[dict] = []
+    if report.kind == "xep_loai":
+        new = []
+        on_record = _ratings_on_record(session, [subject(r) for r in rows])
+        for r in rows:
+            values = subject(r) | {"rating": r.rating}
+            found = on_record.get(_rating_key(values))
+            if found is None:
+                new.append(values)
+                continue
+            replaced.append({"id": found.id, "rating": found.rating, "note": found.note, "batch_id": found.batch_id})
+            session.execute(update(Assessment).where(Assessment.id == found.id)
+                            .values(rating=r.rating, note=r.note, batch_id=batch_id))
+        bulk_insert(session.connection(), Assessment.__table__, new)
+    elif report.kind == "ky_luat":
+        bulk_insert(session.connection(), DisciplineRecord.__table__, [
+            subject(r) | {"level": r.level, "open": r.open, "decided_on": r.decision_date,
+                          "document": r.decision_number} for r in rows])
+    else:
+        bulk_insert(session.connection(), PastAward.__table__, [
+            subject(r) | {"award_id": r.award_id, "kind": r.merit_kind or "cong_trang",
+                          "decision_number": r.decision_number, "decision_date": r.decision_date,
+                          "decision_authority": r.decision_authority} for r in rows])
+    return replaced
+
+
+def _rating_key(values: dict, *, any_unit: bool = False) -> tuple:
+    if values["person_id"] is not None:
+        return "p", values["person_id"], values["year"]
+    return "c", values["collective_key"], None if any_unit else values["unit_id"], values["year"]
+
+
+def _ratings_on_record(session: Session, subjects: list[dict]) -> dict[tuple, Assessment]:
+    """Return the ratings on record for these subjects and years (records.Subject.where semantics: a collective
+    without a unit matches the name in any unit), the first by id for each key."""
+    years = sorted({v["year"] for v in subjects})
+    people = sorted({v["person_id"] for v in subjects if v["person_id"] is not None})
+    keys = sorted({v["collective_key"] for v in subjects if v["person_id"] is None})
+    found: dict[tuple, Assessment] = {}
+    stmt = (select(Assessment).where(col(Assessment.year).in_(years))
+            .where(col(Assessment.person_id).in_(people)
+                   | ((Assessment.target == TAP_THE) & col(Assessment.collective_key).in_(keys)))
+            .order_by(Assessment.id))
+    for row in session.exec(stmt).all():
+        values = {"person_id": row.person_id, "collective_key": row.collective_key, "unit_id": row.unit_id,
+                  "year": row.year}
+        found.setdefault(_rating_key(values), row)
+        if row.person_id is None:
+            found.setdefault(_rating_key(values, any_unit=True), row)
+    return found
+
+
+def import_records(
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    *,
+    kind: str,
+    file_name: str,
+    settings: Settings,
+    year: int | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    today: date | None = None,
+) -> RecordReport:
+    """Check a file and, when it is clean (and new, or forced) and not a dry run, write it as one batch."""
+    report = check_records(session, data, kind=kind, file_name=file_name, settings=settings, year=year, actor=actor,
+                           today=today)
+    if dry_run or report.blocked_reason(force=force):
+        return report
+    result = commit_records(session, actor, report=report, force=force)
+    report.imported, report.batch_id = result.rows, result.batch_id
+    return report
+
+
+def _blockers(session: Session, batch_id: int) -> list[str]:
+    """Return, for the people a batch added, what outside the batch now refers to them."""
+    added = select(Person.id).where(Person.batch_id == batch_id)
+    names = dict(session.exec(select(Person.id, Person.full_name).where(Person.batch_id == batch_id)).all())
+    found: list[str] = []
+    for nid, pid in session.exec(select(Nomination.id, Nomination.person_id)
+                                 .where(col(Nomination.person_id).in_(added)).order_by(Nomination.id)).all():
+        found.append(f"{names[pid]}: hồ sơ đề nghị số {nid}")
+    for kind, model in (("xep_loai", Assessment), ("ky_luat", DisciplineRecord), ("khen_truoc", PastAward)):
+        stmt = (select(model.person_id, model.year, model.batch_id).where(col(model.person_id).in_(added))
+                .where((model.batch_id != batch_id) | col(model.batch_id).is_(None)))
+        for pid, year, other in session.exec(stmt).all():
+            found.append(f"{names[pid]}: {KINDS[kind].lower()} năm {year}"
+                         + (f" (lô số {other})" if other else " (nhập tay)"))
+    stmt = (select(InitiativeAuthor.person_id, InitiativeRecord.title, InitiativeRecord.batch_id)
+            .join(InitiativeRecord, InitiativeRecord.id == InitiativeAuthor.initiative_id)
+            .where(col(InitiativeAuthor.person_id).in_(added))
+            .where((InitiativeRecord.batch_id != batch_id) | col(InitiativeRecord.batch_id).is_(None)))
+    for pid, title, other in session.exec(stmt).all():
+        found.append(f"{names[pid]}: tác giả sáng kiến “{title}”" + (f" (lô số {other})" if other else " (nhập tay)"))
+    return found
+
+
+def undo_records(session: Session, actor: Actor, *, batch_id: int) -> int:
+    """Delete a record batch's rows and the people only it added (restoring ratings it replaced); return how many rows.
+
+    Refused, naming what refers to them, when a person the batch added is now used outside it.
+    """
+    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise ImportRefused("Không tìm thấy lô nhập này.")
+    if batch.kind not in KINDS:
+        raise ImportRefused(f"Lô số {batch.id} là danh sách đề nghị khen thưởng: hoàn tác ở trang “Tải lên danh sách "
+                            "đề nghị”.")
+    if batch.status == UNDONE:
+        raise ImportRefused(f"Lô số {batch.id} đã được hoàn tác trước đó.")
+    if actor.role.value == "don_vi" and batch.user_id != actor.id:
+        raise PermissionDenied("Tài khoản đơn vị chỉ hoàn tác được lô do chính mình nhập.")
+    blockers = _blockers(session, batch.id)
+    if blockers:
+        raise ImportRefused(f"Không hoàn tác được lô số {batch.id}: {len(blockers)} hồ sơ khác đang dùng cá nhân do lô "
+                            f"này thêm — {'; '.join(blockers[:10])}{' …' if len(blockers) > 10 else ''}. Xóa hoặc "
+                            "hoàn tác các hồ sơ đó trước.")
+    model = _TABLES[batch.kind]
+    if batch.kind == "xep_loai":  # ratings the batch replaced get their values back instead of being deleted
+        for old in _replaced(session, batch.id):
+            session.execute(update(Assessment).where(Assessment.id == old["id"], Assessment.batch_id == batch.id)
+                            .values(rating=old["rating"], note=old["note"], batch_id=old["batch_id"]))
+    if batch.kind == "sang_kien":
+        session.execute(delete(InitiativeAuthor).where(col(InitiativeAuthor.initiative_id).in_(
+            select(InitiativeRecord.id).where(InitiativeRecord.batch_id == batch.id))))
+    session.execute(delete(model).where(model.batch_id == batch.id))
+    session.execute(delete(Person).where(Person.batch_id == batch.id))
+    batch.status, batch.undone_at, batch.undone_by = UNDONE, utcnow(), actor.id
+    session.add(batch)
+    audit.record(session, actor, "hoan_tac_lo_nhap", "lo_nhap", batch.id,
+                 f"Hoàn tác lô số {batch.id} (“{batch.file_name}”, {KINDS[batch.kind].lower()}): "
+                 f"xóa {batch.rows} dòng, {batch.people_added} cá nhân mới.",
+                 before={"batch_id": batch.id, "rows": batch.rows, "status": DONE}, after={"status": UNDONE})
+    session.flush()
+    return batch.rows
+
+
+def _replaced(session: Session, batch_id: int) -> list[dict]:
+    """Return the ratings a batch replaced, as kept in its import audit entry."""
+    entry = session.exec(select(AuditLog).where(AuditLog.action == "nhap_ho_so", AuditLog.entity == "lo_nhap",
+                                                AuditLog.entity_id == str(batch_id))).first()
+    if entry is None or not entry.before:
+        return []
+    return list(json.loads(entry.before).get("replaced", []))
+
+
+def record_history(session: Session, *, actor: Actor | None = None, kind: str | None = None,
+                   limit: int = 200) -> pd.DataFrame:
+    """Return record batches, newest first (a unit user sees its own): id, kind, kind_label, file_name, who, when,
+    year, rows, people_added, warnings, status, status_label, undone_at."""
+    stmt = (select(ImportBatch, User.username, User.display_name)
+            .join(User, ImportBatch.user_id == User.id, isouter=True)
+            .where(col(ImportBatch.kind).in_([kind] if kind else list(KINDS)))
+            .order_by(col(ImportBatch.created_at).desc(), col(ImportBatch.id).desc()).limit(limit))
+    if actor is not None and actor.role.value == "don_vi":
+        stmt = stmt.where(ImportBatch.user_id == actor.id)
+    columns = ["id", "kind", "kind_label", "file_name", "username", "display_name", "created_at", "year", "rows",
+               "people_added", "warnings", "status", "status_label", "undone_at"]
+    return pd.DataFrame(
+        [{"id": b.id, "kind": b.kind, "kind_label": KINDS.get(b.kind, b.kind), "file_name": b.file_name,
+          "username": who or "", "display_name": name or "dòng lệnh", "created_at": b.created_at, "year": b.year,
+          "rows": b.rows, "people_added": b.people_added, "warnings": b.warnings, "status": b.status,
+          "status_label": BATCH_STATUS_LABELS.get(b.status, b.status), "undone_at": b.undone_at}
+         for b, who, name in session.exec(stmt).all()],
+        columns=columns)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Showing rows
+
+
+PREVIEW_LABELS = {
+    "sheet": "Sheet", "row": "Dòng", "state": "Tình trạng", "problems": "Vấn đề", "target": "Đối tượng",
+    "name": "Họ tên / Tên tập thể", "birth_year": "Năm sinh", "unit": "Đơn vị", "person": "Cá nhân", "year": "Năm",
+    "rating": "Xếp loại", "level": "Hình thức kỷ luật", "open": "Đang xem xét/điều tra", "award": "Danh hiệu/Hình thức",
+    "merit_kind": "Loại khen thưởng", "title": "Tên sáng kiến", "authors": "Tác giả", "scope": "Phạm vi ảnh hưởng",
+    "decision": "Quyết định", "note": "Ghi chú",
+}
+_PREVIEW_COLUMNS = {
+    "xep_loai": ["target", "name", "birth_year", "unit", "person", "year", "rating"],
+    "ky_luat": ["target", "name", "birth_year", "unit", "person", "year", "level", "open", "decision"],
+    "khen_truoc": ["target", "name", "birth_year", "unit", "person", "year", "award", "merit_kind", "decision"],
+    "sang_kien": ["title", "authors", "unit", "year", "scope", "decision"],
+}
+
+
+def rows_frame(report: RecordReport) -> pd.DataFrame:
+    """Return the checked rows as read (English columns; PREVIEW_LABELS titles them), each with its problems."""
+    by_row: dict[tuple[str, int], list[ImportIssue]] = {}
+    for issue in report.issues:
+        if issue.row is not None:
+            by_row.setdefault((issue.sheet, issue.row), []).append(issue)
+    data = []
+    for r in report.rows:
+        found = by_row.get((r.sheet, r.row), [])
+        decision = ", ".join(p for p in (r.decision_number and f"Số {r.decision_number}",
+                                         r.decision_date and f"ngày {format_date(r.decision_date)}",
+                                         r.decision_authority) if p)
+        data.append({
+            "sheet": r.sheet, "row": r.row,
+            "state": "Lỗi" if r.errors else "Cảnh báo" if r.warnings else "Hợp lệ",
+            "problems": " | ".join(i.message for i in found),
+            "target": {CA_NHAN: "Cá nhân", TAP_THE: "Tập thể"}.get(r.target or ""), "name": r.name,
+            "birth_year": r.birth_year, "unit": r.unit,
+            "person": ("Đã có" if r.person_id else "Thêm mới") if r.target == CA_NHAN and r.name else None,
+            "year": r.year, "rating": RATING_LABELS[Rating(r.rating)] if r.rating else None,
+            "level": DISCIPLINE_LABELS.get(r.level or "", None), "open": "Có" if r.open else "",
+            "award": r.award, "merit_kind": MERIT_KIND_LABELS.get(r.merit_kind or ""), "title": r.title,
+            "authors": "; ".join(a.name + ("" if a.person_id else " (mới)") for a in r.authors),
+            "scope": SCOPE_LABELS.get(r.scope or ""), "decision": decision, "note": r.note,
+        })
+    columns = ["sheet", "row", "state", "problems", *_PREVIEW_COLUMNS[report.kind], "note"]
+    frame = pd.DataFrame(data, columns=list(PREVIEW_LABELS)).reindex(columns=columns)
+    return frame.astype({c: "Int64" for c in ("birth_year", "year") if c in frame.columns})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Templates
+
+_WHO = [("STT", 6), ("Họ và tên (cá nhân) / Tên tập thể", 30), ("Năm sinh", 10), ("Chức vụ", 20),
+        ("Đơn vị công tác", 30), ("Năm", 8)]
+_TEMPLATE_HEADERS = {
+    "xep_loai": _WHO + [("Kết quả đánh giá, xếp loại", 32), ("Ghi chú", 28)],
+    "ky_luat": _WHO + [("Hình thức kỷ luật", 22), ("Đang xem xét/điều tra", 16), ("Số quyết định", 18),
+                       ("Ngày quyết định", 14), ("Ghi chú", 28)],
+    "khen_truoc": _WHO + [("Danh hiệu/Hình thức khen thưởng", 34), ("Loại khen thưởng", 16), ("Số quyết định", 18),
+                          ("Ngày quyết định", 14), ("Cơ quan ban hành", 26), ("Ghi chú", 28)],
+    "sang_kien": [("STT", 6), ("Tên sáng kiến", 44), ("Tác giả", 34), ("Đơn vị", 28), ("Năm", 8),
+                  ("Phạm vi ảnh hưởng", 16), ("Số quyết định", 18), ("Ngày quyết định", 14), ("Cơ quan ban hành", 26),
+                  ("Ghi chú", 28)],
+}
+_TEMPLATE_TITLES = {
+    "xep_loai": "DANH SÁCH KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM {year}",
+    "ky_luat": "DANH SÁCH KỶ LUẬT VÀ TRƯỜNG HỢP ĐANG XEM XÉT KỶ LUẬT, ĐIỀU TRA",
+    "khen_truoc": "DANH SÁCH KHEN THƯỞNG ĐÃ ĐƯỢC TẶNG CÁC NĂM TRƯỚC",
+    "sang_kien": "DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN NĂM {year}",
+}
+_HEADER_ROW = 7
+_BLANK_ROWS = 60
+
+
+def _examples(kind: str, year: int, agency: str, unit: str) -> list[list[Any]]:
+    last = year - 1
+    if kind == "sang_kien":
+        return [[1, "Ứng dụng phần mềm quản lý hồ sơ thi đua, khen thưởng", "Nguyễn Thị Minh (1987); Trần Văn Bình",
+                 unit, year, SCOPE_LABELS["co_so"], "15/QĐ-HĐSK", date(year, 1, 15), agency, EXAMPLE_NOTE],
+                [2, "Giải pháp số hóa báo cáo thống kê ngành Công Thương", "Lê Thị Hoa", unit, year,
+                 SCOPE_LABELS["tinh"], "120/QĐ-UBND", date(year, 3, 20), "UBND tỉnh Lạng Sơn", EXAMPLE_NOTE]]
+    shown = year if kind == "xep_loai" else last  # past awards and discipline: the years before
+    who_collective = [1, "Phòng Quản lý Công nghiệp", None, None, agency, shown]
+    who_person = [1, "Nguyễn Thị Minh", 1987, "Chuyên viên", unit, shown]
+    if kind == "xep_loai":
+        rest = ([RATING_LABELS[Rating.HTXSNV], EXAMPLE_NOTE], ["HTTNV", EXAMPLE_NOTE])
+    elif kind == "ky_luat":
+        rest = ([None, "x", None, None, EXAMPLE_NOTE],
+                [DISCIPLINE_LABELS["khien_trach"], None, "25/QĐ-SCT", date(last, 6, 10), EXAMPLE_NOTE])
+    else:
+        rest = (["Tập thể lao động tiên tiến", MERIT_KIND_LABELS["cong_trang"], "05/QĐ-SCT", date(last, 12, 28),
+                 agency, EXAMPLE_NOTE],
+                ["Lao động tiên tiến", MERIT_KIND_LABELS["cong_trang"], "05/QĐ-SCT", date(last, 12, 28), agency,
+                 EXAMPLE_NOTE])
+    return [["I. TẬP THỂ"], who_collective + rest[0], ["II. CÁ NHÂN"], who_person + rest[1]]
+
+
+def template(*, kind: str, year: int, agency: str, parent_agency: str, awards: list[str], units: list[str]) -> bytes:
+    """Return the .xlsx template of a record kind: title rows, header, two example rows, dropdowns, instructions."""
+    headers = _TEMPLATE_HEADERS[kind]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    last = get_column_letter(len(headers))
+    _title(ws, "A1", safe_cell(parent_agency.upper()), bold=False, merge="A1:C1")
+    _title(ws, "A2", safe_cell(agency.upper()), merge="A2:C2")
+    _title(ws, "E1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", merge=f"E1:{last}1")
+    _title(ws, "E2", "Độc lập - Tự do - Hạnh phúc", merge=f"E2:{last}2")
+    _title(ws, "A4", _TEMPLATE_TITLES[kind].format(year=year), size=14, merge=f"A4:{last}4")
+    _title(ws, "A5", f"(Nhập vào TĐKT Dashboard: {KINDS[kind]})", bold=False, italic=True, merge=f"A5:{last}5")
+    for c, (header, width) in enumerate(headers, start=1):
+        cell = ws.cell(row=_HEADER_ROW, column=c, value=header)
+        cell.font = Font(name="Times New Roman", bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = _BOX
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.row_dimensions[_HEADER_ROW].height = 36
+    examples = _examples(kind, year, agency, units[0] if units else agency)
+    r = _HEADER_ROW + 1
+    for values in examples:
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=safe_cell(value))
+            cell.border = _BOX
+            cell.font = Font(name="Times New Roman", bold=len(values) == 1, italic=len(values) > 1,
+                             color="7F7F7F" if len(values) > 1 else None)
+            if isinstance(value, date):
+                cell.number_format = "dd/mm/yyyy"
+        r += 1
+    first, end = _HEADER_ROW + 1, r + _BLANK_ROWS - 1
+    for row in range(r, end + 1):
+        for c in range(1, len(headers) + 1):
+            ws.cell(row=row, column=c).border = _BOX
+    footer = end + 2
+    _title(ws, f"B{footer}", "NGƯỜI LẬP BIỂU", merge=f"B{footer}:C{footer}")
+    _title(ws, f"E{footer}", "THỦ TRƯỞNG ĐƠN VỊ", merge=f"E{footer}:F{footer}")
+    _title(ws, f"E{footer + 1}", "(Ký, họ tên, đóng dấu)", bold=False, italic=True,
+           merge=f"E{footer + 1}:F{footer + 1}")
+    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=3)
+    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+
+    names = [h for h, _ in headers]
+    lists: dict[str, tuple[str, list[str], bool]] = {}  # header -> (title, values, strict)
+    if "Đơn vị công tác" in names or "Đơn vị" in names:
+        lists["Đơn vị công tác" if "Đơn vị công tác" in names else "Đơn vị"] = ("Đơn vị", units, False)
+    if kind == "xep_loai":
+        lists["Kết quả đánh giá, xếp loại"] = ("Xếp loại", list(RATING_LABELS.values()), False)
+    if kind == "ky_luat":
+        lists["Hình thức kỷ luật"] = ("Hình thức kỷ luật", list(DISCIPLINE_LABELS.values()), True)
+        lists["Đang xem xét/điều tra"] = ("Đang xem xét/điều tra", ["x"], False)
+    if kind == "khen_truoc":
+        lists["Danh hiệu/Hình thức khen thưởng"] = ("Danh hiệu/Hình thức", awards, False)
+        lists["Loại khen thưởng"] = ("Loại khen thưởng", list(MERIT_KIND_LABELS.values()), True)
+    if kind == "sang_kien":
+        lists["Phạm vi ảnh hưởng"] = ("Phạm vi ảnh hưởng", list(SCOPE_LABELS.values()), True)
+    catalogue = wb.create_sheet("DanhMuc")
+    for index, (header, (title, values, strict)) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(index)
+        catalogue[f"{letter}1"] = title
+        for i, value in enumerate(values, start=2):
+            catalogue[f"{letter}{i}"] = safe_cell(value)
+        target = get_column_letter(names.index(header) + 1)
+        rule = DataValidation(type="list", formula1=f"=DanhMuc!${letter}$2:${letter}${max(len(values), 1) + 1}",
+                              allow_blank=True, showErrorMessage=strict)
+        rule.error = f"Chọn {title.lower()} trong danh sách."
+        rule.errorTitle = "Giá trị không có trong danh mục"
+        rule.prompt = f"Chọn {title.lower()} trong danh sách"
+        rule.showInputMessage = True
+        ws.add_data_validation(rule)
+        rule.add(f"{target}{first}:{target}{end}")
+    catalogue.sheet_state = "hidden"
+    year_rule = DataValidation(type="whole", operator="between", formula1="1990", formula2=str(year),
+                               allow_blank=True, showErrorMessage=True)
+    year_rule.error = "Ghi năm 4 chữ số, ví dụ 2024."
+    ws.add_data_validation(year_rule)
+    year_column = get_column_letter(names.index("Năm") + 1)
+    year_rule.add(f"{year_column}{first}:{year_column}{end}")
+
+    guide = wb.create_sheet("Hướng dẫn")
+    for index, line in enumerate(_guide(kind), start=1):
+        cell = guide.cell(row=index, column=1, value=safe_cell(line))
+        cell.font = Font(name="Times New Roman", bold=index == 1, size=13 if index == 1 else 12)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    guide.column_dimensions["A"].width = 120
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _guide(kind: str) -> list[str]:
+    common_end = [
+        f"Xóa các dòng có ghi chú “{EXAMPLE_NOTE}”. Thêm dòng bằng cách chèn dòng phía trên khối chữ ký.",
+        "Không đổi tên các cột ở dòng tiêu đề; có thể thêm cột khác (sẽ được bỏ qua). Ngày ghi dd/mm/yyyy.",
+        "Cả tệp được nhập trọn trong một lần hoặc không ghi gì nếu còn lỗi; có thể hoàn tác cả lô sau khi nhập.",
+    ]
+    who = [
+        "Ghi dòng mục “I. TẬP THỂ”, “II. CÁ NHÂN” phía trên các dòng thuộc mục đó.",
+        "Cá nhân: ghi Năm sinh và Đơn vị công tác để hệ thống nhận đúng người đã có (người chưa có sẽ được thêm mới).",
+        "Cột “Năm”: năm của kết quả; để trống thì lấy năm chọn khi tải lên hoặc năm ghi trong tiêu đề.",
+    ]
+    specific = {
+        "xep_loai": ["HƯỚNG DẪN LẬP DANH SÁCH KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI",
+                     "Mỗi dòng là kết quả xếp loại một năm của một cá nhân hoặc tập thể.", *who,
+                     "Cột “Kết quả đánh giá, xếp loại”: Hoàn thành xuất sắc nhiệm vụ (HTXSNV), Hoàn thành tốt nhiệm vụ "
+                     "(HTTNV), Hoàn thành nhiệm vụ (HTNV), Không hoàn thành nhiệm vụ (KHTNV); ghi mã hoặc viết đủ.",
+                     "Nếu đã có xếp loại cùng năm của cùng người/tập thể, kết quả mới thay kết quả cũ."],
+        "ky_luat": ["HƯỚNG DẪN LẬP DANH SÁCH KỶ LUẬT",
+                    "Mỗi dòng là một hình thức kỷ luật, hoặc một trường hợp đang bị xem xét kỷ luật, điều tra.", *who,
+                    "Cột “Hình thức kỷ luật”: Khiển trách, Cảnh cáo, Hạ bậc lương, Giáng chức, Cách chức, Buộc thôi "
+                    "việc. Đang xem xét kỷ luật hoặc đang điều tra: ghi “x” ở cột “Đang xem xét/điều tra”."],
+        "khen_truoc": ["HƯỚNG DẪN LẬP DANH SÁCH KHEN THƯỞNG ĐÃ CÓ (CÁC NĂM TRƯỚC)",
+                       "Mỗi dòng là một danh hiệu/hình thức khen thưởng một cá nhân hoặc tập thể đã được tặng.", *who,
+                       "Cột “Danh hiệu/Hình thức khen thưởng”: chọn trong danh sách; chấp nhận cách viết tắt thường "
+                       "dùng (LĐTT, CSTĐCS, BK UBND tỉnh…). “Loại khen thưởng”: Công trạng, Đột xuất, Theo chuyên đề."],
+        "sang_kien": ["HƯỚNG DẪN LẬP DANH SÁCH SÁNG KIẾN",
+                      "Mỗi dòng là một sáng kiến đã được công nhận.",
+                      "Cột “Tác giả”: họ tên các tác giả cách nhau bằng dấu chấm phẩy, dấu phẩy hoặc xuống dòng; có "
+                      "thể ghi năm sinh trong ngoặc, ví dụ “Nguyễn Văn An (1980)”. Tác giả chưa có sẽ được thêm mới.",
+                      "Cột “Phạm vi ảnh hưởng”: Cơ sở, Cấp tỉnh hoặc Toàn quốc.",
+                      "Cột “Năm”: năm công nhận; để trống thì lấy năm của ngày quyết định."],
+    }[kind]
+    return [specific[0], *(f"{i}. {line}" for i, line in enumerate(specific[1:] + common_end, start=1))]
+
+
+def template_for(session: Session, *, kind: str, year: int, agency: str, parent_agency: str) -> bytes:
+    """Return a kind's template filled with the database's award names (common first) and active units."""
+    from tdkt import units
+
+    awards = list(session.exec(select(Award.name).order_by(col(Award.is_common).desc(), Award.position)).all())
+    return template(kind=kind, year=year, agency=agency, parent_agency=parent_agency, awards=awards,
+                    units=[u for u in units.names(session) if u != "Các phòng, đơn vị trực thuộc Sở"])
