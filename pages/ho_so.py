@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from pages._common import db_read, db_write, require_page, selected_year
-from tdkt import auth, dossiers, eligibility, mau_tdkt
+from tdkt import auth, dossiers, eligibility, mau_tdkt, rules
 from tdkt.models import NOMINATION_STATUS_LABELS, NominationStatus
 from tdkt.text import fold
 
@@ -52,6 +52,28 @@ st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu
                    file_name=f"MauTDKT_quyet_dinh_{year}.xlsx", key="ho_so_mau_tdkt",
                    help="Theo bố cục MauTDKT_20231004.xlsx: cột và mã danh hiệu (HTKT), phân loại đối tượng (PLDT), "
                         "lĩnh vực hoạt động đã điền sẵn.")
+if can_move:
+    with st.expander(f"Quy định khen thưởng của địa phương năm {year} (tùy chọn)"):
+        with db_read() as session:
+            policy = eligibility.policy_for(session, year=year)
+        with st.form("ho_so_policy"):
+            st.caption("Pháp luật hiện hành không đặt trần tỷ lệ: mặc định tắt. Chỉ bật khi tỉnh có quy định riêng.")
+            cap_on = st.checkbox("Đặt trần số “Chiến sĩ thi đua cơ sở” theo tỷ lệ số “Lao động tiên tiến”",
+                                 value=policy.cstdcs_share_cap is not None)
+            cap = st.number_input("Mức trần (%)", min_value=1, max_value=100, step=1,
+                                  value=int(round((policy.cstdcs_share_cap or 0.15) * 100)))
+            legacy = st.checkbox("Không xét “Lao động tiên tiến” cho người bị kỷ luật trong năm",
+                                 value=policy.disciplined_not_ldtt)
+            if st.form_submit_button("Lưu quy định", key="ho_so_policy_save"):
+                try:
+                    with db_write() as session:
+                        eligibility.set_policy(session, who, year=year, policy=rules.LocalPolicy(
+                            cstdcs_share_cap=cap / 100 if cap_on else None, disciplined_not_ldtt=legacy))
+                except (eligibility.PolicyError, auth.PermissionDenied) as error:
+                    st.error(str(error))
+                else:
+                    st.session_state["flash_ho_so"] = f"Đã lưu quy định của địa phương năm {year}."
+                    st.rerun()
 if not can_move:
     st.dataframe(shown, hide_index=True, width="stretch")
     st.stop()

@@ -50,12 +50,12 @@ def test_office_moves_a_ticked_nomination_through_the_council(app_env, app_engin
     at.run()
     assert not at.exception
     at.selectbox(key="ho_so_to").select("hoi_dong_da_xet").run()
-    at.number_input[0].set_value(16)
-    at.number_input[1].set_value(15)
+    at.number_input[1].set_value(16)
+    at.number_input[2].set_value(15)
     at.button(key="ho_so_move").click().run()
     assert not at.exception
     assert any("không được lớn hơn số thành viên Hội đồng (15)" in e.value for e in at.error)
-    at.number_input[0].set_value(12)
+    at.number_input[1].set_value(12)
     at.button(key="ho_so_move").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Đã chuyển 1 đề nghị sang “Hội đồng đã xét”."]
@@ -77,3 +77,19 @@ def test_rule_warnings_and_the_national_export_are_on_the_page(app_env, app_engi
     table = at.data_editor[0].value if role == "van_phong" else at.dataframe[-1].value
     assert list(table["Chưa đủ điều kiện (quy tắc)"]) == ["LDTT-1"]
     assert at.get("download_button")[0].proto.label.startswith("Tải quyết định khen thưởng năm 2024")
+
+
+def test_office_sets_a_local_share_cap_and_sees_its_warning(app_env, app_engine):
+    add_nominations(app_engine, [("Nguyễn Thị Minh", None)], award="CSTDCS")
+    at = signed_in(app_env, "van_phong", PAGE)
+    at.checkbox[0].check()
+    at.number_input[0].set_value(15)
+    at.button(key="ho_so_policy_save").click().run()
+    assert not at.exception
+    assert "Đã lưu quy định của địa phương năm 2024." in [s.value for s in at.success]
+    assert any("vượt mức trần 15,0%" in w.value for w in at.warning)
+
+
+def test_readers_do_not_see_the_local_policy_form(app_env, app_engine):
+    at = signed_in(app_env, "lanh_dao", PAGE)
+    assert not any("Quy định khen thưởng của địa phương" in e.label for e in at.expander)
