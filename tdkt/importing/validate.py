@@ -119,6 +119,27 @@ def _decode(value: object, codes: dict[str, str]) -> object:
     return codes.get(text, value)
 
 
+_MISSING = object()
+_SEPARATOR = " \x00 "
+
+
+def _fold_many(texts: list[str | None]) -> list[str]:
+    """Return `fold` of each text, folding them all as one string (translate and casefold run once, in C).
+
+    Same result as [fold(t) for t in texts]: the texts are joined by " NUL ", which no text contains (checked) and
+    which whitespace collapsing leaves in place; any surprise in the count falls back to folding one by one.
+    """
+    filled = [t for t in texts if t]
+    if filled:
+        if "\x00" not in "".join(filled):
+            joined = _SEPARATOR.join(filled)
+            parts = fold(joined).split(_SEPARATOR)
+            if len(parts) == len(filled) and all(parts):
+                folded = iter(parts)
+                return [next(folded) if t else "" for t in texts]
+    return [fold(t) for t in texts]
+
+
 def _looks_collective(name: str) -> bool:
     key = fold(name) + " "
     return key.startswith(_COLLECTIVE_START)
@@ -180,22 +201,45 @@ def validate(
     records: list[Record] = []
     seen: dict[tuple, int] = {}
     ca_nhan, tap_the = Target.CA_NHAN.value, Target.TAP_THE.value
-    targets_of: dict[int, tuple[str, ...]] = {}
     found: list[ImportIssue] = []
     row: ParsedRow
+    # This loop runs once per row of lists with 100k rows, whose awards, units, positions and categories repeat: what
+    # depends only on those texts is worked out once per distinct text (database objects read into plain tuples),
+    # and the names are folded in one pass (`_fold_many`).
+    awards: dict[tuple, tuple] = {}  # (award, award code) as written -> award, id, name, allowed targets
+    units: dict[Any, tuple] = {}  # unit text -> unit, id, name
+    matched_categories: dict[Any, str | None] = {}
+    inferred_categories: dict[tuple, str] = {}
+    name_keys = _fold_many([row.name for row in rows])
 
     def problem(column_field: str | None, code: str, message: str, severity: str = "error") -> None:
         found.append(ImportIssue(file, row.sheet, row.row, header_for(headers.get(row.sheet), column_field), code,
                                  message, severity))
 
-    for row in rows:
-        found = []
-        if row.note and "vi du" in fold(row.note) and "xoa" in fold(row.note):
-            problem(None, "example_row", "Đây là dòng ví dụ của mẫu danh sách: xóa dòng này trước khi nhập.")
-        award_text = row.award or row.award_code
+    def award_of(written: str | None, code: str | None) -> tuple:
+        award_text = written or code
         award = cat.award(_decode(award_text, codes)) if award_text else None
-        if award is None and row.award and row.award_code:
-            award = cat.award(_decode(row.award_code, codes))
+        if award is None and written and code:
+            award = cat.award(_decode(code, codes))
+        if award is None:
+            return None, None, None, ()
+        return award, award.id, award.name, tuple(award.targets.split(","))
+
+    def unit_of(text: str | None) -> tuple:
+        unit = cat.unit(text)
+        return (unit, unit.id, unit.name) if unit is not None else (None, None, None)
+
+    for row, name_key in zip(rows, name_keys):
+        found = []
+        note = row.note
+        if note and "vi du" in fold(note) and "xoa" in fold(note):
+            problem(None, "example_row", "Đây là dòng ví dụ của mẫu danh sách: xóa dòng này trước khi nhập.")
+        award_key = (row.award, row.award_code)
+        known_award = awards.get(award_key)
+        if known_award is None:
+            known_award = awards[award_key] = award_of(*award_key)
+        award, award_id, award_name, allowed_targets = known_award
+        award_text = row.award or row.award_code
         if not award_text:
             problem("award", "missing_award", "Thiếu danh hiệu/hình thức khen thưởng đề nghị. Ghi tên danh hiệu "
                     "(ví dụ “Lao động tiên tiến”) hoặc chọn trong danh mục.")
@@ -203,62 +247,76 @@ def validate(
             hint = cat.award_suggestions(str(award_text))
             problem("award", "unknown_award", f"Không nhận ra danh hiệu/hình thức “{award_text}”. "
                     + (f"Có phải: {'; '.join(hint)}? " if hint else "") + "Chọn một mục trong danh mục khen thưởng.")
-        target, guessed = _target(row, award, cat)
-        if award is not None:
-            allowed_targets = targets_of.get(award.id)
-            if allowed_targets is None:
-                allowed_targets = targets_of[award.id] = tuple(award.targets.split(","))
+        target = row.target
+        if target not in TARGETS:
+            target, _ = _target(row, award, cat)
         if award is not None and target not in allowed_targets:
-            allowed = ", ".join(TARGET_LABELS[Target(t)].lower() for t in award.targets.split(","))
-            problem("award", "award_target_mismatch", f"“{award.name}” chỉ xét tặng cho {allowed}, không cho "
+            allowed = ", ".join(TARGET_LABELS[Target(t)].lower() for t in allowed_targets)
+            problem("award", "award_target_mismatch", f"“{award_name}” chỉ xét tặng cho {allowed}, không cho "
                     f"{TARGET_LABELS[Target(target)].lower()} “{row.name or ''}”. Kiểm tra lại danh hiệu hoặc mục "
                     "(tập thể/cá nhân) của dòng này.")
         if not row.name:
             problem("name", "missing_name", "Thiếu họ tên cá nhân hoặc tên tập thể.")
-        unit = cat.unit(row.unit)
-        if target == tap_the and unit is None and row.name:
-            unit = cat.unit(row.name)
-        if row.unit and unit is None:
-            hint = cat.unit_suggestions(row.unit)
-            problem("unit", "unknown_unit", f"Đơn vị “{row.unit}” chưa có trong danh sách đơn vị. "
+        unit_text = row.unit
+        known_unit = units.get(unit_text)
+        if known_unit is None:
+            known_unit = units[unit_text] = unit_of(unit_text)
+        if target == tap_the and known_unit[0] is None and row.name:
+            known_unit = unit_of(row.name)
+        unit, unit_id, unit_name = known_unit
+        if unit_text and unit is None:
+            hint = cat.unit_suggestions(unit_text)
+            problem("unit", "unknown_unit", f"Đơn vị “{unit_text}” chưa có trong danh sách đơn vị. "
                     + (f"Có phải: {'; '.join(hint)}? " if hint else "")
                     + "Sửa lại tên, hoặc Văn phòng thêm đơn vị này khi xác nhận.", "warning")
-        elif not row.unit and unit is None and target == ca_nhan:
+        elif not unit_text and unit is None and target == ca_nhan:
             problem("unit", "missing_unit", "Thiếu đơn vị công tác của cá nhân.", "warning")
+        birth_year = row.birth_year
         if target == ca_nhan:
             if row.gender is None:
                 problem("gender", "missing_gender", "Thiếu giới tính (Nam/Nữ): thống kê khen thưởng cần thông tin này.",
                         "warning")
-            if row.birth_year is not None and not 1930 <= row.birth_year <= year - 15:
-                problem("birth", "bad_birth", f"Năm sinh {row.birth_year} không hợp lý cho danh sách năm {year}. "
+            if birth_year is not None and not 1930 <= birth_year <= year - 15:
+                problem("birth", "bad_birth", f"Năm sinh {birth_year} không hợp lý cho danh sách năm {year}. "
                         "Kiểm tra lại năm sinh.")
-        category = categories.match(_decode(row.category, codes)) if row.category else None
-        if category is None and row.category:
-            category = categories.match(row.category)
+        written_category = row.category
+        category = None
+        if written_category:
+            category = matched_categories.get(written_category, _MISSING)
+            if category is _MISSING:
+                category = categories.match(_decode(written_category, codes))
+                if category is None:
+                    category = categories.match(written_category)
+                matched_categories[written_category] = category
         inferred = False
-        if row.category and category is None:
-            problem("category", "unknown_category", f"Không nhận ra phân loại đối tượng “{row.category}”; đã đoán "
-                    "theo chức vụ. Chọn một phân loại trong danh mục quốc gia.", "warning")
+        if written_category and category is None:
+            problem("category", "unknown_category", f"Không nhận ra phân loại đối tượng “{written_category}”; đã "
+                    "đoán theo chức vụ. Chọn một phân loại trong danh mục quốc gia.", "warning")
         if category is None and target:
-            category, inferred = _infer(target, row.position if target == ca_nhan else row.name), True
+            infer_key = (target, row.position if target == ca_nhan else row.name)
+            category = inferred_categories.get(infer_key)
+            if category is None:
+                category = inferred_categories[infer_key] = _infer(*infer_key)
+            inferred = True
+        name = row.name
         record = Record(
-            sheet=row.sheet, row=row.row, target=target, name=row.name, gender=row.gender, birth_year=row.birth_year,
-            position=row.position, unit=unit.name if unit else row.unit, award=award.name if award else None,
-            category=category, award_id=award.id if award else None, unit_id=unit.id if unit else None,
-            unit_text=row.unit, category_inferred=inferred, achievements=row.achievements, cells=row.cells,
-            name_key=fold(row.name),
+            row.sheet, row.row, target, name, row.gender, birth_year, row.position,
+            unit_name if unit is not None else unit_text, award_name, category, award_id, unit_id, unit_text, inferred,
+            row.achievements, 0, 0, row.cells, name_key,
         )
-        if record.name and record.award_id:
-            key = (record.name_key, record.birth_year, record.unit_id, record.award_id)
-            if key in seen:
-                problem("name", "duplicate_in_file", f"Trùng với dòng {seen[key]}: cùng người/tập thể, cùng "
+        if name and award_id:
+            key = (name_key, birth_year, unit_id, award_id)
+            first = seen.get(key)
+            if first is not None:
+                problem("name", "duplicate_in_file", f"Trùng với dòng {first}: cùng người/tập thể, cùng "
                         "danh hiệu. Xóa một trong hai dòng.")
             else:
                 seen[key] = row.row
-        record.errors = sum(i.severity == "error" for i in found)
-        record.warnings = len(found) - record.errors
+        if found:
+            record.errors = sum(i.severity == "error" for i in found)
+            record.warnings = len(found) - record.errors
+            issues.extend(found)
         records.append(record)
-        issues.extend(found)
     issues.extend(already_in_database(session, records, file=file, year=year, headers=headers))
     return records, issues
 
