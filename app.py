@@ -74,7 +74,8 @@ pages["Khen thưởng"] = [st.Page("pages/ho_so.py", title="Hồ sơ đề ngh�
 if auth.can(auth.Actor.of(user), "nhap_danh_sach", unit_ids={user.unit_id}):
     pages["Khen thưởng"].insert(0, st.Page("pages/tai_len.py", title="Tải lên danh sách đề nghị",
                                            icon=":material/upload_file:"))
-    pages["Khen thưởng"].insert(1, st.Page("pages/nhap_ho_so.py", title="Nhập xếp loại, kỷ luật, sáng kiến"))
+    pages["Khen thưởng"].insert(1, st.Page("pages/nhap_ho_so.py", title="Nhập xếp loại, kỷ luật, sáng kiến",
+                                           icon=":material/history_edu:"))
 pages = {k: pages[k] for k in ("Theo dõi", "Khen thưởng", "Tài khoản")}
 if role == Role.QUAN_TRI:
     pages["Quản trị"] = [
