@@ -4,7 +4,7 @@ status; the trend over a span of years; the shares of decided awards; the money;
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt import charts, export, stats
+from tdkt import charts, eligibility, export, stats
 from tdkt.text import format_money, format_percent
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,7 +21,7 @@ SECTIONS = {
 NUMBERS = {"nominations": "Đề nghị", "decisions": "Có quyết định"}
 ALL_UNITS, ALL_AWARDS = "Tất cả đơn vị", "Tất cả danh hiệu, hình thức"
 
-require_page("xem")
+who = require_page("xem")
 year = selected_year()
 st.title(f"Thống kê khen thưởng năm {year}")
 st.caption("Năm là năm thành tích của hồ sơ đề nghị, không phải năm ra quyết định.")
@@ -68,6 +68,30 @@ else:
     chart.plotly_chart(charts.award_shares(shares, year=year), key="chart_shares")
     numbers.dataframe(shares_shown, hide_index=True, width="stretch")
     shown["Cơ cấu có quyết định"] = shares_shown
+
+st.subheader("Điều kiện khen thưởng theo luật")
+with db_read() as session:
+    cap = eligibility.share_cap(session, year=year, actor=who)
+if cap:
+    st.warning(f"{cap['reason']} ({cap['basis']})")
+# Judging every nomination reads each one's history: done when asked, not on every view of the page.
+if st.toggle("Xét từng đề nghị của năm theo luật (xếp loại, kỷ luật, thành tích, sáng kiến đã ghi nhận)",
+             key="stats_rules"):
+    with db_read() as session:
+        findings = eligibility.findings_table(eligibility.judge_nominations(session, year=year, actor=who))
+    if unit_id is not None:
+        findings = findings[findings.unit == unit_name]
+    if award_id is not None:
+        findings = findings[findings.award == award_name]
+    if findings.empty:
+        st.success(f"Mọi đề nghị năm {year} (theo bộ lọc) đều đạt các điều kiện đã kiểm tra được.")
+    else:
+        st.warning(f"{len(findings)} đề nghị chưa đủ điều kiện theo luật.")
+        rules_shown = findings.drop(columns=["nomination_id"]).rename(columns={
+            "name": "Tên", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "rules": "Quy tắc",
+            "reasons": "Lý do, căn cứ"})
+        st.dataframe(rules_shown, hide_index=True, width="stretch")
+        shown["Chưa đủ điều kiện"] = rules_shown
 
 st.subheader(f"Qua các năm {first}–{last}")
 trend_shown = trend[["year", "level_label", *NUMBERS]].rename(

@@ -63,3 +63,14 @@ def test_stats_page_counts_only_the_chosen_award(app_env, with_nominations):
     at.selectbox(key="stats_award").select_index(1).run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["1", "1", "702.000 đ"]
+
+
+def test_stats_page_judges_the_years_nominations_when_asked(app_env, with_nominations):
+    at = signed_in(app_env, "lanh_dao", PAGE)
+    charts_only = len(at.dataframe)
+    at.toggle(key="stats_rules").set_value(True).run()
+    assert not at.exception
+    assert "2 đề nghị chưa đủ điều kiện theo luật." in [w.value for w in at.warning]
+    table = at.dataframe[charts_only - 1].value  # drawn before the trend's table
+    assert dict(zip(table["Tên"], table["Quy tắc"], strict=True)) == {
+        "Nguyễn Văn An": "LDTT-1", "Tổ Tổng hợp": "TTLDTT-1"}  # its one member is LĐTT
