@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
-from tdkt import auth, units
+from tdkt import auth, eligibility, units
 from tdkt.importing import commit, preview, template
 from tdkt.models import Role, TARGET_LABELS, UnitKind
 
@@ -28,8 +28,25 @@ def render(reports: dict, store_key: tuple) -> None:
         st.caption(f"Năm thành tích {report.year} · danh sách đọc từ sheet: {', '.join(report.sheets)}"
                    + "".join(f" · sheet {r.sheet} gõ bằng mã {r.encoding}, đã chuyển sang Unicode"
                              for r in report.results if r.encoding))
-        err_tab, warn_tab, rows_tab = st.tabs([f"Lỗi ({len(errors)})", f"Cảnh báo ({len(warnings)})",
-                                               f"Xem trước và sửa ({len(report.rows)} dòng)"])
+        cached = st.session_state.get(f"rules_{key}")
+        if cached is None or cached[0] is not report:  # judged again after each edit (the report is replaced)
+            with db_read() as session:
+                cached = (report, eligibility.judge_rows(session, year=report.year, rows=report.records))
+            st.session_state[f"rules_{key}"] = cached
+        rule_rows = cached[1]
+        err_tab, warn_tab, rules_tab, rows_tab = st.tabs([
+            f"Lỗi ({len(errors)})", f"Cảnh báo ({len(warnings)})", f"Điều kiện theo luật ({len(rule_rows)})",
+            f"Xem trước và sửa ({len(report.rows)} dòng)"])
+        with rules_tab:
+            st.caption("Cảnh báo, không chặn việc nhập: xét theo xếp loại, kỷ luật, khen thưởng và sáng kiến đã ghi "
+                       "nhận (trang Tra cứu cá nhân, tập thể); cá nhân trong danh sách được tính là thành viên của "
+                       "tập thể cùng đơn vị.")
+            if rule_rows.empty:
+                st.write("Mọi dòng đều đạt các điều kiện kiểm tra được.")
+            else:
+                st.dataframe(rule_rows.rename(columns={
+                    "sheet": "Sheet", "row": "Dòng", "name": "Tên", "award": "Danh hiệu/Hình thức",
+                    "rules": "Quy tắc", "reasons": "Lý do, căn cứ"}), hide_index=True, width="stretch")
         with err_tab:
             st.dataframe(preview.issues_frame(errors), hide_index=True, width="stretch") if errors else st.write("Không có lỗi.")
         with warn_tab:

@@ -200,12 +200,16 @@ class _Store:
 
     def members(self, unit_id: int | None, year: int) -> list[dict]:
         """Return the rules' member entries for the people on record in a unit, as of a year."""
+        return list(self.member_map(unit_id, year).values())
+
+    def member_map(self, unit_id: int | None, year: int) -> dict[int, dict]:
+        """Return {person id: member entry} for the people on record in a unit, as of a year."""
         if unit_id is None:
-            return []
+            return {}
         s = self.session
         people = s.exec(select(Person.id, Person.full_name).where(Person.unit_id == unit_id)).all()
         if not people:
-            return []
+            return {}
         ids = [pid for pid, _ in people]
         titles: dict[int, list[str]] = defaultdict(list)
         ratings: dict[int, str] = {}
@@ -226,8 +230,8 @@ class _Store:
                     col(DisciplineRecord.level).is_not(None))):
                 if pid not in worst or rules.LEVELS[level][0] > rules.LEVELS[worst[pid]][0]:
                     worst[pid] = level
-        return [{"name": name, "titles": sorted(set(titles.get(pid, []))), "rating": ratings.get(pid),
-                 "discipline": worst.get(pid)} for pid, name in people]
+        return {pid: {"name": name, "titles": sorted(set(titles.get(pid, []))), "rating": ratings.get(pid),
+                      "discipline": worst.get(pid)} for pid, name in people}
 
 
 def _raw_case(case_id, *, target: str, award: str, year: int, decided: date, facts: _Facts,
@@ -406,3 +410,60 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
         "rules": ", ".join(x["rule"] for x in f.failures),
         "reasons": "\n".join(f"• {x['reason']} ({x['basis']})" for x in f.failures),
     } for f in findings], columns=["nomination_id", "name", "award", "unit", "rules", "reasons"])
+
+
+def judge_rows(session: Session, *, year: int, rows: Iterable, today: date | None = None) -> pd.DataFrame:
+    """Return the rule failures of a list's rows before it is imported: sheet, row, name, award, rules, reasons.
+
+    A row is anything with sheet, row, target, name, name_key, birth_year, unit_id and award (the canonical name)
+    such as an import Record. People already on record (same folded name, birth year and unit) bring their history;
+    the list's own individuals count as members of its collectives, with the award they are proposed for."""
+    today = today or date.today()
+    decided = max(today, date(year + 1, 1, 1)) if today.year <= year else today
+    rows = [r for r in rows if r.award and r.name and r.target in ("ca_nhan", "tap_the")]
+    columns = ["sheet", "row", "name", "award", "rules", "reasons"]
+    if decided < rules.LAW_FROM or not rows:
+        return pd.DataFrame(columns=columns)
+    keys = sorted({r.name_key for r in rows if r.target == "ca_nhan" and r.name_key})
+    known: dict[tuple, int] = {}
+    for part in _chunks(keys):
+        for pid, key, birth, unit in session.exec(select(Person.id, Person.name_key, Person.birth_year,
+                                                         Person.unit_id).where(col(Person.name_key).in_(part))):
+            known.setdefault((key, birth, unit), pid)
+    store = _Store(session)
+    store.load_people(known.values())
+    store.load_collectives((fold(r.name), r.unit_id) for r in rows if r.target == "tap_the")
+    policy = policy_for(session, year=year)
+    listed: dict[int | None, dict] = defaultdict(dict)  # unit -> member key -> entry: the list's own individuals
+    for r in rows:
+        if r.target == "ca_nhan":
+            pid = known.get((r.name_key, r.birth_year, r.unit_id))
+            entry = listed[r.unit_id].setdefault(pid if pid is not None else ("moi", r.name_key, r.birth_year),
+                                                 {"name": r.name, "titles": []})
+            entry["titles"].append(r.award)
+    found = []
+    unit_members: dict[int | None, list[dict]] = {}
+    for r in rows:
+        if r.target == "ca_nhan":
+            pid = known.get((r.name_key, r.birth_year, r.unit_id))
+            facts, members = (store.people[pid] if pid is not None else _Facts()), None
+        else:
+            facts = store.collectives[(fold(r.name), r.unit_id)]
+            if r.unit_id not in unit_members:
+                on_record = store.member_map(r.unit_id, year)
+                for member_key, entry in listed.get(r.unit_id, {}).items():
+                    base = on_record.setdefault(member_key, {"name": entry["name"], "titles": [], "rating": None,
+                                                             "discipline": None})
+                    base["titles"] = sorted(set(base["titles"]) | set(entry["titles"]))
+                unit_members[r.unit_id] = list(on_record.values())
+            members = unit_members[r.unit_id]
+        verdict = rules.evaluate(_raw_case(r.row, target=r.target, award=r.award, year=year, decided=decided,
+                                           facts=facts, members=members), policy=policy)
+        failures = verdict.get("failures", [])
+        if "error" in verdict:
+            failures = [{"rule": "DU-LIEU", "basis": "Dữ liệu hồ sơ", "reason": verdict["error"]}]
+        if failures:
+            found.append({"sheet": r.sheet, "row": r.row, "name": r.name, "award": r.award,
+                          "rules": ", ".join(x["rule"] for x in failures),
+                          "reasons": "\n".join(f"• {x['reason']} ({x['basis']})" for x in failures)})
+    return pd.DataFrame(found, columns=columns)

@@ -15,6 +15,7 @@ from tdkt.auth import PermissionDenied
 from tdkt.cli import cli
 from tdkt.db import read_session, write_session
 from tdkt.models import Award, Nomination, NominationStatus, Person, Unit
+from tdkt.text import fold
 
 TODAY = date(2025, 3, 1)  # NĐ 98/2023 in force
 S = NominationStatus
@@ -29,7 +30,7 @@ def award_id(session, code: str) -> int:
 
 
 def person(session, name: str, unit: str = "Văn phòng Sở") -> Person:
-    found = Person(full_name=name, name_key=name.lower(), unit_id=unit_id(session, unit))
+    found = Person(full_name=name, name_key=fold(name), unit_id=unit_id(session, unit))
     session.add(found)
     session.flush()
     return found
@@ -184,3 +185,40 @@ def test_check_command_prints_the_agreed_json(engine, actors, db_url, monkeypatc
                                                                            "Lao động tiên tiến")]
     assert set(data[0]["failures"][0]) == {"rule", "basis", "reason"}
     assert data[0]["failures"][0]["rule"] == "LDTT-1"
+
+
+def _list_bytes(rows: list[list]) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in [["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"], [],
+                ["STT", "Họ và tên", "Năm sinh", "Chức vụ", "Đơn vị", "Danh hiệu đề nghị"], *rows]:
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_list_is_judged_before_import_with_its_own_people_as_members(engine, actors, settings):
+    from tdkt.importing import pipeline
+
+    office, unit = actors["van_phong"], "Phòng Quản lý Công nghiệp"
+    with write_session(engine) as session:
+        an = person(session, "Nguyễn Văn An", unit)
+        an.birth_year = 1980
+        records.set_rating(session, office, records.Subject.person(an), year=2024, rating="HTTNV")
+        records.set_rating(session, office, records.Subject.collective(unit, unit_id(session, unit)), year=2024,
+                           rating="HTXSNV")
+    data = _list_bytes([["I. TẬP THỂ"], [1, unit, None, None, unit, "Tập thể lao động tiên tiến"],
+                        ["II. CÁ NHÂN"], [1, "Nguyễn Văn An", 1980, "Chuyên viên", unit, "LĐTT"],
+                        [2, "Trần Thị Bình", 1990, "Chuyên viên", unit, "LĐTT"]])
+    with read_session(engine) as session:
+        report = pipeline.check(session, data, file_name="ds.xlsx", settings=settings, year=2024)
+        assert not report.errors
+        found = eligibility.judge_rows(session, year=2024, rows=report.records, today=TODAY)
+    # An has a rating on record; Bình is new, so nothing is known of her year; the collective's two members are
+    # both proposed for LĐTT in this very list, so its 70% holds.
+    assert list(zip(found.row, found.name, found.rules, strict=True)) == [(8, "Trần Thị Bình", "LDTT-1")]
