@@ -52,20 +52,27 @@ for upload in uploads or []:
             for issue in errors:
                 st.error(issue.message)
             continue
-        st.caption(f"{records.KINDS[kind]} · đọc từ sheet: {', '.join(report.sheets) or '—'}"
-                   + "".join(f" · sheet {s} gõ bằng mã {e}, đã chuyển sang Unicode" for s, e in report.encodings.items()))
+        st.caption(f"{records.KINDS[kind]} · đọc từ sheet: {', '.join(report.sheets) or '—'}" + "".join(
+            f" · sheet {s} gõ bằng mã {e}, đã chuyển sang Unicode" for s, e in report.encodings.items()))
         err_tab, warn_tab, rows_tab = st.tabs([f"Lỗi ({len(errors)})", f"Cảnh báo ({len(warnings)})",
                                                f"Các dòng đọc được ({len(report.rows)})"])
         with err_tab:
-            st.dataframe(preview.issues_frame(errors), hide_index=True) if errors else st.write("Không có lỗi.")
+            if errors:
+                st.dataframe(preview.issues_frame(errors), hide_index=True, width="stretch")
+            else:
+                st.write("Không có lỗi.")
         with warn_tab:
-            st.dataframe(preview.issues_frame(warnings), hide_index=True) if warnings else st.write("Không có cảnh báo.")
+            if warnings:
+                st.dataframe(preview.issues_frame(warnings), hide_index=True, width="stretch")
+            else:
+                st.write("Không có cảnh báo.")
         with rows_tab:
-            st.dataframe(records.rows_frame(report).rename(columns=records.PREVIEW_LABELS), hide_index=True)
+            st.dataframe(records.rows_frame(report).rename(columns=records.PREVIEW_LABELS), hide_index=True,
+                         width="stretch")
         force = st.checkbox("Vẫn nhập dù tệp đã từng nhập", key=f"records_force_{key}") if report.repeated else False
         reason = report.blocked_reason(force=force)
         if st.button(f"Nhập {len(report.rows)} dòng", key=f"records_commit_{key}", type="primary",
-                     disabled=reason is not None, help=reason):
+                     disabled=reason is not None, help=f"Chưa nhập được: {reason}" if reason else None):
             try:
                 with db_write() as session:
                     result = records.commit_records(session, actor(), report=report, force=force)
@@ -93,7 +100,7 @@ else:
                  .rename(columns={"id": "Lô số", "kind_label": "Loại hồ sơ", "file_name": "Tệp",
                                   "display_name": "Người nhập", "created_at": "Thời điểm", "rows": "Số dòng",
                                   "people_added": "Số cá nhân mới thêm", "status_label": "Trạng thái"}),
-                 hide_index=True)
+                 hide_index=True, width="stretch")
     active = history[history.status == DONE].set_index("id")
     if not active.empty:
         batch_id = st.selectbox("Hoàn tác lô", list(active.index), key="records_undo_pick",

@@ -193,15 +193,15 @@ class RecordReport:
         return [i for i in self.issues if i.severity == "warning"]
 
     def blocked_reason(self, *, force: bool = False) -> str | None:
-        """Return why the file cannot be written now (Vietnamese), or None when it can."""
+        """Return why the file cannot be written now (Vietnamese, to follow "Chưa nhập được: "), or None."""
         if self.unreadable:
-            return "Tệp không đọc được."
+            return "tệp không đọc được."
         if self.errors:
-            return f"Còn {len(self.errors)} lỗi: sửa trong tệp rồi tải lên lại."
+            return f"còn {len(self.errors)} lỗi, sửa trong tệp rồi tải lên lại."
         if not self.rows:
-            return "Tệp không có dòng nào để nhập."
+            return "tệp không có dòng nào để nhập."
         if self.repeated and not force:
-            return "Tệp này đã được nhập trước đó: chọn “Vẫn nhập” nếu chắc chắn."
+            return "tệp này đã được nhập trước đó, chọn “Vẫn nhập” nếu chắc chắn."
         return None
 
     def as_json(self) -> dict[str, Any]:
@@ -1158,7 +1158,7 @@ def commit_records(session: Session, actor: Actor, *, report: RecordReport, forc
     require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
     reason = report.blocked_reason(force=force)
     if reason:
-        raise ImportRefused(f"Không nhập “{report.file}”: {reason} Chưa ghi gì.")
+        raise ImportRefused(f"Không nhập “{report.file}”: {reason.rstrip('.')}; chưa ghi gì.")
     if actor.role.value == "don_vi":
         foreign = [r for r in report.rows if r.unit_id != actor.unit_id]
         if foreign:
