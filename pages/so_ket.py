@@ -58,6 +58,15 @@ st.dataframe(awards.set_axis(["Theo", "Nội dung", "Đề nghị kỳ này", f"
                               "Đề nghị tăng/giảm", "Quyết định kỳ này", f"Quyết định cùng kỳ {year - 1}",
                               "Quyết định tăng/giảm"], axis=1), hide_index=True, width="stretch")
 
+st.subheader("Sáng kiến được công nhận trong kỳ")
+with db_read() as session:
+    initiatives = reports.initiative_table(session, start=start, end=end)
+if initiatives.empty:
+    st.caption("Không có sáng kiến nào có quyết định công nhận trong kỳ (ghi sáng kiến ở trang Tra cứu cá nhân, tập thể "
+               "hoặc nhập từ Excel).")
+else:
+    st.dataframe(initiatives, hide_index=True, width="stretch")
+
 
 def workbook() -> bytes:
     with db_read() as session:

@@ -10,13 +10,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tdkt import clusters as clusters_module
-from tdkt import export, plan
+from tdkt import export, plan, records
 from tdkt.models import (
     TARGET_LABELS,
     Award,
     Cluster,
     ClusterEvent,
     ClusterMember,
+    InitiativeRecord,
     Movement,
     Nomination,
     NominationStatus,
@@ -126,6 +127,12 @@ def _by_award(session: Session, start: date, end: date, *, decided: bool) -> dic
     return {name: int(n) for name, n in session.exec(stmt).all()}
 
 
+def _initiatives(session: Session, start: date, end: date) -> int:
+    stmt = select(func.count()).select_from(InitiativeRecord).where(
+        col(InitiativeRecord.decision_date).between(start, end))
+    return int(session.exec(stmt).one())
+
+
 def _figures(session: Session, start: date, end: date, cluster_ids: list[int] | None, as_of: date) -> dict:
     return {
         "year": start.year,
@@ -133,8 +140,7 @@ def _figures(session: Session, start: date, end: date, cluster_ids: list[int] | 
         "tasks": _task_counts(session, start, end, as_of),
         "movements": _movements(session, start, end),
         "covenants_signed": _covenants_signed(session, start, end, cluster_ids),
-        # There is no initiative (sáng kiến) table yet, so no initiative can be counted: always 0 until one exists.
-        "initiatives": 0,
+        "initiatives": _initiatives(session, start, end),
         "nominations": _by_award(session, start, end, decided=False),
         "decisions": _by_award(session, start, end, decided=True),
     }
@@ -150,7 +156,8 @@ def figures(session: Session, *, year: int, period: PeriodKind = "h1", start: da
     hiện" or "Đang thực hiện", and due before the period end (or before as_of, default today, while the period runs).
     covenants_signed: covenant-signing events ("ky_ket") dated in the period that the department ("is_us") has done.
     `cluster` (a code such as "Cụm II", accents and case ignored) narrows only the cluster figures; tasks, movements
-    and awards are the department's. initiatives is always 0: the database has no initiative table yet.
+    and awards are the department's. initiatives: recognised initiatives (sáng kiến) whose recognition decision is dated
+    in the period (one without a decision date is not counted: it has no place in a period).
     """
     today = as_of or date.today()
     first, last = _bounds(year, period, start, end)
@@ -219,6 +226,15 @@ def award_table(session: Session, *, start: date, end: date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=AWARD_COLUMNS)
 
 
+INITIATIVE_HEADERS = ["Năm", "Sáng kiến", "Phạm vi ảnh hưởng", "Tác giả", "Quyết định công nhận"]
+
+
+def initiative_table(session: Session, *, start: date, end: date) -> pd.DataFrame:
+    """Return the initiatives recognised in the period (by decision date): year, title, scope, authors, decision."""
+    frame = records.initiatives(session, start=start, end=end)
+    return frame[["year", "title", "scope_label", "authors", "decision"]].set_axis(INITIATIVE_HEADERS, axis=1)
+
+
 def summary_table(data: dict) -> pd.DataFrame:
     """The headline figures of `figures()` beside the previous year's, with the change."""
     old = data["previous"]
@@ -258,5 +274,6 @@ def to_xlsx_report(session: Session, *, year: int, period: PeriodKind = "h1", st
         "Khen thưởng": award_table(session, start=first, end=last).set_axis(
             ["Theo", "Nội dung", "Đề nghị kỳ này", f"Đề nghị cùng kỳ {year - 1}", "Đề nghị tăng/giảm",
              "Quyết định kỳ này", f"Quyết định cùng kỳ {year - 1}", "Quyết định tăng/giảm"], axis=1),
+        "Sáng kiến": initiative_table(session, start=first, end=last),
     }
     return export.to_xlsx(sheets, title=title)

@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from tdkt import categories, reports
 from tdkt.cli import cli
-from tdkt.models import Award, Cluster, ClusterEvent, ClusterMember, Movement, Nomination, Participation, Plan, PlanTask
+from tdkt.models import (Award, Cluster, ClusterEvent, ClusterMember, InitiativeRecord, Movement, Nomination,
+                         Participation, Plan, PlanTask)
 
 AS_OF = date(2024, 1, 15)
 LDTT, CSTD, BK_TTG = "Lao động tiên tiến", "Chiến sĩ thi đua cấp tỉnh", "Bằng khen của Thủ tướng Chính phủ"
@@ -81,6 +82,13 @@ def fixture_db(engine):
             nom(2023, "BK_TTG", date(2023, 2, 1), "khong_duoc_duyet", date(2023, 5, 1)),  # refused: not a decision
             nom(2022, "LDTT", date(2022, 2, 15), "co_quyet_dinh", date(2022, 6, 30)),
         ])
+        session.add_all([  # recognised initiatives count by their recognition decision's date
+            InitiativeRecord(year=2023, title="SK 1", scope="co_so", decision_date=date(2023, 1, 1)),
+            InitiativeRecord(year=2023, title="SK 2", scope="tinh", decision_date=date(2023, 6, 30)),
+            InitiativeRecord(year=2023, title="SK 3", scope="co_so", decision_date=date(2023, 7, 1)),
+            InitiativeRecord(year=2023, title="SK 4", scope="co_so"),  # no decision date: in no period
+            InitiativeRecord(year=2022, title="SK 5", scope="co_so", decision_date=date(2022, 6, 30)),
+        ])
         session.commit()
     return engine
 
@@ -91,7 +99,7 @@ EXPECTED_H1 = {
     "tasks": {"total": 3, "done": 1, "overdue": 1},
     "movements": 1,
     "covenants_signed": 2,
-    "initiatives": 0,
+    "initiatives": 2,
     "nominations": {LDTT: 2, CSTD: 1, BK_TTG: 1},
     "decisions": {LDTT: 1},
     "previous": {
@@ -100,7 +108,7 @@ EXPECTED_H1 = {
         "tasks": {"total": 1, "done": 1, "overdue": 0},
         "movements": 1,
         "covenants_signed": 1,
-        "initiatives": 0,
+        "initiatives": 1,
         "nominations": {LDTT: 1},
         "decisions": {LDTT: 1},
     },
@@ -138,8 +146,8 @@ def test_decision_on_the_last_day_is_in_and_the_next_day_is_out(fixture_db):
 def test_whole_year_counts_the_second_half(fixture_db):
     with Session(fixture_db) as session:
         data = reports.figures(session, year=2023, period="year", as_of=AS_OF)
-    assert (data["tasks"], data["movements"], data["decisions"]) == (
-        {"total": 4, "done": 1, "overdue": 3}, 2, {LDTT: 2})
+    assert (data["tasks"], data["movements"], data["decisions"], data["initiatives"]) == (
+        {"total": 4, "done": 1, "overdue": 3}, 2, {LDTT: 2}, 3)
     assert data["nominations"] == {LDTT: 2, CSTD: 1, BK_TTG: 1, "Bằng khen của Bộ trưởng Bộ Công Thương": 1}
 
 
@@ -184,7 +192,7 @@ def test_xlsx_has_one_formatted_sheet_per_table(fixture_db):
     with Session(fixture_db) as session:
         content = reports.to_xlsx_report(session, year=2023, period="h1", cluster="Cụm II", as_of=AS_OF)
     book = load_workbook(BytesIO(content))
-    assert book.sheetnames == ["Tổng hợp", "Nhiệm vụ", "Hoạt động cụm", "Khen thưởng"]
+    assert book.sheetnames == ["Tổng hợp", "Nhiệm vụ", "Hoạt động cụm", "Khen thưởng", "Sáng kiến"]
     summary = book["Tổng hợp"]
     assert "01/01/2023 đến 30/06/2023 — Cụm II" in summary["A1"].value
     assert [c.value for c in summary[3]] == ["Chỉ tiêu", "Kỳ này (2023)", "Cùng kỳ 2022", "Tăng/giảm"]
@@ -228,3 +236,12 @@ def test_cli_report_unknown_cluster_fails_in_vietnamese(fixture_db, db_url, monk
     monkeypatch.setenv("TDKT_SECRET_KEY", "k" * 40)
     result = CliRunner().invoke(cli, ["report", "--year", "2023", "--cluster", "Cụm IX", "--json"])
     assert result.exit_code == 1 and "không có cụm “Cụm IX”" in result.output
+
+
+def test_initiatives_recognised_in_the_period_are_listed_in_the_workbook(fixture_db):
+    with Session(fixture_db) as session:
+        table = reports.initiative_table(session, start=date(2023, 1, 1), end=date(2023, 6, 30))
+        book = load_workbook(BytesIO(reports.to_xlsx_report(session, year=2023, period="h1", as_of=AS_OF)))
+    assert sorted(table["Sáng kiến"]) == ["SK 1", "SK 2"]
+    sheet = book["Sáng kiến"]
+    assert sorted(row[1] for row in sheet.iter_rows(min_row=4, values_only=True)) == ["SK 1", "SK 2"]
