@@ -121,6 +121,28 @@ def test_synonyms_of_each_kind_are_recognised():
         "award", "merit_kind", "title", "authors", "scope"]
 
 
+def test_a_group_header_above_its_sub_columns_is_read_as_one(engine, settings):
+    data = workbook(["Họ và tên", "Đơn vị", "Năm", "Quyết định", None, "Danh hiệu"],
+                    [None, None, None, "Số", "Ngày", None],
+                    ["Nguyễn Thị Minh", "Văn phòng Sở", 2022, "12/QĐ-SCT", "28/12/2022", "LĐTT"])
+    with read_session(engine) as session:
+        report = check(session, data, kind="khen_truoc", settings=settings)
+    assert report.columns["Danh sách"]["decision_number"] == "Quyết định / Số"
+    assert [(r.row, r.award, r.decision_number, r.decision_date) for r in report.rows] == [
+        (3, "Lao động tiên tiến", "12/QĐ-SCT", date(2022, 12, 28))]
+
+
+def test_a_heading_row_naming_a_rating_gives_it_to_the_rows_below(engine, settings):
+    data = workbook(RATING_HEADER + ["Năm"], ["1. Hoàn thành xuất sắc nhiệm vụ"],
+                    [1, "Nguyễn Thị Minh", 1987, "Văn phòng Sở", None, 2024], ["2. Hoàn thành tốt nhiệm vụ"],
+                    [1, "Trần Văn Bình", 1979, "Thanh tra Sở", None, 2024])
+    with read_session(engine) as session:
+        report = check(session, data, settings=settings)
+    assert problems(report) == []
+    assert [(r.row, r.name, r.rating) for r in report.rows] == [(3, "Nguyễn Thị Minh", "HTXSNV"),
+                                                                 (5, "Trần Văn Bình", "HTTNV")]
+
+
 @pytest.mark.parametrize("text, code", [
     ("HTXSNV", "HTXSNV"), ("htxs nv", "HTXSNV"), ("Hoàn thành xuất sắc nhiệm vụ", "HTXSNV"), ("HTTNV", "HTTNV"),
     ("Hoàn thành tốt", "HTTNV"), ("HTNV - Hoàn thành nhiệm vụ", "HTNV"), ("Không hoàn thành nhiệm vụ", "KHTNV"),
@@ -243,6 +265,22 @@ def test_same_subject_twice_in_a_file_is_an_error(engine, settings):
                     [2, "NGUYEN THI MINH", 1987, "Văn phòng Sở", "HTNV", 2024])
     with read_session(engine) as session:
         assert problems(check(session, data, settings=settings)) == [(3, "Họ và tên", "duplicate_in_file")]
+
+
+def test_people_are_matched_by_birth_year_and_unit_and_an_ambiguous_name_asks_for_the_year(engine, settings):
+    with write_session(engine) as session:
+        office = unit_id(session, "Văn phòng Sở")
+        twins = [Person(full_name="Nguyễn Thị Minh", name_key="nguyen thi minh", birth_year=year, unit_id=office)
+                 for year in (1980, 1990)]
+        session.add_all(twins)
+        session.flush()
+        ids = [p.id for p in twins]
+    data = workbook(RATING_HEADER + ["Năm"], [1, "Nguyễn Thị Minh", 1990, "Văn phòng Sở", "HTTNV", 2024],
+                    [2, "Nguyễn Thị Minh", None, "Văn phòng Sở", "HTTNV", 2023])
+    with read_session(engine) as session:
+        report = check(session, data, settings=settings)
+    assert [r.person_id for r in report.rows] == [ids[1], None]
+    assert problems(report) == [(3, "Họ và tên", "ambiguous_person")]
 
 
 def test_a_file_of_another_kind_is_refused_with_a_hint(engine, settings):
