@@ -16,15 +16,20 @@ from tdkt.auth import Actor
 from tdkt.config import Settings
 from tdkt.db import create_schema, make_engine, write_session
 from tdkt.models import (
+    Assessment,
     Award,
     Cluster,
     ClusterEvent,
     ClusterMember,
+    DisciplineRecord,
+    InitiativeAuthor,
+    InitiativeRecord,
     Movement,
     MovementUnit,
     Nomination,
     NominationStatus,
     Participation,
+    PastAward,
     Person,
     Plan,
     PlanTask,
@@ -220,6 +225,14 @@ def _movements(session: Session, rng: random.Random, years: list[int], today: da
 
 _INDIVIDUAL = [("LDTT", 0.72), ("CSTDCS", 0.14), ("GK_GD_SO", 0.12), ("BK_CT_UBND_TINH", 0.03), ("CSTD_TINH", 0.01)]
 _COLLECTIVE = [("TTLDTT", 0.7), ("TTLDXS", 0.2), ("GK_GD_SO", 0.2)]
+_INITIATIVES = [
+    "Số hóa quy trình tiếp nhận hồ sơ cấp giấy phép kinh doanh rượu",
+    "Ứng dụng bảng tính theo dõi tiến độ giải ngân vốn khuyến công",
+    "Giải pháp rút ngắn thời gian thẩm định thiết kế công trình điện",
+    "Mô hình kết nối tiêu thụ nông sản qua sàn thương mại điện tử",
+    "Cải tiến biểu mẫu báo cáo thống kê ngành Công Thương",
+    "Quy trình phối hợp kiểm tra an toàn vật liệu nổ công nghiệp",
+]
 
 
 def _nominations(session: Session, rng: random.Random, people: list[Person], years: list[int], today: date) -> int:
@@ -259,6 +272,61 @@ def _nominations(session: Session, rng: random.Random, people: list[Person], yea
     return count
 
 
+def _records(session: Session, rng: random.Random, people: list[Person], years: list[int]) -> int:
+    """Add ratings, a discipline, awards of the years before the app and initiatives matching the nominations."""
+    session.flush()
+    awards = {a.code: a for a in session.exec(select(Award)).all()}
+    by_person: dict[tuple[int, int], set[str]] = {}
+    for person_id, year, code in session.exec(
+            select(Nomination.person_id, Nomination.year, Award.code).join(Award, Nomination.award_id == Award.id)
+            .where(Nomination.person_id.is_not(None))):
+        by_person.setdefault((person_id, year), set()).add(code)
+    earlier = [years[0] - 2, years[0] - 1]
+    initiatives = 0
+    for person in people:
+        for year in earlier:  # the history before the app: most people were LĐTT, some CSTĐCS
+            roll = rng.random()
+            code = "CSTDCS" if roll < 0.15 else "LDTT" if roll < 0.8 else None
+            if code:
+                session.add(PastAward(target="ca_nhan", person_id=person.id, unit_id=person.unit_id, year=year,
+                                      award_id=awards[code].id, decision_number=f"{rng.randint(5, 95)}/QĐ-SCT",
+                                      decision_date=date(year + 1, 1, 15), decision_authority="Giám đốc Sở Công Thương"))
+            session.add(Assessment(target="ca_nhan", person_id=person.id, unit_id=person.unit_id, year=year,
+                                   rating="HTXSNV" if code == "CSTDCS" else "HTTNV" if code else "HTNV"))
+        for year in years:
+            codes = by_person.get((person.id, year), set())
+            if "CSTDCS" in codes or "CSTD_TINH" in codes:
+                rating = "HTXSNV" if rng.random() < 0.8 else "HTTNV"
+            elif codes:
+                rating = rng.choice(["HTTNV", "HTTNV", "HTXSNV"])
+            else:
+                rating = rng.choice(["HTNV", "HTTNV", "KHTNV"] if rng.random() < 0.1 else ["HTNV", "HTTNV"])
+            session.add(Assessment(target="ca_nhan", person_id=person.id, unit_id=person.unit_id, year=year,
+                                   rating=rating))
+            if codes & {"CSTDCS", "CSTD_TINH"} and rng.random() < 0.7:
+                scope = "tinh" if "CSTD_TINH" in codes or rng.random() < 0.2 else "co_so"
+                item = InitiativeRecord(year=year, title=rng.choice(_INITIATIVES), scope=scope, unit_id=person.unit_id,
+                                        decision_number=f"{rng.randint(1, 40)}/QĐ-HĐSK",
+                                        decision_date=date(year, rng.choice([5, 6, 11]), rng.randint(1, 28)),
+                                        decision_authority="Hội đồng sáng kiến Sở" if scope == "co_so"
+                                        else "Hội đồng sáng kiến tỉnh Lạng Sơn")
+                session.add(item)
+                session.flush()
+                session.add(InitiativeAuthor(initiative_id=item.id, person_id=person.id))
+                initiatives += 1
+    units = session.exec(select(Unit).where(Unit.kind.in_([UnitKind.PHONG, UnitKind.TRUC_THUOC]))).all()
+    for unit in units:
+        for year in years:
+            session.add(Assessment(target="tap_the", collective_name=unit.name, collective_key=fold(unit.name),
+                                   unit_id=unit.id, year=year, rating=rng.choice(["HTTNV", "HTXSNV"])))
+    if people:
+        late = people[rng.randrange(len(people))]
+        session.add(DisciplineRecord(target="ca_nhan", person_id=late.id, unit_id=late.unit_id, year=years[-1],
+                                     level="khien_trach", decided_on=date(years[-1], 9, 12),
+                                     document=f"{rng.randint(10, 60)}/QĐ-SCT"))
+    return initiatives
+
+
 def build(path: Path, *, settings: Settings, today: date | None = None, seed_value: int = 2024) -> str:
     """Build the demo database at path (replacing it) and return a Vietnamese summary."""
     today = today or date.today()
@@ -279,8 +347,9 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
             movement_count = _movements(session, rng, years, today)
             people = _people(session, rng)
             nominations = _nominations(session, rng, people, years, today)
+            initiatives = _records(session, rng, people, years)
     finally:
         engine.dispose()
     return (f"{DEMO_LABEL}: kế hoạch các năm {years[0]}–{years[-1]}, {len(people)} cá nhân hư cấu, "
-            f"{nominations} đề nghị khen thưởng, {movement_count} phong trào thi đua, cụm thi đua và giao ước nội bộ "
+            f"{nominations} đề nghị khen thưởng, kết quả xếp loại, {initiatives} sáng kiến, {movement_count} phong trào thi đua, cụm thi đua và giao ước nội bộ "
             f"có thành viên và kết quả tham gia ({US} là đơn vị ta).")
