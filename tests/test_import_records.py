@@ -143,6 +143,16 @@ def test_a_heading_row_naming_a_rating_gives_it_to_the_rows_below(engine, settin
                                                                  (5, "Trần Văn Bình", "HTTNV")]
 
 
+def test_an_award_heading_names_the_award_of_the_rows_below_and_other_headings_name_none(engine, settings):
+    data = workbook(["STT", "Họ và tên", "Đơn vị", "Năm", "Danh hiệu"], ["1. Lao động tiên tiến"],
+                    [1, "Nguyễn Thị Minh", "Văn phòng Sở", 2022, None], ["Khối cơ quan Sở"],
+                    [1, "Trần Văn Bình", "Thanh tra Sở", 2022, None])
+    with read_session(engine) as session:
+        report = check(session, data, kind="khen_truoc", settings=settings)
+    assert [(r.row, r.award) for r in report.rows] == [(3, "Lao động tiên tiến"), (5, None)]
+    assert problems(report) == [(5, "Danh hiệu", "missing_award")]
+
+
 @pytest.mark.parametrize("text, code", [
     ("HTXSNV", "HTXSNV"), ("htxs nv", "HTXSNV"), ("Hoàn thành xuất sắc nhiệm vụ", "HTXSNV"), ("HTTNV", "HTTNV"),
     ("Hoàn thành tốt", "HTTNV"), ("HTNV - Hoàn thành nhiệm vụ", "HTNV"), ("Không hoàn thành nhiệm vụ", "KHTNV"),

@@ -73,8 +73,10 @@ from tdkt.models import (
 from tdkt.text import fold, format_date, format_datetime, nfc
 
 __all__ = [
-    "KINDS", "Author", "RecordRow", "RecordReport", "RecordCommit", "check_records", "commit_records",
-    "import_records", "undo_records", "record_history", "rows_frame", "template", "template_for",
+    "KINDS", "PREVIEW_LABELS", "Author", "RecordRow", "RecordReport", "RecordCommit", "check_records",
+    "commit_records", "import_records", "undo_records", "record_history", "previous_batches", "rows_frame",
+    "template", "template_for", "read_rating", "read_level", "read_merit_kind", "read_scope", "read_date",
+    "read_authors",
 ]
 
 KINDS = RECORD_KINDS
@@ -603,7 +605,7 @@ class _Sheet:
         lead = max((self.index[f] for f in ("stt", "name", "title") if f in self.index), default=0) + 1
         main = self.index.get("title" if self.kind == "sang_kien" else "name")
         section: str | None = None
-        group: str | None = None  # "1. Hoàn thành xuất sắc nhiệm vụ" above its rows
+        group: Any = None  # the rating or award a heading ("1. Hoàn thành xuất sắc nhiệm vụ") gives the rows below
         for r in range(self.header.last_row + 1, len(rows)):
             cells = [None if (isinstance(v, str) and not v.strip()) else v for v in rows[r]]
             filled = [v for v in cells if v is not None]
@@ -635,18 +637,20 @@ class _Sheet:
                     continue
                 if texts and (main_value is None or _ENUM_TOKEN.match(str(stt or "")) and
                               self._group_value(label) is not None):
-                    group = label  # a heading ("Khối cơ quan Sở", "1. Hoàn thành xuất sắc nhiệm vụ")
+                    group = self._group_value(label)  # a heading: "Khối cơ quan Sở", "1. Hoàn thành tốt nhiệm vụ"
                     continue
             self.rows.append(self._row(r + 1, cells, section, group))
 
     def _group_value(self, label: str) -> Any:
+        """Return the rating code (ratings) or Award (past awards) a heading names, else None."""
+        text = re.sub(r"^\s*[\dIVXivx]+[.)]\s*", "", label)
         if self.kind == "xep_loai":
-            return read_rating(re.sub(r"^\s*[\dIVXivx]+[.)]\s*", "", label))
+            return read_rating(text)
         if self.kind == "khen_truoc":
-            return self.cat.award(re.sub(r"^\s*[\dIVXivx]+[.)]\s*", "", label))
+            return self.cat.award(text)
         return None
 
-    def _row(self, excel_row: int, cells: list[Any], section: str | None, group: str | None) -> RecordRow:
+    def _row(self, excel_row: int, cells: list[Any], section: str | None, group: Any) -> RecordRow:
         row = RecordRow(sheet=self.sheet.name, row=excel_row)
         row.note = self.text(cells, "note")
         if row.note and "vi du" in fold(row.note) and "xoa" in fold(row.note):
@@ -766,9 +770,7 @@ class _Sheet:
     # -- what ---------------------------------------------------------------------------------------------------
 
     def _rating(self, row: RecordRow, cells: list[Any], group: str | None) -> None:
-        value = self.value(cells, "rating")
-        if value is None and group:
-            value = self._group_value(group)
+        value = self.value(cells, "rating") or group
         if value is None:
             self.problem(row, "rating", "missing_rating", "Thiếu kết quả xếp loại: ghi HTXSNV, HTTNV, HTNV hoặc KHTNV "
                          "(hoặc viết đủ, ví dụ “Hoàn thành tốt nhiệm vụ”).")
@@ -834,10 +836,10 @@ class _Sheet:
                          "chức, buộc thôi việc…; hoặc đánh dấu “Đang xem xét/điều tra”.")
         self._decision(row, cells)
 
-    def _past_award(self, row: RecordRow, cells: list[Any], group: str | None) -> None:
+    def _past_award(self, row: RecordRow, cells: list[Any], group: Award | None) -> None:
         value = self.value(cells, "award")
-        if value is None and group:
-            value = re.sub(r"^\s*[\dIVXivx]+[.)]\s*", "", group)
+        if value is None and group is not None:
+            value = group.name
         award = self.cat.award(value) if value is not None else None
         if value is None:
             self.problem(row, "award", "missing_award", "Thiếu danh hiệu/hình thức khen thưởng: ghi tên (ví dụ “Lao "
