@@ -33,7 +33,6 @@ if frame.empty:
 with db_read() as session:
     findings = eligibility.judge_nominations(session, year=year, actor=who)
     cap = eligibility.share_cap(session, year=year, actor=who)
-    mau = mau_tdkt.export_decisions(session, year=year, actor=who)
 flagged = {f.nomination_id: ", ".join(x["rule"] for x in f.failures) for f in findings}
 frame = frame.assign(rules=frame.id.map(flagged).fillna(""))
 shown = frame[["name", "award", "unit", "status_label", "votes", "decision", "rules"]].rename(columns={
@@ -48,7 +47,15 @@ if findings:
         st.dataframe(eligibility.findings_table(findings).drop(columns=["nomination_id"]).rename(columns={
             "name": "Tên", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "rules": "Quy tắc",
             "reasons": "Lý do, căn cứ"}), hide_index=True, width="stretch")
-st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu nhập liệu quốc gia (.xlsx)", data=mau,
+
+
+def national_workbook() -> bytes:
+    with db_read() as session:
+        return mau_tdkt.export_decisions(session, year=year, actor=who)
+
+
+# Built only when the button is clicked (a callable), not on every run of the page.
+st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu nhập liệu quốc gia (.xlsx)", data=national_workbook,
                    file_name=f"MauTDKT_quyet_dinh_{year}.xlsx", key="ho_so_mau_tdkt",
                    help="Theo bố cục MauTDKT_20231004.xlsx: cột và mã danh hiệu (HTKT), phân loại đối tượng (PLDT), "
                         "lĩnh vực hoạt động đã điền sẵn.")
