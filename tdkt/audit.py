@@ -54,6 +54,13 @@ ACTION_LABELS = {
     "them_phong_trao": "Đăng ký phong trào thi đua",
     "sua_phong_trao": "Sửa phong trào thi đua",
     "tong_ket_phong_trao": "Tổng kết phong trào thi đua",
+    "ghi_xep_loai": "Ghi kết quả xếp loại",
+    "ghi_ky_luat": "Ghi kỷ luật",
+    "ghi_khen_truoc": "Ghi khen thưởng đã có",
+    "ghi_sang_kien": "Ghi sáng kiến",
+    "xoa_ho_so_ca_nhan": "Xóa hồ sơ xếp loại, kỷ luật, khen thưởng, sáng kiến",
+    "nhap_ho_so": "Nhập xếp loại, kỷ luật, khen thưởng đã có, sáng kiến",
+    "quy_dinh_dia_phuong": "Sửa quy định khen thưởng của địa phương",
 }
 COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "before", "after"]
 

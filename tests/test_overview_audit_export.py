@@ -88,3 +88,15 @@ def test_base_salary_history_picks_the_amount_in_force(engine, actors):
                 options.set_base_salaries(session, actors[Role.QUAN_TRI], entries=bad)
         with pytest.raises(PermissionDenied):
             options.set_base_salaries(session, actors[Role.VAN_PHONG], entries=[(date(2024, 1, 1), 1)])
+
+
+def test_every_action_the_code_audits_has_a_vietnamese_label():
+    import re
+    from pathlib import Path
+
+    from tdkt.audit import ACTION_LABELS
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path("tdkt").rglob("*.py"))
+    used = set(re.findall(r'audit\.record\(\s*\w+,\s*[\w.()]+,\s*"([a-z_]+)"', source))
+    assert len(used) > 30
+    assert sorted(used - set(ACTION_LABELS)) == []
