@@ -40,10 +40,13 @@ st.subheader(f"Có thể đề nghị cho năm {year}")
 next_frame = eligibility.next_table(steps)
 if next_frame.empty:
     st.info(f"Đã có đủ các danh hiệu thường xét trong năm {year}.")
-else:
-    st.dataframe(next_frame[["award", "verdict", "reasons"]].rename(columns={
-        "award": "Danh hiệu/Hình thức", "verdict": "Kết luận", "reasons": "Lý do, căn cứ"}),
-        hide_index=True, width="stretch")
+for step in next_frame.itertuples():
+    icon = ":material/check_circle:" if step.eligible else ":material/pending:"
+    colour = "green" if step.eligible else "orange"
+    with st.container(border=True, key=f"next_{step.Index}"):
+        st.markdown(f"{icon} **{step.award}** — :{colour}[{step.verdict}]")
+        if step.reasons:
+            st.caption(step.reasons.replace("\n", "  \n"))
 
 awards = profile.awards.assign(year=profile.awards.year.astype(str))[
     ["year", "award", "kind_label", "status_label", "decision", "source"]].rename(columns={

@@ -52,6 +52,12 @@ CANDIDATES = {
                 "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", "Bằng khen của Bộ trưởng Bộ Công Thương"),
 }
 _SCOPES = {"co_so", "tinh", "toan_quoc"}
+# A title received makes the lesser ones moot for the same year (a CSTĐCS is also counted as LĐTT).
+_INCLUDED_IN = {
+    "Lao động tiên tiến": {"Chiến sĩ thi đua cơ sở", "Chiến sĩ thi đua cấp tỉnh", "Chiến sĩ thi đua toàn quốc"},
+    "Chiến sĩ thi đua cơ sở": {"Chiến sĩ thi đua cấp tỉnh", "Chiến sĩ thi đua toàn quốc"},
+    "Tập thể lao động tiên tiến": {"Tập thể lao động xuất sắc"},
+}
 
 
 class PolicyError(ValueError):
@@ -373,9 +379,10 @@ def next_awards(session: Session, *, target: str, year: int, person_id: int | No
         facts, members = store.collectives[key], store.members(unit_id, year)
     policy = policy_for(session, year=year)
     steps = []
+    held = {h["award"] for h in facts.history if h["year"] == year}
     for award in CANDIDATES[target]:
-        if any(h["award"] == award and h["year"] == year for h in facts.history):
-            continue  # already received for this year
+        if held & ({award} | _INCLUDED_IN.get(award, set())):
+            continue  # already received for this year, or a title that includes it
         verdict = rules.evaluate(_raw_case(award, target=target, award=award, year=year, decided=decided,
                                            facts=facts, members=members), policy=policy)
         if "error" in verdict:
