@@ -101,7 +101,7 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
                         decision_authority=authority), f"Đã ghi nhận sáng kiến “{title.strip()}”.")
     with delete_tab:
         with db_read() as session:
-            found = records.profile(session, subject)
+            found = records.profile(session, subject, actor=who)
         choices = [("xep_loai", r.id, f"Xếp loại năm {r.year}: {r.rating_label}") for r in found.ratings.itertuples()]
         choices += [("ky_luat", r.id, f"Kỷ luật năm {r.year}: {r.level_label}") for r in found.discipline.itertuples()]
         choices += [("khen_truoc", r.id, f"Khen thưởng năm {r.year}: {r.award}") for r in found.awards.itertuples()

@@ -17,7 +17,7 @@ if not text.strip():
     st.info("Nhập tên để tìm: kết quả gồm cá nhân đã có trong hồ sơ và các tập thể (phòng, đơn vị, tổ, đội…).")
     st.stop()
 with db_read() as session:
-    found = records.search(session, text=text)
+    found = records.search(session, text=text, actor=who)
 if found.empty:
     st.warning(f"Không tìm thấy cá nhân hay tập thể nào có tên chứa “{text.strip()}”.")
     st.stop()
@@ -28,7 +28,7 @@ unit_id = None if row.unit_id is None or row.unit_id != row.unit_id else int(row
 subject = (records.Subject("ca_nhan", person_id=int(row.person_id), unit_id=unit_id) if row.target == "ca_nhan"
            else records.Subject.collective(row["name"], unit_id))
 with db_read() as session:
-    profile = records.profile(session, subject)
+    profile = records.profile(session, subject, actor=who)
     steps = eligibility.next_awards(session, target=subject.target, year=year, person_id=subject.person_id,
                                     collective_name=subject.collective_name, unit_id=subject.unit_id)
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from tdkt import audit
-from tdkt.auth import Actor, require
+from tdkt.auth import Actor, PermissionDenied, require
 from tdkt.models import (
     DISCIPLINE_LABELS,
     MERIT_KIND_LABELS,
@@ -268,8 +268,16 @@ def _award_rows(session: Session, subject: Subject) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["year"], r["award"]))
 
 
-def profile(session: Session, subject: Subject) -> Profile:
+def _may_read(actor: Actor | None, subject: Subject) -> None:
+    """Refuse a unit account another unit's people: ratings and discipline are personal records."""
+    require(actor, "xem")
+    if actor.role.value == "don_vi" and subject.unit_id != actor.unit_id:
+        raise PermissionDenied("Tài khoản đơn vị chỉ xem được hồ sơ cá nhân, tập thể của chính đơn vị mình.")
+
+
+def profile(session: Session, subject: Subject, *, actor: Actor | None) -> Profile:
     """Return every record of a subject: awards (received and nominated), ratings, discipline, initiatives."""
+    _may_read(actor, subject)
     unit = session.get(Unit, subject.unit_id) if subject.unit_id is not None else None
     details: dict[str, object] = {}
     if subject.person_id is not None:
@@ -333,10 +341,13 @@ def initiatives(session: Session, *, year: int | None = None, start: date | None
         "year", "title", "scope", "scope_label", "decision", "used_for", "authors", "id"])
 
 
-def search(session: Session, *, text: str, limit: int = 50) -> pd.DataFrame:
-    """Return people and collectives whose name contains the text, accents and case ignored, sorted the Vietnamese way.
+def search(session: Session, *, text: str, actor: Actor | None, limit: int = 50) -> pd.DataFrame:
+    """Return people and collectives whose name contains the text, accents and case ignored, sorted the Vietnamese way
+    (a unit account: its own unit's only).
 
     Columns: target ("ca_nhan" | "tap_the"), person_id, name, unit_id, unit, birth_year, label (for a picker)."""
+    require(actor, "xem")
+    own_unit = actor.unit_id if actor.role.value == "don_vi" else None
     needle = fold(text)
     if not needle:
         return pd.DataFrame(columns=["target", "person_id", "name", "unit_id", "unit", "birth_year", "label"])
@@ -362,6 +373,8 @@ def search(session: Session, *, text: str, limit: int = 50) -> pd.DataFrame:
             rows.append({"target": "tap_the", "person_id": None, "name": name, "unit_id": unit_id,
                          "unit": units.get(unit_id), "birth_year": None})
     # People by given name first (the Vietnamese way); collectives by their whole name.
+    if actor.role.value == "don_vi":
+        rows = [r for r in rows if r["unit_id"] == own_unit and own_unit is not None]
     rows.sort(key=lambda r: (r["target"] != "ca_nhan", name_sort_key(r["name"]) if r["target"] == "ca_nhan"
                              else sort_key(r["name"]), r["unit"] or ""))
     rows = rows[:limit]

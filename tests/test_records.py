@@ -90,7 +90,7 @@ def test_profile_gathers_awards_ratings_discipline_and_initiatives(engine, actor
         session.add(Nomination(year=2024, target="ca_nhan", person_id=an.id, unit_id=an.unit_id,
                                award_id=award_id(session, "CSTDCS"), status=NominationStatus.DE_NGHI.value))
     with read_session(engine) as session:
-        found = records.profile(session, subject)
+        found = records.profile(session, subject, actor=actors["lanh_dao"])
     assert found.name == "Nguyễn Văn An" and found.unit == "Phòng Quản lý Công nghiệp"
     assert list(zip(found.awards.year, found.awards.award, found.awards.status_label, strict=True)) == [
         (2024, "Chiến sĩ thi đua cơ sở", "Đề nghị"), (2021, "Lao động tiên tiến", "Có quyết định")]
@@ -114,3 +114,16 @@ def test_deleting_an_initiative_removes_its_authors_and_is_audited(engine, actor
         assert session.exec(select(AuditLog).where(AuditLog.action == "xoa_ho_so_ca_nhan")).one().entity_id == str(item_id)
     with pytest.raises(records.RecordError, match="Không tìm thấy sáng kiến"), write_session(engine) as session:
         records.delete_record(session, office, kind="sang_kien", record_id=item_id)
+
+
+def test_a_unit_account_reads_and_finds_only_its_own_units_people(engine, actors, an):
+    with write_session(engine) as session:
+        session.add(Person(full_name="Nguyễn Văn Ánh", name_key="nguyen van anh",
+                           unit_id=unit_id(session, "Văn phòng Sở")))
+    with read_session(engine) as session:
+        assert list(records.search(session, text="nguyen van", actor=actors["lanh_dao"]).name) == [
+            "Nguyễn Văn An", "Nguyễn Văn Ánh"]
+        assert list(records.search(session, text="nguyen van", actor=actors["don_vi"]).name) == ["Nguyễn Văn An"]
+        other = records.Subject.collective("Văn phòng Sở", unit_id(session, "Văn phòng Sở"))
+        with pytest.raises(PermissionDenied, match="chính đơn vị mình"):
+            records.profile(session, other, actor=actors["don_vi"])
