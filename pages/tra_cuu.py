@@ -11,6 +11,20 @@ year = selected_year()
 st.title("Tra cứu cá nhân, tập thể")
 if flash := st.session_state.pop("flash_tra_cuu", None):
     st.success(flash)
+with db_read() as session:
+    register = records.initiatives(session, year=year, unit_id=who.unit_id if who.role.value == "don_vi" else None)
+with st.expander(f"Sổ sáng kiến được công nhận năm {year} ({len(register)})", icon=":material/lightbulb:"):
+    if register.empty:
+        st.caption(f"Chưa ghi nhận sáng kiến nào năm {year}: mở hồ sơ một tác giả bên dưới để ghi, hoặc nhập từ Excel "
+                   "ở trang Nhập xếp loại, kỷ luật, sáng kiến.")
+    else:
+        register_shown = register[["title", "scope_label", "authors", "decision", "used_for"]].rename(columns={
+            "title": "Sáng kiến", "scope_label": "Phạm vi", "authors": "Tác giả", "decision": "Quyết định công nhận",
+            "used_for": "Đã dùng để xét"})
+        st.dataframe(register_shown, hide_index=True, width="stretch")
+        st.download_button("Tải sổ sáng kiến (.xlsx)", key="so_sang_kien", file_name=f"so_sang_kien_{year}.xlsx",
+                           data=lambda: export.to_xlsx({"Sáng kiến": register_shown},
+                                                       title=f"Sáng kiến được công nhận năm {year}"))
 text = st.text_input("Tìm theo tên cá nhân hoặc tập thể (gõ có dấu hay không dấu đều được)", key="tra_cuu_text",
                      placeholder="ví dụ: nguyen van an")
 if not text.strip():

@@ -76,3 +76,13 @@ def test_office_records_a_rating_by_hand(app_env, app_engine, an):
     with read_session(app_engine) as session:
         assert sorted((a.year, a.rating) for a in session.exec(select(Assessment)).all()) == [
             (2023, "HTXSNV"), (2024, "HTTNV")]
+
+
+def test_the_years_initiative_register_lists_what_was_recognised(app_env, app_engine, an):
+    with write_session(app_engine) as session:
+        records.add_initiative(session, COMMAND_LINE, year=2024, title="Số hóa hồ sơ thi đua", scope="tinh",
+                               author_ids=[an])
+    at = signed_in(app_env, "lanh_dao", PAGE)
+    assert not at.exception
+    assert at.expander[0].label == "Sổ sáng kiến được công nhận năm 2024 (1)"
+    assert list(at.dataframe[0].value["Sáng kiến"]) == ["Số hóa hồ sơ thi đua"]
