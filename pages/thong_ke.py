@@ -4,7 +4,7 @@ status; the trend over a span of years; the shares of decided awards; the money;
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt import charts, eligibility, export, stats
+from tdkt import charts, eligibility, export, options, stats
 from tdkt.text import format_money, format_percent
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,16 +41,19 @@ with db_read() as session:
     tables = {d: stats.counts(session, dimension=d, year=year, **filters) for d in SECTIONS}
     trend = stats.trend(session, first=first, last=last, **filters)
     shares = stats.shares(session, year=year, **filters)
-    summary = stats.summary(session, year=year, **filters)
+    money = options.decided_money(session, year=year, **filters)
+# The totals come from the status table already counted, not from stats.summary, which would count every
+# dimension a second time (bench/pages.py: seven statements over the year's nominations).
+nominations, decisions = (int(tables["status"][c].sum()) for c in ("nominations", "decisions"))
 
 shown = {SECTIONS[d][0]: t[["label", *NUMBERS]].rename(columns={"label": SECTIONS[d][1], **NUMBERS})
          for d, t in tables.items()}
 cols = st.columns(3)
-cols[0].metric("Hồ sơ đề nghị", summary["nominations"])
-cols[1].metric("Có quyết định", summary["decisions"])
-cols[2].metric("Tiền thưởng theo quyết định", format_money(summary["money"]),
+cols[0].metric("Hồ sơ đề nghị", nominations)
+cols[1].metric("Có quyết định", decisions)
+cols[2].metric("Tiền thưởng theo quyết định", format_money(money),
                help="Hệ số của từng danh hiệu, hình thức × lương cơ sở tại ngày quyết định.")
-if summary["nominations"] == 0:
+if nominations == 0:
     st.info(f"Chưa có hồ sơ đề nghị khen thưởng nào cho năm {year} với bộ lọc đã chọn.")
 else:
     for dimension, (title, _, horizontal) in SECTIONS.items():
