@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from enum import StrEnum
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlalchemy import Text as SAText
 from sqlmodel import Field, SQLModel
 
@@ -337,6 +337,9 @@ class Person(SQLModel, table=True):
 class Nomination(SQLModel, table=True):
     """A proposal (đề nghị) of one award for one person, collective or household, for one year's achievements."""
 
+    # Reviews count the decisions of a period: status first, so the index serves "decided between two dates".
+    __table_args__ = (Index("ix_nomination_status_decision_date", "status", "decision_date"),)
+
     id: int | None = Field(default=None, primary_key=True)
     year: int = Field(index=True)
     target: str = Field(max_length=16)
@@ -347,7 +350,7 @@ class Nomination(SQLModel, table=True):
     category: str | None = Field(default=None, max_length=255)
     achievements: str | None = Field(default=None, sa_column=Column(SAText))
     status: str = Field(default=NominationStatus.DE_NGHI, max_length=32, index=True)
-    received_on: date | None = None
+    received_on: date | None = Field(default=None, index=True)
     votes_for: int | None = None
     council_members: int | None = None
     submitted_on: date | None = None

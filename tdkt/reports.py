@@ -191,22 +191,24 @@ def participation_table(session: Session, *, start: date, end: date, cluster: st
     } for e, code, p in rows], columns=PARTICIPATION_COLUMNS), ["document"])
 
 
-_KEYS = {"award": Award.name, "level": Award.level, "target": Nomination.target, "category": Nomination.category}
 _LABELS = {"level": LEVEL_LABELS, "target": {t.value: TARGET_LABELS[t] for t in Target}}
 
 
-def _counts(session: Session, dimension: str, start: date, end: date, *, decided: bool) -> dict[str, int]:
-    key = _KEYS[dimension]
+def _counts(session: Session, start: date, end: date, *, decided: bool) -> dict[str, dict[str, int]]:
+    """Return {dimension: {label: n}} for the nominations received (or decided) in the period, from one statement
+    grouped by form, level, target and category: four statements per period instead of sixteen (bench/pages.py)."""
     day = Nomination.decision_date if decided else Nomination.received_on
-    stmt = (select(key, func.count()).select_from(Nomination).join(Award, Nomination.award_id == Award.id)
-            .where(col(day).between(start, end)).group_by(key))
+    keys = (Award.name, Award.level, Nomination.target, Nomination.category)
+    stmt = (select(*keys, func.count()).select_from(Nomination).join(Award, Nomination.award_id == Award.id)
+            .where(col(day).between(start, end)).group_by(*keys))
     if decided:
         stmt = stmt.where(Nomination.status == NominationStatus.CO_QUYET_DINH)
-    labels = _LABELS.get(dimension, {})
-    counts: dict[str, int] = {}
-    for value, n in session.exec(stmt).all():
-        label = labels.get(value, value) if value else NO_CATEGORY
-        counts[label] = counts.get(label, 0) + int(n)
+    counts: dict[str, dict[str, int]] = {dimension: {} for dimension in DIMENSIONS}
+    for *values, n in session.exec(stmt).all():
+        for dimension, value in zip(DIMENSIONS, values):
+            labels = _LABELS.get(dimension, {})
+            label = labels.get(value, value) if value else NO_CATEGORY
+            counts[dimension][label] = counts[dimension].get(label, 0) + int(n)
     return counts
 
 
@@ -214,14 +216,14 @@ def award_table(session: Session, *, start: date, end: date) -> pd.DataFrame:
     """Nominations (by date received) and decisions (by decision date) per form, level, target and category,
     with the previous year's same period and the change."""
     before = previous_period(start, end)
+    now_n, now_d = (_counts(session, start, end, decided=d) for d in (False, True))
+    old_n, old_d = (_counts(session, *before, decided=d) for d in (False, True))
     rows = []
     for dimension, title in DIMENSIONS.items():
-        now_n, now_d = (_counts(session, dimension, start, end, decided=d) for d in (False, True))
-        old_n, old_d = (_counts(session, dimension, *before, decided=d) for d in (False, True))
-        labels = sorted(set(now_n) | set(now_d) | set(old_n) | set(old_d),
-                        key=lambda k: (-(now_n.get(k, 0) + now_d.get(k, 0)), k))
+        counts = [c[dimension] for c in (now_n, now_d, old_n, old_d)]
+        labels = sorted(set().union(*counts), key=lambda k: (-(counts[0].get(k, 0) + counts[1].get(k, 0)), k))
         for label in labels:
-            n, pn, d, pd_ = now_n.get(label, 0), old_n.get(label, 0), now_d.get(label, 0), old_d.get(label, 0)
+            n, d, pn, pd_ = (c.get(label, 0) for c in counts)
             rows.append([title, label, n, pn, n - pn, d, pd_, d - pd_])
     return pd.DataFrame(rows, columns=AWARD_COLUMNS)
 
