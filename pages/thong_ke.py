@@ -38,7 +38,7 @@ first, last = right.slider("Các năm so sánh", min_value=low, max_value=high, 
                            key="stats_span")
 with db_read() as session:
     filters = dict(unit_id=unit_id, award_id=award_id)
-    tables = {d: stats.counts(session, dimension=d, year=year, **filters) for d in SECTIONS}
+    tables = stats.count_tables(session, year=year, dimensions=tuple(SECTIONS), **filters)
     trend = stats.trend(session, first=first, last=last, **filters)
     shares = stats.shares(session, year=year, **filters)
     money = options.decided_money(session, year=year, **filters)

@@ -54,6 +54,8 @@ _KEYS = {
     "category": Nomination.category,
     "status": Nomination.status,
 }
+# Dimensions read from the nomination and its award alone (no outer join, no filter of their own).
+_NOMINATION_ONLY = ("award", "level", "target", "category", "status")
 # Dimensions with a fixed list of values keep that order and show zeros; the others are ordered by count.
 _FIXED = {
     "level": LEVEL_LABELS,
@@ -98,6 +100,29 @@ def counts(session: Session, *, dimension: str, year: int, unit_id: int | None =
     if dimension == "gender":
         stmt = stmt.where(Nomination.target == Target.CA_NHAN.value, Person.gender.in_(GENDERS))
     rows = {k: (int(n), int(d)) for k, n, d in session.exec(_filters(stmt, unit_id=unit_id, award_id=award_id)).all()}
+    return _count_frame(dimension, rows)
+
+
+def count_tables(session: Session, *, year: int, dimensions: tuple[str, ...] = DIMENSIONS, unit_id: int | None = None,
+                 award_id: int | None = None) -> dict[str, pd.DataFrame]:
+    """Return `counts` of several dimensions, by dimension; those read from the nomination and its award alone come
+    from one statement grouped by all of them."""
+    # bench/pages.py at 1M nominations: five statements over the year's nominations (about 0.17 s each on SQLite)
+    # become one of about 0.2 s, returning a few thousand groups.
+    shared = [d for d in dimensions if d in _NOMINATION_ONLY]
+    folded: dict[str, dict] = {d: {} for d in shared}
+    if shared:
+        keys = [_KEYS[d] for d in shared]
+        stmt = _joined(*keys, func.count(), _decided_count()).where(Nomination.year == year).group_by(*keys)
+        for *values, n, d in session.exec(_filters(stmt, unit_id=unit_id, award_id=award_id)).all():
+            for dimension, value in zip(shared, values):
+                before = folded[dimension].get(value, (0, 0))
+                folded[dimension][value] = (before[0] + int(n), before[1] + int(d))
+    return {d: _count_frame(d, folded[d]) if d in folded
+            else counts(session, dimension=d, year=year, unit_id=unit_id, award_id=award_id) for d in dimensions}
+
+
+def _count_frame(dimension: str, rows: dict) -> pd.DataFrame:
     if dimension in _FIXED:
         labels = _FIXED[dimension]
         known = [(k, label, *rows.get(k, (0, 0))) for k, label in labels.items()]
@@ -171,8 +196,10 @@ def shares(session: Session, *, year: int, unit_id: int | None = None, award_id:
 def summary(session: Session, *, year: int, unit_id: int | None = None, award_id: int | None = None) -> dict:
     """Return the year's figures as the CLI's JSON object: counts by award, level, target, gender, unit, status and
     category, decisions and the decided money in whole đồng."""
+    tables = count_tables(session, year=year, unit_id=unit_id, award_id=award_id)
+
     def by(dimension: str, *, keys: bool = False, keep_zeros: bool = True) -> dict[str, int]:
-        frame = counts(session, dimension=dimension, year=year, unit_id=unit_id, award_id=award_id)
+        frame = tables[dimension]
         rows = zip(frame["key"], frame["label"], frame["nominations"])
         return {(k if keys else label): int(n) for k, label, n in rows if keep_zeros or n}
 
