@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, select
 
 from tdkt import catalog, categories
+from tdkt import text as text_module
 from tdkt import units as units_module
 from tdkt.importing.model import ImportIssue, ParsedRow, paused_gc
 from tdkt.models import Award, AwardAlias, Nomination, Person, TARGET_LABELS, Target
@@ -123,8 +126,35 @@ _MISSING = object()
 _SEPARATOR = " \x00 "
 
 
+@functools.lru_cache(maxsize=1)
+def _not_nfd_foldable() -> re.Pattern[str]:
+    """Return a pattern finding any character whose `fold` is not what NFD minus non-ASCII gives.
+
+    Foldable: ASCII, combining marks, and the precomposed letters that `fold` maps to one ASCII letter (Vietnamese
+    letters among them; đ and Đ are replaced before NFD, which leaves them whole).
+    """
+    table = text_module._FOLD
+    foldable = [code for code, base in table.items() if base is None or (base.isascii() and chr(code) not in "đĐ")]
+    foldable += [ord("đ"), ord("Đ")]
+    return re.compile("[^\\x00-\\x7f" + "".join(re.escape(chr(c)) for c in sorted(foldable)) + "]")
+
+
+_ASCII_SPACES = ("  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _fold_joined(joined: str) -> str:
+    """Return fold(joined); for text of foldable characters only, by NFD and dropping what is not ASCII (C speed)."""
+    if _not_nfd_foldable().search(joined):
+        return fold(joined)
+    folded = unicodedata.normalize("NFD", joined.replace("đ", "d").replace("Đ", "D"))
+    folded = folded.encode("ascii", "ignore").decode("ascii").lower()
+    if folded[:1] == " " or folded[-1:] == " " or any(space in folded for space in _ASCII_SPACES):
+        folded = " ".join(folded.split())  # the whitespace fold collapses; most lists have none to collapse
+    return folded
+
+
 def _fold_many(texts: list[str | None]) -> list[str]:
-    """Return `fold` of each text, folding them all as one string (translate and casefold run once, in C).
+    """Return `fold` of each text, folding them all as one string.
 
     Same result as [fold(t) for t in texts]: the texts are joined by " NUL ", which no text contains (checked) and
     which whitespace collapsing leaves in place; any surprise in the count falls back to folding one by one.
@@ -133,7 +163,7 @@ def _fold_many(texts: list[str | None]) -> list[str]:
     if filled:
         if "\x00" not in "".join(filled):
             joined = _SEPARATOR.join(filled)
-            parts = fold(joined).split(_SEPARATOR)
+            parts = _fold_joined(joined).split(_SEPARATOR)
             if len(parts) == len(filled) and all(parts):
                 folded = iter(parts)
                 return [next(folded) if t else "" for t in texts]
