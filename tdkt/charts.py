@@ -184,8 +184,23 @@ LEVEL_COLORS = {"cơ sở": "#90caf9", "tỉnh": "#43a047", "bộ": "#ffb300", "
 SHARE_COLORS = ["#1565c0", "#90a4ae", "#cfd8dc"]
 
 
-def award_counts(counts: pd.DataFrame, *, title: str, horizontal: bool = False) -> go.Figure:
-    """Grouped bars of nominations beside decisions per label (counts: label, nominations, decisions)."""
+def top_rows(counts: pd.DataFrame, *, top: int) -> pd.DataFrame:
+    """Return the `top` - 1 labels with the most nominations and one row adding up the rest, when there are more."""
+    if len(counts) <= top:
+        return counts
+    ranked = counts.sort_values(["nominations", "decisions"], ascending=False, kind="stable")
+    head, rest = ranked.iloc[:top - 1], ranked.iloc[top - 1:]
+    other = pd.DataFrame([{"label": f"Các mục khác ({len(rest)})", "nominations": int(rest["nominations"].sum()),
+                           "decisions": int(rest["decisions"].sum())}])
+    return pd.concat([head[["label", "nominations", "decisions"]], other], ignore_index=True)
+
+
+def award_counts(counts: pd.DataFrame, *, title: str, horizontal: bool = False, top: int = 25) -> go.Figure:
+    """Grouped bars of nominations beside decisions per label (counts: label, nominations, decisions); beyond `top`
+    labels, the largest ones and the rest added up, so a chart of 5,000 units stays readable (the table has all)."""
+    if len(counts) > top:
+        title = f"{title} ({top - 1} mục nhiều đề nghị nhất)"
+        counts = top_rows(counts, top=top)
     fig = go.Figure()
     labels = [_wrap(str(label), 26) for label in counts["label"]]
     series = (("nominations", "Đề nghị", NOMINATED_COLOR), ("decisions", "Có quyết định", DECIDED_COLOR))

@@ -142,3 +142,18 @@ def test_cli_stats_json_is_the_summary_object(engine, ids, db_url, monkeypatch):
     text = runner.invoke(cli, ["stats", "--year", "2024"], catch_exceptions=False)
     assert text.exit_code == 0 and "7 hồ sơ đề nghị, 3 có quyết định" in text.output
     assert "7.974.000 đ" in text.output
+
+
+def test_a_chart_of_many_labels_keeps_the_largest_and_adds_up_the_rest():
+    import pandas as pd
+
+    from tdkt import charts
+
+    counts = pd.DataFrame({"label": [f"Đơn vị {i}" for i in range(30)], "nominations": list(range(30)),
+                           "decisions": [1] * 30})
+    fig = charts.award_counts(counts, title="Theo đơn vị", horizontal=True, top=5)
+    labels = list(fig.data[0].y)
+    assert labels == ["Đơn vị 29", "Đơn vị 28", "Đơn vị 27", "Đơn vị 26", "Các mục khác (26)"]
+    assert list(fig.data[0].x) == [29, 28, 27, 26, sum(range(26))] and list(fig.data[1].x) == [1, 1, 1, 1, 26]
+    assert fig.layout.title.text.endswith("(4 mục nhiều đề nghị nhất)")
+    assert len(charts.award_counts(counts.head(5), title="x", top=5).data[0].x) == 5
