@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -138,33 +138,50 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
     bulk_insert_rows(connection, table, names, list(map(getter, rows)))
 
 
-def bulk_insert_rows(connection: Connection, table: Table, names: Sequence[str], rows: list[Sequence]) -> None:
+def bulk_insert_rows(
+    connection: Connection,
+    table: Table,
+    names: Sequence[str],
+    rows: list[Sequence],
+    *,
+    constants: Mapping[str, Any] | None = None,
+) -> None:
     """Insert many rows given as tuples in the order of `names`, at driver speed: COPY on PostgreSQL, the stdlib
-    executemany on SQLite.
+    executemany on SQLite. `constants` are columns with one value for every row (a batch id, a date), given once.
 
     PERF.md measured Core executemany at 40% of the stdlib's speed on SQLite and 20% of COPY on PostgreSQL; an import
     of 100k rows spends most of its time here otherwise. On SQLite each distinct value goes through its column type's
-    bind processor once, so what is stored is exactly what SQLAlchemy would store; psycopg's COPY adapts values itself.
+    bind processor once, so what is stored is exactly what SQLAlchemy would store; constants are processed the same
+    way and written into the statement as SQL literals (when text, integer or NULL), so no row carries or binds them.
+    On PostgreSQL the COPY text is written column by column (`_copy_texts`), constants once per piece.
     """
     if not rows:
         return
+    constants = dict(constants or {})
     dialect = connection.dialect
     preparer = dialect.identifier_preparer
-    quoted = ", ".join(preparer.quote(n) for n in names)
+    target = preparer.format_table(table)
     if dialect.name == "postgresql":
+        quoted = ", ".join(preparer.quote(n) for n in [*names, *constants])
         raw = connection.connection.dbapi_connection
-        columns = list(zip(*rows))
-        texts = [_copy_texts(column) for column in columns]
+        texts = [_copy_texts(column) for column in zip(*rows)]
+        tail = [_copy_texts((value,)) for value in constants.values()]
         with raw.cursor() as cursor:
-            with cursor.copy(f"COPY {preparer.format_table(table)} ({quoted}) FROM STDIN") as copy:
-                if any(t is None for t in texts):  # a type the text path does not write: psycopg adapts each row
+            with cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
+                if any(t is None for t in texts + tail):  # a type the text path does not write: psycopg adapts each row
+                    extra = tuple(constants.values())
                     for row in rows:
-                        copy.write_row(row)
+                        copy.write_row((*row, *extra))
                     return
+                end = "".join("\t" + t[0] for t in tail) + "\n"
                 for start in range(0, len(rows), _COPY_ROWS):
                     lines = map("\t".join, zip(*(t[start:start + _COPY_ROWS] for t in texts)))
-                    copy.write("\n".join(lines) + "\n")
+                    copy.write(end.join(lines) + end)
         return
+    literals = [_sqlite_literal(table, name, value, dialect) for name, value in constants.items()]
+    if any(literal is None for literal in literals):  # not writable as a literal: bind it in every row
+        extra = tuple(constants.values())
+        rows, names, constants, literals = [(*row, *extra) for row in rows], [*names, *constants], {}, []
     processors = [(i, p) for i, n in enumerate(names) if (p := table.columns[n].type._cached_bind_processor(dialect))]
     values: list[Sequence] = rows
     if processors:
@@ -174,10 +191,26 @@ def bulk_insert_rows(connection: Connection, table: Table, names: Sequence[str],
         for index, processor in processors:
             columns[index] = _each_distinct(columns[index], processor, None)
         values = list(zip(*columns))
-    placeholders = ", ".join("?" for _ in names)
+    quoted = ", ".join(preparer.quote(n) for n in [*names, *constants])
+    placeholders = ", ".join(["?"] * len(names) + literals)
     # Straight to the driver's cursor: exec_driver_sql would check every row's shape again.
     cursor = connection.connection.dbapi_connection.cursor()
     try:
-        cursor.executemany(f"INSERT INTO {preparer.format_table(table)} ({quoted}) VALUES ({placeholders})", values)
+        cursor.executemany(f"INSERT INTO {target} ({quoted}) VALUES ({placeholders})", values)
     finally:
         cursor.close()
+
+
+def _sqlite_literal(table: Table, name: str, value: Any, dialect: Any) -> str | None:
+    """Return a column's value, processed as a bound value would be, as an SQLite literal; None when not text,
+    integer or NULL (SQLite applies the column's affinity to a literal exactly as to a bound value)."""
+    processor = table.columns[name].type._cached_bind_processor(dialect)
+    if processor is not None and value is not None:
+        value = processor(value)
+    if value is None:
+        return "NULL"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
