@@ -349,7 +349,7 @@ class Nomination(SQLModel, table=True):
     award_id: int = Field(foreign_key="award.id", index=True)
     category: str | None = Field(default=None, max_length=255)
     achievements: str | None = Field(default=None, sa_column=Column(SAText))
-    status: str = Field(default=NominationStatus.DE_NGHI, max_length=32, index=True)
+    status: str = Field(default=NominationStatus.DE_NGHI, max_length=32)  # ix_nomination_status_decision_date leads with it
     received_on: date | None = Field(default=None, index=True)
     votes_for: int | None = None
     council_members: int | None = None
