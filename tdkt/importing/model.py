@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -46,6 +46,29 @@ class RawSheet:
     hidden: bool = False
 
 
+class RowCells(Mapping[str, Any]):
+    """A data row's cells by column header as written: a read-only view on the row, so that a 100k-row list does not
+    build (and hold, about 25 MiB) one dict per row. Compares equal to the dict of the same cells."""
+
+    __slots__ = ("_columns", "_row")
+
+    def __init__(self, columns: dict[str, int], row: list[Any]) -> None:
+        self._columns = columns  # header as written -> column index in row, shared by every row of a sheet
+        self._row = row
+
+    def __getitem__(self, header: str) -> Any:
+        return self._row[self._columns[header]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 @dataclass(slots=True)
 class ParsedRow:
     """One data row of a list as found by the header mapping, before validation (texts NFC, stripped)."""
@@ -67,7 +90,7 @@ class ParsedRow:
     field: str | None = None  # lĩnh vực hoạt động
     achievements: str | None = None
     note: str | None = None
-    cells: dict[str, Any] = dataclasses.field(default_factory=dict)  # column header as written -> cell value
+    cells: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # column header as written -> cell value
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from tdkt.importing.model import ImportIssue, ParsedRow, RawSheet, SheetResult, paused_gc
+from tdkt.importing.model import ImportIssue, ParsedRow, RawSheet, RowCells, SheetResult, paused_gc
 from tdkt.text import fold
 
 __all__ = ["parse_sheet"]
@@ -749,9 +749,7 @@ def _read_rows(
     award_code_cols = layout.award_code_cols
     gender_marks, birth_splits = layout.gender_marks, layout.birth_splits
     split_is_date = layout.birth_split_is_date
-    cell_headers = [header for header, _ in layout.cells]
-    cell_cols = [c for _, c in layout.cells]
-    cells_are_prefix = cell_cols == list(range(len(cell_cols)))
+    cell_columns = dict(layout.cells)  # shared by every row's RowCells
     content = layout.content
     lead_limit = layout.lead_limit
     name_header = columns["name"]
@@ -946,6 +944,6 @@ def _read_rows(
             birth_year, birth_date, position, unit, text(row[dept_i]) if dept_i is not None else None,
             award or group_award or award_code, award_code, category, field,
             _text(row[ach_i]) if ach_i is not None else None, text(row[note_i]) if note_i is not None else None,
-            dict(zip(cell_headers, row if cells_are_prefix else [row[c] for c in cell_cols])),
+            RowCells(cell_columns, row),
         ))
     return parsed, issues

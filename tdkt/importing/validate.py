@@ -6,6 +6,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +47,7 @@ class Record:
     achievements: str | None = None
     errors: int = 0
     warnings: int = 0
-    cells: dict[str, Any] = field(default_factory=dict)
+    cells: Mapping[str, Any] = field(default_factory=dict)
     name_key: str = ""
 
     def as_dict(self) -> dict[str, Any]:
