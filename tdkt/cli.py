@@ -247,6 +247,57 @@ def import_command(files: tuple[str, ...], year: int | None, dry_run: bool, forc
     sys.exit(worst)
 
 
+@cli.command("import-records")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--kind", required=True, type=click.Choice(["xep_loai", "ky_luat", "khen_truoc", "sang_kien"]),
+              help="Loại hồ sơ: xep_loai (kết quả xếp loại), ky_luat (kỷ luật), khen_truoc (khen thưởng đã có), "
+                   "sang_kien (sáng kiến).")
+@click.option("--year", type=int, default=None, help="Năm cho các dòng không ghi năm.")
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không ghi.")
+@click.option("--force", is_flag=True, help="Vẫn nhập tệp đã từng nhập.")
+@click.option("--json", "as_json", is_flag=True, help="In mỗi tệp một đối tượng JSON trên một dòng (JSON Lines).")
+def import_records_command(files: tuple[str, ...], kind: str, year: int | None, dry_run: bool, force: bool,
+                           as_json: bool) -> None:
+    """Nhập kết quả xếp loại, kỷ luật, khen thưởng đã có hoặc sáng kiến từ tệp Excel/ODS; mỗi tệp một lô, ghi trọn
+    hoặc không ghi gì. Mã thoát: 0 đã nhập (hoặc sạch khi chạy thử), 1 có lỗi hoặc tệp đã nhập, 2 tệp không đọc được."""
+    from tdkt.importing import records as record_import
+
+    settings = _settings()
+    engine, _ = _open(settings)
+    worst = 0
+    for name in files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            click.echo(f"Không đọc được tệp “{name}”: {error.strerror or error}. Kiểm tra đường dẫn.", err=True)
+            worst = 2
+            continue
+        with write_session(engine) as session:
+            report = record_import.import_records(session, auth.COMMAND_LINE, data, kind=kind, file_name=path.name,
+                                                  settings=settings, year=year, dry_run=dry_run, force=force)
+        blocked = report.blocked_reason(force=force)
+        code = 2 if report.unreadable else 1 if blocked else 0
+        worst = max(worst, code)
+        if as_json:
+            click.echo(json.dumps(report.as_json(), ensure_ascii=False, default=str))
+            continue
+        click.echo(f"Tệp {report.file}: {len(report.rows)} dòng" + (f" trong {', '.join(report.sheets)}"
+                                                                   if report.sheets else "") + ".")
+        for issue in report.issues:
+            where = ", ".join(p for p in [issue.sheet, f"dòng {issue.row}" if issue.row else "",
+                                          f"cột “{issue.column}”" if issue.column else ""] if p)
+            label = "Lỗi" if issue.severity == "error" else "Cảnh báo"
+            click.echo(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
+        if report.imported:
+            click.echo(f"  Đã nhập {report.imported} dòng (lô số {report.batch_id}).")
+        elif dry_run and not blocked:
+            click.echo("  Không có lỗi (chạy thử, chưa ghi).")
+        else:
+            click.echo(f"  Chưa ghi gì: {blocked or 'chạy thử.'}")
+    sys.exit(worst)
+
+
 def _print_report(report, *, dry_run: bool) -> None:
     click.echo(f"Tệp {report.file}: {len(report.records)} dòng"
                + (f" trong {', '.join(report.sheets)}" if report.sheets else "") + f", năm {report.year}.")

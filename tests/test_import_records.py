@@ -499,3 +499,28 @@ def test_rows_frame_shows_each_row_with_its_problems(engine, settings):
     assert list(frame.columns) == ["sheet", "row", "state", "problems", "target", "name", "birth_year", "unit",
                                    "person", "year", "rating", "note"]
     assert frame.iloc[0][["row", "state", "person"]].tolist() == [2, "Lỗi", "Thêm mới"]
+
+
+def test_import_records_command_writes_a_batch_and_prints_json_lines(db_url, tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from conftest import SECRET
+    from tdkt.cli import cli
+
+    monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
+    monkeypatch.setenv("TDKT_SECRET_KEY", SECRET)
+    good, bad = tmp_path / "xep_loai.xlsx", tmp_path / "loi.xlsx"
+    good.write_bytes(RATINGS)
+    bad.write_bytes(workbook(*TITLE, RATING_HEADER, [1, "Nguyễn Thị Minh", 1987, "Văn phòng Sở", "Giỏi"]))
+    dry = CliRunner().invoke(cli, ["import-records", "--kind", "xep_loai", "--dry-run", "--json", str(good)])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.output)["imported"] == 0
+    result = CliRunner().invoke(cli, ["import-records", "--kind", "xep_loai", "--json", str(good), str(bad)])
+    first, second = (json.loads(line) for line in result.output.splitlines())
+    assert result.exit_code == 1
+    assert (first["rows"], first["imported"], first["errors"]) == (3, 3, [])
+    assert [(e["row"], e["column"], e["code"]) for e in second["errors"]] == [(6, "Xếp loại", "bad_rating")]
+    again = CliRunner().invoke(cli, ["import-records", "--kind", "xep_loai", str(good)])
+    assert again.exit_code == 1 and "đã được nhập trước đó" in again.output
