@@ -121,7 +121,9 @@ def _each_distinct(values: Sequence, convert: Callable[[Any], Any], null: Any) -
     Imports repeat a handful of dates (received on, created at). Datetimes that are the same instant in different time
     zones compare equal but are written differently, so they are told apart by their zone.
     """
-    keys = [(v, v.tzinfo) if type(v) is datetime else v for v in values] if datetime in set(map(type, values)) else values
+    keys = values
+    if datetime in set(map(type, values)):
+        keys = [(v, v.tzinfo) if type(v) is datetime else v for v in values]
     done: dict = {None: null}
     for key, value in zip(keys, values):
         if key not in done:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import JSON, Text, bindparam, cast, delete, func, update
+from sqlalchemy import JSON, Text, bindparam, cast, delete, func, literal, update
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlmodel import Session, col, select
 
 from tdkt import audit
@@ -140,6 +141,19 @@ def people_ids(session: Session, records: list[Record], *, batch_id: int | None)
             session.add(person)
             session.flush()
             known[(person.name_key, person.birth_year, person.unit_id)] = person.id
+        return known, len(fresh)
+    if fresh and dialect == "postgresql":
+        # COPY returns no ids: take them from the sequence first (one query; nextval is safe beside other writers),
+        # instead of reading 100k new rows back.
+        sequence = session.connection().execute(select(func.pg_get_serial_sequence("person", "id"))).scalar_one()
+        ids = session.connection().execute(
+            select(func.nextval(cast(literal(sequence), REGCLASS))).select_from(func.generate_series(1, len(fresh)))
+        ).scalars().all()
+        bulk_insert_rows(session.connection(), Person.__table__, ("id", *_PERSON_COLUMNS), [
+            (pid, r.name, r.name_key, r.gender, r.birth_year, r.position, r.unit_id, r.category)
+            for pid, (_, r) in zip(ids, fresh)
+        ], constants={"batch_id": batch_id})
+        known.update(zip((key for key, _ in fresh), ids))
         return known, len(fresh)
     sqlite = dialect == "sqlite"
     before = session.exec(select(func.max(Person.id))).one() or 0 if sqlite else None
