@@ -354,7 +354,7 @@ def test_every_kind_commits_its_rows(engine, settings, actors):
         assert do_import(engine, settings, office, data, kind=kind).imported == 1
     with read_session(engine) as session:
         minh = session.exec(select(Person).where(Person.name_key == "nguyen thi minh")).one()  # matched, never twice
-        profile = hand.profile(session, hand.Subject.person(minh))
+        profile = hand.profile(session, hand.Subject.person(minh), actor=office)
         assert list(profile.ratings.rating) == ["HTTNV"]
         assert list(profile.discipline.level_label) == ["Khiển trách"]
         assert list(profile.awards.award) == ["Lao động tiên tiến"]
