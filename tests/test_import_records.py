@@ -524,3 +524,15 @@ def test_import_records_command_writes_a_batch_and_prints_json_lines(db_url, tmp
     assert [(e["row"], e["column"], e["code"]) for e in second["errors"]] == [(6, "Xếp loại", "bad_rating")]
     again = CliRunner().invoke(cli, ["import-records", "--kind", "xep_loai", str(good)])
     assert again.exit_code == 1 and "đã được nhập trước đó" in again.output
+
+
+def test_a_record_batch_stays_out_of_the_nomination_history_and_its_undo(engine, settings, actors):
+    from tdkt.importing import commit as nomination_commit
+
+    report = do_import(engine, settings, actors["van_phong"], RATINGS)
+    with read_session(engine) as session:
+        assert report.batch_id not in set(nomination_commit.history(session, actor=actors["van_phong"]).id)
+        assert nomination_commit.previous_batches(session, sha256=report.sha256) == []
+    with pytest.raises(nomination_commit.ImportRefused, match="Không tìm thấy lô nhập danh sách đề nghị"), \
+            write_session(engine) as session:
+        nomination_commit.undo_batch(session, actors["van_phong"], batch_id=report.batch_id)

@@ -40,10 +40,14 @@ class CommitResult:
     people_added: int
 
 
+NOMINATION_KIND = "de_nghi"  # ImportBatch.kind of a nomination list (records have their own kinds)
+
+
 def previous_batches(session: Session, *, sha256: str) -> list[ImportBatch]:
-    """Return earlier batches of the same file content (by SHA-256), newest first."""
+    """Return earlier nomination batches of the same file content (by SHA-256), newest first."""
     return list(session.exec(
-        select(ImportBatch).where(ImportBatch.sha256 == sha256).order_by(col(ImportBatch.created_at).desc())
+        select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == NOMINATION_KIND)
+        .order_by(col(ImportBatch.created_at).desc())
     ).all())
 
 
@@ -179,8 +183,8 @@ def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
     """
     require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
     batch = session.get(ImportBatch, batch_id)
-    if batch is None:
-        raise ImportRefused("Không tìm thấy lô nhập này.")
+    if batch is None or batch.kind != NOMINATION_KIND:  # record batches are undone by tdkt.importing.records
+        raise ImportRefused("Không tìm thấy lô nhập danh sách đề nghị này.")
     if batch.status == UNDONE:
         raise ImportRefused(f"Lô số {batch.id} đã được hoàn tác trước đó.")
     if actor.role.value == "don_vi" and batch.user_id != actor.id:
@@ -209,10 +213,11 @@ def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
 
 
 def history(session: Session, *, actor: Actor | None = None, limit: int = 200) -> pd.DataFrame:
-    """Return import batches, newest first (a unit user sees its own): id, file, who, when, rows, status…"""
+    """Return nomination import batches, newest first (a unit user sees its own): id, file, who, when, rows…"""
     stmt = (
         select(ImportBatch, User.username, User.display_name)
         .join(User, ImportBatch.user_id == User.id, isouter=True)
+        .where(ImportBatch.kind == NOMINATION_KIND)
         .order_by(col(ImportBatch.created_at).desc(), col(ImportBatch.id).desc())
         .limit(limit)
     )
