@@ -2,7 +2,8 @@
 
 The figures and tables come from tdkt.reports; the narrative parts are highlighted places for the author
 ("[Nội dung do người soạn bổ sung: …]"). Layout: A4, margins top/bottom 20 mm, left 30 mm, right 15 mm, Times New
-Roman everywhere (w:eastAsia too), body 14 pt, the national motto and the signature in bold, a PAGE field in the footer.
+Roman everywhere (w:eastAsia too), body 14 pt, the national motto and the signature in bold; page numbers as NĐ
+30/2020 Phụ lục I asks: Arabic, 13–14 pt, centred in the top margin, not shown on the first page.
 """
 
 from __future__ import annotations
@@ -190,10 +191,12 @@ def _author(document, what: str) -> None:
     _run(paragraph, placeholder(what), highlight=True)
 
 
-def _page_number_footer(section) -> None:
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    paragraph = footer.paragraphs[0]
+def _page_number_header(section) -> None:
+    """A PAGE field centred in the header from page 2 on; the first page's header stays empty."""
+    section.different_first_page_header_footer = True
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         run = _run(paragraph, "", size=13)
@@ -221,7 +224,7 @@ def _page_setup(document) -> None:
     normal.font.name = FONT
     normal.font.size = Pt(BODY_PT)
     _set_fonts(normal.element)
-    _page_number_footer(section)
+    _page_number_header(section)
 
 
 # --- the report -----------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from io import BytesIO
 import docx
 import pytest
 from click.testing import CliRunner
-from docx.enum.text import WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from sqlmodel import Session
 
@@ -41,7 +41,7 @@ def all_runs(document):
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
                     yield from paragraph.runs
-    for paragraph in document.sections[0].footer.paragraphs:
+    for paragraph in document.sections[0].header.paragraphs:
         yield from paragraph.runs
 
 
@@ -127,8 +127,13 @@ def test_fonts_page_setup_and_page_number(fixture_db):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert 20 <= round(section.top_margin.mm) <= 25 and 20 <= round(section.bottom_margin.mm) <= 25
     assert 30 <= round(section.left_margin.mm) <= 35 and 15 <= round(section.right_margin.mm) <= 20
-    footer = section.footer.paragraphs[0]._p
-    assert [i.text.strip() for i in footer.iter(qn("w:instrText"))] == ["PAGE"]
+    # NĐ 30/2020 Phụ lục I: page numbers centred in the top margin, none on the first page.
+    header = section.header.paragraphs[0]
+    assert [i.text.strip() for i in header._p.iter(qn("w:instrText"))] == ["PAGE"]
+    assert header.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert section.different_first_page_header_footer
+    assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+    assert not any(True for p in section.footer.paragraphs for _ in p._p.iter(qn("w:instrText")))
 
 
 def test_recipients_signature_cluster_and_year(fixture_db):
