@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
@@ -64,7 +66,9 @@ def render(*, year: int) -> None:
         if editable.empty:
             st.info(f"Không có đề nghị nào năm {year} còn ở bước “Đề nghị”.")
             return
-        rows = {int(r.id): r._asdict() for r in editable.itertuples()}
+        # A collective has no gender or birth year: pandas gives NaN there, which no form field accepts.
+        rows = {int(r.id): {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in r._asdict().items()}
+                for r in editable.itertuples()}
         picked = st.selectbox("Đề nghị", list(rows), key="sua_de_nghi_pick",
                               format_func=lambda i: f"{rows[i]['name']} — {rows[i]['award']} ({rows[i]['unit'] or ''})")
         data = _form(f"sua_de_nghi_{picked}", year=year, current=rows[picked], award_names=award_names,
