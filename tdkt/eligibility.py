@@ -361,6 +361,7 @@ class NextStep:
     eligible: bool
     failures: tuple[dict, ...]
     pending: tuple[dict, ...]
+    proposed: str | None = None  # the step of this year's nomination for this award, if one exists
 
 
 def next_awards(session: Session, *, target: str, year: int, person_id: int | None = None,
@@ -378,6 +379,8 @@ def next_awards(session: Session, *, target: str, year: int, person_id: int | No
         store.load_collectives([key])
         facts, members = store.collectives[key], store.members(unit_id, year)
     policy = policy_for(session, year=year)
+    proposed = _proposed(session, target=target, year=year, person_id=person_id, collective_name=collective_name,
+                         unit_id=unit_id)
     steps = []
     held = {h["award"] for h in facts.history if h["year"] == year}
     for award in CANDIDATES[target]:
@@ -390,8 +393,27 @@ def next_awards(session: Session, *, target: str, year: int, person_id: int | No
                                                   "reason": verdict["error"]},), ()))
         else:
             steps.append(NextStep(award, verdict["eligible"], tuple(verdict["failures"]),
-                                  tuple(verdict["pending"])))
+                                  tuple(verdict["pending"]), proposed.get(award)))
     return steps
+
+
+def _proposed(session: Session, *, target: str, year: int, person_id: int | None, collective_name: str | None,
+              unit_id: int | None) -> dict[str, str]:
+    """Return {award name: step} of the subject's nominations for a year (the furthest step when several)."""
+    stmt = (select(Award.name, Nomination.status, Nomination.collective_name)
+            .join(Award, Nomination.award_id == Award.id).where(Nomination.year == year))
+    if target == "ca_nhan":
+        stmt = stmt.where(Nomination.person_id == person_id)
+    else:
+        stmt = stmt.where(Nomination.target == "tap_the", Nomination.unit_id == unit_id)
+    order = list(S)
+    found: dict[str, str] = {}
+    for award, status, name in session.exec(stmt).all():
+        if target == "tap_the" and fold(name) != fold(collective_name):
+            continue
+        if award not in found or order.index(S(status)) > order.index(S(found[award])):
+            found[award] = status
+    return found
 
 
 def next_table(steps: list[NextStep]) -> pd.DataFrame:
@@ -404,6 +426,10 @@ def next_table(steps: list[NextStep]) -> pd.DataFrame:
             verdict = "Đủ điều kiện, chờ kết quả bỏ phiếu/xét của Hội đồng"
         else:
             verdict = "Đủ điều kiện"
+        if step.proposed == S.KHONG_DUYET.value:
+            verdict = f"Đề nghị năm nay không được duyệt; nếu đề nghị lại: {verdict.lower()}"
+        elif step.proposed:
+            verdict = f"Đã đề nghị (bước “{S(step.proposed).label}”); {verdict.lower()}"
         items = step.failures if not step.eligible else step.pending
         reasons = "\n".join(f"• {x['reason']} ({x['basis']})" for x in items)
         rows.append({"award": step.award, "eligible": step.eligible, "verdict": verdict, "reasons": reasons})

@@ -222,3 +222,18 @@ def test_a_list_is_judged_before_import_with_its_own_people_as_members(engine, a
     # An has a rating on record; Bình is new, so nothing is known of her year; the collective's two members are
     # both proposed for LĐTT in this very list, so its 70% holds.
     assert list(zip(found.row, found.name, found.rules, strict=True)) == [(8, "Trần Thị Bình", "LDTT-1")]
+
+
+def test_next_awards_say_when_the_year_already_has_a_nomination_or_a_refusal(engine, actors):
+    office = actors["van_phong"]
+    with write_session(engine) as session:
+        an = person(session, "Nguyễn Văn An")
+        records.set_rating(session, office, records.Subject.person(an), year=2024, rating="HTXSNV")
+        nominate(session, an, "CSTDCS", status=S.KHONG_DUYET)
+        nominate(session, an, "LDTT", status=S.HOI_DONG, votes=(9, 10))
+    with read_session(engine) as session:
+        table = eligibility.next_table(eligibility.next_awards(session, target="ca_nhan", year=2024,
+                                                               person_id=an.id, today=TODAY))
+    verdicts = dict(zip(table.award, table.verdict, strict=True))
+    assert verdicts["Lao động tiên tiến"] == "Đã đề nghị (bước “Hội đồng đã xét”); đủ điều kiện"
+    assert verdicts["Chiến sĩ thi đua cơ sở"].startswith("Đề nghị năm nay không được duyệt; nếu đề nghị lại: ")
