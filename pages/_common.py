@@ -150,3 +150,14 @@ def selected_year() -> int:
 def show_error(error: Exception) -> None:
     """Show a refused action's Vietnamese message."""
     st.error(str(error))
+
+
+def show_findings(frame, *, limit: int = 200) -> None:
+    """List rule findings as readable lines (who — award, then each reason with its article), the first `limit`."""
+    for row in frame.head(limit).itertuples():
+        where = f"Dòng {row.row} · " if hasattr(row, "row") else ""
+        unit = f" ({row.unit})" if getattr(row, "unit", None) else ""
+        st.markdown(f"{where}**{row.name}** — {row.award}{unit}")
+        st.caption(row.reasons.replace("\n", "  \n"))
+    if len(frame) > limit:
+        st.caption(f"… và {len(frame) - limit} đề nghị khác: tải bảng .xlsx để xem đủ.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import actor, db_read, db_write
+from pages._common import actor, db_read, db_write, show_findings
 from tdkt import auth, eligibility, units
 from tdkt.importing import commit, preview, template
 from tdkt.models import Role, TARGET_LABELS, UnitKind
@@ -44,9 +44,7 @@ def render(reports: dict, store_key: tuple) -> None:
             if rule_rows.empty:
                 st.write("Mọi dòng đều đạt các điều kiện kiểm tra được.")
             else:
-                st.dataframe(rule_rows.rename(columns={
-                    "sheet": "Sheet", "row": "Dòng", "name": "Tên", "award": "Danh hiệu/Hình thức",
-                    "rules": "Quy tắc", "reasons": "Lý do, căn cứ"}), hide_index=True, width="stretch")
+                show_findings(rule_rows)
         with err_tab:
             st.dataframe(preview.issues_frame(errors), hide_index=True, width="stretch") if errors else st.write("Không có lỗi.")
         with warn_tab:

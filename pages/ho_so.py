@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from pages._common import db_read, db_write, require_page, selected_year
-from tdkt import auth, dossiers, eligibility, mau_tdkt, rules
+from pages._common import db_read, db_write, require_page, selected_year, show_findings
+from tdkt import auth, dossiers, eligibility, export, mau_tdkt, rules
 from tdkt.models import NOMINATION_STATUS_LABELS, NominationStatus
 from tdkt.text import fold
 
@@ -33,20 +33,25 @@ if frame.empty:
 with db_read() as session:
     findings = eligibility.judge_nominations(session, year=year, actor=who)
     cap = eligibility.share_cap(session, year=year, actor=who)
-flagged = {f.nomination_id: ", ".join(x["rule"] for x in f.failures) for f in findings}
+flagged = {f.nomination_id: " ".join(x["reason"] for x in f.failures) for f in findings}
 frame = frame.assign(rules=frame.id.map(flagged).fillna(""))
 shown = frame[["name", "award", "unit", "status_label", "votes", "decision", "rules"]].rename(columns={
     "name": "Tên cá nhân/tập thể", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "status_label": "Bước",
-    "votes": "Phiếu Hội đồng", "decision": "Quyết định", "rules": "Chưa đủ điều kiện (quy tắc)"})
+    "votes": "Phiếu Hội đồng", "decision": "Quyết định", "rules": "Chưa đủ điều kiện theo luật"})
 if cap:
     st.warning(f"{cap['reason']} ({cap['basis']})")
 if findings:
     with st.expander(f"⚠️ {len(findings)} đề nghị chưa đủ điều kiện theo luật — xem lý do và căn cứ"):
         st.caption("Xét theo xếp loại, kỷ luật, khen thưởng và sáng kiến đã ghi nhận (trang Tra cứu cá nhân, tập thể); "
                    "bộ quy tắc theo ngày quyết định (chưa có quyết định: theo hôm nay).")
-        st.dataframe(eligibility.findings_table(findings).drop(columns=["nomination_id"]).rename(columns={
-            "name": "Tên", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "rules": "Quy tắc",
-            "reasons": "Lý do, căn cứ"}), hide_index=True, width="stretch")
+        findings_frame = eligibility.findings_table(findings)
+        show_findings(findings_frame)
+        st.download_button("Tải danh sách chưa đủ điều kiện (.xlsx)", key="ho_so_findings_xlsx",
+                           file_name=f"chua_du_dieu_kien_{year}.xlsx",
+                           data=lambda: export.to_xlsx({"Chưa đủ điều kiện": findings_frame.rename(columns={
+                               "nomination_id": "Số đề nghị", "name": "Tên", "award": "Danh hiệu/Hình thức",
+                               "unit": "Đơn vị", "rules": "Quy tắc", "reasons": "Lý do, căn cứ"})},
+                               title=f"Đề nghị năm {year} chưa đủ điều kiện theo luật"))
 
 
 def national_workbook() -> bytes:

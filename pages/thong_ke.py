@@ -3,7 +3,7 @@ status; the trend over a span of years; the shares of decided awards; the money;
 
 import streamlit as st
 
-from pages._common import db_read, require_page, selected_year
+from pages._common import db_read, require_page, selected_year, show_findings
 from tdkt import charts, eligibility, export, options, stats
 from tdkt.text import format_money, format_percent
 
@@ -93,7 +93,7 @@ if st.toggle("Xét từng đề nghị của năm theo luật (xếp loại, k�
         rules_shown = findings.drop(columns=["nomination_id"]).rename(columns={
             "name": "Tên", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "rules": "Quy tắc",
             "reasons": "Lý do, căn cứ"})
-        st.dataframe(rules_shown, hide_index=True, width="stretch")
+        show_findings(findings)
         shown["Chưa đủ điều kiện"] = rules_shown
 
 st.subheader(f"Qua các năm {first}–{last}")

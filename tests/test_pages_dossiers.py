@@ -72,11 +72,13 @@ def test_rule_warnings_and_the_national_export_are_on_the_page(app_env, app_engi
     at = signed_in(app_env, role, PAGE)
     assert not at.exception
     assert any("1 đề nghị chưa đủ điều kiện theo luật" in e.label for e in at.expander)
-    findings = at.dataframe[0].value
-    assert list(findings["Quy tắc"]) == ["LDTT-1"] and "Điều 24" in findings["Lý do, căn cứ"].iloc[0]
+    assert "**Nguyễn Thị Minh** — Lao động tiên tiến (Ban Giám đốc)" in [m.value for m in at.markdown]
+    assert any("Chưa có kết quả đánh giá, xếp loại năm 2024." in c.value and "Điều 24" in c.value for c in at.caption)
     table = at.data_editor[0].value if role == "van_phong" else at.dataframe[-1].value
-    assert list(table["Chưa đủ điều kiện (quy tắc)"]) == ["LDTT-1"]
-    assert at.get("download_button")[0].proto.label.startswith("Tải quyết định khen thưởng năm 2024")
+    assert list(table["Chưa đủ điều kiện theo luật"]) == ["Chưa có kết quả đánh giá, xếp loại năm 2024."]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Tải danh sách chưa đủ điều kiện (.xlsx)" in labels
+    assert any(label.startswith("Tải quyết định khen thưởng năm 2024") for label in labels)
 
 
 def test_office_sets_a_local_share_cap_and_sees_its_warning(app_env, app_engine):
