@@ -133,18 +133,24 @@ def flush_cookie() -> None:
         _cookie_component(method="delete", cookie=auth.COOKIE_NAME, key="cookie_delete", default=False)
 
 
-def year_options() -> list[int]:
-    """Return the years to choose from: every plan year, newest first (this year when there is none)."""
+def _plan_years() -> list[int]:
     with db_read() as session:
-        found = plan.years(session)
-    return found or [date.today().year]
+        return plan.years(session)
+
+
+def year_options() -> list[int]:
+    """Return the years to choose from, newest first: every plan year and this year (nominations and records of the
+    current year are entered before its plan is copied)."""
+    return sorted(set(_plan_years()) | {date.today().year}, reverse=True)
 
 
 def selected_year() -> int:
-    """Return the year chosen in the sidebar (the latest year with a plan by default)."""
-    options = year_options()
+    """Return the year chosen in the sidebar (the latest year with a plan by default, else this year)."""
     year = st.session_state.get("year")
-    return year if year in options else options[0]
+    if year in year_options():
+        return year
+    found = _plan_years()
+    return found[0] if found else date.today().year
 
 
 def show_error(error: Exception) -> None:

@@ -44,10 +44,11 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
         at = a.number_input("Năm", min_value=1990, max_value=date.today().year, value=year, step=1)
         rating = b.selectbox("Kết quả đánh giá, xếp loại", list(Rating), format_func=lambda r: RATING_LABELS[r])
         note = st.text_input("Ghi chú", key="xep_loai_note")
+        st.caption("Mỗi năm một kết quả: nếu năm đã có xếp loại, kết quả mới thay kết quả cũ (nhật ký giữ lại cả hai).")
         if st.form_submit_button("Lưu xếp loại", key="luu_xep_loai"):
             _write(lambda s: records.set_rating(s, who, subject, year=int(at), rating=rating.value, note=note),
                    f"Đã lưu xếp loại năm {int(at)}: {RATING_LABELS[rating]}.")
-    with discipline_tab, st.form("ghi_ky_luat"):
+    with discipline_tab, st.form("ghi_ky_luat", clear_on_submit=True):
         a, b = st.columns([1, 3])
         at = a.number_input("Năm", min_value=1990, max_value=date.today().year, value=year, step=1)
         levels = ["", *DISCIPLINE_LABELS]
@@ -60,7 +61,7 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
             _write(lambda s: records.add_discipline(s, who, subject, year=int(at), level=level or None, open=is_open,
                                                     decided_on=decided_on, document=document),
                    f"Đã ghi nhận kỷ luật năm {int(at)}.")
-    with award_tab, st.form("ghi_khen_truoc"):
+    with award_tab, st.form("ghi_khen_truoc", clear_on_submit=True):
         awards = _awards(subject.target)
         a, b = st.columns([1, 3])
         at = a.number_input("Năm thành tích", min_value=1990, max_value=date.today().year, value=year - 1, step=1)
@@ -80,7 +81,7 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
         if subject.person_id is None:
             st.info("Sáng kiến ghi theo tác giả: tìm và mở từng cá nhân tác giả để ghi.")
         else:
-            with st.form("ghi_sang_kien"):
+            with st.form("ghi_sang_kien", clear_on_submit=True):
                 title = st.text_input("Tên sáng kiến, đề tài khoa học")
                 a, b = st.columns([1, 3])
                 at = a.number_input("Năm công nhận", min_value=1990, max_value=date.today().year, value=year, step=1)

@@ -103,6 +103,11 @@ if ticked.empty:
 targets = [S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH, S.KHONG_DUYET, S.DE_NGHI]
 to = st.selectbox("Chuyển sang", targets, key="ho_so_to", format_func=lambda s: (
     "Đề nghị (trả lại để sửa kết quả Hội đồng)" if s == S.DE_NGHI else NOMINATION_STATUS_LABELS[s]))
+flagged_ticked = [r for r in ticked.itertuples() if r.rules]
+if flagged_ticked and to in (S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH):
+    st.warning(f"{len(flagged_ticked)} đề nghị đã chọn chưa đủ điều kiện theo luật (xem lý do ở trên): "
+               + "; ".join(f"{r.name} — {r.award}" for r in flagged_ticked[:10])
+               + (" …" if len(flagged_ticked) > 10 else "") + ". Vẫn có thể chuyển bước nếu Hội đồng đã cân nhắc.")
 fields = {}
 with st.form("ho_so_form"):
     st.caption("Đã chọn: " + "; ".join(f"{r.name} — {r.award}" for r in ticked.itertuples()))

@@ -42,8 +42,9 @@ st.caption(f"Kỳ báo cáo: {reports.PERIOD_LABELS[kind]}, từ {format_date(st
            + f"; so với cùng kỳ năm {year - 1} ({format_date(old[0])}–{format_date(old[1])}).")
 cols = st.columns(3)
 for i, row in enumerate(reports.summary_table(data).itertuples()):
+    colour = "inverse" if row.indicator in {"Nhiệm vụ quá hạn", "Nhiệm vụ còn lại"} else "normal"
     cols[i % 3].metric(row.indicator, row.current, delta=f"{row.change:+d} (cùng kỳ {year - 1}: {row.previous})",
-                       delta_color="inverse" if row.indicator in {"Nhiệm vụ quá hạn", "Nhiệm vụ còn lại"} else "normal")
+                       delta_color="off" if row.change == 0 else colour)  # no red or green arrow for no change
 
 st.subheader("Nhiệm vụ kế hoạch đến hạn trong kỳ")
 st.dataframe(tasks.set_axis(["Quý", "Số", "Nội dung", "Hạn", "Tình trạng", "Đã xong", "Ngày hoàn thành",

@@ -27,13 +27,16 @@ with st.expander(f"Sổ sáng kiến được công nhận năm {year} ({len(reg
                                                        title=f"Sáng kiến được công nhận năm {year}"))
 text = st.text_input("Tìm theo tên cá nhân hoặc tập thể (gõ có dấu hay không dấu đều được)", key="tra_cuu_text",
                      placeholder="ví dụ: nguyen van an")
+if who.role.value == "don_vi":
+    st.caption("Tài khoản đơn vị tra cứu được cá nhân, tập thể của chính đơn vị mình.")
 if not text.strip():
     st.info("Nhập tên để tìm: kết quả gồm cá nhân đã có trong hồ sơ và các tập thể (phòng, đơn vị, tổ, đội…).")
     st.stop()
 with db_read() as session:
     found = records.search(session, text=text, actor=who)
 if found.empty:
-    st.warning(f"Không tìm thấy cá nhân hay tập thể nào có tên chứa “{text.strip()}”.")
+    st.warning(f"Không tìm thấy cá nhân hay tập thể nào có tên chứa “{text.strip()}”"
+               + (" trong đơn vị của bạn." if who.role.value == "don_vi" else "."))
     st.stop()
 index = st.selectbox(f"Kết quả ({len(found)})", range(len(found)), format_func=lambda i: found.label.iloc[i],
                      key=f"tra_cuu_pick_{text}")

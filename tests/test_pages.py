@@ -227,7 +227,7 @@ def test_office_copies_the_plan_to_next_year_and_the_year_selector_offers_it(app
         "Đã tạo kế hoạch năm 2025 từ kế hoạch năm 2024. Chọn năm 2025 ở thanh bên."]
     # A new session: AppTest drops the sidebar of app.py after switch_page (streamlit 1.67).
     year = signed_in(app_env, "van_phong").selectbox(key="year")
-    assert year.options == ["Năm 2025", "Năm 2024"]
+    assert year.options == [f"Năm {y}" for y in sorted({2025, 2024, date.today().year}, reverse=True)]
     assert year.value == 2025
 
 
@@ -236,7 +236,8 @@ def test_year_selector_defaults_to_the_latest_year_with_a_plan(app_env, app_engi
     with write_session(app_engine) as session:
         plan_module.copy_plan(session, office, from_year=2024, to_year=2023)  # created last, yet older
     at = signed_in(app_env, "lanh_dao")
-    assert at.selectbox(key="year").options == ["Năm 2024", "Năm 2023"]
+    assert at.selectbox(key="year").options == [f"Năm {y}" for y in sorted({2024, 2023, date.today().year},
+                                                                            reverse=True)]
     assert at.selectbox(key="year").value == 2024
     at.selectbox(key="year").select(2023).run()
     assert titles(at) == ["Tổng quan công tác thi đua, khen thưởng năm 2023"]
@@ -256,3 +257,18 @@ def test_admin_creates_an_account_and_the_log_finds_it_without_accents(app_env, 
     at.switch_page("pages/nhat_ky.py").run()
     at.text_input(key="audit_text").input("tao tai khoan").run()
     assert list(at.dataframe[0].value["Nội dung"]) == ["Tạo tài khoản canbo.moi (Lãnh đạo)."]
+
+
+@pytest.mark.parametrize("page", [
+    "pages/tong_quan.py", "pages/tien_do.py", "pages/cum_thi_dua.py", "pages/phong_trao.py", "pages/thong_ke.py",
+    "pages/so_ket.py", "pages/ho_so.py", "pages/tra_cuu.py", "pages/tai_len.py", "pages/nhap_ho_so.py"])
+def test_every_page_opens_on_this_year_before_its_plan_exists(app_env, page):
+    from datetime import date
+
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["user_id"] = app_env["users"]["van_phong"]
+    at.session_state["year"] = date.today().year  # offered beside the plans' years (see the selector test)
+    at.switch_page(page).run()
+    assert not at.exception
+    assert str(date.today().year) in " ".join(t.value for t in at.title) or page.endswith(("tra_cuu.py", "tai_len.py",
+                                                                                          "nhap_ho_so.py"))

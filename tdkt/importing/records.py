@@ -1134,9 +1134,11 @@ def _on_record(session: Session, report: RecordReport, found: list[ImportIssue])
 
 
 def previous_batches(session: Session, *, sha256: str, kind: str) -> list[ImportBatch]:
-    """Return earlier batches of the same file content imported as the same kind, newest first."""
+    """Return earlier batches of the same file content imported as the same kind and still in force, newest first
+    (an undone batch is not a repeat: undoing, fixing and importing again is the usual correction)."""
     return list(session.exec(
-        select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == kind)
+        select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == kind,
+                                  ImportBatch.status != UNDONE)
         .order_by(col(ImportBatch.created_at).desc(), col(ImportBatch.id).desc())
     ).all())
 
