@@ -177,3 +177,17 @@ def test_undo_keeps_a_person_who_has_a_later_nomination(engine, actors):
         commit.undo_batch(session, actors[Role.VAN_PHONG], batch_id=first.batch_id)
     with Session(engine) as session:
         assert [p.full_name for p in session.exec(select(Person)).all()] == ["Nguyễn Thị Minh"]
+
+
+def test_same_name_in_the_same_unit_with_another_birth_year_is_a_warning(engine, actors):
+    _commit(engine, actors, CLEAN)
+    later = rows((3, "ca_nhan", "Nguyễn Thị Minh", "Nữ", 1988, None, "Văn phòng Sở", "CSTĐCS"),
+                 (4, "ca_nhan", "Nguyễn Thị Minh", "Nữ", None, None, "Văn phòng Sở", "LĐTT"),
+                 (5, "ca_nhan", "Nguyễn Thị Minh", "Nữ", 1988, None, "Thanh tra Sở", "LĐTT"),  # another unit
+                 (6, "ca_nhan", "Trần Văn Bình", "Nam", 1979, None, "Thanh tra Sở", "CSTĐCS"))  # the same person
+    with Session(engine) as session:
+        records, issues = validate(session, later, file="ds.xlsx", year=2025)
+    found = [(i.row, i.code, i.severity) for i in issues if i.code == "same_name_other_person"]
+    assert found == [(3, "same_name_other_person", "warning"), (4, "same_name_other_person", "warning")]
+    message = next(i.message for i in issues if i.row == 3)
+    assert "đã có người tên “Nguyễn Thị Minh” (sinh 1987)" in message and "sửa năm sinh" in message

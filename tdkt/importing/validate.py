@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tdkt import catalog, categories
 from tdkt import text as text_module
@@ -388,5 +388,34 @@ def already_in_database(
                                      "already_in_database",
                                      f"“{record.name}” đã được đề nghị “{record.award}” năm {year} (có trong cơ sở dữ "
                                      "liệu). Xóa dòng này nếu là đề nghị trùng."))
+    found.extend(_same_name_other_birth_year(session, records, file=file, headers=headers))
+    return found
+
+
+def _same_name_other_birth_year(session: Session, records: list[Record], *, file: str,
+                                headers: dict[str, dict[str, str]]) -> list[ImportIssue]:
+    """Warn when a unit already has someone of the same name with another (or no) birth year: importing would create
+    a second person, and the eligibility checks would not see the first one's history."""
+    people = [r for r in records if r.target == Target.CA_NHAN and r.name_key and r.unit_id is not None]
+    if not people:
+        return []
+    units = sorted({r.unit_id for r in people})
+    known: dict[tuple[str, int], set[int | None]] = {}
+    for key, birth, unit in session.exec(select(Person.name_key, Person.birth_year, Person.unit_id)
+                                         .where(col(Person.unit_id).in_(units))).all():
+        known.setdefault((key, unit), set()).add(birth)
+    found = []
+    for record in people:
+        births = known.get((record.name_key, record.unit_id))
+        if not births or record.birth_year in births:
+            continue
+        listed = ", ".join(f"sinh {b}" if b else "chưa ghi năm sinh" for b in sorted(births, key=lambda b: b or 0))
+        record.warnings += 1
+        found.append(ImportIssue(
+            file, record.sheet, record.row, header_for(headers.get(record.sheet), "birth_year")
+            or header_for(headers.get(record.sheet), "name"), "same_name_other_person",
+            f"Đơn vị “{record.unit}” đã có người tên “{record.name}” ({listed}). Nếu là cùng một người, sửa năm sinh "
+            "cho khớp để không tạo hồ sơ trùng (và để xét điều kiện theo đúng quá trình của người đó); nếu là người "
+            "khác, bỏ qua cảnh báo này.", severity="warning"))
     return found
 
