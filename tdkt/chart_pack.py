@@ -26,6 +26,8 @@ WIDTH, HEIGHT, SCALE = 1200, 675, 2
 NO_BROWSER = ("Không tìm thấy trình duyệt Chromium để xuất ảnh biểu đồ. Cài gói chromium (./scripts/test hoặc "
               "apt-get install chromium) rồi thử lại.")
 CURRENT_COLOR, PREVIOUS_COLOR = "#1565c0", "#b0bec5"
+# A slide needs room the page does not: the axis titles and the category labels must not touch the edge.
+_MARGIN = dict(l=90, r=40, t=100, b=90)
 _LOCK = threading.Lock()  # kaleido's sync server is one per process: one pack at a time
 
 
@@ -43,7 +45,8 @@ def _versus(title: str, labels: list[str], current: list[int], previous: list[in
         fig.add_bar(name=name, x=x, y=y, marker_color=color, text=values, textposition="outside",
                     orientation="h" if horizontal else "v", cliponaxis=False)
     _layout(fig, title, height=HEIGHT)
-    fig.update_layout(barmode="group", width=WIDTH)
+    fig.update_layout(barmode="group", width=WIDTH, margin=_MARGIN, title_x=0.02)
+    fig.update_xaxes(automargin=True)
     if horizontal:
         fig.update_yaxes(autorange="reversed", automargin=True)
         fig.update_xaxes(title_text="Số lượng", rangemode="tozero")
@@ -72,7 +75,9 @@ def _participation(events, title: str) -> go.Figure:
             fig.add_bar(name=status, x=clusters, y=counts, marker_color=color, text=counts,
                         marker_line=dict(color="#9e9e9e", width=1))
     _layout(fig, title, height=HEIGHT)
-    fig.update_layout(barmode="stack", width=WIDTH)
+    fig.update_layout(barmode="stack", width=WIDTH, margin=_MARGIN, title_x=0.02)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     fig.update_yaxes(title_text="Số hoạt động", rangemode="tozero", dtick=1)
     if not clusters:
         fig.add_annotation(text="Không có hoạt động cụm trong kỳ", showarrow=False, xref="paper", yref="paper",
@@ -107,8 +112,11 @@ def figures_for(session: Session, *, year: int, period: reports.PeriodKind = "h1
 
 
 def file_name(index: int, title: str) -> str:
-    """Return an ASCII-safe PNG name: "01_nhiem_vu_ke_hoach.png" (accents dropped, đ -> d, at most 60 chars)."""
-    stem = re.sub(r"[^a-z0-9]+", "_", fold(title.split(" so với ")[0].split(" — ")[0])).strip("_")[:60].rstrip("_")
+    """Return an ASCII-safe PNG name: "01_nhiem_vu_ke_hoach.png" (accents dropped, đ -> d, at most 80 chars, cut
+    between words so a date is never halved)."""
+    stem = re.sub(r"[^a-z0-9]+", "_", fold(title.split(" so với ")[0].split(" — ")[0])).strip("_")
+    if len(stem) > 80:
+        stem = stem[:81].rsplit("_", 1)[0]
     return f"{index:02d}_{stem or 'bieu_do'}.png"
 
 

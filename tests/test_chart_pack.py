@@ -85,3 +85,9 @@ def test_without_chromium_the_zip_is_refused_in_vietnamese(figures, monkeypatch)
         chart_pack.png_zip(figures)
     assert str(error.value) == ("Không tìm thấy trình duyệt Chromium để xuất ảnh biểu đồ. Cài gói chromium "
                                 "(./scripts/test hoặc apt-get install chromium) rồi thử lại.")
+
+
+def test_a_long_title_is_cut_between_words_not_inside_a_date():
+    name = chart_pack.file_name(2, "Đề nghị khen thưởng theo danh hiệu, hình thức khen thưởng 01/01/2025–31/12/2025")
+    assert name.endswith(".png") and len(name) <= 3 + 80 + 4
+    assert not name.endswith("_20.png") and name.startswith("02_de_nghi_khen_thuong_theo_danh_hieu")
