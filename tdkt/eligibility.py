@@ -17,6 +17,7 @@ How the database becomes a case (`tdkt.rules` documents the rules themselves):
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -416,6 +417,20 @@ def _proposed(session: Session, *, target: str, year: int, person_id: int | None
     return found
 
 
+_NOTE = re.compile(r"\s*\[(?:suy luận|số điều suy luận|chưa kiểm chứng)[^\]]*\]|\s*\([^()]*chưa đối chiếu[^()]*\)")
+
+
+def plain_basis(basis: str) -> str:
+    """Return a rule's basis as a clerk reads it: the research notes ("[suy luận]", "[chưa kiểm chứng]") become one
+    plain "(cần đối chiếu văn bản)" so the article is still checked before it goes into a Tờ trình."""
+    cleaned = _NOTE.sub("", basis)
+    return cleaned + (" (cần đối chiếu văn bản)" if cleaned != basis else "")
+
+
+def _reasons(items) -> str:
+    return "\n".join(f"• {x['reason']} ({plain_basis(x['basis'])})" for x in items)
+
+
 def next_table(steps: list[NextStep]) -> pd.DataFrame:
     """Return next awards as rows to show: award, verdict (Vietnamese), reasons (each with its article)."""
     rows = []
@@ -431,7 +446,7 @@ def next_table(steps: list[NextStep]) -> pd.DataFrame:
         elif step.proposed:
             verdict = f"Đã đề nghị (bước “{S(step.proposed).label}”); {verdict.lower()}"
         items = step.failures if not step.eligible else step.pending
-        reasons = "\n".join(f"• {x['reason']} ({x['basis']})" for x in items)
+        reasons = _reasons(items)
         rows.append({"award": step.award, "eligible": step.eligible, "verdict": verdict, "reasons": reasons})
     return pd.DataFrame(rows, columns=["award", "eligible", "verdict", "reasons"])
 
@@ -441,7 +456,7 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame([{
         "nomination_id": f.nomination_id, "name": f.name, "award": f.award, "unit": f.unit,
         "rules": ", ".join(x["rule"] for x in f.failures),
-        "reasons": "\n".join(f"• {x['reason']} ({x['basis']})" for x in f.failures),
+        "reasons": _reasons(f.failures),
     } for f in findings], columns=["nomination_id", "name", "award", "unit", "rules", "reasons"])
 
 
@@ -498,5 +513,5 @@ def judge_rows(session: Session, *, year: int, rows: Iterable, today: date | Non
         if failures:
             found.append({"sheet": r.sheet, "row": r.row, "name": r.name, "award": r.award,
                           "rules": ", ".join(x["rule"] for x in failures),
-                          "reasons": "\n".join(f"• {x['reason']} ({x['basis']})" for x in failures)})
+                          "reasons": _reasons(failures)})
     return pd.DataFrame(found, columns=columns)

@@ -237,3 +237,12 @@ def test_next_awards_say_when_the_year_already_has_a_nomination_or_a_refusal(eng
     verdicts = dict(zip(table.award, table.verdict, strict=True))
     assert verdicts["Lao động tiên tiến"] == "Đã đề nghị (bước “Hội đồng đã xét”); đủ điều kiện"
     assert verdicts["Chiến sĩ thi đua cơ sở"].startswith("Đề nghị năm nay không được duyệt; nếu đề nghị lại: ")
+
+
+def test_research_notes_in_a_basis_become_one_plain_hint_for_the_clerk():
+    assert eligibility.plain_basis("Luật Thi đua, khen thưởng 2022, Điều 74 [số điều suy luận]") == (
+        "Luật Thi đua, khen thưởng 2022, Điều 74 (cần đối chiếu văn bản)")
+    assert eligibility.plain_basis("Luật Thi đua, khen thưởng 2022, Điều 24 khoản 1") == (
+        "Luật Thi đua, khen thưởng 2022, Điều 24 khoản 1")
+    assert all("[" not in eligibility.plain_basis(rule.basis) and "chưa đối chiếu" not in eligibility.plain_basis(
+        rule.basis) for rule in rules.RULES)
