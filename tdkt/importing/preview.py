@@ -100,7 +100,9 @@ _PARSE_CODES = {"bad_birth_text", "bad_gender", "missing_name_parse", "bad_birth
 def issues_frame(issues: list[ImportIssue]) -> pd.DataFrame:
     """Return problems as the page shows them: sheet, row, the user's column header, and what to do."""
     return pd.DataFrame(
-        [{"Sheet": i.sheet, "Dòng": i.row, "Cột": i.column or "", "Nội dung": i.message} for i in issues],
+        # A problem of the whole file or sheet has no row: an empty cell, not "None".
+        [{"Sheet": i.sheet, "Dòng": "" if i.row is None else str(i.row), "Cột": i.column or "", "Nội dung": i.message}
+         for i in issues],
         columns=["Sheet", "Dòng", "Cột", "Nội dung"],
     )
 
