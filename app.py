@@ -12,6 +12,8 @@ st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng S�
 def sign_in_view() -> None:
     st.title("TĐKT Dashboard")
     st.caption(f"Công tác thi đua, khen thưởng — {common.settings().agency}")
+    if common.is_demo():
+        st.warning("**Dữ liệu minh họa** — người và số liệu hư cấu, không phải dữ liệu thật.")
     with st.form("dang_nhap"):
         username = st.text_input("Tên đăng nhập", key="login_username")
         password = st.text_input("Mật khẩu", type="password", key="login_password")
