@@ -536,3 +536,25 @@ def test_a_record_batch_stays_out_of_the_nomination_history_and_its_undo(engine,
     with pytest.raises(nomination_commit.ImportRefused, match="Không tìm thấy lô nhập danh sách đề nghị"), \
             write_session(engine) as session:
         nomination_commit.undo_batch(session, actors["van_phong"], batch_id=report.batch_id)
+
+
+def test_a_rating_written_again_unchanged_is_not_counted_as_replaced(engine, settings, actors):
+    from tdkt.text import fold as text_fold
+
+    office = actors["van_phong"]
+    with write_session(engine) as session:
+        for name, birth, unit, rating in (("Nguyễn Thị Minh", 1987, "Văn phòng Sở", "HTNV"),
+                                          ("Trần Văn Bình", 1979, "Thanh tra Sở", "HTXSNV")):
+            person = Person(full_name=name, name_key=text_fold(name), birth_year=birth, unit_id=unit_id(session, unit))
+            session.add(person)
+            session.flush()
+            hand.set_rating(session, office, hand.Subject.person(person), year=2024, rating=rating)
+    with read_session(engine) as session:
+        report = check(session, RATINGS, settings=settings)
+    assert [(i.row, i.code) for i in report.issues] == [(10, "rating_replaced")]  # Bình's HTXSNV stays as it was
+    with write_session(engine) as session:
+        result = records.commit_records(session, office, report=report)
+    assert result.replaced == 1
+    with read_session(engine) as session:
+        summary = session.exec(select(AuditLog.summary).where(AuditLog.action == "nhap_ho_so")).one()
+    assert summary.endswith("thay 1 xếp loại đã có, 1 xếp loại giữ nguyên.")

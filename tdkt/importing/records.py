@@ -220,7 +220,7 @@ class RecordCommit:
     batch_id: int
     rows: int
     people_added: int
-    replaced: int
+    replaced: int  # ratings on record whose value this batch changed (the ones the check warned about)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1180,13 +1180,14 @@ def commit_records(session: Session, actor: Actor, *, report: RecordReport, forc
     batch.people_added = added
     session.add(batch)
     summary = (f"Nhập {KINDS[report.kind].lower()} từ “{report.file}”: {len(report.rows)} dòng, {added} cá nhân mới"
-               + (f", thay {len(replaced)} xếp loại đã có" if replaced else "") + ".")
+               + _replaced_text(replaced) + ".")
     audit.record(session, actor, "nhap_ho_so", "lo_nhap", batch.id, summary,
                  before={"replaced": replaced} if replaced else None,
                  after={"batch_id": batch.id, "kind": report.kind, "file": report.file, "sha256": report.sha256,
                         "rows": len(report.rows)})
     session.flush()
-    return RecordCommit(batch_id=batch.id, rows=len(report.rows), people_added=added, replaced=len(replaced))
+    return RecordCommit(batch_id=batch.id, rows=len(report.rows), people_added=added,
+                        replaced=sum(1 for x in replaced if x["rating"] != x.get("new")))
 
 
 def _resolve_people(session: Session, report: RecordReport, *, batch_id: int) -> tuple[dict[tuple, int], int]:
@@ -1240,7 +1241,8 @@ def _write(session: Session, report: RecordReport, batch_id: int, people: dict[t
             if found is None:
                 new.append(values)
                 continue
-            replaced.append({"id": found.id, "rating": found.rating, "note": found.note, "batch_id": found.batch_id})
+            replaced.append({"id": found.id, "rating": found.rating, "note": found.note, "batch_id": found.batch_id,
+                             "new": r.rating})
             session.execute(update(Assessment).where(Assessment.id == found.id)
                             .values(rating=r.rating, note=r.note, batch_id=batch_id))
         bulk_insert(session.connection(), Assessment.__table__, new)
@@ -1367,6 +1369,15 @@ def undo_records(session: Session, actor: Actor, *, batch_id: int) -> int:
                  before={"batch_id": batch.id, "rows": batch.rows, "status": DONE}, after={"status": UNDONE})
     session.flush()
     return batch.rows
+
+
+def _replaced_text(replaced: list[dict]) -> str:
+    """Say how many ratings on record changed (as the check warned) and how many were written again unchanged."""
+    if not replaced:
+        return ""
+    changed = sum(1 for x in replaced if x["rating"] != x.get("new"))
+    same = len(replaced) - changed
+    return (f", thay {changed} xếp loại đã có" if changed else "") + (f", {same} xếp loại giữ nguyên" if same else "")
 
 
 def _replaced(session: Session, batch_id: int) -> list[dict]:
