@@ -163,7 +163,8 @@ def test_undo_is_refused_naming_rows_that_moved_on(engine, actors):
     with write_session(engine) as session:
         moved = session.exec(select(Nomination).where(Nomination.source_row == 8)).one()
         moved.status = NominationStatus.HOI_DONG
-    with write_session(engine) as session, pytest.raises(commit.ImportRefused, match="dòng 8 \\(Hội đồng đã xét\\)"):
+    refused = "dòng 8 — Trần Văn Bình \\(Hội đồng đã xét\\)"
+    with write_session(engine) as session, pytest.raises(commit.ImportRefused, match=refused):
         commit.undo_batch(session, actors[Role.VAN_PHONG], batch_id=result.batch_id)
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Nomination)).one() == 3

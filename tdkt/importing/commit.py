@@ -190,12 +190,15 @@ def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
     if actor.role.value == "don_vi" and batch.user_id != actor.id:
         raise PermissionDenied("Tài khoản đơn vị chỉ hoàn tác được lô do chính mình nhập.")
     moved = session.exec(
-        select(Nomination.source_sheet, Nomination.source_row, Nomination.status)
+        select(Nomination.source_sheet, Nomination.source_row, Nomination.status,
+               func.coalesce(Person.full_name, Nomination.collective_name))
+        .join(Person, Nomination.person_id == Person.id, isouter=True)
         .where(Nomination.batch_id == batch_id, Nomination.status != NominationStatus.DE_NGHI)
         .order_by(Nomination.source_row)
     ).all()
     if moved:
-        listed = "; ".join(f"dòng {row} ({NOMINATION_STATUS_LABELS[NominationStatus(status)]})" for _, row, status in moved[:10])
+        listed = "; ".join(f"dòng {row} — {name} ({NOMINATION_STATUS_LABELS[NominationStatus(status)]})"
+                           for _, row, status, name in moved[:10])
         raise ImportRefused(f"Không hoàn tác được lô số {batch.id}: {len(moved)} đề nghị đã được xử lý tiếp — {listed}. "
                             "Đưa các đề nghị này về “Đề nghị” trước, hoặc sửa từng hồ sơ.")
     count = session.exec(select(func.count()).select_from(Nomination).where(Nomination.batch_id == batch_id)).one()
