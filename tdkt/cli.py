@@ -284,11 +284,7 @@ def import_records_command(files: tuple[str, ...], kind: str, year: int | None, 
             continue
         click.echo(f"Tệp {report.file}: {len(report.rows)} dòng" + (f" trong {', '.join(report.sheets)}"
                                                                    if report.sheets else "") + ".")
-        for issue in report.issues:
-            where = ", ".join(p for p in [issue.sheet, f"dòng {issue.row}" if issue.row else "",
-                                          f"cột “{issue.column}”" if issue.column else ""] if p)
-            label = "Lỗi" if issue.severity == "error" else "Cảnh báo"
-            click.echo(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
+        _print_issues(report.issues)
         if report.imported:
             click.echo(f"  Đã nhập {report.imported} dòng (lô số {report.batch_id}).")
         elif dry_run and not blocked:
@@ -298,14 +294,19 @@ def import_records_command(files: tuple[str, ...], kind: str, year: int | None, 
     sys.exit(worst)
 
 
-def _print_report(report, *, dry_run: bool) -> None:
-    click.echo(f"Tệp {report.file}: {len(report.records)} dòng"
-               + (f" trong {', '.join(report.sheets)}" if report.sheets else "") + f", năm {report.year}.")
-    for issue in report.issues:
+def _print_issues(issues) -> None:
+    """Print each problem of a file as "  Lỗi (sheet, dòng N, cột “X”): message"."""
+    for issue in issues:
         where = ", ".join(p for p in [issue.sheet, f"dòng {issue.row}" if issue.row else "",
                                       f"cột “{issue.column}”" if issue.column else ""] if p)
         label = "Lỗi" if issue.severity == "error" else "Cảnh báo"
         click.echo(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
+
+
+def _print_report(report, *, dry_run: bool) -> None:
+    click.echo(f"Tệp {report.file}: {len(report.records)} dòng"
+               + (f" trong {', '.join(report.sheets)}" if report.sheets else "") + f", năm {report.year}.")
+    _print_issues(report.issues)
     if report.imported:
         click.echo(f"  Đã nhập {report.imported} đề nghị (lô số {report.batch_id}).")
     elif dry_run and not report.errors and not report.unreadable:
