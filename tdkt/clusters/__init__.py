@@ -1,0 +1,1 @@
+"""Emulation clusters (Cụm II, Cụm III, the internal covenant) and emulation movements."""

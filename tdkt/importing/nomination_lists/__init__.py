@@ -1,0 +1,1 @@
+"""Importing nomination lists (danh sách đề nghị khen thưởng): parse, validate, commit, preview."""

@@ -1,0 +1,1 @@
+"""Importing personal records: ratings, discipline, past awards, initiatives."""

@@ -1,0 +1,1 @@
+"""The yearly TĐKT plan: tasks per quarter, their units, progress, and the links to clusters and movements."""

@@ -1,0 +1,1 @@
+"""Review reports (sơ kết, tổng kết), the overview, charts and their exports."""

@@ -1,0 +1,1 @@
+"""The initial data (the 2024 plan, units, clusters, catalogue, accounts) and the demo database."""
