@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pages import _common as common
-from tdkt import auth
-from tdkt.models import ROLE_LABELS, Role
+from tdkt.core import auth
+from tdkt.core.models import ROLE_LABELS, Role
 
 st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon=":material/military_tech:", layout="wide")
 

@@ -27,11 +27,11 @@ import sqlalchemy as sa  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from tdkt.auth import COMMAND_LINE  # noqa: E402
-from tdkt.config import Settings  # noqa: E402
-from tdkt.db import make_engine, write_session  # noqa: E402
-from tdkt.importing.pipeline import import_file  # noqa: E402
-from tdkt.seed import bootstrap  # noqa: E402
+from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.config import Settings
+from tdkt.core.db import make_engine, write_session
+from tdkt.importing.nomination_lists.pipeline import import_file
+from tdkt.seeding.seed import bootstrap
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vi", "Lương", "Nông", "Đặng", "Hà"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Hồng", "Quốc"]

@@ -41,11 +41,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from tdkt import categories  # noqa: E402
-from tdkt.config import Settings  # noqa: E402
-from tdkt.db import bulk_insert, create_schema, make_engine  # noqa: E402
-from tdkt.models import NominationStatus, Role, Target, UnitKind  # noqa: E402
-from tdkt.seed import bootstrap  # noqa: E402
+from tdkt.awards import categories
+from tdkt.core.config import Settings
+from tdkt.core.db import bulk_insert, create_schema, make_engine
+from tdkt.core.models import NominationStatus, Role, Target, UnitKind
+from tdkt.seeding.seed import bootstrap
 
 SECRET = "bench-secret-key-0123456789abcdef"
 APP = str(ROOT / "app.py")

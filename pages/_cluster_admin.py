@@ -8,9 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, settings
-from tdkt import auth, cluster_import, clusters
-from tdkt import plan as plan_module
-from tdkt.text import format_date
+from tdkt.core import auth
+from tdkt.importing import cluster_sheets
+from tdkt.clusters import clusters
+from tdkt.plan import plan as plan_module
+from tdkt.core.text import format_date
 
 DONE, PENDING, NOT_APPLICABLE = "Đã thực hiện", "Chưa thực hiện", "Không áp dụng"
 AUTO = "auto"  # "link to the plan's task for this cluster and kind"
@@ -260,11 +262,11 @@ def _copy_form(year: int) -> None:
 
 def _import_form(views: list[clusters.ClusterView]) -> None:
     v = _pick_cluster(views, "imp_cluster")
-    mode = st.radio("Loại danh sách", list(cluster_import.MODES), format_func=cluster_import.MODES.get,
+    mode = st.radio("Loại danh sách", list(cluster_sheets.MODES), format_func=cluster_sheets.MODES.get,
                     horizontal=True, key="imp_mode")
     scored = v.events[v.events.scored]
     event_id = None
-    if mode == cluster_import.SCORES and len(scored) > 1:
+    if mode == cluster_sheets.SCORES and len(scored) > 1:
         rows = {int(e.id): e.label for e in scored.itertuples()}
         event_id = st.selectbox("Điểm của hoạt động", list(rows), format_func=rows.get, key="imp_event")
     st.caption("Cột “Tên cơ quan/đơn vị” (bắt buộc), “Vai trò”, “Điểm”, “Xếp hạng”. Danh sách thành viên thêm đơn vị "
@@ -274,7 +276,7 @@ def _import_form(views: list[clusters.ClusterView]) -> None:
     if upload is None:
         return
     with db_read() as session:
-        report = cluster_import.check(session, upload.getvalue(), file_name=upload.name, settings=settings(),
+        report = cluster_sheets.check(session, upload.getvalue(), file_name=upload.name, settings=settings(),
                                       cluster_id=v.cluster.id, mode=mode, event_id=event_id)
     if report.issues:
         st.dataframe(pd.DataFrame([{
@@ -290,7 +292,7 @@ def _import_form(views: list[clusters.ClusterView]) -> None:
     if st.button(f"Ghi {len(report.rows)} dòng vào {v.cluster.code}", key="ghi_danh_sach_cum", type="primary"):
         try:
             with db_write() as session:
-                counts = cluster_import.commit(session, actor(), report)
+                counts = cluster_sheets.commit(session, actor(), report)
         except _REFUSED as error:
             st.error(str(error))
         else:

@@ -11,10 +11,12 @@ from extra_streamlit_components.CookieManager import _component_func as _cookie_
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from tdkt import audit, auth, options, plan, seed
-from tdkt.config import Settings
-from tdkt.db import read_session, write_session
-from tdkt.models import User
+from tdkt.core import audit, auth, options
+from tdkt.plan import plan
+from tdkt.seeding import seed
+from tdkt.core.config import Settings
+from tdkt.core.db import read_session, write_session
+from tdkt.core.models import User
 
 # st.context.cookies reads the cookie server-side on every connection; the component only writes/deletes it.
 

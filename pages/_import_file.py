@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, show_findings
-from tdkt import auth, eligibility, units
-from tdkt.importing import commit, preview, template
-from tdkt.models import Role, TARGET_LABELS, UnitKind
+from tdkt.core import auth, units
+from tdkt.awards import eligibility
+from tdkt.importing.nomination_lists import commit, preview, template
+from tdkt.core.models import Role, TARGET_LABELS, UnitKind
 
 
 def render(reports: dict, store_key: tuple) -> None:

@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
-from tdkt import auth, movements, units
-from tdkt import plan as plan_module
+from tdkt.core import auth, units
+from tdkt.clusters import movements
+from tdkt.plan import plan as plan_module
 
 AUTO = "auto"  # "the plan's launch task when this is the year's regular movement"
 _REFUSED = (movements.MovementError, plan_module.PlanError, auth.PermissionDenied)

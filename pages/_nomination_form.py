@@ -7,8 +7,9 @@ import math
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
-from tdkt import auth, categories, nominations, units
-from tdkt.models import TARGET_LABELS, Target
+from tdkt.core import auth, units
+from tdkt.awards import categories, nominations
+from tdkt.core.models import TARGET_LABELS, Target
 
 
 def _form(key: str, *, year: int, current: dict | None, award_names: list[str], unit_names: list[str]):
@@ -51,7 +52,7 @@ def render(*, year: int) -> None:
     with db_read() as session:
         from sqlmodel import select
 
-        from tdkt.models import Award
+        from tdkt.core.models import Award
 
         award_names = list(session.exec(select(Award.name).order_by(Award.is_common.desc(), Award.position)).all())
         unit_names = units.names(session)

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
-from tdkt import auth, units
-from tdkt import plan as plan_module
-from tdkt.models import Plan
+from tdkt.core import auth, units
+from tdkt.plan import plan as plan_module
+from tdkt.core.models import Plan
 
 
 def _units_input(label: str, current: list[str], options: list[str], key: str) -> list[str]:

@@ -8,8 +8,9 @@ import streamlit as st
 from sqlmodel import select
 
 from pages._common import db_read, db_write
-from tdkt import auth, records
-from tdkt.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, SCOPE_LABELS, Award, Rating
+from tdkt.core import auth
+from tdkt.awards import personal_records
+from tdkt.core.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, SCOPE_LABELS, Award, Rating
 
 
 def _done(message: str) -> None:
@@ -21,7 +22,7 @@ def _write(call, message: str) -> None:
     try:
         with db_write() as session:
             call(session)
-    except (records.RecordError, auth.PermissionDenied) as error:
+    except (personal_records.RecordError, auth.PermissionDenied) as error:
         st.error(str(error))
     else:
         _done(message)
@@ -34,7 +35,7 @@ def _awards(target: str) -> dict[str, int]:
     return {name: award_id for name, award_id, targets in rows if target in targets.split(",")}
 
 
-def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -> None:
+def render(who: auth.Actor, subject: personal_records.Subject, *, year: int, name: str) -> None:
     """Draw the four add forms and the delete picker for one subject."""
     st.subheader("Ghi nhận hồ sơ")
     rating_tab, discipline_tab, award_tab, initiative_tab, delete_tab = st.tabs(
@@ -46,7 +47,7 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
         note = st.text_input("Ghi chú", key="xep_loai_note")
         st.caption("Mỗi năm một kết quả: nếu năm đã có xếp loại, kết quả mới thay kết quả cũ (nhật ký giữ lại cả hai).")
         if st.form_submit_button("Lưu xếp loại", key="luu_xep_loai"):
-            _write(lambda s: records.set_rating(s, who, subject, year=int(at), rating=rating.value, note=note),
+            _write(lambda s: personal_records.set_rating(s, who, subject, year=int(at), rating=rating.value, note=note),
                    f"Đã lưu xếp loại năm {int(at)}: {RATING_LABELS[rating]}.")
     with discipline_tab, st.form("ghi_ky_luat", clear_on_submit=True):
         a, b = st.columns([1, 3])
@@ -58,7 +59,7 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
         decided_on = c.date_input("Ngày quyết định", value=None, format="DD/MM/YYYY")
         document = d.text_input("Số quyết định / văn bản")
         if st.form_submit_button("Lưu kỷ luật", key="luu_ky_luat"):
-            _write(lambda s: records.add_discipline(s, who, subject, year=int(at), level=level or None, open=is_open,
+            _write(lambda s: personal_records.add_discipline(s, who, subject, year=int(at), level=level or None, open=is_open,
                                                     decided_on=decided_on, document=document),
                    f"Đã ghi nhận kỷ luật năm {int(at)}.")
     with award_tab, st.form("ghi_khen_truoc", clear_on_submit=True):
@@ -73,7 +74,7 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
         decided_on = d.date_input("Ngày quyết định", value=None, format="DD/MM/YYYY", key="khen_truoc_ngay")
         authority = e.text_input("Cơ quan ban hành")
         if st.form_submit_button("Lưu khen thưởng", key="luu_khen_truoc"):
-            _write(lambda s: records.add_past_award(s, who, subject, year=int(at), award_id=awards[award], kind=kind,
+            _write(lambda s: personal_records.add_past_award(s, who, subject, year=int(at), award_id=awards[award], kind=kind,
                                                     decision_number=number, decision_date=decided_on,
                                                     decision_authority=authority),
                    f"Đã ghi nhận “{award}” năm {int(at)}.")
@@ -88,7 +89,7 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
                 scopes = list(SCOPE_LABELS)
                 scope = b.radio("Phạm vi ảnh hưởng", scopes, format_func=SCOPE_LABELS.get, horizontal=True)
                 with db_read() as session:
-                    people = dict(c for c in records.person_choices(session) if c[0] != subject.person_id)
+                    people = dict(c for c in personal_records.person_choices(session) if c[0] != subject.person_id)
                 others = st.multiselect("Đồng tác giả khác", list(people), format_func=people.get,
                                         placeholder="Gõ tên để tìm; để trống nếu chỉ một tác giả")
                 c, d, e = st.columns(3)
@@ -96,13 +97,13 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
                 decided_on = d.date_input("Ngày quyết định", value=None, format="DD/MM/YYYY", key="sang_kien_ngay")
                 authority = e.text_input("Cơ quan công nhận", placeholder="Hội đồng sáng kiến Sở")
                 if st.form_submit_button("Lưu sáng kiến", key="luu_sang_kien"):
-                    _write(lambda s: records.add_initiative(
+                    _write(lambda s: personal_records.add_initiative(
                         s, who, year=int(at), title=title, scope=scope, author_ids=[subject.person_id, *others],
                         unit_id=subject.unit_id, decision_number=number, decision_date=decided_on,
                         decision_authority=authority), f"Đã ghi nhận sáng kiến “{title.strip()}”.")
     with delete_tab:
         with db_read() as session:
-            found = records.profile(session, subject, actor=who)
+            found = personal_records.profile(session, subject, actor=who)
         choices = [("xep_loai", r.id, f"Xếp loại năm {r.year}: {r.rating_label}") for r in found.ratings.itertuples()]
         choices += [("ky_luat", r.id, f"Kỷ luật năm {r.year}: {r.level_label}") for r in found.discipline.itertuples()]
         choices += [("khen_truoc", r.id, f"Khen thưởng năm {r.year}: {r.award}") for r in found.awards.itertuples()
@@ -116,4 +117,4 @@ def render(who: auth.Actor, subject: records.Subject, *, year: int, name: str) -
         sure = st.checkbox("Tôi chắc chắn muốn xóa hồ sơ này.", key="xoa_ho_so_sure")
         if st.button("Xóa", key="xoa_ho_so", disabled=not sure):
             kind, record_id, label = choices[picked]
-            _write(lambda s: records.delete_record(s, who, kind=kind, record_id=int(record_id)), f"Đã xóa: {label}.")
+            _write(lambda s: personal_records.delete_record(s, who, kind=kind, record_id=int(record_id)), f"Đã xóa: {label}.")

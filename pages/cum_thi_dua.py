@@ -3,8 +3,10 @@
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt import auth, charts, clusters, export
-from tdkt.text import format_percent
+from tdkt.core import auth, export
+from tdkt.reports import charts
+from tdkt.clusters import clusters
+from tdkt.core.text import format_percent
 
 who = require_page("xem")
 year = selected_year()

@@ -5,9 +5,10 @@ from datetime import date
 import streamlit as st
 
 from pages._common import db_read, db_write, require_page, selected_year, show_findings
-from tdkt import auth, dossiers, eligibility, export, mau_tdkt, rules
-from tdkt.models import NOMINATION_STATUS_LABELS, NominationStatus
-from tdkt.text import fold
+from tdkt.core import auth, export
+from tdkt.awards import dossiers, eligibility, mau_tdkt, rules
+from tdkt.core.models import NOMINATION_STATUS_LABELS, NominationStatus
+from tdkt.core.text import fold
 
 S = NominationStatus
 who = require_page()

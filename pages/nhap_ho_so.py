@@ -5,10 +5,11 @@ from datetime import date
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, require_page, selected_year, settings
-from tdkt import auth
-from tdkt.importing import preview, records
-from tdkt.importing.commit import DONE, ImportRefused
-from tdkt.text import format_datetime
+from tdkt.core import auth
+from tdkt.importing.nomination_lists import preview
+from tdkt.importing.record_lists import record_import
+from tdkt.importing.nomination_lists.commit import DONE, ImportRefused
+from tdkt.core.text import format_datetime
 
 who = require_page()  # signed in, password changed
 # The same gate as Tải lên danh sách (and app.py): the Office, or a unit user with its unit.
@@ -19,16 +20,16 @@ cfg = settings()
 st.title("Nhập xếp loại, kỷ luật, khen thưởng đã có, sáng kiến")
 if flash := st.session_state.pop("flash_records", None):
     st.success(flash)
-kind = st.selectbox("Loại hồ sơ", list(records.KINDS), format_func=records.KINDS.get, key="records_kind")
+kind = st.selectbox("Loại hồ sơ", list(record_import.KINDS), format_func=record_import.KINDS.get, key="records_kind")
 this_year = date.today().year
 year_choice = st.selectbox("Năm cho các dòng không ghi năm", ["Theo cột Năm, tiêu đề hoặc ngày quyết định",
                                                                *range(this_year, this_year - 15, -1)],
                            key="records_year", help="Cột “Năm” của từng dòng luôn được ưu tiên.")
 year = None if isinstance(year_choice, str) else int(year_choice)
 with db_read() as session:
-    template_bytes = records.template_for(session, kind=kind, year=selected_year(), agency=cfg.agency,
+    template_bytes = record_import.template_for(session, kind=kind, year=selected_year(), agency=cfg.agency,
                                           parent_agency=cfg.parent_agency)
-st.download_button(f"Tải mẫu {records.KINDS[kind].lower()} (.xlsx)", data=template_bytes, key="records_template",
+st.download_button(f"Tải mẫu {record_import.KINDS[kind].lower()} (.xlsx)", data=template_bytes, key="records_template",
                    file_name=f"mau_{kind}_{selected_year()}.xlsx")
 uploads = st.file_uploader("Chọn tệp (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
                            type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="records_uploads")
@@ -37,7 +38,7 @@ for upload in uploads or []:
     store = (upload.file_id, kind, year)
     if store not in reports:
         with db_read() as session:
-            reports[store] = records.check_records(session, upload.getvalue(), kind=kind, file_name=upload.name,
+            reports[store] = record_import.check_records(session, upload.getvalue(), kind=kind, file_name=upload.name,
                                                    settings=cfg, year=year, actor=who)
     report = reports[store]
     key = "_".join(str(k) for k in store)
@@ -52,7 +53,7 @@ for upload in uploads or []:
             for issue in errors:
                 st.error(issue.message)
             continue
-        st.caption(f"{records.KINDS[kind]} · đọc từ sheet: {', '.join(report.sheets) or '—'}" + "".join(
+        st.caption(f"{record_import.KINDS[kind]} · đọc từ sheet: {', '.join(report.sheets) or '—'}" + "".join(
             f" · sheet {s} gõ bằng mã {e}, đã chuyển sang Unicode" for s, e in report.encodings.items()))
         err_tab, warn_tab, rows_tab = st.tabs([f"Lỗi ({len(errors)})", f"Cảnh báo ({len(warnings)})",
                                                f"Các dòng đọc được ({len(report.rows)})"])
@@ -67,7 +68,7 @@ for upload in uploads or []:
             else:
                 st.write("Không có cảnh báo.")
         with rows_tab:
-            st.dataframe(records.rows_frame(report).rename(columns=records.PREVIEW_LABELS), hide_index=True,
+            st.dataframe(record_import.rows_frame(report).rename(columns=record_import.PREVIEW_LABELS), hide_index=True,
                          width="stretch")
         force = st.checkbox("Vẫn nhập dù tệp đã từng nhập", key=f"records_force_{key}") if report.repeated else False
         reason = report.blocked_reason(force=force)
@@ -75,7 +76,7 @@ for upload in uploads or []:
                      disabled=reason is not None, help=f"Chưa nhập được: {reason}" if reason else None):
             try:
                 with db_write() as session:
-                    result = records.commit_records(session, actor(), report=report, force=force)
+                    result = record_import.commit_records(session, actor(), report=report, force=force)
             except (ImportRefused, auth.PermissionDenied) as error:
                 st.error(str(error))
             else:
@@ -90,7 +91,7 @@ for upload in uploads or []:
 
 st.subheader("Lịch sử các lô hồ sơ đã nhập")
 with db_read() as session:
-    history = records.record_history(session, actor=who)
+    history = record_import.record_history(session, actor=who)
 if history.empty:
     st.info("Chưa có lô hồ sơ nào.")
 else:
@@ -110,7 +111,7 @@ else:
         if st.button("Hoàn tác lô đã chọn", key="records_undo", disabled=not sure):
             try:
                 with db_write() as session:
-                    count = records.undo_records(session, actor(), batch_id=int(batch_id))
+                    count = record_import.undo_records(session, actor(), batch_id=int(batch_id))
             except (ImportRefused, auth.PermissionDenied) as error:
                 st.error(str(error))
             else:

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from pages._common import db_read, require_page
-from tdkt import audit, export
-from tdkt.text import format_datetime
+from tdkt.core import audit, export
+from tdkt.core.text import format_datetime
 
 require_page("xem_nhat_ky")
 st.title("Nhật ký hoạt động")

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt import auth, export, movements
+from tdkt.core import auth, export
+from tdkt.clusters import movements
 
 who = require_page("xem")
 year = selected_year()

@@ -5,9 +5,9 @@ import streamlit as st
 from sqlmodel import select
 
 from pages._common import actor, db_read, db_write, require_page
-from tdkt import auth, options, units
-from tdkt.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
-from tdkt.text import format_datetime
+from tdkt.core import auth, options, units
+from tdkt.core.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
+from tdkt.core.text import format_datetime
 
 who = require_page("xem")
 is_admin = auth.can(who, "quan_tri")

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year, settings
-from tdkt import chart_pack, clusters, report_docx, reports
-from tdkt.text import format_date
+from tdkt.reports import chart_pack, report_docx, reports
+from tdkt.clusters import clusters
+from tdkt.core.text import format_date
 
 ZIP = "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

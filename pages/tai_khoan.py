@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pages._common import db_read, db_write, require_page
-from tdkt import auth
-from tdkt.models import ROLE_LABELS, Role, Unit, User
+from tdkt.core import auth
+from tdkt.core.models import ROLE_LABELS, Role, Unit, User
 
 who = require_page("xem")
 st.title("Tài khoản của tôi")

@@ -4,9 +4,9 @@ import streamlit as st
 
 from pages import _import_file, _nomination_form
 from pages._common import actor, db_read, db_write, require_page, selected_year, settings
-from tdkt import auth
-from tdkt.importing import commit, pipeline, template
-from tdkt.text import format_datetime
+from tdkt.core import auth
+from tdkt.importing.nomination_lists import commit, pipeline, template
+from tdkt.core.text import format_datetime
 
 who = require_page()  # signed in, password changed
 # A unit user may import for its own unit only: auth.can refuses "nhap_danh_sach" to it without its unit (as app.py).

@@ -4,8 +4,10 @@ status; the trend over a span of years; the shares of decided awards; the money;
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year, show_findings
-from tdkt import charts, eligibility, export, options, stats
-from tdkt.text import format_money, format_percent
+from tdkt.reports import charts
+from tdkt.awards import eligibility, stats
+from tdkt.core import export, options
+from tdkt.core.text import format_money, format_percent
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # dimension → (section title, first column title, horizontal bars)

@@ -5,10 +5,11 @@ from datetime import date
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, require_page, selected_year
-from tdkt import auth, charts, export
-from tdkt import plan as plan_module
-from tdkt.models import TASK_STATUS_LABELS, TaskStatus
-from tdkt.text import format_date
+from tdkt.core import auth, export
+from tdkt.reports import charts
+from tdkt.plan import plan as plan_module
+from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
+from tdkt.core.text import format_date
 
 who = require_page("xem")
 year = selected_year()

@@ -5,9 +5,9 @@ from datetime import date
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt import charts, overview
-from tdkt import plan as plan_module
-from tdkt.text import format_date, format_money, format_percent
+from tdkt.reports import charts, overview
+from tdkt.plan import plan as plan_module
+from tdkt.core.text import format_date, format_money, format_percent
 
 require_page("xem")
 year = selected_year()

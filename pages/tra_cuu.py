@@ -4,7 +4,8 @@ import streamlit as st
 
 from pages import _record_forms
 from pages._common import db_read, require_page, selected_year
-from tdkt import auth, eligibility, export, records
+from tdkt.core import auth, export
+from tdkt.awards import eligibility, personal_records
 
 who = require_page()
 year = selected_year()
@@ -12,7 +13,7 @@ st.title("Tra cứu cá nhân, tập thể")
 if flash := st.session_state.pop("flash_tra_cuu", None):
     st.success(flash)
 with db_read() as session:
-    register = records.initiatives(session, year=year, unit_id=who.unit_id if who.role.value == "don_vi" else None)
+    register = personal_records.initiatives(session, year=year, unit_id=who.unit_id if who.role.value == "don_vi" else None)
 with st.expander(f"Sổ sáng kiến được công nhận năm {year} ({len(register)})", icon=":material/lightbulb:"):
     if register.empty:
         st.caption(f"Chưa ghi nhận sáng kiến nào năm {year}: mở hồ sơ một tác giả bên dưới để ghi, hoặc nhập từ Excel "
@@ -33,7 +34,7 @@ if not text.strip():
     st.info("Nhập tên để tìm: kết quả gồm cá nhân đã có trong hồ sơ và các tập thể (phòng, đơn vị, tổ, đội…).")
     st.stop()
 with db_read() as session:
-    found = records.search(session, text=text, actor=who)
+    found = personal_records.search(session, text=text, actor=who)
 if found.empty:
     st.warning(f"Không tìm thấy cá nhân hay tập thể nào có tên chứa “{text.strip()}”"
                + (" trong đơn vị của bạn." if who.role.value == "don_vi" else "."))
@@ -42,10 +43,10 @@ index = st.selectbox(f"Kết quả ({len(found)})", range(len(found)), format_fu
                      key=f"tra_cuu_pick_{text}")
 row = found.iloc[index]
 unit_id = None if row.unit_id is None or row.unit_id != row.unit_id else int(row.unit_id)
-subject = (records.Subject("ca_nhan", person_id=int(row.person_id), unit_id=unit_id) if row.target == "ca_nhan"
-           else records.Subject.collective(row["name"], unit_id))
+subject = (personal_records.Subject("ca_nhan", person_id=int(row.person_id), unit_id=unit_id) if row.target == "ca_nhan"
+           else personal_records.Subject.collective(row["name"], unit_id))
 with db_read() as session:
-    profile = records.profile(session, subject, actor=who)
+    profile = personal_records.profile(session, subject, actor=who)
     steps = eligibility.next_awards(session, target=subject.target, year=year, person_id=subject.person_id,
                                     collective_name=subject.collective_name, unit_id=subject.unit_id)
 

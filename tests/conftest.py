@@ -18,11 +18,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from tdkt import auth
-from tdkt.config import Settings
-from tdkt.db import make_engine
-from tdkt.models import Role, User
-from tdkt.seed import bootstrap
+from tdkt.core import auth
+from tdkt.core.config import Settings
+from tdkt.core.db import make_engine
+from tdkt.core.models import Role, User
+from tdkt.seeding.seed import bootstrap
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -7,9 +7,9 @@ import jwt
 import pytest
 from sqlmodel import Session, select
 
-from tdkt import auth
-from tdkt.db import write_session
-from tdkt.models import AuditLog, AuthSession, Role, Unit, User, utcnow
+from tdkt.core import auth
+from tdkt.core.db import write_session
+from tdkt.core.models import AuditLog, AuthSession, Role, Unit, User, utcnow
 from tests.conftest import PASSWORD, SECRET
 
 
@@ -143,7 +143,7 @@ def test_only_admin_manages_accounts(engine, actors, role):
 
 
 def test_settings_reject_a_bad_value_naming_the_variable(tmp_path):
-    from tdkt.config import ConfigError, Settings
+    from tdkt.core.config import ConfigError, Settings
 
     for env, name in [({"TDKT_SESSION_HOURS": "abc"}, "TDKT_SESSION_HOURS"), ({"TDKT_SECRET_KEY": "short"}, "TDKT_SECRET_KEY"),
                       ({"TDKT_DATABASE_URL": "mysql://x"}, "TDKT_DATABASE_URL")]:

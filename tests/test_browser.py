@@ -10,9 +10,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from tdkt import auth
-from tdkt.db import make_engine
-from tdkt.models import User
+from tdkt.core import auth
+from tdkt.core.db import make_engine
+from tdkt.core.models import User
 from tests.conftest import PASSWORD, ROOT, shared_browser, sqlite_copy, streamlit_server, wait_for
 
 pytestmark = pytest.mark.browser

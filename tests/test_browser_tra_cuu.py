@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tdkt import records
-from tdkt.auth import COMMAND_LINE
-from tdkt.db import make_engine, write_session
-from tdkt.models import Award, Nomination, NominationStatus, Person, Unit
+from tdkt.awards import personal_records
+from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.db import make_engine, write_session
+from tdkt.core.models import Award, Nomination, NominationStatus, Person, Unit
 from tests.conftest import sqlite_copy, streamlit_server
 from tests.test_browser import (  # noqa: F401
     ARTIFACTS, TIMEOUT_MS, browser, idle, page, sign_in, wait_for_cookie)
@@ -35,9 +35,9 @@ def history_server(sqlite_template, tmp_path_factory):
         session.add(Nomination(year=2023, target="ca_nhan", person_id=an.id, unit_id=unit_id, award_id=cstdcs,
                                status=NominationStatus.CO_QUYET_DINH.value, decision_number="7/QĐ-SCT",
                                decision_date=date(2024, 1, 18), decision_authority="Giám đốc Sở Công Thương"))
-        subject = records.Subject.person(an)
-        records.add_past_award(session, COMMAND_LINE, subject, year=2024, award_id=cstdcs)
-        records.set_rating(session, COMMAND_LINE, subject, year=2023, rating="HTXSNV")
+        subject = personal_records.Subject.person(an)
+        personal_records.add_past_award(session, COMMAND_LINE, subject, year=2024, award_id=cstdcs)
+        personal_records.set_rating(session, COMMAND_LINE, subject, year=2023, rating="HTXSNV")
     engine.dispose()
     with streamlit_server(url, directory) as address:
         yield address

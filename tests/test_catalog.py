@@ -4,10 +4,10 @@ from collections import defaultdict
 
 import pytest
 
-from tdkt import catalog
-from tdkt.catalog import CATALOG, aliases, award_amount, by_code, by_name, match_award, normalize_award_text
-from tdkt.mau_tdkt import HTKT  # sheet "HTKT" of MauTDKT_20231004.xlsx; test_mau_tdkt reads it against the sample
-from tdkt.text import fold
+from tdkt.awards import catalog
+from tdkt.awards.catalog import CATALOG, aliases, award_amount, by_code, by_name, match_award, normalize_award_text
+from tdkt.awards.mau_tdkt import HTKT
+from tdkt.core.text import fold
 
 DEPARTMENT_NAMES = (
     "Lao động tiên tiến",

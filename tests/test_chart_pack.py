@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 from sqlmodel import Session
 
-from tdkt import chart_pack
+from tdkt.reports import chart_pack
 from tests.conftest import sqlite_copy
 from tests.test_reports import AS_OF, fixture_db  # noqa: F401
 

@@ -11,10 +11,10 @@ import click
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
-from tdkt import cli_vi
-from tdkt.cli import cli
-from tdkt.db import make_engine
-from tdkt.models import Nomination, Person, Plan, User
+from tdkt.cli import click_vi
+from tdkt.cli.commands import cli
+from tdkt.core.db import make_engine
+from tdkt.core.models import Nomination, Person, Plan, User
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def run(monkeypatch, db_url, tmp_path):
     monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
     monkeypatch.setenv("TDKT_SECRET_KEY", "k" * 40)
-    cli_vi.install()
+    click_vi.install()
     runner = CliRunner()
     return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
 

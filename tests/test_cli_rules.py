@@ -6,7 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tdkt.cli_rules import register
+from tdkt.cli.rules_command import register
 
 GOOD = {"id": "a1", "target": "ca_nhan", "award": "Lao động tiên tiến", "year": 2024, "decision_date": "15/12/2024",
         "assessments": [{"year": 2024, "rating": "HTTNV"}]}

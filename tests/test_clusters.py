@@ -13,25 +13,19 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
-from tdkt import charts, cli_vi, cluster_import, clusters, movements
-from tdkt import plan as plan_module
-from tdkt.auth import PermissionDenied
-from tdkt.cli import cli
-from tdkt.config import Settings
-from tdkt.db import read_session, write_session
-from tdkt.models import (
-    AuditLog,
-    Cluster,
-    ClusterEvent,
-    ClusterMember,
-    Movement,
-    Participation,
-    PlanTask,
-    Role,
-    Setting,
-    TaskStatus,
+from tdkt.reports import charts
+from tdkt.cli import click_vi
+from tdkt.importing import cluster_sheets
+from tdkt.clusters import clusters, movements
+from tdkt.plan import plan as plan_module
+from tdkt.core.auth import PermissionDenied
+from tdkt.cli.commands import cli
+from tdkt.core.config import Settings
+from tdkt.core.db import read_session, write_session
+from tdkt.core.models import (
+    AuditLog, Cluster, ClusterEvent, ClusterMember, Movement, Participation, PlanTask, Role, Setting, TaskStatus,
 )
-from tdkt.seed import COVENANTS_KEY, bootstrap
+from tdkt.seeding.seed import COVENANTS_KEY, bootstrap
 
 TODAY = date(2024, 12, 31)
 OFFICE = Role.VAN_PHONG
@@ -347,7 +341,7 @@ SETTINGS = replace(Settings(), secret_key="x" * 40)
 
 
 def check(session, data: bytes, mode: str, code: str = "Cụm II"):
-    return cluster_import.check(session, data, file_name="cum.xlsx", settings=SETTINGS,
+    return cluster_sheets.check(session, data, file_name="cum.xlsx", settings=SETTINGS,
                                 cluster_id=cluster_of(session, code).id, mode=mode)
 
 
@@ -359,9 +353,9 @@ def test_member_list_adds_members_and_roles_and_scores_in_one_go(engine, actors)
     with write_session(engine) as session:
         clusters.add_event(session, actors[OFFICE], cluster_id=cluster_of(session, "Cụm II").id, kind="cham_diem",
                            due_on=date(2024, 12, 20))
-        report = check(session, data, cluster_import.MEMBERS)
+        report = check(session, data, cluster_sheets.MEMBERS)
         assert [(i.row, i.column, i.code) for i in report.issues] == [(6, "Xếp hạng", "rank_mismatch")]
-        assert cluster_import.commit(session, actors[OFFICE], report) == {"added": 2, "roles": 1, "scores": 3}
+        assert cluster_sheets.commit(session, actors[OFFICE], report) == {"added": 2, "roles": 1, "scores": 3}
     with Session(engine) as session:
         v = clusters.view(session, cluster_id=cluster_of(session, "Cụm II").id)
     assert list(zip(v.members.name, v.members.role_label)) == [
@@ -377,11 +371,11 @@ def test_score_sheet_with_an_error_writes_nothing(engine, actors):
         cluster = cluster_of(session, "Cụm II")
         clusters.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Tài chính")
         clusters.add_event(session, actors[OFFICE], cluster_id=cluster.id, kind="cham_diem", due_on=date(2024, 12, 20))
-        report = check(session, data, cluster_import.SCORES)
+        report = check(session, data, cluster_sheets.SCORES)
         assert [(i.row, i.column, i.code) for i in report.issues] == [
             (3, "Tên đơn vị", "unknown_member"), (4, "Tên đơn vị", "duplicate"), (5, "Tổng điểm", "bad_score")]
         with pytest.raises(clusters.ClusterError, match="Chưa ghi gì"):
-            cluster_import.commit(session, actors[OFFICE], report)
+            cluster_sheets.commit(session, actors[OFFICE], report)
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Participation)).one() == 0
 
@@ -394,7 +388,7 @@ def test_score_sheet_with_an_error_writes_nothing(engine, actors):
 ])
 def test_a_file_that_is_not_a_member_list_is_refused_whole(engine, data, code):
     with read_session(engine) as session:
-        report = check(session, data, cluster_import.SCORES if code == "no_scored_event" else cluster_import.MEMBERS)
+        report = check(session, data, cluster_sheets.SCORES if code == "no_scored_event" else cluster_sheets.MEMBERS)
     assert report.unreadable and [(i.row, i.code) for i in report.issues] == [(None, code)]
 
 
@@ -408,7 +402,7 @@ def test_clusters_json_is_the_agreed_object(monkeypatch, db_url, engine, actors)
                                       member_id=us_in(session, cluster).id, done_on=date(2024, 3, 2), today=TODAY)
     monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
     monkeypatch.setenv("TDKT_SECRET_KEY", "k" * 40)
-    cli_vi.install()
+    click_vi.install()
     result = CliRunner().invoke(cli, ["clusters", "--year", "2024", "--json"], catch_exceptions=False)
     data = json.loads(result.output)
     assert result.exit_code == 0 and set(data) == {"year", "clusters", "movements"}
@@ -423,7 +417,7 @@ def test_clusters_json_is_the_agreed_object(monkeypatch, db_url, engine, actors)
 
 
 def test_demo_fills_clusters_movements_and_keeps_our_part_equal_to_the_plan(tmp_path):
-    from tdkt import demo
+    from tdkt.seeding import demo
 
     path = tmp_path / "demo.db"
     demo.build(path, settings=replace(Settings(), secret_key="x" * 40), today=date(2025, 11, 1))

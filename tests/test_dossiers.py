@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from tdkt import dossiers
-from tdkt.auth import PermissionDenied
-from tdkt.db import read_session, write_session
-from tdkt.models import AuditLog, Award, Nomination, NominationStatus, Person, Role, Unit
+from tdkt.awards import dossiers
+from tdkt.core.auth import PermissionDenied
+from tdkt.core.db import read_session, write_session
+from tdkt.core.models import AuditLog, Award, Nomination, NominationStatus, Person, Role, Unit
 
 S = NominationStatus
 TODAY = date(2025, 1, 20)

@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from sqlmodel import select
 
 from conftest import SECRET
-from tdkt import eligibility, records, rules
-from tdkt.auth import PermissionDenied
-from tdkt.cli import cli
-from tdkt.db import read_session, write_session
-from tdkt.models import Award, Nomination, NominationStatus, Person, Unit
-from tdkt.text import fold
+from tdkt.awards import eligibility, personal_records, rules
+from tdkt.core.auth import PermissionDenied
+from tdkt.cli.commands import cli
+from tdkt.core.db import read_session, write_session
+from tdkt.core.models import Award, Nomination, NominationStatus, Person, Unit
+from tdkt.core.text import fold
 
 TODAY = date(2025, 3, 1)  # NĐ 98/2023 in force
 S = NominationStatus
@@ -59,8 +59,8 @@ def test_ldtt_needs_a_rating_of_good_or_better_on_record(engine, actors):
     with write_session(engine) as session:
         an, binh, chi = (person(session, n) for n in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Chi"))
         ids = [nominate(session, p, "LDTT") for p in (an, binh, chi)]
-        records.set_rating(session, office, records.Subject.person(an), year=2024, rating="HTTNV")
-        records.set_rating(session, office, records.Subject.person(binh), year=2024, rating="HTNV")
+        personal_records.set_rating(session, office, personal_records.Subject.person(an), year=2024, rating="HTTNV")
+        personal_records.set_rating(session, office, personal_records.Subject.person(binh), year=2024, rating="HTNV")
     assert findings(engine, office) == {ids[1]: ["LDTT-1"], ids[2]: ["LDTT-1"]}
 
 
@@ -68,15 +68,15 @@ def test_provincial_cstd_counts_past_awards_decided_nominations_and_a_provincial
     office = actors["van_phong"]
     with write_session(engine) as session:
         an = person(session, "Nguyễn Văn An")
-        subject = records.Subject.person(an)
-        records.add_past_award(session, office, subject, year=2022, award_id=award_id(session, "CSTDCS"))
+        subject = personal_records.Subject.person(an)
+        personal_records.add_past_award(session, office, subject, year=2022, award_id=award_id(session, "CSTDCS"))
         nominate(session, an, "CSTDCS", year=2023, status=S.CO_QUYET_DINH, decided=date(2024, 1, 20))
         for year in (2022, 2023, 2024):
-            records.set_rating(session, office, subject, year=year, rating="HTXSNV")
+            personal_records.set_rating(session, office, subject, year=year, rating="HTXSNV")
         target = nominate(session, an, "CSTD_TINH", votes=(14, 15))
     assert findings(engine, office) == {target: ["CSTDT-2"]}  # no initiative of provincial reach yet
     with write_session(engine) as session:
-        records.add_initiative(session, office, year=2024, title="Số hóa hồ sơ thi đua", scope="tinh",
+        personal_records.add_initiative(session, office, year=2024, title="Số hóa hồ sơ thi đua", scope="tinh",
                                author_ids=[an.id])
     assert findings(engine, office) == {}
 
@@ -85,8 +85,8 @@ def test_an_initiative_already_used_for_another_award_does_not_count_again(engin
     office = actors["van_phong"]
     with write_session(engine) as session:
         an = person(session, "Nguyễn Văn An")
-        records.set_rating(session, office, records.Subject.person(an), year=2024, rating="HTTNV")
-        records.add_initiative(session, office, year=2024, title="Sáng kiến A", scope="co_so", author_ids=[an.id],
+        personal_records.set_rating(session, office, personal_records.Subject.person(an), year=2024, rating="HTTNV")
+        personal_records.add_initiative(session, office, year=2024, title="Sáng kiến A", scope="co_so", author_ids=[an.id],
                                used_for_award_id=award_id(session, "BK_CT_UBND_TINH"))
         target = nominate(session, an, "CSTDCS", votes=(15, 15))
     assert findings(engine, office) == {target: ["CSTDCS-2", "SK-1"]}
@@ -98,10 +98,10 @@ def test_collective_lists_the_members_below_lao_dong_tien_tien(engine, actors):
     with write_session(engine) as session:
         people = [person(session, n, unit) for n in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Chi")]
         for p in people:
-            records.set_rating(session, office, records.Subject.person(p), year=2024, rating="HTTNV")
+            personal_records.set_rating(session, office, personal_records.Subject.person(p), year=2024, rating="HTTNV")
         nominate(session, people[0], "LDTT", unit=unit)
         target = nominate(session, unit, "TTLDTT", unit=unit)
-        records.set_rating(session, office, records.Subject.collective(unit, unit_id(session, unit)), year=2024,
+        personal_records.set_rating(session, office, personal_records.Subject.collective(unit, unit_id(session, unit)), year=2024,
                            rating="HTTNV")
     with read_session(engine) as session:
         found = eligibility.judge_nominations(session, year=2024, actor=office, today=TODAY,
@@ -160,10 +160,10 @@ def test_next_awards_say_what_is_missing_and_what_is_reachable(engine, actors):
     office = actors["van_phong"]
     with write_session(engine) as session:
         an = person(session, "Nguyễn Văn An")
-        subject = records.Subject.person(an)
+        subject = personal_records.Subject.person(an)
         for year in (2023, 2024):
-            records.add_past_award(session, office, subject, year=year, award_id=award_id(session, "CSTDCS"))
-            records.set_rating(session, office, subject, year=year, rating="HTXSNV")
+            personal_records.add_past_award(session, office, subject, year=year, award_id=award_id(session, "CSTDCS"))
+            personal_records.set_rating(session, office, subject, year=year, rating="HTXSNV")
     with read_session(engine) as session:
         steps = {s.award: s for s in eligibility.next_awards(session, target="ca_nhan", year=2024, person_id=an.id,
                                                              today=TODAY)}
@@ -203,14 +203,14 @@ def _list_bytes(rows: list[list]) -> bytes:
 
 
 def test_a_list_is_judged_before_import_with_its_own_people_as_members(engine, actors, settings):
-    from tdkt.importing import pipeline
+    from tdkt.importing.nomination_lists import pipeline
 
     office, unit = actors["van_phong"], "Phòng Quản lý Công nghiệp"
     with write_session(engine) as session:
         an = person(session, "Nguyễn Văn An", unit)
         an.birth_year = 1980
-        records.set_rating(session, office, records.Subject.person(an), year=2024, rating="HTTNV")
-        records.set_rating(session, office, records.Subject.collective(unit, unit_id(session, unit)), year=2024,
+        personal_records.set_rating(session, office, personal_records.Subject.person(an), year=2024, rating="HTTNV")
+        personal_records.set_rating(session, office, personal_records.Subject.collective(unit, unit_id(session, unit)), year=2024,
                            rating="HTXSNV")
     data = _list_bytes([["I. TẬP THỂ"], [1, unit, None, None, unit, "Tập thể lao động tiên tiến"],
                         ["II. CÁ NHÂN"], [1, "Nguyễn Văn An", 1980, "Chuyên viên", unit, "LĐTT"],
@@ -228,7 +228,7 @@ def test_next_awards_say_when_the_year_already_has_a_nomination_or_a_refusal(eng
     office = actors["van_phong"]
     with write_session(engine) as session:
         an = person(session, "Nguyễn Văn An")
-        records.set_rating(session, office, records.Subject.person(an), year=2024, rating="HTXSNV")
+        personal_records.set_rating(session, office, personal_records.Subject.person(an), year=2024, rating="HTXSNV")
         nominate(session, an, "CSTDCS", status=S.KHONG_DUYET)
         nominate(session, an, "LDTT", status=S.HOI_DONG, votes=(9, 10))
     with read_session(engine) as session:

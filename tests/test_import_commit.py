@@ -3,12 +3,12 @@
 import pytest
 from sqlmodel import Session, func, select
 
-from tdkt.auth import PermissionDenied
-from tdkt.db import write_session
-from tdkt.importing import commit
-from tdkt.importing.model import ParsedRow
-from tdkt.importing.validate import validate
-from tdkt.models import AuditLog, ImportBatch, Nomination, NominationStatus, Person, Role
+from tdkt.core.auth import PermissionDenied
+from tdkt.core.db import write_session
+from tdkt.importing.nomination_lists import commit
+from tdkt.importing.issues import ParsedRow
+from tdkt.importing.nomination_lists.validate import validate
+from tdkt.core.models import AuditLog, ImportBatch, Nomination, NominationStatus, Person, Role
 
 
 def rows(*specs):

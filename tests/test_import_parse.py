@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tdkt.importing.model import RawSheet
-from tdkt.importing.parse import parse_sheet
+from tdkt.importing.issues import RawSheet
+from tdkt.importing.nomination_lists.parse import parse_sheet
 
 SAMPLES = Path("/work/shared/samples/other-province")
 N = None

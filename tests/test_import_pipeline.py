@@ -8,11 +8,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, func, select
 
-from tdkt.auth import COMMAND_LINE
-from tdkt.config import Settings
-from tdkt.db import write_session
-from tdkt.importing import legacy, pipeline, template
-from tdkt.models import ImportBatch, Nomination, Person
+from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.config import Settings
+from tdkt.core.db import write_session
+from tdkt.importing import legacy
+from tdkt.importing.nomination_lists import pipeline, template
+from tdkt.core.models import ImportBatch, Nomination, Person
 from tests.conftest import SECRET
 
 SETTINGS = replace(Settings(), secret_key=SECRET)

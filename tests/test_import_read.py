@@ -16,7 +16,7 @@ import zlib
 import openpyxl
 import pytest
 
-from tdkt.importing.model import RawSheet, UnreadableFile
+from tdkt.importing.issues import RawSheet, UnreadableFile
 from tdkt.importing.read import read_workbook
 
 MB = 1024 * 1024

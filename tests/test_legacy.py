@@ -8,7 +8,7 @@ import pytest
 
 from tdkt.importing import legacy
 from tdkt.importing.legacy import convert_sheet, detect, from_unicode, to_unicode
-from tdkt.importing.model import RawSheet
+from tdkt.importing.issues import RawSheet
 
 VOWELS = "aăâeêioôơuưy"
 TONES = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]  # none, sắc, huyền, hỏi, ngã, nặng

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from tdkt import mau_tdkt
-from tdkt.db import read_session, write_session
-from tdkt.models import Award, Nomination, NominationStatus, Person, Unit
+from tdkt.awards import mau_tdkt
+from tdkt.core.db import read_session, write_session
+from tdkt.core.models import Award, Nomination, NominationStatus, Person, Unit
 
 SAMPLE = Path("/work/shared/samples/other-province/MauTDKT_20231004.xlsx")
 DECIDED = NominationStatus.CO_QUYET_DINH.value

@@ -5,8 +5,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import tdkt.models  # noqa: F401
-from tdkt import db
+import tdkt.core.models  # noqa: F401
+from tdkt.core import db
 
 
 def test_migrations_match_the_models_and_downgrade_cleanly(engine):

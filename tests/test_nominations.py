@@ -5,10 +5,10 @@ import dataclasses
 import pytest
 from sqlmodel import Session, select
 
-from tdkt import nominations
-from tdkt.auth import PermissionDenied
-from tdkt.db import write_session
-from tdkt.models import Nomination, NominationStatus, Role, Unit
+from tdkt.awards import nominations
+from tdkt.core.auth import PermissionDenied
+from tdkt.core.db import write_session
+from tdkt.core.models import Nomination, NominationStatus, Role, Unit
 
 MINH = nominations.NominationInput(year=2024, target="ca_nhan", name="Nguyễn Thị Minh", award="LĐTT", gender="Nữ",
                                    birth_year=1987, position="Chuyên viên", unit="Văn phòng Sở")

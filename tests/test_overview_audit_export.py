@@ -9,11 +9,12 @@ from sqlmodel import Session, select
 
 import pytest
 
-from tdkt import audit, charts, export, options, overview
-from tdkt.auth import PermissionDenied
-from tdkt import plan as plan_module
-from tdkt.db import write_session
-from tdkt.models import Award, Cluster, ClusterEvent, ClusterMember, Nomination, Participation, Role, TaskStatus
+from tdkt.core import audit, export, options
+from tdkt.reports import charts, overview
+from tdkt.core.auth import PermissionDenied
+from tdkt.plan import plan as plan_module
+from tdkt.core.db import write_session
+from tdkt.core.models import Award, Cluster, ClusterEvent, ClusterMember, Nomination, Participation, Role, TaskStatus
 
 
 def test_key_figures_count_tasks_deadline_covenants_and_nominations(engine, actors):
@@ -94,7 +95,7 @@ def test_every_action_the_code_audits_has_a_vietnamese_label():
     import re
     from pathlib import Path
 
-    from tdkt.audit import ACTION_LABELS
+    from tdkt.core.audit import ACTION_LABELS
 
     source = "\n".join(p.read_text(encoding="utf-8") for p in Path("tdkt").rglob("*.py"))
     used = set(re.findall(r'audit\.record\(\s*\w+,\s*[\w.()]+,\s*"([a-z_]+)"', source))

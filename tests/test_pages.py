@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from tdkt import auth
-from tdkt import plan as plan_module
-from tdkt.db import make_engine, read_session, write_session
-from tdkt.models import PlanTask, TaskStatus, Unit, User
+from tdkt.core import auth
+from tdkt.plan import plan as plan_module
+from tdkt.core.db import make_engine, read_session, write_session
+from tdkt.core.models import PlanTask, TaskStatus, Unit, User
 from tests.conftest import APP, PASSWORD
 
 ROLES = ["lanh_dao", "van_phong", "don_vi", "quan_tri"]

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tdkt.db import make_engine, read_session
-from tdkt.models import Cluster, ClusterEvent, ClusterMember, Movement, Participation, PlanTask, TaskStatus
+from tdkt.core.db import make_engine, read_session
+from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Movement, Participation, PlanTask, TaskStatus
 from tests.test_pages import ROLES, signed_in, titles
 
 PAGES = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tdkt.db import make_engine, read_session
-from tdkt.models import Nomination, Role
+from tdkt.core.db import make_engine, read_session
+from tdkt.core.models import Nomination, Role
 from tests.test_dossiers import add_nominations
 from tests.test_pages import REFUSAL, ROLES, signed_in, titles
 

@@ -13,12 +13,12 @@ from openpyxl import Workbook
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from tdkt import nominations
-from tdkt.auth import COMMAND_LINE
-from tdkt.config import Settings
-from tdkt.db import make_engine, read_session, write_session
-from tdkt.importing import commit, pipeline
-from tdkt.models import ImportBatch, Nomination, Person, Target
+from tdkt.awards import nominations
+from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.config import Settings
+from tdkt.core.db import make_engine, read_session, write_session
+from tdkt.importing.nomination_lists import commit, pipeline
+from tdkt.core.models import ImportBatch, Nomination, Person, Target
 from tests.conftest import SECRET
 from tests.test_pages import REFUSAL, labelled, signed_in, titles
 

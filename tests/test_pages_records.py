@@ -13,11 +13,11 @@ from openpyxl import Workbook
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from tdkt.auth import COMMAND_LINE
-from tdkt.config import Settings
-from tdkt.db import make_engine, read_session, write_session
-from tdkt.importing import records
-from tdkt.models import Assessment, ImportBatch
+from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.config import Settings
+from tdkt.core.db import make_engine, read_session, write_session
+from tdkt.importing.record_lists import record_import
+from tdkt.core.models import Assessment, ImportBatch
 from tests.conftest import SECRET
 from tests.test_pages import REFUSAL, signed_in, titles
 
@@ -43,7 +43,7 @@ def test_page_offers_the_kinds_the_template_and_the_uploader(app_env, role):
     assert titles(at) == [TITLE]
     assert REFUSAL not in [e.value for e in at.error]
     kinds = at.selectbox(key="records_kind")
-    assert [kinds.format_func(k) for k in records.KINDS] == [
+    assert [kinds.format_func(k) for k in record_import.KINDS] == [
         "Kết quả xếp loại", "Kỷ luật", "Khen thưởng các năm trước", "Sáng kiến"]
     assert [b.label for b in at.get("download_button") if b.key == "records_template"] == [
         "Tải mẫu kết quả xếp loại (.xlsx)"]
@@ -82,7 +82,7 @@ def ratings_file() -> bytes:
 
 def test_history_lists_a_record_batch_and_undoes_it_after_confirmation(app_env, app_engine):
     with write_session(app_engine) as session:
-        report = records.import_records(session, COMMAND_LINE, ratings_file(), kind="xep_loai",
+        report = record_import.import_records(session, COMMAND_LINE, ratings_file(), kind="xep_loai",
                                         file_name="xep_loai.xlsx", settings=replace(Settings(), secret_key=SECRET))
     assert (report.imported, report.errors) == (2, [])
     at = on_page(app_env, "van_phong")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tdkt import chart_pack
+from tdkt.reports import chart_pack
 from tests.test_pages import ROLES, signed_in, titles
 
 PAGE = "pages/so_ket.py"

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from tdkt import categories
-from tdkt.db import make_engine
-from tdkt.models import Award, Nomination, Person, Unit
+from tdkt.awards import categories
+from tdkt.core.db import make_engine
+from tdkt.core.models import Award, Nomination, Person, Unit
 from tests.test_pages import ROLES, signed_in, titles
 
 PAGE = "pages/thong_ke.py"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from tdkt import records
-from tdkt.auth import COMMAND_LINE
-from tdkt.db import make_engine, read_session, write_session
-from tdkt.models import Assessment, Award, Nomination, NominationStatus, Person, Unit
+from tdkt.awards import personal_records
+from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.db import make_engine, read_session, write_session
+from tdkt.core.models import Assessment, Award, Nomination, NominationStatus, Person, Unit
 from tests.test_pages import ROLES, signed_in, titles
 
 PAGE = "pages/tra_cuu.py"
@@ -32,7 +32,7 @@ def an(app_engine) -> int:
         ldtt = session.exec(select(Award.id).where(Award.code == "LDTT")).one()
         session.add(Nomination(year=2023, target="ca_nhan", person_id=person.id, unit_id=unit_id, award_id=ldtt,
                                status=NominationStatus.CO_QUYET_DINH.value, decision_number="5/QĐ-SCT"))
-        records.set_rating(session, COMMAND_LINE, records.Subject.person(person), year=2024, rating="HTTNV")
+        personal_records.set_rating(session, COMMAND_LINE, personal_records.Subject.person(person), year=2024, rating="HTTNV")
         return person.id
 
 
@@ -80,7 +80,7 @@ def test_office_records_a_rating_by_hand(app_env, app_engine, an):
 
 def test_the_years_initiative_register_lists_what_was_recognised(app_env, app_engine, an):
     with write_session(app_engine) as session:
-        records.add_initiative(session, COMMAND_LINE, year=2024, title="Số hóa hồ sơ thi đua", scope="tinh",
+        personal_records.add_initiative(session, COMMAND_LINE, year=2024, title="Số hóa hồ sơ thi đua", scope="tinh",
                                author_ids=[an])
     at = signed_in(app_env, "lanh_dao", PAGE)
     assert not at.exception

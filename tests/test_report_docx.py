@@ -14,9 +14,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from sqlmodel import Session
 
-from tdkt import report_docx, reports
-from tdkt.cli import cli
-from tdkt.config import Settings
+from tdkt.reports import report_docx, reports
+from tdkt.cli.commands import cli
+from tdkt.core.config import Settings
 from tests.test_reports import AS_OF, LDTT, fixture_db  # noqa: F401  (fixture_db is a pytest fixture)
 
 SETTINGS = Settings(secret_key="k" * 40)

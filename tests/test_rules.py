@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from tdkt import rules
-from tdkt.rules import RULES, LocalPolicy, evaluate, evaluate_all, rules_in_force, share_cap_issue
+from tdkt.awards import rules
+from tdkt.awards.rules import RULES, LocalPolicy, evaluate, evaluate_all, rules_in_force, share_cap_issue
 
 LDTT = "Lao động tiên tiến"
 CSTDCS = "Chiến sĩ thi đua cơ sở"

@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from tdkt import plan as plan_module
-from tdkt.models import Award, AwardAlias, Cluster, ClusterMember, Plan, PlanTask, Unit, User
-from tdkt.seed import PLAN_FILES, bootstrap, parse_plan
+from tdkt.plan import plan as plan_module
+from tdkt.core.models import Award, AwardAlias, Cluster, ClusterMember, Plan, PlanTask, Unit, User
+from tdkt.seeding.seed import PLAN_FILES, bootstrap, parse_plan
 
 # The plan's table as the document prints it: (quarter, number, content, units).
 EXPECTED_TASKS = [
@@ -75,7 +75,7 @@ def test_seeded_clusters_hold_the_department_alone(engine):
 
 
 def test_seeded_catalogue_has_every_entry_and_alias(engine):
-    from tdkt import catalog
+    from tdkt.awards import catalog
 
     with Session(engine) as session:
         awards = session.exec(select(func.count()).select_from(Award)).one()
@@ -87,7 +87,7 @@ def test_seeded_catalogue_has_every_entry_and_alias(engine):
 def test_seed_creates_one_account_per_role_that_must_change_password(tmp_path):
     from dataclasses import replace
 
-    from tdkt.config import Settings
+    from tdkt.core.config import Settings
 
     engine, result = bootstrap(replace(Settings(), database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="x" * 40))
     with Session(engine) as session:

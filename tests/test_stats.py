@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
-from tdkt import categories, cli_vi, stats
-from tdkt.cli import cli
-from tdkt.models import Award, Nomination, Person, Unit
+from tdkt.awards import categories, stats
+from tdkt.cli import click_vi
+from tdkt.cli.commands import cli
+from tdkt.core.models import Award, Nomination, Person, Unit
 
 DIRECT, MANAGER = categories.DIRECT_WORKER_NAME, categories.MANAGER[0]
 PUBLIC, HOUSEHOLD = categories.PUBLIC_SERVICE[0], categories.HOUSEHOLD[0]
@@ -135,7 +136,7 @@ def test_small_collective_by_name_else_by_unit(name, kind, small):
 def test_cli_stats_json_is_the_summary_object(engine, ids, db_url, monkeypatch):
     monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
     monkeypatch.setenv("TDKT_SECRET_KEY", "k" * 40)
-    cli_vi.install()
+    click_vi.install()
     runner = CliRunner()
     result = runner.invoke(cli, ["stats", "--year", "2024", "--json"], catch_exceptions=False)
     assert result.exit_code == 0 and json.loads(result.output) == EXPECTED_2024
@@ -147,7 +148,7 @@ def test_cli_stats_json_is_the_summary_object(engine, ids, db_url, monkeypatch):
 def test_a_chart_of_many_labels_keeps_the_largest_and_adds_up_the_rest():
     import pandas as pd
 
-    from tdkt import charts
+    from tdkt.reports import charts
 
     counts = pd.DataFrame({"label": [f"Đơn vị {i}" for i in range(30)], "nominations": list(range(30)),
                            "decisions": [1] * 30})

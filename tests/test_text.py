@@ -4,18 +4,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from tdkt.text import (
-    contains,
-    fold,
-    format_date,
-    format_datetime,
-    format_money,
-    format_number,
-    format_percent,
-    name_sort_key,
-    nfc,
-    parse_date,
-    sort_key,
+from tdkt.core.text import (
+    contains, fold, format_date, format_datetime, format_money, format_number, format_percent, name_sort_key, nfc,
+    parse_date, sort_key,
 )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from tdkt.text import fold
+from tdkt.core.text import fold
 
 DANH_HIEU = "danh_hieu"
 HINH_THUC = "hinh_thuc"

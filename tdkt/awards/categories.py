@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tdkt.text import fold
+from tdkt.core.text import fold
 
 # Name and national code as the national layout (MauTDKT_20231004.xlsx, sheet PLDT) gives them.
 PARTY = ("Cơ quan Đảng", "1660638226")

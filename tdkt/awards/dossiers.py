@@ -7,10 +7,10 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from tdkt import audit
-from tdkt.auth import Actor, require
-from tdkt.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person, Unit
-from tdkt.text import fold, format_date, format_number, name_sort_key
+from tdkt.core import audit
+from tdkt.core.auth import Actor, require
+from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person, Unit
+from tdkt.core.text import fold, format_date, format_number, name_sort_key
 
 S = NominationStatus
 # Where a nomination may go from each step (the step back to Đề nghị is for corrections of the council's result).

@@ -27,21 +27,14 @@ import pandas as pd
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from tdkt import audit, options, rules
-from tdkt.auth import Actor, require
-from tdkt.models import (
-    Assessment,
-    Award,
-    DisciplineRecord,
-    InitiativeAuthor,
-    InitiativeRecord,
-    Nomination,
-    NominationStatus,
-    PastAward,
-    Person,
-    Unit,
+from tdkt.core import audit, options
+from tdkt.awards import rules
+from tdkt.core.auth import Actor, require
+from tdkt.core.models import (
+    Assessment, Award, DisciplineRecord, InitiativeAuthor, InitiativeRecord, Nomination, NominationStatus, PastAward,
+    Person, Unit,
 )
-from tdkt.text import fold, format_percent
+from tdkt.core.text import fold, format_percent
 
 S = NominationStatus
 POLICY_KEY = "local_policy"  # one JSON object {year: {"cstdcs_share_cap": float|None, "disciplined_not_ldtt": bool}}

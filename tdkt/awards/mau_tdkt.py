@@ -11,11 +11,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, select
 
-from tdkt import categories
-from tdkt.auth import Actor, require
-from tdkt.export import safe_cell
-from tdkt.models import Award, Nomination, NominationStatus, Person, Target, Unit
-from tdkt.text import fold, name_sort_key
+from tdkt.awards import categories
+from tdkt.core.auth import Actor, require
+from tdkt.core.export import safe_cell
+from tdkt.core.models import Award, Nomination, NominationStatus, Person, Target, Unit
+from tdkt.core.text import fold, name_sort_key
 
 # The import sheet as the national layout has it: /work/shared/samples/other-province/MauTDKT_20231004.xlsx, sheet
 # "file nhận", row 1, columns A–U (J–Q carry no header and stay empty, so the codes stay in columns R–U).

@@ -7,22 +7,15 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from tdkt import audit
-from tdkt.auth import Actor, PermissionDenied, require
-from tdkt.importing.commit import people_ids
-from tdkt.importing.model import ParsedRow
-from tdkt.importing.validate import already_in_database, validate
-from tdkt.models import (
-    NOMINATION_STATUS_LABELS,
-    TARGET_LABELS,
-    Award,
-    Nomination,
-    NominationStatus,
-    Person,
-    Target,
-    Unit,
+from tdkt.core import audit
+from tdkt.core.auth import Actor, PermissionDenied, require
+from tdkt.importing.nomination_lists.commit import people_ids
+from tdkt.importing.issues import ParsedRow
+from tdkt.importing.nomination_lists.validate import already_in_database, validate
+from tdkt.core.models import (
+    NOMINATION_STATUS_LABELS, TARGET_LABELS, Award, Nomination, NominationStatus, Person, Target, Unit,
 )
-from tdkt.text import name_sort_key
+from tdkt.core.text import name_sort_key
 
 
 class NominationError(ValueError):

@@ -15,27 +15,14 @@ import pandas as pd
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from tdkt import audit
-from tdkt.auth import Actor, PermissionDenied, require
-from tdkt.models import (
-    DISCIPLINE_LABELS,
-    MERIT_KIND_LABELS,
-    NOMINATION_STATUS_LABELS,
-    RATING_LABELS,
-    SCOPE_LABELS,
-    Assessment,
-    Award,
-    DisciplineRecord,
-    InitiativeAuthor,
-    InitiativeRecord,
-    Nomination,
-    NominationStatus,
-    PastAward,
-    Person,
-    Rating,
+from tdkt.core import audit
+from tdkt.core.auth import Actor, PermissionDenied, require
+from tdkt.core.models import (
+    DISCIPLINE_LABELS, MERIT_KIND_LABELS, NOMINATION_STATUS_LABELS, RATING_LABELS, SCOPE_LABELS, Assessment, Award,
+    DisciplineRecord, InitiativeAuthor, InitiativeRecord, Nomination, NominationStatus, PastAward, Person, Rating,
     Unit,
 )
-from tdkt.text import fold, format_date, name_sort_key, sort_key
+from tdkt.core.text import fold, format_date, name_sort_key, sort_key
 
 
 class RecordError(ValueError):

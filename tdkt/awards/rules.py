@@ -60,8 +60,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from tdkt.catalog import AwardSpec, by_name, match_award
-from tdkt.text import fold, format_date, format_percent, parse_date
+from tdkt.awards.catalog import AwardSpec, by_name, match_award
+from tdkt.core.text import fold, format_date, format_percent, parse_date
 
 LAW_FROM = date(2024, 1, 1)
 ND98_TO = date(2025, 6, 30)

@@ -8,19 +8,12 @@ import pandas as pd
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from tdkt import categories, options
-from tdkt.models import (
-    NOMINATION_STATUS_LABELS,
-    TARGET_LABELS,
-    Award,
-    Nomination,
-    NominationStatus,
-    Person,
-    Target,
-    Unit,
-    UnitKind,
+from tdkt.awards import categories
+from tdkt.core import options
+from tdkt.core.models import (
+    NOMINATION_STATUS_LABELS, TARGET_LABELS, Award, Nomination, NominationStatus, Person, Target, Unit, UnitKind,
 )
-from tdkt.text import fold
+from tdkt.core.text import fold
 
 LEVEL_LABELS = {"co_so": "cơ sở", "tinh": "tỉnh", "bo": "bộ", "nha_nuoc": "nhà nước"}
 GENDERS = ("Nam", "Nữ")

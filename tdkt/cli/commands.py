@@ -10,12 +10,13 @@ from pathlib import Path
 import click
 from sqlmodel import select
 
-from tdkt import auth, cli_rules, cli_vi
-from tdkt import plan as plan_module
-from tdkt.config import ConfigError, Settings
-from tdkt.db import read_session, write_session
-from tdkt.models import ROLE_LABELS, Role, Unit
-from tdkt.text import fold, format_date, format_number, format_percent, parse_date
+from tdkt.core import auth
+from tdkt.cli import rules_command, click_vi
+from tdkt.plan import plan as plan_module
+from tdkt.core.config import ConfigError, Settings
+from tdkt.core.db import read_session, write_session
+from tdkt.core.models import ROLE_LABELS, Role, Unit
+from tdkt.core.text import fold, format_date, format_number, format_percent, parse_date
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -28,7 +29,7 @@ def _settings() -> Settings:
 
 
 def _open(settings: Settings):
-    from tdkt.seed import bootstrap
+    from tdkt.seeding.seed import bootstrap
 
     try:
         return bootstrap(settings)
@@ -152,7 +153,7 @@ def plan_command(year: int, as_of: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In một đối tượng JSON.")
 def clusters_command(year: int, as_json: bool) -> None:
     """In cụm thi đua, giao ước nội bộ, tình hình tham gia, xếp hạng và phong trào thi đua của một năm."""
-    from tdkt import clusters as clusters_module
+    from tdkt.clusters import clusters as clusters_module
 
     engine, _ = _open(_settings())
     with read_session(engine) as session:
@@ -188,7 +189,7 @@ def clusters_command(year: int, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Ghi đè tệp minh họa đã có.")
 def demo(out: str, force: bool) -> None:
     """Tạo cơ sở dữ liệu minh họa (“Dữ liệu minh họa”: người và số liệu hư cấu) để xem thử mọi biểu đồ."""
-    from tdkt import demo as demo_module
+    from tdkt.seeding import demo as demo_module
 
     settings = _settings()
     path = Path(out).resolve()
@@ -214,8 +215,8 @@ def demo(out: str, force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In mỗi tệp một đối tượng JSON trên một dòng (JSON Lines).")
 def import_command(files: tuple[str, ...], year: int | None, dry_run: bool, force: bool, as_json: bool) -> None:
     """Nhập danh sách đề nghị khen thưởng từ tệp Excel/ODS; mỗi tệp là một lô, ghi trọn hoặc không ghi gì."""
-    from tdkt.importing.model import ImportIssue
-    from tdkt.importing.pipeline import FileReport, import_file
+    from tdkt.importing.issues import ImportIssue
+    from tdkt.importing.nomination_lists.pipeline import FileReport, import_file
 
     settings = _settings()
     engine, _ = _open(settings)
@@ -260,7 +261,7 @@ def import_records_command(files: tuple[str, ...], kind: str, year: int | None, 
                            as_json: bool) -> None:
     """Nhập kết quả xếp loại, kỷ luật, khen thưởng đã có hoặc sáng kiến từ tệp Excel/ODS; mỗi tệp một lô, ghi trọn
     hoặc không ghi gì. Mã thoát: 0 đã nhập (hoặc sạch khi chạy thử), 1 có lỗi hoặc tệp đã nhập, 2 tệp không đọc được."""
-    from tdkt.importing import records as record_import
+    from tdkt.importing.record_lists import record_import as record_import
 
     settings = _settings()
     engine, _ = _open(settings)
@@ -321,8 +322,8 @@ def _print_report(report, *, dry_run: bool) -> None:
 def stats_command(year: int, as_json: bool) -> None:
     """In thống kê khen thưởng của một năm: số đề nghị, số có quyết định, theo danh hiệu, cấp, đối tượng, giới tính,
     đơn vị, trạng thái, phân loại đối tượng và tiền thưởng."""
-    from tdkt import stats as stats_module
-    from tdkt.text import format_money
+    from tdkt.awards import stats as stats_module
+    from tdkt.core.text import format_money
 
     engine, _ = _open(_settings())
     with read_session(engine) as session:
@@ -351,8 +352,8 @@ def stats_command(year: int, as_json: bool) -> None:
 def check_command(year: int, as_json: bool) -> None:
     """Xét điều kiện khen thưởng theo luật cho mọi đề nghị của một năm: in các đề nghị chưa đủ điều kiện, quy tắc
     và điều khoản căn cứ, lý do."""
-    from tdkt import eligibility
-    from tdkt.auth import COMMAND_LINE
+    from tdkt.awards import eligibility
+    from tdkt.core.auth import COMMAND_LINE
 
     engine, _ = _open(_settings())
     with read_session(engine) as session:
@@ -383,7 +384,7 @@ def check_command(year: int, as_json: bool) -> None:
 def report_command(year: int, period_kind: str, start: str | None, end: str | None, cluster: str | None,
                    out: str | None, as_json: bool) -> None:
     """Lập báo cáo sơ kết/tổng kết TĐKT của một kỳ, so với cùng kỳ năm trước (--out .xlsx/.docx hoặc --json)."""
-    from tdkt import reports
+    from tdkt.reports import reports
 
     if not out and not as_json:
         raise click.UsageError("Chọn --out TỆP.xlsx hoặc TỆP.docx để ghi báo cáo, hoặc --json để in số liệu.")
@@ -404,7 +405,7 @@ def report_command(year: int, period_kind: str, start: str | None, end: str | No
             if as_json:
                 data = reports.figures(session, year=year, period=period_kind, cluster=cluster, **days)
             if suffix == ".docx":
-                from tdkt import report_docx
+                from tdkt.reports import report_docx
 
                 content = report_docx.draft(session, year=year, period=period_kind, cluster=cluster,
                                             settings=settings, **days)
@@ -420,12 +421,12 @@ def report_command(year: int, period_kind: str, start: str | None, end: str | No
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-cli_rules.register(cli)
+rules_command.register(cli)
 
 
 def main() -> None:
     """Run the CLI; Vietnamese errors exit non-zero."""
-    cli_vi.install()
+    click_vi.install()
     try:
         cli.main(prog_name="python -m tdkt", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover

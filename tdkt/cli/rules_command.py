@@ -6,7 +6,7 @@ import json
 
 import click
 
-from tdkt import rules
+from tdkt.awards import rules
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 

@@ -9,21 +9,12 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tdkt import audit
-from tdkt import movements as movements_module
-from tdkt import plan as plan_module
-from tdkt.auth import Actor, require
-from tdkt.models import (
-    Cluster,
-    ClusterEvent,
-    ClusterMember,
-    Participation,
-    PlanTask,
-    TaskStatus,
-    Unit,
-    UnitKind,
-)
-from tdkt.text import fold, format_date, format_number, format_percent, nfc, sort_key
+from tdkt.core import audit
+from tdkt.clusters import movements as movements_module
+from tdkt.plan import plan as plan_module
+from tdkt.core.auth import Actor, require
+from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation, PlanTask, TaskStatus, Unit, UnitKind
+from tdkt.core.text import fold, format_date, format_number, format_percent, nfc, sort_key
 
 INTERNAL = "Nội bộ"  # the code of the internal covenant, kept as a cluster of the department's own units
 INTERNAL_NAME = "Giao ước thi đua nội bộ Sở Công Thương"

@@ -7,11 +7,11 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from tdkt import audit
-from tdkt import plan as plan_module
-from tdkt.auth import Actor, require
-from tdkt.models import Movement, MovementUnit, PlanTask, TaskStatus, Unit
-from tdkt.text import format_date, nfc
+from tdkt.core import audit
+from tdkt.plan import plan as plan_module
+from tdkt.core.auth import Actor, require
+from tdkt.core.models import Movement, MovementUnit, PlanTask, TaskStatus, Unit
+from tdkt.core.text import format_date, nfc
 
 KINDS = {"thuong_xuyen": "Thường xuyên", "chuyen_de": "Theo chuyên đề", "theo_dot": "Theo đợt"}
 PLANNED, RUNNING, CLOSED = "Chưa phát động", "Đang triển khai", "Đã tổng kết"

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from sqlmodel import Session, SQLModel, col, select
 
-from tdkt.models import AuditLog
-from tdkt.text import fold
+from tdkt.core.models import AuditLog
+from tdkt.core.text import fold
 
 if TYPE_CHECKING:
-    from tdkt.auth import Actor
+    from tdkt.core.auth import Actor
 
 # Labels of the actions the log records, as shown to the user.
 ACTION_LABELS = {

@@ -12,8 +12,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from tdkt import audit
-from tdkt.models import ROLE_LABELS, AuthSession, Role, Unit, User, utcnow
+from tdkt.core import audit
+from tdkt.core.models import ROLE_LABELS, AuthSession, Role, Unit, User, utcnow
 
 _HASHER = PasswordHasher()
 # Verifying against a dummy hash when the user does not exist keeps the timing the same.

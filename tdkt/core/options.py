@@ -8,11 +8,11 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tdkt import audit
-from tdkt.auth import Actor, require
-from tdkt.catalog import award_amount, by_code
-from tdkt.models import Award, Nomination, NominationStatus, Setting
-from tdkt.text import format_date, format_money
+from tdkt.core import audit
+from tdkt.core.auth import Actor, require
+from tdkt.awards.catalog import award_amount, by_code
+from tdkt.core.models import Award, Nomination, NominationStatus, Setting
+from tdkt.core.text import format_date, format_money
 
 BASE_SALARY = "base_salary"
 

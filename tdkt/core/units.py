@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlmodel import Session, select
 
-from tdkt import audit
-from tdkt.auth import Actor, require
-from tdkt.models import UNIT_KIND_LABELS, Unit, UnitKind
-from tdkt.text import fold, nfc
+from tdkt.core import audit
+from tdkt.core.auth import Actor, require
+from tdkt.core.models import UNIT_KIND_LABELS, Unit, UnitKind
+from tdkt.core.text import fold, nfc
 
 
 class UnitError(ValueError):

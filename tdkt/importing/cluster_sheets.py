@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from tdkt import audit
-from tdkt.auth import Actor, require
-from tdkt.clusters import ROLES, ClusterError, competition_ranks, hand_over_marks
-from tdkt.config import Settings
-from tdkt.importing.model import ImportIssue, UnreadableFile
+from tdkt.core import audit
+from tdkt.core.auth import Actor, require
+from tdkt.clusters.clusters import ROLES, ClusterError, competition_ranks, hand_over_marks
+from tdkt.core.config import Settings
+from tdkt.importing.issues import ImportIssue, UnreadableFile
 from tdkt.importing.read import read_workbook
-from tdkt.models import Cluster, ClusterEvent, ClusterMember, Participation
-from tdkt.text import fold, format_number, nfc
+from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation
+from tdkt.core.text import fold, format_number, nfc
 
 MEMBERS, SCORES = "thanh_vien", "diem"
 MODES = {MEMBERS: "Danh sách thành viên", SCORES: "Bảng điểm"}

@@ -44,8 +44,8 @@ from dataclasses import dataclass
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
-from tdkt.importing.model import RawSheet, UnreadableFile
-from tdkt.text import format_number
+from tdkt.importing.issues import RawSheet, UnreadableFile
+from tdkt.core.text import format_number
 
 CELLS_PER_ROW = 40  # default max_cells = 40 × max_rows: 8M cells (≈ 256 MB inside calamine) at 200,000 rows
 MAX_MEMBERS = 10_000

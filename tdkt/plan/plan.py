@@ -10,19 +10,11 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tdkt import audit
-from tdkt import units as units_module
-from tdkt.auth import Actor, can, require
-from tdkt.models import (
-    OVERDUE_LABEL,
-    TASK_STATUS_LABELS,
-    Plan,
-    PlanTask,
-    PlanTaskUnit,
-    TaskStatus,
-    utcnow,
-)
-from tdkt.text import fold, format_date, nfc
+from tdkt.core import audit
+from tdkt.core import units as units_module
+from tdkt.core.auth import Actor, can, require
+from tdkt.core.models import OVERDUE_LABEL, TASK_STATUS_LABELS, Plan, PlanTask, PlanTaskUnit, TaskStatus, utcnow
+from tdkt.core.text import fold, format_date, nfc
 
 TASK_COLUMNS = [
     "id", "quarter", "number", "position", "content", "units", "unit_ids", "due_on", "status",
@@ -228,7 +220,7 @@ def update_task_status(
                          note=note, today=today)
     # Imported here: clusters and movements import this module. Their writes call this public function; the
     # mirrors below only use their own internal setters, never call back here, so a change cannot loop.
-    from tdkt import clusters, movements
+    from tdkt.clusters import clusters, movements
 
     clusters.mirror_task(session, actor, task)
     movements.mirror_task(session, actor, task)

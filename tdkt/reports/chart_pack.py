@@ -18,9 +18,9 @@ from datetime import date
 import plotly.graph_objects as go
 from sqlmodel import Session
 
-from tdkt import reports
-from tdkt.charts import PARTICIPATION_COLORS, _layout
-from tdkt.text import fold
+from tdkt.reports import reports
+from tdkt.reports.charts import PARTICIPATION_COLORS, _layout
+from tdkt.core.text import fold
 
 WIDTH, HEIGHT, SCALE = 1200, 675, 2
 NO_BROWSER = ("Không tìm thấy trình duyệt Chromium để xuất ảnh biểu đồ. Cài gói chromium (./scripts/test hoặc "

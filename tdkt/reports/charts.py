@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from tdkt.models import OVERDUE_LABEL, TASK_STATUS_LABELS, TaskStatus
+from tdkt.core.models import OVERDUE_LABEL, TASK_STATUS_LABELS, TaskStatus
 
 STATUS_COLORS = {
     TASK_STATUS_LABELS[TaskStatus.XONG]: "#2e7d32",

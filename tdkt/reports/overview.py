@@ -9,16 +9,10 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tdkt import options
-from tdkt import plan as plan_module
-from tdkt.models import (
-    NOMINATION_STATUS_LABELS,
-    Cluster,
-    ClusterEvent,
-    ClusterMember,
-    Nomination,
-    NominationStatus,
-    Participation,
+from tdkt.core import options
+from tdkt.plan import plan as plan_module
+from tdkt.core.models import (
+    NOMINATION_STATUS_LABELS, Cluster, ClusterEvent, ClusterMember, Nomination, NominationStatus, Participation,
 )
 
 COVENANT_KIND = "ky_ket"

@@ -21,10 +21,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from sqlmodel import Session
 
-from tdkt import clusters as clusters_module
-from tdkt import reports
-from tdkt.config import Settings
-from tdkt.text import fold, format_date, format_number
+from tdkt.clusters import clusters as clusters_module
+from tdkt.reports import reports
+from tdkt.core.config import Settings
+from tdkt.core.text import fold, format_date, format_number
 
 FONT = "Times New Roman"
 BODY_PT = 14

@@ -9,25 +9,16 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tdkt import clusters as clusters_module
-from tdkt import export, plan, records
-from tdkt.models import (
-    TARGET_LABELS,
-    Award,
-    Cluster,
-    ClusterEvent,
-    ClusterMember,
-    InitiativeRecord,
-    Movement,
-    Nomination,
-    NominationStatus,
-    Participation,
-    PlanTask,
-    Target,
-    TaskStatus,
+from tdkt.clusters import clusters as clusters_module
+from tdkt.core import export
+from tdkt.plan import plan
+from tdkt.awards import personal_records
+from tdkt.core.models import (
+    TARGET_LABELS, Award, Cluster, ClusterEvent, ClusterMember, InitiativeRecord, Movement, Nomination,
+    NominationStatus, Participation, PlanTask, Target, TaskStatus,
 )
-from tdkt.stats import LEVEL_LABELS, NO_CATEGORY
-from tdkt.text import fold, format_date
+from tdkt.awards.stats import LEVEL_LABELS, NO_CATEGORY
+from tdkt.core.text import fold, format_date
 
 PeriodKind = Literal["h1", "year"]
 PERIOD_LABELS = {"h1": "6 tháng đầu năm", "year": "cả năm"}
@@ -233,7 +224,7 @@ INITIATIVE_HEADERS = ["Năm", "Sáng kiến", "Phạm vi ảnh hưởng", "Tác 
 
 def initiative_table(session: Session, *, start: date, end: date) -> pd.DataFrame:
     """Return the initiatives recognised in the period (by decision date): year, title, scope, authors, decision."""
-    frame = records.initiatives(session, start=start, end=end)
+    frame = personal_records.initiatives(session, start=start, end=end)
     return frame[["year", "title", "scope_label", "authors", "decision"]].set_axis(INITIATIVE_HEADERS, axis=1)
 
 

@@ -9,38 +9,20 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from tdkt import clusters as clusters_module
-from tdkt import movements as movements_module
-from tdkt import plan as plan_module
-from tdkt.auth import Actor
-from tdkt.config import Settings
-from tdkt.db import create_schema, make_engine, write_session
-from tdkt.models import (
-    Assessment,
-    Award,
-    Cluster,
-    ClusterEvent,
-    ClusterMember,
-    DisciplineRecord,
-    InitiativeAuthor,
-    InitiativeRecord,
-    Movement,
-    MovementUnit,
-    Nomination,
-    NominationStatus,
-    Participation,
-    PastAward,
-    Person,
-    Plan,
-    PlanTask,
-    Role,
-    TaskStatus,
-    Unit,
-    UnitKind,
+from tdkt.clusters import clusters as clusters_module
+from tdkt.clusters import movements as movements_module
+from tdkt.plan import plan as plan_module
+from tdkt.core.auth import Actor
+from tdkt.core.config import Settings
+from tdkt.core.db import create_schema, make_engine, write_session
+from tdkt.core.models import (
+    Assessment, Award, Cluster, ClusterEvent, ClusterMember, DisciplineRecord, InitiativeAuthor, InitiativeRecord,
+    Movement, MovementUnit, Nomination, NominationStatus, Participation, PastAward, Person, Plan, PlanTask, Role,
+    TaskStatus, Unit, UnitKind,
 )
-from tdkt.options import put as set_setting
-from tdkt.seed import US, seed, seed_clusters
-from tdkt.text import fold
+from tdkt.core.options import put as set_setting
+from tdkt.seeding.seed import US, seed, seed_clusters
+from tdkt.core.text import fold
 
 DEMO_KEY = "demo"
 DEMO_LABEL = "Dữ liệu minh họa"

@@ -11,27 +11,19 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from tdkt import audit, auth, catalog, clusters
-from tdkt.options import get as get_setting
-from tdkt.options import put as set_setting
-from tdkt.plan import quarter_end
-from tdkt.units import lookup as unit_lookup
-from tdkt.config import DATA_DIR, Settings
-from tdkt.db import create_schema, make_engine, write_session
-from tdkt.models import (
-    Award,
-    AwardAlias,
-    Cluster,
-    ClusterMember,
-    Plan,
-    PlanTask,
-    PlanTaskUnit,
-    Role,
-    Unit,
-    UnitKind,
-    User,
+from tdkt.core import audit, auth
+from tdkt.awards import catalog
+from tdkt.clusters import clusters
+from tdkt.core.options import get as get_setting
+from tdkt.core.options import put as set_setting
+from tdkt.plan.plan import quarter_end
+from tdkt.core.units import lookup as unit_lookup
+from tdkt.core.config import DATA_DIR, Settings
+from tdkt.core.db import create_schema, make_engine, write_session
+from tdkt.core.models import (
+    Award, AwardAlias, Cluster, ClusterMember, Plan, PlanTask, PlanTaskUnit, Role, Unit, UnitKind, User,
 )
-from tdkt.text import fold, nfc
+from tdkt.core.text import fold, nfc
 
 SEED_DIR = DATA_DIR / "seed"
 PLAN_FILES = {2024: SEED_DIR / "ke-hoach-tdkt-2024-so-cong-thuong-lang-son.txt"}

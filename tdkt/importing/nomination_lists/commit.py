@@ -11,13 +11,15 @@ from sqlalchemy import JSON, Text, bindparam, cast, delete, func, literal, updat
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlmodel import Session, col, select
 
-from tdkt import audit
-from tdkt.auth import Actor, PermissionDenied, require
-from tdkt.db import bulk_insert_rows
-from tdkt.importing.model import paused_gc
-from tdkt.importing.validate import Record
-from tdkt.models import NOMINATION_STATUS_LABELS, ImportBatch, Nomination, NominationStatus, Person, Target, User, utcnow
-from tdkt.text import format_datetime
+from tdkt.core import audit
+from tdkt.core.auth import Actor, PermissionDenied, require
+from tdkt.core.db import bulk_insert_rows
+from tdkt.importing.issues import paused_gc
+from tdkt.importing.nomination_lists.validate import Record
+from tdkt.core.models import (
+    NOMINATION_STATUS_LABELS, ImportBatch, Nomination, NominationStatus, Person, Target, User, utcnow,
+)
+from tdkt.core.text import format_datetime
 
 DONE = "da_nhap"
 UNDONE = "da_hoan_tac"

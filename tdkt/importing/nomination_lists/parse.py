@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from tdkt.importing.model import ImportIssue, ParsedRow, RawSheet, RowCells, SheetResult, paused_gc
-from tdkt.text import fold
+from tdkt.importing.issues import ImportIssue, ParsedRow, RawSheet, RowCells, SheetResult, paused_gc
+from tdkt.core.text import fold
 
 __all__ = ["parse_sheet"]
 

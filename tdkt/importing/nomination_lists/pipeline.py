@@ -10,15 +10,15 @@ from typing import Any
 
 from sqlmodel import Session
 
-from tdkt.auth import Actor
-from tdkt.config import Settings
-from tdkt.importing import commit as commit_module
+from tdkt.core.auth import Actor
+from tdkt.core.config import Settings
+from tdkt.importing.nomination_lists import commit as commit_module
 from tdkt.importing import legacy
-from tdkt.importing.model import ImportIssue, ParsedRow, RawSheet, SheetResult, UnreadableFile, paused_gc
-from tdkt.importing.parse import parse_sheet
+from tdkt.importing.issues import ImportIssue, ParsedRow, RawSheet, SheetResult, UnreadableFile, paused_gc
+from tdkt.importing.nomination_lists.parse import parse_sheet
 from tdkt.importing.read import read_workbook
-from tdkt.importing.validate import Catalogue, Record, validate
-from tdkt.text import fold
+from tdkt.importing.nomination_lists.validate import Catalogue, Record, validate
+from tdkt.core.text import fold
 
 
 @dataclass(slots=True)

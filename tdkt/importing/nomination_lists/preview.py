@@ -7,11 +7,11 @@ import dataclasses
 import pandas as pd
 from sqlmodel import Session
 
-from tdkt.importing.model import ImportIssue, ParsedRow
-from tdkt.importing.pipeline import FileReport
-from tdkt.importing.validate import Catalogue, validate
-from tdkt.models import TARGET_LABELS, Target
-from tdkt.text import nfc
+from tdkt.importing.issues import ImportIssue, ParsedRow
+from tdkt.importing.nomination_lists.pipeline import FileReport
+from tdkt.importing.nomination_lists.validate import Catalogue, validate
+from tdkt.core.models import TARGET_LABELS, Target
+from tdkt.core.text import nfc
 
 # Editable columns: our field -> Vietnamese header.
 EDITABLE = {

@@ -11,9 +11,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tdkt import categories
-from tdkt.export import safe_cell
-from tdkt.importing.model import ImportIssue
+from tdkt.awards import categories
+from tdkt.core.export import safe_cell
+from tdkt.importing.issues import ImportIssue
 
 EXAMPLE_NOTE = "VÍ DỤ - xóa dòng này trước khi gửi"
 HEADERS = [
@@ -193,8 +193,8 @@ def template_for(session, *, year: int, agency: str, parent_agency: str) -> byte
     """Return the template filled with the database's award names (common first) and active units."""
     from sqlmodel import select
 
-    from tdkt import units
-    from tdkt.models import Award
+    from tdkt.core import units
+    from tdkt.core.models import Award
 
     awards = list(session.exec(select(Award.name).order_by(Award.is_common.desc(), Award.position)).all())
     return template(year=year, agency=agency, parent_agency=parent_agency, awards=awards,

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tdkt import catalog, categories
-from tdkt import text as text_module
-from tdkt import units as units_module
-from tdkt.importing.model import ImportIssue, ParsedRow, paused_gc
-from tdkt.models import Award, AwardAlias, Nomination, Person, TARGET_LABELS, Target
-from tdkt.text import fold
+from tdkt.awards import catalog, categories
+from tdkt.core import text as text_module
+from tdkt.core import units as units_module
+from tdkt.importing.issues import ImportIssue, ParsedRow, paused_gc
+from tdkt.core.models import Award, AwardAlias, Nomination, Person, TARGET_LABELS, Target
+from tdkt.core.text import fold
 
 TARGETS = {t.value for t in Target}
 _COLLECTIVE_START = (

@@ -23,54 +23,29 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from tdkt import audit
-from tdkt.auth import Actor, PermissionDenied, require
-from tdkt.config import Settings
-from tdkt.db import bulk_insert
-from tdkt.export import safe_cell
+from tdkt.core import audit
+from tdkt.core.auth import Actor, PermissionDenied, require
+from tdkt.core.config import Settings
+from tdkt.core.db import bulk_insert
+from tdkt.core.export import safe_cell
 from tdkt.importing import legacy
-from tdkt.importing.commit import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused, people_ids
+from tdkt.importing.nomination_lists.commit import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused, people_ids
 
 # The nomination parser's cell and row helpers: section rows, signature block, numbering rows, birth cells.
-from tdkt.importing.parse import (
-    _ENUM_TOKEN,
-    _FOOTER,
-    _PLACE_DATE,
-    _SUBTOTAL,
-    _birth_message,
-    _is_numbering_row,
-    _read_birth,
-    _read_gender,
-    _read_label,
-    _split_position_unit,
-    _text,
-    _title_facts,
+from tdkt.importing.nomination_lists.parse import (
+    _ENUM_TOKEN, _FOOTER, _PLACE_DATE, _SUBTOTAL, _birth_message, _is_numbering_row, _read_birth, _read_gender,
+    _read_label, _split_position_unit, _text, _title_facts,
 )
-from tdkt.importing.model import ImportIssue, RawSheet, UnreadableFile
+from tdkt.importing.issues import ImportIssue, RawSheet, UnreadableFile
 from tdkt.importing.read import read_workbook
-from tdkt.importing.template import _BOX, EXAMPLE_NOTE, _title
-from tdkt.importing.validate import Catalogue, Record
-from tdkt.models import (
-    DISCIPLINE_LABELS,
-    MERIT_KIND_LABELS,
-    RATING_LABELS,
-    RECORD_KINDS,
-    SCOPE_LABELS,
-    Assessment,
-    AuditLog,
-    Award,
-    DisciplineRecord,
-    ImportBatch,
-    InitiativeAuthor,
-    InitiativeRecord,
-    Nomination,
-    PastAward,
-    Person,
-    Rating,
-    User,
+from tdkt.importing.nomination_lists.template import _BOX, EXAMPLE_NOTE, _title
+from tdkt.importing.nomination_lists.validate import Catalogue, Record
+from tdkt.core.models import (
+    DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, RECORD_KINDS, SCOPE_LABELS, Assessment, AuditLog, Award,
+    DisciplineRecord, ImportBatch, InitiativeAuthor, InitiativeRecord, Nomination, PastAward, Person, Rating, User,
     utcnow,
 )
-from tdkt.text import fold, format_date, format_datetime, nfc
+from tdkt.core.text import fold, format_date, format_datetime, nfc
 
 __all__ = [
     "KINDS", "PREVIEW_LABELS", "Author", "RecordRow", "RecordReport", "RecordCommit", "check_records",
@@ -1638,7 +1613,7 @@ def _guide(kind: str) -> list[str]:
 
 def template_for(session: Session, *, kind: str, year: int, agency: str, parent_agency: str) -> bytes:
     """Return a kind's template filled with the database's award names (common first) and active units."""
-    from tdkt import units
+    from tdkt.core import units
 
     awards = list(session.exec(select(Award.name).order_by(col(Award.is_common).desc(), Award.position)).all())
     return template(kind=kind, year=year, agency=agency, parent_agency=parent_agency, awards=awards,
