@@ -5,6 +5,7 @@ import streamlit as st
 from pages import _common as common
 from tdkt.core import auth
 from tdkt.core.models import ROLE_LABELS, Role
+from tdkt.core.errors import Refused
 
 st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon=":material/military_tech:", layout="wide")
 
@@ -21,7 +22,7 @@ def sign_in_view() -> None:
     if submitted:
         try:
             common.sign_in(username, password)
-        except auth.AuthError as error:
+        except Refused as error:
             st.error(str(error))
         else:
             st.rerun()
@@ -40,7 +41,7 @@ def change_password_view(user) -> None:
             with common.db_write() as session:
                 fresh = session.get(type(user), user.id)
                 auth.change_password(session, user=fresh, old_password=old, new_password=new, confirm=confirm)
-        except auth.AuthError as error:
+        except Refused as error:
             st.error(str(error))
         else:
             st.rerun()

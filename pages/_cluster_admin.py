@@ -8,17 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, settings
-from tdkt.core import auth
 from tdkt.importing import cluster_sheets
 from tdkt.clusters import clusters
 from tdkt.plan import plan as plan_module
 from tdkt.core.text import format_date
+from tdkt.core.errors import Refused
 
 DONE, PENDING, NOT_APPLICABLE = "Đã thực hiện", "Chưa thực hiện", "Không áp dụng"
 AUTO = "auto"  # "link to the plan's task for this cluster and kind"
-_REFUSED = (clusters.ClusterError, plan_module.PlanError, auth.PermissionDenied)
-
-
 def _done(message: str) -> None:
     st.session_state["flash_cluster"] = message
     st.rerun()
@@ -99,7 +96,7 @@ def _participation_form(views: list[clusters.ClusterView]) -> None:
                         score=score if state != NOT_APPLICABLE else None, not_applicable=state == NOT_APPLICABLE)
                     status = clusters.participation_status(due_on=event.due_on, done_on=part.done_on,
                                                            not_applicable=part.not_applicable)
-            except _REFUSED as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 linked = f" Đã cập nhật {event.task_label.lower()} của kế hoạch." if is_us and event.task_label else ""
@@ -119,7 +116,7 @@ def _member_forms(views: list[clusters.ClusterView]) -> None:
             try:
                 with db_write() as session:
                     clusters.add_member(session, actor(), cluster_id=v.cluster.id, name=name, role=role, is_us=is_us)
-            except _REFUSED as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 _done(f"Đã thêm {name.strip()} vào {v.cluster.code}.")
@@ -143,7 +140,7 @@ def _member_forms(views: list[clusters.ClusterView]) -> None:
             with db_write() as session:
                 clusters.remove_member(session, actor(), member_id=member_id)
             _done(f"Đã xóa {m.name} khỏi {v.cluster.code}.")
-    except _REFUSED as error:
+    except Refused as error:
         st.error(str(error))
 
 
@@ -167,7 +164,7 @@ def _event_forms(year: int, views: list[clusters.ClusterView]) -> None:
                     event = clusters.add_event(session, actor(), cluster_id=v.cluster.id, kind=kind, due_on=due,
                                                title=title, scored=True if scored else None,
                                                task_id=None if task == AUTO else task, auto_link=task == AUTO)
-            except _REFUSED as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 _done(f"Đã thêm hoạt động “{event.title}” vào {v.cluster.code}.")
@@ -197,7 +194,7 @@ def _event_forms(year: int, views: list[clusters.ClusterView]) -> None:
             with db_write() as session:
                 clusters.remove_event(session, actor(), event_id=event_id)
             _done(f"Đã xóa hoạt động “{e.title}” của {v.cluster.code}.")
-    except _REFUSED as error:
+    except Refused as error:
         st.error(str(error))
 
 
@@ -211,7 +208,7 @@ def _cluster_forms(year: int, views: list[clusters.ClusterView]) -> None:
             try:
                 with db_write() as session:
                     clusters.add_cluster(session, actor(), year=year, code=code, name=name, level=level)
-            except _REFUSED as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 _done(f"Đã thêm {code.strip()} năm {year}.")
@@ -233,7 +230,7 @@ def _cluster_forms(year: int, views: list[clusters.ClusterView]) -> None:
             with db_write() as session:
                 clusters.remove_cluster(session, actor(), cluster_id=v.cluster.id)
             _done(f"Đã xóa {v.cluster.code} năm {year}.")
-    except _REFUSED as error:
+    except Refused as error:
         st.error(str(error))
 
 
@@ -253,7 +250,7 @@ def _copy_form(year: int) -> None:
             try:
                 with db_write() as session:
                     created = clusters.copy_clusters(session, actor(), from_year=int(source), to_year=int(target))
-            except _REFUSED as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 _done(f"Đã tạo {len(created)} cụm năm {int(target)} từ năm {int(source)}. Chọn năm {int(target)} ở "
@@ -293,7 +290,7 @@ def _import_form(views: list[clusters.ClusterView]) -> None:
         try:
             with db_write() as session:
                 counts = cluster_sheets.commit(session, actor(), report)
-        except _REFUSED as error:
+        except Refused as error:
             st.error(str(error))
         else:
             _done(f"Đã nhập “{upload.name}” vào {v.cluster.code}: thêm {counts['added']} thành viên, đổi "

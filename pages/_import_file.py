@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, show_findings
-from tdkt.core import auth, units
+from tdkt.core import units
 from tdkt.awards import eligibility
 from tdkt.importing.nomination_lists import commit, preview, template
 from tdkt.core.models import Role, TARGET_LABELS, UnitKind
+from tdkt.core.errors import Refused
 
 
 def render(reports: dict, store_key: tuple) -> None:
@@ -63,7 +64,7 @@ def render(reports: dict, store_key: tuple) -> None:
                 column_config={
                     "sheet": "Sheet", "row": "Dòng", "state": "Tình trạng", "award_found": "Danh hiệu nhận ra",
                     "category_inferred": st.column_config.CheckboxColumn("Phân loại do máy đoán"),
-                    "problems": "Vấn đề", **{f: label for f, label in preview.EDITABLE.items()},
+                    **{f: label for f, label in preview.EDITABLE.items()},
                     "target": st.column_config.SelectboxColumn("Đối tượng", options=list(TARGET_LABELS.values())),
                     "gender": st.column_config.SelectboxColumn("Giới tính", options=["Nam", "Nữ"]),
                     "birth_year": st.column_config.NumberColumn("Năm sinh", format="%d", step=1),
@@ -88,7 +89,7 @@ def render(reports: dict, store_key: tuple) -> None:
                     result = commit.commit_batch(
                         session, actor(), file_name=report.file, sha256=report.sha256, records=report.records,
                         year=report.year, sheets=report.sheets, warnings=len(warnings))
-            except (commit.ImportRefused, auth.PermissionDenied) as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 report.imported, report.batch_id = result.nominations, result.batch_id
@@ -112,7 +113,7 @@ def _add_unknown_units(reports: dict, store_key: tuple, key: str) -> None:
                               else UnitKind.PHONG)
                 with db_read() as session:
                     reports[store_key] = (data, preview.revalidate(session, report, report.rows))
-            except (units.UnitError, auth.PermissionDenied) as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 st.session_state["flash_import"] = f"Đã thêm đơn vị “{name}” và kiểm tra lại danh sách."

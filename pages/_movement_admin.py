@@ -8,14 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
-from tdkt.core import auth, units
+from tdkt.core import units
 from tdkt.clusters import movements
 from tdkt.plan import plan as plan_module
+from tdkt.core.errors import Refused
 
 AUTO = "auto"  # "the plan's launch task when this is the year's regular movement"
-_REFUSED = (movements.MovementError, plan_module.PlanError, auth.PermissionDenied)
-
-
 def _done(message: str) -> None:
     st.session_state["flash_movement"] = message
     st.rerun()
@@ -73,7 +71,7 @@ def render(*, year: int, frame: pd.DataFrame) -> None:
             try:
                 with db_write() as session:
                     movement = movements.add_movement(session, actor(), year=year, **values)
-            except _REFUSED as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 _done(f"Đã đăng ký phong trào “{movement.name}”.")
@@ -89,7 +87,7 @@ def render(*, year: int, frame: pd.DataFrame) -> None:
                     try:
                         with db_write() as session:
                             movements.update_movement(session, actor(), movement_id=movement_id, **values)
-                    except _REFUSED as error:
+                    except Refused as error:
                         st.error(str(error))
                     else:
                         _done(f"Đã lưu phong trào “{values['name'].strip()}”.")
@@ -109,7 +107,7 @@ def render(*, year: int, frame: pd.DataFrame) -> None:
                     with db_write() as session:
                         movements.close_movement(session, actor(), movement_id=movement_id, closed_on=closed_on,
                                                  results=results, closing_document=document)
-                except _REFUSED as error:
+                except Refused as error:
                     st.error(str(error))
                 else:
                     _done(f"Đã tổng kết phong trào “{open_rows[movement_id].name}”.")

@@ -7,9 +7,10 @@ import math
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
-from tdkt.core import auth, units
+from tdkt.core import units
 from tdkt.awards import categories, nominations
 from tdkt.core.models import TARGET_LABELS, Target
+from tdkt.core.errors import Refused
 
 
 def _form(key: str, *, year: int, current: dict | None, award_names: list[str], unit_names: list[str]):
@@ -83,11 +84,9 @@ def _save(action) -> None:
         with db_write() as session:
             saved, warnings = action(session)
             name = saved.id
-    except nominations.NominationError as error:
+    except Refused as error:
         for problem in error.problems:
             st.error(problem)
-    except auth.PermissionDenied as error:
-        st.error(str(error))
     else:
         st.session_state["flash_import"] = f"Đã lưu đề nghị số {name}." + (" Lưu ý: " + " ".join(warnings) if warnings else "")
         st.rerun()

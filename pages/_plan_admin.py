@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
-from tdkt.core import auth, units
+from tdkt.core import units
 from tdkt.plan import plan as plan_module
 from tdkt.core.models import Plan
+from tdkt.core.errors import Refused
 
 
 def _units_input(label: str, current: list[str], options: list[str], key: str) -> list[str]:
@@ -43,7 +44,7 @@ def render(*, year: int, plan: Plan | None, frame: pd.DataFrame) -> None:
                         with db_write() as session:
                             task = plan_module.add_task(session, actor(), year=year, quarter=quarter, content=content,
                                                         units=chosen, due_on=due)
-                    except (plan_module.PlanError, auth.PermissionDenied) as error:
+                    except Refused as error:
                         st.error(str(error))
                     else:
                         _done(f"Đã thêm nhiệm vụ {task.number} quý {task.quarter}.")
@@ -67,7 +68,7 @@ def render(*, year: int, plan: Plan | None, frame: pd.DataFrame) -> None:
                         with db_write() as session:
                             plan_module.edit_task(session, actor(), task_id=task_id, quarter=quarter, number=int(number),
                                                   content=content, units=chosen, due_on=due)
-                    except (plan_module.PlanError, auth.PermissionDenied) as error:
+                    except Refused as error:
                         st.error(str(error))
                     else:
                         _done(f"Đã sửa nhiệm vụ {int(number)} quý {quarter}.")
@@ -82,7 +83,7 @@ def render(*, year: int, plan: Plan | None, frame: pd.DataFrame) -> None:
                 try:
                     with db_write() as session:
                         plan_module.copy_plan(session, actor(), from_year=int(source), to_year=int(target))
-                except (plan_module.PlanError, auth.PermissionDenied) as error:
+                except Refused as error:
                     st.error(str(error))
                 else:
                     _done(f"Đã tạo kế hoạch năm {int(target)} từ kế hoạch năm {int(source)}. Chọn năm {int(target)} ở thanh bên.")

@@ -11,6 +11,7 @@ from pages._common import db_read, db_write
 from tdkt.core import auth
 from tdkt.awards import personal_records
 from tdkt.core.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, SCOPE_LABELS, Award, Rating
+from tdkt.core.errors import Refused
 
 
 def _done(message: str) -> None:
@@ -22,7 +23,7 @@ def _write(call, message: str) -> None:
     try:
         with db_write() as session:
             call(session)
-    except (personal_records.RecordError, auth.PermissionDenied) as error:
+    except Refused as error:
         st.error(str(error))
     else:
         _done(message)

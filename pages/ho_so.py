@@ -9,6 +9,7 @@ from tdkt.core import auth, export
 from tdkt.awards import dossiers, eligibility, mau_tdkt, rules
 from tdkt.core.models import NOMINATION_STATUS_LABELS, NominationStatus
 from tdkt.core.text import fold
+from tdkt.core.errors import Refused
 
 S = NominationStatus
 who = require_page()
@@ -82,7 +83,7 @@ if can_move:
                     with db_write() as session:
                         eligibility.set_policy(session, who, year=year, policy=rules.LocalPolicy(
                             cstdcs_share_cap=cap / 100 if cap_on else None, disciplined_not_ldtt=legacy))
-                except (eligibility.PolicyError, auth.PermissionDenied) as error:
+                except Refused as error:
                     st.error(str(error))
                 else:
                     st.session_state["flash_ho_so"] = f"Đã lưu quy định của địa phương năm {year}."
@@ -130,7 +131,7 @@ if submitted:
             moved = dossiers.advance(session, who, nomination_ids=[int(i) for i in ticked.id], to=to,
                                      **{k: int(v) if k in ("votes_for", "council_members") else v
                                         for k, v in fields.items()})
-    except (dossiers.DossierError, auth.PermissionDenied) as error:
+    except Refused as error:
         st.error(str(error))
     else:
         st.session_state["flash_ho_so"] = f"Đã chuyển {moved} đề nghị sang “{to.label}”."

@@ -8,8 +8,9 @@ from pages._common import actor, db_read, db_write, require_page, selected_year,
 from tdkt.core import auth
 from tdkt.importing.nomination_lists import preview
 from tdkt.importing.record_lists import record_import
-from tdkt.importing.nomination_lists.commit import DONE, ImportRefused
+from tdkt.importing.nomination_lists.commit import DONE
 from tdkt.core.text import format_datetime
+from tdkt.core.errors import Refused
 
 who = require_page()  # signed in, password changed
 # The same gate as Tải lên danh sách (and app.py): the Office, or a unit user with its unit.
@@ -77,7 +78,7 @@ for upload in uploads or []:
             try:
                 with db_write() as session:
                     result = record_import.commit_records(session, actor(), report=report, force=force)
-            except (ImportRefused, auth.PermissionDenied) as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 report.imported, report.batch_id = result.rows, result.batch_id
@@ -112,7 +113,7 @@ else:
             try:
                 with db_write() as session:
                     count = record_import.undo_records(session, actor(), batch_id=int(batch_id))
-            except (ImportRefused, auth.PermissionDenied) as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 for stale in [k for k, r in reports.items() if r.batch_id == int(batch_id)]:

@@ -8,6 +8,7 @@ from pages._common import actor, db_read, db_write, require_page
 from tdkt.core import auth, options, units
 from tdkt.core.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
 from tdkt.core.text import format_datetime
+from tdkt.core.errors import Refused
 
 who = require_page("xem")
 is_admin = auth.can(who, "quan_tri")
@@ -48,7 +49,7 @@ if is_admin:
                 with db_write() as session:
                     created, password = auth.create_user(session, actor(), username=username, display_name=name,
                                                          role=role, unit_id=unit_id)
-            except (auth.AuthError, auth.PermissionDenied) as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 done(f"Đã tạo tài khoản {created.username}. Mật khẩu ban đầu: {password} (phải đổi ở lần đăng nhập đầu).")
@@ -77,7 +78,7 @@ if is_admin:
                     with db_write() as session:
                         password = auth.reset_password(session, actor(), user_id=picked)
                     done(f"Mật khẩu mới của {u.username}: {password} (phải đổi ở lần đăng nhập sau).")
-            except (auth.AuthError, auth.PermissionDenied) as error:
+            except Refused as error:
                 st.error(str(error))
 
 st.subheader("Đơn vị")
@@ -93,7 +94,7 @@ with add_tab, st.form("them_don_vi", clear_on_submit=True):
         try:
             with db_write() as session:
                 units.add(session, actor(), name=name, kind=kind, short_name=short)
-        except (units.UnitError, auth.PermissionDenied) as error:
+        except Refused as error:
             st.error(str(error))
         else:
             done(f"Đã thêm đơn vị {name}.")
@@ -111,7 +112,7 @@ with rename_tab:
             try:
                 with db_write() as session:
                     units.update(session, actor(), unit_id=picked, name=name, kind=kind, short_name=short, active=active)
-            except (units.UnitError, auth.PermissionDenied) as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 done(f"Đã lưu đơn vị {name}.")
@@ -132,7 +133,7 @@ if is_admin:
             with db_write() as session:
                 options.set_base_salaries(session, actor(), entries=[
                     (r[0], r[1]) for r in edited.itertuples(index=False) if pd.notna(r[0]) and pd.notna(r[1])])
-        except (options.OptionError, auth.PermissionDenied) as error:
+        except Refused as error:
             st.error(str(error))
         else:
             done("Đã lưu lương cơ sở.")

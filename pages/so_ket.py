@@ -6,6 +6,7 @@ from pages._common import db_read, require_page, selected_year, settings
 from tdkt.reports import chart_pack, report_docx, reports
 from tdkt.clusters import clusters
 from tdkt.core.text import format_date
+from tdkt.core.errors import Refused
 
 ZIP = "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +34,7 @@ try:
         tasks = reports.task_table(session, start=start, end=end)
         events = reports.participation_table(session, start=start, end=end, cluster=cluster)
         awards = reports.award_table(session, start=start, end=end)
-except reports.ReportError as error:
+except Refused as error:
     st.error(str(error))
     st.stop()
 

@@ -5,6 +5,7 @@ import streamlit as st
 from pages._common import db_read, db_write, require_page
 from tdkt.core import auth
 from tdkt.core.models import ROLE_LABELS, Role, Unit, User
+from tdkt.core.errors import Refused
 
 who = require_page("xem")
 st.title("Tài khoản của tôi")
@@ -23,7 +24,7 @@ with st.form("doi_mat_khau", clear_on_submit=True):
             with db_write() as session:
                 auth.change_password(session, user=session.get(User, who.id), old_password=old,
                                      new_password=new, confirm=confirm)
-        except auth.AuthError as error:
+        except Refused as error:
             st.error(str(error))
         else:
             st.success("Đã đổi mật khẩu.")

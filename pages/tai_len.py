@@ -7,6 +7,7 @@ from pages._common import actor, db_read, db_write, require_page, selected_year,
 from tdkt.core import auth
 from tdkt.importing.nomination_lists import commit, pipeline, template
 from tdkt.core.text import format_datetime
+from tdkt.core.errors import Refused
 
 who = require_page()  # signed in, password changed
 # A unit user may import for its own unit only: auth.can refuses "nhap_danh_sach" to it without its unit (as app.py).
@@ -62,7 +63,7 @@ else:
             try:
                 with db_write() as session:
                     count = commit.undo_batch(session, actor(), batch_id=int(batch_id))
-            except (commit.ImportRefused, auth.PermissionDenied) as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 # A file still in the uploader must not keep saying "Đã nhập …": check it again from scratch.

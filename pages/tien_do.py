@@ -10,6 +10,7 @@ from tdkt.reports import charts
 from tdkt.plan import plan as plan_module
 from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
 from tdkt.core.text import format_date
+from tdkt.core.errors import Refused
 
 who = require_page("xem")
 year = selected_year()
@@ -60,7 +61,7 @@ if editable:
                 with db_write() as session:
                     plan_module.update_task_status(session, actor(), task_id=task_id, status=status,
                                                    completed_on=done, evidence=evidence, note=note)
-            except (plan_module.PlanError, auth.PermissionDenied) as error:
+            except Refused as error:
                 st.error(str(error))
             else:
                 st.session_state["flash"] = f"Đã lưu nhiệm vụ {task.number} quý {task.quarter}: {TASK_STATUS_LABELS[status]}."

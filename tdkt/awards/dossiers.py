@@ -11,6 +11,7 @@ from tdkt.core import audit
 from tdkt.core.auth import Actor, require
 from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person, Unit
 from tdkt.core.text import fold, format_date, format_number, name_sort_key
+from tdkt.core.errors import Refused
 
 S = NominationStatus
 # Where a nomination may go from each step (the step back to Đề nghị is for corrections of the council's result).
@@ -25,7 +26,7 @@ COLUMNS = ["id", "target", "name", "award", "unit", "unit_id", "status", "status
            "decision"]
 
 
-class DossierError(ValueError):
+class DossierError(Refused):
     """A move along the path was refused; the message is Vietnamese and names the nominations concerned."""
 
 

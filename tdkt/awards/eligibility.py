@@ -35,6 +35,7 @@ from tdkt.core.models import (
     Person, Unit,
 )
 from tdkt.core.text import fold, format_percent
+from tdkt.core.errors import Refused
 
 S = NominationStatus
 POLICY_KEY = "local_policy"  # one JSON object {year: {"cstdcs_share_cap": float|None, "disciplined_not_ldtt": bool}}
@@ -54,7 +55,7 @@ _INCLUDED_IN = {
 }
 
 
-class PolicyError(ValueError):
+class PolicyError(Refused):
     """A local policy change was refused; the message is Vietnamese."""
 
 

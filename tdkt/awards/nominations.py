@@ -16,9 +16,10 @@ from tdkt.core.models import (
     NOMINATION_STATUS_LABELS, TARGET_LABELS, Award, Nomination, NominationStatus, Person, Target, Unit,
 )
 from tdkt.core.text import name_sort_key
+from tdkt.core.errors import Refused
 
 
-class NominationError(ValueError):
+class NominationError(Refused):
     """A hand-entered nomination was refused; `problems` lists the Vietnamese messages."""
 
     def __init__(self, problems: list[str]) -> None:

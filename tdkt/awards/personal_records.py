@@ -23,9 +23,10 @@ from tdkt.core.models import (
     Unit,
 )
 from tdkt.core.text import fold, format_date, name_sort_key, sort_key
+from tdkt.core.errors import Refused
 
 
-class RecordError(ValueError):
+class RecordError(Refused):
     """A record was refused; the message is Vietnamese and says what to fix."""
 
 

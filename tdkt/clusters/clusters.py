@@ -15,6 +15,7 @@ from tdkt.plan import plan as plan_module
 from tdkt.core.auth import Actor, require
 from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation, PlanTask, TaskStatus, Unit, UnitKind
 from tdkt.core.text import fold, format_date, format_number, format_percent, nfc, sort_key
+from tdkt.core.errors import Refused
 
 INTERNAL = "Nội bộ"  # the code of the internal covenant, kept as a cluster of the department's own units
 INTERNAL_NAME = "Giao ước thi đua nội bộ Sở Công Thương"
@@ -60,7 +61,7 @@ COUNT_COLUMNS = ["on_time", "late", "pending", "not_applicable", "done", "applic
 RANKING_COLUMNS = ["member_id", "member", "is_us", "score", "rank"]
 
 
-class ClusterError(ValueError):
+class ClusterError(Refused):
     """A cluster change was refused; the message is Vietnamese and says what to do."""
 
 

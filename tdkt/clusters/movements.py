@@ -12,6 +12,7 @@ from tdkt.plan import plan as plan_module
 from tdkt.core.auth import Actor, require
 from tdkt.core.models import Movement, MovementUnit, PlanTask, TaskStatus, Unit
 from tdkt.core.text import format_date, nfc
+from tdkt.core.errors import Refused
 
 KINDS = {"thuong_xuyen": "Thường xuyên", "chuyen_de": "Theo chuyên đề", "theo_dot": "Theo đợt"}
 PLANNED, RUNNING, CLOSED = "Chưa phát động", "Đang triển khai", "Đã tổng kết"
@@ -39,7 +40,7 @@ DISPLAY_COLUMNS = {
 }
 
 
-class MovementError(ValueError):
+class MovementError(Refused):
     """A movement change was refused; the message is Vietnamese and says what to do."""
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from tdkt.core import audit
 from tdkt.core.models import ROLE_LABELS, AuthSession, Role, Unit, User, utcnow
+from tdkt.core.errors import Refused
 
 _HASHER = PasswordHasher()
 # Verifying against a dummy hash when the user does not exist keeps the timing the same.
@@ -23,11 +24,11 @@ COOKIE_NAME = "tdkt_phien"
 MIN_PASSWORD_LENGTH = 8
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(Refused, PermissionError):
     """The signed-in user may not do this; the message is Vietnamese and shown as is."""
 
 
-class AuthError(ValueError):
+class AuthError(Refused):
     """A sign-in or account change was refused; the message is Vietnamese and shown as is."""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tdkt.core.errors import Refused
+
 import os
 import secrets
 from collections.abc import Mapping
@@ -13,7 +15,7 @@ DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'tdkt.db'}"
 
 
-class ConfigError(ValueError):
+class ConfigError(Refused):
     """A TDKT_* variable has a value that cannot be used; the message names it."""
 
 

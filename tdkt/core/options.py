@@ -13,11 +13,12 @@ from tdkt.core.auth import Actor, require
 from tdkt.awards.catalog import award_amount, by_code
 from tdkt.core.models import Award, Nomination, NominationStatus, Setting
 from tdkt.core.text import format_date, format_money
+from tdkt.core.errors import Refused
 
 BASE_SALARY = "base_salary"
 
 
-class OptionError(ValueError):
+class OptionError(Refused):
     """A settings change was refused; the message is Vietnamese."""
 
 

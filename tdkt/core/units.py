@@ -9,9 +9,10 @@ from tdkt.core import audit
 from tdkt.core.auth import Actor, require
 from tdkt.core.models import UNIT_KIND_LABELS, Unit, UnitKind
 from tdkt.core.text import fold, nfc
+from tdkt.core.errors import Refused
 
 
-class UnitError(ValueError):
+class UnitError(Refused):
     """A unit change was refused; the message is Vietnamese."""
 
 

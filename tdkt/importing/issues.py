@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tdkt.core.errors import Refused
+
 import dataclasses
 import gc
 from collections.abc import Iterator, Mapping
@@ -12,7 +14,7 @@ from typing import Any, Literal
 Severity = Literal["error", "warning"]
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(Refused):
     """The file cannot be read at all; `message` is Vietnamese and says what to do, `code` is stable."""
 
     def __init__(self, code: str, message: str) -> None:

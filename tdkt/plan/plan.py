@@ -15,6 +15,7 @@ from tdkt.core import units as units_module
 from tdkt.core.auth import Actor, can, require
 from tdkt.core.models import OVERDUE_LABEL, TASK_STATUS_LABELS, Plan, PlanTask, PlanTaskUnit, TaskStatus, utcnow
 from tdkt.core.text import fold, format_date, nfc
+from tdkt.core.errors import Refused
 
 TASK_COLUMNS = [
     "id", "quarter", "number", "position", "content", "units", "unit_ids", "due_on", "status",
@@ -31,7 +32,7 @@ STATUS_ORDER = [
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 
 
-class PlanError(ValueError):
+class PlanError(Refused):
     """A plan change was refused; the message is Vietnamese and says what to do."""
 
 

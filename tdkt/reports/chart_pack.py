@@ -21,6 +21,7 @@ from sqlmodel import Session
 from tdkt.reports import reports
 from tdkt.reports.charts import PARTICIPATION_COLORS, _layout
 from tdkt.core.text import fold
+from tdkt.core.errors import Refused
 
 WIDTH, HEIGHT, SCALE = 1200, 675, 2
 NO_BROWSER = ("Không tìm thấy trình duyệt Chromium để xuất ảnh biểu đồ. Cài gói chromium (./scripts/test hoặc "
@@ -31,7 +32,7 @@ _MARGIN = dict(l=90, r=40, t=100, b=90)
 _LOCK = threading.Lock()  # kaleido's sync server is one per process: one pack at a time
 
 
-class ChartPackUnavailable(RuntimeError):
+class ChartPackUnavailable(Refused):
     """The PNGs cannot be drawn here (no chromium); the message is Vietnamese and says what to install."""
 
 

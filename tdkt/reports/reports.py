@@ -19,6 +19,7 @@ from tdkt.core.models import (
 )
 from tdkt.awards.stats import LEVEL_LABELS, NO_CATEGORY
 from tdkt.core.text import fold, format_date
+from tdkt.core.errors import Refused
 
 PeriodKind = Literal["h1", "year"]
 PERIOD_LABELS = {"h1": "6 tháng đầu năm", "year": "cả năm"}
@@ -30,7 +31,7 @@ AWARD_COLUMNS = ["dimension", "label", "nominations", "nominations_previous", "n
 SUMMARY_COLUMNS = ["indicator", "current", "previous", "change"]
 
 
-class ReportError(ValueError):
+class ReportError(Refused):
     """A report that cannot be built as asked (bad period, unknown cluster); the message is Vietnamese."""
 
 

@@ -23,6 +23,7 @@ from tdkt.core.models import (
 from tdkt.core.options import put as set_setting
 from tdkt.seeding.seed import US, seed, seed_clusters
 from tdkt.core.text import fold
+from tdkt.core.errors import Refused
 
 DEMO_KEY = "demo"
 DEMO_LABEL = "Dữ liệu minh họa"
@@ -62,7 +63,7 @@ def _document_kind(content: str) -> str:
     return "CV"
 
 
-class DemoError(RuntimeError):
+class DemoError(Refused):
     """The demo database could not be built; the message is Vietnamese."""
 
 

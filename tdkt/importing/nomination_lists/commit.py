@@ -20,6 +20,7 @@ from tdkt.core.models import (
     NOMINATION_STATUS_LABELS, ImportBatch, Nomination, NominationStatus, Person, Target, User, utcnow,
 )
 from tdkt.core.text import format_datetime
+from tdkt.core.errors import Refused
 
 DONE = "da_nhap"
 UNDONE = "da_hoan_tac"
@@ -29,7 +30,7 @@ _NOMINATION_COLUMNS = ("target", "person_id", "collective_name", "unit_id", "awa
                        "position", "unit_text", "source_sheet", "source_row")
 
 
-class ImportRefused(ValueError):
+class ImportRefused(Refused):
     """The batch cannot be written or undone; the message is Vietnamese and says why and what to do."""
 
 
