@@ -7,12 +7,14 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_install() {
   # Install the Debian packages that are missing (quietly); apt-get update once per call.
-  local missing=()
+  # APT_LEAN=1 skips recommended packages (LibreOffice Writer alone, without the rest of the suite).
+  local missing=() lean=()
+  if [ "${APT_LEAN:-}" = 1 ]; then lean=(--no-install-recommends); fi
   for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "Cài gói Debian: ${missing[*]}"
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${lean[@]}" "${missing[@]}" >/dev/null
   fi
 }
 

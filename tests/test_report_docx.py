@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from datetime import date
 from io import BytesIO
@@ -178,7 +177,6 @@ def test_cli_report_writes_docx_and_prints_its_path(fixture_db, db_url, monkeypa
     assert "Sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm 2023 (Cụm II)" in text
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_the_draft_to_pdf(fixture_db, tmp_path):
     with Session(fixture_db) as session:
         (tmp_path / "bc.docx").write_bytes(report_docx.draft(session, year=2023, settings=SETTINGS, today=TODAY))
