@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from tdkt.importing.issues import RawSheet, UnreadableFile
-from tdkt.core.text import format_number
+from tdkt.importing.read_limits import ReadContext, column_index, mb
 
 CELLS_PER_ROW = 40  # default max_cells = 40 × max_rows: 8M cells (≈ 256 MB inside calamine) at 200,000 rows
 MAX_MEMBERS = 10_000
@@ -61,68 +61,12 @@ _WIDE_AFTER = 20_000  # cells beyond column Z in one member before switching to 
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-_MESSAGES = {
-    "empty_file": "Tệp “{file}” trống (0 byte). Kiểm tra lại tệp trên máy rồi tải lên lại.",
-    "too_large": (
-        "Tệp “{file}” nặng {size} MB, vượt giới hạn {limit} MB cho một lần tải lên. "
-        "Chia danh sách thành nhiều tệp nhỏ hơn rồi tải lên lần lượt."
-    ),
-    "not_spreadsheet": (
-        "Tệp “{file}” không phải bảng tính Excel (.xlsx, .xls) hay LibreOffice (.ods){what}. "
-        "Mở danh sách bằng Excel, chọn Tệp → Lưu thành → Sổ làm việc Excel (*.xlsx) rồi tải lên lại."
-    ),
-    "unsupported": (
-        "Tệp “{file}” là sổ làm việc Excel nhị phân (.xlsb), hệ thống chưa đọc định dạng này. "
-        "Mở tệp bằng Excel, chọn Tệp → Lưu thành → Sổ làm việc Excel (*.xlsx) rồi tải lên lại."
-    ),
-    "encrypted": (
-        "Tệp “{file}” được đặt mật khẩu. Gỡ mật khẩu trong Excel "
-        "(Tệp → Thông tin → Bảo vệ sổ làm việc) rồi tải lên lại."
-    ),
-    "corrupt": (
-        "Tệp “{file}” bị hỏng hoặc chưa tải lên hết nên không đọc được. "
-        "Mở tệp bằng Excel để kiểm tra, lưu lại thành .xlsx rồi tải lên lại."
-    ),
-    "zip_bomb": (
-        "Tệp “{file}” có dữ liệu nén bất thường (giải nén ra lớn hơn nhiều so với kích thước tệp) "
-        "nên hệ thống không đọc. Mở tệp bằng Excel, sao chép danh sách sang một sổ làm việc mới, "
-        "lưu lại rồi tải lên."
-    ),
-    "too_many_rows": (
-        "Trang tính “{sheet}” trong tệp “{file}” có hơn {max_rows} dòng, vượt giới hạn một lần nhập; "
-        "chia danh sách thành nhiều tệp, mỗi tệp không quá {max_rows} dòng."
-    ),
-    "too_many_cells": (
-        "Trang tính “{sheet}” trong tệp “{file}” có dữ liệu trải tới ô {cell}, vùng quá lớn để đọc. "
-        "Trong Excel bấm Ctrl+End để đến ô đó, xoá các hàng, cột thừa ngoài danh sách, lưu lại rồi tải lên."
-    ),
-}
 
 # Cached results of formulas that failed; VLOOKUP leftovers ("#N/A") are the common case.
 _EMPTY_TEXTS = frozenset(
     ["", "#N/A", "#N/A!", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#GETTING_DATA", "#SPILL!",
      "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Ctx:
-    """The file being read and its limits; builds the refusals."""
-
-    filename: str
-    limit_bytes: int
-    max_rows: int
-    max_cells: int
-
-    def fail(self, code: str, **values: object) -> UnreadableFile:
-        return UnreadableFile(code, _MESSAGES[code].format(file=self.filename, **values))
-
-    def rows_exceeded(self, sheet: str) -> UnreadableFile:
-        return self.fail("too_many_rows", sheet=sheet, max_rows=format_number(self.max_rows))
-
-    def cells_exceeded(self, sheet: str, row: int, col: int) -> UnreadableFile:
-        """`row` and `col` are 0-based."""
-        return self.fail("too_many_cells", sheet=sheet, cell=f"{_col_name(col)}{row + 1}")
 
 
 def read_workbook(
@@ -134,11 +78,11 @@ def read_workbook(
     max_cells: int | None = None,
 ) -> list[RawSheet]:
     """Return every worksheet of an uploaded workbook; raise UnreadableFile (stable code, Vietnamese message)."""
-    ctx = _Ctx(filename, limit_bytes, max_rows, max_cells if max_cells is not None else CELLS_PER_ROW * max_rows)
+    ctx = ReadContext(filename, limit_bytes, max_rows, max_cells if max_cells is not None else CELLS_PER_ROW * max_rows)
     if not data:
         raise ctx.fail("empty_file")
     if len(data) > limit_bytes:
-        raise ctx.fail("too_large", size=_mb(len(data)), limit=_mb(limit_bytes))
+        raise ctx.fail("too_large", size=mb(len(data)), limit=mb(limit_bytes))
     try:
         if data[:4] == b"PK\x03\x04":
             _check_zip(data, ctx)
@@ -156,7 +100,7 @@ def read_workbook(
 # --- loading with calamine -------------------------------------------------------------------------------------
 
 
-def _load(data: bytes, ctx: _Ctx) -> list[RawSheet]:
+def _load(data: bytes, ctx: ReadContext) -> list[RawSheet]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -299,29 +243,6 @@ def _as_text(head: bytes) -> str | None:
     return text if controls <= len(text) // 100 else None
 
 
-def _mb(n: int) -> str:
-    value = n / (1024 * 1024)
-    return format_number(value, 0 if value >= 10 or value == int(value) else 1)
-
-
-def _col_name(col: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
-    name = ""
-    col += 1
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
-def _col_index(letters: bytes) -> int:
-    """b"A" -> 0, b"AA" -> 26; lower case counts as upper case, as calamine does."""
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ch - 64
-    return col - 1
-
-
 def _le_pattern(n: int) -> bytes:
     """Return a regex matching the decimal numbers 1..n written without leading zeros."""
     s = str(max(n, 1))
@@ -339,7 +260,7 @@ def _le_pattern(n: int) -> bytes:
 # --- zip containers: xlsx, xlsm, ods ------------------------------------------------------------------------------
 
 
-def _check_zip(data: bytes, ctx: _Ctx) -> None:
+def _check_zip(data: bytes, ctx: ReadContext) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -393,7 +314,7 @@ def _check_zip(data: bytes, ctx: _Ctx) -> None:
                     pass
 
 
-def _read_small(archive: zipfile.ZipFile, name: str, ctx: _Ctx, limit: int = 4096) -> bytes:
+def _read_small(archive: zipfile.ZipFile, name: str, ctx: ReadContext, limit: int = 4096) -> bytes:
     """Return a small member's bytes (b"" when it is missing or larger than limit)."""
     try:
         info = archive.getinfo(name)
@@ -407,7 +328,7 @@ def _read_small(archive: zipfile.ZipFile, name: str, ctx: _Ctx, limit: int = 409
         raise ctx.fail("corrupt") from None
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo, ctx: _Ctx) -> Iterator[bytes]:
+def _inflate(data: bytes, info: zipfile.ZipInfo, ctx: ReadContext) -> Iterator[bytes]:
     """Yield a member's bytes in pieces of at most 1 MiB; refuse more bytes than declared, or fewer."""
     offset = info.header_offset
     header = data[offset : offset + 30]
@@ -449,7 +370,7 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, ctx: _Ctx) -> Iterator[bytes]:
 
 
 def _pieces(
-    data: bytes, info: zipfile.ZipInfo, ctx: _Ctx, boundary: bytes = b"<", keep: int = 0, max_carry: int = _MAX_TAG
+    data: bytes, info: zipfile.ZipInfo, ctx: ReadContext, boundary: bytes = b"<", keep: int = 0, max_carry: int = _MAX_TAG
 ) -> Iterator[tuple[bytes, int, int]]:
     """Yield (buffer, start, end) regions of a member such that no tag straddles two regions.
 
@@ -486,7 +407,7 @@ def _pieces(
 _RELEVANT_HEAD = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(?:c|row|sheetData|table:table[\w-]*)[\s/>]")
 
 
-def _xlsx_sheet_names(data: bytes, archive: zipfile.ZipFile, ctx: _Ctx) -> dict[str, str]:
+def _xlsx_sheet_names(data: bytes, archive: zipfile.ZipFile, ctx: ReadContext) -> dict[str, str]:
     """Map each worksheet part (e.g. "xl/worksheets/sheet1.xml") to its sheet name, for messages."""
     try:
         parts = [archive.getinfo("xl/workbook.xml"), archive.getinfo("xl/_rels/workbook.xml.rels")]
@@ -516,7 +437,7 @@ def _xlsx_sheet_names(data: bytes, archive: zipfile.ZipFile, ctx: _Ctx) -> dict[
     return names
 
 
-def _check_shared_strings(head: bytes, declared_size: int, ctx: _Ctx) -> None:
+def _check_shared_strings(head: bytes, declared_size: int, ctx: ReadContext) -> None:
     """Refuse a shared-string table whose declared count would make calamine reserve more than the part holds."""
     sst = re.search(rb"<(?:\w+:)?sst\b([^>]*)>", head[:65536])
     unique = re.search(rb'\buniqueCount\s*=\s*"\s*(\d+)', sst.group(1)) if sst else None
@@ -525,7 +446,7 @@ def _check_shared_strings(head: bytes, declared_size: int, ctx: _Ctx) -> None:
         raise ctx.fail("corrupt")
 
 
-def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: _Ctx) -> None:
+def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext) -> None:
     """Refuse a worksheet part whose value cells reach beyond max_rows rows or max_cells cells.
 
     Fast path (every sheet Excel, LibreOffice or openpyxl writes): one regex finds the `<c` tags that are not
@@ -556,7 +477,7 @@ def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: _Ctx)
         if wide:
             letters = set(wide_cols.findall(buf, start, end))
             if letters:
-                max_col = max(max_col, max(_col_index(x) for x in letters))
+                max_col = max(max_col, max(column_index(x) for x in letters))
         for match in (odd_wide if wide else odd).finditer(buf, start, end):
             cell = _cell_position(buf, match.start())
             if cell is None:
@@ -607,13 +528,13 @@ def _cell_position(buf: bytes, pos: int) -> tuple[int, int] | object | None:
     row = int(ref.group(2)) - 1
     if row < 0:
         return _IRREGULAR
-    return row, _col_index(ref.group(1))
+    return row, column_index(ref.group(1))
 
 
 _TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c|sheetData)(?=[\s/>])([^>]*?)(/?)>")
 
 
-def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: _Ctx) -> None:
+def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext) -> None:
     """Follow calamine's rules (rows and cells without `r` continue from the previous one) over every tag."""
     in_data = False
     row_index = col_index = 0
@@ -648,7 +569,7 @@ def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: _Ctx) 
                 continue
             ref = _REF.search(attrs)
             if ref:
-                row, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+                row, col = int(ref.group(2)) - 1, column_index(ref.group(1))
             elif re.search(rb"""\sr\s*=""", attrs):
                 raise ctx.fail("corrupt")
             else:
@@ -685,7 +606,7 @@ class _OdsTable:
     width: int = 0
     open_tables: int = 0
 
-    def add(self, times: int, row_width: int, ctx: _Ctx) -> None:
+    def add(self, times: int, row_width: int, ctx: ReadContext) -> None:
         if row_width == 0:
             self.pending += times
             return
@@ -713,7 +634,7 @@ def _ods_plain(buf: bytes, start: int, stop: int) -> list[bytes] | None:
     return rows
 
 
-def _scan_ods_content(data: bytes, info: zipfile.ZipInfo, ctx: _Ctx) -> None:
+def _scan_ods_content(data: bytes, info: zipfile.ZipInfo, ctx: ReadContext) -> None:
     """Refuse a table whose used block (repeats expanded, as calamine expands them) exceeds the limits.
 
     calamine repeats a filled cell `number-columns-repeated` times and a filled row `number-rows-repeated` times;
@@ -731,7 +652,7 @@ def _scan_ods_content(data: bytes, info: zipfile.ZipInfo, ctx: _Ctx) -> None:
         raise ctx.fail("corrupt")  # calamine loops forever on a table that never ends
 
 
-def _ods_plain_rows(rows: list[bytes], table: _OdsTable, ctx: _Ctx) -> None:
+def _ods_plain_rows(rows: list[bytes], table: _OdsTable, ctx: ReadContext) -> None:
     """Measure rows that each hold one cell per column: width = cells, height up to the last filled row."""
     last = len(rows) - 1
     while last >= 0 and not _ODS_VALUE.search(rows[last]):
@@ -743,7 +664,7 @@ def _ods_plain_rows(rows: list[bytes], table: _OdsTable, ctx: _Ctx) -> None:
     table.pending = len(rows) - last - 1
 
 
-def _ods_rows(buf: bytes, start: int, stop: int, table: _OdsTable, ctx: _Ctx) -> None:
+def _ods_rows(buf: bytes, start: int, stop: int, table: _OdsTable, ctx: ReadContext) -> None:
     pos = start
     for token in _ODS_TOKEN.finditer(buf, start, stop):
         if token.start() < pos:
@@ -792,7 +713,7 @@ _FREE = 0xFFFFFFFF
 class _Cfb:
     """A read-only compound file (OLE2) that checks every chain it follows, so that calamine never loops."""
 
-    def __init__(self, data: bytes, ctx: _Ctx) -> None:
+    def __init__(self, data: bytes, ctx: ReadContext) -> None:
         self.data = data
         self.ctx = ctx
         if len(data) < 512:
@@ -888,7 +809,7 @@ class _Cfb:
         return raw[:size]
 
 
-def _check_ole(data: bytes, ctx: _Ctx) -> None:
+def _check_ole(data: bytes, ctx: ReadContext) -> None:
     try:
         cfb = _Cfb(data, ctx)
     except struct.error:
@@ -913,7 +834,7 @@ _BIFF_CELLS = frozenset([0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006])
 _BIFF_MAX_DIMENSION = 65536 * 256
 
 
-def _scan_biff(stream: bytes, ctx: _Ctx) -> None:
+def _scan_biff(stream: bytes, ctx: ReadContext) -> None:
     """Walk the xls records as calamine does: refuse encryption, oversize declarations and oversize sheets."""
     end = len(stream)
     unpack = struct.unpack_from
@@ -947,7 +868,7 @@ def _scan_biff(stream: bytes, ctx: _Ctx) -> None:
         _scan_biff_sheet(stream, offset, name, ctx)
 
 
-def _scan_biff_sheet(stream: bytes, pos: int, sheet: str, ctx: _Ctx) -> None:
+def _scan_biff_sheet(stream: bytes, pos: int, sheet: str, ctx: ReadContext) -> None:
     end = len(stream)
     unpack = struct.unpack_from
     cells = _BIFF_CELLS
