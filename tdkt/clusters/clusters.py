@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 from tdkt.core import audit
 from tdkt.clusters import movements as movements_module
 from tdkt.plan import plan as plan_module
-from tdkt.core.auth import Actor, require
+from tdkt.core.permissions import Actor, require
+from tdkt.core.dates import shift_years
 from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation, PlanTask, TaskStatus, Unit, UnitKind
 from tdkt.core.text import fold, format_date, format_number, format_percent, nfc, sort_key
 from tdkt.core.errors import Refused
@@ -767,7 +768,7 @@ def copy_clusters(session: Session, actor: Actor, *, from_year: int, to_year: in
                               .order_by(ClusterEvent.due_on, ClusterEvent.id)).all():
             session.add(ClusterEvent(
                 cluster_id=cluster.id, kind=e.kind, title=e.title.replace(str(from_year), str(to_year)),
-                due_on=plan_module._shift(e.due_on, shift), scored=e.scored,
+                due_on=shift_years(e.due_on, shift), scored=e.scored,
                 task_id=_task_next_year(session, e.task_id, cluster, e.kind, shift)))
         created.append(cluster)
     internal = ensure_internal_cluster(session, year=to_year)

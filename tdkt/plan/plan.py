@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 
 from tdkt.core import audit
 from tdkt.core import units as units_module
-from tdkt.core.auth import Actor, can, require
+from tdkt.core.permissions import Actor, can, require
+from tdkt.core.dates import shift_years
 from tdkt.core.models import OVERDUE_LABEL, TASK_STATUS_LABELS, Plan, PlanTask, PlanTaskUnit, TaskStatus, utcnow
 from tdkt.core.text import fold, format_date, nfc
 from tdkt.core.errors import Refused
@@ -423,7 +424,7 @@ def copy_plan(session: Session, actor: Actor, *, from_year: int, to_year: int, i
     plan = Plan(
         year=to_year, number=None, symbol=source.symbol, issued_on=issued_on, place=source.place, title=title,
         signer=source.signer, signer_title=source.signer_title,
-        dossier_deadline=_shift(source.dossier_deadline, shift) if source.dossier_deadline else None,
+        dossier_deadline=shift_years(source.dossier_deadline, shift) if source.dossier_deadline else None,
     )
     session.add(plan)
     session.flush()
@@ -431,7 +432,7 @@ def copy_plan(session: Session, actor: Actor, *, from_year: int, to_year: int, i
     for old in old_tasks:
         task = PlanTask(
             plan_id=plan.id, quarter=old.quarter, number=old.number, position=old.position,
-            content=old.content.replace(str(from_year), str(to_year)), due_on=_shift(old.due_on, shift),
+            content=old.content.replace(str(from_year), str(to_year)), due_on=shift_years(old.due_on, shift),
         )
         session.add(task)
         session.flush()
@@ -442,13 +443,6 @@ def copy_plan(session: Session, actor: Actor, *, from_year: int, to_year: int, i
                  f"Sao chép kế hoạch năm {from_year} sang năm {to_year} ({len(old_tasks)} nhiệm vụ).",
                  after=audit.snapshot(plan))
     return plan
-
-
-def _shift(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29/02 into a common year
-        return day.replace(year=day.year + years, day=28)
 
 
 def editable_task_ids(session: Session, actor: Actor, *, year: int) -> set[int]:
