@@ -39,7 +39,6 @@ import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
@@ -47,6 +46,7 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, Shee
 from tdkt.importing.issues import RawSheet, UnreadableFile
 from tdkt.importing.ole_checks import check_ole
 from tdkt.importing.read_limits import ReadContext, column_index, mb
+from tdkt.importing.zip_members import MAX_TAG, inflate, pieces
 
 CELLS_PER_ROW = 40  # default max_cells = 40 × max_rows: 8M cells (≈ 256 MB inside calamine) at 200,000 rows
 MAX_MEMBERS = 10_000
@@ -54,9 +54,6 @@ MIN_INFLATED_BUDGET = 200 * 1024 * 1024
 INFLATED_PER_UPLOAD_BYTE = 10
 MAX_RATIO = 100
 RATIO_CHECKED_FROM = 10 * 1024 * 1024
-_CHUNK_OUT = 1 << 20  # inflate at most 1 MiB at a time
-_CHUNK_IN = 1 << 18
-_MAX_TAG = 1 << 20  # no tag of a real sheet (nor a cell's text) comes near 1 MiB
 _WIDE_AFTER = 20_000  # cells beyond column Z in one member before switching to the bulk column scan
 
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -311,7 +308,7 @@ def _check_zip(data: bytes, ctx: ReadContext) -> None:
             if info.filename == "content.xml":
                 _scan_ods_content(data, info, ctx)
             else:
-                for _ in _inflate(data, info, ctx):  # only proves the real size matches the declared one
+                for _ in inflate(data, info, ctx):  # only proves the real size matches the declared one
                     pass
 
 
@@ -329,94 +326,15 @@ def _read_small(archive: zipfile.ZipFile, name: str, ctx: ReadContext, limit: in
         raise ctx.fail("corrupt") from None
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo, ctx: ReadContext) -> Iterator[bytes]:
-    """Yield a member's bytes in pieces of at most 1 MiB; refuse more bytes than declared, or fewer."""
-    offset = info.header_offset
-    header = data[offset : offset + 30]
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise ctx.fail("corrupt")
-    name_len, extra_len = struct.unpack_from("<HH", header, 26)
-    start = offset + 30 + name_len + extra_len
-    compressed = memoryview(data)[start : start + info.compress_size]
-    if len(compressed) < info.compress_size:
-        raise ctx.fail("corrupt")
-    expected = info.file_size
-    if info.compress_type == zipfile.ZIP_STORED:
-        if info.compress_size != expected:
-            raise ctx.fail("corrupt")
-        for i in range(0, expected, _CHUNK_OUT):
-            yield bytes(compressed[i : i + _CHUNK_OUT])
-        return
-    inflater = zlib.decompressobj(-15)
-    produced = 0
-    pos = 0
-    try:
-        while True:
-            if inflater.unconsumed_tail:
-                piece = inflater.decompress(inflater.unconsumed_tail, _CHUNK_OUT)
-            elif pos < len(compressed) and not inflater.eof:
-                piece = inflater.decompress(compressed[pos : pos + _CHUNK_IN], _CHUNK_OUT)
-                pos += _CHUNK_IN
-            else:
-                break
-            if piece:
-                produced += len(piece)
-                if produced > expected:
-                    raise ctx.fail("zip_bomb")
-                yield piece
-    except zlib.error:
-        raise ctx.fail("corrupt") from None
-    if not inflater.eof or produced != expected:
-        raise ctx.fail("corrupt")
-
-
-def _pieces(
-    data: bytes, info: zipfile.ZipInfo, ctx: ReadContext, boundary: bytes = b"<", keep: int = 0, max_carry: int = _MAX_TAG
-) -> Iterator[tuple[bytes, int, int]]:
-    """Yield (buffer, start, end) regions of a member such that no tag straddles two regions.
-
-    A region ends `keep` bytes into a `boundary` (0: just before it); buffers are not copied except for the few
-    bytes that join two inflated pieces.
-    """
-    carry = b""
-    for piece in _inflate(data, info, ctx):
-        first = piece.find(boundary)
-        if first < 0:
-            if boundary != b"<":
-                carry += piece
-            elif carry.find(b">") >= 0:  # the carried tag is complete; text up to the next tag never matters
-                yield carry, 0, len(carry)
-                carry = b""
-            elif carry:
-                carry += piece  # a tag still open across pieces
-        else:
-            last = piece.rfind(boundary)
-            if carry or first + keep:
-                joined = carry + piece[: first + keep]
-                yield joined, 0, len(joined)
-            if last > first:
-                yield piece, first + keep, last + keep
-            carry = piece[last + keep :]
-        if len(carry) > max_carry:
-            if _RELEVANT_HEAD.match(carry):
-                raise ctx.fail("corrupt")
-            carry = b""  # the start of a tag that cannot matter (binary part, long text): drop it
-    if carry:
-        yield carry, 0, len(carry)
-
-
-_RELEVANT_HEAD = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(?:c|row|sheetData|table:table[\w-]*)[\s/>]")
-
-
 def _xlsx_sheet_names(data: bytes, archive: zipfile.ZipFile, ctx: ReadContext) -> dict[str, str]:
     """Map each worksheet part (e.g. "xl/worksheets/sheet1.xml") to its sheet name, for messages."""
     try:
         parts = [archive.getinfo("xl/workbook.xml"), archive.getinfo("xl/_rels/workbook.xml.rels")]
     except KeyError:
         return {}
-    if any(part.file_size > _MAX_TAG * 8 for part in parts):
+    if any(part.file_size > MAX_TAG * 8 for part in parts):
         return {}  # names only serve the messages; not worth holding an outsized part in memory
-    workbook, rels = (b"".join(_inflate(data, part, ctx)) for part in parts)
+    workbook, rels = (b"".join(inflate(data, part, ctx)) for part in parts)
     targets = {}
     for attrs in re.findall(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
         found = dict(re.findall(rb'\b(Id|Target)\s*=\s*"([^"]*)"', attrs))
@@ -466,7 +384,7 @@ def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadC
     odd_cells = 0
     wide = False
     first = True
-    for buf, start, end in _pieces(data, info, ctx):
+    for buf, start, end in pieces(data, info, ctx):
         if first:
             first = False
             if b"<sst" in buf[:65536] or b":sst" in buf[:65536]:
@@ -500,7 +418,7 @@ def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadC
     # Wide: the rows may still fit the cell budget. Find any value cell below the last row the budget allows.
     row_limit = ctx.max_cells // (max_col + 1)
     beyond = re.compile(rb'<c(?! r="[A-Z]{1,3}' + _le_pattern(row_limit) + rb'")[\s/>]')
-    for buf, start, end in _pieces(data, info, ctx):
+    for buf, start, end in pieces(data, info, ctx):
         for match in beyond.finditer(buf, start, end):
             cell = _cell_position(buf, match.start())
             if cell is None or cell is _IRREGULAR:
@@ -541,7 +459,7 @@ def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadCo
     row_index = col_index = 0
     max_row = max_col = -1
     done = False
-    for buf, start, end in _pieces(data, info, ctx):
+    for buf, start, end in pieces(data, info, ctx):
         if done:
             continue  # read on only to prove the part's real size
         for closing, name, attrs, empty in _TOKEN.findall(buf, start, end):
@@ -643,7 +561,7 @@ def _scan_ods_content(data: bytes, info: zipfile.ZipInfo, ctx: ReadContext) -> N
     measured in bulk, the rest row by row.
     """
     table = _OdsTable()
-    for buf, start, stop in _pieces(data, info, ctx, boundary=_ROW_END, keep=len(_ROW_END), max_carry=16 * _MAX_TAG):
+    for buf, start, stop in pieces(data, info, ctx, boundary=_ROW_END, keep=len(_ROW_END), max_carry=16 * MAX_TAG):
         rows = _ods_plain(buf, start, stop)
         if rows is not None:
             _ods_plain_rows(rows, table, ctx)
