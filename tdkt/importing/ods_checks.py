@@ -1,0 +1,130 @@
+"""The scan of an ODS `content.xml`: the used block of every table, repeats expanded as calamine expands them."""
+
+from __future__ import annotations
+
+import html
+import operator
+import re
+import zipfile
+from dataclasses import dataclass
+
+from tdkt.importing.read_limits import ReadContext
+from tdkt.importing.zip_members import MAX_TAG, pieces
+
+_ODS_TOKEN = re.compile(
+    rb"<table:table-row(?=[\s/>])([^>]*?)(/?)>|<table:table(?=[\s>])([^>]*)>|</table:table>"
+)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>")
+_ODS_VALUE = re.compile(rb"office:[a-z-]*value|table:formula")
+_ODS_ROWS_REPEATED = re.compile(rb'number-rows-repeated\s*=\s*"(\d+)"')
+_ODS_COLS_REPEATED = re.compile(rb'number-columns-repeated\s*=\s*"(\d+)"')
+_ODS_NAME = re.compile(rb'table:name\s*=\s*"([^"]*)"')
+_ROW_END = b"</table:table-row>"
+
+
+@dataclass(slots=True)
+class _OdsTable:
+    """Where the scan of one ODS table stands."""
+
+    name: str = "?"
+    rows: int = 0  # rows up to the last filled one, repeats expanded
+    pending: int = 0  # empty rows after it: they count only if a filled row follows
+    width: int = 0
+    open_tables: int = 0
+
+    def add(self, times: int, row_width: int, ctx: ReadContext) -> None:
+        if row_width == 0:
+            self.pending += times
+            return
+        self.rows += self.pending + times
+        self.pending = 0
+        self.width = max(self.width, row_width)
+        if self.rows > ctx.max_rows:
+            raise ctx.rows_exceeded(self.name)
+        if self.rows * self.width > ctx.max_cells:
+            raise ctx.cells_exceeded(self.name, self.rows - 1, self.width - 1)
+
+
+_count_cells = operator.methodcaller("count", b"<table:table-cell")
+_is_row = operator.methodcaller("startswith", b"<table:table-row")
+
+
+def _ods_plain(buf: bytes, start: int, stop: int) -> list[bytes] | None:
+    """Return the rows of a region that holds only whole rows written out cell by cell, else None."""
+    if buf.find(b"repeated", start, stop) >= 0 or buf.find(b"covered-table-cell", start, stop) >= 0:
+        return None
+    rows = buf[start:stop].split(_ROW_END)[:-1]
+    # each piece starts a row (no table start or end, no row group between rows) and holds only that row
+    if not rows or not all(map(_is_row, rows)) or buf.count(b"<table:table-row", start, stop) != len(rows):
+        return None
+    return rows
+
+
+def scan_ods_content(data: bytes, info: zipfile.ZipInfo, ctx: ReadContext) -> None:
+    """Refuse a table whose used block (repeats expanded, as calamine expands them) exceeds the limits.
+
+    calamine repeats a filled cell `number-columns-repeated` times and a filled row `number-rows-repeated` times;
+    empty rows count only when a filled row follows them. Runs of plain rows (no repeats, no table boundary) are
+    measured in bulk, the rest row by row.
+    """
+    table = _OdsTable()
+    for buf, start, stop in pieces(data, info, ctx, boundary=_ROW_END, keep=len(_ROW_END), max_carry=16 * MAX_TAG):
+        rows = _ods_plain(buf, start, stop)
+        if rows is not None:
+            _ods_plain_rows(rows, table, ctx)
+        else:
+            _ods_rows(buf, start, stop, table, ctx)
+    if table.open_tables:
+        raise ctx.fail("corrupt")  # calamine loops forever on a table that never ends
+
+
+def _ods_plain_rows(rows: list[bytes], table: _OdsTable, ctx: ReadContext) -> None:
+    """Measure rows that each hold one cell per column: width = cells, height up to the last filled row."""
+    last = len(rows) - 1
+    while last >= 0 and not _ODS_VALUE.search(rows[last]):
+        last -= 1
+    if last < 0:
+        table.pending += len(rows)
+        return
+    table.add(last + 1, max(map(_count_cells, rows)), ctx)  # add() counts the pending empty rows first
+    table.pending = len(rows) - last - 1
+
+
+def _ods_rows(buf: bytes, start: int, stop: int, table: _OdsTable, ctx: ReadContext) -> None:
+    pos = start
+    for token in _ODS_TOKEN.finditer(buf, start, stop):
+        if token.start() < pos:
+            continue  # inside a row already measured
+        if token.group(3) is not None:
+            found = _ODS_NAME.search(token.group(3))
+            name = html.unescape(found.group(1).decode("utf-8", "replace")) if found else "?"
+            table.name, table.rows, table.pending, table.width = name, 0, 0, 0
+            table.open_tables += not token.group(3).endswith(b"/")
+            continue
+        if token.group(0) == b"</table:table>":
+            table.open_tables -= 1
+            continue
+        repeated = _ODS_ROWS_REPEATED.search(token.group(1))
+        times = int(repeated.group(1)) if repeated else 1
+        if token.group(2):  # <table:table-row …/>: an empty row
+            table.pending += times
+            continue
+        end = buf.find(_ROW_END, token.end(), stop)
+        pos = end + len(_ROW_END) if end >= 0 else stop
+        table.add(times, _ods_row_width(buf[token.end() : pos]), ctx)
+
+
+def _ods_row_width(inner: bytes) -> int:
+    """Return the number of columns up to the last filled cell of one row (0 = nothing filled)."""
+    if not _ODS_VALUE.search(inner):
+        return 0
+    if b"repeated" not in inner:
+        return inner.count(b"<table:table-cell") + inner.count(b"<table:covered-table-cell")
+    col = last = 0
+    for cell in _ODS_CELL.finditer(inner):
+        attrs = cell.group(1)
+        repeated = _ODS_COLS_REPEATED.search(attrs)
+        col += int(repeated.group(1)) if repeated else 1
+        if _ODS_VALUE.search(attrs):
+            last = col
+    return last
