@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages._common import actor, db_read, db_write, settings
 from tdkt.importing import cluster_sheets
-from tdkt.clusters import clusters
+from tdkt.clusters import cluster_writes, cluster_years, clusters
 from tdkt.plan import plan as plan_module
 from tdkt.core.text import format_date
 from tdkt.core.errors import Refused
@@ -90,7 +90,7 @@ def _participation_form(views: list[clusters.ClusterView]) -> None:
         if st.form_submit_button("Lưu", type="primary", key="luu_tham_gia"):
             try:
                 with db_write() as session:
-                    part = clusters.record_participation(
+                    part = cluster_writes.record_participation(
                         session, actor(), event_id=event_id, member_id=member_id,
                         done_on=done_on if state == DONE else None, document=document if state == DONE else None,
                         score=score if state != NOT_APPLICABLE else None, not_applicable=state == NOT_APPLICABLE)
@@ -115,7 +115,7 @@ def _member_forms(views: list[clusters.ClusterView]) -> None:
         if st.form_submit_button("Thêm thành viên", key="them_thanh_vien_btn"):
             try:
                 with db_write() as session:
-                    clusters.add_member(session, actor(), cluster_id=v.cluster.id, name=name, role=role, is_us=is_us)
+                    cluster_writes.add_member(session, actor(), cluster_id=v.cluster.id, name=name, role=role, is_us=is_us)
             except Refused as error:
                 st.error(str(error))
             else:
@@ -134,11 +134,11 @@ def _member_forms(views: list[clusters.ClusterView]) -> None:
     try:
         if save:
             with db_write() as session:
-                clusters.update_member(session, actor(), member_id=member_id, name=name, role=role, is_us=is_us)
+                cluster_writes.update_member(session, actor(), member_id=member_id, name=name, role=role, is_us=is_us)
             _done(f"Đã lưu thành viên {name.strip()}.")
         if remove:
             with db_write() as session:
-                clusters.remove_member(session, actor(), member_id=member_id)
+                cluster_writes.remove_member(session, actor(), member_id=member_id)
             _done(f"Đã xóa {m.name} khỏi {v.cluster.code}.")
     except Refused as error:
         st.error(str(error))
@@ -161,7 +161,7 @@ def _event_forms(year: int, views: list[clusters.ClusterView]) -> None:
         if st.form_submit_button("Thêm hoạt động", key="them_hoat_dong_btn"):
             try:
                 with db_write() as session:
-                    event = clusters.add_event(session, actor(), cluster_id=v.cluster.id, kind=kind, due_on=due,
+                    event = cluster_writes.add_event(session, actor(), cluster_id=v.cluster.id, kind=kind, due_on=due,
                                                title=title, scored=True if scored else None,
                                                task_id=None if task == AUTO else task, auto_link=task == AUTO)
             except Refused as error:
@@ -187,12 +187,12 @@ def _event_forms(year: int, views: list[clusters.ClusterView]) -> None:
     try:
         if save:
             with db_write() as session:
-                clusters.update_event(session, actor(), event_id=event_id, kind=kind, title=title, due_on=due,
+                cluster_writes.update_event(session, actor(), event_id=event_id, kind=kind, title=title, due_on=due,
                                       scored=scored, task_id=task)
             _done(f"Đã lưu hoạt động “{title.strip() or e.title}”.")
         if remove:
             with db_write() as session:
-                clusters.remove_event(session, actor(), event_id=event_id)
+                cluster_writes.remove_event(session, actor(), event_id=event_id)
             _done(f"Đã xóa hoạt động “{e.title}” của {v.cluster.code}.")
     except Refused as error:
         st.error(str(error))
@@ -207,7 +207,7 @@ def _cluster_forms(year: int, views: list[clusters.ClusterView]) -> None:
         if st.form_submit_button("Thêm cụm", key="them_cum_btn"):
             try:
                 with db_write() as session:
-                    clusters.add_cluster(session, actor(), year=year, code=code, name=name, level=level)
+                    cluster_writes.add_cluster(session, actor(), year=year, code=code, name=name, level=level)
             except Refused as error:
                 st.error(str(error))
             else:
@@ -224,11 +224,11 @@ def _cluster_forms(year: int, views: list[clusters.ClusterView]) -> None:
     try:
         if save:
             with db_write() as session:
-                clusters.update_cluster(session, actor(), cluster_id=v.cluster.id, code=code, name=name, level=level)
+                cluster_writes.update_cluster(session, actor(), cluster_id=v.cluster.id, code=code, name=name, level=level)
             _done(f"Đã lưu {code.strip()}.")
         if remove:
             with db_write() as session:
-                clusters.remove_cluster(session, actor(), cluster_id=v.cluster.id)
+                cluster_writes.remove_cluster(session, actor(), cluster_id=v.cluster.id)
             _done(f"Đã xóa {v.cluster.code} năm {year}.")
     except Refused as error:
         st.error(str(error))
@@ -249,7 +249,7 @@ def _copy_form(year: int) -> None:
         if st.form_submit_button("Sao chép", key="sao_chep_cum_btn"):
             try:
                 with db_write() as session:
-                    created = clusters.copy_clusters(session, actor(), from_year=int(source), to_year=int(target))
+                    created = cluster_years.copy_clusters(session, actor(), from_year=int(source), to_year=int(target))
             except Refused as error:
                 st.error(str(error))
             else:

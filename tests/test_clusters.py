@@ -16,9 +16,9 @@ from sqlmodel import Session, func, select
 from tdkt.reports import charts
 from tdkt.cli import click_vi
 from tdkt.importing import cluster_sheets
-from tdkt.clusters import clusters, movements
+from tdkt.clusters import cluster_writes, cluster_years, clusters, movements
 from tdkt.plan import plan as plan_module
-from tdkt.core.auth import PermissionDenied
+from tdkt.core.permissions import PermissionDenied
 from tdkt.cli.commands import cli
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session, write_session
@@ -51,7 +51,7 @@ def task_at(session, quarter: int, number: int, year: int = 2024) -> PlanTask:
 
 
 def add_members(session, actor, cluster: Cluster, *names: str) -> list[ClusterMember]:
-    return [clusters.add_member(session, actor, cluster_id=cluster.id, name=n) for n in names]
+    return [cluster_writes.add_member(session, actor, cluster_id=cluster.id, name=n) for n in names]
 
 
 # --- rules -----------------------------------------------------------------------------------------------------
@@ -93,12 +93,12 @@ def test_seed_links_the_plans_cluster_obligations_to_their_tasks(engine):
 
 def test_a_database_seeded_before_adds_the_internal_covenant_once(settings, engine, actors):
     with write_session(engine) as session:
-        clusters.remove_cluster(session, actors[OFFICE], cluster_id=cluster_of(session, "Nội bộ").id)
+        cluster_writes.remove_cluster(session, actors[OFFICE], cluster_id=cluster_of(session, "Nội bộ").id)
         session.delete(session.get(Setting, COVENANTS_KEY))
     _, result = bootstrap(settings)
     assert result.clusters_added == ["giao ước thi đua nội bộ năm 2024", "1 hoạt động cụm theo kế hoạch năm 2024"]
     with write_session(engine) as session:
-        clusters.remove_cluster(session, actors[OFFICE], cluster_id=cluster_of(session, "Nội bộ").id)
+        cluster_writes.remove_cluster(session, actors[OFFICE], cluster_id=cluster_of(session, "Nội bộ").id)
     _, again = bootstrap(settings)  # deleted on purpose by the Office: it stays deleted
     with Session(engine) as session:
         assert again.clusters_added == [] and [c.code for c in clusters.clusters_of(session, year=2024)] == [
@@ -115,9 +115,9 @@ def test_rates_per_cluster_member_and_event_count_status_from_due_dates(engine, 
         others = add_members(session, office, cluster, "Sở Công Thương Cao Bằng", "Sở Công Thương Tuyên Quang")
         report = event_of(session, cluster, "so_ket")  # due 30/09/2024
         record = dict(event_id=report.id, today=TODAY)
-        clusters.record_participation(session, office, member_id=others[0].id, done_on=date(2024, 9, 30), **record)
-        clusters.record_participation(session, office, member_id=others[1].id, done_on=date(2024, 10, 1), **record)
-        clusters.record_participation(session, office, member_id=us_in(session, cluster).id, not_applicable=True,
+        cluster_writes.record_participation(session, office, member_id=others[0].id, done_on=date(2024, 9, 30), **record)
+        cluster_writes.record_participation(session, office, member_id=others[1].id, done_on=date(2024, 10, 1), **record)
+        cluster_writes.record_participation(session, office, member_id=us_in(session, cluster).id, not_applicable=True,
                                       **record)
     with Session(engine) as session:
         v = clusters.view(session, cluster_id=cluster_of(session, "Cụm III").id)
@@ -135,10 +135,10 @@ def test_members_are_ranked_by_score_with_ties_and_the_chart_marks_us(engine, ac
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
         a, b, c = add_members(session, office, cluster, "Sở Xây dựng", "Sở Tài chính", "Sở Y tế")
-        scoring = clusters.add_event(session, office, cluster_id=cluster.id, kind="cham_diem",
+        scoring = cluster_writes.add_event(session, office, cluster_id=cluster.id, kind="cham_diem",
                                      due_on=date(2024, 12, 20))
         for member, score in [(a, 96.5), (b, 92.0), (c, 96.5), (us_in(session, cluster), 94.0)]:
-            clusters.record_participation(session, office, event_id=scoring.id, member_id=member.id, score=score,
+            cluster_writes.record_participation(session, office, event_id=scoring.id, member_id=member.id, score=score,
                                           today=TODAY)
     with Session(engine) as session:
         v = clusters.view(session, cluster_id=cluster_of(session, "Cụm II").id)
@@ -153,7 +153,7 @@ def test_members_are_ranked_by_score_with_ties_and_the_chart_marks_us(engine, ac
 def test_heatmap_colours_each_cell_by_its_status(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        clusters.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
+        cluster_writes.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=us_in(session, cluster).id, done_on=date(2024, 4, 2),
                                       document="12/BC-SCT", today=TODAY)
     with Session(engine) as session:
@@ -170,20 +170,20 @@ def test_a_done_date_after_today_or_a_score_for_an_unscored_event_is_refused(eng
         cluster = cluster_of(session, "Cụm II")
         kwargs = dict(event_id=event_of(session, cluster, "ky_ket").id, member_id=us_in(session, cluster).id)
         with pytest.raises(clusters.ClusterError, match="sau hôm nay"):
-            clusters.record_participation(session, actors[OFFICE], done_on=date(2025, 1, 2), today=TODAY, **kwargs)
+            cluster_writes.record_participation(session, actors[OFFICE], done_on=date(2025, 1, 2), today=TODAY, **kwargs)
         with pytest.raises(clusters.ClusterError, match="không chấm điểm"):
-            clusters.record_participation(session, actors[OFFICE], score=90, today=TODAY, **kwargs)
+            cluster_writes.record_participation(session, actors[OFFICE], score=90, today=TODAY, **kwargs)
 
 
 def test_a_new_head_takes_the_role_from_the_old_one(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        old = clusters.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Y tế", role="cum_truong")
-        clusters.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Xây dựng", role="cum_truong")
+        old = cluster_writes.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Y tế", role="cum_truong")
+        cluster_writes.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Xây dựng", role="cum_truong")
         session.refresh(old)
         assert old.role == "thanh_vien"
         with pytest.raises(clusters.ClusterError, match="đơn vị ta"):
-            clusters.remove_member(session, actors[OFFICE], member_id=us_in(session, cluster).id)
+            cluster_writes.remove_member(session, actors[OFFICE], member_id=us_in(session, cluster).id)
 
 
 # --- the links to plan tasks, both ways ---------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_a_new_head_takes_the_role_from_the_old_one(engine, actors):
 def test_recording_our_participation_completes_the_linked_task(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        clusters.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
+        cluster_writes.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=us_in(session, cluster).id, done_on=date(2024, 3, 28),
                                       document="35/GUTĐ-CII", today=TODAY)
     with Session(engine) as session:
@@ -226,9 +226,9 @@ def test_clearing_our_participation_reopens_the_task(engine, actors):
         cluster = cluster_of(session, "Nội bộ")
         kwargs = dict(event_id=event_of(session, cluster, "ky_ket").id, member_id=us_in(session, cluster).id,
                       today=TODAY)
-        clusters.record_participation(session, actors[OFFICE], done_on=date(2024, 2, 20), **kwargs)
+        cluster_writes.record_participation(session, actors[OFFICE], done_on=date(2024, 2, 20), **kwargs)
         assert task_at(session, 1, 2).status == TaskStatus.XONG
-        clusters.record_participation(session, actors[OFFICE], **kwargs)
+        cluster_writes.record_participation(session, actors[OFFICE], **kwargs)
         task = task_at(session, 1, 2)
         assert (task.status, task.completed_on) == (TaskStatus.CHUA, None)
 
@@ -238,7 +238,7 @@ def test_another_members_participation_leaves_the_task_alone(engine, actors):
         cluster = cluster_of(session, "Nội bộ")
         other = session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id,
                                                          ClusterMember.name == "Thanh tra Sở")).one()
-        clusters.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
+        cluster_writes.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=other.id, done_on=date(2024, 2, 20), today=TODAY)
         assert task_at(session, 1, 2).status == TaskStatus.CHUA
 
@@ -271,10 +271,10 @@ def test_only_the_office_writes_clusters_and_movements(engine, actors, role):
         cluster = cluster_of(session, "Cụm II")
         event_id, member_id = event_of(session, cluster, "ky_ket").id, us_in(session, cluster).id
     writes = [
-        lambda s: clusters.record_participation(s, actors[role], event_id=event_id, member_id=member_id,
+        lambda s: cluster_writes.record_participation(s, actors[role], event_id=event_id, member_id=member_id,
                                                 done_on=date(2024, 3, 1), today=TODAY),
-        lambda s: clusters.add_member(s, actors[role], cluster_id=cluster.id, name="Sở Y tế"),
-        lambda s: clusters.copy_clusters(s, actors[role], from_year=2024, to_year=2025),
+        lambda s: cluster_writes.add_member(s, actors[role], cluster_id=cluster.id, name="Sở Y tế"),
+        lambda s: cluster_years.copy_clusters(s, actors[role], from_year=2024, to_year=2025),
         lambda s: movements.add_movement(s, actors[role], year=2024, name="X", kind="chuyen_de", today=TODAY),
     ]
     for write in writes:
@@ -292,13 +292,13 @@ def test_copy_to_a_new_year_keeps_members_and_events_and_links_the_new_plans_tas
     office = actors[OFFICE]
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        clusters.add_member(session, office, cluster_id=cluster.id, name="Sở Xây dựng", role="cum_truong")
-        clusters.record_participation(session, office, event_id=event_of(session, cluster, "ky_ket").id,
+        cluster_writes.add_member(session, office, cluster_id=cluster.id, name="Sở Xây dựng", role="cum_truong")
+        cluster_writes.record_participation(session, office, event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=us_in(session, cluster).id, done_on=date(2024, 3, 2), today=TODAY)
         plan_module.copy_plan(session, office, from_year=2024, to_year=2025)
-        clusters.copy_clusters(session, office, from_year=2024, to_year=2025)
+        cluster_years.copy_clusters(session, office, from_year=2024, to_year=2025)
         with pytest.raises(clusters.ClusterError, match="đã có cụm"):
-            clusters.copy_clusters(session, office, from_year=2024, to_year=2025)
+            cluster_years.copy_clusters(session, office, from_year=2024, to_year=2025)
     with Session(engine) as session:
         new = cluster_of(session, "Cụm II", 2025)
         members = clusters.members(session, cluster_id=new.id)
@@ -318,8 +318,8 @@ def test_copy_to_a_new_year_keeps_members_and_events_and_links_the_new_plans_tas
 def test_copy_creates_the_internal_covenant_when_the_source_year_has_none(engine, actors):
     office = actors[OFFICE]
     with write_session(engine) as session:
-        clusters.remove_cluster(session, office, cluster_id=cluster_of(session, "Nội bộ").id)
-        created = clusters.copy_clusters(session, office, from_year=2024, to_year=2026)
+        cluster_writes.remove_cluster(session, office, cluster_id=cluster_of(session, "Nội bộ").id)
+        created = cluster_years.copy_clusters(session, office, from_year=2024, to_year=2026)
     assert [c.code for c in created] == ["Cụm II", "Cụm III", "Nội bộ"]
 
 
@@ -351,7 +351,7 @@ def test_member_list_adds_members_and_roles_and_scores_in_one_go(engine, actors)
                      [1, "Sở Xây dựng", "Cụm trưởng", 96.5, 1], [2, "Sở Công Thương", "Cụm phó", "95,5", 3],
                      [3, "Sở Y tế", "", 96.5, 2], [None, "Tổng cộng", None, None, None]])
     with write_session(engine) as session:
-        clusters.add_event(session, actors[OFFICE], cluster_id=cluster_of(session, "Cụm II").id, kind="cham_diem",
+        cluster_writes.add_event(session, actors[OFFICE], cluster_id=cluster_of(session, "Cụm II").id, kind="cham_diem",
                            due_on=date(2024, 12, 20))
         report = check(session, data, cluster_sheets.MEMBERS)
         assert [(i.row, i.column, i.code) for i in report.issues] == [(6, "Xếp hạng", "rank_mismatch")]
@@ -369,8 +369,8 @@ def test_score_sheet_with_an_error_writes_nothing(engine, actors):
                      ["Sở Công Thương Lạng Sơn", 91], ["Sở Tài chính", "chín mươi"]])
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        clusters.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Tài chính")
-        clusters.add_event(session, actors[OFFICE], cluster_id=cluster.id, kind="cham_diem", due_on=date(2024, 12, 20))
+        cluster_writes.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Tài chính")
+        cluster_writes.add_event(session, actors[OFFICE], cluster_id=cluster.id, kind="cham_diem", due_on=date(2024, 12, 20))
         report = check(session, data, cluster_sheets.SCORES)
         assert [(i.row, i.column, i.code) for i in report.issues] == [
             (3, "Tên đơn vị", "unknown_member"), (4, "Tên đơn vị", "duplicate"), (5, "Tổng điểm", "bad_score")]
@@ -398,7 +398,7 @@ def test_a_file_that_is_not_a_member_list_is_refused_whole(engine, data, code):
 def test_clusters_json_is_the_agreed_object(monkeypatch, db_url, engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        clusters.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
+        cluster_writes.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=us_in(session, cluster).id, done_on=date(2024, 3, 2), today=TODAY)
     monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
     monkeypatch.setenv("TDKT_SECRET_KEY", "k" * 40)

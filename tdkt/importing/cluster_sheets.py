@@ -9,8 +9,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from tdkt.core import audit
-from tdkt.core.auth import Actor, require
-from tdkt.clusters.clusters import ROLES, ClusterError, competition_ranks, hand_over_marks
+from tdkt.core.permissions import Actor, require
+from tdkt.clusters.cluster_writes import hand_over_marks
+from tdkt.clusters.clusters import ROLES, ClusterError, competition_ranks
 from tdkt.core.config import Settings
 from tdkt.importing.issues import ImportIssue, UnreadableFile
 from tdkt.importing.read import read_workbook

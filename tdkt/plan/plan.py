@@ -222,9 +222,9 @@ def update_task_status(
                          note=note, today=today)
     # Imported here: clusters and movements import this module. Their writes call this public function; the
     # mirrors below only use their own internal setters, never call back here, so a change cannot loop.
-    from tdkt.clusters import clusters, movements
+    from tdkt.clusters import cluster_writes, movements
 
-    clusters.mirror_task(session, actor, task)
+    cluster_writes.mirror_task(session, actor, task)
     movements.mirror_task(session, actor, task)
     return task
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from tdkt.clusters import cluster_years
 from tdkt.clusters import clusters as clusters_module
 from tdkt.clusters import movements as movements_module
 from tdkt.plan import plan as plan_module
-from tdkt.core.auth import Actor
+from tdkt.core.permissions import Actor
 from tdkt.core.config import Settings
 from tdkt.core.db import create_schema, make_engine, write_session
 from tdkt.core.models import (
@@ -127,8 +128,8 @@ def _clusters(session: Session, rng: random.Random, years: list[int], today: dat
     for year in years:
         if session.exec(select(Cluster).where(Cluster.year == year)).first() is None:
             seed_clusters(session, year=year)
-        clusters_module.ensure_internal_cluster(session, year=year)
-        clusters_module.seed_obligations(session, year=year)  # the plan's own obligations, linked to their tasks
+        cluster_years.ensure_internal_cluster(session, year=year)
+        cluster_years.seed_obligations(session, year=year)  # the plan's own obligations, linked to their tasks
         for cluster in clusters_module.clusters_of(session, year=year):
             members = list(session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id)
                                         .order_by(ClusterMember.id)).all())
@@ -176,7 +177,7 @@ _MOVEMENTS = [
 
 def _movements(session: Session, rng: random.Random, years: list[int], today: date) -> int:
     """Each year's movements: the regular one carries the plan's launch task (its launch is that task's completion)."""
-    units = [u.id for u in clusters_module.internal_units(session)]
+    units = [u.id for u in cluster_years.internal_units(session)]
     count = 0
     for year in years:
         for name, kind, (m1, d1), (m2, d2), by, goals in _MOVEMENTS:

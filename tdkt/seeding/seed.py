@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from tdkt.core import audit, auth
 from tdkt.awards import catalog
-from tdkt.clusters import clusters
+from tdkt.clusters import cluster_years
 from tdkt.core.options import get as get_setting
 from tdkt.core.options import put as set_setting
 from tdkt.plan.plan import quarter_end
@@ -273,9 +273,9 @@ def seed_covenants(session: Session) -> list[str]:
     for year in PLAN_FILES:
         if session.exec(select(Plan).where(Plan.year == year)).first() is None:
             continue
-        if clusters.ensure_internal_cluster(session, year=year) is not None:
+        if cluster_years.ensure_internal_cluster(session, year=year) is not None:
             added.append(f"giao ước thi đua nội bộ năm {year}")
-        events = clusters.seed_obligations(session, year=year)
+        events = cluster_years.seed_obligations(session, year=year)
         if events:
             added.append(f"{events} hoạt động cụm theo kế hoạch năm {year}")
     set_setting(session, COVENANTS_KEY, True)
