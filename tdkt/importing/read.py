@@ -6,11 +6,15 @@ container before python-calamine sees it, reads every worksheet with calamine, a
 Why the checks come first: calamine builds each sheet as one dense rows × columns block, and reserves memory
 from counts the file declares (shared-string table size, xls DIMENSIONS/SST). Two filled cells at A1 and XFD100000,
 or `uniqueCount="4000000000"`, make it ask for tens of GB and abort the whole process (measured: Rust's allocator
-aborts, no Python exception). So before calamine runs, every zip member is inflated here once (bounded, the real
+aborts, no Python exception). So before calamine runs, every zip member is inflated once (bounded, the real
 size compared with the declared one), each sheet's used extent is found from its XML / xls records, and anything
 larger than the limits is refused with an `UnreadableFile` whose `code` is one of:
 
     empty_file, too_large, not_spreadsheet, unsupported, encrypted, corrupt, zip_bomb, too_many_rows, too_many_cells
+
+The checks live beside this module: `zip_checks` (xlsx, xlsm and ods containers, the xlsx sheet scans),
+`ods_checks` (an ods `content.xml`), `zip_members` (inflating one member), `ole_checks` (.xls and encrypted
+workbooks); `read_limits` holds what they share: the file with its limits (`ReadContext`) and the messages.
 
 Limits (keyword arguments of `read_workbook`): `limit_bytes` — upload size; `max_rows` — the last row that holds a
 value, counted from Excel row 1 (trailing empty or merely formatted rows never count); `max_cells` — rows × columns
@@ -31,10 +35,8 @@ from __future__ import annotations
 import codecs
 import datetime as _dt
 import functools
-import html
 import io
 import operator
-import re
 import struct
 import unicodedata
 import zipfile
@@ -43,22 +45,13 @@ import zlib
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from tdkt.importing.issues import RawSheet, UnreadableFile
-from tdkt.importing.ods_checks import scan_ods_content
 from tdkt.importing.ole_checks import check_ole
-from tdkt.importing.read_limits import ReadContext, column_index, mb
-from tdkt.importing.zip_members import MAX_TAG, inflate, pieces
+from tdkt.importing.read_limits import ReadContext, mb
+from tdkt.importing.zip_checks import check_zip
 
 CELLS_PER_ROW = 40  # default max_cells = 40 × max_rows: 8M cells (≈ 256 MB inside calamine) at 200,000 rows
-MAX_MEMBERS = 10_000
-MIN_INFLATED_BUDGET = 200 * 1024 * 1024
-INFLATED_PER_UPLOAD_BYTE = 10
-MAX_RATIO = 100
-RATIO_CHECKED_FROM = 10 * 1024 * 1024
-_WIDE_AFTER = 20_000  # cells beyond column Z in one member before switching to the bulk column scan
 
-_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 
 # Cached results of formulas that failed; VLOOKUP leftovers ("#N/A") are the common case.
 _EMPTY_TEXTS = frozenset(
@@ -83,7 +76,7 @@ def read_workbook(
         raise ctx.fail("too_large", size=mb(len(data)), limit=mb(limit_bytes))
     try:
         if data[:4] == b"PK\x03\x04":
-            _check_zip(data, ctx)
+            check_zip(data, ctx)
         elif data[:8] == _OLE_MAGIC:
             check_ole(data, ctx)
         else:
@@ -93,9 +86,6 @@ def read_workbook(
     except (struct.error, IndexError, KeyError, ValueError, OverflowError, zlib.error, zipfile.BadZipFile):
         raise ctx.fail("corrupt") from None  # a structure cut short or out of range: the file is damaged
     return _load(data, ctx)
-
-
-# --- loading with calamine -------------------------------------------------------------------------------------
 
 
 def _load(data: bytes, ctx: ReadContext) -> list[RawSheet]:
@@ -189,7 +179,7 @@ def _convert(rows: list[list]) -> list[list]:
         for j in range(len(rows[0])):
             converted = _converted_column(list(map(operator.itemgetter(j), body)))
             if converted is not None:
-                for row, value in zip(body, converted):
+                for row, value in zip(body, converted, strict=True):
                     row[j] = value
     while rows and not any(v is not None for v in rows[-1]):
         rows.pop()
@@ -199,9 +189,6 @@ def _convert(rows: list[list]) -> list[list]:
     if rows and width < len(rows[0]):
         rows = [row[:width] for row in rows]
     return rows
-
-
-# --- sniffing ------------------------------------------------------------------------------------------------------
 
 
 def _what_is_it(data: bytes) -> str:
@@ -239,266 +226,3 @@ def _as_text(head: bytes) -> str | None:
         text = head.decode("cp1252", "replace")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\x0c")
     return text if controls <= len(text) // 100 else None
-
-
-def _le_pattern(n: int) -> bytes:
-    """Return a regex matching the decimal numbers 1..n written without leading zeros."""
-    s = str(max(n, 1))
-    k = len(s)
-    alternatives = [f"[1-9]\\d{{0,{k - 2}}}"] if k > 1 else []
-    for i, ch in enumerate(s):
-        low = 1 if i == 0 else 0
-        if int(ch) > low:
-            rest = k - i - 1
-            alternatives.append(s[:i] + f"[{low}-{int(ch) - 1}]" + (f"\\d{{{rest}}}" if rest else ""))
-    alternatives.append(s)
-    return ("(?:" + "|".join(alternatives) + ")").encode()
-
-
-# --- zip containers: xlsx, xlsm, ods ------------------------------------------------------------------------------
-
-
-def _check_zip(data: bytes, ctx: ReadContext) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except Exception:  # noqa: BLE001 - BadZipFile, NotImplementedError (odd version), struct.error…: all broken
-        raise ctx.fail("corrupt") from None
-    if len(infos) > MAX_MEMBERS:
-        raise ctx.fail("zip_bomb")
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" in names:
-        kind = "xlsx"
-    elif "xl/workbook.bin" in names:
-        raise ctx.fail("unsupported")
-    elif "mimetype" in names and _read_small(archive, "mimetype", ctx).startswith(_ODS_MIME):
-        kind = "ods"
-    elif "word/document.xml" in names:
-        raise ctx.fail("not_spreadsheet", what=", mà là tài liệu Word")
-    elif "ppt/presentation.xml" in names:
-        raise ctx.fail("not_spreadsheet", what=", mà là bản trình chiếu PowerPoint")
-    elif "mimetype" in names:
-        raise ctx.fail("not_spreadsheet", what=", mà là tài liệu OpenDocument khác")
-    else:
-        raise ctx.fail("not_spreadsheet", what=", mà là tệp nén ZIP")
-
-    budget = max(MIN_INFLATED_BUDGET, INFLATED_PER_UPLOAD_BYTE * ctx.limit_bytes)
-    declared = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise ctx.fail("encrypted")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise ctx.fail("corrupt")
-        declared += info.file_size
-        if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise ctx.fail("zip_bomb")
-    if declared > budget:
-        raise ctx.fail("zip_bomb")
-
-    if kind == "xlsx":
-        # Every part is scanned, not only xl/worksheets/*: calamine follows the relationships wherever they point.
-        sheet_names = _xlsx_sheet_names(data, archive, ctx)
-        for info in infos:
-            _scan_xlsx_member(data, info, sheet_names.get(info.filename, info.filename), ctx)
-    else:
-        # calamine's format detection hides its password error behind "cannot detect file format"
-        if b"encryption-data" in _read_small(archive, "META-INF/manifest.xml", ctx, limit=1 << 20):
-            raise ctx.fail("encrypted")
-        for info in infos:
-            if info.filename == "content.xml":
-                scan_ods_content(data, info, ctx)
-            else:
-                for _ in inflate(data, info, ctx):  # only proves the real size matches the declared one
-                    pass
-
-
-def _read_small(archive: zipfile.ZipFile, name: str, ctx: ReadContext, limit: int = 4096) -> bytes:
-    """Return a small member's bytes (b"" when it is missing or larger than limit)."""
-    try:
-        info = archive.getinfo(name)
-    except KeyError:
-        return b""
-    if info.file_size > limit:
-        return b""
-    try:
-        return archive.read(info)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
-        raise ctx.fail("corrupt") from None
-
-
-def _xlsx_sheet_names(data: bytes, archive: zipfile.ZipFile, ctx: ReadContext) -> dict[str, str]:
-    """Map each worksheet part (e.g. "xl/worksheets/sheet1.xml") to its sheet name, for messages."""
-    try:
-        parts = [archive.getinfo("xl/workbook.xml"), archive.getinfo("xl/_rels/workbook.xml.rels")]
-    except KeyError:
-        return {}
-    if any(part.file_size > MAX_TAG * 8 for part in parts):
-        return {}  # names only serve the messages; not worth holding an outsized part in memory
-    workbook, rels = (b"".join(inflate(data, part, ctx)) for part in parts)
-    targets = {}
-    for attrs in re.findall(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
-        found = dict(re.findall(rb'\b(Id|Target)\s*=\s*"([^"]*)"', attrs))
-        if b"Id" in found and b"Target" in found:
-            target = html.unescape(found[b"Target"].decode("utf-8", "replace"))
-            if target.startswith("/"):
-                target = target[1:]
-            elif not target.startswith("xl/"):
-                target = "xl/" + target
-            targets[found[b"Id"]] = target
-    names = {}
-    for attrs in re.findall(rb"<(?:\w+:)?sheet\b([^>]*)>", workbook):
-        name = re.search(rb'\bname\s*=\s*"([^"]*)"', attrs)
-        rid = re.search(rb'\b\w+:id\s*=\s*"([^"]*)"', attrs)
-        if name and rid and rid.group(1) in targets:
-            names[targets[rid.group(1)]] = unicodedata.normalize(
-                "NFC", html.unescape(name.group(1).decode("utf-8", "replace"))
-            )
-    return names
-
-
-def _check_shared_strings(head: bytes, declared_size: int, ctx: ReadContext) -> None:
-    """Refuse a shared-string table whose declared count would make calamine reserve more than the part holds."""
-    sst = re.search(rb"<(?:\w+:)?sst\b([^>]*)>", head[:65536])
-    unique = re.search(rb'\buniqueCount\s*=\s*"\s*(\d+)', sst.group(1)) if sst else None
-    # an entry is at least "<si/>" (5 bytes); calamine reserves uniqueCount entries up front
-    if unique and int(unique.group(1)) > declared_size // 5 + 1000:
-        raise ctx.fail("corrupt")
-
-
-def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext) -> None:
-    """Refuse a worksheet part whose value cells reach beyond max_rows rows or max_cells cells.
-
-    Fast path (every sheet Excel, LibreOffice or openpyxl writes): one regex finds the `<c` tags that are not
-    `<c r="A1"`-shaped with a single-letter column and a row ≤ max_rows; only those few are looked at. A cell
-    without a leading `r`, or a namespace-prefixed tag, sends the part to the exact scan that follows calamine's
-    own positioning rules.
-    """
-    max_rows = ctx.max_rows
-    rows_ok = _le_pattern(max_rows)
-    odd = re.compile(rb'<c(?! r="[A-Z]' + rows_ok + rb'")[\s/>]')
-    odd_wide = re.compile(rb'<c(?! r="[A-Z]{1,2}' + rows_ok + rb'")[\s/>]')
-    wide_cols = re.compile(rb'<c r="([A-Z]{2})' + rows_ok + rb'"[^>]*(?<!/)>')
-    prefixed = re.compile(rb":(?:c|row|sheetData)[\s/>]")
-    max_col = -1
-    seen_any = False
-    odd_cells = 0
-    wide = False
-    first = True
-    for buf, start, end in pieces(data, info, ctx):
-        if first:
-            first = False
-            if b"<sst" in buf[:65536] or b":sst" in buf[:65536]:
-                _check_shared_strings(buf, info.file_size, ctx)
-        if prefixed.search(buf, start, end):
-            return _scan_xlsx_exact(data, info, sheet, ctx)
-        if not seen_any and buf.find(b"<c", start, end) >= 0:
-            seen_any = True
-        if wide:
-            letters = set(wide_cols.findall(buf, start, end))
-            if letters:
-                max_col = max(max_col, max(column_index(x) for x in letters))
-        for match in (odd_wide if wide else odd).finditer(buf, start, end):
-            cell = _cell_position(buf, match.start())
-            if cell is None:
-                continue
-            if cell is _IRREGULAR:
-                return _scan_xlsx_exact(data, info, sheet, ctx)
-            row, col = cell
-            if row + 1 > max_rows:
-                raise ctx.rows_exceeded(sheet)
-            max_col = max(max_col, col)
-            odd_cells += 1
-        if not wide and odd_cells > _WIDE_AFTER:
-            wide = True
-    if not seen_any:
-        return
-    max_col = max(max_col, 25)  # the cells the fast regex let through lie in columns A..Z
-    if max_rows * (max_col + 1) <= ctx.max_cells:
-        return
-    # Wide: the rows may still fit the cell budget. Find any value cell below the last row the budget allows.
-    row_limit = ctx.max_cells // (max_col + 1)
-    beyond = re.compile(rb'<c(?! r="[A-Z]{1,3}' + _le_pattern(row_limit) + rb'")[\s/>]')
-    for buf, start, end in pieces(data, info, ctx):
-        for match in beyond.finditer(buf, start, end):
-            cell = _cell_position(buf, match.start())
-            if cell is None or cell is _IRREGULAR:
-                continue
-            row, col = cell
-            if row + 1 > row_limit or (row + 1) * (max_col + 1) > ctx.max_cells:
-                raise ctx.cells_exceeded(sheet, row, max(col, max_col))
-
-
-_IRREGULAR = object()
-_C_TAG = re.compile(rb"<c([^>]*?)(/?)>")
-_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,7})(\d{1,12})["']""")
-_ROW_R = re.compile(rb"""\sr\s*=\s*["'](\d{1,12})["']""")
-
-
-def _cell_position(buf: bytes, pos: int) -> tuple[int, int] | object | None:
-    """Return (row, col), 0-based, of the value cell whose tag starts at pos; None if it holds no value."""
-    tag = _C_TAG.match(buf, pos)
-    if tag is None:
-        return _IRREGULAR
-    if tag.group(2):
-        return None  # <c …/>: calamine keeps no value for it
-    ref = _REF.search(tag.group(1))
-    if ref is None:
-        return _IRREGULAR
-    row = int(ref.group(2)) - 1
-    if row < 0:
-        return _IRREGULAR
-    return row, column_index(ref.group(1))
-
-
-_TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c|sheetData)(?=[\s/>])([^>]*?)(/?)>")
-
-
-def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext) -> None:
-    """Follow calamine's rules (rows and cells without `r` continue from the previous one) over every tag."""
-    in_data = False
-    row_index = col_index = 0
-    max_row = max_col = -1
-    done = False
-    for buf, start, end in pieces(data, info, ctx):
-        if done:
-            continue  # read on only to prove the part's real size
-        for closing, name, attrs, empty in _TOKEN.findall(buf, start, end):
-            if name == b"sheetData":
-                if not closing and not empty:
-                    in_data = True
-                elif closing and in_data:
-                    done = True
-                    break
-                continue
-            if not in_data:
-                continue
-            if name == b"row":
-                if closing:
-                    row_index += 1
-                    col_index = 0
-                    continue
-                r = _ROW_R.search(attrs)
-                if r:
-                    row_index = int(r.group(1)) - 1
-                if empty:
-                    row_index += 1
-                    col_index = 0
-                continue
-            if closing:
-                continue
-            ref = _REF.search(attrs)
-            if ref:
-                row, col = int(ref.group(2)) - 1, column_index(ref.group(1))
-            elif re.search(rb"""\sr\s*=""", attrs):
-                raise ctx.fail("corrupt")
-            else:
-                row, col = row_index, col_index
-            col_index = col + 1
-            if empty:
-                continue
-            if row + 1 > ctx.max_rows:
-                raise ctx.rows_exceeded(sheet)
-            max_row = max(max_row, row)
-            max_col = max(max_col, col)
-            if (max_row + 1) * (max_col + 1) > ctx.max_cells:
-                raise ctx.cells_exceeded(sheet, max_row, max_col)
