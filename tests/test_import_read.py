@@ -1,8 +1,9 @@
 """Reading uploaded workbooks: values as Python, and one clear refusal per kind of bad file.
 
 Every file is generated here (openpyxl, hand-written OOXML/ODS parts, a hand-built OLE2 compound file for .xls
-and password-protected workbooks). Several cases would abort the whole Python process inside calamine without
-the checks in tdkt.importing.read (a dense range of billions of cells), so a regression here shows as a crash.
+and password-protected workbooks). Several cases (a dense range of billions of cells) would abort the whole Python
+process inside calamine without the checks read_workbook runs first (tdkt.importing.zip_checks, ods_checks,
+ole_checks), so a regression here shows as a crash.
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ def xls(
     head = bof(0x0005) + (_record(0x002F, b"\x00" * 6) if password else b"") + _record(0x0042, b"\xb0\x04") + extra
     offset = len(head) + sum(len(boundsheet(0, n, h)) for n, _, h in sheets) + 4
     globals_ = head
-    for (name, _, hidden), stream in zip(sheets, streams):
+    for (name, _, hidden), stream in zip(sheets, streams, strict=True):
         globals_ += boundsheet(offset, name, hidden)
         offset += len(stream)
     book = globals_ + _record(0x000A) + b"".join(streams)
