@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from tdkt.core.errors import Refused
-
 import dataclasses
 import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-Severity = Literal["error", "warning"]
+from tdkt.core.cell_issues import ImportIssue
+from tdkt.core.errors import Refused
 
 
 class UnreadableFile(Refused):
@@ -21,22 +20,6 @@ class UnreadableFile(Refused):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class ImportIssue:
-    """One problem in an uploaded list, pointing at the cell to fix."""
-
-    file: str
-    sheet: str
-    row: int | None  # the row number Excel shows; None = the whole file or sheet
-    column: str | None  # header as the user wrote it; None = whole row
-    code: str  # stable id, e.g. "unknown_award"
-    message: str  # Vietnamese: what is wrong, what to do
-    severity: Severity = "error"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "code": self.code, "message": self.message}
 
 
 @dataclass(slots=True)

@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from tdkt.core.auth import Actor
+from tdkt.core.permissions import Actor
 from tdkt.core.config import Settings
 from tdkt.importing.nomination_lists import commit as commit_module
 from tdkt.importing import legacy
-from tdkt.importing.issues import ImportIssue, ParsedRow, RawSheet, SheetResult, UnreadableFile, paused_gc
+from tdkt.core.cell_issues import ImportIssue
+from tdkt.importing.issues import ParsedRow, RawSheet, SheetResult, UnreadableFile, paused_gc
 from tdkt.importing.nomination_lists.parse import parse_sheet
 from tdkt.importing.read import read_workbook
 from tdkt.importing.nomination_lists.validate import Catalogue, Record, validate

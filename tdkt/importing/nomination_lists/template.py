@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tdkt.awards import categories
 from tdkt.core.export import safe_cell
-from tdkt.importing.issues import ImportIssue
+from tdkt.core.cell_issues import ImportIssue
 
 EXAMPLE_NOTE = "VÍ DỤ - xóa dòng này trước khi gửi"
 HEADERS = [

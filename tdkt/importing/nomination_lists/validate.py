@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 from tdkt.awards import catalog, categories
 from tdkt.core import text as text_module
 from tdkt.core import units as units_module
-from tdkt.importing.issues import ImportIssue, ParsedRow, paused_gc
+from tdkt.core.cell_issues import ImportIssue
+from tdkt.importing.issues import ParsedRow, paused_gc
 from tdkt.core.models import Award, AwardAlias, Nomination, Person, TARGET_LABELS, Target
 from tdkt.core.text import fold
 
