@@ -3,10 +3,10 @@
 import pytest
 from sqlmodel import Session, func, select
 
-from tdkt.core.auth import PermissionDenied
+from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import write_session
 from tdkt.importing.nomination_lists import commit
-from tdkt.importing.issues import ParsedRow
+from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.importing.nomination_lists.validate import validate
 from tdkt.core.models import AuditLog, ImportBatch, Nomination, NominationStatus, Person, Role
 

@@ -1,14 +1,15 @@
-"""The shapes that pass between the import steps: raw sheets, parsed rows, problems."""
+"""The shapes that pass between reading and parsing a list (raw sheets, row cells, a sheet's result), the
+unreadable-file refusal, and the collector pause of a large import."""
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.errors import Refused
 
@@ -52,30 +53,6 @@ class RowCells(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return repr(dict(self))
-
-
-@dataclass(slots=True)
-class ParsedRow:
-    """One data row of a list as found by the header mapping, before validation (texts NFC, stripped)."""
-
-    sheet: str
-    row: int  # Excel row number
-    target: str | None = None  # "ca_nhan" | "tap_the" | "ho_gia_dinh" | None (from the section or the row)
-    name: str | None = None
-    honorific: str | None = None  # "Ông", "Bà", a rank…
-    gender: str | None = None  # "Nam" | "Nữ" | None
-    birth_year: int | None = None
-    birth_date: Any = None  # datetime.date when the list gives a full date
-    position: str | None = None
-    unit: str | None = None
-    department: str | None = None  # phòng/ban/tổ inside the unit, when a separate column
-    award: str | None = None  # as written (title or form, or its national code)
-    award_code: str | None = None  # a national HTKT code column, when present
-    category: str | None = None  # phân loại đối tượng as written (name or national code)
-    field: str | None = None  # lĩnh vực hoạt động
-    achievements: str | None = None
-    note: str | None = None
-    cells: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # column header as written -> cell value
 
 
 @dataclass(slots=True)

@@ -12,10 +12,10 @@ from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlmodel import Session, col, select
 
 from tdkt.core import audit
-from tdkt.core.auth import Actor, PermissionDenied, require
+from tdkt.core.permissions import Actor, PermissionDenied, require
 from tdkt.core.db import bulk_insert_rows
 from tdkt.importing.issues import paused_gc
-from tdkt.importing.nomination_lists.validate import Record
+from tdkt.awards.nomination_rows import Record
 from tdkt.core.models import (
     NOMINATION_STATUS_LABELS, ImportBatch, Nomination, NominationStatus, Person, Target, User, utcnow,
 )

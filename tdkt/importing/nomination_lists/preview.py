@@ -7,8 +7,8 @@ import dataclasses
 import pandas as pd
 from sqlmodel import Session
 
+from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.core.cell_issues import ImportIssue
-from tdkt.importing.issues import ParsedRow
 from tdkt.importing.nomination_lists.pipeline import FileReport
 from tdkt.importing.nomination_lists.validate import Catalogue, validate
 from tdkt.core.models import TARGET_LABELS, Target

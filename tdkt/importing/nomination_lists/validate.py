@@ -13,10 +13,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tdkt.awards import catalog, categories
+from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core import text as text_module
 from tdkt.core import units as units_module
 from tdkt.core.cell_issues import ImportIssue
-from tdkt.importing.issues import ParsedRow, paused_gc
+from tdkt.importing.issues import paused_gc
 from tdkt.core.models import Award, AwardAlias, Nomination, Person, TARGET_LABELS, Target
 from tdkt.core.text import fold
 
@@ -25,41 +26,6 @@ _COLLECTIVE_START = (
     "phong ", "van phong", "thanh tra", "trung tam", "chi cuc", "ban ", "so ", "cong ty", "doanh nghiep", "hop tac xa",
     "htx", "tap the", "to ", "doi ", "tram ", "truong ", "benh vien", "cong doan", "chi bo", "dang bo", "uy ban", "ubnd",
 )
-
-
-@dataclass(slots=True)
-class Record:
-    """A row ready to be written: canonical award, matched unit, category, person key."""
-
-    sheet: str
-    row: int
-    target: str | None
-    name: str | None
-    gender: str | None
-    birth_year: int | None
-    position: str | None
-    unit: str | None  # the unit's name when matched, else as written
-    award: str | None  # the catalogue's canonical name, None when not recognised
-    category: str | None
-    award_id: int | None = None
-    unit_id: int | None = None
-    unit_text: str | None = None
-    category_inferred: bool = False
-    achievements: str | None = None
-    errors: int = 0
-    warnings: int = 0
-    cells: Mapping[str, Any] = field(default_factory=dict)
-    name_key: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the record as the CLI's JSON shows it."""
-        return {"row": self.row, "sheet": self.sheet, "target": self.target, "name": self.name, "gender": self.gender,
-                "birth_year": self.birth_year, "position": self.position, "unit": self.unit, "award": self.award,
-                "category": self.category}
-
-    @property
-    def person_key(self) -> tuple[str, int | None, int | None]:
-        return self.name_key, self.birth_year, self.unit_id
 
 
 class Catalogue:
