@@ -7,10 +7,11 @@ import dataclasses
 import pandas as pd
 from sqlmodel import Session
 
+from tdkt.awards.catalogue_lookup import Catalogue
 from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.importing.nomination_lists.pipeline import FileReport
-from tdkt.importing.nomination_lists.validate import Catalogue, validate
+from tdkt.importing.nomination_lists.validate import validate
 from tdkt.core.models import TARGET_LABELS, Target
 from tdkt.core.text import nfc
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tdkt.awards import catalog, categories
+from tdkt.awards.catalogue_lookup import Catalogue
 from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core import text as text_module
 from tdkt.core import units as units_module
@@ -26,52 +27,6 @@ _COLLECTIVE_START = (
     "phong ", "van phong", "thanh tra", "trung tam", "chi cuc", "ban ", "so ", "cong ty", "doanh nghiep", "hop tac xa",
     "htx", "tap the", "to ", "doi ", "tram ", "truong ", "benh vien", "cong doan", "chi bo", "dang bo", "uy ban", "ubnd",
 )
-
-
-class Catalogue:
-    """Lookups built once per import: awards (catalogue and database aliases) and units, with caches by text."""
-
-    def __init__(self, session: Session) -> None:
-        self.awards = {a.code: a for a in session.exec(select(Award)).all()}
-        self.award_by_id = {a.id: a for a in self.awards.values()}
-        self.aliases = {row.folded: row.award_id for row in session.exec(select(AwardAlias)).all()}
-        self.units = units_module.lookup(session)
-        self.unit_names = sorted({u.name for u in self.units.values()})
-        self._award_cache: dict[str, Award | None] = {}
-        self._unit_cache: dict[str, Any] = {}
-
-    def award(self, text: object) -> Award | None:
-        """Return the database award a text (name, abbreviation or national code) means, or None."""
-        key = str(text)
-        if key not in self._award_cache:
-            spec = catalog.match_award(text)
-            found = self.awards.get(spec.code) if spec else None
-            if found is None:
-                award_id = self.aliases.get(catalog.normalize_award_text(text))
-                found = self.award_by_id.get(award_id) if award_id else None
-            if found is None:  # an award the Office added by name only
-                by_name = {fold(a.name): a for a in self.awards.values()}
-                found = by_name.get(fold(key))
-            self._award_cache[key] = found
-        return self._award_cache[key]
-
-    def award_suggestions(self, text: str) -> list[str]:
-        names = [a.name for a in sorted(self.awards.values(), key=lambda a: (not a.is_common, a.position))]
-        folded = {fold(n): n for n in names}
-        close = difflib.get_close_matches(fold(text), list(folded), n=3, cutoff=0.5)
-        return [folded[c] for c in close]
-
-    def unit(self, text: str | None):
-        """Return the unit a text names (name or short name, accent-insensitive), or None."""
-        if not text:
-            return None
-        if text not in self._unit_cache:
-            self._unit_cache[text] = self.units.get(fold(text).rstrip(" .;,"))
-        return self._unit_cache[text]
-
-    def unit_suggestions(self, text: str) -> list[str]:
-        folded = {fold(n): n for n in self.unit_names}
-        return [folded[c] for c in difflib.get_close_matches(fold(text), list(folded), n=3, cutoff=0.5)]
 
 
 @functools.lru_cache(maxsize=4096)
