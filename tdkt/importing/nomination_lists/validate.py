@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,8 +13,8 @@ from sqlmodel import Session, col, select
 from tdkt.awards import catalog, categories
 from tdkt.awards.catalogue_lookup import Catalogue
 from tdkt.awards.nomination_rows import ParsedRow, Record
-from tdkt.core import text as text_module
 from tdkt.core import units as units_module
+from tdkt.core.bulk_fold import fold_many
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.importing.issues import paused_gc
 from tdkt.core.models import Award, AwardAlias, Nomination, Person, TARGET_LABELS, Target
@@ -46,53 +44,6 @@ def _decode(value: object, codes: dict[str, str]) -> object:
 
 
 _MISSING = object()
-_SEPARATOR = " \x00 "
-
-
-@functools.lru_cache(maxsize=1)
-def _not_nfd_foldable() -> re.Pattern[str]:
-    """Return a pattern finding any character whose `fold` is not what NFD minus non-ASCII gives.
-
-    Foldable: ASCII, combining marks, and the precomposed letters that `fold` maps to one ASCII letter (Vietnamese
-    letters among them; đ and Đ are replaced before NFD, which leaves them whole).
-    """
-    table = text_module._FOLD
-    foldable = [code for code, base in table.items() if base is None or (base.isascii() and chr(code) not in "đĐ")]
-    foldable += [ord("đ"), ord("Đ")]
-    return re.compile("[^\\x00-\\x7f" + "".join(re.escape(chr(c)) for c in sorted(foldable)) + "]")
-
-
-_ASCII_SPACES = ("  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
-
-
-def _fold_joined(joined: str) -> str:
-    """Return fold(joined); for text of foldable characters only, by NFD and dropping what is not ASCII (C speed)."""
-    if _not_nfd_foldable().search(joined):
-        return fold(joined)
-    folded = unicodedata.normalize("NFD", joined.replace("đ", "d").replace("Đ", "D"))
-    folded = folded.encode("ascii", "ignore").decode("ascii").lower()
-    if folded[:1] == " " or folded[-1:] == " " or any(space in folded for space in _ASCII_SPACES):
-        folded = " ".join(folded.split())  # the whitespace fold collapses; most lists have none to collapse
-    return folded
-
-
-def _fold_many(texts: list[str | None]) -> list[str]:
-    """Return `fold` of each text, folding them all as one string.
-
-    Same result as [fold(t) for t in texts]: the texts are joined by " NUL ", which no text contains (checked) and
-    which whitespace collapsing leaves in place; any surprise in the count falls back to folding one by one.
-    """
-    filled = [t for t in texts if t]
-    if filled:
-        if "\x00" not in "".join(filled):
-            joined = _SEPARATOR.join(filled)
-            parts = _fold_joined(joined).split(_SEPARATOR)
-            if len(parts) == len(filled) and all(parts):
-                folded = iter(parts)
-                return [next(folded) if t else "" for t in texts]
-    return [fold(t) for t in texts]
-
-
 def _looks_collective(name: str) -> bool:
     key = fold(name) + " "
     return key.startswith(_COLLECTIVE_START)
@@ -158,12 +109,12 @@ def validate(
     row: ParsedRow
     # This loop runs once per row of lists with 100k rows, whose awards, units, positions and categories repeat: what
     # depends only on those texts is worked out once per distinct text (database objects read into plain tuples),
-    # and the names are folded in one pass (`_fold_many`).
+    # and the names are folded in one pass (`fold_many`).
     awards: dict[tuple, tuple] = {}  # (award, award code) as written -> award, id, name, allowed targets
     units: dict[Any, tuple] = {}  # unit text -> unit, id, name
     matched_categories: dict[Any, str | None] = {}
     inferred_categories: dict[tuple, str] = {}
-    name_keys = _fold_many([row.name for row in rows])
+    name_keys = fold_many([row.name for row in rows])
 
     def problem(column_field: str | None, code: str, message: str, severity: str = "error") -> None:
         found.append(ImportIssue(file, row.sheet, row.row, header_for(headers.get(row.sheet), column_field), code,
