@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import _common as common
-from tdkt.core import auth
+from tdkt.core import auth, permissions
 from tdkt.core.models import ROLE_LABELS, Role
 from tdkt.core.errors import Refused
 
@@ -74,7 +74,7 @@ pages = {
 }
 pages["Khen thưởng"] = [st.Page("pages/ho_so.py", title="Hồ sơ đề nghị", icon=":material/fact_check:"),
                         st.Page("pages/tra_cuu.py", title="Tra cứu cá nhân, tập thể", icon=":material/person_search:")]
-if auth.can(auth.Actor.of(user), "nhap_danh_sach", unit_ids={user.unit_id}):
+if permissions.can(permissions.Actor.of(user), "nhap_danh_sach", unit_ids={user.unit_id}):
     pages["Khen thưởng"].insert(0, st.Page("pages/tai_len.py", title="Tải lên danh sách đề nghị",
                                            icon=":material/upload_file:"))
     pages["Khen thưởng"].insert(1, st.Page("pages/nhap_ho_so.py", title="Nhập xếp loại, kỷ luật, sáng kiến",

@@ -27,7 +27,7 @@ import sqlalchemy as sa  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.config import Settings
 from tdkt.core.db import make_engine, write_session
 from tdkt.importing.nomination_lists.pipeline import import_file

@@ -17,6 +17,7 @@ from tdkt.seeding import seed
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import User
+from tdkt.core.permissions import Actor, can
 
 # st.context.cookies reads the cookie server-side on every connection; the component only writes/deletes it.
 
@@ -77,21 +78,21 @@ def current_user() -> User | None:
     return found
 
 
-def actor() -> auth.Actor | None:
+def actor() -> Actor | None:
     """Return the signed-in user as an Actor for permission checks."""
     user = current_user()
-    return auth.Actor.of(user) if user else None
+    return Actor.of(user) if user else None
 
 
-def require_page(action: str = "xem") -> auth.Actor:
+def require_page(action: str = "xem") -> Actor:
     """Stop the page with a Vietnamese message unless the signed-in user may do the action."""
     user = current_user()
     if user is not None and user.must_change_password:
         # app.py holds this gate, but a fresh server can open a page file straight from its URL (see app.py).
         st.error("Bạn cần đổi mật khẩu trước khi dùng hệ thống: mở trang chủ để đặt mật khẩu mới.")
         st.stop()
-    who = auth.Actor.of(user) if user else None
-    if who is None or not auth.can(who, action):
+    who = Actor.of(user) if user else None
+    if who is None or not can(who, action):
         st.error("Bạn không có quyền xem trang này." if who else "Bạn cần đăng nhập.")
         st.stop()
     return who
@@ -103,7 +104,7 @@ def sign_in(username: str, password: str) -> None:
     with db_write() as session:
         user = auth.authenticate(session, username=username, password=password)
         token, expires = auth.issue_token(session, user=user, secret=cfg.secret_key, hours=cfg.session_hours)
-        audit.record(session, auth.Actor.of(user), "dang_nhap", "nguoi_dung", user.id, f"{user.username} đăng nhập.")
+        audit.record(session, Actor.of(user), "dang_nhap", "nguoi_dung", user.id, f"{user.username} đăng nhập.")
         user_id = user.id
     st.session_state.update(user_id=user_id, token=token, pending_cookie=(token, expires.isoformat()), signed_out=False)
 

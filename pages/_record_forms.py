@@ -8,7 +8,7 @@ import streamlit as st
 from sqlmodel import select
 
 from pages._common import db_read, db_write
-from tdkt.core import auth
+from tdkt.core.permissions import Actor
 from tdkt.awards import personal_records
 from tdkt.core.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, SCOPE_LABELS, Award, Rating
 from tdkt.core.errors import Refused
@@ -36,7 +36,7 @@ def _awards(target: str) -> dict[str, int]:
     return {name: award_id for name, award_id, targets in rows if target in targets.split(",")}
 
 
-def render(who: auth.Actor, subject: personal_records.Subject, *, year: int, name: str) -> None:
+def render(who: Actor, subject: personal_records.Subject, *, year: int, name: str) -> None:
     """Draw the four add forms and the delete picker for one subject."""
     st.subheader("Ghi nhận hồ sơ")
     rating_tab, discipline_tab, award_tab, initiative_tab, delete_tab = st.tabs(

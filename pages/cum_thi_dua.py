@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt.core import auth, export
+from tdkt.core import export, permissions
 from tdkt.reports import charts
 from tdkt.clusters import clusters
 from tdkt.core.text import format_percent
@@ -62,7 +62,7 @@ else:
         with tab:
             draw(v)
 
-if auth.can(who, "quan_ly_cum"):
+if permissions.can(who, "quan_ly_cum"):
     from pages import _cluster_admin
 
     _cluster_admin.render(year=year, views=views)

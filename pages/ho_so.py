@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from pages._common import db_read, db_write, require_page, selected_year, show_findings
-from tdkt.core import auth, export
+from tdkt.core import export, permissions
 from tdkt.awards import dossiers, eligibility, mau_tdkt, rules
 from tdkt.core.models import NOMINATION_STATUS_LABELS, NominationStatus
 from tdkt.core.text import fold
@@ -13,7 +13,7 @@ from tdkt.core.errors import Refused
 
 S = NominationStatus
 who = require_page()
-can_move = auth.can(who, "xu_ly_ho_so")
+can_move = permissions.can(who, "xu_ly_ho_so")
 year = selected_year()
 st.title(f"Hồ sơ đề nghị khen thưởng năm {year}")
 if flash := st.session_state.pop("flash_ho_so", None):

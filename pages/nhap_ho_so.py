@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, require_page, selected_year, settings
-from tdkt.core import auth
+from tdkt.core import permissions
 from tdkt.importing.nomination_lists import preview
 from tdkt.importing.record_lists import record_import
 from tdkt.importing.nomination_lists.commit import DONE
@@ -14,7 +14,7 @@ from tdkt.core.errors import Refused
 
 who = require_page()  # signed in, password changed
 # The same gate as Tải lên danh sách (and app.py): the Office, or a unit user with its unit.
-if not auth.can(who, "nhap_danh_sach", unit_ids={who.unit_id} if who.unit_id else None):
+if not permissions.can(who, "nhap_danh_sach", unit_ids={who.unit_id} if who.unit_id else None):
     st.error("Bạn không có quyền xem trang này.")
     st.stop()
 cfg = settings()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt.core import auth, export
+from tdkt.core import export, permissions
 from tdkt.clusters import movements
 
 who = require_page("xem")
@@ -29,7 +29,7 @@ else:
                        data=export.to_xlsx({f"Phong trào {year}": table}, title=f"Phong trào thi đua năm {year}"),
                        file_name=f"phong_trao_thi_dua_{year}.xlsx")
 
-if auth.can(who, "quan_ly_cum"):
+if permissions.can(who, "quan_ly_cum"):
     from pages import _movement_admin
 
     _movement_admin.render(year=year, frame=frame)

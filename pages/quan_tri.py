@@ -5,13 +5,13 @@ import streamlit as st
 from sqlmodel import select
 
 from pages._common import actor, db_read, db_write, require_page
-from tdkt.core import auth, options, units
+from tdkt.core import auth, options, permissions, units
 from tdkt.core.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
 from tdkt.core.text import format_datetime
 from tdkt.core.errors import Refused
 
 who = require_page("xem")
-is_admin = auth.can(who, "quan_tri")
+is_admin = permissions.can(who, "quan_tri")
 if not is_admin and who.role != Role.VAN_PHONG:
     st.error("Bạn không có quyền xem trang này.")
     st.stop()

@@ -4,14 +4,15 @@ import streamlit as st
 
 from pages import _import_file, _nomination_form
 from pages._common import actor, db_read, db_write, require_page, selected_year, settings
-from tdkt.core import auth
+from tdkt.core import permissions
 from tdkt.importing.nomination_lists import commit, pipeline, template
 from tdkt.core.text import format_datetime
 from tdkt.core.errors import Refused
 
 who = require_page()  # signed in, password changed
-# A unit user may import for its own unit only: auth.can refuses "nhap_danh_sach" to it without its unit (as app.py).
-if not auth.can(who, "nhap_danh_sach", unit_ids={who.unit_id} if who.unit_id else None):
+# A unit user may import for its own unit only: permissions.can refuses "nhap_danh_sach" to it without its unit
+# (as app.py).
+if not permissions.can(who, "nhap_danh_sach", unit_ids={who.unit_id} if who.unit_id else None):
     st.error("Bạn không có quyền xem trang này.")
     st.stop()
 cfg = settings()

@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, require_page, selected_year
-from tdkt.core import auth, export
+from tdkt.core import export, permissions
 from tdkt.reports import charts
 from tdkt.plan import plan as plan_module
 from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
@@ -71,7 +71,7 @@ elif plan is not None and who.role.value == "don_vi":
 if flash := st.session_state.pop("flash", None):
     st.success(flash)
 
-if auth.can(who, "sua_ke_hoach"):
+if permissions.can(who, "sua_ke_hoach"):
     from pages import _plan_admin
 
     _plan_admin.render(year=year, plan=plan, frame=frame)

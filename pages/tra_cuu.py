@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages import _record_forms
 from pages._common import db_read, require_page, selected_year
-from tdkt.core import auth, export
+from tdkt.core import export, permissions
 from tdkt.awards import eligibility, personal_records
 
 who = require_page()
@@ -94,5 +94,5 @@ st.download_button("Tải hồ sơ (.xlsx)", key="tra_cuu_xlsx", file_name="ho_s
                    data=export.to_xlsx({title: frame for title, frame, _ in sections},
                                        title=f"Hồ sơ thi đua, khen thưởng: {profile.name}"))
 
-if auth.can(who, "nhap_danh_sach", unit_ids={subject.unit_id} if subject.unit_id is not None else set()):
+if permissions.can(who, "nhap_danh_sach", unit_ids={subject.unit_id} if subject.unit_id is not None else set()):
     _record_forms.render(who, subject, year=year, name=profile.name)

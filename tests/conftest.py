@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from tdkt.core import auth
+from tdkt.core import auth, permissions
 from tdkt.core.config import Settings
 from tdkt.core.db import make_engine
 from tdkt.core.models import Role, User
@@ -174,10 +174,10 @@ def settings(db_url) -> Settings:
 
 
 @pytest.fixture
-def actors(engine) -> dict[str, auth.Actor]:
+def actors(engine) -> dict[str, permissions.Actor]:
     """The seeded accounts as actors, keyed by role value."""
     with Session(engine) as session:
-        return {u.role: auth.Actor.of(u) for u in session.exec(select(User)).all()}
+        return {u.role: permissions.Actor.of(u) for u in session.exec(select(User)).all()}
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import jwt
 import pytest
 from sqlmodel import Session, select
 
-from tdkt.core import auth
+from tdkt.core import auth, permissions
 from tdkt.core.db import write_session
 from tdkt.core.models import AuditLog, AuthSession, Role, Unit, User, utcnow
 from tests.conftest import PASSWORD, SECRET
@@ -72,19 +72,19 @@ def test_expired_token_is_refused(engine):
     (Role.DON_VI, {"xem", "cap_nhat_nhiem_vu", "nhap_danh_sach"}),
 ])
 def test_permission_matrix(role, allowed):
-    actor = auth.Actor(id=1, username="x", role=role, unit_id=7)
-    assert {a for a in auth.PERMISSIONS if auth.can(actor, a, unit_ids={7})} == allowed
+    actor = permissions.Actor(id=1, username="x", role=role, unit_id=7)
+    assert {a for a in permissions.PERMISSIONS if permissions.can(actor, a, unit_ids={7})} == allowed
 
 
 def test_unit_user_may_only_touch_its_own_unit():
-    actor = auth.Actor(id=1, username="x", role=Role.DON_VI, unit_id=7)
-    assert auth.can(actor, "cap_nhat_nhiem_vu", unit_ids={3, 7})
-    assert not auth.can(actor, "cap_nhat_nhiem_vu", unit_ids={3})
-    assert not auth.can(actor, "cap_nhat_nhiem_vu")
-    with pytest.raises(auth.PermissionDenied, match="chính đơn vị mình"):
-        auth.require(actor, "cap_nhat_nhiem_vu", unit_ids={3})
-    with pytest.raises(auth.PermissionDenied, match="đăng nhập"):
-        auth.require(None, "xem")
+    actor = permissions.Actor(id=1, username="x", role=Role.DON_VI, unit_id=7)
+    assert permissions.can(actor, "cap_nhat_nhiem_vu", unit_ids={3, 7})
+    assert not permissions.can(actor, "cap_nhat_nhiem_vu", unit_ids={3})
+    assert not permissions.can(actor, "cap_nhat_nhiem_vu")
+    with pytest.raises(permissions.PermissionDenied, match="chính đơn vị mình"):
+        permissions.require(actor, "cap_nhat_nhiem_vu", unit_ids={3})
+    with pytest.raises(permissions.PermissionDenied, match="đăng nhập"):
+        permissions.require(None, "xem")
 
 
 def test_first_password_change_clears_the_flag_and_checks_strength(engine):
@@ -136,9 +136,9 @@ def test_account_rules(engine, actors):
 @pytest.mark.parametrize("role", [Role.VAN_PHONG, Role.LANH_DAO, Role.DON_VI])
 def test_only_admin_manages_accounts(engine, actors, role):
     with write_session(engine) as session:
-        with pytest.raises(auth.PermissionDenied):
+        with pytest.raises(permissions.PermissionDenied):
             auth.create_user(session, actors[role], username="moi", display_name="", role=Role.LANH_DAO)
-        with pytest.raises(auth.PermissionDenied):
+        with pytest.raises(permissions.PermissionDenied):
             auth.reset_password(session, actors[role], user_id=actors[Role.QUAN_TRI].id)
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from tdkt.awards import personal_records
-from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.db import make_engine, write_session
 from tdkt.core.models import Award, Nomination, NominationStatus, Person, Unit
 from tests.conftest import sqlite_copy, streamlit_server

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from sqlmodel import func, select
 
 from tdkt.awards import personal_records as hand
-from tdkt.core.auth import PermissionDenied
+from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import read_session, write_session
 from tdkt.importing import legacy
 from tdkt.importing.record_lists import record_import

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tdkt.awards import nominations
-from tdkt.core.auth import PermissionDenied
+from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import write_session
 from tdkt.core.models import Nomination, NominationStatus, Role, Unit
 

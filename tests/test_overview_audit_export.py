@@ -11,7 +11,7 @@ import pytest
 
 from tdkt.core import audit, export, options
 from tdkt.reports import charts, overview
-from tdkt.core.auth import PermissionDenied
+from tdkt.core.permissions import PermissionDenied
 from tdkt.plan import plan as plan_module
 from tdkt.core.db import write_session
 from tdkt.core.models import Award, Cluster, ClusterEvent, ClusterMember, Nomination, Participation, Role, TaskStatus

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from tdkt.core import auth
+from tdkt.core import auth, permissions
 from tdkt.plan import plan as plan_module
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import PlanTask, TaskStatus, Unit, User
@@ -66,9 +66,9 @@ def app_engine(app_env):
     engine.dispose()
 
 
-def actor(engine, user_id: int) -> auth.Actor:
+def actor(engine, user_id: int) -> permissions.Actor:
     with read_session(engine) as session:
-        return auth.Actor.of(session.get(User, user_id))
+        return permissions.Actor.of(session.get(User, user_id))
 
 
 def first_task(engine, year: int = 2024):
@@ -213,7 +213,7 @@ def test_unit_user_picks_only_its_own_units_tasks(app_env, app_engine):
 def test_update_task_status_refuses_leadership_and_another_units_user(engine, actors, role):
     task = first_task(engine)
     assert actors["don_vi"].unit_id not in task.unit_ids
-    with pytest.raises(auth.PermissionDenied), write_session(engine) as session:
+    with pytest.raises(permissions.PermissionDenied), write_session(engine) as session:
         plan_module.update_task_status(session, actors[role], task_id=task.id, status=TaskStatus.DANG)
     with read_session(engine) as session:
         assert session.get(PlanTask, task.id).status == TaskStatus.CHUA

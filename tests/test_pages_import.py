@@ -14,7 +14,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from tdkt.awards import nominations
-from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.config import Settings
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.importing.nomination_lists import commit, pipeline

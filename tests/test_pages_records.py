@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.config import Settings
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.importing.record_lists import record_import

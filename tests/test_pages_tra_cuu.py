@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from tdkt.awards import personal_records
-from tdkt.core.auth import COMMAND_LINE
+from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import Assessment, Award, Nomination, NominationStatus, Person, Unit
 from tests.test_pages import ROLES, signed_in, titles

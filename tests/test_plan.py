@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from tdkt.plan import plan as plan_module
-from tdkt.core.auth import PermissionDenied
+from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import write_session
 from tdkt.core.models import AuditLog, PlanTask, PlanTaskUnit, Role, TaskStatus, Unit, User
 
@@ -85,7 +85,7 @@ def test_unit_user_updates_own_units_task_but_not_another_units(engine, actors):
             plan_module.update_task_status(session, unit_actor, task_id=own, status=TaskStatus.DANG)
         user.unit_id = vp.id
         session.add(user)
-    from tdkt.core.auth import Actor
+    from tdkt.core.permissions import Actor
 
     moved = Actor(id=unit_actor.id, username=unit_actor.username, role=Role.DON_VI, unit_id=vp.id)
     with write_session(engine) as session:

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from tdkt.awards import personal_records
-from tdkt.core.auth import PermissionDenied
+from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import Assessment, AuditLog, Award, Nomination, NominationStatus, Person, Unit
 

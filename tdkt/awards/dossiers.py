@@ -8,7 +8,7 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from tdkt.core import audit
-from tdkt.core.auth import Actor, require
+from tdkt.core.permissions import Actor, require
 from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person, Unit
 from tdkt.core.text import fold, format_date, format_number, name_sort_key
 from tdkt.core.errors import Refused

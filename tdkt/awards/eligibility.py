@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from tdkt.core import audit, options
 from tdkt.awards import rules
-from tdkt.core.auth import Actor, require
+from tdkt.core.permissions import Actor, require
 from tdkt.core.models import (
     Assessment, Award, DisciplineRecord, InitiativeAuthor, InitiativeRecord, Nomination, NominationStatus, PastAward,
     Person, Unit,

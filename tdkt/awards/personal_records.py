@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from tdkt.core import audit
-from tdkt.core.auth import Actor, PermissionDenied, require
+from tdkt.core.permissions import Actor, PermissionDenied, require
 from tdkt.core.models import (
     DISCIPLINE_LABELS, MERIT_KIND_LABELS, NOMINATION_STATUS_LABELS, RATING_LABELS, SCOPE_LABELS, Assessment, Award,
     DisciplineRecord, InitiativeAuthor, InitiativeRecord, Nomination, NominationStatus, PastAward, Person, Rating,

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlmodel import select
 
-from tdkt.core import auth
+from tdkt.core import auth, permissions
 from tdkt.cli import rules_command, click_vi
 from tdkt.plan import plan as plan_module
 from tdkt.core.config import ConfigError, Settings
@@ -102,7 +102,7 @@ def user_add(username: str, role_text: str, unit_text: str | None, display_name:
             unit_id = match[0].id
         try:
             created, initial = auth.create_user(
-                session, auth.SYSTEM, username=username, display_name=display_name or username,
+                session, permissions.SYSTEM, username=username, display_name=display_name or username,
                 role=role, unit_id=unit_id, password=password,
             )
         except auth.AuthError as error:
@@ -232,7 +232,7 @@ def import_command(files: tuple[str, ...], year: int | None, dry_run: bool, forc
         else:
             try:
                 with write_session(engine) as session:
-                    report = import_file(session, auth.COMMAND_LINE, data, file_name=path.name, settings=settings,
+                    report = import_file(session, permissions.COMMAND_LINE, data, file_name=path.name, settings=settings,
                                          year=year, dry_run=dry_run, force=force)
             except Exception as error:  # the transaction rolled back: nothing of this file was written
                 report = FileReport(file=path.name, sha256="", year=year or date.today().year, unreadable=True)
@@ -275,7 +275,7 @@ def import_records_command(files: tuple[str, ...], kind: str, year: int | None, 
             worst = 2
             continue
         with write_session(engine) as session:
-            report = record_import.import_records(session, auth.COMMAND_LINE, data, kind=kind, file_name=path.name,
+            report = record_import.import_records(session, permissions.COMMAND_LINE, data, kind=kind, file_name=path.name,
                                                   settings=settings, year=year, dry_run=dry_run, force=force)
         blocked = report.blocked_reason(force=force)
         code = 2 if report.unreadable else 1 if blocked else 0
@@ -353,7 +353,7 @@ def check_command(year: int, as_json: bool) -> None:
     """Xét điều kiện khen thưởng theo luật cho mọi đề nghị của một năm: in các đề nghị chưa đủ điều kiện, quy tắc
     và điều khoản căn cứ, lý do."""
     from tdkt.awards import eligibility
-    from tdkt.core.auth import COMMAND_LINE
+    from tdkt.core.permissions import COMMAND_LINE
 
     engine, _ = _open(_settings())
     with read_session(engine) as session:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from tdkt.core import audit
 from tdkt.plan import plan as plan_module
-from tdkt.core.auth import Actor, require
+from tdkt.core.permissions import Actor, require
 from tdkt.core.models import Movement, MovementUnit, PlanTask, TaskStatus, Unit
 from tdkt.core.text import format_date, nfc
 from tdkt.core.errors import Refused

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from sqlmodel import Session, SQLModel, col, select
 
 from tdkt.core.models import AuditLog
+from tdkt.core.permissions import Actor
 from tdkt.core.text import fold
-
-if TYPE_CHECKING:
-    from tdkt.core.auth import Actor
 
 # Labels of the actions the log records, as shown to the user.
 ACTION_LABELS = {

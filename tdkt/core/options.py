@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tdkt.core import audit
-from tdkt.core.auth import Actor, require
+from tdkt.core.permissions import Actor, require
 from tdkt.awards.catalog import award_amount, by_code
 from tdkt.core.models import Award, Nomination, NominationStatus, Setting
 from tdkt.core.text import format_date, format_money

@@ -6,10 +6,10 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from tdkt.core import audit
-from tdkt.core.auth import Actor, require
-from tdkt.core.models import UNIT_KIND_LABELS, Unit, UnitKind
-from tdkt.core.text import fold, nfc
 from tdkt.core.errors import Refused
+from tdkt.core.models import UNIT_KIND_LABELS, Unit, UnitKind
+from tdkt.core.permissions import Actor, require
+from tdkt.core.text import fold, nfc
 
 
 class UnitError(Refused):

@@ -24,7 +24,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from tdkt.core import audit
-from tdkt.core.auth import Actor, PermissionDenied, require
+from tdkt.core.permissions import Actor, PermissionDenied, require
 from tdkt.core.config import Settings
 from tdkt.core.db import bulk_insert
 from tdkt.core.export import safe_cell

@@ -1,0 +1,75 @@
+"""Who is acting and what each role may do: `Actor`, the permission matrix and the checks every write calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tdkt.core.errors import Refused
+from tdkt.core.models import ROLE_LABELS, Role, User
+
+
+class PermissionDenied(Refused, PermissionError):
+    """The signed-in user may not do this; the message is Vietnamese and shown as is."""
+
+
+# What each role may do. "cap_nhat_nhiem_vu" for a unit user is limited to its own unit's tasks.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "xem": frozenset(Role),
+    "sua_ke_hoach": frozenset({Role.VAN_PHONG}),
+    "cap_nhat_nhiem_vu": frozenset({Role.VAN_PHONG, Role.DON_VI}),
+    "nhap_danh_sach": frozenset({Role.VAN_PHONG, Role.DON_VI}),
+    "quan_ly_cum": frozenset({Role.VAN_PHONG}),
+    "xu_ly_ho_so": frozenset({Role.VAN_PHONG}),
+    "quan_tri": frozenset({Role.QUAN_TRI}),
+    "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
+}
+ACTION_LABELS = {
+    "xem": "xem dữ liệu",
+    "sua_ke_hoach": "sửa kế hoạch",
+    "cap_nhat_nhiem_vu": "cập nhật nhiệm vụ",
+    "nhap_danh_sach": "nhập danh sách đề nghị khen thưởng",
+    "quan_ly_cum": "quản lý cụm thi đua, giao ước và phong trào thi đua",
+    "xu_ly_ho_so": "xử lý hồ sơ đề nghị khen thưởng",
+    "quan_tri": "quản trị hệ thống",
+    "xem_nhat_ky": "xem nhật ký",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting: enough of a User to check permissions and write the audit log."""
+
+    id: int | None
+    username: str
+    role: Role
+    unit_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(id=user.id, username=user.username, role=Role(user.role), unit_id=user.unit_id)
+
+
+SYSTEM = Actor(id=None, username="hệ thống", role=Role.QUAN_TRI)
+# The command line acts for the Office (it runs on the server, by whoever may run commands there).
+COMMAND_LINE = Actor(id=None, username="dòng lệnh", role=Role.VAN_PHONG)
+
+
+def can(actor: Actor | None, action: str, *, unit_ids: set[int] | None = None) -> bool:
+    """Return True when the actor may do the action (for a unit user, only on its own unit's records)."""
+    if actor is None or actor.role not in PERMISSIONS[action]:
+        return False
+    if actor.role == Role.DON_VI and action != "xem":
+        return actor.unit_id is not None and unit_ids is not None and actor.unit_id in unit_ids
+    return True
+
+
+def require(actor: Actor | None, action: str, *, unit_ids: set[int] | None = None) -> None:
+    """Raise PermissionDenied unless the actor may do the action."""
+    if actor is None:
+        raise PermissionDenied("Bạn cần đăng nhập để thực hiện thao tác này.")
+    if not can(actor, action, unit_ids=unit_ids):
+        if actor.role == Role.DON_VI and actor.role in PERMISSIONS[action]:
+            raise PermissionDenied("Tài khoản đơn vị chỉ được sửa dữ liệu của chính đơn vị mình.")
+        raise PermissionDenied(
+            f"Vai trò “{ROLE_LABELS[actor.role]}” không có quyền {ACTION_LABELS[action]}."
+        )
