@@ -4,8 +4,8 @@ import streamlit as st
 
 from pages import _common as common
 from tdkt.core import auth, permissions
-from tdkt.core.models import ROLE_LABELS, Role
 from tdkt.core.errors import Refused
+from tdkt.core.models import ROLE_LABELS, Role
 
 st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon=":material/military_tech:", layout="wide")
 
@@ -39,8 +39,8 @@ def change_password_view(user) -> None:
     if submitted:
         try:
             with common.db_write() as session:
-                fresh = session.get(type(user), user.id)
-                auth.change_password(session, user=fresh, old_password=old, new_password=new, confirm=confirm)
+                auth.change_password(session, user=auth.get_user(session, user_id=user.id), old_password=old,
+                                     new_password=new, confirm=confirm)
         except Refused as error:
             st.error(str(error))
         else:

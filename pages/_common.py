@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from extra_streamlit_components.CookieManager import _component_func as _cookie_component
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from tdkt.core import audit, auth, options
-from tdkt.plan import plan
-from tdkt.seeding import seed
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import User
 from tdkt.core.permissions import Actor, can
+from tdkt.plan import plan
+from tdkt.seeding import seed
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 # st.context.cookies reads the cookie server-side on every connection; the component only writes/deletes it.
 
@@ -66,7 +69,7 @@ def current_user() -> User | None:
     user_id = st.session_state.get("user_id")
     with db_read() as session:
         if user_id is not None:
-            found = session.get(User, user_id)
+            found = auth.get_user(session, user_id=user_id)
             if found is not None and found.active:
                 return found
             st.session_state.pop("user_id", None)

@@ -7,10 +7,10 @@ import math
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
+from tdkt.awards import catalog, categories, nominations
 from tdkt.core import units
-from tdkt.awards import categories, nominations
-from tdkt.core.models import TARGET_LABELS, Target
 from tdkt.core.errors import Refused
+from tdkt.core.models import TARGET_LABELS, Target
 
 
 def _form(key: str, *, year: int, current: dict | None, award_names: list[str], unit_names: list[str]):
@@ -51,11 +51,7 @@ def render(*, year: int) -> None:
     """Draw the add and edit forms for the year."""
     who = actor()
     with db_read() as session:
-        from sqlmodel import select
-
-        from tdkt.core.models import Award
-
-        award_names = list(session.exec(select(Award.name).order_by(Award.is_common.desc(), Award.position)).all())
+        award_names = list(catalog.award_choices(session))
         unit_names = units.names(session)
         listing = nominations.listing(session, year=year, actor=who)
     add_tab, edit_tab = st.tabs(["Thêm một đề nghị", "Sửa đề nghị"])

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
-from sqlmodel import select
 
 from pages._common import db_read, db_write
-from tdkt.core.permissions import Actor
-from tdkt.awards import personal_records
-from tdkt.core.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, SCOPE_LABELS, Award, Rating
+from tdkt.awards import catalog, personal_records
 from tdkt.core.errors import Refused
+from tdkt.core.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, SCOPE_LABELS, Rating
+from tdkt.core.permissions import Actor
 
 
 def _done(message: str) -> None:
@@ -31,9 +30,7 @@ def _write(call, message: str) -> None:
 
 def _awards(target: str) -> dict[str, int]:
     with db_read() as session:
-        rows = session.exec(select(Award.name, Award.id, Award.targets).order_by(
-            Award.is_common.desc(), Award.position)).all()
-    return {name: award_id for name, award_id, targets in rows if target in targets.split(",")}
+        return catalog.award_choices(session, target=target)
 
 
 def render(who: Actor, subject: personal_records.Subject, *, year: int, name: str) -> None:

@@ -2,13 +2,12 @@
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import select
 
 from pages._common import actor, db_read, db_write, require_page
 from tdkt.core import auth, options, permissions, units
-from tdkt.core.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
-from tdkt.core.text import format_datetime
 from tdkt.core.errors import Refused
+from tdkt.core.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, UnitKind
+from tdkt.core.text import format_datetime
 
 who = require_page("xem")
 is_admin = permissions.can(who, "quan_tri")
@@ -28,7 +27,7 @@ def done(message: str) -> None:
 with db_read() as session:
     unit_table = units.table(session)
     unit_names = dict(zip(unit_table["id"], unit_table["name"]))
-    users = session.exec(select(User).order_by(User.username)).all() if is_admin else []
+    users = auth.list_users(session) if is_admin else []
 
 if is_admin:
     st.subheader("Người dùng")
@@ -101,7 +100,7 @@ with add_tab, st.form("them_don_vi", clear_on_submit=True):
 with rename_tab:
     picked = st.selectbox("Đơn vị", list(unit_names), format_func=lambda i: unit_names[i], key="unit_pick")
     with db_read() as session:
-        unit = session.get(Unit, picked)
+        unit = units.get_unit(session, unit_id=picked)
     with st.form(f"sua_don_vi_{picked}"):
         name = st.text_input("Tên đơn vị", unit.name)
         short = st.text_input("Tên viết tắt", unit.short_name or "")

@@ -3,15 +3,15 @@
 import streamlit as st
 
 from pages._common import db_read, db_write, require_page
-from tdkt.core import auth
-from tdkt.core.models import ROLE_LABELS, Role, Unit, User
+from tdkt.core import auth, units
 from tdkt.core.errors import Refused
+from tdkt.core.models import ROLE_LABELS, Role
 
 who = require_page("xem")
 st.title("Tài khoản của tôi")
 with db_read() as session:
-    user = session.get(User, who.id)
-    unit = session.get(Unit, user.unit_id) if user.unit_id else None
+    user = auth.get_user(session, user_id=who.id)
+    unit = units.get_unit(session, unit_id=user.unit_id) if user.unit_id else None
 st.write(f"**{user.display_name}** — tên đăng nhập `{user.username}`, vai trò {ROLE_LABELS[Role(user.role)]}"
          + (f", đơn vị {unit.name}" if unit else ""))
 with st.form("doi_mat_khau", clear_on_submit=True):
@@ -22,7 +22,7 @@ with st.form("doi_mat_khau", clear_on_submit=True):
     if st.form_submit_button("Đổi mật khẩu"):
         try:
             with db_write() as session:
-                auth.change_password(session, user=session.get(User, who.id), old_password=old,
+                auth.change_password(session, user=auth.get_user(session, user_id=who.id), old_password=old,
                                      new_password=new, confirm=confirm)
         except Refused as error:
             st.error(str(error))

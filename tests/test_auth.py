@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tdkt.core import auth, permissions
-from tdkt.core.db import write_session
+from tdkt.core.db import read_session, write_session
 from tdkt.core.models import AuditLog, AuthSession, Role, Unit, User, utcnow
 from tests.conftest import PASSWORD, SECRET
 
@@ -131,6 +131,17 @@ def test_account_rules(engine, actors):
         with pytest.raises(auth.AuthError, match="chính mình"):
             auth.update_user(session, admin, user_id=admin.id, display_name="x", role=Role.LANH_DAO, unit_id=None,
                              active=True)
+
+
+def test_accounts_are_listed_by_user_name_and_found_by_id_even_when_locked(engine):
+    with write_session(engine) as session:
+        _user(session, "lanhdao").active = False
+    with read_session(engine) as session:
+        names = [u.username for u in auth.list_users(session)]
+        locked = auth.get_user(session, user_id=_user(session, "lanhdao").id)
+        assert names == sorted(names) and {"lanhdao", "vanphong", "donvi"} <= set(names)
+        assert (locked.username, locked.active) == ("lanhdao", False)
+        assert auth.get_user(session, user_id=10**6) is None
 
 
 @pytest.mark.parametrize("role", [Role.VAN_PHONG, Role.LANH_DAO, Role.DON_VI])

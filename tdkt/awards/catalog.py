@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
+from sqlmodel import Session, col, select
+
+from tdkt.core.models import Award
 from tdkt.core.text import fold
 
 DANH_HIEU = "danh_hieu"
@@ -538,3 +541,11 @@ def award_amount(spec: AwardSpec, target: str, base_salary: int | float | Decima
         return None
     amount = Decimal(str(multiplier)) * Decimal(str(base_salary))
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def award_choices(session: Session, *, target: str | None = None) -> dict[str, int]:
+    """Return the stored awards a form offers, name -> id, common ones first, then in catalogue order; only those
+    given to `target` (ca_nhan, tap_the, ho_gia_dinh) when one is named."""
+    stmt = select(Award.name, Award.id, Award.targets).order_by(col(Award.is_common).desc(), Award.position)
+    return {name: award_id for name, award_id, targets in session.exec(stmt).all()
+            if target is None or target in targets.split(",")}

@@ -136,6 +136,16 @@ def random_password(length: int = 12) -> str:
             return password
 
 
+def get_user(session: Session, *, user_id: int) -> User | None:
+    """Return the account with this id (active or not), or None."""
+    return session.get(User, user_id)
+
+
+def list_users(session: Session) -> list[User]:
+    """Return every account, by user name."""
+    return list(session.exec(select(User).order_by(User.username)).all())
+
+
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 

@@ -26,6 +26,11 @@ def lookup(session: Session) -> dict[str, Unit]:
     return found
 
 
+def get_unit(session: Session, *, unit_id: int) -> Unit | None:
+    """Return the unit with this id (active or not), or None."""
+    return session.get(Unit, unit_id)
+
+
 def names(session: Session, *, active_only: bool = True) -> list[str]:
     """Return unit names in the department's order."""
     stmt = select(Unit.name).order_by(Unit.position, Unit.name)
