@@ -11,6 +11,7 @@ from pages._common import actor, db_read, db_write, settings
 from tdkt.importing import cluster_sheets
 from tdkt.clusters import cluster_writes, cluster_years, clusters
 from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
 from tdkt.core.text import format_date
 from tdkt.core.errors import Refused
 
@@ -90,7 +91,7 @@ def _participation_form(views: list[clusters.ClusterView]) -> None:
         if st.form_submit_button("Lưu", type="primary", key="luu_tham_gia"):
             try:
                 with db_write() as session:
-                    part = cluster_writes.record_participation(
+                    part = task_links.record_participation(
                         session, actor(), event_id=event_id, member_id=member_id,
                         done_on=done_on if state == DONE else None, document=document if state == DONE else None,
                         score=score if state != NOT_APPLICABLE else None, not_applicable=state == NOT_APPLICABLE)
@@ -115,7 +116,8 @@ def _member_forms(views: list[clusters.ClusterView]) -> None:
         if st.form_submit_button("Thêm thành viên", key="them_thanh_vien_btn"):
             try:
                 with db_write() as session:
-                    cluster_writes.add_member(session, actor(), cluster_id=v.cluster.id, name=name, role=role, is_us=is_us)
+                    cluster_writes.add_member(session, actor(), cluster_id=v.cluster.id, name=name, role=role,
+                                              is_us=is_us)
             except Refused as error:
                 st.error(str(error))
             else:
@@ -134,7 +136,8 @@ def _member_forms(views: list[clusters.ClusterView]) -> None:
     try:
         if save:
             with db_write() as session:
-                cluster_writes.update_member(session, actor(), member_id=member_id, name=name, role=role, is_us=is_us)
+                cluster_writes.update_member(session, actor(), member_id=member_id, name=name, role=role,
+                                             is_us=is_us)
             _done(f"Đã lưu thành viên {name.strip()}.")
         if remove:
             with db_write() as session:
@@ -161,9 +164,9 @@ def _event_forms(year: int, views: list[clusters.ClusterView]) -> None:
         if st.form_submit_button("Thêm hoạt động", key="them_hoat_dong_btn"):
             try:
                 with db_write() as session:
-                    event = cluster_writes.add_event(session, actor(), cluster_id=v.cluster.id, kind=kind, due_on=due,
-                                               title=title, scored=True if scored else None,
-                                               task_id=None if task == AUTO else task, auto_link=task == AUTO)
+                    event = task_links.add_event(session, actor(), cluster_id=v.cluster.id, kind=kind, due_on=due,
+                                                 title=title, scored=True if scored else None,
+                                                 task_id=None if task == AUTO else task, auto_link=task == AUTO)
             except Refused as error:
                 st.error(str(error))
             else:
@@ -187,8 +190,8 @@ def _event_forms(year: int, views: list[clusters.ClusterView]) -> None:
     try:
         if save:
             with db_write() as session:
-                cluster_writes.update_event(session, actor(), event_id=event_id, kind=kind, title=title, due_on=due,
-                                      scored=scored, task_id=task)
+                task_links.update_event(session, actor(), event_id=event_id, kind=kind, title=title, due_on=due,
+                                        scored=scored, task_id=task)
             _done(f"Đã lưu hoạt động “{title.strip() or e.title}”.")
         if remove:
             with db_write() as session:
@@ -224,7 +227,8 @@ def _cluster_forms(year: int, views: list[clusters.ClusterView]) -> None:
     try:
         if save:
             with db_write() as session:
-                cluster_writes.update_cluster(session, actor(), cluster_id=v.cluster.id, code=code, name=name, level=level)
+                cluster_writes.update_cluster(session, actor(), cluster_id=v.cluster.id, code=code, name=name,
+                                              level=level)
             _done(f"Đã lưu {code.strip()}.")
         if remove:
             with db_write() as session:

@@ -11,6 +11,7 @@ from pages._common import actor, db_read, db_write
 from tdkt.core import units
 from tdkt.clusters import movements
 from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
 from tdkt.core.errors import Refused
 
 AUTO = "auto"  # "the plan's launch task when this is the year's regular movement"
@@ -70,7 +71,7 @@ def render(*, year: int, frame: pd.DataFrame) -> None:
         if st.form_submit_button("Đăng ký", type="primary", key="them_phong_trao_btn"):
             try:
                 with db_write() as session:
-                    movement = movements.add_movement(session, actor(), year=year, **values)
+                    movement = task_links.add_movement(session, actor(), year=year, **values)
             except Refused as error:
                 st.error(str(error))
             else:
@@ -86,7 +87,7 @@ def render(*, year: int, frame: pd.DataFrame) -> None:
                 if st.form_submit_button("Lưu phong trào", key="luu_phong_trao"):
                     try:
                         with db_write() as session:
-                            movements.update_movement(session, actor(), movement_id=movement_id, **values)
+                            task_links.update_movement(session, actor(), movement_id=movement_id, **values)
                     except Refused as error:
                         st.error(str(error))
                     else:

@@ -8,6 +8,7 @@ from pages._common import actor, db_read, db_write, require_page, selected_year
 from tdkt.core import export, permissions
 from tdkt.reports import charts
 from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
 from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
 from tdkt.core.text import format_date
 from tdkt.core.errors import Refused
@@ -59,8 +60,8 @@ if editable:
         if st.form_submit_button("Lưu", type="primary", key="luu_nhiem_vu"):
             try:
                 with db_write() as session:
-                    plan_module.update_task_status(session, actor(), task_id=task_id, status=status,
-                                                   completed_on=done, evidence=evidence, note=note)
+                    task_links.update_task_status(session, actor(), task_id=task_id, status=status,
+                                                  completed_on=done, evidence=evidence, note=note)
             except Refused as error:
                 st.error(str(error))
             else:

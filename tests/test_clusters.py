@@ -18,6 +18,7 @@ from tdkt.cli import click_vi
 from tdkt.importing import cluster_sheets
 from tdkt.clusters import cluster_writes, cluster_years, clusters, movements
 from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
 from tdkt.core.permissions import PermissionDenied
 from tdkt.cli.commands import cli
 from tdkt.core.config import Settings
@@ -115,9 +116,9 @@ def test_rates_per_cluster_member_and_event_count_status_from_due_dates(engine, 
         others = add_members(session, office, cluster, "Sở Công Thương Cao Bằng", "Sở Công Thương Tuyên Quang")
         report = event_of(session, cluster, "so_ket")  # due 30/09/2024
         record = dict(event_id=report.id, today=TODAY)
-        cluster_writes.record_participation(session, office, member_id=others[0].id, done_on=date(2024, 9, 30), **record)
-        cluster_writes.record_participation(session, office, member_id=others[1].id, done_on=date(2024, 10, 1), **record)
-        cluster_writes.record_participation(session, office, member_id=us_in(session, cluster).id, not_applicable=True,
+        task_links.record_participation(session, office, member_id=others[0].id, done_on=date(2024, 9, 30), **record)
+        task_links.record_participation(session, office, member_id=others[1].id, done_on=date(2024, 10, 1), **record)
+        task_links.record_participation(session, office, member_id=us_in(session, cluster).id, not_applicable=True,
                                       **record)
     with Session(engine) as session:
         v = clusters.view(session, cluster_id=cluster_of(session, "Cụm III").id)
@@ -135,10 +136,10 @@ def test_members_are_ranked_by_score_with_ties_and_the_chart_marks_us(engine, ac
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
         a, b, c = add_members(session, office, cluster, "Sở Xây dựng", "Sở Tài chính", "Sở Y tế")
-        scoring = cluster_writes.add_event(session, office, cluster_id=cluster.id, kind="cham_diem",
+        scoring = task_links.add_event(session, office, cluster_id=cluster.id, kind="cham_diem",
                                      due_on=date(2024, 12, 20))
         for member, score in [(a, 96.5), (b, 92.0), (c, 96.5), (us_in(session, cluster), 94.0)]:
-            cluster_writes.record_participation(session, office, event_id=scoring.id, member_id=member.id, score=score,
+            task_links.record_participation(session, office, event_id=scoring.id, member_id=member.id, score=score,
                                           today=TODAY)
     with Session(engine) as session:
         v = clusters.view(session, cluster_id=cluster_of(session, "Cụm II").id)
@@ -153,7 +154,7 @@ def test_members_are_ranked_by_score_with_ties_and_the_chart_marks_us(engine, ac
 def test_heatmap_colours_each_cell_by_its_status(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        cluster_writes.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
+        task_links.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=us_in(session, cluster).id, done_on=date(2024, 4, 2),
                                       document="12/BC-SCT", today=TODAY)
     with Session(engine) as session:
@@ -170,9 +171,9 @@ def test_a_done_date_after_today_or_a_score_for_an_unscored_event_is_refused(eng
         cluster = cluster_of(session, "Cụm II")
         kwargs = dict(event_id=event_of(session, cluster, "ky_ket").id, member_id=us_in(session, cluster).id)
         with pytest.raises(clusters.ClusterError, match="sau hôm nay"):
-            cluster_writes.record_participation(session, actors[OFFICE], done_on=date(2025, 1, 2), today=TODAY, **kwargs)
+            task_links.record_participation(session, actors[OFFICE], done_on=date(2025, 1, 2), today=TODAY, **kwargs)
         with pytest.raises(clusters.ClusterError, match="không chấm điểm"):
-            cluster_writes.record_participation(session, actors[OFFICE], score=90, today=TODAY, **kwargs)
+            task_links.record_participation(session, actors[OFFICE], score=90, today=TODAY, **kwargs)
 
 
 def test_a_new_head_takes_the_role_from_the_old_one(engine, actors):
@@ -192,7 +193,7 @@ def test_a_new_head_takes_the_role_from_the_old_one(engine, actors):
 def test_recording_our_participation_completes_the_linked_task(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        cluster_writes.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
+        task_links.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=us_in(session, cluster).id, done_on=date(2024, 3, 28),
                                       document="35/GUTĐ-CII", today=TODAY)
     with Session(engine) as session:
@@ -205,15 +206,15 @@ def test_recording_our_participation_completes_the_linked_task(engine, actors):
 def test_completing_the_task_records_our_participation_and_reopening_it_clears_it(engine, actors):
     with write_session(engine) as session:
         task_id = task_at(session, 3, 3).id
-        plan_module.update_task_status(session, actors[OFFICE], task_id=task_id, status=TaskStatus.XONG,
-                                       completed_on=date(2024, 10, 2), evidence="210/BC-SCT", today=TODAY)
+        task_links.update_task_status(session, actors[OFFICE], task_id=task_id, status=TaskStatus.XONG,
+                                      completed_on=date(2024, 10, 2), evidence="210/BC-SCT", today=TODAY)
     with Session(engine) as session:
         cluster = cluster_of(session, "Cụm III")
         part = session.exec(select(Participation).where(Participation.member_id == us_in(session, cluster).id)).one()
         row = clusters.matrix(session, cluster_id=cluster.id).iloc[0]
         assert (part.done_on, part.document, row.status) == (date(2024, 10, 2), "210/BC-SCT", "Trễ hạn")
     with write_session(engine) as session:
-        plan_module.update_task_status(session, actors[OFFICE], task_id=task_id, status=TaskStatus.DANG, today=TODAY)
+        task_links.update_task_status(session, actors[OFFICE], task_id=task_id, status=TaskStatus.DANG, today=TODAY)
     with Session(engine) as session:
         part = session.get(Participation, part.id)
         assert (part.done_on, part.document) == (None, None)
@@ -226,9 +227,9 @@ def test_clearing_our_participation_reopens_the_task(engine, actors):
         cluster = cluster_of(session, "Nội bộ")
         kwargs = dict(event_id=event_of(session, cluster, "ky_ket").id, member_id=us_in(session, cluster).id,
                       today=TODAY)
-        cluster_writes.record_participation(session, actors[OFFICE], done_on=date(2024, 2, 20), **kwargs)
+        task_links.record_participation(session, actors[OFFICE], done_on=date(2024, 2, 20), **kwargs)
         assert task_at(session, 1, 2).status == TaskStatus.XONG
-        cluster_writes.record_participation(session, actors[OFFICE], **kwargs)
+        task_links.record_participation(session, actors[OFFICE], **kwargs)
         task = task_at(session, 1, 2)
         assert (task.status, task.completed_on) == (TaskStatus.CHUA, None)
 
@@ -238,7 +239,7 @@ def test_another_members_participation_leaves_the_task_alone(engine, actors):
         cluster = cluster_of(session, "Nội bộ")
         other = session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id,
                                                          ClusterMember.name == "Thanh tra Sở")).one()
-        cluster_writes.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
+        task_links.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=other.id, done_on=date(2024, 2, 20), today=TODAY)
         assert task_at(session, 1, 2).status == TaskStatus.CHUA
 
@@ -246,15 +247,15 @@ def test_another_members_participation_leaves_the_task_alone(engine, actors):
 def test_registering_the_launched_regular_movement_completes_task_q1_1_and_vice_versa(engine, actors):
     office = actors[OFFICE]
     with write_session(engine) as session:
-        movement = movements.add_movement(session, office, year=2024, name="Thi đua hoàn thành kế hoạch năm 2024",
-                                          kind="thuong_xuyen", document="05/KH-SCT", launched_on=date(2024, 1, 20),
-                                          today=TODAY)
+        movement = task_links.add_movement(session, office, year=2024, name="Thi đua hoàn thành kế hoạch năm 2024",
+                                           kind="thuong_xuyen", document="05/KH-SCT", launched_on=date(2024, 1, 20),
+                                           today=TODAY)
         task = task_at(session, 1, 1)
         assert (movement.task_id, task.status, task.completed_on, task.evidence) == (
             task.id, TaskStatus.XONG, date(2024, 1, 20), "05/KH-SCT")
-        plan_module.update_task_status(session, office, task_id=task.id, status=TaskStatus.XONG,
-                                       completed_on=date(2024, 1, 25), evidence="07/KH-SCT", today=TODAY)
-        theme = movements.add_movement(session, office, year=2024, name="Chuyển đổi số", kind="chuyen_de", today=TODAY)
+        task_links.update_task_status(session, office, task_id=task.id, status=TaskStatus.XONG,
+                                      completed_on=date(2024, 1, 25), evidence="07/KH-SCT", today=TODAY)
+        theme = task_links.add_movement(session, office, year=2024, name="Chuyển đổi số", kind="chuyen_de", today=TODAY)
         movements.close_movement(session, office, movement_id=movement.id, closed_on=date(2024, 12, 20),
                                  results="Hoàn thành 100% chỉ tiêu.", today=TODAY)
     with Session(engine) as session:
@@ -265,17 +266,46 @@ def test_registering_the_launched_regular_movement_completes_task_q1_1_and_vice_
     assert theme.task_id is None
 
 
+def test_an_event_newly_linked_to_a_finished_task_takes_its_date_and_document(engine, actors):
+    office = actors[OFFICE]
+    with write_session(engine) as session:
+        task = task_at(session, 1, 1)
+        task_links.update_task_status(session, office, task_id=task.id, status=TaskStatus.XONG,
+                                      completed_on=date(2024, 1, 18), evidence="03/KH-SCT", today=TODAY)
+        cluster = cluster_of(session, "Cụm II")
+        event = task_links.add_event(session, office, cluster_id=cluster.id, kind="hoi_nghi", due_on=date(2024, 6, 30),
+                                     auto_link=False, today=TODAY)
+        assert session.exec(select(Participation).where(Participation.event_id == event.id)).first() is None
+        task_links.update_event(session, office, event_id=event.id, kind="hoi_nghi", title=event.title,
+                                due_on=event.due_on, scored=False, task_id=task.id, today=TODAY)
+        part = session.exec(select(Participation).where(Participation.event_id == event.id)).one()
+        assert (part.member_id, part.done_on, part.document) == (us_in(session, cluster).id, date(2024, 1, 18),
+                                                                 "03/KH-SCT")
+
+
+def test_the_regular_movement_registered_after_its_task_is_done_takes_the_launch_from_it(engine, actors):
+    office = actors[OFFICE]
+    with write_session(engine) as session:
+        task = task_at(session, 1, 1)
+        task_links.update_task_status(session, office, task_id=task.id, status=TaskStatus.XONG,
+                                      completed_on=date(2024, 1, 18), evidence="03/KH-SCT", today=TODAY)
+        movement = task_links.add_movement(session, office, year=2024, name="Thi đua hoàn thành kế hoạch năm 2024",
+                                           kind="thuong_xuyen", today=TODAY)
+        assert (movement.task_id, movement.launched_on, movement.document) == (task.id, date(2024, 1, 18),
+                                                                               "03/KH-SCT")
+
+
 @pytest.mark.parametrize("role", [Role.LANH_DAO, Role.DON_VI, Role.QUAN_TRI])
 def test_only_the_office_writes_clusters_and_movements(engine, actors, role):
     with Session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
         event_id, member_id = event_of(session, cluster, "ky_ket").id, us_in(session, cluster).id
     writes = [
-        lambda s: cluster_writes.record_participation(s, actors[role], event_id=event_id, member_id=member_id,
+        lambda s: task_links.record_participation(s, actors[role], event_id=event_id, member_id=member_id,
                                                 done_on=date(2024, 3, 1), today=TODAY),
         lambda s: cluster_writes.add_member(s, actors[role], cluster_id=cluster.id, name="Sở Y tế"),
         lambda s: cluster_years.copy_clusters(s, actors[role], from_year=2024, to_year=2025),
-        lambda s: movements.add_movement(s, actors[role], year=2024, name="X", kind="chuyen_de", today=TODAY),
+        lambda s: task_links.add_movement(s, actors[role], year=2024, name="X", kind="chuyen_de", today=TODAY),
     ]
     for write in writes:
         with pytest.raises(PermissionDenied), write_session(engine) as session:
@@ -293,7 +323,7 @@ def test_copy_to_a_new_year_keeps_members_and_events_and_links_the_new_plans_tas
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
         cluster_writes.add_member(session, office, cluster_id=cluster.id, name="Sở Xây dựng", role="cum_truong")
-        cluster_writes.record_participation(session, office, event_id=event_of(session, cluster, "ky_ket").id,
+        task_links.record_participation(session, office, event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=us_in(session, cluster).id, done_on=date(2024, 3, 2), today=TODAY)
         plan_module.copy_plan(session, office, from_year=2024, to_year=2025)
         cluster_years.copy_clusters(session, office, from_year=2024, to_year=2025)
@@ -351,7 +381,7 @@ def test_member_list_adds_members_and_roles_and_scores_in_one_go(engine, actors)
                      [1, "Sở Xây dựng", "Cụm trưởng", 96.5, 1], [2, "Sở Công Thương", "Cụm phó", "95,5", 3],
                      [3, "Sở Y tế", "", 96.5, 2], [None, "Tổng cộng", None, None, None]])
     with write_session(engine) as session:
-        cluster_writes.add_event(session, actors[OFFICE], cluster_id=cluster_of(session, "Cụm II").id, kind="cham_diem",
+        task_links.add_event(session, actors[OFFICE], cluster_id=cluster_of(session, "Cụm II").id, kind="cham_diem",
                            due_on=date(2024, 12, 20))
         report = check(session, data, cluster_sheets.MEMBERS)
         assert [(i.row, i.column, i.code) for i in report.issues] == [(6, "Xếp hạng", "rank_mismatch")]
@@ -370,7 +400,7 @@ def test_score_sheet_with_an_error_writes_nothing(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
         cluster_writes.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Tài chính")
-        cluster_writes.add_event(session, actors[OFFICE], cluster_id=cluster.id, kind="cham_diem", due_on=date(2024, 12, 20))
+        task_links.add_event(session, actors[OFFICE], cluster_id=cluster.id, kind="cham_diem", due_on=date(2024, 12, 20))
         report = check(session, data, cluster_sheets.SCORES)
         assert [(i.row, i.column, i.code) for i in report.issues] == [
             (3, "Tên đơn vị", "unknown_member"), (4, "Tên đơn vị", "duplicate"), (5, "Tổng điểm", "bad_score")]
@@ -398,7 +428,7 @@ def test_a_file_that_is_not_a_member_list_is_refused_whole(engine, data, code):
 def test_clusters_json_is_the_agreed_object(monkeypatch, db_url, engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        cluster_writes.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
+        task_links.record_participation(session, actors[OFFICE], event_id=event_of(session, cluster, "ky_ket").id,
                                       member_id=us_in(session, cluster).id, done_on=date(2024, 3, 2), today=TODAY)
     monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
     monkeypatch.setenv("TDKT_SECRET_KEY", "k" * 40)

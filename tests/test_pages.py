@@ -10,9 +10,10 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from tdkt.core import auth, permissions
-from tdkt.plan import plan as plan_module
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import PlanTask, TaskStatus, Unit, User
+from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
 from tests.conftest import APP, PASSWORD
 
 ROLES = ["lanh_dao", "van_phong", "don_vi", "quan_tri"]
@@ -214,7 +215,7 @@ def test_update_task_status_refuses_leadership_and_another_units_user(engine, ac
     task = first_task(engine)
     assert actors["don_vi"].unit_id not in task.unit_ids
     with pytest.raises(permissions.PermissionDenied), write_session(engine) as session:
-        plan_module.update_task_status(session, actors[role], task_id=task.id, status=TaskStatus.DANG)
+        task_links.update_task_status(session, actors[role], task_id=task.id, status=TaskStatus.DANG)
     with read_session(engine) as session:
         assert session.get(PlanTask, task.id).status == TaskStatus.CHUA
 

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
 from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import write_session
 from tdkt.core.models import AuditLog, PlanTask, PlanTaskUnit, Role, TaskStatus, Unit, User
@@ -46,8 +47,8 @@ def test_progress_by_unit_explodes_shared_tasks(engine):
 def test_office_marks_a_task_done_with_date_and_evidence(engine, actors):
     with write_session(engine) as session:
         task_id = _task(session, 1, 3)
-        plan_module.update_task_status(session, actors[Role.VAN_PHONG], task_id=task_id, status=TaskStatus.XONG,
-                                       completed_on=date(2024, 3, 20), evidence="15/BC-SCT", today=date(2024, 4, 1))
+        task_links.update_task_status(session, actors[Role.VAN_PHONG], task_id=task_id, status=TaskStatus.XONG,
+                                      completed_on=date(2024, 3, 20), evidence="15/BC-SCT", today=date(2024, 4, 1))
     with Session(engine) as session:
         task = session.get(PlanTask, task_id)
         frame = plan_module.tasks(session, year=2024, as_of=date(2024, 4, 1))
@@ -61,10 +62,10 @@ def test_done_task_needs_a_completion_date_not_in_the_future(engine, actors):
     with write_session(engine) as session:
         task_id = _task(session, 1, 3)
         with pytest.raises(plan_module.PlanError, match="ngày hoàn thành"):
-            plan_module.update_task_status(session, actors[Role.VAN_PHONG], task_id=task_id, status=TaskStatus.XONG)
+            task_links.update_task_status(session, actors[Role.VAN_PHONG], task_id=task_id, status=TaskStatus.XONG)
         with pytest.raises(plan_module.PlanError, match="sau hôm nay"):
-            plan_module.update_task_status(session, actors[Role.VAN_PHONG], task_id=task_id, status=TaskStatus.XONG,
-                                           completed_on=date(2024, 5, 1), today=date(2024, 4, 1))
+            task_links.update_task_status(session, actors[Role.VAN_PHONG], task_id=task_id, status=TaskStatus.XONG,
+                                          completed_on=date(2024, 5, 1), today=date(2024, 4, 1))
 
 
 @pytest.mark.parametrize("role", [Role.LANH_DAO, Role.QUAN_TRI])
@@ -72,7 +73,7 @@ def test_reading_roles_cannot_update_a_task(engine, actors, role):
     with write_session(engine) as session:
         task_id = _task(session, 1, 3)
         with pytest.raises(PermissionDenied, match="không có quyền"):
-            plan_module.update_task_status(session, actors[role], task_id=task_id, status=TaskStatus.DANG)
+            task_links.update_task_status(session, actors[role], task_id=task_id, status=TaskStatus.DANG)
 
 
 def test_unit_user_updates_own_units_task_but_not_another_units(engine, actors):
@@ -82,14 +83,14 @@ def test_unit_user_updates_own_units_task_but_not_another_units(engine, actors):
         vp = session.exec(select(Unit).where(Unit.name == "Văn phòng Sở")).one()
         user = session.get(User, unit_actor.id)
         with pytest.raises(PermissionDenied, match="chính đơn vị mình"):
-            plan_module.update_task_status(session, unit_actor, task_id=own, status=TaskStatus.DANG)
+            task_links.update_task_status(session, unit_actor, task_id=own, status=TaskStatus.DANG)
         user.unit_id = vp.id
         session.add(user)
     from tdkt.core.permissions import Actor
 
     moved = Actor(id=unit_actor.id, username=unit_actor.username, role=Role.DON_VI, unit_id=vp.id)
     with write_session(engine) as session:
-        plan_module.update_task_status(session, moved, task_id=own, status=TaskStatus.DANG)
+        task_links.update_task_status(session, moved, task_id=own, status=TaskStatus.DANG)
         assert own in plan_module.editable_task_ids(session, moved, year=2024)
         assert _task(session, 1, 1) in plan_module.editable_task_ids(session, moved, year=2024)
         assert _task(session, 1, 2) not in plan_module.editable_task_ids(session, moved, year=2024)
@@ -137,8 +138,8 @@ def test_unit_user_cannot_add_or_edit_tasks(engine, actors):
 
 def test_copy_plan_to_new_year_resets_status_and_shifts_dates(engine, actors):
     with write_session(engine) as session:
-        plan_module.update_task_status(session, actors[Role.VAN_PHONG], task_id=_task(session, 1, 1),
-                                       status=TaskStatus.DANG)
+        task_links.update_task_status(session, actors[Role.VAN_PHONG], task_id=_task(session, 1, 1),
+                                      status=TaskStatus.DANG)
         plan_module.copy_plan(session, actors[Role.VAN_PHONG], from_year=2024, to_year=2025)
     with Session(engine) as session:
         new = plan_module.tasks(session, year=2025, as_of=date(2025, 1, 1))

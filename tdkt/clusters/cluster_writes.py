@@ -12,7 +12,7 @@ from tdkt.clusters.clusters import (
     DEFAULT_TITLES, EVENT_KINDS, ROLES, ClusterError, clusters_of, participation_status, suggested_task,
 )
 from tdkt.core import audit
-from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation, PlanTask, TaskStatus
+from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation, PlanTask
 from tdkt.core.permissions import Actor, require
 from tdkt.core.text import fold, format_date, format_number, nfc
 from tdkt.plan import plan as plan_module
@@ -186,8 +186,11 @@ def _check_event(session: Session, cluster: Cluster, kind: str, due_on: date | N
 
 def add_event(session: Session, actor: Actor, *, cluster_id: int, kind: str, due_on: date | None,
               title: str | None = None, scored: bool | None = None, task_id: int | None = None,
-              auto_link: bool = True, today: date | None = None) -> ClusterEvent:
-    """Add an event to a cluster; it carries the plan's task for this cluster and kind unless another is given."""
+              auto_link: bool = True) -> ClusterEvent:
+    """Add an event to a cluster; it carries the plan's task for this cluster and kind unless another is given.
+
+    The task and our participation are not reconciled here: callers use `tdkt.plan.task_links.add_event`.
+    """
     require(actor, "quan_ly_cum")
     cluster = _get(session, Cluster, cluster_id, "cụm")
     if task_id is None and auto_link:
@@ -201,19 +204,20 @@ def add_event(session: Session, actor: Actor, *, cluster_id: int, kind: str, due
     audit.record(session, actor, "them_su_kien_cum", "su_kien_cum", event.id,
                  f"Thêm hoạt động “{event.title}” (hạn {format_date(due_on)}) của {cluster.code} năm {cluster.year}.",
                  after=audit.snapshot(event))
-    _reconcile(session, actor, event, today=today)
     return event
 
 
 def update_event(session: Session, actor: Actor, *, event_id: int, kind: str, title: str, due_on: date | None,
-                 scored: bool, task_id: int | None, today: date | None = None) -> ClusterEvent:
-    """Change an event's kind, title, due date, scoring or the plan task it carries."""
+                 scored: bool, task_id: int | None) -> ClusterEvent:
+    """Change an event's kind, title, due date, scoring or the plan task it carries.
+
+    A new task and our participation are not reconciled here: callers use `tdkt.plan.task_links.update_event`.
+    """
     require(actor, "quan_ly_cum")
     event = _get(session, ClusterEvent, event_id, "hoạt động")
     cluster = session.get(Cluster, event.cluster_id)
     _check_event(session, cluster, kind, due_on, task_id)
     before = audit.snapshot(event)
-    relinked = task_id != event.task_id
     event.kind, event.title, event.due_on = kind, nfc(title or "") or DEFAULT_TITLES[kind], due_on
     event.scored, event.task_id = bool(scored), task_id
     session.add(event)
@@ -221,8 +225,6 @@ def update_event(session: Session, actor: Actor, *, event_id: int, kind: str, ti
     audit.record(session, actor, "sua_su_kien_cum", "su_kien_cum", event.id,
                  f"Sửa hoạt động “{event.title}” của {cluster.code} năm {cluster.year}.",
                  before=before, after=audit.snapshot(event))
-    if relinked:
-        _reconcile(session, actor, event, today=today)
     return event
 
 
@@ -241,7 +243,8 @@ def remove_event(session: Session, actor: Actor, *, event_id: int) -> None:
                  f"Xóa hoạt động “{before['title']}” của {cluster.code} năm {cluster.year}.", before=before)
 
 
-def _describe(session: Session, event: ClusterEvent, member: ClusterMember) -> str:
+def describe_participation(session: Session, event: ClusterEvent, member: ClusterMember) -> str:
+    """Return how the audit log names one member's part in one event: member — “event” (cluster year)."""
     cluster = session.get(Cluster, event.cluster_id)
     return f"{member.name} — “{event.title}” ({cluster.code} năm {cluster.year})"
 
@@ -258,7 +261,10 @@ def record_participation(
     not_applicable: bool = False,
     today: date | None = None,
 ) -> Participation:
-    """Record what a member did for an event; the status follows from the due date. Ours moves the linked task."""
+    """Record what a member did for an event; the status follows from the due date.
+
+    The plan task the event carries does not follow here: callers use `tdkt.plan.task_links.record_participation`.
+    """
     require(actor, "quan_ly_cum")
     today = today or date.today()
     event = _get(session, ClusterEvent, event_id, "hoạt động")
@@ -287,71 +293,8 @@ def record_participation(
     session.flush()
     status = participation_status(due_on=event.due_on, done_on=done_on, not_applicable=part.not_applicable)
     audit.record(session, actor, "cap_nhat_tham_gia", "tham_gia", part.id,
-                 f"{_describe(session, event, member)}: {status}" + (f", văn bản {document}" if document else "")
+                 f"{describe_participation(session, event, member)}: {status}"
+                 + (f", văn bản {document}" if document else "")
                  + (f", {format_number(score, 2)} điểm" if score is not None else "") + ".",
                  before=before, after=audit.snapshot(part))
-    if member.is_us and event.task_id is not None:
-        _push_to_task(session, actor, event, part, today=today)
     return part
-
-
-def _push_to_task(session: Session, actor: Actor, event: ClusterEvent, part: Participation, *, today: date) -> None:
-    """Move the task our participation carries: done → Hoàn thành with its date and document; else Chưa thực hiện."""
-    done_on = part.done_on if part.done_on is not None and not part.not_applicable else None
-    try:
-        plan_module.follow_record(session, actor, task_id=event.task_id, done_on=done_on, document=part.document,
-                                  today=today)
-    except plan_module.PlanError as error:
-        raise ClusterError(str(error)) from None
-
-
-def mirror_task(session: Session, actor: Actor, task: PlanTask) -> None:
-    """Make our participation in every event carrying this task say what the task says (plan → cluster).
-
-    Called by plan.update_task_status; writes only through the internal setter below, never back to the plan.
-    """
-    linked = session.exec(select(ClusterEvent).where(ClusterEvent.task_id == task.id)).all()
-    for event in linked:
-        ours = session.exec(select(ClusterMember).where(ClusterMember.cluster_id == event.cluster_id,
-                                                        ClusterMember.is_us)).all()
-        for member in ours:
-            _mirror_one(session, actor, task, event, member)
-
-
-def _mirror_one(session: Session, actor: Actor, task: PlanTask, event: ClusterEvent, member: ClusterMember) -> None:
-    part = session.exec(select(Participation).where(Participation.event_id == event.id,
-                                                    Participation.member_id == member.id)).first()
-    current = (part.done_on, part.document, bool(part.not_applicable)) if part else (None, None, False)
-    if task.status == TaskStatus.XONG:
-        wanted = (task.completed_on, task.evidence or current[1], False)
-    elif current[0] is not None:
-        wanted = (None, None, current[2])
-    else:
-        return
-    if wanted == current:
-        return
-    before = audit.snapshot(part) if part else None
-    part = part or Participation(event_id=event.id, member_id=member.id)
-    part.done_on, part.document, part.not_applicable = wanted
-    session.add(part)
-    session.flush()
-    status = participation_status(due_on=event.due_on, done_on=part.done_on, not_applicable=part.not_applicable)
-    audit.record(session, actor, "cap_nhat_tham_gia", "tham_gia", part.id,
-                 f"{_describe(session, event, member)}: {status}, theo nhiệm vụ {task.number} quý {task.quarter} "
-                 "của kế hoạch.", before=before, after=audit.snapshot(part))
-
-
-def _reconcile(session: Session, actor: Actor, event: ClusterEvent, *, today: date | None) -> None:
-    """On a new link, the task's completion wins when it has one; otherwise our recorded participation moves it."""
-    if event.task_id is None:
-        return
-    task = session.get(PlanTask, event.task_id)
-    if task.status == TaskStatus.XONG:
-        mirror_task(session, actor, task)
-        return
-    for member in session.exec(select(ClusterMember).where(ClusterMember.cluster_id == event.cluster_id,
-                                                           ClusterMember.is_us)).all():
-        part = session.exec(select(Participation).where(Participation.event_id == event.id,
-                                                        Participation.member_id == member.id)).first()
-        if part is not None and part.done_on is not None:
-            _push_to_task(session, actor, event, part, today=today or date.today())

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from tdkt.core import audit
 from tdkt.plan import plan as plan_module
 from tdkt.core.permissions import Actor, require
-from tdkt.core.models import Movement, MovementUnit, PlanTask, TaskStatus, Unit
+from tdkt.core.models import Movement, MovementUnit, PlanTask, Unit
 from tdkt.core.text import format_date, nfc
 from tdkt.core.errors import Refused
 
@@ -136,7 +136,8 @@ def _set_units(session: Session, movement: Movement, unit_ids: list[int]) -> Non
     session.flush()
 
 
-def _snapshot(session: Session, movement: Movement) -> dict:
+def snapshot(session: Session, movement: Movement) -> dict:
+    """Return a movement as the audit log keeps it: its fields and its units' ids."""
     data = audit.snapshot(movement, exclude={"created_at"})
     data["unit_ids"] = sorted(session.exec(select(MovementUnit.unit_id).where(MovementUnit.movement_id == movement.id)))
     return data
@@ -160,7 +161,10 @@ def add_movement(
     auto_link: bool = True,
     today: date | None = None,
 ) -> Movement:
-    """Register a movement of a year; the year's regular movement carries the plan's launch task (Q1.1)."""
+    """Register a movement of a year; the year's regular movement carries the plan's launch task (Q1.1).
+
+    The task and the launch are not reconciled here: callers use `tdkt.plan.task_links.add_movement`.
+    """
     require(actor, "quan_ly_cum")
     today = today or date.today()
     unit_ids = list(unit_ids or [])
@@ -178,8 +182,7 @@ def add_movement(
     _set_units(session, movement, unit_ids)
     audit.record(session, actor, "them_phong_trao", "phong_trao", movement.id,
                  f"Đăng ký phong trào “{name}” năm {year} ({status(launched_on=launched_on, closed_on=None)}).",
-                 after=_snapshot(session, movement))
-    _sync_new_link(session, actor, movement, today=today)
+                 after=snapshot(session, movement))
     return movement
 
 
@@ -200,7 +203,10 @@ def update_movement(
     task_id: int | None,
     today: date | None = None,
 ) -> Movement:
-    """Change a movement's registration; its launch date and document move the task it carries."""
+    """Change a movement's registration (name, kind, launch, period, units, goals, the task it carries).
+
+    The task does not follow the launch here: callers use `tdkt.plan.task_links.update_movement`.
+    """
     require(actor, "quan_ly_cum")
     today = today or date.today()
     movement = _get(session, movement_id)
@@ -208,8 +214,7 @@ def update_movement(
                   end_on=end_on, unit_ids=list(unit_ids), task_id=task_id, today=today)
     if launched_on is None and movement.closed_on is not None:
         raise MovementError("Phong trào đã tổng kết phải có ngày phát động.")
-    before = _snapshot(session, movement)
-    relinked = task_id != movement.task_id
+    before = snapshot(session, movement)
     movement.name, movement.kind, movement.document = name, kind, nfc(document) if document else None
     movement.launched_on, movement.start_on, movement.end_on = launched_on, start_on, end_on
     movement.launched_by, movement.goals = nfc(launched_by) if launched_by else None, nfc(goals) if goals else None
@@ -218,11 +223,7 @@ def update_movement(
     session.flush()
     _set_units(session, movement, list(unit_ids))
     audit.record(session, actor, "sua_phong_trao", "phong_trao", movement.id, f"Sửa phong trào “{name}”.",
-                 before=before, after=_snapshot(session, movement))
-    if relinked:
-        _sync_new_link(session, actor, movement, today=today)
-    else:
-        _push_to_task(session, actor, movement, today=today)
+                 before=before, after=snapshot(session, movement))
     return movement
 
 
@@ -240,14 +241,14 @@ def close_movement(session: Session, actor: Actor, *, movement_id: int, closed_o
         raise MovementError(f"Ngày tổng kết phải từ ngày phát động {format_date(movement.launched_on)} đến hôm nay.")
     if not nfc(results or ""):
         raise MovementError("Nhập kết quả của phong trào.")
-    before = _snapshot(session, movement)
+    before = snapshot(session, movement)
     movement.closed_on, movement.results = closed_on, nfc(results)
     movement.closing_document = nfc(closing_document) if closing_document else None
     session.add(movement)
     session.flush()
     audit.record(session, actor, "tong_ket_phong_trao", "phong_trao", movement.id,
                  f"Tổng kết phong trào “{movement.name}” ngày {format_date(closed_on)}.",
-                 before=before, after=_snapshot(session, movement))
+                 before=before, after=snapshot(session, movement))
     return movement
 
 
@@ -256,47 +257,3 @@ def _get(session: Session, movement_id: int) -> Movement:
     if movement is None:
         raise MovementError("Không tìm thấy phong trào này (có thể đã bị xóa). Tải lại trang.")
     return movement
-
-
-def _push_to_task(session: Session, actor: Actor, movement: Movement, *, today: date) -> None:
-    """Move the carried task: launched → Hoàn thành with the launch date and document; not launched → Chưa thực hiện."""
-    if movement.task_id is None:
-        return
-    try:
-        plan_module.follow_record(session, actor, task_id=movement.task_id, done_on=movement.launched_on,
-                                  document=movement.document, today=today)
-    except plan_module.PlanError as error:
-        raise MovementError(str(error)) from None
-
-
-def _sync_new_link(session: Session, actor: Actor, movement: Movement, *, today: date) -> None:
-    """On a new link, a task already done gives the launch; otherwise the movement's launch moves the task."""
-    if movement.task_id is None:
-        return
-    task = session.get(PlanTask, movement.task_id)
-    if task.status == TaskStatus.XONG and movement.launched_on is None:
-        mirror_task(session, actor, task)
-    else:
-        _push_to_task(session, actor, movement, today=today)
-
-
-def mirror_task(session: Session, actor: Actor, task: PlanTask) -> None:
-    """Make every movement carrying this task say what the task says (plan → movement); never calls the plan back."""
-    for movement in session.exec(select(Movement).where(Movement.task_id == task.id)).all():
-        current = (movement.launched_on, movement.document)
-        if task.status == TaskStatus.XONG:
-            wanted = (task.completed_on, task.evidence or movement.document)
-        elif movement.launched_on is not None and movement.closed_on is None:
-            wanted = (None, movement.document)
-        else:
-            continue  # a closed movement keeps its launch: its task cannot undo what was carried out
-        if wanted == current:
-            continue
-        before = _snapshot(session, movement)
-        movement.launched_on, movement.document = wanted
-        session.add(movement)
-        session.flush()
-        state = status(launched_on=movement.launched_on, closed_on=movement.closed_on)
-        audit.record(session, actor, "sua_phong_trao", "phong_trao", movement.id,
-                     f"Phong trào “{movement.name}”: {state}, theo nhiệm vụ {task.number} quý {task.quarter} của kế hoạch.",
-                     before=before, after=_snapshot(session, movement))

@@ -214,32 +214,11 @@ def update_task_status(
     note: str | None = None,
     today: date | None = None,
 ) -> PlanTask:
-    """Record a task's progress (status, completion date, evidence document, note); checked and audited.
+    """Record a task's own progress (status, completion date, evidence document, note); checked and audited.
 
-    Cluster events and movements that carry this task (their task_id) follow it in the same transaction.
+    The cluster events and movements carrying this task do not follow here: callers use
+    `tdkt.plan.task_links.update_task_status`, which does both in the same transaction.
     """
-    task = _apply_status(session, actor, task_id=task_id, status=status, completed_on=completed_on, evidence=evidence,
-                         note=note, today=today)
-    # Imported here: clusters and movements import this module. Their writes call this public function; the
-    # mirrors below only use their own internal setters, never call back here, so a change cannot loop.
-    from tdkt.clusters import cluster_writes, movements
-
-    cluster_writes.mirror_task(session, actor, task)
-    movements.mirror_task(session, actor, task)
-    return task
-
-
-def _apply_status(
-    session: Session,
-    actor: Actor,
-    *,
-    task_id: int,
-    status: TaskStatus,
-    completed_on: date | None,
-    evidence: str | None,
-    note: str | None,
-    today: date | None,
-) -> PlanTask:
     task = session.get(PlanTask, task_id)
     if task is None:
         raise PlanError("Không tìm thấy nhiệm vụ này (có thể đã bị xóa). Tải lại trang.")
@@ -294,28 +273,6 @@ def find_task(session: Session, *, year: int, ref: TaskRef) -> PlanTask | None:
     if numbered:
         return numbered[0]
     return found[0] if len(found) == 1 else None
-
-
-def follow_record(
-    session: Session, actor: Actor, *, task_id: int, done_on: date | None, document: str | None, today: date
-) -> None:
-    """Make a linked task follow a record (our participation, a movement's launch) done on a date with a document.
-
-    Done → "Hoàn thành" with that date and document; not done → back to "Chưa thực hiện" if it was finished; a task
-    already in that state is left alone (so two links never write back and forth).
-    """
-    task = session.get(PlanTask, task_id)
-    if done_on is not None:
-        evidence = document or task.evidence
-        if (task.status, task.completed_on, task.evidence) == (TaskStatus.XONG, done_on, evidence):
-            return
-        status, completed_on = TaskStatus.XONG, done_on
-    elif task.status == TaskStatus.XONG:
-        status, completed_on, evidence = TaskStatus.CHUA, None, None
-    else:
-        return
-    update_task_status(session, actor, task_id=task.id, status=status, completed_on=completed_on, evidence=evidence,
-                       note=task.note, today=today)
 
 
 def _resolve_units(session: Session, labels: list[str]) -> list[tuple[str, int | None]]:
