@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,8 @@ from tdkt.core.permissions import Actor, require
 from tdkt.clusters.cluster_writes import hand_over_marks
 from tdkt.clusters.clusters import ROLES, ClusterError, competition_ranks
 from tdkt.core.config import Settings
-from tdkt.importing.issues import ImportIssue, UnreadableFile
+from tdkt.core.cell_issues import ImportIssue
+from tdkt.importing.issues import RawSheet, UnreadableFile
 from tdkt.importing.read import read_workbook
 from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation
 from tdkt.core.text import fold, format_number, nfc
@@ -152,36 +154,62 @@ def check(session: Session, data: bytes, *, file_name: str, settings: Settings, 
     cluster = session.get(Cluster, cluster_id)
     if cluster is None:
         raise ClusterError("Không tìm thấy cụm này (có thể đã bị xóa). Tải lại trang.")
-
-    def whole(code: str, message: str) -> ClusterImport:
-        report.unreadable = True
-        report.issues.append(ImportIssue(file_name, report.sheet or "", None, None, code, message))
-        return report
-
     try:
         sheets = read_workbook(data, filename=file_name, limit_bytes=int(settings.upload_limit_mb * 1024 * 1024),
                                max_rows=settings.max_rows)
     except UnreadableFile as error:
-        return whole(error.code, error.message)
-    found = None
-    for sheet in sorted(sheets, key=lambda s: s.hidden):
-        header = _find_header(sheet.rows)
-        if header and (mode != SCORES or "score" in header[1]):
-            found = (sheet, *header)
-            break
+        return _whole(report, error.code, error.message)
+    found = _find_list(sheets, mode)
     if found is None:
         need = "“Tên cơ quan/đơn vị” và “Điểm”" if mode == SCORES else "“Tên cơ quan/đơn vị”"
-        return whole("no_header", f"Không tìm thấy danh sách trong tệp “{file_name}”: cần một dòng tiêu đề cột có "
-                                  f"{need} (có thể thêm “Vai trò”, “Điểm”, “Xếp hạng”). "
-                                  "Thêm dòng tiêu đề rồi tải lên lại.")
+        return _whole(report, "no_header", f"Không tìm thấy danh sách trong tệp “{file_name}”: cần một dòng tiêu đề "
+                                           f"cột có {need} (có thể thêm “Vai trò”, “Điểm”, “Xếp hạng”). "
+                                           "Thêm dòng tiêu đề rồi tải lên lại.")
     sheet, header_row, columns = found
     report.sheet = sheet.name
     report.columns = {f: _text(sheet.rows[header_row][c]) for f, c in columns.items()}
     if "score" in columns:
         report.event_id = _scored_event(session, cluster, event_id)
         if report.event_id is None:
-            return whole("no_scored_event", f"{cluster.code} năm {cluster.year} chưa có hoạt động chấm điểm: thêm hoạt "
-                                            "động loại “Chấm điểm” trước khi nhập điểm.")
+            return _whole(report, "no_scored_event", f"{cluster.code} năm {cluster.year} chưa có hoạt động chấm "
+                                                     "điểm: thêm hoạt động loại “Chấm điểm” trước khi nhập điểm.")
+    issue = _issue_adder(report)
+    _check_rows(session, report, cluster, sheet.rows[header_row + 1 :], header_row + 2, columns, issue)
+    if not report.rows:
+        return _whole(report, "no_rows", f"Danh sách trong trang “{sheet.name}” không có dòng nào dưới dòng tiêu đề.")
+    _check_ranks(report, issue)
+    return report
+
+
+def _whole(report: ClusterImport, code: str, message: str) -> ClusterImport:
+    """Mark the file unreadable with one problem about the whole file; return the report."""
+    report.unreadable = True
+    report.issues.append(ImportIssue(report.file, report.sheet or "", None, None, code, message))
+    return report
+
+
+def _find_list(sheets: list[RawSheet], mode: str) -> tuple[RawSheet, int, dict[str, int]] | None:
+    """Return the first sheet (visible ones first) with a header for this mode, its header row and columns."""
+    for sheet in sorted(sheets, key=lambda s: s.hidden):
+        header = _find_header(sheet.rows)
+        if header and (mode != SCORES or "score" in header[1]):
+            return (sheet, *header)
+    return None
+
+
+def _issue_adder(report: ClusterImport) -> Callable[..., None]:
+    """Return issue(row, field, code, message, severity="error"), which adds a problem at a cell of the list."""
+
+    def issue(row: int, column: str | None, code: str, message: str, severity: str = "error") -> None:
+        report.issues.append(ImportIssue(report.file, report.sheet or "", row,
+                                         report.columns.get(column) if column else None, code, message, severity))
+
+    return issue
+
+
+def _check_rows(session: Session, report: ClusterImport, cluster: Cluster, rows: list[list[Any]], first_row: int,
+                columns: dict[str, int], issue: Callable[..., None]) -> None:
+    """Add one MemberRow per named row (`first_row` is the Excel number of rows[0]), matched to the members."""
     existing = list(session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id)).all())
     by_key = {_key(m.name): m for m in existing}
     us = next((m for m in existing if m.is_us), None)
@@ -189,20 +217,15 @@ def check(session: Session, data: bytes, *, file_name: str, settings: Settings, 
     seen: dict[str, int] = {}
     head_row: int | None = None
 
-    def issue(row: int, column: str | None, code: str, message: str, severity: str = "error") -> None:
-        report.issues.append(ImportIssue(file_name, sheet.name, row, report.columns.get(column) if column else None,
-                                         code, message, severity))
-
     def cell(values: list[Any], name: str) -> Any:
         index = columns.get(name)
         return values[index] if index is not None and index < len(values) else None
 
-    for r in range(header_row + 1, len(sheet.rows)):
-        values, excel_row = sheet.rows[r], r + 1
+    for excel_row, values in enumerate(rows, start=first_row):
         name = _text(cell(values, "name"))
         if not re.search(r"[^\W\d_]", name) or _key(name).startswith(("tong cong", "cong ")):
             continue  # empty rows, column numbers "(1) (2)", totals
-        row = MemberRow(sheet=sheet.name, row=excel_row, name=name)
+        row = MemberRow(sheet=report.sheet or "", row=excel_row, name=name)
         key = _key(name)
         if key in seen:
             issue(excel_row, "name", "duplicate",
@@ -211,47 +234,57 @@ def check(session: Session, data: bytes, *, file_name: str, settings: Settings, 
         seen[key] = excel_row
         member = by_key.get(key) or (us if us is not None and key in us_keys else None)
         row.member_id = member.id if member else None
-        if member is None and mode == SCORES:
+        if member is None and report.mode == SCORES:
             issue(excel_row, "name", "unknown_member",
                   f"Không có “{name}” trong danh sách thành viên {cluster.code} năm {cluster.year}. Sửa tên cho giống "
                   "danh sách thành viên, hoặc nhập danh sách thành viên trước.")
         if "role" in columns:
-            role_text = _text(cell(values, "role"))
-            row.role = _role(role_text)
-            if row.role is None:
-                issue(excel_row, "role", "bad_role",
-                      f"Không hiểu vai trò “{role_text}”: ghi {', '.join(ROLES.values())} "
-                      "(hoặc để trống = thành viên).")
-            elif row.role == "cum_truong":
+            _read_role(row, cell(values, "role"), issue)
+            if row.role == "cum_truong":
                 if head_row is not None:
                     issue(excel_row, "role", "two_heads", f"Dòng {head_row} đã là cụm trưởng: một cụm chỉ có một "
                                                           "cụm trưởng.")
                 head_row = excel_row
         if "score" in columns:
-            try:
-                row.score = _number(cell(values, "score"))
-            except ValueError:
-                issue(excel_row, "score", "bad_score",
-                      f"Điểm “{_text(cell(values, 'score'))}” không phải là số (ví dụ 95,5).")
-            else:
-                if row.score is not None and not 0 <= row.score <= 1000:
-                    issue(excel_row, "score", "bad_score", f"Điểm {_text(cell(values, 'score'))} phải từ 0 đến 1000.")
-                elif row.score is None and mode == SCORES:
-                    issue(excel_row, "score", "no_score", f"“{name}” chưa có điểm: dòng này được bỏ qua.", "warning")
+            _read_score(row, cell(values, "score"), report.mode, issue)
         if "rank" in columns:
-            try:
-                rank = _number(cell(values, "rank"))
-                row.rank = int(rank) if rank is not None and rank.is_integer() and rank >= 1 else None
-                if rank is not None and row.rank is None:
-                    raise ValueError
-            except ValueError:
-                issue(excel_row, "rank", "bad_rank",
-                      f"Xếp hạng “{_text(cell(values, 'rank'))}” không phải số nguyên dương: bỏ qua ô này.", "warning")
+            _read_rank(row, cell(values, "rank"), issue)
         report.rows.append(row)
-    if not report.rows:
-        return whole("no_rows", f"Danh sách trong trang “{sheet.name}” không có dòng nào dưới dòng tiêu đề.")
-    _check_ranks(report, issue)
-    return report
+
+
+def _read_role(row: MemberRow, value: Any, issue: Callable[..., None]) -> None:
+    """Set the row's role from its cell (empty = member), or add a problem when the words are not a role."""
+    role_text = _text(value)
+    row.role = _role(role_text)
+    if row.role is None:
+        issue(row.row, "role", "bad_role",
+              f"Không hiểu vai trò “{role_text}”: ghi {', '.join(ROLES.values())} (hoặc để trống = thành viên).")
+
+
+def _read_score(row: MemberRow, value: Any, mode: str, issue: Callable[..., None]) -> None:
+    """Set the row's score from its cell; a problem when it is not a number from 0 to 1000, or missing in a score
+    sheet."""
+    try:
+        row.score = _number(value)
+    except ValueError:
+        issue(row.row, "score", "bad_score", f"Điểm “{_text(value)}” không phải là số (ví dụ 95,5).")
+        return
+    if row.score is not None and not 0 <= row.score <= 1000:
+        issue(row.row, "score", "bad_score", f"Điểm {_text(value)} phải từ 0 đến 1000.")
+    elif row.score is None and mode == SCORES:
+        issue(row.row, "score", "no_score", f"“{row.name}” chưa có điểm: dòng này được bỏ qua.", "warning")
+
+
+def _read_rank(row: MemberRow, value: Any, issue: Callable[..., None]) -> None:
+    """Set the row's rank from its cell; a warning, and no rank, when it is not a whole number from 1."""
+    try:
+        rank = _number(value)
+        row.rank = int(rank) if rank is not None and rank.is_integer() and rank >= 1 else None
+        if rank is not None and row.rank is None:
+            raise ValueError
+    except ValueError:
+        issue(row.row, "rank", "bad_rank",
+              f"Xếp hạng “{_text(value)}” không phải số nguyên dương: bỏ qua ô này.", "warning")
 
 
 def _scored_event(session: Session, cluster: Cluster, event_id: int | None) -> int | None:
@@ -262,7 +295,7 @@ def _scored_event(session: Session, cluster: Cluster, event_id: int | None) -> i
     return scored[0].id if scored else None
 
 
-def _check_ranks(report: ClusterImport, issue) -> None:
+def _check_ranks(report: ClusterImport, issue: Callable[..., None]) -> None:
     """Warn where a rank written in the file is not the one its scores give (1, 1, 3 for ties)."""
     rows = [r for r in report.rows if r.score is not None]
     for row, computed in zip(rows, competition_ranks([r.score for r in rows]), strict=True):
