@@ -9,16 +9,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from tdkt.core import audit
-from tdkt.core.permissions import Actor, require
 from tdkt.clusters.cluster_writes import hand_over_marks
 from tdkt.clusters.clusters import ROLES, ClusterError, competition_ranks
-from tdkt.core.config import Settings
+from tdkt.core import audit
 from tdkt.core.cell_issues import ImportIssue
+from tdkt.core.config import Settings
+from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation
+from tdkt.core.permissions import Actor, require
+from tdkt.core.text import fold, format_number, nfc
 from tdkt.importing.issues import RawSheet, UnreadableFile
 from tdkt.importing.read import read_workbook
-from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation
-from tdkt.core.text import fold, format_number, nfc
 
 MEMBERS, SCORES = "thanh_vien", "diem"
 MODES = {MEMBERS: "Danh sách thành viên", SCORES: "Bảng điểm"}
