@@ -8,12 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, settings
-from tdkt.importing import cluster_sheets
 from tdkt.clusters import cluster_writes, cluster_years, clusters
+from tdkt.core.errors import Refused
+from tdkt.core.text import format_date
+from tdkt.importing import cluster_sheets
 from tdkt.plan import plan as plan_module
 from tdkt.plan import task_links
-from tdkt.core.text import format_date
-from tdkt.core.errors import Refused
 
 DONE, PENDING, NOT_APPLICABLE = "Đã thực hiện", "Chưa thực hiện", "Không áp dụng"
 AUTO = "auto"  # "link to the plan's task for this cluster and kind"
@@ -38,7 +38,7 @@ def render(*, year: int, views: list[clusters.ClusterView]) -> None:
     """Draw the Office's forms; every write is checked again in tdkt."""
     st.subheader("Quản lý cụm thi đua (Văn phòng Sở)")
     names = ["Ghi nhận tham gia", "Thành viên", "Hoạt động", "Cụm", "Nhập từ Excel", "Sao chép sang năm mới"]
-    tabs = dict(zip(names, st.tabs(names)))
+    tabs = dict(zip(names, st.tabs(names), strict=False))
     with tabs["Sao chép sang năm mới"]:
         _copy_form(year)
     with tabs["Cụm"]:

@@ -8,11 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
-from tdkt.core import units
 from tdkt.clusters import movements
+from tdkt.core import units
+from tdkt.core.errors import Refused
 from tdkt.plan import plan as plan_module
 from tdkt.plan import task_links
-from tdkt.core.errors import Refused
 
 AUTO = "auto"  # "the plan's launch task when this is the year's regular movement"
 def _done(message: str) -> None:

@@ -7,9 +7,9 @@ import streamlit as st
 
 from pages._common import actor, db_read, db_write
 from tdkt.core import units
-from tdkt.plan import plan as plan_module
-from tdkt.core.models import Plan
 from tdkt.core.errors import Refused
+from tdkt.core.models import Plan
+from tdkt.plan import plan as plan_module
 
 
 def _units_input(label: str, current: list[str], options: list[str], key: str) -> list[str]:
@@ -58,7 +58,8 @@ def render(*, year: int, plan: Plan | None, frame: pd.DataFrame) -> None:
             row = rows[task_id]
             with st.form(f"sua_nhiem_vu_{task_id}"):
                 c1, c2 = st.columns(2)
-                quarter = c1.selectbox("Quý", [1, 2, 3, 4], index=int(row.quarter) - 1, format_func=lambda q: f"Quý {q}")
+                quarter = c1.selectbox("Quý", [1, 2, 3, 4], index=int(row.quarter) - 1,
+                                       format_func=lambda q: f"Quý {q}")
                 number = c2.number_input("Số thứ tự (như kế hoạch in)", min_value=1, value=int(row.number), step=1)
                 content = st.text_area("Nội dung công việc", row.content)
                 chosen = _units_input("Đơn vị tham mưu, thực hiện", list(row.units), options, f"edit_units_{task_id}")
@@ -66,8 +67,8 @@ def render(*, year: int, plan: Plan | None, frame: pd.DataFrame) -> None:
                 if st.form_submit_button("Lưu thay đổi", key="sua_nhiem_vu_btn"):
                     try:
                         with db_write() as session:
-                            plan_module.edit_task(session, actor(), task_id=task_id, quarter=quarter, number=int(number),
-                                                  content=content, units=chosen, due_on=due)
+                            plan_module.edit_task(session, actor(), task_id=task_id, quarter=quarter,
+                                                  number=int(number), content=content, units=chosen, due_on=due)
                     except Refused as error:
                         st.error(str(error))
                     else:
@@ -86,4 +87,5 @@ def render(*, year: int, plan: Plan | None, frame: pd.DataFrame) -> None:
                 except Refused as error:
                     st.error(str(error))
                 else:
-                    _done(f"Đã tạo kế hoạch năm {int(target)} từ kế hoạch năm {int(source)}. Chọn năm {int(target)} ở thanh bên.")
+                    _done(f"Đã tạo kế hoạch năm {int(target)} từ kế hoạch năm {int(source)}. "
+                          f"Chọn năm {int(target)} ở thanh bên.")

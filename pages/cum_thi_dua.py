@@ -3,10 +3,10 @@
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt.core import export, permissions
-from tdkt.reports import charts
 from tdkt.clusters import clusters
+from tdkt.core import export, permissions
 from tdkt.core.text import format_percent
+from tdkt.reports import charts
 
 who = require_page("xem")
 year = selected_year()
@@ -48,7 +48,7 @@ if not views:
 else:
     st.caption("★ = đơn vị ta. Đúng hạn / trễ hạn tính từ hạn của từng hoạt động (báo cáo đúng ngày hạn là đúng hạn); "
                "tỷ lệ tham gia không tính các ô “Không áp dụng”.")
-    for column, v in zip(st.columns(len(views)), views):
+    for column, v in zip(st.columns(len(views)), views, strict=False):
         column.metric(f"{v.cluster.code}: tỷ lệ tham gia", format_percent(v.rate, 0),
                       help=f"{v.cluster.name}. Hạng của đơn vị ta: {v.our_rank or 'chưa xếp hạng'}.")
     summary = clusters.summary_table(views)
@@ -58,7 +58,7 @@ else:
     st.download_button("Tải tất cả các bảng (.xlsx)", key="export_clusters", mime=XLSX,
                        data=lambda: export.to_xlsx(every, title=f"Cụm thi đua & giao ước năm {year}"),
                        file_name=f"cum_thi_dua_{year}.xlsx")
-    for tab, v in zip(st.tabs([v.cluster.code for v in views]), views):
+    for tab, v in zip(st.tabs([v.cluster.code for v in views]), views, strict=False):
         with tab:
             draw(v)
 

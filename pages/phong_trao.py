@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt.core import export, permissions
 from tdkt.clusters import movements
+from tdkt.core import export, permissions
 
 who = require_page("xem")
 year = selected_year()
@@ -18,7 +18,7 @@ if frame.empty:
     st.info(f"Năm {year} chưa có phong trào thi đua nào được đăng ký.")
 else:
     counts = frame["status"].value_counts()
-    for column, state in zip(st.columns(len(movements.STATES)), movements.STATES):
+    for column, state in zip(st.columns(len(movements.STATES)), movements.STATES, strict=False):
         column.metric(state, int(counts.get(state, 0)))
     table = movements.display_table(frame)
     st.dataframe(table, hide_index=True, width="stretch",

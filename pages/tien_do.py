@@ -6,12 +6,12 @@ import streamlit as st
 
 from pages._common import actor, db_read, db_write, require_page, selected_year
 from tdkt.core import export, permissions
-from tdkt.reports import charts
-from tdkt.plan import plan as plan_module
-from tdkt.plan import task_links
+from tdkt.core.errors import Refused
 from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
 from tdkt.core.text import format_date
-from tdkt.core.errors import Refused
+from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
+from tdkt.reports import charts
 
 who = require_page("xem")
 year = selected_year()
@@ -65,7 +65,8 @@ if editable:
             except Refused as error:
                 st.error(str(error))
             else:
-                st.session_state["flash"] = f"Đã lưu nhiệm vụ {task.number} quý {task.quarter}: {TASK_STATUS_LABELS[status]}."
+                st.session_state["flash"] = (f"Đã lưu nhiệm vụ {task.number} quý {task.quarter}: "
+                                             f"{TASK_STATUS_LABELS[status]}.")
                 st.rerun()
 elif plan is not None and who.role.value == "don_vi":
     st.info("Đơn vị của bạn không có nhiệm vụ nào được giao trực tiếp trong kế hoạch này.")

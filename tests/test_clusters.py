@@ -13,19 +13,28 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
-from tdkt.reports import charts
 from tdkt.cli import click_vi
-from tdkt.importing import cluster_sheets
-from tdkt.clusters import cluster_writes, cluster_years, clusters, movements
-from tdkt.plan import plan as plan_module
-from tdkt.plan import task_links
-from tdkt.core.permissions import PermissionDenied
 from tdkt.cli.commands import cli
+from tdkt.clusters import cluster_writes, cluster_years, clusters, movements
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import (
-    AuditLog, Cluster, ClusterEvent, ClusterMember, Movement, Participation, PlanTask, Role, Setting, TaskStatus,
+    AuditLog,
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    Movement,
+    Participation,
+    PlanTask,
+    Role,
+    Setting,
+    TaskStatus,
 )
+from tdkt.core.permissions import PermissionDenied
+from tdkt.importing import cluster_sheets
+from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
+from tdkt.reports import charts
 from tdkt.seeding.seed import COVENANTS_KEY, bootstrap
 
 TODAY = date(2024, 12, 31)
@@ -115,14 +124,14 @@ def test_rates_per_cluster_member_and_event_count_status_from_due_dates(engine, 
         cluster = cluster_of(session, "Cụm III")
         others = add_members(session, office, cluster, "Sở Công Thương Cao Bằng", "Sở Công Thương Tuyên Quang")
         report = event_of(session, cluster, "so_ket")  # due 30/09/2024
-        record = dict(event_id=report.id, today=TODAY)
+        record = {"event_id": report.id, "today": TODAY}
         task_links.record_participation(session, office, member_id=others[0].id, done_on=date(2024, 9, 30), **record)
         task_links.record_participation(session, office, member_id=others[1].id, done_on=date(2024, 10, 1), **record)
         task_links.record_participation(session, office, member_id=us_in(session, cluster).id, not_applicable=True,
                                       **record)
     with Session(engine) as session:
         v = clusters.view(session, cluster_id=cluster_of(session, "Cụm III").id)
-    assert dict(zip(v.matrix.member, v.matrix.status)) == {
+    assert dict(zip(v.matrix.member, v.matrix.status, strict=False)) == {
         "Sở Công Thương Cao Bằng": "Đúng hạn", "Sở Công Thương Tuyên Quang": "Trễ hạn",
         "Sở Công Thương Lạng Sơn": "Không áp dụng"}
     assert v.rate == 1.0
@@ -143,7 +152,7 @@ def test_members_are_ranked_by_score_with_ties_and_the_chart_marks_us(engine, ac
                                           today=TODAY)
     with Session(engine) as session:
         v = clusters.view(session, cluster_id=cluster_of(session, "Cụm II").id)
-    assert list(zip(v.ranking.member, v.ranking["rank"])) == [
+    assert list(zip(v.ranking.member, v.ranking["rank"], strict=False)) == [
         ("Sở Xây dựng", 1), ("Sở Y tế", 1), ("Sở Công Thương Lạng Sơn", 3), ("Sở Tài chính", 4)]
     assert v.our_rank == 3
     figure = charts.cluster_ranking(v.ranking, title="Xếp hạng")
@@ -169,7 +178,7 @@ def test_heatmap_colours_each_cell_by_its_status(engine, actors):
 def test_a_done_date_after_today_or_a_score_for_an_unscored_event_is_refused(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        kwargs = dict(event_id=event_of(session, cluster, "ky_ket").id, member_id=us_in(session, cluster).id)
+        kwargs = {"event_id": event_of(session, cluster, "ky_ket").id, "member_id": us_in(session, cluster).id}
         with pytest.raises(clusters.ClusterError, match="sau hôm nay"):
             task_links.record_participation(session, actors[OFFICE], done_on=date(2025, 1, 2), today=TODAY, **kwargs)
         with pytest.raises(clusters.ClusterError, match="không chấm điểm"):
@@ -179,7 +188,8 @@ def test_a_done_date_after_today_or_a_score_for_an_unscored_event_is_refused(eng
 def test_a_new_head_takes_the_role_from_the_old_one(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
-        old = cluster_writes.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Y tế", role="cum_truong")
+        old = cluster_writes.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Y tế",
+                                        role="cum_truong")
         cluster_writes.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Xây dựng", role="cum_truong")
         session.refresh(old)
         assert old.role == "thanh_vien"
@@ -225,8 +235,8 @@ def test_completing_the_task_records_our_participation_and_reopening_it_clears_i
 def test_clearing_our_participation_reopens_the_task(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Nội bộ")
-        kwargs = dict(event_id=event_of(session, cluster, "ky_ket").id, member_id=us_in(session, cluster).id,
-                      today=TODAY)
+        kwargs = {"event_id": event_of(session, cluster, "ky_ket").id, "member_id": us_in(session, cluster).id,
+                  "today": TODAY}
         task_links.record_participation(session, actors[OFFICE], done_on=date(2024, 2, 20), **kwargs)
         assert task_at(session, 1, 2).status == TaskStatus.XONG
         task_links.record_participation(session, actors[OFFICE], **kwargs)
@@ -260,7 +270,8 @@ def test_registering_the_launched_regular_movement_completes_task_q1_1_and_vice_
                                  results="Hoàn thành 100% chỉ tiêu.", today=TODAY)
     with Session(engine) as session:
         frame = movements.movements(session, year=2024)
-    assert list(zip(frame.name, frame.launched_on, frame.document, frame.status, frame.task_id.isna())) == [
+    assert list(zip(frame.name, frame.launched_on, frame.document, frame.status, frame.task_id.isna(),
+                    strict=False)) == [
         ("Thi đua hoàn thành kế hoạch năm 2024", date(2024, 1, 25), "07/KH-SCT", "Đã tổng kết", False),
         ("Chuyển đổi số", None, None, "Chưa phát động", True)]
     assert theme.task_id is None
@@ -337,7 +348,7 @@ def test_copy_to_a_new_year_keeps_members_and_events_and_links_the_new_plans_tas
         copied_parts = session.exec(select(func.count()).select_from(Participation).join(ClusterEvent).join(Cluster)
                                     .where(Cluster.year == 2025)).one()
         assert task_at(session, 1, 3, 2025).status == TaskStatus.CHUA
-    assert list(zip(members.name, members.role, members.is_us)) == [
+    assert list(zip(members.name, members.role, members.is_us, strict=False)) == [
         ("Sở Xây dựng", "cum_truong", False), ("Sở Công Thương Lạng Sơn", "thanh_vien", True)]
     assert sorted(links) == [
         ("Cụm II", "ky_ket", date(2025, 3, 31), 1, 3), ("Cụm II", "so_ket", date(2025, 9, 30), 3, 2),
@@ -388,9 +399,9 @@ def test_member_list_adds_members_and_roles_and_scores_in_one_go(engine, actors)
         assert cluster_sheets.commit(session, actors[OFFICE], report) == {"added": 2, "roles": 1, "scores": 3}
     with Session(engine) as session:
         v = clusters.view(session, cluster_id=cluster_of(session, "Cụm II").id)
-    assert list(zip(v.members.name, v.members.role_label)) == [
+    assert list(zip(v.members.name, v.members.role_label, strict=False)) == [
         ("Sở Xây dựng", "Cụm trưởng"), ("Sở Công Thương Lạng Sơn", "Cụm phó"), ("Sở Y tế", "Thành viên")]
-    assert list(zip(v.ranking.member, v.ranking["rank"])) == [
+    assert list(zip(v.ranking.member, v.ranking["rank"], strict=False)) == [
         ("Sở Xây dựng", 1), ("Sở Y tế", 1), ("Sở Công Thương Lạng Sơn", 3)]
 
 
@@ -400,7 +411,8 @@ def test_score_sheet_with_an_error_writes_nothing(engine, actors):
     with write_session(engine) as session:
         cluster = cluster_of(session, "Cụm II")
         cluster_writes.add_member(session, actors[OFFICE], cluster_id=cluster.id, name="Sở Tài chính")
-        task_links.add_event(session, actors[OFFICE], cluster_id=cluster.id, kind="cham_diem", due_on=date(2024, 12, 20))
+        task_links.add_event(session, actors[OFFICE], cluster_id=cluster.id, kind="cham_diem",
+                             due_on=date(2024, 12, 20))
         report = check(session, data, cluster_sheets.SCORES)
         assert [(i.row, i.column, i.code) for i in report.issues] == [
             (3, "Tên đơn vị", "unknown_member"), (4, "Tên đơn vị", "duplicate"), (5, "Tổng điểm", "bad_score")]

@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from sqlmodel import Session, func, select
 
-from tdkt.plan import plan as plan_module
-from tdkt.plan import task_links
-from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import write_session
 from tdkt.core.models import AuditLog, PlanTask, PlanTaskUnit, Role, TaskStatus, Unit, User
+from tdkt.core.permissions import PermissionDenied
+from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
 
 
 def _task(session, quarter, number, year=2024):
@@ -102,7 +102,8 @@ def test_office_adds_a_task_numbered_after_the_quarters_last(engine, actors):
                                     content="Kiểm tra hồ sơ khen thưởng.", units=["Văn phòng Sở", "Tổ công tác mới"])
         links = session.exec(select(PlanTaskUnit).where(PlanTaskUnit.task_id == task.id)).all()
     assert (task.number, task.due_on) == (4, date(2024, 9, 30))
-    assert [(link.label, link.unit_id is not None) for link in links] == [("Văn phòng Sở", True), ("Tổ công tác mới", False)]
+    assert [(link.label, link.unit_id is not None) for link in links] == [
+        ("Văn phòng Sở", True), ("Tổ công tác mới", False)]
 
 
 def test_adding_a_task_without_units_is_refused_and_writes_nothing(engine, actors):
@@ -166,7 +167,8 @@ def test_plan_object_matches_the_cli_contract(engine):
         2024, None, "12/01/2024", "Công tác thi đua, khen thưởng năm 2024", "Nguyễn Đình Đại")
     assert data["tasks"][0] == {
         "quarter": 1, "number": 1,
-        "content": "Phát động phong trào thi đua trong ngành phần đầu hoàn thành các chỉ tiêu kế hoạch được giao năm 2024.",
+        "content": "Phát động phong trào thi đua trong ngành phần đầu hoàn thành các chỉ tiêu kế hoạch được giao "
+                   "năm 2024.",
         "units": ["Công đoàn", "Văn phòng Sở"], "status": "Quá hạn", "due": "31/03/2024", "completed": None,
         "evidence": None,
     }

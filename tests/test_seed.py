@@ -4,8 +4,8 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from tdkt.plan import plan as plan_module
 from tdkt.core.models import Award, AwardAlias, Cluster, ClusterMember, Plan, PlanTask, Unit, User
+from tdkt.plan import plan as plan_module
 from tdkt.seeding.seed import PLAN_FILES, bootstrap, parse_plan
 
 # The plan's table as the document prints it: (quarter, number, content, units).
@@ -100,7 +100,8 @@ def test_seed_creates_one_account_per_role_that_must_change_password(tmp_path):
 def test_second_bootstrap_changes_nothing(settings, engine):
     def counts():
         with Session(engine) as session:
-            return [session.exec(select(func.count()).select_from(t)).one() for t in (Plan, PlanTask, Unit, Award, User)]
+            return [session.exec(select(func.count()).select_from(t)).one()
+                    for t in (Plan, PlanTask, Unit, Award, User)]
 
     before = counts()
     _, result = bootstrap(settings)

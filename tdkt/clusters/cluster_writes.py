@@ -9,13 +9,20 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from tdkt.clusters.clusters import (
-    DEFAULT_TITLES, EVENT_KINDS, ROLES, ClusterError, clusters_of, participation_status, suggested_task,
+    DEFAULT_TITLES,
+    EVENT_KINDS,
+    ROLES,
+    ClusterError,
+    clusters_of,
+    participation_status,
+    suggested_task,
 )
 from tdkt.core import audit
 from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation, PlanTask
 from tdkt.core.permissions import Actor, require
 from tdkt.core.text import fold, format_date, format_number, nfc
 from tdkt.plan import plan as plan_module
+
 
 def _get(session: Session, model, key: int | None, what: str):
     row = session.get(model, key) if key is not None else None

@@ -6,7 +6,12 @@ from sqlmodel import Session, col, select
 
 from tdkt.clusters.cluster_writes import check_year
 from tdkt.clusters.clusters import (
-    DEFAULT_TITLES, EVENT_TASKS, INTERNAL, ClusterError, clusters_of, suggested_task,
+    DEFAULT_TITLES,
+    EVENT_TASKS,
+    INTERNAL,
+    ClusterError,
+    clusters_of,
+    suggested_task,
 )
 from tdkt.core import audit
 from tdkt.core.dates import shift_years

@@ -163,13 +163,13 @@ def nullable_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     # Counted in Python: a cluster has tens of cells, and pandas' grouped lambdas cost far more than the counting.
     groups: dict[tuple, list[str]] = {}
-    for key, status in zip(zip(*(frame[k] for k in keys)), frame["status"]):
+    for key, status in zip(zip(*(frame[k] for k in keys), strict=False), frame["status"], strict=False):
         groups.setdefault(key, []).append(status)
     rows = []
     for key, statuses in groups.items():
         on_time, late = statuses.count(ON_TIME), statuses.count(LATE)
         pending, na = statuses.count(PENDING), statuses.count(NOT_APPLICABLE)
-        rows.append({**dict(zip(keys, key)), "on_time": on_time, "late": late, "pending": pending,
+        rows.append({**dict(zip(keys, key, strict=False)), "on_time": on_time, "late": late, "pending": pending,
                      "not_applicable": na, "done": on_time + late, "applicable": on_time + late + pending,
                      "rate": rate(statuses)})
     return pd.DataFrame(rows, columns=keys + COUNT_COLUMNS)

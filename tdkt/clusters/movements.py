@@ -8,11 +8,11 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from tdkt.core import audit
-from tdkt.plan import plan as plan_module
-from tdkt.core.permissions import Actor, require
-from tdkt.core.models import Movement, MovementUnit, PlanTask, Unit
-from tdkt.core.text import format_date, nfc
 from tdkt.core.errors import Refused
+from tdkt.core.models import Movement, MovementUnit, PlanTask, Unit
+from tdkt.core.permissions import Actor, require
+from tdkt.core.text import format_date, nfc
+from tdkt.plan import plan as plan_module
 
 KINDS = {"thuong_xuyen": "Thường xuyên", "chuyen_de": "Theo chuyên đề", "theo_dot": "Theo đợt"}
 PLANNED, RUNNING, CLOSED = "Chưa phát động", "Đang triển khai", "Đã tổng kết"

@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 
 from tdkt.core import audit
 from tdkt.core import units as units_module
-from tdkt.core.permissions import Actor, can, require
 from tdkt.core.dates import shift_years
-from tdkt.core.models import OVERDUE_LABEL, TASK_STATUS_LABELS, Plan, PlanTask, PlanTaskUnit, TaskStatus, utcnow
-from tdkt.core.text import fold, format_date, nfc
 from tdkt.core.errors import Refused
+from tdkt.core.models import OVERDUE_LABEL, TASK_STATUS_LABELS, Plan, PlanTask, PlanTaskUnit, TaskStatus, utcnow
+from tdkt.core.permissions import Actor, can, require
+from tdkt.core.text import fold, format_date, nfc
 
 TASK_COLUMNS = [
     "id", "quarter", "number", "position", "content", "units", "unit_ids", "due_on", "status",
@@ -92,7 +92,8 @@ def tasks(session: Session, *, year: int, as_of: date) -> pd.DataFrame:
     if plan is None:
         return pd.DataFrame(columns=TASK_COLUMNS)
     rows = session.exec(
-        select(PlanTask).where(PlanTask.plan_id == plan.id).order_by(PlanTask.quarter, PlanTask.position, PlanTask.number)
+        select(PlanTask).where(PlanTask.plan_id == plan.id)
+        .order_by(PlanTask.quarter, PlanTask.position, PlanTask.number)
     ).all()
     units: dict[int, list[PlanTaskUnit]] = {}
     links = session.exec(
@@ -193,9 +194,8 @@ def _task_unit_ids(session: Session, task_id: int) -> set[int]:
 
 def _task_snapshot(session: Session, task: PlanTask) -> dict:
     data = audit.snapshot(task, exclude={"updated_at"})
-    data["units"] = [
-        u.label for u in session.exec(select(PlanTaskUnit).where(PlanTaskUnit.task_id == task.id).order_by(PlanTaskUnit.position))
-    ]
+    data["units"] = [u.label for u in session.exec(
+        select(PlanTaskUnit).where(PlanTaskUnit.task_id == task.id).order_by(PlanTaskUnit.position))]
     return data
 
 
@@ -322,7 +322,8 @@ def add_task(
     due_on = due_on or quarter_end(year, quarter)
     _check_task_fields(quarter, number, content, units, due_on, year)
     position = (session.exec(select(func.max(PlanTask.position)).where(PlanTask.plan_id == plan.id)).one() or 0) + 1
-    task = PlanTask(plan_id=plan.id, quarter=quarter, number=number, position=position, content=nfc(content), due_on=due_on)
+    task = PlanTask(plan_id=plan.id, quarter=quarter, number=number, position=position, content=nfc(content),
+                    due_on=due_on)
     session.add(task)
     session.flush()
     for index, (label, unit_id) in enumerate(_resolve_units(session, units)):
@@ -407,7 +408,8 @@ def editable_task_ids(session: Session, actor: Actor, *, year: int) -> set[int]:
     plan = get_plan(session, year=year)
     if plan is None:
         return set()
-    units: dict[int, set[int]] = {i: set() for i in session.exec(select(PlanTask.id).where(PlanTask.plan_id == plan.id))}
+    task_ids = session.exec(select(PlanTask.id).where(PlanTask.plan_id == plan.id))
+    units: dict[int, set[int]] = {i: set() for i in task_ids}
     for task_id, unit_id in session.exec(  # one query for every task's units, not one per task
         select(PlanTaskUnit.task_id, PlanTaskUnit.unit_id).join(PlanTask).where(PlanTask.plan_id == plan.id)
     ):
