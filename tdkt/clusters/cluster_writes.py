@@ -1,5 +1,4 @@
-"""Cluster writes: add, change and remove clusters, members and events, and record participation; each checked
-and audited in the caller's transaction."""
+"""Cluster writes, checked and audited: add, change and remove clusters, members and events; record participation."""
 
 from __future__ import annotations
 

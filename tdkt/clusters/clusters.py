@@ -1,5 +1,4 @@
-"""Emulation clusters and covenants, the read side: rules for status, rates and ranks; members, events, the
-participation matrix, rankings, a cluster's view, its tables as shown, and the CLI object."""
+"""Emulation clusters, the read side: status, rate and rank rules; members, events, matrix, views, tables, CLI object."""
 
 from __future__ import annotations
 
