@@ -1,4 +1,4 @@
-"""Emulation clusters, the read side: status, rate and rank rules; members, events, matrix, views, tables, CLI object."""
+"""Emulation clusters, the read side: status, rate and rank rules; members, events, matrix, views, tables, CLI data."""
 
 from __future__ import annotations
 
