@@ -246,3 +246,48 @@ def test_research_notes_in_a_basis_become_one_plain_hint_for_the_clerk():
         "Luật Thi đua, khen thưởng 2022, Điều 24 khoản 1")
     assert all("[" not in eligibility.plain_basis(rule.basis) and "chưa đối chiếu" not in eligibility.plain_basis(
         rule.basis) for rule in rules.RULES)
+
+
+def _award_outside_the_catalogue(session) -> None:
+    session.add(Award(code="KHAC_CD", name="Giấy khen của Công đoàn cơ sở", kind="hinh_thuc", level="co_so",
+                      targets="ca_nhan"))
+    session.flush()
+
+
+def test_a_nomination_for_an_award_outside_the_catalogue_is_a_data_problem(engine, actors):
+    with write_session(engine) as session:
+        _award_outside_the_catalogue(session)
+        target = nominate(session, person(session, "Nguyễn Văn An"), "KHAC_CD")
+    with read_session(engine) as session:
+        found = eligibility.judge_nominations(session, year=2024, actor=actors["van_phong"], today=TODAY)
+    assert [(f.nomination_id, [x["rule"] for x in f.failures]) for f in found] == [(target, ["DU-LIEU"])]
+    assert "Giấy khen của Công đoàn cơ sở" in found[0].failures[0]["reason"]
+
+
+def test_a_past_award_outside_the_catalogue_makes_every_nomination_of_the_person_a_data_problem(engine, actors):
+    office = actors["van_phong"]
+    with write_session(engine) as session:
+        _award_outside_the_catalogue(session)
+        an = person(session, "Nguyễn Văn An")
+        subject = personal_records.Subject.person(an)
+        personal_records.add_past_award(session, office, subject, year=2023, award_id=award_id(session, "KHAC_CD"))
+        personal_records.set_rating(session, office, subject, year=2024, rating="HTTNV")
+        target = nominate(session, an, "LDTT")
+    assert findings(engine, office) == {target: ["DU-LIEU"]}
+
+
+def test_a_decision_dated_before_its_achievement_year_is_a_data_problem(engine, actors):
+    with write_session(engine) as session:
+        an = person(session, "Nguyễn Văn An")
+        target = nominate(session, an, "GK_GD_SO", year=2025, status=S.CO_QUYET_DINH, decided=date(2024, 12, 20))
+    with read_session(engine) as session:
+        found = eligibility.judge_nominations(session, year=2025, actor=actors["van_phong"], today=TODAY)
+    assert [(f.nomination_id, [x["rule"] for x in f.failures]) for f in found] == [(target, ["DU-LIEU"])]
+    assert "trước năm thành tích 2025" in found[0].failures[0]["reason"]
+
+
+def test_a_collective_for_an_individual_title_is_a_data_problem(engine, actors):
+    unit = "Phòng Quản lý Công nghiệp"
+    with write_session(engine) as session:
+        target = nominate(session, unit, "LDTT", unit=unit)
+    assert findings(engine, actors["van_phong"]) == {target: ["DU-LIEU"]}
