@@ -1,4 +1,4 @@
-"""What a rule case is: its vocabulary (ratings, scopes, kinds, levels), its frozen parts, the rule.
+"""What a rule case is: its vocabulary (ratings, scopes, kinds, levels), its frozen parts, the award lookup, the rule.
 
 A case is pure data, built by the reader of JSON cases (`cases_json`) or straight from the database
 (`tdkt.awards.eligibility`); the checks (`checks`) and the rule table (`table`) only read it.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tdkt.awards.catalog import AwardSpec
+from tdkt.awards.catalog import AwardSpec, by_name, match_award
 
 RATINGS = {"KHTNV": 0, "HTNV": 1, "HTTNV": 2, "HTXSNV": 3}
 RATING_LABELS = {
@@ -162,3 +162,14 @@ class Rule:
             and case.target in self.targets
             and (self.policy_flag is None or bool(getattr(policy, self.policy_flag)))
         )
+
+
+
+def find_award(value: Any) -> AwardSpec | None:
+    """Return the catalogue entry a text names (its canonical name first, then any known alias), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return by_name(value)
+    except KeyError:
+        return match_award(value)

@@ -55,13 +55,13 @@ Judgement calls (each one is also visible in the rule's basis text where it touc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from tdkt.awards.catalog import AwardSpec, by_name, match_award
+from tdkt.awards.catalog import AwardSpec
 from tdkt.awards.rules.case import (
     KINDS,
     LEVELS,
@@ -72,17 +72,14 @@ from tdkt.awards.rules.case import (
     Case,
     Context,
     Counting,
-    Discipline,
     Initiative,
     LocalPolicy,
     Member,
     Outcome,
-    PastAward,
     Pending,
     Rule,
-    Votes,
 )
-from tdkt.core.text import fold, format_date, format_percent, parse_date
+from tdkt.core.text import format_date, format_percent
 
 LAW_FROM = date(2024, 1, 1)
 ND98_TO = date(2025, 6, 30)
@@ -526,204 +523,6 @@ def rules_in_force(day: date) -> tuple[Rule, ...]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Reading and validating one case
-# ---------------------------------------------------------------------------------------------------------------
-
-_DATE_SHAPE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
-_CASE_KEYS = {"id", "target", "award", "year", "decision_date", "kind", "history", "assessments", "initiatives",
-              "discipline", "votes", "members"}
-_REQUIRED = ("id", "target", "award", "year", "decision_date")
-
-
-class _Reader:
-    """Collects every problem of one case as a Vietnamese message naming the field."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.append(f"“{path}”: {message}")
-
-    def keys(self, value: dict, path: str, allowed: set[str], required: Iterable[str]) -> None:
-        for key in sorted(set(value) - allowed, key=str):
-            self.fail(f"{path}.{key}" if path else str(key), "trường không có trong định dạng; kiểm tra chính tả.")
-        for key in required:
-            if key not in value:
-                self.fail(f"{path}.{key}" if path else key, "thiếu trường bắt buộc.")
-
-    def year(self, value: Any, path: str) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-            self.fail(path, f"năm phải là số nguyên từ 1900 đến 2100, nhận được {value!r}.")
-            return None
-        return value
-
-    def text(self, value: Any, path: str) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(path, f"cần một chuỗi không rỗng, nhận được {value!r}.")
-            return None
-        return value.strip()
-
-    def choice(self, value: Any, path: str, choices: Mapping[str, Any], *, folded: bool = False) -> str | None:
-        key = _level_key(value) if folded and isinstance(value, str) else value
-        if not isinstance(key, str) or key not in choices:
-            self.fail(path, f"giá trị {value!r} không hợp lệ; chọn một trong: {', '.join(choices)}.")
-            return None
-        return key
-
-    def award(self, value: Any, path: str) -> AwardSpec | None:
-        spec = _find_award(value)
-        if spec is None:
-            self.fail(path, f"không nhận ra danh hiệu hoặc hình thức khen thưởng {value!r}; dùng tên trong danh mục.")
-        return spec
-
-    def items(self, value: Any, path: str) -> list[tuple[str, dict]]:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.fail(path, "cần một danh sách.")
-            return []
-        result = []
-        for index, item in enumerate(value):
-            if isinstance(item, dict):
-                result.append((f"{path}[{index}]", item))
-            else:
-                self.fail(f"{path}[{index}]", "cần một đối tượng {…}.")
-        return result
-
-
-def _level_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
-
-
-def _find_award(value: Any) -> AwardSpec | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return by_name(value)
-    except KeyError:
-        return match_award(value)
-
-
-def _read(raw: Any) -> tuple[Case | None, list[str]]:
-    """Return the validated case, or None and the problems found (Vietnamese)."""
-    r = _Reader()
-    if not isinstance(raw, dict):
-        return None, ["Mỗi hồ sơ phải là một đối tượng JSON {…}."]
-    r.keys(raw, "", _CASE_KEYS, _REQUIRED)
-    case_id = raw.get("id")
-    if "id" in raw and (isinstance(case_id, bool) or not isinstance(case_id, (str, int))):
-        r.fail("id", "cần một chuỗi hoặc số nguyên.")
-    target = r.choice(raw.get("target"), "target", TARGETS) if "target" in raw else None
-    award = r.award(raw.get("award"), "award") if "award" in raw else None
-    year = r.year(raw.get("year"), "year") if "year" in raw else None
-    decided = None
-    if "decision_date" in raw:
-        text = raw["decision_date"]
-        if not isinstance(text, str) or not _DATE_SHAPE.match(text):
-            r.fail("decision_date", f"ngày phải có dạng dd/mm/yyyy (ví dụ 15/12/2025), nhận được {text!r}.")
-        else:
-            try:
-                decided = parse_date(text)
-            except ValueError as error:
-                r.fail("decision_date", str(error))
-    kind = r.choice(raw.get("kind", "cong_trang"), "kind", KINDS)
-    if award is not None and target is not None:
-        if award.legal_basis.startswith(_FORMER_PREFIX):
-            r.fail("award", f"“{award.name}” không còn trong {LAW}; không xét theo luật hiện hành.")
-        elif target not in award.targets:
-            r.fail("award", f"“{award.name}” không dành cho {TARGETS[target]}.")
-    if decided is not None:
-        if decided < LAW_FROM:
-            r.fail("decision_date", f"ngày quyết định {format_date(decided)} trước 01/01/2024: chưa có bộ quy tắc "
-                                    f"(Luật Thi đua, khen thưởng 2003 và Nghị định 91/2017/NĐ-CP không được mã hóa).")
-        elif year is not None and decided.year < year:
-            r.fail("decision_date", f"ngày quyết định {format_date(decided)} trước năm thành tích {year}.")
-
-    history = []
-    for path, item in r.items(raw.get("history"), "history"):
-        r.keys(item, path, {"year", "award", "kind"}, ("year", "award"))
-        past = (r.year(item.get("year"), f"{path}.year"), r.award(item.get("award"), f"{path}.award"),
-                r.choice(item.get("kind", "cong_trang"), f"{path}.kind", KINDS))
-        if None not in past:
-            history.append(PastAward(*past))
-
-    ratings: dict[int, str] = {}
-    for path, item in r.items(raw.get("assessments"), "assessments"):
-        r.keys(item, path, {"year", "rating"}, ("year", "rating"))
-        at, rating = r.year(item.get("year"), f"{path}.year"), r.choice(item.get("rating"), f"{path}.rating", RATINGS)
-        if at is not None and at in ratings:
-            r.fail(f"{path}.year", f"năm {at} đã có kết quả đánh giá ở mục trước.")
-        elif at is not None and rating is not None:
-            ratings[at] = rating
-
-    initiatives = []
-    for path, item in r.items(raw.get("initiatives"), "initiatives"):
-        r.keys(item, path, {"year", "scope", "used_for", "name"}, ("year", "scope"))
-        used = item.get("used_for")
-        used_spec = None if used is None else r.award(used, f"{path}.used_for")
-        name = None if item.get("name") is None else r.text(item.get("name"), f"{path}.name")
-        at, scope = r.year(item.get("year"), f"{path}.year"), r.choice(item.get("scope"), f"{path}.scope", SCOPES)
-        if at is not None and scope is not None:
-            initiatives.append(Initiative(at, scope, used_spec, name))
-
-    discipline = []
-    for path, item in r.items(raw.get("discipline"), "discipline"):
-        r.keys(item, path, {"year", "level", "open"}, ("year", "open"))
-        is_open = item.get("open")
-        if not isinstance(is_open, bool):
-            r.fail(f"{path}.open", f"cần true hoặc false, nhận được {is_open!r}.")
-        level = item.get("level")
-        if level is None and is_open is False:
-            r.fail(f"{path}.level", "kỷ luật đã quyết định cần ghi hình thức kỷ luật.")
-        level = None if level is None else r.choice(level, f"{path}.level", LEVELS, folded=True)
-        at = r.year(item.get("year"), f"{path}.year")
-        if at is not None and isinstance(is_open, bool):
-            discipline.append(Discipline(at, level, is_open))
-
-    votes = None
-    raw_votes = raw.get("votes")
-    if raw_votes is not None:
-        if not isinstance(raw_votes, dict):
-            r.fail("votes", "cần {\"for\": số phiếu đồng ý, \"members\": tổng số thành viên} hoặc null.")
-        else:
-            r.keys(raw_votes, "votes", {"for", "members"}, ("for", "members"))
-            yes, members = raw_votes.get("for"), raw_votes.get("members")
-            good = all(isinstance(v, int) and not isinstance(v, bool) for v in (yes, members))
-            if not good or members < 1 or yes < 0 or yes > members:
-                r.fail("votes", f"số phiếu không hợp lệ ({yes!r}/{members!r}): cần 0 ≤ for ≤ members và members ≥ 1.")
-            else:
-                votes = Votes(yes, members)
-
-    members_out = []
-    member_items = r.items(raw.get("members"), "members")
-    if member_items and target == "ca_nhan":
-        r.fail("members", "danh sách thành viên chỉ dùng cho tập thể.")
-    for path, item in member_items:
-        r.keys(item, path, {"name", "titles", "rating", "discipline"}, ("name",))
-        name = r.text(item.get("name"), f"{path}.name")
-        titles = []
-        raw_titles = item.get("titles", [])
-        if not isinstance(raw_titles, list):
-            r.fail(f"{path}.titles", "cần một danh sách tên danh hiệu.")
-            raw_titles = []
-        for index, title in enumerate(raw_titles):
-            spec = r.award(title, f"{path}.titles[{index}]")
-            if spec is not None:
-                titles.append(spec)
-        rating = None if item.get("rating") is None else r.choice(item["rating"], f"{path}.rating", RATINGS)
-        level = None if item.get("discipline") is None else r.choice(
-            item["discipline"], f"{path}.discipline", LEVELS, folded=True)
-        if name is not None:
-            members_out.append(Member(name, tuple(titles), rating, level))
-
-    if r.errors:
-        return None, r.errors
-    assert target is not None and award is not None and year is not None and decided is not None and kind
-    return Case(case_id, target, award, year, decided, kind, tuple(history), ratings, tuple(initiatives),
-                tuple(discipline), votes, tuple(members_out)), []
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -752,23 +551,6 @@ def judge(case: Case, *, policy: LocalPolicy | None = None) -> dict:
     return {"id": case.id, "eligible": not failures, "failures": failures, "pending": pending}
 
 
-def evaluate(case: Any, *, policy: LocalPolicy | None = None) -> dict:
-    """Return the verdict object of one raw case, or {"id", "eligible": false, "error"} when it is malformed."""
-    case_id = case.get("id") if isinstance(case, dict) else None
-    try:
-        parsed, errors = _read(case)
-        if parsed is None:
-            return {"id": case_id, "eligible": False, "error": "Hồ sơ không hợp lệ: " + " ".join(errors)}
-        return judge(parsed, policy=policy)
-    except Exception as error:  # a rule must never crash a batch: report it on the case instead
-        return {"id": case_id, "eligible": False,
-                "error": f"Lỗi khi xét hồ sơ ({error.__class__.__name__}: {error}); báo quản trị."}
-
-
-def evaluate_all(cases: list, *, policy: LocalPolicy | None = None) -> list[dict]:
-    """Return one verdict object per raw case, in order."""
-    return [evaluate(case, policy=policy) for case in cases]
-
 
 def share_cap_issue(*, year: int, ldtt: int, cstdcs: int, policy: LocalPolicy | None = None) -> dict | None:
     """Return a warning {"rule", "basis", "reason"} when CSTĐCS exceed the local share cap of LĐTT, else None."""
@@ -783,3 +565,22 @@ def share_cap_issue(*, year: int, ldtt: int, cstdcs: int, policy: LocalPolicy | 
                   f"Năm {year} có {cstdcs} “Chiến sĩ thi đua cơ sở” trên {ldtt} “Lao động tiên tiến” "
                   f"({_share(cstdcs, ldtt)}), vượt mức trần {format_percent(cap)} do địa phương quy định "
                   f"(tối đa {allowed}).")
+
+
+def award_problem(award: AwardSpec, target: str) -> str | None:
+    """Return why the rules cannot judge `award` for `target` (a repealed form, or not for that target), or None."""
+    if award.legal_basis.startswith(_FORMER_PREFIX):
+        return f"“{award.name}” không còn trong {LAW}; không xét theo luật hiện hành."
+    if target not in award.targets:
+        return f"“{award.name}” không dành cho {TARGETS[target]}."
+    return None
+
+
+def date_problem(decided: date, year: int | None) -> str | None:
+    """Return why no rule set covers a decision dated `decided` for achievement year `year`, or None."""
+    if decided < LAW_FROM:
+        return (f"ngày quyết định {format_date(decided)} trước 01/01/2024: chưa có bộ quy tắc "
+                f"(Luật Thi đua, khen thưởng 2003 và Nghị định 91/2017/NĐ-CP không được mã hóa).")
+    if year is not None and decided.year < year:
+        return f"ngày quyết định {format_date(decided)} trước năm thành tích {year}."
+    return None

@@ -1,0 +1,233 @@
+"""The reader of JSON cases (the `eligibility` command's file): each raw case validated into a `Case`, then judged.
+
+A raw case is {"id", "target", "award", "year", "decision_date", "kind"?, "history"?, "assessments"?,
+"initiatives"?, "discipline"?, "votes"?, "members"?}; cases built from the database skip this reader
+(`tdkt.awards.eligibility` builds them directly).
+
+* Input is validated strictly (types, ranges, known ratings, scopes, kinds, discipline levels, award names from
+  `tdkt.awards.catalog`, dates as dd/mm/yyyy, no unknown keys so typos cannot pass silently); every problem found is
+  reported in one Vietnamese message and the case gets `{"id", "eligible": false, "error"}`. Nothing raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tdkt.awards.catalog import AwardSpec
+from tdkt.awards.rules import checks
+from tdkt.awards.rules.case import (
+    KINDS,
+    LEVELS,
+    RATINGS,
+    SCOPES,
+    TARGETS,
+    Case,
+    Discipline,
+    Initiative,
+    LocalPolicy,
+    Member,
+    PastAward,
+    Votes,
+    find_award,
+)
+from tdkt.core.text import fold, parse_date
+
+_DATE_SHAPE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+_CASE_KEYS = {"id", "target", "award", "year", "decision_date", "kind", "history", "assessments", "initiatives",
+              "discipline", "votes", "members"}
+_REQUIRED = ("id", "target", "award", "year", "decision_date")
+
+
+class _Reader:
+    """Collects every problem of one case as a Vietnamese message naming the field."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.errors.append(f"“{path}”: {message}")
+
+    def keys(self, value: dict, path: str, allowed: set[str], required: Iterable[str]) -> None:
+        for key in sorted(set(value) - allowed, key=str):
+            self.fail(f"{path}.{key}" if path else str(key), "trường không có trong định dạng; kiểm tra chính tả.")
+        for key in required:
+            if key not in value:
+                self.fail(f"{path}.{key}" if path else key, "thiếu trường bắt buộc.")
+
+    def year(self, value: Any, path: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+            self.fail(path, f"năm phải là số nguyên từ 1900 đến 2100, nhận được {value!r}.")
+            return None
+        return value
+
+    def text(self, value: Any, path: str) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(path, f"cần một chuỗi không rỗng, nhận được {value!r}.")
+            return None
+        return value.strip()
+
+    def choice(self, value: Any, path: str, choices: Mapping[str, Any], *, folded: bool = False) -> str | None:
+        key = _level_key(value) if folded and isinstance(value, str) else value
+        if not isinstance(key, str) or key not in choices:
+            self.fail(path, f"giá trị {value!r} không hợp lệ; chọn một trong: {', '.join(choices)}.")
+            return None
+        return key
+
+    def award(self, value: Any, path: str) -> AwardSpec | None:
+        spec = find_award(value)
+        if spec is None:
+            self.fail(path, f"không nhận ra danh hiệu hoặc hình thức khen thưởng {value!r}; dùng tên trong danh mục.")
+        return spec
+
+    def items(self, value: Any, path: str) -> list[tuple[str, dict]]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, "cần một danh sách.")
+            return []
+        result = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                result.append((f"{path}[{index}]", item))
+            else:
+                self.fail(f"{path}[{index}]", "cần một đối tượng {…}.")
+        return result
+
+
+def _level_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
+
+
+def _read(raw: Any) -> tuple[Case | None, list[str]]:
+    """Return the validated case, or None and the problems found (Vietnamese)."""
+    r = _Reader()
+    if not isinstance(raw, dict):
+        return None, ["Mỗi hồ sơ phải là một đối tượng JSON {…}."]
+    r.keys(raw, "", _CASE_KEYS, _REQUIRED)
+    case_id = raw.get("id")
+    if "id" in raw and (isinstance(case_id, bool) or not isinstance(case_id, (str, int))):
+        r.fail("id", "cần một chuỗi hoặc số nguyên.")
+    target = r.choice(raw.get("target"), "target", TARGETS) if "target" in raw else None
+    award = r.award(raw.get("award"), "award") if "award" in raw else None
+    year = r.year(raw.get("year"), "year") if "year" in raw else None
+    decided = None
+    if "decision_date" in raw:
+        text = raw["decision_date"]
+        if not isinstance(text, str) or not _DATE_SHAPE.match(text):
+            r.fail("decision_date", f"ngày phải có dạng dd/mm/yyyy (ví dụ 15/12/2025), nhận được {text!r}.")
+        else:
+            try:
+                decided = parse_date(text)
+            except ValueError as error:
+                r.fail("decision_date", str(error))
+    kind = r.choice(raw.get("kind", "cong_trang"), "kind", KINDS)
+    if award is not None and target is not None and (problem := checks.award_problem(award, target)):
+        r.fail("award", problem)
+    if decided is not None and (problem := checks.date_problem(decided, year)):
+        r.fail("decision_date", problem)
+
+    history = []
+    for path, item in r.items(raw.get("history"), "history"):
+        r.keys(item, path, {"year", "award", "kind"}, ("year", "award"))
+        past = (r.year(item.get("year"), f"{path}.year"), r.award(item.get("award"), f"{path}.award"),
+                r.choice(item.get("kind", "cong_trang"), f"{path}.kind", KINDS))
+        if None not in past:
+            history.append(PastAward(*past))
+
+    ratings: dict[int, str] = {}
+    for path, item in r.items(raw.get("assessments"), "assessments"):
+        r.keys(item, path, {"year", "rating"}, ("year", "rating"))
+        at, rating = r.year(item.get("year"), f"{path}.year"), r.choice(item.get("rating"), f"{path}.rating", RATINGS)
+        if at is not None and at in ratings:
+            r.fail(f"{path}.year", f"năm {at} đã có kết quả đánh giá ở mục trước.")
+        elif at is not None and rating is not None:
+            ratings[at] = rating
+
+    initiatives = []
+    for path, item in r.items(raw.get("initiatives"), "initiatives"):
+        r.keys(item, path, {"year", "scope", "used_for", "name"}, ("year", "scope"))
+        used = item.get("used_for")
+        used_spec = None if used is None else r.award(used, f"{path}.used_for")
+        name = None if item.get("name") is None else r.text(item.get("name"), f"{path}.name")
+        at, scope = r.year(item.get("year"), f"{path}.year"), r.choice(item.get("scope"), f"{path}.scope", SCOPES)
+        if at is not None and scope is not None:
+            initiatives.append(Initiative(at, scope, used_spec, name))
+
+    discipline = []
+    for path, item in r.items(raw.get("discipline"), "discipline"):
+        r.keys(item, path, {"year", "level", "open"}, ("year", "open"))
+        is_open = item.get("open")
+        if not isinstance(is_open, bool):
+            r.fail(f"{path}.open", f"cần true hoặc false, nhận được {is_open!r}.")
+        level = item.get("level")
+        if level is None and is_open is False:
+            r.fail(f"{path}.level", "kỷ luật đã quyết định cần ghi hình thức kỷ luật.")
+        level = None if level is None else r.choice(level, f"{path}.level", LEVELS, folded=True)
+        at = r.year(item.get("year"), f"{path}.year")
+        if at is not None and isinstance(is_open, bool):
+            discipline.append(Discipline(at, level, is_open))
+
+    votes = None
+    raw_votes = raw.get("votes")
+    if raw_votes is not None:
+        if not isinstance(raw_votes, dict):
+            r.fail("votes", "cần {\"for\": số phiếu đồng ý, \"members\": tổng số thành viên} hoặc null.")
+        else:
+            r.keys(raw_votes, "votes", {"for", "members"}, ("for", "members"))
+            yes, members = raw_votes.get("for"), raw_votes.get("members")
+            good = all(isinstance(v, int) and not isinstance(v, bool) for v in (yes, members))
+            if not good or members < 1 or yes < 0 or yes > members:
+                r.fail("votes", f"số phiếu không hợp lệ ({yes!r}/{members!r}): cần 0 ≤ for ≤ members và members ≥ 1.")
+            else:
+                votes = Votes(yes, members)
+
+    members_out = []
+    member_items = r.items(raw.get("members"), "members")
+    if member_items and target == "ca_nhan":
+        r.fail("members", "danh sách thành viên chỉ dùng cho tập thể.")
+    for path, item in member_items:
+        r.keys(item, path, {"name", "titles", "rating", "discipline"}, ("name",))
+        name = r.text(item.get("name"), f"{path}.name")
+        titles = []
+        raw_titles = item.get("titles", [])
+        if not isinstance(raw_titles, list):
+            r.fail(f"{path}.titles", "cần một danh sách tên danh hiệu.")
+            raw_titles = []
+        for index, title in enumerate(raw_titles):
+            spec = r.award(title, f"{path}.titles[{index}]")
+            if spec is not None:
+                titles.append(spec)
+        rating = None if item.get("rating") is None else r.choice(item["rating"], f"{path}.rating", RATINGS)
+        level = None if item.get("discipline") is None else r.choice(
+            item["discipline"], f"{path}.discipline", LEVELS, folded=True)
+        if name is not None:
+            members_out.append(Member(name, tuple(titles), rating, level))
+
+    if r.errors:
+        return None, r.errors
+    assert target is not None and award is not None and year is not None and decided is not None and kind
+    return Case(case_id, target, award, year, decided, kind, tuple(history), ratings, tuple(initiatives),
+                tuple(discipline), votes, tuple(members_out)), []
+
+
+
+
+def evaluate(case: Any, *, policy: LocalPolicy | None = None) -> dict:
+    """Return the verdict object of one raw case, or {"id", "eligible": false, "error"} when it is malformed."""
+    case_id = case.get("id") if isinstance(case, dict) else None
+    try:
+        parsed, errors = _read(case)
+        if parsed is None:
+            return {"id": case_id, "eligible": False, "error": "Hồ sơ không hợp lệ: " + " ".join(errors)}
+        return checks.judge(parsed, policy=policy)
+    except Exception as error:  # a rule must never crash a batch: report it on the case instead
+        return {"id": case_id, "eligible": False,
+                "error": f"Lỗi khi xét hồ sơ ({error.__class__.__name__}: {error}); báo quản trị."}
+
+
+def evaluate_all(cases: list, *, policy: LocalPolicy | None = None) -> list[dict]:
+    """Return one verdict object per raw case, in order."""
+    return [evaluate(case, policy=policy) for case in cases]
+
