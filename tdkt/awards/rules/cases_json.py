@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tdkt.awards.catalog import AwardSpec
-from tdkt.awards.rules import checks
+from tdkt.awards.rules import checks, judge
 from tdkt.awards.rules.case import (
     KINDS,
     LEVELS,
@@ -214,20 +214,20 @@ def _read(raw: Any) -> tuple[Case | None, list[str]]:
 
 
 
+
+
 def evaluate(case: Any, *, policy: LocalPolicy | None = None) -> dict:
     """Return the verdict object of one raw case, or {"id", "eligible": false, "error"} when it is malformed."""
     case_id = case.get("id") if isinstance(case, dict) else None
     try:
         parsed, errors = _read(case)
-        if parsed is None:
-            return {"id": case_id, "eligible": False, "error": "Hồ sơ không hợp lệ: " + " ".join(errors)}
-        return checks.judge(parsed, policy=policy)
-    except Exception as error:  # a rule must never crash a batch: report it on the case instead
-        return {"id": case_id, "eligible": False,
-                "error": f"Lỗi khi xét hồ sơ ({error.__class__.__name__}: {error}); báo quản trị."}
+    except Exception as error:  # the reader must never crash a batch either: report it on the case instead
+        return judge.crashed(case_id, error)
+    if parsed is None:
+        return judge.invalid(case_id, errors)
+    return judge.judge_safely(parsed, policy=policy)
 
 
 def evaluate_all(cases: list, *, policy: LocalPolicy | None = None) -> list[dict]:
     """Return one verdict object per raw case, in order."""
     return [evaluate(case, policy=policy) for case in cases]
-

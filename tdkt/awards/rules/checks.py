@@ -58,7 +58,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from tdkt.awards.catalog import AwardSpec
@@ -73,7 +72,6 @@ from tdkt.awards.rules.case import (
     Context,
     Counting,
     Initiative,
-    LocalPolicy,
     Member,
     Outcome,
     Pending,
@@ -171,7 +169,8 @@ def _names(members: Iterable[Member]) -> str:
     return ", ".join(m.name for m in members)
 
 
-def _share(part: int, whole: int) -> str:
+def share_text(part: int, whole: int) -> str:
+    """Return part/whole as a Vietnamese percentage, or “—” when there is no whole."""
     return format_percent(part / whole) if whole else "—"
 
 
@@ -257,7 +256,7 @@ def _check_members_ldtt(ctx: Context) -> Outcome:
     ok, total = len(members) - len(failing), len(members)
     if ok * 100 >= 70 * total:
         return None
-    return (f"Chỉ {ok}/{total} thành viên ({_share(ok, total)}) đạt “Lao động tiên tiến” trở lên, cần ít nhất 70%. "
+    return (f"Chỉ {ok}/{total} thành viên ({share_text(ok, total)}) đạt “Lao động tiên tiến” trở lên, cần ít nhất 70%. "
             f"Chưa đạt: {_names(failing)}.")
 
 
@@ -336,7 +335,7 @@ def _vote(threshold: int) -> Callable[[Context], Outcome]:
                            f"gửi bằng văn bản).")
         if votes.yes * 100 >= threshold * votes.members:
             return None
-        return (f"Chỉ {votes.yes}/{votes.members} thành viên Hội đồng đồng ý ({_share(votes.yes, votes.members)}), "
+        return (f"Chỉ {votes.yes}/{votes.members} thành viên Hội đồng đồng ý ({share_text(votes.yes, votes.members)}), "
                 f"cần ít nhất {threshold}% tổng số thành viên.")
 
     return check
@@ -407,11 +406,12 @@ def _check_local_discipline(ctx: Context) -> Outcome:
             f"“Lao động tiên tiến”.")
 
 
-def _manual_reason(award: AwardSpec) -> str:
+def manual_reason(award: AwardSpec) -> str:
+    """Return why an award whose criteria are not encoded is left to the council (the pending item THUCONG)."""
     return f"Tiêu chuẩn của “{award.name}” chưa được mã hóa trong công cụ; Hội đồng xem xét hồ sơ theo điều luật."
 
 
-def _manual_basis(award: AwardSpec) -> str:
+def manual_basis(award: AwardSpec) -> str:
     """Return the award's article in the Law, tagged where domain.md only inferred the number."""
     basis = award.legal_basis.split(";")[0].strip() or LAW
     article = re.search(r"Điều (\d+)", basis)
@@ -454,7 +454,8 @@ def _nd152(rule_id: str, awards: Iterable[str] | None, targets: tuple[str, ...],
                 criterion=False)
 
 
-_AFTER_DISCIPLINE = "KYLUAT-ND152"
+# The rule whose presence makes the judge count achievements only after a closed discipline.
+AFTER_DISCIPLINE = "KYLUAT-ND152"
 _VOTE_80 = ("CSTDCS", *sorted(_FLAGS))
 _VOTE_90 = ("CSTD_TINH", "CSTD_BCT", "CSTD_TQ")
 
@@ -504,7 +505,7 @@ RULES: tuple[Rule, ...] = (
     _nd152("PHIEU-90-ND152", _VOTE_90, _CN, _VOTE_152, _vote(90)),
     _nd152("HOAN-ND152", None, _BOTH, f"{ND152}, Điều 4 khoản 4", _check_deferral),
     _nd152("DOTXUAT-ND152", None, _BOTH, f"{ND152}, Điều 4 khoản 3", _check_ad_hoc),
-    _nd152(_AFTER_DISCIPLINE, None, _BOTH, f"{ND152}, Điều 4 khoản 4 (đoạn thứ hai)", _check_after_discipline),
+    _nd152(AFTER_DISCIPLINE, None, _BOTH, f"{ND152}, Điều 4 khoản 4 (đoạn thứ hai)", _check_after_discipline),
     # Local options, off by default.
     _law("LDTT-KL-DP", ["LDTT", "CSTDCS"], _CN,
          "Quy định của địa phương (tùy chọn, mặc định tắt): không xét “Lao động tiên tiến” cho người bị kỷ luật trong "
@@ -522,49 +523,9 @@ def rules_in_force(day: date) -> tuple[Rule, ...]:
     return tuple(rule for rule in RULES if rule.in_force(day))
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Public API
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def _entry(rule_id: str, basis: str, reason: str) -> dict[str, str]:
-    return {"rule": rule_id, "basis": basis, "reason": reason}
-
-
-def judge(case: Case, *, policy: LocalPolicy | None = None) -> dict:
-    """Return {"id", "eligible", "failures", "pending"} for a validated case under the rules of its decision date."""
-    policy = policy or LocalPolicy()
-    applicable = tuple(rule for rule in RULES if rule.applies(case, policy))
-    criteria = tuple(rule for rule in applicable if rule.criterion)
-    counting = Counting(after_discipline=any(rule.id == _AFTER_DISCIPLINE for rule in applicable))
-    ctx = Context(case, counting, criteria, policy)
-    failures: list[dict[str, str]] = []
-    pending: list[dict[str, str]] = []
-    for rule in applicable:
-        outcome = rule.check(ctx)
-        if isinstance(outcome, Pending):
-            pending.append(_entry(rule.id, rule.basis, outcome.reason))
-        elif outcome:
-            failures.append(_entry(rule.id, rule.basis, outcome))
-    if not criteria:
-        pending.append(_entry(MANUAL_RULE_ID, _manual_basis(case.award), _manual_reason(case.award)))
-    return {"id": case.id, "eligible": not failures, "failures": failures, "pending": pending}
 
 
 
-def share_cap_issue(*, year: int, ldtt: int, cstdcs: int, policy: LocalPolicy | None = None) -> dict | None:
-    """Return a warning {"rule", "basis", "reason"} when CSTĐCS exceed the local share cap of LĐTT, else None."""
-    cap = (policy or LocalPolicy()).cstdcs_share_cap
-    if cap is None:
-        return None
-    limit = Fraction(str(cap)) * ldtt
-    if cstdcs <= limit:
-        return None
-    allowed = int(limit)  # floor: the cap is a ceiling on whole people
-    return _entry(CAP_RULE_ID, CAP_BASIS,
-                  f"Năm {year} có {cstdcs} “Chiến sĩ thi đua cơ sở” trên {ldtt} “Lao động tiên tiến” "
-                  f"({_share(cstdcs, ldtt)}), vượt mức trần {format_percent(cap)} do địa phương quy định "
-                  f"(tối đa {allowed}).")
 
 
 def award_problem(award: AwardSpec, target: str) -> str | None:
