@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tdkt.awards.catalog import AwardSpec
-from tdkt.awards.rules import checks, judge
+from tdkt.awards.rules import judge, table
 from tdkt.awards.rules.case import (
     KINDS,
     LEVELS,
@@ -123,9 +123,9 @@ def _read(raw: Any) -> tuple[Case | None, list[str]]:
             except ValueError as error:
                 r.fail("decision_date", str(error))
     kind = r.choice(raw.get("kind", "cong_trang"), "kind", KINDS)
-    if award is not None and target is not None and (problem := checks.award_problem(award, target)):
+    if award is not None and target is not None and (problem := table.award_problem(award, target)):
         r.fail("award", problem)
-    if decided is not None and (problem := checks.date_problem(decided, year)):
+    if decided is not None and (problem := table.date_problem(decided, year)):
         r.fail("decision_date", problem)
 
     history = []
@@ -210,8 +210,6 @@ def _read(raw: Any) -> tuple[Case | None, list[str]]:
     assert target is not None and award is not None and year is not None and decided is not None and kind
     return Case(case_id, target, award, year, decided, kind, tuple(history), ratings, tuple(initiatives),
                 tuple(discipline), votes, tuple(members_out)), []
-
-
 
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from tdkt.awards.rules import checks
+from tdkt.awards.rules import table
 from tdkt.awards.rules.case import Case, Context, Counting, LocalPolicy, Pending
+from tdkt.awards.rules.checks import share_text
 from tdkt.core.text import format_percent
 
 
@@ -26,9 +27,9 @@ def _entry(rule_id: str, basis: str, reason: str) -> dict[str, str]:
 def judge(case: Case, *, policy: LocalPolicy | None = None) -> dict:
     """Return {"id", "eligible", "failures", "pending"} for a validated case under the rules of its decision date."""
     policy = policy or LocalPolicy()
-    applicable = tuple(rule for rule in checks.RULES if rule.applies(case, policy))
+    applicable = tuple(rule for rule in table.RULES if rule.applies(case, policy))
     criteria = tuple(rule for rule in applicable if rule.criterion)
-    counting = Counting(after_discipline=any(rule.id == checks.AFTER_DISCIPLINE for rule in applicable))
+    counting = Counting(after_discipline=any(rule.id == table.AFTER_DISCIPLINE for rule in applicable))
     ctx = Context(case, counting, criteria, policy)
     failures: list[dict[str, str]] = []
     pending: list[dict[str, str]] = []
@@ -39,7 +40,7 @@ def judge(case: Case, *, policy: LocalPolicy | None = None) -> dict:
         elif outcome:
             failures.append(_entry(rule.id, rule.basis, outcome))
     if not criteria:
-        pending.append(_entry(checks.MANUAL_RULE_ID, checks.manual_basis(case.award), checks.manual_reason(case.award)))
+        pending.append(_entry(table.MANUAL_RULE_ID, table.manual_basis(case.award), table.manual_reason(case.award)))
     return {"id": case.id, "eligible": not failures, "failures": failures, "pending": pending}
 
 
@@ -71,7 +72,7 @@ def share_cap_issue(*, year: int, ldtt: int, cstdcs: int, policy: LocalPolicy | 
     if cstdcs <= limit:
         return None
     allowed = int(limit)  # floor: the cap is a ceiling on whole people
-    return _entry(checks.CAP_RULE_ID, checks.CAP_BASIS,
+    return _entry(table.CAP_RULE_ID, table.CAP_BASIS,
                   f"Năm {year} có {cstdcs} “Chiến sĩ thi đua cơ sở” trên {ldtt} “Lao động tiên tiến” "
-                  f"({checks.share_text(cstdcs, ldtt)}), vượt mức trần {format_percent(cap)} do địa phương quy định "
+                  f"({share_text(cstdcs, ldtt)}), vượt mức trần {format_percent(cap)} do địa phương quy định "
                   f"(tối đa {allowed}).")
