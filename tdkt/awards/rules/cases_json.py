@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from tdkt.awards.catalog import AwardSpec
@@ -100,53 +102,71 @@ def _level_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
 
 
-def _read(raw: Any) -> tuple[Case | None, list[str]]:
-    """Return the validated case, or None and the problems found (Vietnamese)."""
-    r = _Reader()
-    if not isinstance(raw, dict):
-        return None, ["Mỗi hồ sơ phải là một đối tượng JSON {…}."]
-    r.keys(raw, "", _CASE_KEYS, _REQUIRED)
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """A raw case's own fields, None where they did not validate."""
+
+    id: Any
+    target: str | None
+    award: AwardSpec | None
+    year: int | None
+    decided: date | None
+    kind: str | None
+
+
+def _read_head(r: _Reader, raw: dict) -> _Head:
     case_id = raw.get("id")
     if "id" in raw and (isinstance(case_id, bool) or not isinstance(case_id, (str, int))):
         r.fail("id", "cần một chuỗi hoặc số nguyên.")
     target = r.choice(raw.get("target"), "target", TARGETS) if "target" in raw else None
     award = r.award(raw.get("award"), "award") if "award" in raw else None
     year = r.year(raw.get("year"), "year") if "year" in raw else None
-    decided = None
-    if "decision_date" in raw:
-        text = raw["decision_date"]
-        if not isinstance(text, str) or not _DATE_SHAPE.match(text):
-            r.fail("decision_date", f"ngày phải có dạng dd/mm/yyyy (ví dụ 15/12/2025), nhận được {text!r}.")
-        else:
-            try:
-                decided = parse_date(text)
-            except ValueError as error:
-                r.fail("decision_date", str(error))
+    decided = _read_decision_date(r, raw["decision_date"]) if "decision_date" in raw else None
     kind = r.choice(raw.get("kind", "cong_trang"), "kind", KINDS)
     if award is not None and target is not None and (problem := table.award_problem(award, target)):
         r.fail("award", problem)
     if decided is not None and (problem := table.date_problem(decided, year)):
         r.fail("decision_date", problem)
+    return _Head(case_id, target, award, year, decided, kind)
 
+
+def _read_decision_date(r: _Reader, text: Any) -> date | None:
+    if not isinstance(text, str) or not _DATE_SHAPE.match(text):
+        r.fail("decision_date", f"ngày phải có dạng dd/mm/yyyy (ví dụ 15/12/2025), nhận được {text!r}.")
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        r.fail("decision_date", str(error))
+        return None
+
+
+def _read_history(r: _Reader, value: Any) -> list[PastAward]:
     history = []
-    for path, item in r.items(raw.get("history"), "history"):
+    for path, item in r.items(value, "history"):
         r.keys(item, path, {"year", "award", "kind"}, ("year", "award"))
         past = (r.year(item.get("year"), f"{path}.year"), r.award(item.get("award"), f"{path}.award"),
                 r.choice(item.get("kind", "cong_trang"), f"{path}.kind", KINDS))
         if None not in past:
             history.append(PastAward(*past))
+    return history
 
+
+def _read_ratings(r: _Reader, value: Any) -> dict[int, str]:
     ratings: dict[int, str] = {}
-    for path, item in r.items(raw.get("assessments"), "assessments"):
+    for path, item in r.items(value, "assessments"):
         r.keys(item, path, {"year", "rating"}, ("year", "rating"))
         at, rating = r.year(item.get("year"), f"{path}.year"), r.choice(item.get("rating"), f"{path}.rating", RATINGS)
         if at is not None and at in ratings:
             r.fail(f"{path}.year", f"năm {at} đã có kết quả đánh giá ở mục trước.")
         elif at is not None and rating is not None:
             ratings[at] = rating
+    return ratings
 
+
+def _read_initiatives(r: _Reader, value: Any) -> list[Initiative]:
     initiatives = []
-    for path, item in r.items(raw.get("initiatives"), "initiatives"):
+    for path, item in r.items(value, "initiatives"):
         r.keys(item, path, {"year", "scope", "used_for", "name"}, ("year", "scope"))
         used = item.get("used_for")
         used_spec = None if used is None else r.award(used, f"{path}.used_for")
@@ -154,9 +174,12 @@ def _read(raw: Any) -> tuple[Case | None, list[str]]:
         at, scope = r.year(item.get("year"), f"{path}.year"), r.choice(item.get("scope"), f"{path}.scope", SCOPES)
         if at is not None and scope is not None:
             initiatives.append(Initiative(at, scope, used_spec, name))
+    return initiatives
 
+
+def _read_discipline(r: _Reader, value: Any) -> list[Discipline]:
     discipline = []
-    for path, item in r.items(raw.get("discipline"), "discipline"):
+    for path, item in r.items(value, "discipline"):
         r.keys(item, path, {"year", "level", "open"}, ("year", "open"))
         is_open = item.get("open")
         if not isinstance(is_open, bool):
@@ -168,25 +191,29 @@ def _read(raw: Any) -> tuple[Case | None, list[str]]:
         at = r.year(item.get("year"), f"{path}.year")
         if at is not None and isinstance(is_open, bool):
             discipline.append(Discipline(at, level, is_open))
+    return discipline
 
-    votes = None
-    raw_votes = raw.get("votes")
-    if raw_votes is not None:
-        if not isinstance(raw_votes, dict):
-            r.fail("votes", "cần {\"for\": số phiếu đồng ý, \"members\": tổng số thành viên} hoặc null.")
-        else:
-            r.keys(raw_votes, "votes", {"for", "members"}, ("for", "members"))
-            yes, members = raw_votes.get("for"), raw_votes.get("members")
-            good = all(isinstance(v, int) and not isinstance(v, bool) for v in (yes, members))
-            if not good or members < 1 or yes < 0 or yes > members:
-                r.fail("votes", f"số phiếu không hợp lệ ({yes!r}/{members!r}): cần 0 ≤ for ≤ members và members ≥ 1.")
-            else:
-                votes = Votes(yes, members)
 
-    members_out = []
-    member_items = r.items(raw.get("members"), "members")
+def _read_votes(r: _Reader, value: Any) -> Votes | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        r.fail("votes", "cần {\"for\": số phiếu đồng ý, \"members\": tổng số thành viên} hoặc null.")
+        return None
+    r.keys(value, "votes", {"for", "members"}, ("for", "members"))
+    yes, members = value.get("for"), value.get("members")
+    good = all(isinstance(v, int) and not isinstance(v, bool) for v in (yes, members))
+    if not good or members < 1 or yes < 0 or yes > members:
+        r.fail("votes", f"số phiếu không hợp lệ ({yes!r}/{members!r}): cần 0 ≤ for ≤ members và members ≥ 1.")
+        return None
+    return Votes(yes, members)
+
+
+def _read_members(r: _Reader, value: Any, target: str | None) -> list[Member]:
+    member_items = r.items(value, "members")
     if member_items and target == "ca_nhan":
         r.fail("members", "danh sách thành viên chỉ dùng cho tập thể.")
+    members = []
     for path, item in member_items:
         r.keys(item, path, {"name", "titles", "rating", "discipline"}, ("name",))
         name = r.text(item.get("name"), f"{path}.name")
@@ -203,15 +230,29 @@ def _read(raw: Any) -> tuple[Case | None, list[str]]:
         level = None if item.get("discipline") is None else r.choice(
             item["discipline"], f"{path}.discipline", LEVELS, folded=True)
         if name is not None:
-            members_out.append(Member(name, tuple(titles), rating, level))
+            members.append(Member(name, tuple(titles), rating, level))
+    return members
 
+
+def _read(raw: Any) -> tuple[Case | None, list[str]]:
+    """Return the validated case, or None and the problems found (Vietnamese)."""
+    if not isinstance(raw, dict):
+        return None, ["Mỗi hồ sơ phải là một đối tượng JSON {…}."]
+    r = _Reader()
+    r.keys(raw, "", _CASE_KEYS, _REQUIRED)
+    head = _read_head(r, raw)
+    history = _read_history(r, raw.get("history"))
+    ratings = _read_ratings(r, raw.get("assessments"))
+    initiatives = _read_initiatives(r, raw.get("initiatives"))
+    discipline = _read_discipline(r, raw.get("discipline"))
+    votes = _read_votes(r, raw.get("votes"))
+    members = _read_members(r, raw.get("members"), head.target)
     if r.errors:
         return None, r.errors
-    assert target is not None and award is not None and year is not None and decided is not None and kind
-    return Case(case_id, target, award, year, decided, kind, tuple(history), ratings, tuple(initiatives),
-                tuple(discipline), votes, tuple(members_out)), []
-
-
+    assert head.target is not None and head.award is not None and head.year is not None
+    assert head.decided is not None and head.kind
+    return Case(head.id, head.target, head.award, head.year, head.decided, head.kind, tuple(history), ratings,
+                tuple(initiatives), tuple(discipline), votes, tuple(members)), []
 
 
 def evaluate(case: Any, *, policy: LocalPolicy | None = None) -> dict:
