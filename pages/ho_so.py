@@ -6,7 +6,8 @@ import streamlit as st
 
 from pages._common import db_read, db_write, require_page, selected_year, show_findings
 from tdkt.core import export, permissions
-from tdkt.awards import dossiers, eligibility, mau_tdkt, rules
+from tdkt.awards import dossiers, eligibility, mau_tdkt
+from tdkt.awards.rules.case import LocalPolicy
 from tdkt.core.models import NOMINATION_STATUS_LABELS, NominationStatus
 from tdkt.core.text import fold
 from tdkt.core.errors import Refused
@@ -81,7 +82,7 @@ if can_move:
             if st.form_submit_button("Lưu quy định", key="ho_so_policy_save"):
                 try:
                     with db_write() as session:
-                        eligibility.set_policy(session, who, year=year, policy=rules.LocalPolicy(
+                        eligibility.set_policy(session, who, year=year, policy=LocalPolicy(
                             cstdcs_share_cap=cap / 100 if cap_on else None, disciplined_not_ldtt=legacy))
                 except Refused as error:
                     st.error(str(error))

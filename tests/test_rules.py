@@ -5,8 +5,11 @@ from datetime import date
 
 import pytest
 
-from tdkt.awards import rules
-from tdkt.awards.rules import RULES, LocalPolicy, evaluate, evaluate_all, rules_in_force, share_cap_issue
+from tdkt.awards.rules import table
+from tdkt.awards.rules.case import LocalPolicy
+from tdkt.awards.rules.cases_json import evaluate, evaluate_all
+from tdkt.awards.rules.judge import share_cap_issue
+from tdkt.awards.rules.table import RULES, rules_in_force
 
 LDTT = "Lao động tiên tiến"
 CSTDCS = "Chiến sĩ thi đua cơ sở"
@@ -365,6 +368,6 @@ def test_a_failing_check_is_reported_on_the_case_not_raised(monkeypatch):
         raise ZeroDivisionError("division by zero")
 
     broken = tuple(replace(r, check=boom) if r.id == "LDTT-1" else r for r in RULES)
-    monkeypatch.setattr(rules, "RULES", broken)
+    monkeypatch.setattr(table, "RULES", broken)
     result = evaluate(person(LDTT, assessments=rated(y2024="HTTNV")))
     assert result["eligible"] is False and "ZeroDivisionError" in result["error"]

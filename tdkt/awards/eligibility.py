@@ -28,7 +28,8 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from tdkt.core import audit, options
-from tdkt.awards import rules
+from tdkt.awards.rules import case as rules_case
+from tdkt.awards.rules import cases_json, judge, table
 from tdkt.core.permissions import Actor, require
 from tdkt.core.models import (
     Assessment, Award, DisciplineRecord, InitiativeAuthor, InitiativeRecord, Nomination, NominationStatus, PastAward,
@@ -64,17 +65,17 @@ class PolicyError(Refused):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def policy_for(session: Session, *, year: int) -> rules.LocalPolicy:
+def policy_for(session: Session, *, year: int) -> rules_case.LocalPolicy:
     """Return the local policy of an achievement year (everything off unless the Office set it)."""
     raw = (options.get(session, POLICY_KEY, {}) or {}).get(str(year))
     if not raw:
-        return rules.LocalPolicy()
+        return rules_case.LocalPolicy()
     cap = raw.get("cstdcs_share_cap")
-    return rules.LocalPolicy(cstdcs_share_cap=None if cap is None else float(cap),
+    return rules_case.LocalPolicy(cstdcs_share_cap=None if cap is None else float(cap),
                              disciplined_not_ldtt=bool(raw.get("disciplined_not_ldtt", False)))
 
 
-def set_policy(session: Session, actor: Actor | None, *, year: int, policy: rules.LocalPolicy) -> None:
+def set_policy(session: Session, actor: Actor | None, *, year: int, policy: rules_case.LocalPolicy) -> None:
     """Store the local policy of a year (the Office); audited; the caller commits."""
     require(actor, "xu_ly_ho_so")
     cap = policy.cstdcs_share_cap
@@ -229,7 +230,7 @@ class _Store:
             for pid, level in s.exec(select(DisciplineRecord.person_id, DisciplineRecord.level).where(
                     col(DisciplineRecord.person_id).in_(part), DisciplineRecord.year == year,
                     col(DisciplineRecord.level).is_not(None))):
-                if pid not in worst or rules.LEVELS[level][0] > rules.LEVELS[worst[pid]][0]:
+                if pid not in worst or rules_case.LEVELS[level][0] > rules_case.LEVELS[worst[pid]][0]:
                     worst[pid] = level
         return {pid: {"name": name, "titles": sorted(set(titles.get(pid, []))), "rating": ratings.get(pid),
                       "discipline": worst.get(pid)} for pid, name in people}
@@ -247,7 +248,7 @@ def _raw_case(case_id, *, target: str, award: str, year: int, decided: date, fac
         "history": history,
         "assessments": [{"year": y, "rating": r} for y, r in sorted(facts.assessments.items())],
         "initiatives": [i for i in facts.initiatives if i["scope"] in _SCOPES],
-        "discipline": [d for d in facts.discipline if d["level"] in rules.LEVELS or (d["level"] is None and d["open"])],
+        "discipline": [d for d in facts.discipline if d["level"] in rules_case.LEVELS or (d["level"] is None and d["open"])],
         "votes": {"for": yes, "members": total} if yes is not None and total else None,
     }
     if target == "tap_the":
@@ -299,7 +300,7 @@ def judge_nominations(session: Session, *, year: int, actor: Actor | None, today
         stmt = stmt.where(Nomination.unit_id == actor.unit_id)
     if nomination_ids is not None:
         stmt = stmt.where(col(Nomination.id).in_(sorted(set(nomination_ids))))
-    rows = [r for r in session.exec(stmt).all() if _decision_day(r[0].decision_date, today) >= rules.LAW_FROM]
+    rows = [r for r in session.exec(stmt).all() if _decision_day(r[0].decision_date, today) >= table.LAW_FROM]
     store = _Store(session)
     store.load_people(n.person_id for n, *_ in rows if n.person_id is not None)
     store.load_collectives((fold(n.collective_name), n.unit_id) for n, *_ in rows if n.target == "tap_the")
@@ -320,7 +321,7 @@ def judge_nominations(session: Session, *, year: int, actor: Actor | None, today
         raw = _raw_case(n.id, target=n.target, award=award, year=year,
                         decided=_decision_day(n.decision_date, today), facts=facts, exclude_nomination=n.id,
                         votes=(n.votes_for, n.council_members), members=members)
-        verdict = rules.evaluate(raw, policy=policy)
+        verdict = cases_json.evaluate(raw, policy=policy)
         failures = verdict.get("failures", [])
         if "error" in verdict:
             failures = [{"rule": "DU-LIEU", "basis": "Dữ liệu hồ sơ", "reason": verdict["error"]}]
@@ -344,7 +345,7 @@ def share_cap(session: Session, *, year: int, actor: Actor | None) -> dict | Non
     for code, _ in session.execute(stmt):
         counts[code] += 1
     # Every CSTĐCS is also an LĐTT (the title includes it), whether or not both were proposed.
-    return rules.share_cap_issue(year=year, ldtt=counts["LDTT"] + counts["CSTDCS"], cstdcs=counts["CSTDCS"],
+    return judge.share_cap_issue(year=year, ldtt=counts["LDTT"] + counts["CSTDCS"], cstdcs=counts["CSTDCS"],
                                  policy=policy)
 
 
@@ -381,7 +382,7 @@ def next_awards(session: Session, *, target: str, year: int, person_id: int | No
     for award in CANDIDATES[target]:
         if held & ({award} | _INCLUDED_IN.get(award, set())):
             continue  # already received for this year, or a title that includes it
-        verdict = rules.evaluate(_raw_case(award, target=target, award=award, year=year, decided=decided,
+        verdict = cases_json.evaluate(_raw_case(award, target=target, award=award, year=year, decided=decided,
                                            facts=facts, members=members), policy=policy)
         if "error" in verdict:
             steps.append(NextStep(award, False, ({"rule": "DU-LIEU", "basis": "Dữ liệu hồ sơ",
@@ -464,7 +465,7 @@ def judge_rows(session: Session, *, year: int, rows: Iterable, today: date | Non
     decided = max(today, date(year + 1, 1, 1)) if today.year <= year else today
     rows = [r for r in rows if r.award and r.name and r.target in ("ca_nhan", "tap_the")]
     columns = ["sheet", "row", "name", "award", "rules", "reasons"]
-    if decided < rules.LAW_FROM or not rows:
+    if decided < table.LAW_FROM or not rows:
         return pd.DataFrame(columns=columns)
     keys = sorted({r.name_key for r in rows if r.target == "ca_nhan" and r.name_key})
     known: dict[tuple, int] = {}
@@ -499,7 +500,7 @@ def judge_rows(session: Session, *, year: int, rows: Iterable, today: date | Non
                     base["titles"] = sorted(set(base["titles"]) | set(entry["titles"]))
                 unit_members[r.unit_id] = list(on_record.values())
             members = unit_members[r.unit_id]
-        verdict = rules.evaluate(_raw_case(r.row, target=r.target, award=r.award, year=year, decided=decided,
+        verdict = cases_json.evaluate(_raw_case(r.row, target=r.target, award=r.award, year=year, decided=decided,
                                            facts=facts, members=members), policy=policy)
         failures = verdict.get("failures", [])
         if "error" in verdict:

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from tdkt.awards import rules
+from tdkt.awards.rules import cases_json
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -54,7 +54,7 @@ def eligibility(cases_file: str) -> None:
     cứ pháp lý và lý do.
     """
     cases = _load(cases_file)
-    click.echo(json.dumps(rules.evaluate_all(cases), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(cases_json.evaluate_all(cases), ensure_ascii=False, indent=2))
 
 
 def register(cli_group: click.Group) -> None:
