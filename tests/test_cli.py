@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from tdkt.cli import click_vi
-from tdkt.cli.commands import cli
+from tdkt.cli.program import cli
 from tdkt.core.db import make_engine
 from tdkt.core.models import Nomination, Person, Plan, User
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
 from tdkt.cli import click_vi
-from tdkt.cli.commands import cli
+from tdkt.cli.program import cli
 from tdkt.clusters import cluster_writes, cluster_years, clusters, movements
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session, write_session

@@ -12,7 +12,7 @@ from sqlmodel import select
 from conftest import SECRET
 from tdkt.awards import eligibility, personal_records, rules
 from tdkt.core.permissions import PermissionDenied
-from tdkt.cli.commands import cli
+from tdkt.cli.program import cli
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import Award, Nomination, NominationStatus, Person, Unit
 from tdkt.core.text import fold

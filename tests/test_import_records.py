@@ -499,7 +499,7 @@ def test_import_records_command_writes_a_batch_and_prints_json_lines(db_url, tmp
     from click.testing import CliRunner
 
     from conftest import SECRET
-    from tdkt.cli.commands import cli
+    from tdkt.cli.program import cli
 
     monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
     monkeypatch.setenv("TDKT_SECRET_KEY", SECRET)

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from sqlmodel import Session
 
 from tdkt.reports import report_docx, reports
-from tdkt.cli.commands import cli
+from tdkt.cli.program import cli
 from tdkt.core.config import Settings
 from tests.test_reports import AS_OF, LDTT, fixture_db  # noqa: F401  (fixture_db is a pytest fixture)
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from tdkt.awards import categories
 from tdkt.reports import reports
-from tdkt.cli.commands import cli
+from tdkt.cli.program import cli
 from tdkt.core.models import (
     Award, Cluster, ClusterEvent, ClusterMember, InitiativeRecord, Movement, Nomination, Participation, Plan, PlanTask,
 )

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from tdkt.awards import categories, stats
 from tdkt.cli import click_vi
-from tdkt.cli.commands import cli
+from tdkt.cli.program import cli
 from tdkt.core.models import Award, Nomination, Person, Unit
 
 DIRECT, MANAGER = categories.DIRECT_WORKER_NAME, categories.MANAGER[0]

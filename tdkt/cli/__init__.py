@@ -1,5 +1,5 @@
 """The command line, `python -m tdkt …`: `main` runs it."""
 
-from tdkt.cli.commands import main
+from tdkt.cli.program import main
 
 __all__ = ["main"]

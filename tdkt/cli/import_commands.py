@@ -1,0 +1,126 @@
+"""The commands that import spreadsheets, `import` and `import-records`, and how they print each file's report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from tdkt.cli.context import open_database
+from tdkt.core import permissions
+from tdkt.core.config import Settings
+from tdkt.core.db import write_session
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--year", type=int, default=None, help="Năm thành tích (mặc định: theo tiêu đề danh sách, rồi năm nay).")
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không ghi.")
+@click.option("--force", is_flag=True, help="Vẫn nhập tệp đã từng nhập.")
+@click.option("--json", "as_json", is_flag=True, help="In mỗi tệp một đối tượng JSON trên một dòng (JSON Lines).")
+def import_command(files: tuple[str, ...], year: int | None, dry_run: bool, force: bool, as_json: bool) -> None:
+    """Nhập danh sách đề nghị khen thưởng từ tệp Excel/ODS; mỗi tệp là một lô, ghi trọn hoặc không ghi gì."""
+    from tdkt.core.cell_issues import ImportIssue
+    from tdkt.importing.nomination_lists.pipeline import FileReport, import_file
+
+    settings = Settings.from_env()
+    engine, _ = open_database(settings)
+    worst = 0
+    for name in files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            report = FileReport(file=path.name, sha256="", year=year or date.today().year, unreadable=True)
+            report.issues.append(ImportIssue(path.name, "", None, None, "file_not_found",
+                                             f"Không đọc được tệp “{name}”: {error.strerror or error}. "
+                                             "Kiểm tra đường dẫn."))
+        else:
+            try:
+                with write_session(engine) as session:
+                    report = import_file(session, permissions.COMMAND_LINE, data, file_name=path.name,
+                                         settings=settings, year=year, dry_run=dry_run, force=force)
+            except Exception as error:  # the transaction rolled back: nothing of this file was written
+                report = FileReport(file=path.name, sha256="", year=year or date.today().year, unreadable=True)
+                report.issues.append(ImportIssue(path.name, "", None, None, "write_failed",
+                                                 f"Không ghi được tệp “{path.name}” vào cơ sở dữ liệu ({error}); "
+                                                 "chưa ghi dòng nào. Thử lại hoặc báo quản trị."))
+        code = report.exit_code(dry_run=dry_run, force=force)
+        worst = max(worst, code)
+        if as_json:
+            click.echo(json.dumps(report.as_json(), ensure_ascii=False, default=str))
+        else:
+            _print_report(report, dry_run=dry_run)
+    sys.exit(worst)
+
+
+@click.command("import-records")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--kind", required=True, type=click.Choice(["xep_loai", "ky_luat", "khen_truoc", "sang_kien"]),
+              help="Loại hồ sơ: xep_loai (kết quả xếp loại), ky_luat (kỷ luật), khen_truoc (khen thưởng đã có), "
+                   "sang_kien (sáng kiến).")
+@click.option("--year", type=int, default=None, help="Năm cho các dòng không ghi năm.")
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không ghi.")
+@click.option("--force", is_flag=True, help="Vẫn nhập tệp đã từng nhập.")
+@click.option("--json", "as_json", is_flag=True, help="In mỗi tệp một đối tượng JSON trên một dòng (JSON Lines).")
+def import_records_command(files: tuple[str, ...], kind: str, year: int | None, dry_run: bool, force: bool,
+                           as_json: bool) -> None:
+    """Nhập kết quả xếp loại, kỷ luật, khen thưởng đã có hoặc sáng kiến từ tệp Excel/ODS; mỗi tệp một lô, ghi trọn
+    hoặc không ghi gì. Mã thoát: 0 đã nhập (hoặc sạch khi chạy thử), 1 có lỗi hoặc tệp đã nhập, 2 tệp không đọc được."""
+    from tdkt.importing.record_lists import record_import as record_import
+
+    settings = Settings.from_env()
+    engine, _ = open_database(settings)
+    worst = 0
+    for name in files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            click.echo(f"Không đọc được tệp “{name}”: {error.strerror or error}. Kiểm tra đường dẫn.", err=True)
+            worst = 2
+            continue
+        with write_session(engine) as session:
+            report = record_import.import_records(session, permissions.COMMAND_LINE, data, kind=kind,
+                                                  file_name=path.name, settings=settings, year=year,
+                                                  dry_run=dry_run, force=force)
+        blocked = report.blocked_reason(force=force)
+        code = 2 if report.unreadable else 1 if blocked else 0
+        worst = max(worst, code)
+        if as_json:
+            click.echo(json.dumps(report.as_json(), ensure_ascii=False, default=str))
+            continue
+        click.echo(f"Tệp {report.file}: {len(report.rows)} dòng" + (f" trong {', '.join(report.sheets)}"
+                                                                   if report.sheets else "") + ".")
+        _print_issues(report.issues)
+        if report.imported:
+            click.echo(f"  Đã nhập {report.imported} dòng (lô số {report.batch_id}).")
+        elif dry_run and not blocked:
+            click.echo("  Không có lỗi (chạy thử, chưa ghi).")
+        else:
+            click.echo(f"  Chưa ghi gì: {blocked or 'chạy thử.'}")
+    sys.exit(worst)
+
+
+def _print_issues(issues) -> None:
+    """Print each problem of a file as "  Lỗi (sheet, dòng N, cột “X”): message"."""
+    for issue in issues:
+        where = ", ".join(p for p in [issue.sheet, f"dòng {issue.row}" if issue.row else "",
+                                      f"cột “{issue.column}”" if issue.column else ""] if p)
+        label = "Lỗi" if issue.severity == "error" else "Cảnh báo"
+        click.echo(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
+
+
+def _print_report(report, *, dry_run: bool) -> None:
+    click.echo(f"Tệp {report.file}: {len(report.records)} dòng"
+               + (f" trong {', '.join(report.sheets)}" if report.sheets else "") + f", năm {report.year}.")
+    _print_issues(report.issues)
+    if report.imported:
+        click.echo(f"  Đã nhập {report.imported} đề nghị (lô số {report.batch_id}).")
+    elif dry_run and not report.errors and not report.unreadable:
+        click.echo("  Không có lỗi (chạy thử, chưa ghi).")
+    else:
+        click.echo("  Chưa ghi gì.")
