@@ -8,9 +8,10 @@ Roman everywhere (w:eastAsia too), body 14 pt, the national motto and the signat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -22,9 +23,13 @@ from docx.shared import Mm, Pt
 from sqlmodel import Session
 
 from tdkt.clusters import clusters as clusters_module
-from tdkt.reports import reports
 from tdkt.core.config import Settings
 from tdkt.core.text import fold, format_date, format_number
+from tdkt.reports import reports
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from docx.document import Document as DocxDocument
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -280,6 +285,33 @@ def _closing(document, settings: Settings, cluster: str | None, signer: Signer) 
     _run(paragraph, "[Họ và tên người ký]", size=14, bold=True, highlight=True)
 
 
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """What each part of the report reads: the document being written and the period's figures."""
+
+    document: DocxDocument
+    data: dict        # reports.figures() of the period
+    year: int
+    period: reports.PeriodKind
+    code: str | None  # the cluster's code as stored; None for the whole department
+    agency: str
+
+    @property
+    def old(self) -> dict:
+        """Return the figures of the same period a year before."""
+        return self.data["previous"]
+
+    @property
+    def before(self) -> int:
+        """Return the year compared with."""
+        return self.year - 1
+
+    @property
+    def label(self) -> str:
+        """Return the period as the text names it: "6 tháng đầu năm" or "năm"."""
+        return "6 tháng đầu năm" if self.period == "h1" else "năm"
+
+
 def draft(session: Session, *, year: int, period: reports.PeriodKind = "h1", start: date | None = None,
           end: date | None = None, cluster: str | None = None, settings: Settings, today: date | None = None,
           signer: Signer = "giam_doc") -> bytes:
@@ -295,48 +327,70 @@ def draft(session: Session, *, year: int, period: reports.PeriodKind = "h1", sta
     tasks = reports.task_table(session, start=first, end=last, as_of=day)
     events = reports.participation_table(session, start=first, end=last, cluster=cluster)
     awards = reports.award_table(session, start=first, end=last)
-    old = data["previous"]
-    before = year - 1
-    label = "6 tháng đầu năm" if period == "h1" else "năm"
-    agency = settings.agency
 
     document = Document()
     _page_setup(document)
     core = document.core_properties
-    core.title, core.author, core.language = subject(year, period, code), agency, "vi-VN"
-
+    core.title, core.author, core.language = subject(year, period, code), settings.agency, "vi-VN"
+    part = _Draft(document, data, year, period, code, settings.agency)
     _header(document, settings, day)
+    _title_and_intro(part)
+    _situation(part)
+    _summary(part)
+    _leadership(part, tasks)
+    _covenants(part, events)
+    _awards(part, awards)
+    _assessment_and_outlook(part)
+    _closing(document, settings, code, signer)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _title_and_intro(part: _Draft) -> None:
+    """The title "BÁO CÁO", the subject line and the opening sentence."""
+    document, code = part.document, part.code
     _paragraph(document, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=18)
-    _paragraph(document, subject(year, period, code), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-               before=0)
+    _paragraph(document, subject(part.year, part.period, code), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+               indent=False, before=0)
     intro = _paragraph(document, before=12)
     _run(intro, "Thực hiện ")
     _run(intro, placeholder("căn cứ, văn bản chỉ đạo, hướng dẫn của cấp trên"), highlight=True)
-    _run(intro, f", {agency} báo cáo kết quả công tác thi đua, khen thưởng {label} {year}"
+    _run(intro, f", {part.agency} báo cáo kết quả công tác thi đua, khen thưởng {part.label} {part.year}"
          + (f" trong {code}" if code else "") + " như sau:")
 
-    # I.
-    _paragraph(document, SECTIONS[0], bold=True, indent=True)
-    _paragraph(document, f"Số liệu trong báo cáo tính từ ngày {data['period']['start']} đến ngày "
-               f"{data['period']['end']}, so sánh với cùng kỳ năm {before} (từ ngày {old['period']['start']} đến "
-               f"ngày {old['period']['end']}).")
-    _author(document, "đặc điểm tình hình của cơ quan, đơn vị; thuận lợi, khó khăn trong kỳ")
 
-    # II.
+def _situation(part: _Draft) -> None:
+    """Section I: the period counted and the one compared with, then the author's description."""
+    data, old = part.data, part.old
+    _paragraph(part.document, SECTIONS[0], bold=True, indent=True)
+    _paragraph(part.document, f"Số liệu trong báo cáo tính từ ngày {data['period']['start']} đến ngày "
+               f"{data['period']['end']}, so sánh với cùng kỳ năm {part.before} (từ ngày {old['period']['start']} "
+               f"đến ngày {old['period']['end']}).")
+    _author(part.document, "đặc điểm tình hình của cơ quan, đơn vị; thuận lợi, khó khăn trong kỳ")
+
+
+def _summary(part: _Draft) -> None:
+    """Section II's heading and Bảng 1, the main figures beside the same period a year before."""
+    document, year, before = part.document, part.year, part.before
     _paragraph(document, SECTIONS[1], bold=True)
     _caption(document, f"Bảng 1. Số liệu chủ yếu so với cùng kỳ năm {before}")
-    summary = reports.summary_table(data)
+    summary = reports.summary_table(part.data)
     _data_table(document, SUMMARY_HEADERS[:2] + [f"Kỳ này ({year})", f"Cùng kỳ {before}", "Tăng/giảm"],
                 [[str(i), r.indicator, format_number(r.current), format_number(r.previous), _signed(r.change)]
                  for i, r in enumerate(summary.itertuples(), start=1)], [12, 83, 24, 24, 22])
 
-    t = data["tasks"]
+
+def _leadership(part: _Draft, tasks: pd.DataFrame) -> None:
+    """II.1: movements launched and plan tasks due in the period, with Bảng 2 of those tasks."""
+    document, agency, before, old, t = part.document, part.agency, part.before, part.old, part.data["tasks"]
     _paragraph(document, "1. Công tác lãnh đạo, chỉ đạo và tổ chức phong trào thi đua", bold=True)
-    _paragraph(document, f"Trong kỳ, {agency} đã phát động {format_number(data['movements'])} phong trào thi đua "
-               f"(cùng kỳ năm {before}: {format_number(old['movements'])}). Kế hoạch công tác thi đua, khen thưởng có "
-               f"{format_number(t['total'])} nhiệm vụ đến hạn trong kỳ, đã hoàn thành {format_number(t['done'])}, "
-               f"còn lại {format_number(t['total'] - t['done'])}, trong đó {format_number(t['overdue'])} nhiệm vụ "
-               f"quá hạn (cùng kỳ năm {before}: {format_number(old['tasks']['total'])} nhiệm vụ đến hạn, hoàn thành "
+    _paragraph(document, f"Trong kỳ, {agency} đã phát động {format_number(part.data['movements'])} phong trào thi "
+               f"đua (cùng kỳ năm {before}: {format_number(old['movements'])}). Kế hoạch công tác thi đua, khen "
+               f"thưởng có {format_number(t['total'])} nhiệm vụ đến hạn trong kỳ, đã hoàn thành "
+               f"{format_number(t['done'])}, còn lại {format_number(t['total'] - t['done'])}, trong đó "
+               f"{format_number(t['overdue'])} nhiệm vụ quá hạn (cùng kỳ năm {before}: "
+               f"{format_number(old['tasks']['total'])} nhiệm vụ đến hạn, hoàn thành "
                f"{format_number(old['tasks']['done'])}).")
     _author(document, "các văn bản lãnh đạo, chỉ đạo đã ban hành; nội dung, hình thức tổ chức các phong trào thi đua")
     _caption(document, "Bảng 2. Nhiệm vụ kế hoạch đến hạn trong kỳ")
@@ -345,12 +399,16 @@ def draft(session: Session, *, year: int, period: reports.PeriodKind = "h1", sta
                   format_date(r.completed_on) if r.completed_on else "", r.evidence or ""]
                  for i, r in enumerate(tasks.itertuples(), start=1)], [10, 55, 22, 26, 22, 30], (1, 5))
 
+
+def _covenants(part: _Draft, events: pd.DataFrame) -> None:
+    """II.2: covenants signed and cluster activities done, with Bảng 3 of our participation."""
+    document, code, old = part.document, part.code, part.old
     _paragraph(document, "2. Việc thực hiện các nội dung giao ước thi đua", bold=True)
     done = int(events["status"].isin([clusters_module.ON_TIME, clusters_module.LATE]).sum())
-    _paragraph(document, f"Trong kỳ, {agency} đã ký kết {format_number(data['covenants_signed'])} giao ước thi đua "
-               f"(cùng kỳ năm {before}: {format_number(old['covenants_signed'])}); đã thực hiện {format_number(done)}/"
-               f"{format_number(len(events))} hoạt động của cụm thi đua" + (f" {code}" if code else "")
-               + " dự kiến trong kỳ.")
+    _paragraph(document, f"Trong kỳ, {part.agency} đã ký kết {format_number(part.data['covenants_signed'])} giao ước "
+               f"thi đua (cùng kỳ năm {part.before}: {format_number(old['covenants_signed'])}); đã thực hiện "
+               f"{format_number(done)}/{format_number(len(events))} hoạt động của cụm thi đua"
+               + (f" {code}" if code else "") + " dự kiến trong kỳ.")
     _author(document, "kết quả thực hiện từng nội dung giao ước; phối hợp, kiểm tra chéo giữa các thành viên cụm")
     _caption(document, "Bảng 3. Tham gia hoạt động cụm thi đua")
     _data_table(document, EVENT_HEADERS,
@@ -358,10 +416,14 @@ def draft(session: Session, *, year: int, period: reports.PeriodKind = "h1", sta
                   format_date(r.done_on) if r.done_on else "", r.document or "", r.status or ""]
                  for i, r in enumerate(events.itertuples(), start=1)], [10, 20, 45, 20, 22, 20, 28], (2, 5))
 
+
+def _awards(part: _Draft, awards: pd.DataFrame) -> None:
+    """II.3: nominations received and decided, with Bảng 4 by award form beside the year before."""
+    document, data, old, before = part.document, part.data, part.old, part.before
     _paragraph(document, "3. Công tác khen thưởng", bold=True)
     nominations, decisions = sum(data["nominations"].values()), sum(data["decisions"].values())
-    _paragraph(document, f"Trong kỳ, {agency} đã tiếp nhận {format_number(nominations)} hồ sơ đề nghị khen thưởng "
-               f"(cùng kỳ năm {before}: {format_number(sum(old['nominations'].values()))}); có "
+    _paragraph(document, f"Trong kỳ, {part.agency} đã tiếp nhận {format_number(nominations)} hồ sơ đề nghị khen "
+               f"thưởng (cùng kỳ năm {before}: {format_number(sum(old['nominations'].values()))}); có "
                f"{format_number(decisions)} trường hợp được cấp có thẩm quyền quyết định khen thưởng (cùng kỳ năm "
                f"{before}: {format_number(sum(old['decisions'].values()))}).")
     by_award = awards[awards["dimension"] == reports.DIMENSIONS["award"]]
@@ -373,7 +435,10 @@ def draft(session: Session, *, year: int, period: reports.PeriodKind = "h1", sta
                 [10, 49, 18, 18, 17, 18, 18, 17])
     _author(document, "việc phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến; khen thưởng người trực tiếp lao động")
 
-    # III.–V.
+
+def _assessment_and_outlook(part: _Draft) -> None:
+    """Sections III–V (assessment, the tasks ahead, proposals) and the closing sentence."""
+    document, year, period, t = part.document, part.year, part.period, part.data["tasks"]
     _paragraph(document, SECTIONS[2], bold=True)
     _paragraph(document, "1. Ưu điểm", bold=True)
     _author(document, "những kết quả nổi bật")
@@ -388,10 +453,5 @@ def draft(session: Session, *, year: int, period: reports.PeriodKind = "h1", sta
     _paragraph(document, SECTIONS[4], bold=True)
     _author(document, "kiến nghị, đề xuất với Hội đồng Thi đua - Khen thưởng tỉnh và cụm thi đua")
     _paragraph(document, f"Trên đây là báo cáo {'sơ kết' if period == 'h1' else 'tổng kết'} công tác thi đua, khen "
-               f"thưởng {label} {year} của {agency}./.")
+               f"thưởng {part.label} {year} của {part.agency}./.")
     _paragraph(document, "", indent=False, before=0)
-
-    _closing(document, settings, code, signer)
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
