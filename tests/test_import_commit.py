@@ -7,7 +7,7 @@ from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import write_session
 from tdkt.importing.nomination_lists import commit
 from tdkt.awards.nomination_rows import ParsedRow
-from tdkt.importing.nomination_lists.validate import validate
+from tdkt.awards.nomination_checks import validate
 from tdkt.core.models import AuditLog, ImportBatch, Nomination, NominationStatus, Person, Role
 
 

@@ -1,4 +1,5 @@
-"""Validation of parsed rows against the catalogue, the units and the database: records ready to commit, and problems."""
+"""The checks of nomination rows, shared by hand entry and the list importer: against the catalogue, the units and the
+database; records ready to write, and problems."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core import units as units_module
 from tdkt.core.bulk_fold import fold_many
 from tdkt.core.cell_issues import ImportIssue
-from tdkt.importing.issues import paused_gc
 from tdkt.core.models import Award, AwardAlias, Nomination, Person, TARGET_LABELS, Target
 from tdkt.core.text import fold
 
@@ -83,7 +83,6 @@ def header_for(columns: dict[str, str] | None, column_field: str | None) -> str 
     return _FALLBACK_HEADERS.get(column_field, column_field)
 
 
-@paused_gc()
 def validate(
     session: Session,
     rows: list[ParsedRow],

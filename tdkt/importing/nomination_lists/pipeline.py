@@ -15,12 +15,12 @@ from tdkt.core.config import Settings
 from tdkt.importing.nomination_lists import commit as commit_module
 from tdkt.importing import legacy
 from tdkt.awards.catalogue_lookup import Catalogue
+from tdkt.awards.nomination_checks import validate
 from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.importing.issues import RawSheet, SheetResult, UnreadableFile, paused_gc
 from tdkt.importing.nomination_lists.parse import parse_sheet
 from tdkt.importing.read import read_workbook
-from tdkt.importing.nomination_lists.validate import validate
 from tdkt.core.text import fold
 
 

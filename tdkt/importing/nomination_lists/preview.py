@@ -8,10 +8,11 @@ import pandas as pd
 from sqlmodel import Session
 
 from tdkt.awards.catalogue_lookup import Catalogue
+from tdkt.awards.nomination_checks import validate
 from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.core.cell_issues import ImportIssue
+from tdkt.importing.issues import paused_gc
 from tdkt.importing.nomination_lists.pipeline import FileReport
-from tdkt.importing.nomination_lists.validate import validate
 from tdkt.core.models import TARGET_LABELS, Target
 from tdkt.core.text import nfc
 
@@ -86,6 +87,7 @@ def apply_edits(report: FileReport, edited: pd.DataFrame) -> list[ParsedRow]:
     return rows
 
 
+@paused_gc()
 def revalidate(session: Session, report: FileReport, rows: list[ParsedRow]) -> FileReport:
     """Return a copy of the report validated again after edits (parse problems of edited cells dropped)."""
     edited_keys = {(r.sheet, r.row) for r, old in zip(rows, report.rows, strict=True) if r != old}
