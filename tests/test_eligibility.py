@@ -1,4 +1,4 @@
-"""Eligibility from the database: each nomination's case built from the records on file, judged by tdkt.rules."""
+"""Eligibility from the database: each nomination's case built from the records on file, then judged by the rules."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from click.testing import CliRunner
 from sqlmodel import select
 
 from conftest import SECRET
-from tdkt.awards import eligibility, personal_records, rules
-from tdkt.core.permissions import PermissionDenied
+from tdkt.awards import eligibility, personal_records
+from tdkt.awards.rules import table
+from tdkt.awards.rules.case import LocalPolicy
 from tdkt.cli.program import cli
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import Award, Nomination, NominationStatus, Person, Unit
+from tdkt.core.permissions import PermissionDenied
 from tdkt.core.text import fold
 
 TODAY = date(2025, 3, 1)  # NĐ 98/2023 in force
@@ -138,22 +140,22 @@ def test_local_share_cap_is_off_until_the_office_sets_it(engine, actors):
     with read_session(engine) as session:
         assert eligibility.share_cap(session, year=2024, actor=office) is None
     with write_session(engine) as session:
-        eligibility.set_policy(session, office, year=2024, policy=rules.LocalPolicy(cstdcs_share_cap=0.15))
+        eligibility.set_policy(session, office, year=2024, policy=LocalPolicy(cstdcs_share_cap=0.15))
     with read_session(engine) as session:
         issue = eligibility.share_cap(session, year=2024, actor=office)
-        assert eligibility.policy_for(session, year=2025) == rules.LocalPolicy()
-    assert issue["rule"] == rules.CAP_RULE_ID and "1 “Chiến sĩ thi đua cơ sở” trên 5" in issue["reason"]
+        assert eligibility.policy_for(session, year=2025) == LocalPolicy()
+    assert issue["rule"] == table.CAP_RULE_ID and "1 “Chiến sĩ thi đua cơ sở” trên 5" in issue["reason"]
 
 
 @pytest.mark.parametrize("role", ["lanh_dao", "don_vi", "quan_tri"])
 def test_only_the_office_sets_the_local_policy(engine, actors, role):
     with write_session(engine) as session, pytest.raises(PermissionDenied):
-        eligibility.set_policy(session, actors[role], year=2024, policy=rules.LocalPolicy(cstdcs_share_cap=0.2))
+        eligibility.set_policy(session, actors[role], year=2024, policy=LocalPolicy(cstdcs_share_cap=0.2))
 
 
 def test_policy_cap_out_of_range_is_refused(engine, actors):
     with write_session(engine) as session, pytest.raises(eligibility.PolicyError, match="từ 1% đến 100%"):
-        eligibility.set_policy(session, actors["van_phong"], year=2024, policy=rules.LocalPolicy(cstdcs_share_cap=2))
+        eligibility.set_policy(session, actors["van_phong"], year=2024, policy=LocalPolicy(cstdcs_share_cap=2))
 
 
 def test_next_awards_say_what_is_missing_and_what_is_reachable(engine, actors):
@@ -245,7 +247,7 @@ def test_research_notes_in_a_basis_become_one_plain_hint_for_the_clerk():
     assert eligibility.plain_basis("Luật Thi đua, khen thưởng 2022, Điều 24 khoản 1") == (
         "Luật Thi đua, khen thưởng 2022, Điều 24 khoản 1")
     assert all("[" not in eligibility.plain_basis(rule.basis) and "chưa đối chiếu" not in eligibility.plain_basis(
-        rule.basis) for rule in rules.RULES)
+        rule.basis) for rule in table.RULES)
 
 
 def _award_outside_the_catalogue(session) -> None:
