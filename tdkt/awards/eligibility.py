@@ -1,7 +1,6 @@
-"""Eligibility of what is on record: builds each nomination's (or a person's next) case from the database and judges it
-with tdkt.rules; also keeps the per-year local policy (share cap, legacy discipline rule).
+"""Eligibility of what is on record: rule cases built from the database in bulk and judged; the local policy per year.
 
-How the database becomes a case (`tdkt.rules` documents the rules themselves):
+How the database becomes a case (`tdkt.awards.rules` documents the rules themselves):
 
 * History: awards received outside the app (`PastAward`, with their kind) and the subject's other nominations that
   reached a decision ("Có quyết định"), any year; the nomination being judged is never its own history.
@@ -13,6 +12,11 @@ How the database becomes a case (`tdkt.rules` documents the rules themselves):
   plus awards on record for that year; their rating and heaviest decided discipline of the year.
 * The decision date chooses the rule set: the nomination's decision date when decided, else `today` (the date it
   would be decided now). Decisions before 01/01/2024 fall under the repealed 2003 Law: not checked.
+* Cases are built as `tdkt.awards.rules.case` objects (dates stay dates), award names on record looked up in the
+  catalogue as the JSON reader does. What the rules cannot take makes the case a data problem (rule "DU-LIEU"): an
+  award outside the catalogue, an award for the other target or a repealed one, a decision dated before its year,
+  impossible votes. Ratings, kinds, scopes and discipline levels are checked when they are written
+  (`personal_records`, the records import), so they are not checked again here.
 """
 
 from __future__ import annotations
@@ -22,21 +26,31 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from tdkt.core import audit, options
+from tdkt.awards.catalog import AwardSpec
 from tdkt.awards.rules import case as rules_case
-from tdkt.awards.rules import cases_json, judge, table
-from tdkt.core.permissions import Actor, require
-from tdkt.core.models import (
-    Assessment, Award, DisciplineRecord, InitiativeAuthor, InitiativeRecord, Nomination, NominationStatus, PastAward,
-    Person, Unit,
-)
-from tdkt.core.text import fold, format_percent
+from tdkt.awards.rules import judge, table
+from tdkt.core import audit, options
 from tdkt.core.errors import Refused
+from tdkt.core.models import (
+    Assessment,
+    Award,
+    DisciplineRecord,
+    InitiativeAuthor,
+    InitiativeRecord,
+    Nomination,
+    NominationStatus,
+    PastAward,
+    Person,
+    Unit,
+)
+from tdkt.core.permissions import Actor, require
+from tdkt.core.text import fold, format_percent
 
 S = NominationStatus
 POLICY_KEY = "local_policy"  # one JSON object {year: {"cstdcs_share_cap": float|None, "disciplined_not_ldtt": bool}}
@@ -47,7 +61,6 @@ CANDIDATES = {
     "tap_the": ("Tập thể lao động tiên tiến", "Tập thể lao động xuất sắc",
                 "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", "Bằng khen của Bộ trưởng Bộ Công Thương"),
 }
-_SCOPES = {"co_so", "tinh", "toan_quoc"}
 # A title received makes the lesser ones moot for the same year (a CSTĐCS is also counted as LĐTT).
 _INCLUDED_IN = {
     "Lao động tiên tiến": {"Chiến sĩ thi đua cơ sở", "Chiến sĩ thi đua cấp tỉnh", "Chiến sĩ thi đua toàn quốc"},
@@ -60,9 +73,7 @@ class PolicyError(Refused):
     """A local policy change was refused; the message is Vietnamese."""
 
 
-# ---------------------------------------------------------------------------------------------------------------
 # Local policy per year
-# ---------------------------------------------------------------------------------------------------------------
 
 
 def policy_for(session: Session, *, year: int) -> rules_case.LocalPolicy:
@@ -72,7 +83,7 @@ def policy_for(session: Session, *, year: int) -> rules_case.LocalPolicy:
         return rules_case.LocalPolicy()
     cap = raw.get("cstdcs_share_cap")
     return rules_case.LocalPolicy(cstdcs_share_cap=None if cap is None else float(cap),
-                             disciplined_not_ldtt=bool(raw.get("disciplined_not_ldtt", False)))
+                                  disciplined_not_ldtt=bool(raw.get("disciplined_not_ldtt", False)))
 
 
 def set_policy(session: Session, actor: Actor | None, *, year: int, policy: rules_case.LocalPolicy) -> None:
@@ -93,19 +104,57 @@ def set_policy(session: Session, actor: Actor | None, *, year: int, policy: rule
                  f"LĐTT cho người bị kỷ luật trong năm.", before=before, after=asdict(policy))
 
 
-# ---------------------------------------------------------------------------------------------------------------
 # Facts on record, loaded in bulk
-# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Past:
+    """An award on record, by name; `nomination` is the decided nomination it comes from (None: a past award)."""
+
+    year: int
+    award: str | None
+    kind: str
+    nomination: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """An initiative of a subject: year, scope, the award (by name) it was already used for, title."""
+
+    year: int
+    scope: str
+    used_for: str | None
+    title: str | None
 
 
 @dataclass(slots=True)
 class _Facts:
-    """One subject's records as the rules' raw case fields."""
+    """One subject's records; awards stay names until a case is built (each case leaves out its own nomination)."""
 
-    history: list[dict] = field(default_factory=list)
-    assessments: dict[int, str] = field(default_factory=dict)
-    initiatives: list[dict] = field(default_factory=list)
-    discipline: list[dict] = field(default_factory=list)
+    history: list[_Past] = field(default_factory=list)
+    ratings: dict[int, str] = field(default_factory=dict)
+    initiatives: list[_Work] = field(default_factory=list)
+    discipline: list[rules_case.Discipline] = field(default_factory=list)
+
+    def add_initiative(self, year: int, scope: str, used_for: str | None, title: str | None) -> None:
+        """Keep an initiative whose scope the rules know."""
+        if scope in rules_case.SCOPES:
+            self.initiatives.append(_Work(year, scope, used_for, title))
+
+    def add_discipline(self, year: int, level: str | None, is_open: bool) -> None:
+        """Keep a disciplinary matter the rules can weigh: a known measure, or an open matter without one."""
+        if level in rules_case.LEVELS or (level is None and is_open):
+            self.discipline.append(rules_case.Discipline(year, level, is_open))
+
+
+@dataclass(slots=True)
+class _Member:
+    """A collective's member as of a year: name, titles (award names), rating, heaviest decided discipline."""
+
+    name: str
+    titles: list[str]
+    rating: str | None = None
+    discipline: str | None = None
 
 
 def _chunks(values: list, size: int = 900) -> Iterable[list]:
@@ -120,11 +169,17 @@ class _Store:
         self.session = session
         self.people: dict[int, _Facts] = defaultdict(_Facts)
         self.collectives: dict[tuple[str, int | None], _Facts] = defaultdict(_Facts)
-        self.decided: dict[int, set[int]] = defaultdict(set)  # person id -> ids of its decided nominations
         self._award_names = dict(session.exec(select(Award.id, Award.name)).all())
+        self._specs: dict[str, AwardSpec | None] = {}
 
     def award(self, award_id: int | None) -> str | None:
         return self._award_names.get(award_id) if award_id is not None else None
+
+    def spec(self, name: str) -> AwardSpec | None:
+        """Return the catalogue entry of an award name on record (None: outside the catalogue), looked up once."""
+        if name not in self._specs:
+            self._specs[name] = rules_case.find_award(name)
+        return self._specs[name]
 
     def load_people(self, person_ids: Iterable[int]) -> None:
         ids = sorted({i for i in person_ids if i is not None} - set(self.people))
@@ -134,27 +189,24 @@ class _Store:
             s = self.session
             for pid, year, award_id, kind in s.exec(select(PastAward.person_id, PastAward.year, PastAward.award_id,
                                                            PastAward.kind).where(col(PastAward.person_id).in_(part))):
-                self.people[pid].history.append({"year": year, "award": self.award(award_id), "kind": kind,
-                                                 "_nomination": None})
+                self.people[pid].history.append(_Past(year, self.award(award_id), kind, None))
             for nid, pid, year, award_id in s.exec(
                     select(Nomination.id, Nomination.person_id, Nomination.year, Nomination.award_id)
                     .where(col(Nomination.person_id).in_(part), Nomination.status == S.CO_QUYET_DINH.value)):
-                self.people[pid].history.append({"year": year, "award": self.award(award_id), "kind": "cong_trang",
-                                                 "_nomination": nid})
+                self.people[pid].history.append(_Past(year, self.award(award_id), "cong_trang", nid))
             for pid, year, rating in s.exec(select(Assessment.person_id, Assessment.year, Assessment.rating)
                                             .where(col(Assessment.person_id).in_(part))):
-                self.people[pid].assessments[year] = rating
+                self.people[pid].ratings[year] = rating
             for pid, year, level, is_open in s.exec(
                     select(DisciplineRecord.person_id, DisciplineRecord.year, DisciplineRecord.level,
                            DisciplineRecord.open).where(col(DisciplineRecord.person_id).in_(part))):
-                self.people[pid].discipline.append({"year": year, "level": level, "open": bool(is_open)})
+                self.people[pid].add_discipline(year, level, bool(is_open))
             for pid, year, scope, used, title in s.exec(
                     select(InitiativeAuthor.person_id, InitiativeRecord.year, InitiativeRecord.scope,
                            InitiativeRecord.used_for_award_id, InitiativeRecord.title)
                     .join(InitiativeRecord, InitiativeRecord.id == InitiativeAuthor.initiative_id)
                     .where(col(InitiativeAuthor.person_id).in_(part))):
-                self.people[pid].initiatives.append({"year": year, "scope": scope, "used_for": self.award(used),
-                                                     "name": title})
+                self.people[pid].add_initiative(year, scope, self.award(used), title)
 
     def load_collectives(self, keys: Iterable[tuple[str, int | None]]) -> None:
         wanted = {k for k in keys if k[0]} - set(self.collectives)
@@ -175,19 +227,18 @@ class _Store:
                     select(PastAward.collective_key, PastAward.unit_id, PastAward.year, PastAward.award_id,
                            PastAward.kind).where(col(PastAward.collective_key).in_(part))):
                 if (facts := subject(key, unit_id)) is not None:
-                    facts.history.append({"year": year, "award": self.award(award_id), "kind": kind,
-                                          "_nomination": None})
+                    facts.history.append(_Past(year, self.award(award_id), kind, None))
             for key, unit_id, year, rating in s.exec(
                     select(Assessment.collective_key, Assessment.unit_id, Assessment.year, Assessment.rating)
                     .where(col(Assessment.collective_key).in_(part))):
                 if (facts := subject(key, unit_id)) is not None:
-                    facts.assessments[year] = rating
+                    facts.ratings[year] = rating
             for key, unit_id, year, level, is_open in s.exec(
                     select(DisciplineRecord.collective_key, DisciplineRecord.unit_id, DisciplineRecord.year,
                            DisciplineRecord.level, DisciplineRecord.open)
                     .where(col(DisciplineRecord.collective_key).in_(part))):
                 if (facts := subject(key, unit_id)) is not None:
-                    facts.discipline.append({"year": year, "level": level, "open": bool(is_open)})
+                    facts.add_discipline(year, level, bool(is_open))
         # Decided nominations of collectives: matched on the folded name in Python (no folded column on nominations).
         units = sorted({u for _, u in wanted if u is not None})
         stmt = select(Nomination.id, Nomination.collective_name, Nomination.unit_id, Nomination.year,
@@ -197,15 +248,14 @@ class _Store:
             stmt = stmt.where(col(Nomination.unit_id).in_(units))
         for nid, name, unit_id, year, award_id in s.exec(stmt):
             if (facts := subject(fold(name), unit_id)) is not None:
-                facts.history.append({"year": year, "award": self.award(award_id), "kind": "cong_trang",
-                                      "_nomination": nid})
+                facts.history.append(_Past(year, self.award(award_id), "cong_trang", nid))
 
-    def members(self, unit_id: int | None, year: int) -> list[dict]:
-        """Return the rules' member entries for the people on record in a unit, as of a year."""
+    def members(self, unit_id: int | None, year: int) -> list[_Member]:
+        """Return the members of a collective: the people on record in its unit, as of a year."""
         return list(self.member_map(unit_id, year).values())
 
-    def member_map(self, unit_id: int | None, year: int) -> dict[int, dict]:
-        """Return {person id: member entry} for the people on record in a unit, as of a year."""
+    def member_map(self, unit_id: int | None, year: int) -> dict[Any, _Member]:
+        """Return {person id: member} for the people on record in a unit, as of a year."""
         if unit_id is None:
             return {}
         s = self.session
@@ -216,6 +266,7 @@ class _Store:
         titles: dict[int, list[str]] = defaultdict(list)
         ratings: dict[int, str] = {}
         worst: dict[int, str] = {}
+        levels = rules_case.LEVELS
         for part in _chunks(ids):
             for pid, award_id in s.exec(select(Nomination.person_id, Nomination.award_id).where(
                     col(Nomination.person_id).in_(part), Nomination.year == year,
@@ -230,35 +281,97 @@ class _Store:
             for pid, level in s.exec(select(DisciplineRecord.person_id, DisciplineRecord.level).where(
                     col(DisciplineRecord.person_id).in_(part), DisciplineRecord.year == year,
                     col(DisciplineRecord.level).is_not(None))):
-                if pid not in worst or rules_case.LEVELS[level][0] > rules_case.LEVELS[worst[pid]][0]:
+                if pid not in worst or levels[level][0] > levels[worst[pid]][0]:
                     worst[pid] = level
-        return {pid: {"name": name, "titles": sorted(set(titles.get(pid, []))), "rating": ratings.get(pid),
-                      "discipline": worst.get(pid)} for pid, name in people}
+        return {pid: _Member(name, sorted(set(titles.get(pid, []))), ratings.get(pid), worst.get(pid))
+                for pid, name in people}
 
 
-def _raw_case(case_id, *, target: str, award: str, year: int, decided: date, facts: _Facts,
-              exclude_nomination: int | None = None, votes: tuple[int | None, int | None] = (None, None),
-              members: list[dict] | None = None) -> dict:
-    """Return the rules' raw case for a subject's facts."""
-    history = [{k: v for k, v in h.items() if k != "_nomination"} for h in facts.history
-               if h["award"] is not None and (exclude_nomination is None or h["_nomination"] != exclude_nomination)]
-    yes, total = votes
-    case = {
-        "id": case_id, "target": target, "award": award, "year": year, "decision_date": decided.strftime("%d/%m/%Y"),
-        "history": history,
-        "assessments": [{"year": y, "rating": r} for y, r in sorted(facts.assessments.items())],
-        "initiatives": [i for i in facts.initiatives if i["scope"] in _SCOPES],
-        "discipline": [d for d in facts.discipline if d["level"] in rules_case.LEVELS or (d["level"] is None and d["open"])],
-        "votes": {"for": yes, "members": total} if yes is not None and total else None,
-    }
-    if target == "tap_the":
-        case["members"] = members or []
-    return case
+# Rule cases from the facts
 
 
-# ---------------------------------------------------------------------------------------------------------------
+class _CaseBuilder:
+    """Builds the rule case of one subject's facts, noting in Vietnamese what the rules cannot take."""
+
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+        self.problems: list[str] = []
+
+    def award(self, name: str, what: str) -> AwardSpec | None:
+        """Return the catalogue entry of an award name on record, or None after noting it is unknown."""
+        spec = self.store.spec(name)
+        if spec is None:
+            self.problems.append(f"không nhận ra danh hiệu hoặc hình thức khen thưởng “{name}” ({what}); dùng tên "
+                                 f"trong danh mục.")
+        return spec
+
+    def history(self, facts: _Facts, exclude_nomination: int | None) -> tuple[rules_case.PastAward, ...]:
+        """Return the subject's awards on record, without the nomination being judged."""
+        found = []
+        for past in facts.history:
+            if past.award is None or (exclude_nomination is not None and past.nomination == exclude_nomination):
+                continue
+            spec = self.award(past.award, f"khen thưởng năm {past.year}")
+            if spec is not None:
+                found.append(rules_case.PastAward(past.year, spec, past.kind))
+        return tuple(found)
+
+    def initiatives(self, facts: _Facts) -> tuple[rules_case.Initiative, ...]:
+        """Return the subject's initiatives, each with the award it was already used for."""
+        found = []
+        for work in facts.initiatives:
+            what = f"sáng kiến năm {work.year} đã dùng cho"
+            used = None if work.used_for is None else self.award(work.used_for, what)
+            found.append(rules_case.Initiative(work.year, work.scope, used, work.title.strip() if work.title else None))
+        return tuple(found)
+
+    def members(self, members: Iterable[_Member]) -> tuple[rules_case.Member, ...]:
+        """Return a collective's members with their titles as catalogue entries."""
+        found = []
+        for member in members:
+            specs = (self.award(title, f"danh hiệu của {member.name}") for title in member.titles)
+            found.append(rules_case.Member(member.name.strip(), tuple(s for s in specs if s is not None),
+                                           member.rating, member.discipline))
+        return tuple(found)
+
+    def votes(self, yes: int | None, total: int | None) -> rules_case.Votes | None:
+        """Return the council's votes once it has voted, else None (the vote rules stay pending)."""
+        if yes is None or not total:
+            return None
+        if total < 1 or not 0 <= yes <= total:
+            self.problems.append(f"số phiếu không hợp lệ ({yes}/{total}): cần 0 ≤ số phiếu đồng ý ≤ số thành viên "
+                                 f"Hội đồng.")
+            return None
+        return rules_case.Votes(yes, total)
+
+
+def _judged(store: _Store, case_id: Any, *, target: str, award: str, year: int, decided: date, facts: _Facts,
+            policy: rules_case.LocalPolicy, exclude_nomination: int | None = None,
+            votes: tuple[int | None, int | None] = (None, None), members: list[_Member] | None = None) -> dict:
+    """Return the verdict on a subject's facts, or the error verdict naming what keeps them from being judged."""
+    build = _CaseBuilder(store)
+    spec = build.award(award, "danh hiệu đề nghị")
+    if spec is not None and (problem := table.award_problem(spec, target)):
+        build.problems.append(problem)
+    if problem := table.date_problem(decided, year):
+        build.problems.append(problem)
+    history, initiatives = build.history(facts, exclude_nomination), build.initiatives(facts)
+    ballot, people = build.votes(*votes), build.members(members or ())
+    if build.problems or spec is None:
+        return judge.invalid(case_id, build.problems)
+    case = rules_case.Case(case_id, target, spec, year, decided, "cong_trang", history, dict(facts.ratings),
+                           initiatives, tuple(facts.discipline), ballot, people)
+    return judge.judge_safely(case, policy=policy)
+
+
+def _failures(verdict: dict) -> list[dict]:
+    """Return a verdict's failures; a case that could not be judged fails on its data (rule DU-LIEU)."""
+    if "error" in verdict:
+        return [{"rule": "DU-LIEU", "basis": "Dữ liệu hồ sơ", "reason": verdict["error"]}]
+    return verdict["failures"]
+
+
 # Public API
-# ---------------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +418,7 @@ def judge_nominations(session: Session, *, year: int, actor: Actor | None, today
     store.load_people(n.person_id for n, *_ in rows if n.person_id is not None)
     store.load_collectives((fold(n.collective_name), n.unit_id) for n, *_ in rows if n.target == "tap_the")
     policy = policy_for(session, year=year)
-    members_cache: dict[int | None, list[dict]] = {}
+    members_cache: dict[int | None, list[_Member]] = {}
     findings = []
     for n, person_name, award, unit in rows:
         if n.target == "ca_nhan":
@@ -318,13 +431,10 @@ def judge_nominations(session: Session, *, year: int, actor: Actor | None, today
             if n.unit_id not in members_cache:
                 members_cache[n.unit_id] = store.members(n.unit_id, year)
             members, name = members_cache[n.unit_id], n.collective_name
-        raw = _raw_case(n.id, target=n.target, award=award, year=year,
-                        decided=_decision_day(n.decision_date, today), facts=facts, exclude_nomination=n.id,
-                        votes=(n.votes_for, n.council_members), members=members)
-        verdict = cases_json.evaluate(raw, policy=policy)
-        failures = verdict.get("failures", [])
-        if "error" in verdict:
-            failures = [{"rule": "DU-LIEU", "basis": "Dữ liệu hồ sơ", "reason": verdict["error"]}]
+        verdict = _judged(store, n.id, target=n.target, award=award, year=year,
+                          decided=_decision_day(n.decision_date, today), facts=facts, policy=policy,
+                          exclude_nomination=n.id, votes=(n.votes_for, n.council_members), members=members)
+        failures = _failures(verdict)
         if failures or include_passing:
             findings.append(Finding(n.id, name or "", award, unit or n.unit_text, tuple(failures),
                                     tuple(verdict.get("pending", []))))
@@ -378,15 +488,14 @@ def next_awards(session: Session, *, target: str, year: int, person_id: int | No
     proposed = _proposed(session, target=target, year=year, person_id=person_id, collective_name=collective_name,
                          unit_id=unit_id)
     steps = []
-    held = {h["award"] for h in facts.history if h["year"] == year}
+    held = {past.award for past in facts.history if past.year == year}
     for award in CANDIDATES[target]:
         if held & ({award} | _INCLUDED_IN.get(award, set())):
             continue  # already received for this year, or a title that includes it
-        verdict = cases_json.evaluate(_raw_case(award, target=target, award=award, year=year, decided=decided,
-                                           facts=facts, members=members), policy=policy)
+        verdict = _judged(store, award, target=target, award=award, year=year, decided=decided, facts=facts,
+                          policy=policy, members=members)
         if "error" in verdict:
-            steps.append(NextStep(award, False, ({"rule": "DU-LIEU", "basis": "Dữ liệu hồ sơ",
-                                                  "reason": verdict["error"]},), ()))
+            steps.append(NextStep(award, False, tuple(_failures(verdict)), ()))
         else:
             steps.append(NextStep(award, verdict["eligible"], tuple(verdict["failures"]),
                                   tuple(verdict["pending"]), proposed.get(award)))
@@ -477,15 +586,15 @@ def judge_rows(session: Session, *, year: int, rows: Iterable, today: date | Non
     store.load_people(known.values())
     store.load_collectives((fold(r.name), r.unit_id) for r in rows if r.target == "tap_the")
     policy = policy_for(session, year=year)
-    listed: dict[int | None, dict] = defaultdict(dict)  # unit -> member key -> entry: the list's own individuals
+    listed: dict[int | None, dict[Any, _Member]] = defaultdict(dict)  # unit -> member key -> the list's individuals
     for r in rows:
         if r.target == "ca_nhan":
             pid = known.get((r.name_key, r.birth_year, r.unit_id))
             entry = listed[r.unit_id].setdefault(pid if pid is not None else ("moi", r.name_key, r.birth_year),
-                                                 {"name": r.name, "titles": []})
-            entry["titles"].append(r.award)
+                                                 _Member(r.name, []))
+            entry.titles.append(r.award)
     found = []
-    unit_members: dict[int | None, list[dict]] = {}
+    unit_members: dict[int | None, list[_Member]] = {}
     for r in rows:
         if r.target == "ca_nhan":
             pid = known.get((r.name_key, r.birth_year, r.unit_id))
@@ -495,16 +604,13 @@ def judge_rows(session: Session, *, year: int, rows: Iterable, today: date | Non
             if r.unit_id not in unit_members:
                 on_record = store.member_map(r.unit_id, year)
                 for member_key, entry in listed.get(r.unit_id, {}).items():
-                    base = on_record.setdefault(member_key, {"name": entry["name"], "titles": [], "rating": None,
-                                                             "discipline": None})
-                    base["titles"] = sorted(set(base["titles"]) | set(entry["titles"]))
+                    base = on_record.setdefault(member_key, _Member(entry.name, []))
+                    base.titles = sorted(set(base.titles) | set(entry.titles))
                 unit_members[r.unit_id] = list(on_record.values())
             members = unit_members[r.unit_id]
-        verdict = cases_json.evaluate(_raw_case(r.row, target=r.target, award=r.award, year=year, decided=decided,
-                                           facts=facts, members=members), policy=policy)
-        failures = verdict.get("failures", [])
-        if "error" in verdict:
-            failures = [{"rule": "DU-LIEU", "basis": "Dữ liệu hồ sơ", "reason": verdict["error"]}]
+        verdict = _judged(store, r.row, target=r.target, award=r.award, year=year, decided=decided, facts=facts,
+                          policy=policy, members=members)
+        failures = _failures(verdict)
         if failures:
             found.append({"sheet": r.sheet, "row": r.row, "name": r.name, "award": r.award,
                           "rules": ", ".join(x["rule"] for x in failures),
