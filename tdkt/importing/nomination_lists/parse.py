@@ -6,110 +6,49 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
-from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from tdkt.importing.issues import ImportIssue, ParsedRow, RawSheet, RowCells, SheetResult, paused_gc
-from tdkt.core.text import fold
+from tdkt.awards.nomination_rows import ParsedRow
+from tdkt.core.cell_issues import ImportIssue
+from tdkt.importing.cells import (
+    CA_NHAN,
+    EXCEL_ERRORS,
+    HO_GIA_DINH,
+    NAM,
+    NU,
+    TAP_THE,
+    TARGET_WORDS,
+    birth_message,
+    cell_text,
+    fold_words,
+    quick_fold,
+    read_birth,
+    read_gender,
+    show_cell,
+    split_position_unit,
+)
+from tdkt.importing.headers import MAX_HEADER_LEN, SCAN_ROWS, has, header_cell, is_numbering_row, title_facts
+from tdkt.importing.issues import RawSheet, RowCells, SheetResult, paused_gc
+from tdkt.importing.row_labels import ENUM_TOKEN, is_signature_line, is_subtotal_line, read_label
 
 __all__ = ["parse_sheet"]
-
-_SCAN_ROWS = 30  # the header is looked for in the first rows only
-_MAX_HEADER_LEN = 120  # longer cells are prose (titles, notes), not column headers
-
-CA_NHAN, TAP_THE, HO_GIA_DINH = "ca_nhan", "tap_the", "ho_gia_dinh"
-NAM, NU = "Nam", "Nữ"
-
-# Values Excel leaves behind when a formula (VLOOKUP in the national layout) has nothing to look up.
-_EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#N/A!"})
 
 # Kinds a column can have. Kinds starting with "x_" are recognised (they help find the header) but not read.
 _CODE_KINDS = {"target_code": "target", "award_code": "award", "category_code": "category", "field_code": "field"}
 _BIRTH_KINDS = {"birth_year", "birth_date"}
 
-# ---------------------------------------------------------------------------------------------------------------
-# Text helpers
-
-
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str | None]:
-    """Return a str.translate table that drops Vietnamese diacritics from NFC text (fast per-row fold)."""
-    table: dict[int, str | None] = {}
-    for start, end in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
-        for code in range(start, end):
-            folded = fold(chr(code))
-            if len(folded) == 1 and folded != chr(code):
-                table[code] = folded
-    for code in range(0x0300, 0x0370):  # stray combining marks (NFD input)
-        table[code] = None
-    return table
-
-
-def _quick_fold(text: str) -> str:
-    """Return lower-case text without diacritics, whitespace collapsed; cheaper than text.fold for row checks."""
-    return " ".join(text.translate(_fold_table()).lower().split())
-
-
-def _fold_with_index(text: str) -> tuple[str, list[int]]:
-    """Return the folded text and, for each folded character, its index in the original text."""
-    table = _fold_table()
-    chars: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        folded = ch.translate(table).lower()
-        if len(folded) == 1:
-            chars.append(folded)
-            index.append(i)
-    return "".join(chars), index
-
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def _header_key(text: str) -> str:
-    """Return a header folded to words: "Tên đơn vị/tập thể\ncông tác" -> "ten don vi tap the cong tac"."""
-    return _NON_ALNUM.sub(" ", fold(text)).strip()
-
-
-def _text(value: Any) -> str | None:
-    """Return a cell as stripped text (None when empty); whole floats lose their ".0" (codes, years)."""
-    if value is None:
-        return None
-    if type(value) is str:
-        text = value.strip() if ("\n" not in value and "  " not in value) else " ".join(value.split())
-        return text or None
-    if type(value) is float:
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, datetime | date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def _show(value: Any) -> str:
-    """Return a cell value the way a message quotes it."""
-    return _text(value) or ""
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Column headers
-
-
-def _has(padded: str, *phrases: str) -> bool:
-    return any(f" {p} " in padded for p in phrases)
-
-
 @lru_cache(maxsize=4096)
 def _classify(text: str | None) -> str | None:
     """Return the kind of column a header names, or None when it is not one we know."""
-    if not text or len(text) > _MAX_HEADER_LEN:
+    if not text or len(text) > MAX_HEADER_LEN:
         return None
     lowered = " ".join(text.lower().split())
     if lowered in ("nam", "male"):  # "Năm" (year) keeps its breve, so it never lands here
         return "male"
     if lowered in ("nữ", "nu", "female"):
         return "female"
-    key = _header_key(text)
+    key = fold_words(text)
     if not key:
         return None
     k = f" {key} "
@@ -117,61 +56,61 @@ def _classify(text: str | None) -> str | None:
         return "stt"
     if key.startswith("ma ") or key in ("ma", "ma so"):
         # National layout code columns (filled by VLOOKUP or typed from the DANHMUC sheet).
-        if _has(k, "loai khen thuong", "doi tuong khen thuong"):
+        if has(k, "loai khen thuong", "doi tuong khen thuong"):
             return "target_code"
-        if _has(k, "danh hieu", "hinh thuc", "khen thuong"):
+        if has(k, "danh hieu", "hinh thuc", "khen thuong"):
             return "award_code"
-        if _has(k, "phan loai", "doi tuong", "can bo", "tap the"):
+        if has(k, "phan loai", "doi tuong", "can bo", "tap the"):
             return "category_code"
-        if _has(k, "linh vuc"):
+        if has(k, "linh vuc"):
             return "field_code"
         return "x_code"
-    if _has(k, "ten goi", "ong ba", "danh xung", "xung ho", "cap bac", "quan ham"):
+    if has(k, "ten goi", "ong ba", "danh xung", "xung ho", "cap bac", "quan ham"):
         return "honorific"
-    if _has(k, "thanh tich", "tom tat"):
+    if has(k, "thanh tich", "tom tat"):
         return "achievements"
-    if _has(k, "ghi chu"):
+    if has(k, "ghi chu"):
         return "note"
-    if _has(k, "loai khen thuong", "doi tuong khen thuong") or (
-        _has(k, "ca nhan") and _has(k, "tap the") and not _has(k, "ten", "ho ten", "ho va ten")
+    if has(k, "loai khen thuong", "doi tuong khen thuong") or (
+        has(k, "ca nhan") and has(k, "tap the") and not has(k, "ten", "ho ten", "ho va ten")
     ):
         return "target"
-    if _has(k, "phan loai", "doi tuong"):
+    if has(k, "phan loai", "doi tuong"):
         return "category"
-    if _has(k, "linh vuc"):
+    if has(k, "linh vuc"):
         return "field"
-    if _has(k, "sang kien", "de tai", "giai phap"):
+    if has(k, "sang kien", "de tai", "giai phap"):
         return "x_initiative"
-    if not _has(k, "ho ten", "ho va ten") and (
-        _has(k, "danh hieu", "hinh thuc", "muc khen", "khen thuong") or key in ("de nghi", "noi dung de nghi")
+    if not has(k, "ho ten", "ho va ten") and (
+        has(k, "danh hieu", "hinh thuc", "muc khen", "khen thuong") or key in ("de nghi", "noi dung de nghi")
     ):
-        if _has(k, "da dat", "da duoc", "nam truoc", "cac nam", "quyet dinh", "so qd", "ngay"):
+        if has(k, "da dat", "da duoc", "nam truoc", "cac nam", "quyet dinh", "so qd", "ngay"):
             return "x_award_history"  # awards already received, or the decision that gave them
         return "award"
-    has_position = _has(k, "chuc vu", "chuc danh")
-    has_unit = _has(k, "don vi", "co quan", "noi cong tac", "noi lam viec")
+    has_position = has(k, "chuc vu", "chuc danh")
+    has_unit = has(k, "don vi", "co quan", "noi cong tac", "noi lam viec")
     if has_position and has_unit:
         return "position_unit"
-    if has_position or _has(k, "nghe nghiep"):
+    if has_position or has(k, "nghe nghiep"):
         return "position"
-    if _has(k, "phong ban", "bo phan", "to cong tac", "khoa phong", "phong khoa", "ten phong") or key == "phong":
+    if has(k, "phong ban", "bo phan", "to cong tac", "khoa phong", "phong khoa", "ten phong") or key == "phong":
         return "department"
-    if _has(k, "nam sinh", "ngay sinh", "sinh ngay", "sinh nam", "thang nam sinh"):
-        suffix = "_date" if _has(k, "ngay") else ""
+    if has(k, "nam sinh", "ngay sinh", "sinh ngay", "sinh nam", "thang nam sinh"):
+        suffix = "_date" if has(k, "ngay") else ""
         last = lowered.rstrip(" )").rsplit(maxsplit=1)[-1].lstrip("(")  # diacritics kept: "năm" is not "nam"
         if last in ("nam", "nữ", "nu"):  # one column per gender written in full: "Năm sinh Nam" | "Năm sinh Nữ"
             return f"birth_{'male' if last == 'nam' else 'female'}{suffix}"
         return "birth_date" if suffix else "birth_year"
-    if _has(k, "gioi tinh") or key in ("gioi", "nam nu"):
+    if has(k, "gioi tinh") or key in ("gioi", "nam nu"):
         return "gender"
-    if has_unit and _has(k, "cong tac", "lam viec", "truc thuoc", "chu quan", "de nghi"):
+    if has_unit and has(k, "cong tac", "lam viec", "truc thuoc", "chu quan", "de nghi"):
         return "unit"
-    if _has(k, "ho ten", "ho va ten", "ten tap the", "ten ca nhan", "ten to chuc", "ten ho gia dinh", "ten nguoi",
+    if has(k, "ho ten", "ho va ten", "ten tap the", "ten ca nhan", "ten to chuc", "ten ho gia dinh", "ten nguoi",
             "ten don vi", "ten co quan") or key == "ten":
         return "name"
     if has_unit:
         return "unit"
-    if _has(k, "dia chi", "noi o", "que quan", "thuong tru"):
+    if has(k, "dia chi", "noi o", "que quan", "thuong tru"):
         return "x_address"
     return None
 
@@ -189,15 +128,7 @@ def _concepts(kind: str) -> tuple[str, ...]:
     return (kind,)
 
 
-def _cell_header(row: list[Any], col: int) -> str | None:
-    value = row[col] if col < len(row) else None
-    if value is None or isinstance(value, bool):
-        return None
-    return _text(value)
-
-
 _NUMBERING = re.compile(r"^\(?\s*\d+\s*\)?$|^\(?[a-zA-Z]\)$")
-_COLUMN_NUMBER = re.compile(r"^\s*\(?\s*(\d{1,3})\s*\)?\s*$")
 
 
 def _looks_like_subheader(row: list[Any]) -> bool:
@@ -211,7 +142,7 @@ def _looks_like_subheader(row: list[Any]) -> bool:
         text = value.strip()
         if not text:
             continue
-        if len(text) > 80 or _NUMBERING.match(text) or text in _EXCEL_ERRORS:
+        if len(text) > 80 or _NUMBERING.match(text) or text in EXCEL_ERRORS:
             return False
         known = known or _classify(text) is not None
     return known
@@ -238,7 +169,7 @@ class _Candidate:
 
 
 def _single(rows: list[list[Any]], r: int, width: int) -> _Candidate:
-    headers = [_cell_header(rows[r], c) for c in range(width)]
+    headers = [header_cell(rows[r], c) for c in range(width)]
     kinds = []
     for header in headers:
         kind = _classify(header)
@@ -251,8 +182,8 @@ def _pair(rows: list[list[Any]], r: int, width: int) -> _Candidate:
     top_row, sub_row = rows[r], rows[r + 1]
     headers: list[str | None] = []
     kinds: list[str | None] = []
-    tops = [_cell_header(top_row, c) for c in range(width)]
-    subs = [_cell_header(sub_row, c) for c in range(width)]
+    tops = [header_cell(top_row, c) for c in range(width)]
+    subs = [header_cell(sub_row, c) for c in range(width)]
     carried: str | None = None  # a merged group header, carried right across the empty cells of its merge
     for c in range(width):
         top, sub = tops[c], subs[c]
@@ -291,7 +222,7 @@ def _pair(rows: list[list[Any]], r: int, width: int) -> _Candidate:
 
 def _find_header(rows: list[list[Any]]) -> _Candidate | None:
     """Return the best header reading among the first rows, or None when no row names a list's columns."""
-    limit = min(_SCAN_ROWS, len(rows))
+    limit = min(SCAN_ROWS, len(rows))
     width = max((len(row) for row in rows[:limit + 1]), default=0)
     best: _Candidate | None = None
     best_score: tuple[int, int, int] | None = None
@@ -308,195 +239,19 @@ def _find_header(rows: list[list[Any]]) -> _Candidate | None:
     return best
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Row classification
-
-
-_ENUM_TOKEN = re.compile(r"^(?:[IVXLCivxlc]+|[A-Za-z]|\d+(?:\.\d+)*)[.)]?$")
-_ENUM_PREFIX = re.compile(r"^(?:[ivxlc]+|[a-z]|\d+(?:\.\d+)*)\s*[.)]\s*|^\d+\s+")
-_SECTION = re.compile(
-    r"^(?:(?:danh sach|khen thuong|de nghi|doi voi|cac|khoi|phan)\s+)*"
-    r"(ho gia dinh|tap the|ca nhan)(?![a-z0-9])[\s:.,;)\-–]*(.*)$"
-)
-# What may follow "Tập thể"/"Cá nhân" in a section row; anything else ("Tập thể Phòng Kế hoạch") is a name.
-_SECTION_REST = re.compile(r"^(?:\(|\d|co\b|gom\b|thuoc\b|khoi\b|de nghi\b|duoc de nghi\b|trong\b|tai\b)")
-_AWARD_WORDS = re.compile(
-    r"lao dong tien tien|chien si thi dua|chien si tien tien|tap the lao dong|don vi tien tien|don vi quyet thang"
-    r"|giay khen|bang khen|co thi dua|huan chuong|huy chuong|ky niem chuong|danh hieu|hinh thuc khen"
-    r"|anh hung|gia dinh van hoa|hoan thanh xuat sac|khen thuong dot xuat|khen thuong chuyen de"
-    r"|\b(?:ldtt|cstd|cstdcs|ttldtt|ttldxs|htxsnv)\b"
-)
-_AWARD_LEAD = re.compile(
-    r"^(?:(?:de nghi|duoc de nghi|tang|cong nhan|xet tang|danh hieu thi dua|danh hieu|"
-    r"hinh thuc khen thuong|hinh thuc)\s*[:\-–]?\s*)+"
-)
-_COUNT_TAIL = re.compile(r"\s*\([^()]*\d[^()]*\)\s*$")
-_SUBTOTAL = re.compile(
-    r"^(?:tong cong|tong so|(?:tong|cong)\s*(?:[:(]|\d|$)|\(?\s*(?:an dinh\s+)?danh sach\s+(?:nay\s+)?(?:co|gom)\b)"
-)
-_FOOTER = re.compile(
-    r"^(?:nguoi lap bieu|nguoi lap|lap bieu|thu truong|noi nhan|xac nhan|\(?\s*ky,? (?:ghi ro )?ho ten|"
-    r"(?:kt|tm|tl|ktl|q|ttl)\s*[./]\s*\S|(?:pho )?(?:giam doc|chu tich|truong ban|bi thu|truong phong)\b)"
-)
-_NOTE_LINE = re.compile(r"^(?:ghi chu|luu y|chu y|nguon)\s*[:\-–]")
-_PLACE_DATE = re.compile(r"\bngay\b.{0,15}\bthang\b.{0,15}\bnam\b")
-_TARGET_VALUES = (("ho gia dinh", HO_GIA_DINH), ("hogiadinh", HO_GIA_DINH), ("tap the", TAP_THE),
-                  ("tapthe", TAP_THE), ("ca nhan", CA_NHAN), ("canhan", CA_NHAN))
-
-
 def _target_of(folded: str) -> str | None:
-    for word, target in _TARGET_VALUES:
+    for word, target in TARGET_WORDS:
         if word in folded:
             return target
     return None
-
-
-def _clean_award_label(text: str) -> str | None:
-    """Return the award a sub-group row names: "2. Danh hiệu Chiến sĩ thi đua cơ sở:" -> "Chiến sĩ thi đua cơ sở"."""
-    folded, index = _fold_with_index(text)
-    start = 0
-    for pattern in (_ENUM_PREFIX, _AWARD_LEAD):
-        match = pattern.match(folded, start)
-        if match:
-            start = match.end()
-    cut = index[start] if start < len(index) else len(text)
-    result = _COUNT_TAIL.sub("", text[cut:]).strip(" :;,.-–\t")
-    return result or None
-
-
-@dataclass(slots=True)
-class _Label:
-    """What a row with text only in its first cells means."""
-
-    target: str | None = None
-    award: str | None = None
-    is_section: bool = False
-    is_award: bool = False
-    is_note: bool = False  # "Ghi chú: …" under the table
-
-
-def _read_label(text: str) -> _Label:
-    """Classify the text of a section or sub-group row ("II. CÁ NHÂN", "1. Lao động tiên tiến")."""
-    text = " ".join(text.split())
-    folded = _quick_fold(text)
-    match = _ENUM_PREFIX.match(folded)
-    body = folded[match.end():] if match else folded
-    if _AWARD_WORDS.match(body) or (_AWARD_LEAD.match(body) and _AWARD_WORDS.search(body)):
-        # "Tập thể lao động tiên tiến" also says the rows below are collectives
-        return _Label(award=_clean_award_label(text), target=TAP_THE if body.startswith("tap the") else None,
-                      is_award=True)
-    section = _SECTION.match(body)
-    if section and (not section[2] or _SECTION_REST.match(section[2]) or _AWARD_WORDS.search(section[2])):
-        target = {"ho gia dinh": HO_GIA_DINH, "tap the": TAP_THE, "ca nhan": CA_NHAN}[section[1]]
-        award = None
-        if section[2] and _AWARD_WORDS.search(section[2]):  # "Cá nhân đề nghị tặng Giấy khen"
-            folded_full, index = _fold_with_index(text)
-            at = folded_full.rfind(section[2])
-            award = _clean_award_label(text[index[at]:]) if at >= 0 else None
-        return _Label(target=target, award=award, is_section=True)
-    if _NOTE_LINE.match(body):
-        return _Label(is_note=True)
-    if _AWARD_WORDS.search(body):
-        return _Label(award=_clean_award_label(text), is_award=True)
-    return _Label()
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Cell values
-
-
-_YEAR_TEXT = re.compile(r"^(\d{4})(?:\.0+)?$")
-_DMY_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_YMD_TEXT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_MY_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_EXCEL_EPOCH = date(1899, 12, 30)
-_SERIAL_MIN, _SERIAL_MAX = 3654, 73050  # 1910-01-01 .. 2099-12-31 as Excel serial numbers
-_YEAR_MIN, _YEAR_MAX = 1900, 2100
-
-
-def _year_ok(year: int) -> bool:
-    return _YEAR_MIN <= year <= _YEAR_MAX
-
-
-def _read_birth(value: Any, is_date_column: bool) -> tuple[int | None, date | None, str | None]:
-    """Return (year, date, problem) for a birth cell; problem is None when the cell was read."""
-    if isinstance(value, bool):
-        return None, None, "unreadable"
-    if isinstance(value, datetime):
-        return value.year, value.date(), None
-    if isinstance(value, date):
-        return value.year, value, None
-    if isinstance(value, float):
-        if not value.is_integer():
-            if is_date_column and _SERIAL_MIN <= value <= _SERIAL_MAX:
-                day = _EXCEL_EPOCH + timedelta(days=int(value))
-                return day.year, day, None
-            return None, None, "unreadable"
-        value = int(value)
-    if isinstance(value, int):
-        if _year_ok(value):
-            return value, None, None
-        if is_date_column and _SERIAL_MIN <= value <= _SERIAL_MAX:
-            day = _EXCEL_EPOCH + timedelta(days=value)
-            return day.year, day, None
-        return None, None, "unreadable"
-    if not isinstance(value, str):
-        return None, None, "unreadable"
-    text = value.strip()
-    match = _YEAR_TEXT.match(text)
-    if match:
-        year = int(match[1])
-        return (year, None, None) if _year_ok(year) else (None, None, "unreadable")
-    match = _DMY_TEXT.match(text)
-    if match:
-        day_, month, year = int(match[1]), int(match[2]), int(match[3])
-    else:
-        match = _YMD_TEXT.match(text)
-        if match:
-            year, month, day_ = int(match[1]), int(match[2]), int(match[3])
-        else:
-            match = _MY_TEXT.match(text)
-            if match and 1 <= int(match[1]) <= 12 and _year_ok(int(match[2])):
-                return int(match[2]), None, None
-            if is_date_column and text.isdigit() and _SERIAL_MIN <= int(text) <= _SERIAL_MAX:
-                day = _EXCEL_EPOCH + timedelta(days=int(text))
-                return day.year, day, None
-            return None, None, "unreadable"
-    if not _year_ok(year):
-        return None, None, "unreadable"
-    try:
-        return year, date(year, month, day_), None
-    except ValueError:
-        return None, None, "not_in_calendar"
-
-
-def _birth_message(value: Any, problem: str, is_date_column: bool) -> str:
-    label = "Ngày sinh" if is_date_column else "Năm sinh"
-    if problem == "not_in_calendar":
-        return f"{label} “{_show(value)}” không có trong lịch: sửa lại theo dạng dd/mm/yyyy."
-    return f"{label} “{_show(value)}” không đọc được: ghi năm (ví dụ 1985) hoặc ngày dd/mm/yyyy."
 
 
 _HONORIFIC_GENDER = {"Ông": NAM, "ông": NAM, "ÔNG": NAM, "Bà": NU, "bà": NU, "BÀ": NU}
 _MARKS = frozenset({"x", "v", "1", "nam", "nu", "\u2713", "\u2714"})
 
 
-def _read_gender(value: Any) -> str | None:
-    """Return "Nam"/"Nữ" for a gender cell, or "?" when it cannot be read."""
-    text = _quick_fold(_show(value))
-    if text in ("nam", "nam gioi", "male", "m", "ong"):
-        return NAM
-    if text in ("nu", "nu gioi", "female", "f", "ba"):
-        return NU
-    return "?"
-
-
 def _read_target(value: Any) -> str | None:
-    return _target_of(_quick_fold(_show(value)))
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The sheet
+    return _target_of(quick_fold(show_cell(value)))
 
 
 @dataclass(slots=True)
@@ -521,8 +276,8 @@ def _prefer_person_name(candidate: _Candidate) -> list[str | None]:
     names = [c for c, kind in enumerate(kinds) if kind == "name"]
     if len(names) < 2:
         return kinds
-    weak = [c for c in names if _has(f" {_header_key(candidate.headers[c] or '')} ", "don vi", "co quan")
-            and not _has(f" {_header_key(candidate.headers[c] or '')} ", "ho ten", "ho va ten", "tap the", "ca nhan")]
+    weak = [c for c in names if has(f" {fold_words(candidate.headers[c] or '')} ", "don vi", "co quan")
+            and not has(f" {fold_words(candidate.headers[c] or '')} ", "ho ten", "ho va ten", "tap the", "ca nhan")]
     if weak and len(weak) < len(names) and "unit" not in kinds:
         kinds[weak[0]] = "unit"
     return kinds
@@ -558,7 +313,7 @@ def _layout(candidate: _Candidate) -> _Layout:
             award_code_cols.append(col)
         if kind == "award" and "award" in index:
             # Prefer the column of the award being nominated ("Danh hiệu đề nghị") over any other award column.
-            if "de nghi" not in _header_key(columns["award"]) and "de nghi" in _header_key(header or ""):
+            if "de nghi" not in fold_words(columns["award"]) and "de nghi" in fold_words(header or ""):
                 index["award"] = col
                 columns["award"] = header or ""
             continue
@@ -603,89 +358,14 @@ def _lead_limit(lead: list[int], kinds: list[str | None]) -> int:
     return limit
 
 
-_YEAR_IN_TITLE = re.compile(r"(?<!\d)(20\d\d|2100)(?!\d)")
-_NAM_YEAR = re.compile(r"\bnam\s+(20\d\d|2100)(?!\d)")
-_LIST_WORDS = re.compile(r"danh sach|khen thuong|thi dua")
-
-
-def _title_facts(rows: list[list[Any]]) -> tuple[int | None, str | None]:
-    """Return (year, target) stated by the title rows above the header."""
-    texts = [_quick_fold(v) for row in rows for v in row if isinstance(v, str) and v.strip()]
-    year: int | None = None
-    # The title itself ("DANH SÁCH … NĂM 2024") first, then lines about the list ("(Kèm theo Tờ trình … Hội đồng
-    # Thi đua - Khen thưởng)"), then any line; within a line "năm 2024" beats the first year (of a cited decision).
-    tiers = ([t for t in texts if t.lstrip("( ").startswith("danh sach")],
-             [t for t in texts if _LIST_WORDS.search(t)], texts)
-    for tier in tiers:
-        for text in tier:
-            match = _NAM_YEAR.search(text) or _YEAR_IN_TITLE.search(text)
-            if match:
-                year = int(match[1])
-                break
-        if year:
-            break
-    target: str | None = None
-    for text in texts:
-        if "danh sach" in text:
-            kinds = {t for word, t in _TARGET_VALUES if word in text}
-            if len(kinds) == 1:
-                target = kinds.pop()
-                break
-    return year, target
-
-
 def _header_target(header: str | None) -> str | None:
     """Return the target the name column's header implies ("Tên tập thể" -> collectives), if only one."""
-    key = f" {_header_key(header or '')} "
-    collective = _has(key, "tap the", "don vi", "to chuc", "co quan")
-    person = _has(key, "ho ten", "ho va ten", "ca nhan")
-    household = _has(key, "ho gia dinh")
+    key = f" {fold_words(header or '')} "
+    collective = has(key, "tap the", "don vi", "to chuc", "co quan")
+    person = has(key, "ho ten", "ho va ten", "ca nhan")
+    household = has(key, "ho gia dinh")
     found = [t for t, yes in ((TAP_THE, collective), (CA_NHAN, person), (HO_GIA_DINH, household)) if yes]
     return found[0] if len(found) == 1 else None
-
-
-_SPLIT_UNIT = re.compile(
-    r"^(?:văn phòng|phòng|sở|chi cục|cục|tổng cục|trung tâm|ban|công ty|tổng công ty|ubnd|ủy ban|uỷ ban|"
-    r"hội đồng|bộ|trường|bệnh viện|viện|hội|liên đoàn|đoàn|khoa|tổ|đội|trạm|xí nghiệp|nhà máy|hợp tác xã|htx|"
-    r"chi nhánh|đảng ủy|đảng uỷ|đảng bộ|chi bộ|công đoàn|huyện|xã|phường|thị trấn|thành phố|tp\.?|tỉnh|quỹ|"
-    r"kho bạc|ngân hàng|thanh tra|cửa khẩu|ban quản lý|báo|đài|tạp chí|doanh nghiệp|cơ quan|đơn vị|"
-    r"ubmttq|mặt trận|tỉnh đoàn|huyện đoàn|thành đoàn)(?=\s|$)(?!\s+(?:trưởng|phó|viên)\b)",
-)
-
-
-def _split_position_unit(text: str) -> tuple[str | None, str | None]:
-    """Split "Chức vụ, đơn vị công tác": at the first comma followed by a unit word, else at the last comma."""
-    parts = text.split(",")
-    if len(parts) == 1:
-        if _SPLIT_UNIT.match(text.lower()):
-            return None, text  # a collective's row names only its unit
-        return text, None
-    for i in range(1, len(parts)):
-        if _SPLIT_UNIT.match(parts[i].strip().lower()):
-            break
-    else:
-        i = len(parts) - 1
-    position = ",".join(parts[:i]).strip() or None
-    unit = ",".join(parts[i:]).strip() or None
-    return position, unit
-
-
-def _is_numbering_row(row: list[Any]) -> bool:
-    """True for the "(1) (2) (3)…" row that numbers the columns under many headers."""
-    numbers: list[float] = []
-    for value in row:
-        if value is None or value == "":
-            continue
-        if isinstance(value, bool):
-            return False
-        if isinstance(value, int | float):
-            numbers.append(value)
-            continue
-        match = _COLUMN_NUMBER.match(str(value))
-        if not match:
-            return False
-        numbers.append(int(match[1]))
-    return len(numbers) >= 3 and all(0 < a < b <= 200 for a, b in zip(numbers, numbers[1:]))
 
 
 def parse_sheet(sheet: RawSheet, *, file: str) -> SheetResult:
@@ -695,7 +375,7 @@ def parse_sheet(sheet: RawSheet, *, file: str) -> SheetResult:
     if candidate is None:
         return SheetResult(sheet=sheet.name, header_row=None, columns={}, rows=[], issues=[])
     layout = _layout(candidate)
-    title_year, title_target = _title_facts(rows[: candidate.first_row])
+    title_year, title_target = title_facts(rows[: candidate.first_row])
     default_target = title_target or _header_target(layout.columns.get("name"))
     # The rows built here hold no reference cycles; the cyclic collector walking 100k fresh objects again and
     # again costs about a third of the time, so it is paused for the loop.
@@ -720,7 +400,7 @@ def _row_factory() -> Callable[..., ParsedRow]:
     """Return a ParsedRow maker taking _ROW_FIELDS positionally (about 1.5 µs a row cheaper than keywords)."""
     if tuple(f.name for f in dataclass_fields(ParsedRow))[: len(_ROW_FIELDS)] == _ROW_FIELDS:
         return ParsedRow
-    return lambda *values: ParsedRow(**dict(zip(_ROW_FIELDS, values)))  # the model changed order: stay correct
+    return lambda *values: ParsedRow(**dict(zip(_ROW_FIELDS, values, strict=True)))  # model changed order: stay correct
 
 
 def _read_rows(
@@ -760,14 +440,14 @@ def _read_rows(
     targets: dict[Any, str | None] = {}
     splits: dict[str, tuple[str | None, str | None]] = {}
     births: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})  # by value, for year columns and date columns
-    errors = _EXCEL_ERRORS
+    errors = EXCEL_ERRORS
 
     make_row = _row_factory()
 
     def text(value: Any) -> str | None:
         found = texts.get(value, miss)
         if found is miss:
-            found = texts[value] = _text(value)
+            found = texts[value] = cell_text(value)
         return found  # type: ignore[return-value]
 
     section_target: str | None = None
@@ -795,12 +475,12 @@ def _read_rows(
         if not numbered:
             first = next((v for v in row if type(v) is str and v.strip()), None)
             if first is not None:
-                folded = _quick_fold(first)
-                if (_FOOTER.match(folded) or _PLACE_DATE.search(folded)) and (
+                folded = quick_fold(first)
+                if is_signature_line(folded) and (
                     name is None or name == "" or name is first
                 ) and len(row) - row.count(None) - row.count("") <= 3:
                     break  # the signature block: the table is over
-                if _SUBTOTAL.match(folded):
+                if is_subtotal_line(folded):
                     continue
         tail_empty = not any(row[lead_limit:])
         if (tail_empty and len(row) - row.count(None) - row.count("") <= 2) or (
@@ -808,11 +488,11 @@ def _read_rows(
         ):
             label_texts = [t for v in row[:lead_limit] if v is not None and not isinstance(v, bool)
                            for t in (str(v).strip(),) if t]
-            if len(label_texts) >= 2 and _ENUM_TOKEN.match(label_texts[0]):
+            if len(label_texts) >= 2 and ENUM_TOKEN.match(label_texts[0]):
                 label_texts = label_texts[1:]
             name_text = name.strip() if type(name) is str else ""
             if label_texts and (not numbered or (name_text and label_texts == [name_text])):
-                label = _read_label(" ".join(label_texts))
+                label = read_label(" ".join(label_texts))
                 if label.is_section:
                     section_target, group_award = label.target, label.award
                     continue
@@ -828,12 +508,12 @@ def _read_rows(
             name_text = name.strip()
             if "\n" in name_text or "  " in name_text:
                 name_text = " ".join(name_text.split())
-            if (name_text[:1] == "(" or name_text[:1].isdigit()) and _is_numbering_row(row):
+            if (name_text[:1] == "(" or name_text[:1].isdigit()) and is_numbering_row(row):
                 continue
         else:
-            if _is_numbering_row(row):
+            if is_numbering_row(row):
                 continue
-            name_text = _text(name)
+            name_text = cell_text(name)
         if not name_text:
             if any(row[c] is not None and row[c] != "" for c in content):
                 issue(excel_row, name_header, "missing_name",
@@ -854,7 +534,7 @@ def _read_rows(
                 break
             if is_name_column:
                 issue(excel_row, columns["target"], "bad_target",
-                      f"Phân loại khen thưởng “{_show(value)}” không rõ: ghi Cá nhân, Tập thể hoặc Hộ gia đình.")
+                      f"Phân loại khen thưởng “{show_cell(value)}” không rõ: ghi Cá nhân, Tập thể hoặc Hộ gia đình.")
 
         honorific = text(row[hon_i]) if hon_i is not None else None
 
@@ -865,11 +545,11 @@ def _read_rows(
             if value is not None and value != "":
                 gender = genders.get(value)
                 if gender is None:
-                    gender = genders[value] = _read_gender(value)
+                    gender = genders[value] = read_gender(value)
                 if gender == "?":
                     gender, gender_bad = None, True
                     issue(excel_row, columns["gender"], "bad_gender",
-                          f"Giới tính “{_show(value)}” không rõ: ghi Nam hoặc Nữ.")
+                          f"Giới tính “{show_cell(value)}” không rõ: ghi Nam hoặc Nữ.")
         for mark_i, mark_gender in gender_marks:
             value = row[mark_i]
             if value is None or value == "":
@@ -898,7 +578,7 @@ def _read_rows(
                 birth_value, gender, gender_bad = None, None, True
                 break
             split_seen = gender = split_gender
-            if type(value) is str and len(value) <= 5 and _quick_fold(value) in _MARKS:
+            if type(value) is str and len(value) <= 5 and quick_fold(value) in _MARKS:
                 continue  # a mark under Nam or Nữ, not a year
             birth_value, birth_header, birth_date_col = value, header, split_is_date
         birth_year = birth_date = None
@@ -906,9 +586,9 @@ def _read_rows(
             cache = births[birth_date_col]
             read = cache.get(birth_value)
             if read is None:
-                read = cache[birth_value] = _read_birth(birth_value, birth_date_col)
+                read = cache[birth_value] = read_birth(birth_value, birth_date_col)
             if read[2]:
-                issue(excel_row, birth_header, "bad_birth", _birth_message(birth_value, read[2], birth_date_col))
+                issue(excel_row, birth_header, "bad_birth", birth_message(birth_value, read[2], birth_date_col))
             else:
                 birth_year, birth_date = read[0], read[1]
 
@@ -922,7 +602,7 @@ def _read_rows(
             if combined:
                 split = splits.get(combined)
                 if split is None:
-                    split = splits[combined] = _split_position_unit(combined)
+                    split = splits[combined] = split_position_unit(combined)
                 position = position or split[0]
                 unit = unit or split[1]
 
@@ -943,7 +623,7 @@ def _read_rows(
             sheet_name, excel_row, target or section_target or default_target, name_text, honorific, gender,
             birth_year, birth_date, position, unit, text(row[dept_i]) if dept_i is not None else None,
             award or group_award or award_code, award_code, category, field,
-            _text(row[ach_i]) if ach_i is not None else None, text(row[note_i]) if note_i is not None else None,
+            cell_text(row[ach_i]) if ach_i is not None else None, text(row[note_i]) if note_i is not None else None,
             RowCells(cell_columns, row),
         ))
     return parsed, issues

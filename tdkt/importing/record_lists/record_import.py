@@ -23,6 +23,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from tdkt.awards.catalogue_lookup import Catalogue
+from tdkt.awards.nomination_rows import Record
 from tdkt.core import audit
 from tdkt.core.permissions import Actor, PermissionDenied, require
 from tdkt.core.config import Settings
@@ -31,15 +33,14 @@ from tdkt.core.export import safe_cell
 from tdkt.importing import legacy
 from tdkt.importing.nomination_lists.commit import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused, people_ids
 
-# The nomination parser's cell and row helpers: section rows, signature block, numbering rows, birth cells.
-from tdkt.importing.nomination_lists.parse import (
-    _ENUM_TOKEN, _FOOTER, _PLACE_DATE, _SUBTOTAL, _birth_message, _is_numbering_row, _read_birth, _read_gender,
-    _read_label, _split_position_unit, _text, _title_facts,
-)
-from tdkt.importing.issues import ImportIssue, RawSheet, UnreadableFile
+# The cell and row helpers both importers use: section rows, signature block, numbering rows, birth cells.
+from tdkt.importing.cells import birth_message, cell_text, read_birth, read_gender, split_position_unit
+from tdkt.importing.headers import is_numbering_row, title_facts
+from tdkt.importing.row_labels import ENUM_TOKEN, is_signature_line, is_subtotal_line, read_label
+from tdkt.core.cell_issues import ImportIssue
+from tdkt.importing.issues import RawSheet, UnreadableFile
 from tdkt.importing.read import read_workbook
 from tdkt.importing.nomination_lists.template import _BOX, EXAMPLE_NOTE, _title
-from tdkt.importing.nomination_lists.validate import Catalogue, Record
 from tdkt.core.models import (
     DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, RECORD_KINDS, SCOPE_LABELS, Assessment, AuditLog, Award,
     DisciplineRecord, ImportBatch, InitiativeAuthor, InitiativeRecord, Nomination, PastAward, Person, Rating, User,
@@ -301,7 +302,7 @@ class _Header:
 
 def _cell(row: list[Any], c: int) -> str | None:
     value = row[c] if c < len(row) else None
-    return None if value is None or isinstance(value, bool) else _text(value)
+    return None if value is None or isinstance(value, bool) else cell_text(value)
 
 
 def _fields(headers: list[str | None], kind: str) -> list[str | None]:
@@ -516,7 +517,7 @@ _COLLECTIVE_START = ("tap the ", "phong ", "van phong", "thanh tra", "trung tam"
 
 
 def _section_target(text: str) -> str | None:
-    label = _read_label(text)
+    label = read_label(text)
     if label.is_section and label.target in (CA_NHAN, TAP_THE, "ho_gia_dinh"):
         return label.target
     return None
@@ -547,7 +548,7 @@ class _Sheet:
             self.columns["unit"] = self.columns["position_unit"]
         self.today, self.own_unit = today, own_unit  # a unit user's Unit: its rows must be of it
         self.bad: set[tuple[int, str]] = set()  # (row, field) read as wrong, so no "missing" follows
-        title_year, title_target = _title_facts(sheet.rows[: header.first_row])
+        title_year, title_target = title_facts(sheet.rows[: header.first_row])
         self.year = given_year or title_year
         name_header = self.columns.get("name")
         self.default_target = title_target if title_target in (CA_NHAN, TAP_THE) else _header_target(name_header)
@@ -572,7 +573,7 @@ class _Sheet:
         return None if value == "" else value
 
     def text(self, cells: list[Any], name: str) -> str | None:
-        found = _text(self.value(cells, name))
+        found = cell_text(self.value(cells, name))
         return nfc(found) or None if found else None
 
     def read(self) -> None:
@@ -594,23 +595,23 @@ class _Sheet:
                 first = next((v for v in cells if isinstance(v, str)), None)
                 if first is not None:
                     folded = " ".join(fold(first).split())
-                    if (_FOOTER.match(folded) or _PLACE_DATE.search(folded)) and (
+                    if is_signature_line(folded) and (
                             main_value is None or main_value is first) and len(filled) <= 3:
                         break  # the signature block: the table is over
-                    if _SUBTOTAL.match(folded):
+                    if is_subtotal_line(folded):
                         continue
-            if _is_numbering_row(cells):
+            if is_numbering_row(cells):
                 continue
             if not numbered and len(filled) <= 2 and not any(cells[lead:]):
                 texts = [str(v).strip() for v in cells[:lead] if v is not None]
-                if len(texts) >= 2 and _ENUM_TOKEN.match(texts[0]):
+                if len(texts) >= 2 and ENUM_TOKEN.match(texts[0]):
                     texts = texts[1:]
                 label = " ".join(texts)
                 target = _section_target(label)
                 if target:
                     section, group = target, None
                     continue
-                if texts and (main_value is None or _ENUM_TOKEN.match(str(stt or "")) and
+                if texts and (main_value is None or ENUM_TOKEN.match(str(stt or "")) and
                               self._group_value(label) is not None):
                     group = self._group_value(label)  # a heading: "Khối cơ quan Sở", "1. Hoàn thành tốt nhiệm vụ"
                     continue
@@ -662,7 +663,7 @@ class _Sheet:
         combined = self.text(cells, "position_unit")
         unit = None
         if combined:
-            position_part, unit = _split_position_unit(combined)
+            position_part, unit = split_position_unit(combined)
             position = position or position_part
         row.position, row.unit_text = position, self.text(cells, "unit") or unit
         target_value = self.value(cells, "target")
@@ -671,25 +672,25 @@ class _Sheet:
             key = _key(str(target_value))
             target = TAP_THE if "tap the" in key else CA_NHAN if "ca nhan" in key else None
             if target is None:
-                self.problem(row, "target", "bad_target", f"Đối tượng “{_text(target_value)}” không rõ: ghi Cá nhân "
+                self.problem(row, "target", "bad_target", f"Đối tượng “{cell_text(target_value)}” không rõ: ghi Cá nhân "
                              "hoặc Tập thể.")
         target = target or section or self.default_target
         birth = self.value(cells, "birth_date") if "birth_date" in self.index else self.value(cells, "birth_year")
         if birth is not None:
             is_date = "birth_date" in self.index
-            year, _, bad = _read_birth(birth, is_date)
+            year, _, bad = read_birth(birth, is_date)
             column = "birth_date" if is_date else "birth_year"
             if bad:
-                self.problem(row, column, "bad_birth", _birth_message(birth, bad, is_date))
+                self.problem(row, column, "bad_birth", birth_message(birth, bad, is_date))
             elif not 1920 <= year <= self.today.year - 15:
                 self.problem(row, column, "bad_birth", f"Năm sinh {year} không hợp lý: kiểm tra lại.")
             else:
                 row.birth_year = year
         gender = self.value(cells, "gender")
         if gender is not None:
-            read = _read_gender(gender)
+            read = read_gender(gender)
             if read == "?":
-                self.problem(row, "gender", "bad_gender", f"Giới tính “{_text(gender)}” không rõ: ghi Nam hoặc Nữ.")
+                self.problem(row, "gender", "bad_gender", f"Giới tính “{cell_text(gender)}” không rõ: ghi Nam hoặc Nữ.")
             else:
                 row.gender = read
         if target is None:
@@ -734,7 +735,7 @@ class _Sheet:
         value = self.value(cells, "year")
         year = _read_year(value)
         if year == "bad":
-            self.problem(row, "year", "bad_year", f"Năm “{_text(value)}” không đọc được: ghi năm 4 chữ số, ví dụ "
+            self.problem(row, "year", "bad_year", f"Năm “{cell_text(value)}” không đọc được: ghi năm 4 chữ số, ví dụ "
                          f"{self.today.year - 1}.")
             return
         if year is not None and year > self.today.year:
@@ -752,7 +753,7 @@ class _Sheet:
             return
         row.rating = read_rating(value)
         if row.rating is None:
-            self.problem(row, "rating", "bad_rating", f"Xếp loại “{_text(value)}” không rõ: ghi HTXSNV, HTTNV, HTNV "
+            self.problem(row, "rating", "bad_rating", f"Xếp loại “{cell_text(value)}” không rõ: ghi HTXSNV, HTTNV, HTNV "
                          "hoặc KHTNV (hoặc viết đủ, ví dụ “Hoàn thành xuất sắc nhiệm vụ”).")
 
     def _decision(self, row: RecordRow, cells: list[Any]) -> None:
@@ -767,7 +768,7 @@ class _Sheet:
                 when, column = split_date, "decision"
         if when in ("bad", "calendar"):
             raw = self.value(cells, column)
-            self.problem(row, column, "bad_date", f"Ngày quyết định “{_text(raw)}” "
+            self.problem(row, column, "bad_date", f"Ngày quyết định “{cell_text(raw)}” "
                          + ("không có trong lịch" if when == "calendar" else "không đọc được")
                          + ": ghi theo dạng dd/mm/yyyy, ví dụ 15/12/2024.")
             when = None
@@ -794,7 +795,7 @@ class _Sheet:
         if value is not None:
             read = read_level(value)
             if read is None:
-                self.problem(row, "level", "bad_level", f"Hình thức kỷ luật “{_text(value)}” không rõ: ghi một trong "
+                self.problem(row, "level", "bad_level", f"Hình thức kỷ luật “{cell_text(value)}” không rõ: ghi một trong "
                              f"{', '.join(DISCIPLINE_LABELS.values())}; hoặc đánh dấu cột “Đang xem xét/điều tra”.")
             else:
                 row.level, row.open = read
@@ -802,7 +803,7 @@ class _Sheet:
         if flag is not None:
             opened = _read_open(flag)
             if opened is None:
-                self.problem(row, "open", "bad_open", f"Cột đang xem xét/điều tra ghi “{_text(flag)}”: ghi “x” hoặc "
+                self.problem(row, "open", "bad_open", f"Cột đang xem xét/điều tra ghi “{cell_text(flag)}”: ghi “x” hoặc "
                              "“Có” khi đang xem xét kỷ luật hoặc điều tra, để trống khi không.")
             else:
                 row.open = row.open or opened
@@ -821,7 +822,7 @@ class _Sheet:
                          "động tiên tiến”, “Bằng khen của Chủ tịch UBND tỉnh”).")
         elif award is None:
             hint = self.cat.award_suggestions(str(value))
-            self.problem(row, "award", "unknown_award", f"Không nhận ra danh hiệu/hình thức “{_text(value)}”. "
+            self.problem(row, "award", "unknown_award", f"Không nhận ra danh hiệu/hình thức “{cell_text(value)}”. "
                          + (f"Có phải: {'; '.join(hint)}? " if hint else "")
                          + "Ghi đúng tên trong danh mục khen thưởng.")
         elif row.target not in award.targets.split(","):
@@ -834,7 +835,7 @@ class _Sheet:
         if kind_value is not None:
             row.merit_kind = read_merit_kind(kind_value)
             if row.merit_kind is None:
-                self.problem(row, "merit_kind", "bad_merit_kind", f"Loại khen thưởng “{_text(kind_value)}” không rõ: "
+                self.problem(row, "merit_kind", "bad_merit_kind", f"Loại khen thưởng “{cell_text(kind_value)}” không rõ: "
                              "ghi Công trạng, Đột xuất hoặc Theo chuyên đề.")
         elif award is not None:
             row.merit_kind = award.merit_type if award.merit_type in MERIT_KIND_LABELS else "cong_trang"
@@ -865,7 +866,7 @@ class _Sheet:
         if value is None:
             self.problem(row, "scope", "missing_scope", "Thiếu phạm vi ảnh hưởng: ghi Cơ sở, Cấp tỉnh hoặc Toàn quốc.")
         elif row.scope is None:
-            self.problem(row, "scope", "bad_scope", f"Phạm vi ảnh hưởng “{_text(value)}” không rõ: ghi Cơ sở, Cấp tỉnh "
+            self.problem(row, "scope", "bad_scope", f"Phạm vi ảnh hưởng “{cell_text(value)}” không rõ: ghi Cơ sở, Cấp tỉnh "
                          "hoặc Toàn quốc.")
 
 
