@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 
 from tdkt.core import audit
 from tdkt.core.permissions import Actor, PermissionDenied, require
-from tdkt.importing.nomination_lists.commit import people_ids
 from tdkt.awards.nomination_rows import ParsedRow
+from tdkt.awards.person_ids import people_ids
 from tdkt.awards.nomination_checks import already_in_database, validate
 from tdkt.core.models import (
     NOMINATION_STATUS_LABELS, TARGET_LABELS, Award, Nomination, NominationStatus, Person, Target, Unit,

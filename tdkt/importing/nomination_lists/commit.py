@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import JSON, Text, bindparam, cast, delete, func, literal, update
-from sqlalchemy.dialects.postgresql import REGCLASS
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from tdkt.core import audit
-from tdkt.core.permissions import Actor, PermissionDenied, require
-from tdkt.core.db import bulk_insert_rows
-from tdkt.importing.issues import paused_gc
 from tdkt.awards.nomination_rows import Record
-from tdkt.core.models import (
-    NOMINATION_STATUS_LABELS, ImportBatch, Nomination, NominationStatus, Person, Target, User, utcnow,
-)
-from tdkt.core.text import format_datetime
+from tdkt.awards.person_ids import people_ids
+from tdkt.core import audit
+from tdkt.core.db import bulk_insert_rows
 from tdkt.core.errors import Refused
+from tdkt.core.models import (
+    NOMINATION_STATUS_LABELS,
+    ImportBatch,
+    Nomination,
+    NominationStatus,
+    Person,
+    Target,
+    User,
+    utcnow,
+)
+from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.core.text import format_datetime
+from tdkt.importing.issues import paused_gc
 
 DONE = "da_nhap"
 UNDONE = "da_hoan_tac"
 BATCH_STATUS_LABELS = {DONE: "Đã nhập", UNDONE: "Đã hoàn tác"}
-_PERSON_COLUMNS = ("full_name", "name_key", "gender", "birth_year", "position", "unit_id", "category")
 _NOMINATION_COLUMNS = ("target", "person_id", "collective_name", "unit_id", "award_id", "category", "achievements",
                        "position", "unit_text", "source_sheet", "source_row")
 
@@ -68,7 +73,8 @@ def _check_units(actor: Actor, records: list[Record]) -> None:
     foreign = [r for r in records if r.unit_id != actor.unit_id]
     if foreign:
         rows = ", ".join(str(r.row) for r in foreign[:10])
-        raise PermissionDenied(f"Tài khoản đơn vị chỉ nhập được danh sách của đơn vị mình; các dòng {rows} thuộc đơn vị khác.")
+        raise PermissionDenied(f"Tài khoản đơn vị chỉ nhập được danh sách của đơn vị mình; các dòng {rows} thuộc "
+                               "đơn vị khác.")
 
 
 @paused_gc()
@@ -119,66 +125,6 @@ def commit_batch(
     return CommitResult(batch_id=batch.id, nominations=len(records), people_added=added)
 
 
-def people_ids(session: Session, records: list[Record], *, batch_id: int | None) -> tuple[dict[tuple, int], int]:
-    """Return person ids by (folded name, birth year, unit) for the individuals, inserting those not yet known."""
-    wanted = {(r.name_key, r.birth_year, r.unit_id): r for r in records if r.target == "ca_nhan"}  # Record.person_key
-    if not wanted:
-        return {}, 0
-    keys = list({k[0] for k in wanted})
-    known: dict[tuple, int] = {}
-    columns = select(Person.id, Person.name_key, Person.birth_year, Person.unit_id)
-    dialect = session.connection().dialect.name
-    # The keys go as one JSON text parameter: 100k IN placeholders took SQLAlchemy about 0.2 s to compile, and a
-    # PostgreSQL array of them took psycopg about 0.4 s to adapt; json.dumps takes a few milliseconds.
-    keys_json = bindparam("keys", json.dumps(keys, ensure_ascii=False), type_=Text)
-    if dialect == "postgresql":
-        stmt = columns.where(col(Person.name_key).in_(select(func.json_array_elements_text(cast(keys_json, JSON)))))
-    else:
-        # A join from the keys probes the name_key index once per key; SQLite ran "IN (SELECT … json_each)" by
-        # building a temporary list of them first, five times slower (0.1 s for 100k keys).
-        each = func.json_each(keys_json).table_valued("value")
-        stmt = columns.select_from(each).join(Person, col(Person.name_key) == each.c.value)
-    for pid, name_key, birth, unit in session.connection().execute(stmt):
-        known.setdefault((name_key, birth, unit), pid)
-    fresh = [(key, r) for key, r in wanted.items() if key not in known]
-    if batch_id is None:  # a hand-entered nomination: a few people at most
-        for _, r in fresh:
-            person = Person(full_name=r.name, name_key=r.name_key, gender=r.gender, birth_year=r.birth_year,
-                            position=r.position, unit_id=r.unit_id, category=r.category, batch_id=None)
-            session.add(person)
-            session.flush()
-            known[(person.name_key, person.birth_year, person.unit_id)] = person.id
-        return known, len(fresh)
-    if fresh and dialect == "postgresql":
-        # COPY returns no ids: take them from the sequence first (one query; nextval is safe beside other writers),
-        # instead of reading 100k new rows back.
-        sequence = session.connection().execute(select(func.pg_get_serial_sequence("person", "id"))).scalar_one()
-        ids = session.connection().execute(
-            select(func.nextval(cast(literal(sequence), REGCLASS))).select_from(func.generate_series(1, len(fresh)))
-        ).scalars().all()
-        bulk_insert_rows(session.connection(), Person.__table__, ("id", *_PERSON_COLUMNS), [
-            (pid, r.name, r.name_key, r.gender, r.birth_year, r.position, r.unit_id, r.category)
-            for pid, (_, r) in zip(ids, fresh)
-        ], constants={"batch_id": batch_id})
-        known.update(zip((key for key, _ in fresh), ids))
-        return known, len(fresh)
-    sqlite = dialect == "sqlite"
-    before = session.exec(select(func.max(Person.id))).one() or 0 if sqlite else None
-    bulk_insert_rows(session.connection(), Person.__table__, _PERSON_COLUMNS, [
-        (r.name, r.name_key, r.gender, r.birth_year, r.position, r.unit_id, r.category) for _, r in fresh
-    ], constants={"batch_id": batch_id})
-    if fresh and sqlite and session.exec(select(func.max(Person.id))).one() == before + len(fresh):
-        # SQLite gives rows max(rowid)+1 in insert order, and BEGIN IMMEDIATE keeps other writers out: the new ids are
-        # known without reading 100k rows back (checked by the max above; otherwise read them back below).
-        known.update(zip((key for key, _ in fresh), range(before + 1, before + 1 + len(fresh))))
-    elif fresh:
-        for pid, name_key, birth, unit in session.connection().execute(
-            select(Person.id, Person.name_key, Person.birth_year, Person.unit_id).where(Person.batch_id == batch_id)
-        ):
-            known[(name_key, birth, unit)] = pid
-    return known, len(fresh)
-
-
 def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
     """Delete a batch's nominations (and the people it added who have no other nomination); return how many.
 
@@ -202,8 +148,8 @@ def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
     if moved:
         listed = "; ".join(f"dòng {row} — {name} ({NOMINATION_STATUS_LABELS[NominationStatus(status)]})"
                            for _, row, status, name in moved[:10])
-        raise ImportRefused(f"Không hoàn tác được lô số {batch.id}: {len(moved)} đề nghị đã được xử lý tiếp — {listed}. "
-                            "Đưa các đề nghị này về “Đề nghị” trước, hoặc sửa từng hồ sơ.")
+        raise ImportRefused(f"Không hoàn tác được lô số {batch.id}: {len(moved)} đề nghị đã được xử lý tiếp — "
+                            f"{listed}. Đưa các đề nghị này về “Đề nghị” trước, hoặc sửa từng hồ sơ.")
     count = session.exec(select(func.count()).select_from(Nomination).where(Nomination.batch_id == batch_id)).one()
     session.execute(delete(Nomination).where(Nomination.batch_id == batch_id))
     orphans = select(Person.id).where(Person.batch_id == batch_id).where(
@@ -230,8 +176,8 @@ def history(session: Session, *, actor: Actor | None = None, limit: int = 200) -
     if actor is not None and actor.role.value == "don_vi":
         stmt = stmt.where(ImportBatch.user_id == actor.id)
     rows = session.exec(stmt).all()
-    columns = ["id", "file_name", "username", "display_name", "created_at", "year", "rows", "people_added", "warnings", "status",
-               "status_label", "sheets", "sha256", "undone_at"]
+    columns = ["id", "file_name", "username", "display_name", "created_at", "year", "rows", "people_added", "warnings",
+               "status", "status_label", "sheets", "sha256", "undone_at"]
     return pd.DataFrame(
         [{"id": b.id, "file_name": b.file_name, "username": who or "", "display_name": name or "dòng lệnh",
           "created_at": b.created_at, "year": b.year,
