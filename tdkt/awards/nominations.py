@@ -7,16 +7,23 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from tdkt.core import audit
-from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.awards.nomination_checks import already_in_database, validate
 from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.awards.person_ids import people_ids
-from tdkt.awards.nomination_checks import already_in_database, validate
-from tdkt.core.models import (
-    NOMINATION_STATUS_LABELS, TARGET_LABELS, Award, Nomination, NominationStatus, Person, Target, Unit,
-)
-from tdkt.core.text import name_sort_key
+from tdkt.core import audit
 from tdkt.core.errors import Refused
+from tdkt.core.models import (
+    NOMINATION_STATUS_LABELS,
+    TARGET_LABELS,
+    Award,
+    Nomination,
+    NominationStatus,
+    Person,
+    Target,
+    Unit,
+)
+from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.core.text import name_sort_key
 
 
 class NominationError(Refused):
@@ -75,7 +82,8 @@ def add(session: Session, actor: Actor, data: NominationInput) -> tuple[Nominati
         raise PermissionDenied("Tài khoản đơn vị chỉ thêm được đề nghị của đơn vị mình.")
     people, _ = people_ids(session, [record], batch_id=None)
     nomination = Nomination(
-        year=data.year, target=record.target, person_id=people.get(record.person_key) if record.target == "ca_nhan" else None,
+        year=data.year, target=record.target,
+        person_id=people.get(record.person_key) if record.target == "ca_nhan" else None,
         collective_name=record.name if record.target != "ca_nhan" else None, unit_id=record.unit_id,
         award_id=record.award_id, category=record.category, achievements=record.achievements,
         status=NominationStatus.DE_NGHI, position=record.position, unit_text=record.unit_text,
@@ -146,6 +154,7 @@ def listing(session: Session, *, year: int, actor: Actor | None = None) -> pd.Da
     frame = pd.DataFrame(rows, columns=columns)
     if frame.empty:
         return frame
-    order = sorted(range(len(frame)), key=lambda i: (frame.target.iloc[i] != "tap_the", name_sort_key(frame.name.iloc[i])))
+    order = sorted(range(len(frame)),
+                   key=lambda i: (frame.target.iloc[i] != "tap_the", name_sort_key(frame.name.iloc[i])))
     return frame.iloc[order].reset_index(drop=True)
 
