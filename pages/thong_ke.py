@@ -6,7 +6,8 @@ import streamlit as st
 from pages._common import db_read, require_page, selected_year, show_findings
 from tdkt.reports import charts
 from tdkt.awards import eligibility, stats
-from tdkt.core import export, options
+from tdkt.awards.money import decided_money
+from tdkt.core import export
 from tdkt.core.text import format_money, format_percent
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +44,7 @@ with db_read() as session:
     tables = stats.count_tables(session, year=year, dimensions=tuple(SECTIONS), **filters)
     trend = stats.trend(session, first=first, last=last, **filters)
     shares = stats.shares(session, year=year, **filters)
-    money = options.decided_money(session, year=year, **filters)
+    money = decided_money(session, year=year, **filters)
 # The totals come from the status table already counted, not from stats.summary, which would count every
 # dimension a second time (bench/pages.py: seven statements over the year's nominations).
 nominations, decisions = (int(tables["status"][c].sum()) for c in ("nominations", "decisions"))

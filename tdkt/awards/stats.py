@@ -8,10 +8,17 @@ import pandas as pd
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from tdkt.awards import categories
-from tdkt.core import options
+from tdkt.awards import categories, money
 from tdkt.core.models import (
-    NOMINATION_STATUS_LABELS, TARGET_LABELS, Award, Nomination, NominationStatus, Person, Target, Unit, UnitKind,
+    NOMINATION_STATUS_LABELS,
+    TARGET_LABELS,
+    Award,
+    Nomination,
+    NominationStatus,
+    Person,
+    Target,
+    Unit,
+    UnitKind,
 )
 from tdkt.core.text import fold
 
@@ -208,7 +215,7 @@ def summary(session: Session, *, year: int, unit_id: int | None = None, award_id
         "by_unit": by("unit"),
         "by_status": status,
         "by_category": by("category"),
-        "money": options.decided_money(session, year=year, unit_id=unit_id, award_id=award_id),
+        "money": money.decided_money(session, year=year, unit_id=unit_id, award_id=award_id),
     }
 
 

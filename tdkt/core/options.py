@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from tdkt.core import audit
-from tdkt.core.permissions import Actor, require
-from tdkt.awards.catalog import award_amount, by_code
-from tdkt.core.models import Award, Nomination, NominationStatus, Setting
-from tdkt.core.text import format_date, format_money
 from tdkt.core.errors import Refused
+from tdkt.core.models import Setting
+from tdkt.core.permissions import Actor, require
+from tdkt.core.text import format_date, format_money
 
 BASE_SALARY = "base_salary"
 
@@ -43,10 +41,11 @@ def base_salaries(session: Session) -> list[tuple[date, int]]:
 
 def base_salary_on(session: Session, day: date) -> int | None:
     """Return the base salary in force on a day (None before the first known value)."""
-    return _in_force(base_salaries(session), day)
+    return salary_in_force(base_salaries(session), day)
 
 
-def _in_force(history: list[tuple[date, int]], day: date) -> int | None:
+def salary_in_force(history: list[tuple[date, int]], day: date) -> int | None:
+    """Return the amount of a base salary history (as `base_salaries` returns it) in force on a day, or None."""
     found = None
     for start, amount in history:
         if start <= day:
@@ -70,29 +69,3 @@ def set_base_salaries(session: Session, actor: Actor, *, entries: list[tuple[dat
     audit.record(session, actor, "sua_cai_dat", "cai_dat", BASE_SALARY,
                  "Sửa lương cơ sở: " + "; ".join(f"từ {format_date(d)}: {format_money(a)}" for d, a in clean) + ".",
                  before={"base_salary": before}, after={"base_salary": value})
-
-
-def decided_money(session: Session, *, year: int, unit_id: int | None = None, award_id: int | None = None) -> int:
-    """Return the award money (whole đồng) of the year's decided nominations (of one unit or award when given):
-    multiplier × base salary on the decision date."""
-    stmt = (
-        select(Award.code, Nomination.target, Nomination.decision_date, func.count())
-        .join(Award, Nomination.award_id == Award.id)
-        .where(Nomination.year == year, Nomination.status == NominationStatus.CO_QUYET_DINH)
-        .group_by(Award.code, Nomination.target, Nomination.decision_date)
-    )
-    if unit_id is not None:
-        stmt = stmt.where(Nomination.unit_id == unit_id)
-    if award_id is not None:
-        stmt = stmt.where(Nomination.award_id == award_id)
-    rows = session.exec(stmt).all()
-    history = base_salaries(session)  # read once, not once per decision date
-    total = 0
-    for code, target, decided_on, count in rows:
-        salary = _in_force(history, decided_on or date(year, 12, 31))
-        try:
-            amount = award_amount(by_code(code), target, salary) if salary else None
-        except KeyError:  # an award the Office added outside the catalogue
-            amount = None
-        total += (amount or 0) * count
-    return total

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tdkt.core import options
+from tdkt.awards.money import decided_money
 from tdkt.plan import plan as plan_module
 from tdkt.core.models import (
     NOMINATION_STATUS_LABELS, Cluster, ClusterEvent, ClusterMember, Nomination, NominationStatus, Participation,
@@ -77,5 +77,5 @@ def key_figures(session: Session, *, year: int, as_of: date, today: date | None 
         covenants_signed=signed,
         covenants_total=total,
         nominations=int(nominations),
-        money=options.decided_money(session, year=year),
+        money=decided_money(session, year=year),
     )
