@@ -422,7 +422,7 @@ RATING_LABELS = {
     Rating.KHTNV: "Không hoàn thành nhiệm vụ",
 }
 
-# Disciplinary measures, mildest first (same keys as tdkt.rules.LEVELS).
+# Disciplinary measures, mildest first (same keys as tdkt.awards.rules.case.LEVELS).
 DISCIPLINE_LABELS = {
     "khien_trach": "Khiển trách",
     "canh_cao": "Cảnh cáo",
