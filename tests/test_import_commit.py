@@ -5,6 +5,7 @@ from sqlmodel import Session, func, select
 
 from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import write_session
+from tdkt.importing import batches
 from tdkt.importing.nomination_lists import commit
 from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.awards.nomination_checks import validate
@@ -129,7 +130,7 @@ def test_a_known_person_is_matched_not_added_again(engine, actors):
 
 
 def test_commit_with_an_error_row_writes_nothing(engine, actors):
-    with pytest.raises(commit.ImportRefused, match="Còn 1 dòng có lỗi"):
+    with pytest.raises(batches.ImportRefused, match="Còn 1 dòng có lỗi"):
         _commit(engine, actors, CLEAN + rows((9, "ca_nhan", "X Y", "Nam", 1980, None, "Văn phòng Sở", "???")))
     with Session(engine) as session:
         counts = [session.exec(select(func.count()).select_from(t)).one() for t in (ImportBatch, Nomination, Person)]
@@ -154,7 +155,7 @@ def test_undo_removes_the_batch_and_the_people_it_added(engine, actors):
         history = commit.history(session)
     assert (batch.status, counts, logged) == ("da_hoan_tac", [0, 0], ["hoan_tac_lo_nhap"])
     assert list(history.status_label) == ["Đã hoàn tác"]
-    with write_session(engine) as session, pytest.raises(commit.ImportRefused, match="đã được hoàn tác"):
+    with write_session(engine) as session, pytest.raises(batches.ImportRefused, match="đã được hoàn tác"):
         commit.undo_batch(session, actors[Role.VAN_PHONG], batch_id=result.batch_id)
 
 
@@ -164,7 +165,7 @@ def test_undo_is_refused_naming_rows_that_moved_on(engine, actors):
         moved = session.exec(select(Nomination).where(Nomination.source_row == 8)).one()
         moved.status = NominationStatus.HOI_DONG
     refused = "dòng 8 — Trần Văn Bình \\(Hội đồng đã xét\\)"
-    with write_session(engine) as session, pytest.raises(commit.ImportRefused, match=refused):
+    with write_session(engine) as session, pytest.raises(batches.ImportRefused, match=refused):
         commit.undo_batch(session, actors[Role.VAN_PHONG], batch_id=result.batch_id)
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Nomination)).one() == 3

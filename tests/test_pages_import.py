@@ -17,6 +17,7 @@ from tdkt.awards import nominations
 from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.config import Settings
 from tdkt.core.db import make_engine, read_session, write_session
+from tdkt.importing import batches
 from tdkt.importing.nomination_lists import commit, pipeline
 from tdkt.core.models import ImportBatch, Nomination, Person, Target
 from tests.conftest import SECRET
@@ -133,7 +134,7 @@ def test_batch_history_lists_an_imported_batch_and_undoes_it(app_env, app_engine
     assert not at.exception
     assert [s.value for s in at.success] == [f"Đã hoàn tác lô số {report.batch_id}: xóa 2 đề nghị."]
     with read_session(app_engine) as session:
-        assert session.get(ImportBatch, report.batch_id).status == commit.UNDONE == "da_hoan_tac"
+        assert session.get(ImportBatch, report.batch_id).status == batches.UNDONE == "da_hoan_tac"
         assert session.exec(select(Nomination)).all() == []
     assert list(at.dataframe[-1].value["Trạng thái"]) == ["Đã hoàn tác"]
     assert "undo_pick" not in [s.key for s in at.selectbox]  # nothing left to undo

@@ -13,7 +13,6 @@ from tdkt.awards.nomination_rows import Record
 from tdkt.awards.person_ids import people_ids
 from tdkt.core import audit
 from tdkt.core.db import bulk_insert_rows
-from tdkt.core.errors import Refused
 from tdkt.core.models import (
     NOMINATION_STATUS_LABELS,
     ImportBatch,
@@ -26,17 +25,11 @@ from tdkt.core.models import (
 )
 from tdkt.core.permissions import Actor, PermissionDenied, require
 from tdkt.core.text import format_datetime
+from tdkt.importing.batches import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused, batch_state, earlier_batches
 from tdkt.importing.issues import paused_gc
 
-DONE = "da_nhap"
-UNDONE = "da_hoan_tac"
-BATCH_STATUS_LABELS = {DONE: "Đã nhập", UNDONE: "Đã hoàn tác"}
 _NOMINATION_COLUMNS = ("target", "person_id", "collective_name", "unit_id", "award_id", "category", "achievements",
                        "position", "unit_text", "source_sheet", "source_row")
-
-
-class ImportRefused(Refused):
-    """The batch cannot be written or undone; the message is Vietnamese and says why and what to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +45,14 @@ NOMINATION_KIND = "de_nghi"  # ImportBatch.kind of a nomination list (records ha
 
 
 def previous_batches(session: Session, *, sha256: str) -> list[ImportBatch]:
-    """Return earlier nomination batches of the same file content (by SHA-256), newest first."""
-    return list(session.exec(
-        select(ImportBatch).where(ImportBatch.sha256 == sha256, ImportBatch.kind == NOMINATION_KIND)
-        .order_by(col(ImportBatch.created_at).desc())
-    ).all())
+    """Return earlier nomination batches of the same file content (by SHA-256), undone ones too, newest first."""
+    return earlier_batches(session, sha256=sha256, kind=NOMINATION_KIND)
 
 
 def repeat_message(batches: list[ImportBatch], *, file: str) -> str:
     """Return the Vietnamese warning for a file already imported."""
     last = batches[0]
-    state = "đã hoàn tác" if last.status == UNDONE else "đang có trong cơ sở dữ liệu"
-    return (f"Tệp “{file}” đã được nhập lúc {format_datetime(last.created_at)} (lô số {last.id}, {state}). "
+    return (f"Tệp “{file}” đã được nhập lúc {format_datetime(last.created_at)} (lô số {last.id}, {batch_state(last)}). "
             "Không nhập lại trừ khi chắc chắn (chọn “Vẫn nhập” / --force).")
 
 
