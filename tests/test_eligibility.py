@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from conftest import SECRET
 from sqlmodel import select
 
-from conftest import SECRET
 from tdkt.awards import eligibility, personal_records
 from tdkt.awards.rules import table
 from tdkt.awards.rules.case import LocalPolicy
@@ -88,8 +88,8 @@ def test_an_initiative_already_used_for_another_award_does_not_count_again(engin
     with write_session(engine) as session:
         an = person(session, "Nguyễn Văn An")
         personal_records.set_rating(session, office, personal_records.Subject.person(an), year=2024, rating="HTTNV")
-        personal_records.add_initiative(session, office, year=2024, title="Sáng kiến A", scope="co_so", author_ids=[an.id],
-                               used_for_award_id=award_id(session, "BK_CT_UBND_TINH"))
+        personal_records.add_initiative(session, office, year=2024, title="Sáng kiến A", scope="co_so",
+                                        author_ids=[an.id], used_for_award_id=award_id(session, "BK_CT_UBND_TINH"))
         target = nominate(session, an, "CSTDCS", votes=(15, 15))
     assert findings(engine, office) == {target: ["CSTDCS-2", "SK-1"]}
 
@@ -103,8 +103,8 @@ def test_collective_lists_the_members_below_lao_dong_tien_tien(engine, actors):
             personal_records.set_rating(session, office, personal_records.Subject.person(p), year=2024, rating="HTTNV")
         nominate(session, people[0], "LDTT", unit=unit)
         target = nominate(session, unit, "TTLDTT", unit=unit)
-        personal_records.set_rating(session, office, personal_records.Subject.collective(unit, unit_id(session, unit)), year=2024,
-                           rating="HTTNV")
+        collective = personal_records.Subject.collective(unit, unit_id(session, unit))
+        personal_records.set_rating(session, office, collective, year=2024, rating="HTTNV")
     with read_session(engine) as session:
         found = eligibility.judge_nominations(session, year=2024, actor=office, today=TODAY,
                                               nomination_ids=[target])
@@ -212,8 +212,8 @@ def test_a_list_is_judged_before_import_with_its_own_people_as_members(engine, a
         an = person(session, "Nguyễn Văn An", unit)
         an.birth_year = 1980
         personal_records.set_rating(session, office, personal_records.Subject.person(an), year=2024, rating="HTTNV")
-        personal_records.set_rating(session, office, personal_records.Subject.collective(unit, unit_id(session, unit)), year=2024,
-                           rating="HTXSNV")
+        collective = personal_records.Subject.collective(unit, unit_id(session, unit))
+        personal_records.set_rating(session, office, collective, year=2024, rating="HTXSNV")
     data = _list_bytes([["I. TẬP THỂ"], [1, unit, None, None, unit, "Tập thể lao động tiên tiến"],
                         ["II. CÁ NHÂN"], [1, "Nguyễn Văn An", 1980, "Chuyên viên", unit, "LĐTT"],
                         [2, "Trần Thị Bình", 1990, "Chuyên viên", unit, "LĐTT"]])
