@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.config import Settings
 from tdkt.core.db import write_session
-from tdkt.importing import legacy
+from tdkt.importing import legacy, template_style
 from tdkt.importing.nomination_lists import pipeline, template
 from tdkt.core.models import ImportBatch, Nomination, Person
 from tests.conftest import SECRET
@@ -152,7 +152,7 @@ def test_the_template_reads_back_and_its_examples_must_be_deleted(engine):
     wb = load_workbook(BytesIO(made))
     ws = wb["Danh sách"]
     for row in ws.iter_rows(min_row=8, max_row=12):
-        if row[9].value == template.EXAMPLE_NOTE:
+        if row[9].value == template_style.EXAMPLE_NOTE:
             row[9].value = None
     buffer = BytesIO()
     wb.save(buffer)

@@ -7,15 +7,15 @@ from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tdkt.awards import categories
-from tdkt.core.export import safe_cell
 from tdkt.core.cell_issues import ImportIssue
+from tdkt.core.export import safe_cell
+from tdkt.importing.template_style import BOX, EXAMPLE_NOTE, write_title
 
-EXAMPLE_NOTE = "VÍ DỤ - xóa dòng này trước khi gửi"
 HEADERS = [
     ("STT", 6), ("Họ và tên (cá nhân) / Tên tập thể", 30), ("Giới tính", 10), ("Năm sinh", 10), ("Chức vụ", 22),
     ("Đơn vị công tác", 30), ("Danh hiệu/Hình thức khen thưởng đề nghị", 34), ("Phân loại đối tượng", 34),
@@ -23,16 +23,6 @@ HEADERS = [
 ]
 HEADER_ROW = 7
 BLANK_ROWS = 60
-_THIN = Side(style="thin", color="999999")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-def _title(ws, cell: str, text: str, *, bold=True, italic=False, size=12, merge: str | None = None) -> None:
-    ws[cell] = text
-    ws[cell].font = Font(name="Times New Roman", bold=bold, italic=italic, size=size)
-    ws[cell].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    if merge:
-        ws.merge_cells(merge)
 
 
 def template(*, year: int, agency: str, parent_agency: str, awards: list[str], units: list[str]) -> bytes:
@@ -41,19 +31,19 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
     ws = wb.active
     ws.title = "Danh sách"
     last = get_column_letter(len(HEADERS))
-    _title(ws, "A1", parent_agency.upper(), bold=False, merge="A1:D1")
-    _title(ws, "A2", agency.upper(), merge="A2:D2")
-    _title(ws, "F1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", merge=f"F1:{last}1")
-    _title(ws, "F2", "Độc lập - Tự do - Hạnh phúc", merge=f"F2:{last}2")
-    _title(ws, "A4", f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}", size=14, merge=f"A4:{last}4")
-    _title(ws, "A5", f"(Kèm theo Tờ trình số …/TTr-… ngày …/…/{year} của …)", bold=False, italic=True,
-           merge=f"A5:{last}5")
+    write_title(ws, "A1", parent_agency.upper(), bold=False, merge="A1:D1")
+    write_title(ws, "A2", agency.upper(), merge="A2:D2")
+    write_title(ws, "F1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", merge=f"F1:{last}1")
+    write_title(ws, "F2", "Độc lập - Tự do - Hạnh phúc", merge=f"F2:{last}2")
+    write_title(ws, "A4", f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}", size=14, merge=f"A4:{last}4")
+    write_title(ws, "A5", f"(Kèm theo Tờ trình số …/TTr-… ngày …/…/{year} của …)", bold=False, italic=True,
+                merge=f"A5:{last}5")
     for col, (header, width) in enumerate(HEADERS, start=1):
         cell = ws.cell(row=HEADER_ROW, column=col, value=header)
         cell.font = Font(name="Times New Roman", bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = _BOX
+        cell.border = BOX
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[HEADER_ROW].height = 36
     examples = [
@@ -70,18 +60,19 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
     for values in examples:
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
-            cell.border = _BOX
+            cell.border = BOX
             cell.font = Font(name="Times New Roman", bold=len(values) == 1, italic=len(values) > 1,
                              color="7F7F7F" if len(values) > 1 else None)
         row += 1
     first_blank, last_blank = row, row + BLANK_ROWS - 1
     for r in range(first_blank, last_blank + 1):
         for col in range(1, len(HEADERS) + 1):
-            ws.cell(row=r, column=col).border = _BOX
+            ws.cell(row=r, column=col).border = BOX
     footer = last_blank + 2
-    _title(ws, f"B{footer}", "NGƯỜI LẬP BIỂU", merge=f"B{footer}:C{footer}")
-    _title(ws, f"G{footer}", "THỦ TRƯỞNG ĐƠN VỊ", merge=f"G{footer}:H{footer}")
-    _title(ws, f"G{footer + 1}", "(Ký, họ tên, đóng dấu)", bold=False, italic=True, merge=f"G{footer + 1}:H{footer + 1}")
+    write_title(ws, f"B{footer}", "NGƯỜI LẬP BIỂU", merge=f"B{footer}:C{footer}")
+    write_title(ws, f"G{footer}", "THỦ TRƯỞNG ĐƠN VỊ", merge=f"G{footer}:H{footer}")
+    write_title(ws, f"G{footer + 1}", "(Ký, họ tên, đóng dấu)", bold=False, italic=True,
+                merge=f"G{footer + 1}:H{footer + 1}")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
 
     lists = wb.create_sheet("DanhMuc")
