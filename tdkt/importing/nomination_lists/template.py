@@ -10,6 +10,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt.awards import categories
 from tdkt.core.cell_issues import ImportIssue
@@ -30,6 +31,24 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách"
+    _title_rows(ws, year=year, agency=agency, parent_agency=parent_agency)
+    _header_row(ws)
+    examples = _example_rows(ws, agency=agency, units=units)
+    first_blank, last_blank = HEADER_ROW + 1 + len(examples), HEADER_ROW + len(examples) + BLANK_ROWS
+    _blank_rows_and_signatures(ws, first_blank=first_blank, last_blank=last_blank)
+    columns = _lists_sheet(wb, awards=awards, units=units)
+    _dropdowns(ws, columns, first=first_blank - len(examples), last=last_blank, year=year)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    _guide_sheet(wb)
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _title_rows(ws: Worksheet, *, year: int, agency: str, parent_agency: str) -> None:
+    """The agencies, the national motto and the list's title, where the official form has them."""
     last = get_column_letter(len(HEADERS))
     write_title(ws, "A1", parent_agency.upper(), bold=False, merge="A1:D1")
     write_title(ws, "A2", agency.upper(), merge="A2:D2")
@@ -38,6 +57,10 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
     write_title(ws, "A4", f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}", size=14, merge=f"A4:{last}4")
     write_title(ws, "A5", f"(Kèm theo Tờ trình số …/TTr-… ngày …/…/{year} của …)", bold=False, italic=True,
                 merge=f"A5:{last}5")
+
+
+def _header_row(ws: Worksheet) -> None:
+    """The column headers, shaded, with the columns' widths."""
     for col, (header, width) in enumerate(HEADERS, start=1):
         cell = ws.cell(row=HEADER_ROW, column=col, value=header)
         cell.font = Font(name="Times New Roman", bold=True)
@@ -46,6 +69,10 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
         cell.border = BOX
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[HEADER_ROW].height = 36
+
+
+def _example_rows(ws: Worksheet, *, agency: str, units: list[str]) -> list[list]:
+    """Write the section rows and grey example rows under the header; return them."""
     examples = [
         ["I. TẬP THỂ"],
         [1, "Phòng Quản lý Công nghiệp", None, None, None, agency, "Tập thể lao động tiên tiến", "Cơ quan Hành chính",
@@ -56,15 +83,17 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
         [2, "Trần Văn Bình", "Nam", 1979, "Trưởng phòng", units[0] if units else agency, "Chiến sĩ thi đua cơ sở",
          categories.MANAGER[0], "Hoàn thành xuất sắc nhiệm vụ; sáng kiến cấp cơ sở", EXAMPLE_NOTE],
     ]
-    row = HEADER_ROW + 1
-    for values in examples:
+    for row, values in enumerate(examples, start=HEADER_ROW + 1):
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             cell.border = BOX
             cell.font = Font(name="Times New Roman", bold=len(values) == 1, italic=len(values) > 1,
                              color="7F7F7F" if len(values) > 1 else None)
-        row += 1
-    first_blank, last_blank = row, row + BLANK_ROWS - 1
+    return examples
+
+
+def _blank_rows_and_signatures(ws: Worksheet, *, first_blank: int, last_blank: int) -> None:
+    """Boxed empty rows to fill in, the signature block under them, and the panes frozen below the header."""
     for r in range(first_blank, last_blank + 1):
         for col in range(1, len(HEADERS) + 1):
             ws.cell(row=r, column=col).border = BOX
@@ -75,6 +104,9 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
                 merge=f"G{footer + 1}:H{footer + 1}")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
 
+
+def _lists_sheet(wb: Workbook, *, awards: list[str], units: list[str]) -> dict[str, tuple[str, list[str]]]:
+    """Write the hidden DanhMuc sheet the dropdowns read; return its columns: letter -> (header, values)."""
     lists = wb.create_sheet("DanhMuc")
     columns = {"A": ("Danh hiệu/Hình thức", awards), "B": ("Đơn vị", units), "C": ("Giới tính", ["Nam", "Nữ"]),
                "D": ("Phân loại đối tượng", categories.NAMES)}
@@ -83,8 +115,11 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
         for index, value in enumerate(values, start=2):
             lists[f"{letter}{index}"] = safe_cell(value)
     lists.sheet_state = "hidden"
-    span = f"{first_blank - len(examples)}:{last_blank}"
-    start, end = span.split(":")
+    return columns
+
+
+def _dropdowns(ws: Worksheet, columns: dict[str, tuple[str, list[str]]], *, first: int, last: int, year: int) -> None:
+    """Dropdowns from DanhMuc (award, unit, gender, category) and a birth-year check on rows first..last."""
     for letter, (column, (header, values)) in zip(["G", "F", "C", "H"], columns.items(), strict=True):
         rule = DataValidation(type="list", formula1=f"=DanhMuc!${column}$2:${column}${len(values) + 1}",
                               allow_blank=True, showErrorMessage=letter in ("C", "G"))
@@ -93,37 +128,36 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
         rule.prompt = f"Chọn {header.lower()} trong danh sách"
         rule.showInputMessage = True
         ws.add_data_validation(rule)
-        rule.add(f"{letter}{start}:{letter}{end}")
+        rule.add(f"{letter}{first}:{letter}{last}")
     year_rule = DataValidation(type="whole", operator="between", formula1="1930", formula2=str(year - 15),
                                allow_blank=True, showErrorMessage=True)
     year_rule.error = "Ghi năm sinh 4 chữ số, ví dụ 1985."
     ws.add_data_validation(year_rule)
-    year_rule.add(f"D{start}:D{end}")
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    year_rule.add(f"D{first}:D{last}")
 
+
+_GUIDE = [
+    "HƯỚNG DẪN LẬP DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+    "1. Mỗi dòng là một đề nghị: một cá nhân hoặc một tập thể với một danh hiệu/hình thức khen thưởng.",
+    "2. Ghi dòng mục “I. TẬP THỂ”, “II. CÁ NHÂN” (và “III. HỘ GIA ĐÌNH” nếu có) phía trên các dòng thuộc mục đó.",
+    "3. Cột “Danh hiệu/Hình thức khen thưởng đề nghị”: chọn trong danh sách thả xuống; chấp nhận cả cách viết tắt "
+    "thường dùng (LĐTT, CSTĐCS, BK UBND tỉnh, Giấy khen GĐ Sở…).",
+    "4. Cá nhân: ghi Giới tính (Nam/Nữ) và Năm sinh (4 chữ số) hoặc ngày sinh dd/mm/yyyy; Chức vụ và Đơn vị công tác.",
+    "5. “Phân loại đối tượng” theo danh mục quốc gia; bỏ trống thì hệ thống đoán theo chức vụ và Văn phòng xác nhận.",
+    f"6. Xóa các dòng có ghi chú “{EXAMPLE_NOTE}”. Thêm dòng bằng cách chèn dòng phía trên khối chữ ký.",
+    "7. Không đổi tên các cột ở dòng tiêu đề; có thể thêm cột khác (sẽ được bỏ qua).",
+    "8. Gửi tệp .xlsx cho Văn phòng Sở (hạn theo kế hoạch TĐKT, thường trước ngày 15/12).",
+]
+
+
+def _guide_sheet(wb: Workbook) -> None:
+    """The instructions sheet."""
     guide = wb.create_sheet("Hướng dẫn")
-    lines = [
-        "HƯỚNG DẪN LẬP DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
-        "1. Mỗi dòng là một đề nghị: một cá nhân hoặc một tập thể với một danh hiệu/hình thức khen thưởng.",
-        "2. Ghi dòng mục “I. TẬP THỂ”, “II. CÁ NHÂN” (và “III. HỘ GIA ĐÌNH” nếu có) phía trên các dòng thuộc mục đó.",
-        "3. Cột “Danh hiệu/Hình thức khen thưởng đề nghị”: chọn trong danh sách thả xuống; chấp nhận cả cách viết tắt "
-        "thường dùng (LĐTT, CSTĐCS, BK UBND tỉnh, Giấy khen GĐ Sở…).",
-        "4. Cá nhân: ghi Giới tính (Nam/Nữ) và Năm sinh (4 chữ số) hoặc ngày sinh dd/mm/yyyy; Chức vụ và Đơn vị công tác.",
-        "5. “Phân loại đối tượng” theo danh mục quốc gia; bỏ trống thì hệ thống đoán theo chức vụ và Văn phòng xác nhận.",
-        f"6. Xóa các dòng có ghi chú “{EXAMPLE_NOTE}”. Thêm dòng bằng cách chèn dòng phía trên khối chữ ký.",
-        "7. Không đổi tên các cột ở dòng tiêu đề; có thể thêm cột khác (sẽ được bỏ qua).",
-        "8. Gửi tệp .xlsx cho Văn phòng Sở (hạn theo kế hoạch TĐKT, thường trước ngày 15/12).",
-    ]
-    for index, line in enumerate(lines, start=1):
+    for index, line in enumerate(_GUIDE, start=1):
         cell = guide.cell(row=index, column=1, value=line)
         cell.font = Font(name="Times New Roman", bold=index == 1, size=13 if index == 1 else 12)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     guide.column_dimensions["A"].width = 120
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def error_workbook(data: bytes, *, file_name: str, issues: list[ImportIssue], headers: dict[str, int]) -> bytes:
