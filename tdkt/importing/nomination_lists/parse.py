@@ -30,7 +30,7 @@ from tdkt.importing.cells import (
 )
 from tdkt.importing.headers import MAX_HEADER_LEN, SCAN_ROWS, has, header_cell, is_numbering_row, title_facts
 from tdkt.importing.issues import RawSheet, RowCells, SheetResult, paused_gc
-from tdkt.importing.row_labels import ENUM_TOKEN, is_signature_line, is_subtotal_line, read_label
+from tdkt.importing.row_labels import ENUM_TOKEN, Label, is_signature_line, is_subtotal_line, read_label
 
 __all__ = ["parse_sheet"]
 
@@ -407,55 +407,22 @@ def _read_rows(
     sheet: RawSheet, file: str, rows: list[list[Any]], start: int, layout: _Layout, default_target: str | None
 ) -> tuple[list[ParsedRow], list[ImportIssue]]:
     """Walk the rows under the header: sections, sub-groups, data rows, up to the signature block."""
-    # This loop runs once per row of files with 100k rows: column indexes are looked up once, texts that repeat
-    # (units, positions, awards) are cleaned once through `texts`, and folding happens only on non-data rows.
+    # This loop runs once per row of files with 100k rows: a numbered row filled to the right goes straight to
+    # `read_row` (column indexes looked up once, repeating texts cleaned once); only the other rows are folded and
+    # looked at as labels, subtotals or the signature block (`_label_row`).
     parsed: list[ParsedRow] = []
     issues: list[ImportIssue] = []
     sheet_name = sheet.name
-    ix = layout.index
-    columns = layout.columns
-    width = layout.width
-    pad = [None] * width
-    stt_i, name_i, hon_i = ix.get("stt"), ix["name"], ix.get("honorific")
-    gender_i = ix.get("gender")
-    target_cols = [(ix[k], k == "target") for k in ("target", "target_code") if k in ix]
-    birth_is_date = "birth_date" in ix
-    birth_i = ix.get("birth_date", ix.get("birth_year"))
-    position_i, unit_i, pu_i, dept_i = ix.get("position"), ix.get("unit"), ix.get("position_unit"), ix.get("department")
-    award_i = ix.get("award")
-    category_i, category_code_i = ix.get("category", ix.get("category_code")), ix.get("category_code")
-    field_i, field_code_i = ix.get("field", ix.get("field_code")), ix.get("field_code")
-    ach_i, note_i = ix.get("achievements"), ix.get("note")
-    award_code_cols = layout.award_code_cols
-    gender_marks, birth_splits = layout.gender_marks, layout.birth_splits
-    split_is_date = layout.birth_split_is_date
-    cell_columns = dict(layout.cells)  # shared by every row's RowCells
-    content = layout.content
-    lead_limit = layout.lead_limit
-    name_header = columns["name"]
-
-    miss = object()
-    texts: dict[Any, str | None] = {None: None, "": None}  # cell value -> cleaned text
-    genders: dict[Any, str] = {}
-    targets: dict[Any, str | None] = {}
-    splits: dict[str, tuple[str | None, str | None]] = {}
-    births: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})  # by value, for year columns and date columns
-    errors = EXCEL_ERRORS
-
-    make_row = _row_factory()
-
-    def text(value: Any) -> str | None:
-        found = texts.get(value, miss)
-        if found is miss:
-            found = texts[value] = cell_text(value)
-        return found  # type: ignore[return-value]
-
-    section_target: str | None = None
-    group_award: str | None = None
 
     def issue(excel_row: int, column: str | None, code: str, message: str) -> None:
         issues.append(ImportIssue(file, sheet_name, excel_row, column, code, message))
 
+    read_row = _row_reader(sheet_name, layout, issue)
+    width, errors = layout.width, EXCEL_ERRORS
+    pad = [None] * width
+    stt_i, name_i, lead_limit = layout.index.get("stt"), layout.index["name"], layout.lead_limit
+    section_target: str | None = None
+    group_award: str | None = None
     for r in range(start, len(rows)):
         row = rows[r]
         if not any(row):
@@ -466,62 +433,156 @@ def _read_rows(
                 continue
         if len(row) < width:
             row = list(row) + pad[: width - len(row)]
-        excel_row = r + 1
         stt = row[stt_i] if stt_i is not None else None
         kind = type(stt)
         numbered = kind is int or kind is float or (kind is str and stt.strip().rstrip(".").isdigit())
-        name = row[name_i]
-
-        if not numbered:
-            first = next((v for v in row if type(v) is str and v.strip()), None)
-            if first is not None:
-                folded = quick_fold(first)
-                if is_signature_line(folded) and (
-                    name is None or name == "" or name is first
-                ) and len(row) - row.count(None) - row.count("") <= 3:
-                    break  # the signature block: the table is over
-                if is_subtotal_line(folded):
-                    continue
         tail_empty = not any(row[lead_limit:])
-        if (tail_empty and len(row) - row.count(None) - row.count("") <= 2) or (
-            not numbered and (name is None or name == "")  # "I. TẬP THỂ | | 05 | 12" (counts on the right)
-        ):
-            label_texts = [t for v in row[:lead_limit] if v is not None and not isinstance(v, bool)
-                           for t in (str(v).strip(),) if t]
-            if len(label_texts) >= 2 and ENUM_TOKEN.match(label_texts[0]):
-                label_texts = label_texts[1:]
-            name_text = name.strip() if type(name) is str else ""
-            if label_texts and (not numbered or (name_text and label_texts == [name_text])):
-                label = read_label(" ".join(label_texts))
+        if not numbered or tail_empty:
+            label = _label_row(row, row[name_i], numbered=numbered, tail_empty=tail_empty, lead_limit=lead_limit)
+            if label is _TABLE_END:
+                break
+            if label is _NOT_DATA:
+                continue
+            if label is not None:
                 if label.is_section:
                     section_target, group_award = label.target, label.award
-                    continue
-                if label.is_award:
+                else:  # a sub-group row: its award for the rows below ("Tập thể lao động…" also says collectives)
                     group_award = label.award
                     if label.target:
                         section_target = label.target
-                    continue
-                if tail_empty and (not name_text or label.is_note):
-                    continue  # a grouping line ("Khối cơ quan Sở"), a note, or an unlabeled heading
+                continue
+        found = read_row(row, r + 1, section_target or default_target, group_award)
+        if found is not None:
+            parsed.append(found)
+    return parsed, issues
 
+
+_TABLE_END, _NOT_DATA = "table_end", "not_data"  # what _label_row says of a row that is no label and no data
+
+
+def _label_row(
+    row: list[Any], name: Any, *, numbered: bool, tail_empty: bool, lead_limit: int
+) -> Label | str | None:
+    """Return what a row that may hold no data is: _TABLE_END (the signature block), _NOT_DATA (a subtotal, a
+    grouping line, a note), the section or sub-group Label it is, or None for a data row."""
+    filled = len(row) - row.count(None) - row.count("")
+    if not numbered:
+        first = next((v for v in row if type(v) is str and v.strip()), None)
+        if first is not None:
+            folded = quick_fold(first)
+            if is_signature_line(folded) and (name is None or name == "" or name is first) and filled <= 3:
+                return _TABLE_END
+            if is_subtotal_line(folded):
+                return _NOT_DATA
+    if not ((tail_empty and filled <= 2) or (not numbered and (name is None or name == ""))):
+        return None  # "I. TẬP THỂ | | 05 | 12" (counts on the right) is a label too: its name cell is empty
+    label_texts = [t for v in row[:lead_limit] if v is not None and not isinstance(v, bool)
+                   for t in (str(v).strip(),) if t]
+    if len(label_texts) >= 2 and ENUM_TOKEN.match(label_texts[0]):
+        label_texts = label_texts[1:]
+    name_text = name.strip() if type(name) is str else ""
+    if label_texts and (not numbered or (name_text and label_texts == [name_text])):
+        label = read_label(" ".join(label_texts))
+        if label.is_section or label.is_award:
+            return label
+        if tail_empty and (not name_text or label.is_note):
+            return _NOT_DATA  # a grouping line ("Khối cơ quan Sở"), a note, or an unlabeled heading
+    return None
+
+
+_RowReader = Callable[[list[Any], int, "str | None", "str | None"], "ParsedRow | None"]
+_Issue = Callable[[int, "str | None", str, str], None]
+
+
+def _row_reader(sheet_name: str, layout: _Layout, issue: _Issue) -> _RowReader:
+    """Return the reader of one data row: (row, Excel row, section or default target, sub-group award) -> ParsedRow,
+    or None for a numbering row or a row without a name."""
+    ix, columns = layout.index, layout.columns
+    name_i, hon_i, dept_i = ix["name"], ix.get("honorific"), ix.get("department")
+    position_i, unit_i, pu_i = ix.get("position"), ix.get("unit"), ix.get("position_unit")
+    award_i, award_code_cols = ix.get("award"), layout.award_code_cols
+    category_i, category_code_i = ix.get("category", ix.get("category_code")), ix.get("category_code")
+    field_i, field_code_i = ix.get("field", ix.get("field_code")), ix.get("field_code")
+    ach_i, note_i = ix.get("achievements"), ix.get("note")
+    cell_columns = dict(layout.cells)  # shared by every row's RowCells
+    content, name_header = layout.content, columns["name"]
+    read_target = _target_reader(layout, issue) if "target" in ix or "target_code" in ix else None
+    read_person = _person_reader(layout, issue)
+    make_row = _row_factory()
+    miss = object()
+    texts: dict[Any, str | None] = {None: None, "": None}  # cell value -> cleaned text (units, positions, awards)
+    splits: dict[str, tuple[str | None, str | None]] = {}
+
+    def text(value: Any) -> str | None:
+        found = texts.get(value, miss)
+        if found is miss:
+            found = texts[value] = cell_text(value)
+        return found  # type: ignore[return-value]
+
+    def read_row(row: list[Any], excel_row: int, fallback_target: str | None, group_award: str | None):
+        name = row[name_i]
         if type(name) is str:
             name_text = name.strip()
             if "\n" in name_text or "  " in name_text:
                 name_text = " ".join(name_text.split())
             if (name_text[:1] == "(" or name_text[:1].isdigit()) and is_numbering_row(row):
-                continue
+                return None
         else:
             if is_numbering_row(row):
-                continue
+                return None
             name_text = cell_text(name)
         if not name_text:
             if any(row[c] is not None and row[c] != "" for c in content):
                 issue(excel_row, name_header, "missing_name",
                       f"Dòng có dữ liệu nhưng không có tên ở cột “{name_header}”: "
                       "ghi họ tên cá nhân hoặc tên tập thể, hoặc xóa dòng này.")
-            continue
-
+            return None
         # target: the row's own column, then its section, then the title or the name header
+        target = read_target(row, excel_row) if read_target is not None else None
+        honorific = text(row[hon_i]) if hon_i is not None else None
+        gender, birth_year, birth_date = read_person(row, excel_row, honorific)
+        position = text(row[position_i]) if position_i is not None else None
+        unit = text(row[unit_i]) if unit_i is not None else None
+        if pu_i is not None:
+            combined = text(row[pu_i])
+            if combined:
+                split = splits.get(combined)
+                if split is None:
+                    split = splits[combined] = split_position_unit(combined)
+                position = position or split[0]
+                unit = unit or split[1]
+        award_code = None
+        for code_i in award_code_cols:
+            award_code = text(row[code_i])
+            if award_code:
+                break
+        award = text(row[award_i]) if award_i is not None else award_code
+        category = text(row[category_i]) if category_i is not None else None
+        if category is None and category_code_i is not None:
+            category = text(row[category_code_i])
+        field = text(row[field_i]) if field_i is not None else None
+        if field is None and field_code_i is not None:
+            field = text(row[field_code_i])
+        return make_row(
+            sheet_name, excel_row, target or fallback_target, name_text, honorific, gender,
+            birth_year, birth_date, position, unit, text(row[dept_i]) if dept_i is not None else None,
+            award or group_award or award_code, award_code, category, field,
+            cell_text(row[ach_i]) if ach_i is not None else None, text(row[note_i]) if note_i is not None else None,
+            RowCells(cell_columns, row),
+        )
+
+    return read_row
+
+
+def _target_reader(layout: _Layout, issue: _Issue) -> Callable[[list[Any], int], str | None]:
+    """Return the reader of a row's own target: its "Phân loại" column, else its national target code column."""
+    ix = layout.index
+    target_cols = [(ix[k], k == "target") for k in ("target", "target_code") if k in ix]
+    header = layout.columns.get("target")
+    miss = object()
+    targets: dict[Any, str | None] = {}
+
+    def read_target(row: list[Any], excel_row: int) -> str | None:
         target = None
         for t_i, is_name_column in target_cols:
             value = row[t_i]
@@ -533,11 +594,26 @@ def _read_rows(
             if target:
                 break
             if is_name_column:
-                issue(excel_row, columns["target"], "bad_target",
+                issue(excel_row, header, "bad_target",
                       f"Phân loại khen thưởng “{show_cell(value)}” không rõ: ghi Cá nhân, Tập thể hoặc Hộ gia đình.")
+        return target  # type: ignore[return-value]
 
-        honorific = text(row[hon_i]) if hon_i is not None else None
+    return read_target
 
+
+def _person_reader(layout: _Layout, issue: _Issue) -> Callable[[list[Any], int, str | None], tuple[Any, Any, Any]]:
+    """Return the reader of a row's (gender, birth year, birth date): from a gender column, Nam | Nữ marks, a birth
+    column, birth columns split by gender, or else the honorific ("Ông", "Bà")."""
+    ix, columns = layout.index, layout.columns
+    gender_i = ix.get("gender")
+    birth_is_date = "birth_date" in ix
+    birth_i = ix.get("birth_date", ix.get("birth_year"))
+    gender_marks, birth_splits = layout.gender_marks, layout.birth_splits
+    split_is_date = layout.birth_split_is_date
+    genders: dict[Any, str] = {}
+    births: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})  # by value, for year columns and date columns
+
+    def read_person(row: list[Any], excel_row: int, honorific: str | None) -> tuple[Any, Any, Any]:
         gender = None
         gender_bad = False
         if gender_i is not None:
@@ -560,7 +636,6 @@ def _read_rows(
                 gender, gender_bad = None, True
                 break
             gender = mark_gender
-
         birth_value, birth_header, birth_date_col = None, None, birth_is_date
         if birth_i is not None:
             value = row[birth_i]
@@ -591,39 +666,8 @@ def _read_rows(
                 issue(excel_row, birth_header, "bad_birth", birth_message(birth_value, read[2], birth_date_col))
             else:
                 birth_year, birth_date = read[0], read[1]
-
         if gender is None and not gender_bad and honorific:
             gender = _HONORIFIC_GENDER.get(honorific)  # "Ông" / "Bà" say the gender; ranks and titles do not
+        return gender, birth_year, birth_date
 
-        position = text(row[position_i]) if position_i is not None else None
-        unit = text(row[unit_i]) if unit_i is not None else None
-        if pu_i is not None:
-            combined = text(row[pu_i])
-            if combined:
-                split = splits.get(combined)
-                if split is None:
-                    split = splits[combined] = split_position_unit(combined)
-                position = position or split[0]
-                unit = unit or split[1]
-
-        award_code = None
-        for code_i in award_code_cols:
-            award_code = text(row[code_i])
-            if award_code:
-                break
-        award = text(row[award_i]) if award_i is not None else award_code
-        category = text(row[category_i]) if category_i is not None else None
-        if category is None and category_code_i is not None:
-            category = text(row[category_code_i])
-        field = text(row[field_i]) if field_i is not None else None
-        if field is None and field_code_i is not None:
-            field = text(row[field_code_i])
-
-        parsed.append(make_row(
-            sheet_name, excel_row, target or section_target or default_target, name_text, honorific, gender,
-            birth_year, birth_date, position, unit, text(row[dept_i]) if dept_i is not None else None,
-            award or group_award or award_code, award_code, category, field,
-            cell_text(row[ach_i]) if ach_i is not None else None, text(row[note_i]) if note_i is not None else None,
-            RowCells(cell_columns, row),
-        ))
-    return parsed, issues
+    return read_person
