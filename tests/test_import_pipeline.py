@@ -8,12 +8,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, func, select
 
-from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.config import Settings
 from tdkt.core.db import write_session
-from tdkt.importing import legacy, template_style
-from tdkt.importing.nomination_lists import pipeline, template
 from tdkt.core.models import ImportBatch, Nomination, Person
+from tdkt.core.permissions import COMMAND_LINE
+from tdkt.importing import legacy, template_style
+from tdkt.importing.nomination_lists import pipeline, preview, template
 from tests.conftest import SECRET
 
 SETTINGS = replace(Settings(), secret_key=SECRET)
@@ -106,6 +106,26 @@ def test_individual_list_with_code_columns_uses_the_files_own_code_list(engine):
          "Người trực tiếp công tác, lao động, học tập, chiến đấu và phục vụ chiến đấu"),
         ("Hoàng Văn Nam", "Nam", 1975, "Chiến sĩ thi đua cơ sở", "Các cấp lãnh đạo từ phó phòng trở lên")]
     assert report.errors == []
+
+
+# Codes the catalogue does not know: only the file's own DANHMUC sheet says what they mean.
+OWN_CODES = xlsx(("DS", [
+    ["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"], [],
+    ["STT", "Họ và tên", "Giới tính", "Năm sinh", "Chức vụ", "Đơn vị", "Mã danh hiệu"],
+    [1, "Lê Thị Hoa", "Nữ", 1988, "Chuyên viên", "Văn phòng Sở", "900001"],
+    [2, "Hoàng Văn Nam", "Nam", 1975, "Trưởng phòng", "Thanh tra Sở", 900002],
+]), ("DANHMUC", [["Mã", "Danh hiệu"], ["900001", "Lao động tiên tiến"], ["900002", "Chiến sĩ thi đua cơ sở"]]))
+
+
+def test_a_list_with_its_own_award_codes_stays_clean_after_a_cell_is_edited(engine):
+    with Session(engine) as session:
+        report = pipeline.check(session, OWN_CODES, file_name="ds.xlsx", settings=SETTINGS, year=2024)
+        frame = preview.rows_frame(report)
+        frame.loc[frame["row"] == 4, "name"] = "Lê Thị Hoa Mai"
+        again = preview.revalidate(session, report, preview.apply_edits(report, frame))
+    assert report.issues == [] and again.issues == []
+    assert [(r.name, r.award) for r in again.records] == [("Lê Thị Hoa Mai", "Lao động tiên tiến"),
+                                                          ("Hoàng Văn Nam", "Chiến sĩ thi đua cơ sở")]
 
 
 def test_national_layout_reads_its_kind_column_and_ignores_na_leftovers(engine):

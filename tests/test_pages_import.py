@@ -1,4 +1,5 @@
-"""Tải lên danh sách under AppTest: who may open it, hand entry (good and bad), batch history and undo.
+"""Tải lên danh sách under AppTest: who may open it, hand entry (good and bad), a checked file checked again, batch
+history and undo.
 
 AppTest cannot drive st.file_uploader; uploading a file through the page is tests/test_browser_import.py's job.
 """
@@ -14,12 +15,12 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from tdkt.awards import nominations
-from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.config import Settings
 from tdkt.core.db import make_engine, read_session, write_session
-from tdkt.importing import batches
-from tdkt.importing.nomination_lists import commit, pipeline
 from tdkt.core.models import ImportBatch, Nomination, Person, Target
+from tdkt.core.permissions import COMMAND_LINE
+from tdkt.importing import batches
+from tdkt.importing.nomination_lists import pipeline
 from tests.conftest import SECRET
 from tests.test_pages import REFUSAL, labelled, signed_in, titles
 
@@ -113,6 +114,53 @@ def department_list() -> bytes:
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def own_codes_list() -> bytes:
+    """A list whose award cells are codes that only its own DANHMUC sheet explains, with one unit not yet known."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "DS"
+    for row in [
+        ["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"], [],
+        ["STT", "Họ và tên", "Giới tính", "Năm sinh", "Chức vụ", "Đơn vị", "Mã danh hiệu"],
+        [1, "Lê Thị Hoa", "Nữ", 1988, "Chuyên viên", "Phòng Kinh tế Số", "900001"],
+        [2, "Hoàng Văn Nam", "Nam", 1975, "Trưởng phòng", "Thanh tra Sở", 900002],
+    ]:
+        ws.append(row)
+    codes = wb.create_sheet("DANHMUC")
+    for row in [["Mã", "Danh hiệu"], ["900001", "Lao động tiên tiến"], ["900002", "Chiến sĩ thi đua cơ sở"]]:
+        codes.append(row)
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def one_uploaded_file():
+    """Draw one checked file as Tải lên danh sách does (AppTest cannot drive the uploader that checks it)."""
+    import streamlit as st
+
+    from pages import _import_file
+
+    _import_file.render(st.session_state["import_reports"], ("ds_ma", None))
+
+
+def test_adding_a_unit_checks_the_list_again_with_its_own_award_codes(app_env, app_engine):
+    data = own_codes_list()
+    with read_session(app_engine) as session:
+        report = pipeline.check(session, data, file_name="ds_ma.xlsx", settings=replace(Settings(), secret_key=SECRET),
+                                year=2024)
+    assert [(i.row, i.code) for i in report.issues] == [(4, "unknown_unit")]
+    at = AppTest.from_function(one_uploaded_file, default_timeout=30)
+    at.session_state["user_id"] = app_env["users"]["van_phong"]
+    at.session_state["import_reports"] = {("ds_ma", None): (data, report)}
+    at.run()
+    at.button(key="add_unit_ds_ma_None_0").click().run()  # "Thêm đơn vị “Phòng Kinh tế Số”" checks the list again
+    assert not at.exception
+    assert [t.label for t in at.tabs][:2] == ["Lỗi (0)", "Cảnh báo (0)"]
+    again = at.session_state["import_reports"][("ds_ma", None)][1]
+    assert ([i.code for i in again.issues], [r.award for r in again.records]) == (
+        [], ["Lao động tiên tiến", "Chiến sĩ thi đua cơ sở"])
 
 
 def test_batch_history_lists_an_imported_batch_and_undoes_it(app_env, app_engine):

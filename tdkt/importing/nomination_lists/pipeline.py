@@ -10,18 +10,18 @@ from typing import Any
 
 from sqlmodel import Session
 
-from tdkt.core.permissions import Actor
-from tdkt.core.config import Settings
-from tdkt.importing.nomination_lists import commit as commit_module
-from tdkt.importing import legacy
 from tdkt.awards.catalogue_lookup import Catalogue
 from tdkt.awards.nomination_checks import validate
 from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core.cell_issues import ImportIssue
+from tdkt.core.config import Settings
+from tdkt.core.permissions import Actor
+from tdkt.core.text import fold
+from tdkt.importing import legacy
 from tdkt.importing.issues import RawSheet, SheetResult, UnreadableFile, paused_gc
+from tdkt.importing.nomination_lists import commit as commit_module
 from tdkt.importing.nomination_lists.parse import parse_sheet
 from tdkt.importing.read import read_workbook
-from tdkt.core.text import fold
 
 
 @dataclass(slots=True)
@@ -134,8 +134,7 @@ def check(
         report.rows.extend(result.rows)
         report.issues.extend(result.issues)
     report.codes = code_lists([s for s in sheets if s.name not in report.sheets])
-    records, issues = validate(session, report.rows, file=file_name, year=report.year, headers=report.headers,
-                               catalogue=catalogue, codes=report.codes)
+    records, issues = check_rows(session, report, report.rows, catalogue=catalogue)
     report.records = records
     report.issues.extend(issues)
     report.repeated = commit_module.previous_batches(session, sha256=sha)
@@ -143,6 +142,18 @@ def check(
         report.issues.append(ImportIssue(file_name, "", None, None, "repeated_file",
                                          commit_module.repeat_message(report.repeated, file=file_name), "warning"))
     return report
+
+
+@paused_gc()
+def check_rows(
+    session: Session, report: FileReport, rows: list[ParsedRow], *, catalogue: Catalogue | None = None
+) -> tuple[list[Record], list[ImportIssue]]:
+    """Validate a file's rows with everything its report knows of the file: name, year, headers, its own code list.
+
+    The first check and every re-check after the preview's edits go through here, so that none of them forgets one.
+    """
+    return validate(session, rows, file=report.file, year=report.year, headers=report.headers, catalogue=catalogue,
+                    codes=report.codes)
 
 
 def _is_instructions(sheet: str) -> bool:
@@ -160,7 +171,7 @@ def code_lists(sheets: list[RawSheet]) -> dict[str, str]:
     codes: dict[str, str] = {}
     for sheet in sheets:
         for row in sheet.rows[:2000]:
-            for left, right in zip(row, row[1:]):
+            for left, right in zip(row, row[1:], strict=False):
                 for code, name in ((left, right), (right, left)):
                     text = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code or "").strip()
                     if _CODE.match(text) and isinstance(name, str) and any(c.isalpha() for c in name):

@@ -7,14 +7,11 @@ import dataclasses
 import pandas as pd
 from sqlmodel import Session
 
-from tdkt.awards.catalogue_lookup import Catalogue
-from tdkt.awards.nomination_checks import validate
 from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.core.cell_issues import ImportIssue
-from tdkt.importing.issues import paused_gc
-from tdkt.importing.nomination_lists.pipeline import FileReport
 from tdkt.core.models import TARGET_LABELS, Target
 from tdkt.core.text import nfc
+from tdkt.importing.nomination_lists.pipeline import FileReport, check_rows
 
 # Editable columns: our field -> Vietnamese header.
 EDITABLE = {
@@ -87,14 +84,13 @@ def apply_edits(report: FileReport, edited: pd.DataFrame) -> list[ParsedRow]:
     return rows
 
 
-@paused_gc()
 def revalidate(session: Session, report: FileReport, rows: list[ParsedRow]) -> FileReport:
-    """Return a copy of the report validated again after edits (parse problems of edited cells dropped)."""
+    """Return a copy of the report validated again after edits, as the first check did (parse problems of edited cells
+    dropped; a fresh catalogue, since the Office may have added units)."""
     edited_keys = {(r.sheet, r.row) for r, old in zip(rows, report.rows, strict=True) if r != old}
     kept = [i for i in report.issues if i.code in {"repeated_file"} or (
         i.row is not None and (i.sheet, i.row) not in edited_keys and i.code in _PARSE_CODES)]
-    records, issues = validate(session, rows, file=report.file, year=report.year, headers=report.headers,
-                               catalogue=Catalogue(session))
+    records, issues = check_rows(session, report, rows)
     return dataclasses.replace(report, rows=rows, records=records, issues=kept + issues)
 
 
