@@ -3,13 +3,13 @@
 import pytest
 from sqlmodel import Session, func, select
 
-from tdkt.core.permissions import PermissionDenied
+from tdkt.awards.nomination_checks import validate
+from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.core.db import write_session
+from tdkt.core.models import AuditLog, ImportBatch, Nomination, NominationStatus, Person, Role
+from tdkt.core.permissions import PermissionDenied
 from tdkt.importing import batches
 from tdkt.importing.nomination_lists import commit
-from tdkt.awards.nomination_rows import ParsedRow
-from tdkt.awards.nomination_checks import validate
-from tdkt.core.models import AuditLog, ImportBatch, Nomination, NominationStatus, Person, Role
 
 
 def rows(*specs):
@@ -110,7 +110,8 @@ def test_rows_already_in_the_database_are_flagged_before_commit(engine, actors):
     with Session(engine) as session:
         _, issues = check(session, again)
         _, next_year = check(session, again, year=2025)
-    assert issues == [(3, "Họ và tên", "already_in_database", "error"), (5, "Họ và tên", "already_in_database", "error")]
+    assert issues == [(3, "Họ và tên", "already_in_database", "error"),
+                      (5, "Họ và tên", "already_in_database", "error")]
     assert next_year == []
 
 

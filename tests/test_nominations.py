@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session, select
 
 from tdkt.awards import nominations
-from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import write_session
 from tdkt.core.models import Nomination, NominationStatus, Role, Unit
+from tdkt.core.permissions import PermissionDenied
 
 MINH = nominations.NominationInput(year=2024, target="ca_nhan", name="Nguyễn Thị Minh", award="LĐTT", gender="Nữ",
                                    birth_year=1987, position="Chuyên viên", unit="Văn phòng Sở")
