@@ -4,24 +4,24 @@ from datetime import date
 from io import BytesIO
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-import pytest
-
 from tdkt.core import audit, export, options
-from tdkt.reports import charts, overview
-from tdkt.core.permissions import PermissionDenied
-from tdkt.plan import plan as plan_module
 from tdkt.core.db import write_session
 from tdkt.core.models import Award, Cluster, ClusterEvent, ClusterMember, Nomination, Participation, Role, TaskStatus
+from tdkt.core.permissions import PermissionDenied
+from tdkt.plan import plan as plan_module
+from tdkt.plan import task_links
+from tdkt.reports import charts, overview
 
 
 def test_key_figures_count_tasks_deadline_covenants_and_nominations(engine, actors):
     with write_session(engine) as session:
         frame = plan_module.tasks(session, year=2024, as_of=date(2024, 1, 1))
-        plan_module.update_task_status(session, actors[Role.VAN_PHONG], task_id=int(frame.id.iloc[0]),
-                                       status=TaskStatus.XONG, completed_on=date(2024, 2, 1))
+        task_links.update_task_status(session, actors[Role.VAN_PHONG], task_id=int(frame.id.iloc[0]),
+                                      status=TaskStatus.XONG, completed_on=date(2024, 2, 1))
         cluster = session.exec(select(Cluster).where(Cluster.code == "Cụm II")).one()
         us = session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id)).one()
         signing = ClusterEvent(cluster_id=cluster.id, kind="ky_ket", title="Ký kết", due_on=date(2024, 3, 31))
