@@ -6,14 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import click
+import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from tdkt.cli import click_vi
-from tdkt.cli.program import cli
+from tdkt.cli.program import RefusalsExitOne, cli
 from tdkt.core.db import make_engine
+from tdkt.core.errors import Refused
 from tdkt.core.models import Nomination, Person, Plan, User
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +71,33 @@ def test_plan_text_output_lists_every_task(run):
 def test_bad_input_exits_non_zero_with_a_vietnamese_message(run, args, message):
     result = run(*args)
     assert result.exit_code != 0 and message in result.output
+
+
+def test_a_refusal_exits_1_with_its_vietnamese_message(run, monkeypatch):
+    taken = run("user", "add", "vanphong", "--role", "van_phong")  # auth refuses a name already taken
+    assert (taken.exit_code, taken.output) == (1, "Lỗi: Tên đăng nhập “vanphong” đã có.\n")
+    monkeypatch.setenv("TDKT_SECRET_KEY", "ngan")  # the settings refuse a short key
+    short = run("plan", "--year", "2024")
+    assert short.exit_code == 1 and short.output.startswith("Lỗi: TDKT_SECRET_KEY quá ngắn")
+
+
+def test_the_group_turns_a_refusal_from_any_command_into_exit_1():
+    @click.group(cls=RefusalsExitOne)
+    def group() -> None:
+        """A group."""
+
+    @group.group()
+    def sub() -> None:
+        """A nested group."""
+
+    @sub.command()
+    def refuse() -> None:
+        raise Refused("Không được làm vậy.")
+
+    click_vi.install()
+    result = CliRunner().invoke(group, ["sub", "refuse"])
+    assert (result.exit_code, result.output, result.exception.__class__) == (1, "Lỗi: Không được làm vậy.\n",
+                                                                              SystemExit)
 
 
 def test_user_add_creates_an_account_that_must_change_password(run, db_url):
