@@ -13,10 +13,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from sqlmodel import Session
 
-from tdkt.reports import report_docx, reports
 from tdkt.cli.program import cli
 from tdkt.core.config import Settings
-from tests.test_reports import AS_OF, LDTT, fixture_db  # noqa: F401  (fixture_db is a pytest fixture)
+from tdkt.reports import report_docx, reports
+from tests import test_reports
+from tests.test_reports import LDTT
+
+fixture_db = test_reports.fixture_db  # the same seeded database as the figures' tests (a pytest fixture)
 
 SETTINGS = Settings(secret_key="k" * 40)
 TODAY = date(2026, 1, 5)
