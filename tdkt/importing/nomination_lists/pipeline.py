@@ -22,10 +22,11 @@ from tdkt.importing.issues import RawSheet, SheetResult, UnreadableFile, paused_
 from tdkt.importing.nomination_lists import commit as commit_module
 from tdkt.importing.nomination_lists.parse import parse_sheet
 from tdkt.importing.read import read_workbook
+from tdkt.importing.report import IssueReport
 
 
 @dataclass(slots=True)
-class FileReport:
+class FileReport(IssueReport):
     """Everything the page, the CLI and the error workbook show about one file."""
 
     file: str
@@ -41,14 +42,6 @@ class FileReport:
     imported: int = 0
     batch_id: int | None = None
     codes: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity == "warning"]
 
     @property
     def headers(self) -> dict[str, dict[str, str]]:
