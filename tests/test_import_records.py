@@ -10,14 +10,22 @@ from openpyxl import Workbook, load_workbook
 from sqlmodel import func, select
 
 from tdkt.awards import personal_records as hand
-from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import read_session, write_session
-from tdkt.importing import legacy
-from tdkt.importing.record_lists import record_import
-from tdkt.importing.nomination_lists.commit import ImportRefused
 from tdkt.core.models import (
-    Assessment, AuditLog, DisciplineRecord, ImportBatch, InitiativeAuthor, InitiativeRecord, PastAward, Person, Unit,
+    Assessment,
+    AuditLog,
+    DisciplineRecord,
+    ImportBatch,
+    InitiativeAuthor,
+    InitiativeRecord,
+    PastAward,
+    Person,
+    Unit,
 )
+from tdkt.core.permissions import PermissionDenied
+from tdkt.importing import legacy
+from tdkt.importing.batches import ImportRefused
+from tdkt.importing.record_lists import record_headers, record_import
 
 TODAY = date(2025, 6, 1)
 TITLE = ["SỞ CÔNG THƯƠNG LẠNG SƠN"], [], ["DANH SÁCH KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM 2024"], []
@@ -72,8 +80,9 @@ def unit_id(session, name: str) -> int:
 
 def do_import(engine, settings, actor, data, kind="xep_loai", **kw):
     with write_session(engine) as session:
-        return record_import.import_records(session, actor, data, kind=kind, file_name=kw.pop("file_name", f"{kind}.xlsx"),
-                                      settings=settings, today=TODAY, **kw)
+        return record_import.import_records(session, actor, data, kind=kind,
+                                            file_name=kw.pop("file_name", f"{kind}.xlsx"), settings=settings,
+                                            today=TODAY, **kw)
 
 
 # --- reading -----------------------------------------------------------------------------------------------------
@@ -104,11 +113,11 @@ def test_header_is_found_anywhere_in_the_first_rows_without_diacritics_in_any_or
 
 
 def test_synonyms_of_each_kind_are_recognised():
-    assert [record_import._classify(h, "ky_luat") for h in (
+    assert [record_headers.classify(h, "ky_luat") for h in (
         "Họ tên", "Tên tập thể", "Đơn vị", "Kết quả đánh giá, xếp loại", "Hình thức kỷ luật",
         "Đang xem xét/điều tra", "Số QĐ", "Ngày ban hành", "Số, ngày quyết định", "Cơ quan ban hành")] == [
         "name", "name", "unit", "rating", "level", "open", "decision_number", "decision_date", "decision", "authority"]
-    assert [record_import._classify(h, "khen_truoc") for h in (
+    assert [record_headers.classify(h, "khen_truoc") for h in (
         "Danh hiệu/Hình thức khen thưởng", "Loại khen thưởng", "Tên sáng kiến", "Tác giả", "Phạm vi ảnh hưởng")] == [
         "award", "merit_kind", "title", "authors", "scope"]
 
@@ -497,8 +506,8 @@ def test_import_records_command_writes_a_batch_and_prints_json_lines(db_url, tmp
     import json
 
     from click.testing import CliRunner
-
     from conftest import SECRET
+
     from tdkt.cli.program import cli
 
     monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
@@ -525,7 +534,7 @@ def test_a_record_batch_stays_out_of_the_nomination_history_and_its_undo(engine,
     with read_session(engine) as session:
         assert report.batch_id not in set(nomination_commit.history(session, actor=actors["van_phong"]).id)
         assert nomination_commit.previous_batches(session, sha256=report.sha256) == []
-    with pytest.raises(nomination_commit.ImportRefused, match="Không tìm thấy lô nhập danh sách đề nghị"), \
+    with pytest.raises(ImportRefused, match="Không tìm thấy lô nhập danh sách đề nghị"), \
             write_session(engine) as session:
         nomination_commit.undo_batch(session, actors["van_phong"], batch_id=report.batch_id)
 

@@ -10,8 +10,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -25,28 +24,73 @@ from sqlmodel import Session, col, select
 
 from tdkt.awards.catalogue_lookup import Catalogue
 from tdkt.awards.nomination_rows import Record
+from tdkt.awards.person_ids import people_ids
 from tdkt.core import audit
-from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.config import Settings
 from tdkt.core.db import bulk_insert
 from tdkt.core.export import safe_cell
-from tdkt.importing import legacy
-from tdkt.importing.nomination_lists.commit import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused, people_ids
-
-# The cell and row helpers both importers use: section rows, signature block, numbering rows, birth cells.
-from tdkt.importing.cells import birth_message, cell_text, read_birth, read_gender, split_position_unit
-from tdkt.importing.headers import is_numbering_row, title_facts
-from tdkt.importing.row_labels import ENUM_TOKEN, is_signature_line, is_subtotal_line, read_label
-from tdkt.core.cell_issues import ImportIssue
-from tdkt.importing.issues import RawSheet, UnreadableFile
-from tdkt.importing.read import read_workbook
-from tdkt.importing.nomination_lists.template import _BOX, EXAMPLE_NOTE, _title
 from tdkt.core.models import (
-    DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, RECORD_KINDS, SCOPE_LABELS, Assessment, AuditLog, Award,
-    DisciplineRecord, ImportBatch, InitiativeAuthor, InitiativeRecord, Nomination, PastAward, Person, Rating, User,
+    DISCIPLINE_LABELS,
+    MERIT_KIND_LABELS,
+    RATING_LABELS,
+    SCOPE_LABELS,
+    Assessment,
+    AuditLog,
+    Award,
+    DisciplineRecord,
+    ImportBatch,
+    InitiativeAuthor,
+    InitiativeRecord,
+    Nomination,
+    PastAward,
+    Person,
+    Rating,
+    User,
     utcnow,
 )
+from tdkt.core.permissions import Actor, PermissionDenied, require
 from tdkt.core.text import fold, format_date, format_datetime, nfc
+from tdkt.importing import legacy
+from tdkt.importing.batches import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused
+
+# The cell and row helpers both importers use: section rows, signature block, numbering rows, birth cells.
+from tdkt.importing.cells import (
+    CA_NHAN,
+    TAP_THE,
+    birth_message,
+    cell_text,
+    fold_words,
+    read_birth,
+    read_gender,
+    split_position_unit,
+)
+from tdkt.importing.headers import is_numbering_row, title_facts
+from tdkt.importing.issues import RawSheet, UnreadableFile
+from tdkt.importing.read import read_workbook
+from tdkt.importing.record_lists.record_headers import (
+    DEFAULT_HEADERS,
+    Header,
+    find_header,
+    header_target,
+    missing_header_message,
+)
+from tdkt.importing.record_lists.record_rows import KINDS, Author, RecordCommit, RecordReport, RecordRow
+from tdkt.importing.record_lists.record_values import (
+    read_authors,
+    read_date,
+    read_level,
+    read_merit_kind,
+    read_open,
+    read_rating,
+    read_scope,
+    read_year,
+    split_decision,
+)
+from tdkt.importing.row_labels import ENUM_TOKEN, is_signature_line, is_subtotal_line, read_label
+from tdkt.importing.template_style import BOX as _BOX
+from tdkt.importing.template_style import EXAMPLE_NOTE
+from tdkt.importing.template_style import write_title as _title
 
 __all__ = [
     "KINDS", "PREVIEW_LABELS", "Author", "RecordRow", "RecordReport", "RecordCommit", "check_records",
@@ -55,461 +99,8 @@ __all__ = [
     "read_authors",
 ]
 
-KINDS = RECORD_KINDS
-CA_NHAN, TAP_THE = "ca_nhan", "tap_the"
-_SCAN_ROWS = 30
-_MAX_HEADER_LEN = 120
 _TABLES = {"xep_loai": Assessment, "ky_luat": DisciplineRecord, "khen_truoc": PastAward, "sang_kien": InitiativeRecord}
-# Columns a list of each kind cannot do without (any one of a tuple).
-_REQUIRED = {
-    "xep_loai": (("name",), ("rating",)),
-    "ky_luat": (("name",), ("level", "open")),
-    "khen_truoc": (("name",), ("award",)),
-    "sang_kien": (("title",), ("authors",)),
-}
-_REQUIRED_WORDS = {
-    "xep_loai": "“Họ và tên” (hoặc “Tên tập thể”) và “Xếp loại”",
-    "ky_luat": "“Họ và tên” (hoặc “Tên tập thể”) và “Hình thức kỷ luật” (hoặc “Đang xem xét/điều tra”)",
-    "khen_truoc": "“Họ và tên” (hoặc “Tên tập thể”) và “Danh hiệu/Hình thức khen thưởng”",
-    "sang_kien": "“Tên sáng kiến” và “Tác giả”",
-}
-_KIND_OBJECT = {"xep_loai": "kết quả xếp loại", "ky_luat": "kỷ luật", "khen_truoc": "khen thưởng đã có",
-                "sang_kien": "sáng kiến"}
-_DEFAULT_HEADERS = {"name": "Họ và tên", "unit": "Đơn vị", "year": "Năm", "rating": "Xếp loại",
-                    "level": "Hình thức kỷ luật", "open": "Đang xem xét/điều tra",
-                    "award": "Danh hiệu/Hình thức khen thưởng", "title": "Tên sáng kiến", "authors": "Tác giả",
-                    "scope": "Phạm vi ảnh hưởng", "note": "Ghi chú"}
 
-
-# ---------------------------------------------------------------------------------------------------------------
-# What a checked file holds
-
-
-@dataclass(slots=True)
-class Author:
-    """One author of an initiative as written, and the person it matched (None: a new person)."""
-
-    name: str
-    name_key: str
-    birth_year: int | None = None
-    person_id: int | None = None
-
-
-@dataclass(slots=True)
-class RecordRow:
-    """One checked data row of a record list (fields of the other kinds stay None)."""
-
-    sheet: str
-    row: int
-    target: str | None = None
-    name: str | None = None
-    name_key: str = ""
-    gender: str | None = None
-    birth_year: int | None = None
-    position: str | None = None
-    unit_text: str | None = None
-    unit_id: int | None = None
-    unit: str | None = None
-    year: int | None = None
-    rating: str | None = None
-    level: str | None = None
-    open: bool = False
-    award_id: int | None = None
-    award: str | None = None
-    merit_kind: str | None = None
-    decision_number: str | None = None
-    decision_date: date | None = None
-    decision_authority: str | None = None
-    title: str | None = None
-    scope: str | None = None
-    authors: list[Author] = field(default_factory=list)
-    note: str | None = None
-    person_id: int | None = None  # the person this row is about, when already known
-    replaces: str | None = None  # the rating on record this row will replace
-    errors: int = 0
-    warnings: int = 0
-
-    @property
-    def person_key(self) -> tuple[str, int | None, int | None]:
-        return self.name_key, self.birth_year, self.unit_id
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the row as JSON shows it (dates dd/mm/yyyy)."""
-        return {"sheet": self.sheet, "row": self.row, "target": self.target, "name": self.name,
-                "birth_year": self.birth_year, "unit": self.unit, "year": self.year, "rating": self.rating,
-                "level": self.level, "open": self.open, "award": self.award, "merit_kind": self.merit_kind,
-                "decision_number": self.decision_number, "decision_date": format_date(self.decision_date) or None,
-                "decision_authority": self.decision_authority, "title": self.title, "scope": self.scope,
-                "authors": [a.name for a in self.authors], "note": self.note}
-
-
-@dataclass(slots=True)
-class RecordReport:
-    """Everything the page shows about one checked file of one kind."""
-
-    kind: str
-    file: str
-    sha256: str
-    year: int | None = None
-    sheets: list[str] = field(default_factory=list)
-    header_rows: dict[str, int] = field(default_factory=dict)  # sheet -> Excel row of its (last) header row
-    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> our field -> header as written
-    encodings: dict[str, str] = field(default_factory=dict)  # sheet -> "TCVN3" | "VNI" when converted
-    rows: list[RecordRow] = field(default_factory=list)
-    issues: list[ImportIssue] = field(default_factory=list)
-    repeated: list[ImportBatch] = field(default_factory=list)
-    unreadable: bool = False
-    imported: int = 0
-    batch_id: int | None = None
-
-    @property
-    def errors(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
-    def blocked_reason(self, *, force: bool = False) -> str | None:
-        """Return why the file cannot be written now (Vietnamese, to follow "Chưa nhập được: "), or None."""
-        if self.unreadable:
-            return "tệp không đọc được."
-        if self.errors:
-            return f"còn {len(self.errors)} lỗi, sửa trong tệp rồi tải lên lại."
-        if not self.rows:
-            return "tệp không có dòng nào để nhập."
-        if self.repeated and not force:
-            return "tệp này đã được nhập trước đó, chọn “Vẫn nhập” nếu chắc chắn."
-        return None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"file": self.file, "kind": self.kind, "sheets": self.sheets, "rows": len(self.rows),
-                "imported": self.imported, "batch_id": self.batch_id,
-                "errors": [i.as_dict() for i in self.errors], "warnings": [i.as_dict() for i in self.warnings],
-                "records": [r.as_dict() for r in self.rows]}
-
-
-@dataclass(frozen=True, slots=True)
-class RecordCommit:
-    """What a commit wrote."""
-
-    batch_id: int
-    rows: int
-    people_added: int
-    replaced: int  # ratings on record whose value this batch changed (the ones the check warned about)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Column headers
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
-
-
-def _has(padded: str, *phrases: str) -> bool:
-    return any(f" {p} " in padded for p in phrases)
-
-
-def _classify(text: str | None, kind: str) -> str | None:
-    """Return which of our fields a header names for a list of this kind, or None."""
-    if not text or len(text) > _MAX_HEADER_LEN:
-        return None
-    key = _key(text)
-    if not key:
-        return None
-    k = f" {key} "
-    if key in ("stt", "tt", "so tt", "so thu tu", "thu tu") or key.startswith("stt "):
-        return "stt"
-    if _has(k, "ghi chu"):
-        return "note"
-    if _has(k, "tac gia", "dong tac gia", "nguoi thuc hien", "chu nhiem"):
-        return "authors"
-    if _has(k, "dang xem xet", "dang dieu tra", "dieu tra", "xem xet ky luat", "dang bi xem xet", "dang thi hanh"):
-        return "open"
-    if _has(k, "nam sinh", "ngay sinh", "sinh ngay", "sinh nam", "thang nam sinh"):
-        return "birth_date" if _has(k, "ngay") else "birth_year"
-    if _has(k, "gioi tinh") or key == "gioi":
-        return "gender"
-    if _has(k, "co quan ban hanh", "co quan quyet dinh", "cap quyet dinh", "co quan cong nhan", "don vi ban hanh",
-            "cap ban hanh", "noi ban hanh", "co quan khen thuong", "cap khen", "nguoi ky", "tham quyen"):
-        return "authority"
-    if key.startswith("nam") and key.split()[0] == "nam":
-        return "year"
-    decision = _has(k, "quyet dinh", "qd", "van ban", "ky hieu")
-    if _has(k, "so") and _has(k, "ngay"):
-        return "decision"  # "Số, ngày quyết định": both in one cell
-    if key.startswith("so ") and decision or key in ("so", "so hieu") or _has(k, "quyet dinh so", "qd so"):
-        return "decision_number"
-    if key.startswith("ngay") or (_has(k, "ngay") and decision):
-        return "decision_date"
-    if key in ("quyet dinh", "qd", "so ngay quyet dinh", "quyet dinh cong nhan", "quyet dinh khen thuong",
-               "quyet dinh ky luat"):
-        return "decision"
-    if _has(k, "xep loai", "danh gia", "muc do hoan thanh", "ket qua phan loai") or key == "ket qua":
-        return "rating"
-    if _has(k, "ky luat"):
-        return "level"
-    if kind == "ky_luat" and _has(k, "hinh thuc", "muc") and not _has(k, "khen", "danh hieu"):
-        return "level"
-    if _has(k, "pham vi", "muc anh huong", "cap do anh huong"):
-        return "scope"
-    if _has(k, "sang kien", "de tai", "giai phap", "cong trinh"):
-        return "title"
-    if _has(k, "loai khen", "loai hinh khen"):
-        return "merit_kind" if kind == "khen_truoc" else "target"
-    if _has(k, "danh hieu", "hinh thuc", "khen thuong", "muc khen"):
-        return "award"
-    if _has(k, "doi tuong") and not _has(k, "phan loai"):
-        return "target"
-    if _has(k, "ca nhan") and _has(k, "tap the") and not _has(k, "ten", "ho ten", "ho va ten"):
-        return "target"
-    has_position = _has(k, "chuc vu", "chuc danh")
-    has_unit = _has(k, "don vi", "co quan", "noi cong tac", "noi lam viec", "phong ban")
-    if has_position and has_unit:
-        return "position_unit"
-    if has_position:
-        return "position"
-    if _has(k, "ho ten", "ho va ten", "ten tap the", "ten ca nhan", "ten to chuc", "ten nguoi") or key == "ten":
-        return "name"
-    if has_unit:
-        return "unit"
-    return None
-
-
-@dataclass(slots=True)
-class _Header:
-    """One reading of a sheet's header: its rows (0-based) and, per column, the header as written and our field."""
-
-    first_row: int
-    last_row: int
-    headers: list[str | None]
-    fields: list[str | None]
-
-    def index(self) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for c, name in enumerate(self.fields):
-            if name and name not in found:
-                found[name] = c
-        return found
-
-    def score(self, kind: str) -> tuple[int, int] | None:
-        present = {f for f in self.fields if f}
-        if any(not present.intersection(group) for group in _REQUIRED[kind]):
-            return None
-        return len(present), self.first_row - self.last_row
-
-
-def _cell(row: list[Any], c: int) -> str | None:
-    value = row[c] if c < len(row) else None
-    return None if value is None or isinstance(value, bool) else cell_text(value)
-
-
-def _fields(headers: list[str | None], kind: str) -> list[str | None]:
-    fields = [_classify(h, kind) for h in headers]
-    if "name" not in fields and kind != "sang_kien":
-        # A collectives' list names them in "Tên đơn vị" / "Tên cơ quan".
-        for c, header in enumerate(headers):
-            if fields[c] == "unit" and header and _key(header).startswith("ten "):
-                fields[c] = "name"
-                break
-    return fields
-
-
-def _find_header(rows: list[list[Any]], kind: str) -> _Header | None:
-    """Return the best header among the first rows (one row, or a group row above its sub-columns), or None."""
-    limit = min(_SCAN_ROWS, len(rows))
-    width = max((len(r) for r in rows[: limit + 1]), default=0)
-    best: _Header | None = None
-    best_score: tuple[int, int] | None = None
-    for r in range(limit):
-        if not any(isinstance(v, str) and v.strip() for v in rows[r]):
-            continue
-        headers = [_cell(rows[r], c) for c in range(width)]
-        candidates = [_Header(r, r, headers, _fields(headers, kind))]
-        if r + 1 < len(rows):
-            subs = [_cell(rows[r + 1], c) for c in range(width)]
-            if any(subs) and all(s is None or (len(s) <= 60 and not s.isdigit() and not s.startswith("("))
-                                 for s in subs):
-                combined: list[str | None] = []
-                carried = None
-                for c in range(width):
-                    top, sub = headers[c], subs[c]
-                    carried = top if top else carried if sub else None
-                    combined.append(f"{carried} / {sub}" if carried and sub and carried != sub else top or sub)
-                fields = _fields([h.replace(" / ", " ") if h else h for h in combined], kind)
-                candidates.append(_Header(r, r + 1, combined, fields))
-        for candidate in candidates:
-            score = candidate.score(kind)
-            if score is not None and (best_score is None or score > best_score):
-                best, best_score = candidate, score
-    return best
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Cell values
-
-_RATING_CODES = {"htxsnv": Rating.HTXSNV, "htxs": Rating.HTXSNV, "httnv": Rating.HTTNV, "htt": Rating.HTTNV,
-                 "htnv": Rating.HTNV, "ht": Rating.HTNV, "khtnv": Rating.KHTNV, "kht": Rating.KHTNV}
-_RATING_PREFIX = re.compile(r"^(?:xep loai|ket qua|muc|loai)\s+")
-
-
-def read_rating(value: Any) -> str | None:
-    """Return the rating code a cell means ("HTXS NV", "Hoàn thành tốt nhiệm vụ", "httnv"…), or None."""
-    key = _RATING_PREFIX.sub("", _key(str(value or "")))
-    compact = key.replace(" ", "")
-    if compact in _RATING_CODES:
-        return _RATING_CODES[compact].value
-    for rating, label in RATING_LABELS.items():
-        words = _key(label)
-        for tail in (words, words.removesuffix(" nhiem vu")):
-            # The words alone, or after their own code: "HTXSNV - Hoàn thành xuất sắc nhiệm vụ".
-            head = key[: -len(tail)].replace(" ", "")
-            if key == tail or key.endswith(f" {tail}") and _RATING_CODES.get(head) == rating:
-                return rating.value
-    return None
-
-
-_LEVEL_KEYS = {_key(label): level for level, label in DISCIPLINE_LABELS.items()}
-_OPEN_WORDS = ("dang xem xet", "dang dieu tra", "xem xet ky luat", "dieu tra", "dang bi", "dang thi hanh")
-_NO = {"khong", "k", "0", "no", "chua"}
-_YES = {"x", "co", "1", "yes", "v", "dang xem xet", "dang dieu tra", "\u2713", "\u2714"}
-
-
-def read_level(value: Any) -> tuple[str | None, bool] | None:
-    """Return (level, open) a discipline cell means ("Kỷ luật khiển trách", "Đang điều tra"…), or None."""
-    key = _key(str(value or ""))
-    for words, level in _LEVEL_KEYS.items():
-        if f" {words} " in f" {key} ":
-            return level, False
-    if any(w in key for w in _OPEN_WORDS):
-        return None, True
-    return None
-
-
-def _read_open(value: Any) -> bool | None:
-    """Return True/False for an "Đang xem xét/điều tra" cell; None when it cannot be read."""
-    if value is True or value is False:
-        return value
-    key = _key(str(value))
-    if key in _NO or key.startswith("khong "):
-        return False
-    if key in _YES or any(w in key for w in _OPEN_WORDS) or key.startswith("co "):
-        return True
-    return None
-
-
-def read_merit_kind(value: Any) -> str | None:
-    """Return the merit kind key ("cong_trang", "dot_xuat", "chuyen_de") a cell means, or None."""
-    key = _key(str(value or ""))
-    if "dot xuat" in key:
-        return "dot_xuat"
-    if "chuyen de" in key or "theo dot" in key:
-        return "chuyen_de"
-    if "cong trang" in key or "thuong xuyen" in key or "tong ket" in key:
-        return "cong_trang"
-    return None
-
-
-def read_scope(value: Any) -> str | None:
-    """Return the scope key ("co_so", "tinh", "toan_quoc") a cell means, or None."""
-    key = _key(str(value or ""))
-    if "toan quoc" in key or "quoc gia" in key or "trung uong" in key:
-        return "toan_quoc"
-    if "tinh" in key.split() or "bo" in key.split() or "nganh" in key.split():
-        return "tinh"
-    if "co so" in key:
-        return "co_so"
-    return None
-
-
-_EXCEL_EPOCH = date(1899, 12, 30)
-_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
-
-
-def read_date(value: Any) -> date | None | str:
-    """Return the date a cell holds (a date, an Excel serial, dd/mm/yyyy or yyyy-mm-dd text), None when empty, or
-    "bad" / "calendar" when it cannot be read."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
-        return "bad"
-    if isinstance(value, int | float):
-        if float(value).is_integer() and 3654 <= value <= 73050:
-            return _EXCEL_EPOCH + timedelta(days=int(value))
-        return "bad"
-    text = str(value).strip()
-    match = _YMD.match(text)
-    if match:
-        year, month, day = int(match[1]), int(match[2]), int(match[3])
-    else:
-        match = _DMY.fullmatch(text)
-        if not match:
-            return "bad"
-        day, month, year = int(match[1]), int(match[2]), int(match[3])
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return "calendar"
-
-
-def _read_year(value: Any) -> int | None | str:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime | date):
-        return value.year
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
-        number = int(value)
-    else:
-        text = str(value).strip().removeprefix("Năm ").removeprefix("năm ").strip()
-        if not re.fullmatch(r"\d{4}(?:\.0+)?", text):
-            return "bad"
-        number = int(float(text))
-    return number if 1900 <= number <= 2100 else "bad"
-
-
-_DECISION_NUMBER = re.compile(r"(?:số\s*)?([0-9][\w/.\-]*)", re.IGNORECASE)
-
-
-def _split_decision(text: str) -> tuple[str | None, date | None | str]:
-    """Split "Số 12/QĐ-UBND ngày 05/3/2024" into its number and date."""
-    found = _DMY.search(text)
-    when: date | None | str = None
-    rest = text
-    if found:
-        when = read_date(found[0])
-        rest = text[: found.start()]
-    rest = re.sub(r"(?i)\bngày\b\s*$", "", rest.strip()).strip(" ,;")
-    match = _DECISION_NUMBER.search(rest)
-    return (match[1].rstrip(".,;") if match else rest or None), when
-
-
-_SPLIT_AUTHORS = re.compile(r"[,;\n]+")
-_AUTHOR_YEAR = re.compile(r"\(\s*(?:sinh\s*(?:năm)?\s*)?(\d{4})\s*\)\s*$", re.IGNORECASE)
-_HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|đ/c|đc|đồng chí|ths\.?|ts\.?|ks\.?|cn\.?)\s+", re.IGNORECASE)
-
-
-def read_authors(text: str) -> list[tuple[str, int | None]]:
-    """Return (name, birth year) of each author in "Nguyễn Văn A (1980); Bà Trần Thị B" (commas, semicolons, lines)."""
-    found = []
-    for part in _SPLIT_AUTHORS.split(text):
-        part = nfc(part)
-        if not part:
-            continue
-        year = None
-        match = _AUTHOR_YEAR.search(part)
-        if match:
-            year, part = int(match[1]), part[: match.start()].strip()
-        part = re.sub(r"^\d+[.)]\s*", "", part)
-        part = _HONORIFIC.sub("", part).strip(" .-–")
-        if part:
-            found.append((part, year))
-    return found
 
 
 _COLLECTIVE_START = ("tap the ", "phong ", "van phong", "thanh tra", "trung tam", "chi cuc", "ban ", "to ", "doi ",
@@ -523,15 +114,6 @@ def _section_target(text: str) -> str | None:
     return None
 
 
-def _header_target(header: str | None) -> str | None:
-    key = f" {_key(header or '')} "
-    collective = _has(key, "tap the", "don vi", "co quan", "to chuc")
-    person = _has(key, "ho ten", "ho va ten", "ca nhan")
-    if collective != person:
-        return TAP_THE if collective else CA_NHAN
-    return None
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Reading a sheet
 
@@ -539,7 +121,7 @@ def _header_target(header: str | None) -> str | None:
 class _Sheet:
     """Walks one sheet's rows under its header and turns each data row into a RecordRow with its problems."""
 
-    def __init__(self, sheet: RawSheet, header: _Header, *, kind: str, file: str, cat: Catalogue,
+    def __init__(self, sheet: RawSheet, header: Header, *, kind: str, file: str, cat: Catalogue,
                  given_year: int | None, today: date, own_unit: Any) -> None:
         self.sheet, self.header, self.kind, self.file, self.cat = sheet, header, kind, file, cat
         self.index = header.index()
@@ -551,13 +133,13 @@ class _Sheet:
         title_year, title_target = title_facts(sheet.rows[: header.first_row])
         self.year = given_year or title_year
         name_header = self.columns.get("name")
-        self.default_target = title_target if title_target in (CA_NHAN, TAP_THE) else _header_target(name_header)
+        self.default_target = title_target if title_target in (CA_NHAN, TAP_THE) else header_target(name_header)
         self.issues: list[ImportIssue] = []
         self.rows: list[RecordRow] = []
 
     def problem(self, row: RecordRow, column_field: str | None, code: str, message: str,
                 severity: str = "error") -> None:
-        column = (self.columns.get(column_field) or _DEFAULT_HEADERS.get(column_field)) if column_field else None
+        column = (self.columns.get(column_field) or DEFAULT_HEADERS.get(column_field)) if column_field else None
         self.issues.append(ImportIssue(self.file, self.sheet.name, row.row, column, code, message, severity))
         if severity == "error":
             self.bad.add((row.row, column_field or ""))
@@ -669,7 +251,7 @@ class _Sheet:
         target_value = self.value(cells, "target")
         target = None
         if target_value is not None:
-            key = _key(str(target_value))
+            key = fold_words(str(target_value))
             target = TAP_THE if "tap the" in key else CA_NHAN if "ca nhan" in key else None
             if target is None:
                 self.problem(row, "target", "bad_target", f"Đối tượng “{cell_text(target_value)}” không rõ: ghi Cá nhân "
@@ -733,7 +315,7 @@ class _Sheet:
 
     def _year(self, row: RecordRow, cells: list[Any]) -> None:
         value = self.value(cells, "year")
-        year = _read_year(value)
+        year = read_year(value)
         if year == "bad":
             self.problem(row, "year", "bad_year", f"Năm “{cell_text(value)}” không đọc được: ghi năm 4 chữ số, ví dụ "
                          f"{self.today.year - 1}.")
@@ -762,7 +344,7 @@ class _Sheet:
         column = "decision_date"
         combined = self.text(cells, "decision")
         if combined:
-            split_number, split_date = _split_decision(combined)
+            split_number, split_date = split_decision(combined)
             number = number or split_number
             if when is None:
                 when, column = split_date, "decision"
@@ -801,7 +383,7 @@ class _Sheet:
                 row.level, row.open = read
         flag = self.value(cells, "open")
         if flag is not None:
-            opened = _read_open(flag)
+            opened = read_open(flag)
             if opened is None:
                 self.problem(row, "open", "bad_open", f"Cột đang xem xét/điều tra ghi “{cell_text(flag)}”: ghi “x” hoặc "
                              "“Có” khi đang xem xét kỷ luật hoặc điều tra, để trống khi không.")
@@ -916,7 +498,7 @@ def check_records(
         if _is_instructions(sheet.name):
             continue
         encoding = legacy.convert_sheet(sheet)
-        header = _find_header(sheet.rows, kind)
+        header = find_header(sheet.rows, kind)
         if header is None:
             continue
         reader = _Sheet(sheet, header, kind=kind, file=file_name, cat=cat, given_year=year, today=today,
@@ -930,14 +512,10 @@ def check_records(
     with_rows = [s for s in found if s.rows]
     if not found:
         report.unreadable = True
-        others = [KINDS[k] for k in KINDS if k != kind and any(_find_header(s.rows, k) for s in sheets
+        others = [KINDS[k] for k in KINDS if k != kind and any(find_header(s.rows, k) for s in sheets
                                                                if not _is_instructions(s.name))]
-        report.issues.append(ImportIssue(
-            file_name, "", None, None, "no_header",
-            f"Không tìm thấy danh sách {_KIND_OBJECT[kind]} trong tệp “{file_name}”: cần một dòng tiêu đề cột có "
-            f"{_REQUIRED_WORDS[kind]} trong 30 dòng đầu. "
-            + (f"Tệp này giống danh sách “{others[0]}”: chọn đúng loại hồ sơ. " if others else "")
-            + "Dùng mẫu của loại hồ sơ này hoặc thêm dòng tiêu đề cột."))
+        report.issues.append(ImportIssue(file_name, "", None, None, "no_header",
+                                         missing_header_message(kind, file_name, others[0] if others else None)))
         return report
     if not with_rows:
         where = "; ".join(f"sheet “{s.sheet.name}” dòng {s.header.last_row + 1}" for s in found)
@@ -977,7 +555,7 @@ def _add(found: list[ImportIssue], report: RecordReport, row: RecordRow, column_
          message: str, severity: str = "error") -> None:
     column = report.columns.get(row.sheet, {}).get(column_field) if column_field else None
     if column is None and column_field:
-        column = _DEFAULT_HEADERS.get(column_field)
+        column = DEFAULT_HEADERS.get(column_field)
     found.append(ImportIssue(report.file, row.sheet, row.row, column, code, message, severity))
     if severity == "error":
         row.errors += 1
@@ -1124,7 +702,7 @@ def previous_batches(session: Session, *, sha256: str, kind: str) -> list[Import
 
 
 def _person_record(key: tuple, row: RecordRow, name: str) -> Record:
-    """Return the shape commit.people_ids inserts a new person from."""
+    """Return the shape person_ids.people_ids inserts a new person from."""
     record = Record(sheet=row.sheet, row=row.row, target=CA_NHAN, name=name, gender=row.gender if name == row.name
                     else None, birth_year=key[1], position=row.position if name == row.name else None,
                     unit=row.unit, award=None, category=None, unit_id=key[2])
