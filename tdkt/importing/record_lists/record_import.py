@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections import Counter
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -26,6 +24,8 @@ from tdkt.awards.catalogue_lookup import Catalogue
 from tdkt.awards.nomination_rows import Record
 from tdkt.awards.person_ids import people_ids
 from tdkt.core import audit
+
+# The cell and row helpers both importers use: section rows, signature block, numbering rows, birth cells.
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.config import Settings
 from tdkt.core.db import bulk_insert
@@ -50,44 +50,23 @@ from tdkt.core.models import (
     utcnow,
 )
 from tdkt.core.permissions import Actor, PermissionDenied, require
-from tdkt.core.text import fold, format_date, format_datetime, nfc
+from tdkt.core.text import fold, format_date, format_datetime
 from tdkt.importing import legacy
 from tdkt.importing.batches import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused
-
-# The cell and row helpers both importers use: section rows, signature block, numbering rows, birth cells.
-from tdkt.importing.cells import (
-    CA_NHAN,
-    TAP_THE,
-    birth_message,
-    cell_text,
-    fold_words,
-    read_birth,
-    read_gender,
-    split_position_unit,
-)
-from tdkt.importing.headers import is_numbering_row, title_facts
-from tdkt.importing.issues import RawSheet, UnreadableFile
+from tdkt.importing.cells import CA_NHAN, TAP_THE
+from tdkt.importing.issues import UnreadableFile
 from tdkt.importing.read import read_workbook
-from tdkt.importing.record_lists.record_headers import (
-    DEFAULT_HEADERS,
-    Header,
-    find_header,
-    header_target,
-    missing_header_message,
-)
+from tdkt.importing.record_lists.record_headers import DEFAULT_HEADERS, find_header, missing_header_message
 from tdkt.importing.record_lists.record_rows import KINDS, Author, RecordCommit, RecordReport, RecordRow
+from tdkt.importing.record_lists.record_sheet import RecordSheet
 from tdkt.importing.record_lists.record_values import (
     read_authors,
     read_date,
     read_level,
     read_merit_kind,
-    read_open,
     read_rating,
     read_scope,
-    read_year,
-    split_decision,
 )
-from tdkt.importing.row_labels import ENUM_TOKEN, is_signature_line, is_subtotal_line, read_label
 from tdkt.importing.template_style import BOX as _BOX
 from tdkt.importing.template_style import EXAMPLE_NOTE
 from tdkt.importing.template_style import write_title as _title
@@ -101,355 +80,6 @@ __all__ = [
 
 _TABLES = {"xep_loai": Assessment, "ky_luat": DisciplineRecord, "khen_truoc": PastAward, "sang_kien": InitiativeRecord}
 
-
-
-_COLLECTIVE_START = ("tap the ", "phong ", "van phong", "thanh tra", "trung tam", "chi cuc", "ban ", "to ", "doi ",
-                     "tram ", "cong doan", "chi bo", "dang bo", "doan thanh nien", "chi doan", "hoi dong", "so ")
-
-
-def _section_target(text: str) -> str | None:
-    label = read_label(text)
-    if label.is_section and label.target in (CA_NHAN, TAP_THE, "ho_gia_dinh"):
-        return label.target
-    return None
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Reading a sheet
-
-
-class _Sheet:
-    """Walks one sheet's rows under its header and turns each data row into a RecordRow with its problems."""
-
-    def __init__(self, sheet: RawSheet, header: Header, *, kind: str, file: str, cat: Catalogue,
-                 given_year: int | None, today: date, own_unit: Any) -> None:
-        self.sheet, self.header, self.kind, self.file, self.cat = sheet, header, kind, file, cat
-        self.index = header.index()
-        self.columns = {f: header.headers[c] or f for f, c in self.index.items()}
-        if "unit" not in self.columns and "position_unit" in self.columns:
-            self.columns["unit"] = self.columns["position_unit"]
-        self.today, self.own_unit = today, own_unit  # a unit user's Unit: its rows must be of it
-        self.bad: set[tuple[int, str]] = set()  # (row, field) read as wrong, so no "missing" follows
-        title_year, title_target = title_facts(sheet.rows[: header.first_row])
-        self.year = given_year or title_year
-        name_header = self.columns.get("name")
-        self.default_target = title_target if title_target in (CA_NHAN, TAP_THE) else header_target(name_header)
-        self.issues: list[ImportIssue] = []
-        self.rows: list[RecordRow] = []
-
-    def problem(self, row: RecordRow, column_field: str | None, code: str, message: str,
-                severity: str = "error") -> None:
-        column = (self.columns.get(column_field) or DEFAULT_HEADERS.get(column_field)) if column_field else None
-        self.issues.append(ImportIssue(self.file, self.sheet.name, row.row, column, code, message, severity))
-        if severity == "error":
-            self.bad.add((row.row, column_field or ""))
-            row.errors += 1
-        else:
-            row.warnings += 1
-
-    def value(self, cells: list[Any], name: str) -> Any:
-        c = self.index.get(name)
-        if c is None or c >= len(cells):
-            return None
-        value = cells[c]
-        return None if value == "" else value
-
-    def text(self, cells: list[Any], name: str) -> str | None:
-        found = cell_text(self.value(cells, name))
-        return nfc(found) or None if found else None
-
-    def read(self) -> None:
-        rows = self.sheet.rows
-        lead = max((self.index[f] for f in ("stt", "name", "title") if f in self.index), default=0) + 1
-        main = self.index.get("title" if self.kind == "sang_kien" else "name")
-        section: str | None = None
-        group: Any = None  # the rating or award a heading ("1. Hoàn thành xuất sắc nhiệm vụ") gives the rows below
-        for r in range(self.header.last_row + 1, len(rows)):
-            cells = [None if (isinstance(v, str) and not v.strip()) else v for v in rows[r]]
-            filled = [v for v in cells if v is not None]
-            if not filled:
-                continue
-            stt = self.value(cells, "stt")
-            numbered = isinstance(stt, int | float) and not isinstance(stt, bool) or (
-                isinstance(stt, str) and stt.strip().rstrip(".").isdigit())
-            main_value = cells[main] if main is not None and main < len(cells) else None
-            if not numbered:
-                first = next((v for v in cells if isinstance(v, str)), None)
-                if first is not None:
-                    folded = " ".join(fold(first).split())
-                    if is_signature_line(folded) and (
-                            main_value is None or main_value is first) and len(filled) <= 3:
-                        break  # the signature block: the table is over
-                    if is_subtotal_line(folded):
-                        continue
-            if is_numbering_row(cells):
-                continue
-            if not numbered and len(filled) <= 2 and not any(cells[lead:]):
-                texts = [str(v).strip() for v in cells[:lead] if v is not None]
-                if len(texts) >= 2 and ENUM_TOKEN.match(texts[0]):
-                    texts = texts[1:]
-                label = " ".join(texts)
-                target = _section_target(label)
-                if target:
-                    section, group = target, None
-                    continue
-                if texts and (main_value is None or ENUM_TOKEN.match(str(stt or "")) and
-                              self._group_value(label) is not None):
-                    group = self._group_value(label)  # a heading: "Khối cơ quan Sở", "1. Hoàn thành tốt nhiệm vụ"
-                    continue
-            self.rows.append(self._row(r + 1, cells, section, group))
-
-    def _group_value(self, label: str) -> Any:
-        """Return the rating code (ratings) or Award (past awards) a heading names, else None."""
-        text = re.sub(r"^\s*[\dIVXivx]+[.)]\s*", "", label)
-        if self.kind == "xep_loai":
-            return read_rating(text)
-        if self.kind == "khen_truoc":
-            return self.cat.award(text)
-        return None
-
-    def _row(self, excel_row: int, cells: list[Any], section: str | None, group: Any) -> RecordRow:
-        row = RecordRow(sheet=self.sheet.name, row=excel_row)
-        row.note = self.text(cells, "note")
-        if row.note and "vi du" in fold(row.note) and "xoa" in fold(row.note):
-            self.problem(row, "note", "example_row", "Đây là dòng ví dụ của mẫu: xóa dòng này trước khi nhập.")
-        if self.kind == "sang_kien":
-            self._initiative(row, cells)
-        else:
-            self._subject(row, cells, section)
-        self._unit(row, cells)
-        self._year(row, cells)
-        if self.kind == "xep_loai":
-            self._rating(row, cells, group)
-        elif self.kind == "ky_luat":
-            self._discipline(row, cells)
-        elif self.kind == "khen_truoc":
-            self._past_award(row, cells, group)
-        else:
-            self._decision(row, cells)
-        if row.note and len(row.note) > 500:
-            self.problem(row, "note", "too_long", "Ghi chú dài quá 500 ký tự: rút gọn lại.")
-        return row
-
-    # -- who ----------------------------------------------------------------------------------------------------
-
-    def _subject(self, row: RecordRow, cells: list[Any], section: str | None) -> None:
-        row.name = self.text(cells, "name")
-        if not row.name:
-            self.problem(row, "name", "missing_name", "Dòng có dữ liệu nhưng thiếu họ tên cá nhân hoặc tên tập thể: "
-                         "ghi tên, hoặc xóa dòng này.")
-        elif len(row.name) > 255:
-            self.problem(row, "name", "too_long", "Tên dài quá 255 ký tự: kiểm tra lại ô này.")
-        row.name_key = fold(row.name)
-        position = self.text(cells, "position")
-        combined = self.text(cells, "position_unit")
-        unit = None
-        if combined:
-            position_part, unit = split_position_unit(combined)
-            position = position or position_part
-        row.position, row.unit_text = position, self.text(cells, "unit") or unit
-        target_value = self.value(cells, "target")
-        target = None
-        if target_value is not None:
-            key = fold_words(str(target_value))
-            target = TAP_THE if "tap the" in key else CA_NHAN if "ca nhan" in key else None
-            if target is None:
-                self.problem(row, "target", "bad_target", f"Đối tượng “{cell_text(target_value)}” không rõ: ghi Cá nhân "
-                             "hoặc Tập thể.")
-        target = target or section or self.default_target
-        birth = self.value(cells, "birth_date") if "birth_date" in self.index else self.value(cells, "birth_year")
-        if birth is not None:
-            is_date = "birth_date" in self.index
-            year, _, bad = read_birth(birth, is_date)
-            column = "birth_date" if is_date else "birth_year"
-            if bad:
-                self.problem(row, column, "bad_birth", birth_message(birth, bad, is_date))
-            elif not 1920 <= year <= self.today.year - 15:
-                self.problem(row, column, "bad_birth", f"Năm sinh {year} không hợp lý: kiểm tra lại.")
-            else:
-                row.birth_year = year
-        gender = self.value(cells, "gender")
-        if gender is not None:
-            read = read_gender(gender)
-            if read == "?":
-                self.problem(row, "gender", "bad_gender", f"Giới tính “{cell_text(gender)}” không rõ: ghi Nam hoặc Nữ.")
-            else:
-                row.gender = read
-        if target is None:
-            if row.birth_year or row.gender or row.position:
-                target = CA_NHAN
-            elif row.name and (self.cat.unit(row.name) or (row.name_key + " ").startswith(_COLLECTIVE_START)):
-                target = TAP_THE
-            else:
-                target = CA_NHAN
-        if target == "ho_gia_dinh":
-            self.problem(row, "name", "bad_target", "Hồ sơ này chỉ nhập cho cá nhân hoặc tập thể, không cho hộ gia "
-                         "đình: chuyển dòng này sang mục cá nhân hoặc tập thể.")
-            target = CA_NHAN
-        row.target = target
-
-    def _unit(self, row: RecordRow, cells: list[Any]) -> None:
-        if self.kind == "sang_kien":
-            row.unit_text = self.text(cells, "unit")
-        unit = self.cat.unit(row.unit_text)
-        if unit is None and row.target == TAP_THE and row.name:
-            unit = self.cat.unit(row.name)  # a collective that is itself a unit of the department
-        if row.unit_text and unit is None:
-            hint = self.cat.unit_suggestions(row.unit_text)
-            self.problem(row, "unit", "unknown_unit", f"Đơn vị “{row.unit_text}” chưa có trong danh sách đơn vị. "
-                         + (f"Có phải: {'; '.join(hint)}? " if hint else "")
-                         + "Sửa lại tên, hoặc Văn phòng thêm đơn vị này (Quản trị → Đơn vị) rồi tải lên lại.",
-                         "warning")
-        elif unit is None and row.target == CA_NHAN and self.own_unit is None:
-            self.problem(row, "unit", "missing_unit", "Thiếu đơn vị công tác: ghi đơn vị để nhận đúng người.",
-                         "warning")
-        if unit is None and self.own_unit is not None and not row.unit_text:
-            unit = self.own_unit
-        if unit is not None:
-            row.unit_id, row.unit = unit.id, unit.name
-        else:
-            row.unit = row.unit_text
-        if self.own_unit is not None and row.unit_id != self.own_unit.id:
-            self.problem(row, "unit", "other_unit", "Tài khoản đơn vị chỉ nhập được hồ sơ của đơn vị mình: xóa dòng "
-                         "này hoặc nhờ Văn phòng Sở nhập.")
-
-    def _year(self, row: RecordRow, cells: list[Any]) -> None:
-        value = self.value(cells, "year")
-        year = read_year(value)
-        if year == "bad":
-            self.problem(row, "year", "bad_year", f"Năm “{cell_text(value)}” không đọc được: ghi năm 4 chữ số, ví dụ "
-                         f"{self.today.year - 1}.")
-            return
-        if year is not None and year > self.today.year:
-            self.problem(row, "year", "future_year", f"Năm {year} chưa tới: kiểm tra lại.")
-            return
-        row.year = year or self.year
-
-    # -- what ---------------------------------------------------------------------------------------------------
-
-    def _rating(self, row: RecordRow, cells: list[Any], group: str | None) -> None:
-        value = self.value(cells, "rating") or group
-        if value is None:
-            self.problem(row, "rating", "missing_rating", "Thiếu kết quả xếp loại: ghi HTXSNV, HTTNV, HTNV hoặc KHTNV "
-                         "(hoặc viết đủ, ví dụ “Hoàn thành tốt nhiệm vụ”).")
-            return
-        row.rating = read_rating(value)
-        if row.rating is None:
-            self.problem(row, "rating", "bad_rating", f"Xếp loại “{cell_text(value)}” không rõ: ghi HTXSNV, HTTNV, HTNV "
-                         "hoặc KHTNV (hoặc viết đủ, ví dụ “Hoàn thành xuất sắc nhiệm vụ”).")
-
-    def _decision(self, row: RecordRow, cells: list[Any]) -> None:
-        number = self.text(cells, "decision_number")
-        when: date | None | str = read_date(self.value(cells, "decision_date"))
-        column = "decision_date"
-        combined = self.text(cells, "decision")
-        if combined:
-            split_number, split_date = split_decision(combined)
-            number = number or split_number
-            if when is None:
-                when, column = split_date, "decision"
-        if when in ("bad", "calendar"):
-            raw = self.value(cells, column)
-            self.problem(row, column, "bad_date", f"Ngày quyết định “{cell_text(raw)}” "
-                         + ("không có trong lịch" if when == "calendar" else "không đọc được")
-                         + ": ghi theo dạng dd/mm/yyyy, ví dụ 15/12/2024.")
-            when = None
-        elif when is not None and when > self.today:
-            self.problem(row, column, "future_date", f"Ngày quyết định {format_date(when)} chưa tới: kiểm tra lại.")
-            when = None
-        if number and len(number) > 64:
-            self.problem(row, "decision_number", "too_long", "Số quyết định dài quá 64 ký tự: chỉ ghi số, ký hiệu.")
-            number = None
-        row.decision_number, row.decision_date = number, when
-        authority = self.text(cells, "authority")
-        if authority and len(authority) > 255:
-            self.problem(row, "authority", "too_long", "Cơ quan ban hành dài quá 255 ký tự: rút gọn lại.")
-            authority = None
-        row.decision_authority = authority
-        if row.year is None and when is not None and (row.row, "year") not in self.bad:
-            row.year = when.year
-            if self.kind == "khen_truoc":  # the achievement year is often the one before the decision
-                self.problem(row, "year", "year_from_decision", f"Không ghi năm: lấy năm của ngày quyết định "
-                             f"({when.year}). Nếu là thành tích năm trước, ghi năm vào cột “Năm”.", "warning")
-
-    def _discipline(self, row: RecordRow, cells: list[Any]) -> None:
-        value = self.value(cells, "level")
-        if value is not None:
-            read = read_level(value)
-            if read is None:
-                self.problem(row, "level", "bad_level", f"Hình thức kỷ luật “{cell_text(value)}” không rõ: ghi một trong "
-                             f"{', '.join(DISCIPLINE_LABELS.values())}; hoặc đánh dấu cột “Đang xem xét/điều tra”.")
-            else:
-                row.level, row.open = read
-        flag = self.value(cells, "open")
-        if flag is not None:
-            opened = read_open(flag)
-            if opened is None:
-                self.problem(row, "open", "bad_open", f"Cột đang xem xét/điều tra ghi “{cell_text(flag)}”: ghi “x” hoặc "
-                             "“Có” khi đang xem xét kỷ luật hoặc điều tra, để trống khi không.")
-            else:
-                row.open = row.open or opened
-        if value is None and not row.open and (row.row, "open") not in self.bad:
-            self.problem(row, "level", "missing_level", "Thiếu hình thức kỷ luật: ghi khiển trách, cảnh cáo, cách "
-                         "chức, buộc thôi việc…; hoặc đánh dấu “Đang xem xét/điều tra”.")
-        self._decision(row, cells)
-
-    def _past_award(self, row: RecordRow, cells: list[Any], group: Award | None) -> None:
-        value = self.value(cells, "award")
-        if value is None and group is not None:
-            value = group.name
-        award = self.cat.award(value) if value is not None else None
-        if value is None:
-            self.problem(row, "award", "missing_award", "Thiếu danh hiệu/hình thức khen thưởng: ghi tên (ví dụ “Lao "
-                         "động tiên tiến”, “Bằng khen của Chủ tịch UBND tỉnh”).")
-        elif award is None:
-            hint = self.cat.award_suggestions(str(value))
-            self.problem(row, "award", "unknown_award", f"Không nhận ra danh hiệu/hình thức “{cell_text(value)}”. "
-                         + (f"Có phải: {'; '.join(hint)}? " if hint else "")
-                         + "Ghi đúng tên trong danh mục khen thưởng.")
-        elif row.target not in award.targets.split(","):
-            who = "cá nhân" if row.target == CA_NHAN else "tập thể"
-            self.problem(row, "award", "award_target_mismatch", f"“{award.name}” không dành cho {who}: kiểm tra lại "
-                         "danh hiệu, hoặc mục (tập thể/cá nhân) của dòng này.")
-        else:
-            row.award_id, row.award = award.id, award.name
-        kind_value = self.value(cells, "merit_kind")
-        if kind_value is not None:
-            row.merit_kind = read_merit_kind(kind_value)
-            if row.merit_kind is None:
-                self.problem(row, "merit_kind", "bad_merit_kind", f"Loại khen thưởng “{cell_text(kind_value)}” không rõ: "
-                             "ghi Công trạng, Đột xuất hoặc Theo chuyên đề.")
-        elif award is not None:
-            row.merit_kind = award.merit_type if award.merit_type in MERIT_KIND_LABELS else "cong_trang"
-        else:
-            row.merit_kind = "cong_trang"
-        self._decision(row, cells)
-
-    def _initiative(self, row: RecordRow, cells: list[Any]) -> None:
-        row.title = self.text(cells, "title")
-        row.target = CA_NHAN
-        if not row.title:
-            self.problem(row, "title", "missing_title", "Dòng có dữ liệu nhưng thiếu tên sáng kiến: ghi tên, hoặc xóa "
-                         "dòng này.")
-        elif len(row.title) > 500:
-            self.problem(row, "title", "too_long", "Tên sáng kiến dài quá 500 ký tự: rút gọn lại.")
-        authors = self.text(cells, "authors")
-        row.authors = [Author(name=n, name_key=fold(n), birth_year=y) for n, y in read_authors(authors or "")]
-        if not row.authors:
-            self.problem(row, "authors", "missing_authors", "Thiếu tác giả: ghi họ tên các tác giả, cách nhau bằng dấu "
-                         "phẩy hoặc chấm phẩy (có thể kèm năm sinh, ví dụ “Nguyễn Văn An (1980)”).")
-        elif any(len(a.name) > 255 for a in row.authors):
-            self.problem(row, "authors", "too_long", "Tên tác giả dài quá 255 ký tự: tách các tác giả bằng dấu phẩy.")
-        seen = Counter(a.name_key for a in row.authors)
-        if twice := [a.name for a in row.authors if seen[a.name_key] > 1]:
-            self.problem(row, "authors", "duplicate_author", f"Tác giả “{twice[0]}” ghi hai lần: xóa bớt một lần.")
-        value = self.value(cells, "scope")
-        row.scope = read_scope(value) if value is not None else None
-        if value is None:
-            self.problem(row, "scope", "missing_scope", "Thiếu phạm vi ảnh hưởng: ghi Cơ sở, Cấp tỉnh hoặc Toàn quốc.")
-        elif row.scope is None:
-            self.problem(row, "scope", "bad_scope", f"Phạm vi ảnh hưởng “{cell_text(value)}” không rõ: ghi Cơ sở, Cấp tỉnh "
-                         "hoặc Toàn quốc.")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -493,7 +123,7 @@ def check_records(
         own_unit = next((u for u in cat.units.values() if u.id == actor.unit_id), None)
         if own_unit is None:
             raise PermissionDenied("Tài khoản đơn vị chưa được gắn với đơn vị nào: nhờ quản trị gắn đơn vị.")
-    found: list[_Sheet] = []
+    found: list[RecordSheet] = []
     for sheet in sheets:
         if _is_instructions(sheet.name):
             continue
@@ -501,7 +131,7 @@ def check_records(
         header = find_header(sheet.rows, kind)
         if header is None:
             continue
-        reader = _Sheet(sheet, header, kind=kind, file=file_name, cat=cat, given_year=year, today=today,
+        reader = RecordSheet(sheet, header, kind=kind, file=file_name, cat=cat, given_year=year, today=today,
                         own_unit=own_unit)
         reader.read()
         if not reader.rows and sheet.hidden:
