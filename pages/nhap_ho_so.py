@@ -7,8 +7,8 @@ import streamlit as st
 from pages._common import actor, db_read, db_write, require_page, selected_year, settings
 from tdkt.core import permissions
 from tdkt.importing.nomination_lists import preview
-from tdkt.importing.record_lists import record_import
-from tdkt.importing.nomination_lists.commit import DONE
+from tdkt.importing.record_lists import record_batches, record_check, record_preview, record_rows, record_template
+from tdkt.importing.batches import DONE
 from tdkt.core.text import format_datetime
 from tdkt.core.errors import Refused
 
@@ -21,16 +21,16 @@ cfg = settings()
 st.title("Nhập xếp loại, kỷ luật, khen thưởng đã có, sáng kiến")
 if flash := st.session_state.pop("flash_records", None):
     st.success(flash)
-kind = st.selectbox("Loại hồ sơ", list(record_import.KINDS), format_func=record_import.KINDS.get, key="records_kind")
+kind = st.selectbox("Loại hồ sơ", list(record_rows.KINDS), format_func=record_rows.KINDS.get, key="records_kind")
 this_year = date.today().year
 year_choice = st.selectbox("Năm cho các dòng không ghi năm", ["Theo cột Năm, tiêu đề hoặc ngày quyết định",
                                                                *range(this_year, this_year - 15, -1)],
                            key="records_year", help="Cột “Năm” của từng dòng luôn được ưu tiên.")
 year = None if isinstance(year_choice, str) else int(year_choice)
 with db_read() as session:
-    template_bytes = record_import.template_for(session, kind=kind, year=selected_year(), agency=cfg.agency,
+    template_bytes = record_template.template_for(session, kind=kind, year=selected_year(), agency=cfg.agency,
                                           parent_agency=cfg.parent_agency)
-st.download_button(f"Tải mẫu {record_import.KINDS[kind].lower()} (.xlsx)", data=template_bytes, key="records_template",
+st.download_button(f"Tải mẫu {record_rows.KINDS[kind].lower()} (.xlsx)", data=template_bytes, key="records_template",
                    file_name=f"mau_{kind}_{selected_year()}.xlsx")
 uploads = st.file_uploader("Chọn tệp (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
                            type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="records_uploads")
@@ -39,7 +39,7 @@ for upload in uploads or []:
     store = (upload.file_id, kind, year)
     if store not in reports:
         with db_read() as session:
-            reports[store] = record_import.check_records(session, upload.getvalue(), kind=kind, file_name=upload.name,
+            reports[store] = record_check.check_records(session, upload.getvalue(), kind=kind, file_name=upload.name,
                                                    settings=cfg, year=year, actor=who)
     report = reports[store]
     key = "_".join(str(k) for k in store)
@@ -54,7 +54,7 @@ for upload in uploads or []:
             for issue in errors:
                 st.error(issue.message)
             continue
-        st.caption(f"{record_import.KINDS[kind]} · đọc từ sheet: {', '.join(report.sheets) or '—'}" + "".join(
+        st.caption(f"{record_rows.KINDS[kind]} · đọc từ sheet: {', '.join(report.sheets) or '—'}" + "".join(
             f" · sheet {s} gõ bằng mã {e}, đã chuyển sang Unicode" for s, e in report.encodings.items()))
         err_tab, warn_tab, rows_tab = st.tabs([f"Lỗi ({len(errors)})", f"Cảnh báo ({len(warnings)})",
                                                f"Các dòng đọc được ({len(report.rows)})"])
@@ -69,15 +69,15 @@ for upload in uploads or []:
             else:
                 st.write("Không có cảnh báo.")
         with rows_tab:
-            st.dataframe(record_import.rows_frame(report).rename(columns=record_import.PREVIEW_LABELS), hide_index=True,
-                         width="stretch")
+            st.dataframe(record_preview.rows_frame(report).rename(columns=record_preview.PREVIEW_LABELS),
+                         hide_index=True, width="stretch")
         force = st.checkbox("Vẫn nhập dù tệp đã từng nhập", key=f"records_force_{key}") if report.repeated else False
         reason = report.blocked_reason(force=force)
         if st.button(f"Nhập {len(report.rows)} dòng", key=f"records_commit_{key}", type="primary",
                      disabled=reason is not None, help=f"Chưa nhập được: {reason}" if reason else None):
             try:
                 with db_write() as session:
-                    result = record_import.commit_records(session, actor(), report=report, force=force)
+                    result = record_batches.commit_records(session, actor(), report=report, force=force)
             except Refused as error:
                 st.error(str(error))
             else:
@@ -92,7 +92,7 @@ for upload in uploads or []:
 
 st.subheader("Lịch sử các lô hồ sơ đã nhập")
 with db_read() as session:
-    history = record_import.record_history(session, actor=who)
+    history = record_batches.record_history(session, actor=who)
 if history.empty:
     st.info("Chưa có lô hồ sơ nào.")
 else:
@@ -112,7 +112,7 @@ else:
         if st.button("Hoàn tác lô đã chọn", key="records_undo", disabled=not sure):
             try:
                 with db_write() as session:
-                    count = record_import.undo_records(session, actor(), batch_id=int(batch_id))
+                    count = record_batches.undo_records(session, actor(), batch_id=int(batch_id))
             except Refused as error:
                 st.error(str(error))
             else:

@@ -25,7 +25,16 @@ from tdkt.core.models import (
 from tdkt.core.permissions import PermissionDenied
 from tdkt.importing import legacy
 from tdkt.importing.batches import ImportRefused
-from tdkt.importing.record_lists import record_headers, record_import
+from tdkt.importing.record_lists import (
+    record_batches,
+    record_check,
+    record_headers,
+    record_import,
+    record_preview,
+    record_rows,
+    record_template,
+    record_values,
+)
 
 TODAY = date(2025, 6, 1)
 TITLE = ["SỞ CÔNG THƯƠNG LẠNG SƠN"], [], ["DANH SÁCH KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM 2024"], []
@@ -60,7 +69,7 @@ RATINGS = workbook(
 
 def check(session, data, kind="xep_loai", **kw):
     kw.setdefault("today", TODAY)
-    return record_import.check_records(session, data, kind=kind, file_name=f"{kind}.xlsx", **kw)
+    return record_check.check_records(session, data, kind=kind, file_name=f"{kind}.xlsx", **kw)
 
 
 def problems(report) -> list[tuple]:
@@ -160,7 +169,7 @@ def test_an_award_heading_names_the_award_of_the_rows_below_and_other_headings_n
     ("Xuất sắc", None), ("HTXSNV - Không hoàn thành nhiệm vụ", None),
 ])
 def test_rating_cells_accept_codes_and_full_words(text, code):
-    assert record_import.read_rating(text) == code
+    assert record_values.read_rating(text) == code
 
 
 def test_discipline_rows_read_level_open_flag_and_dates_in_every_form(engine, settings):
@@ -318,7 +327,7 @@ def test_a_file_with_one_bad_row_writes_nothing(engine, settings, actors):
     assert report.imported == 0 and problems(report) == [(7, "Xếp loại", "bad_rating")]
     assert counts(engine) == before
     with pytest.raises(ImportRefused), write_session(engine) as session:
-        record_import.commit_records(session, actors["van_phong"], report=report)
+        record_batches.commit_records(session, actors["van_phong"], report=report)
     assert counts(engine) == before
 
 
@@ -379,7 +388,7 @@ def test_a_rating_on_record_is_flagged_then_replaced_and_undo_restores_it(engine
         ratings = session.exec(select(Assessment.rating).where(Assessment.person_id == person_id)).all()
         assert ratings == ["HTTNV"]
     with write_session(engine) as session:
-        record_import.undo_records(session, office, batch_id=report.batch_id)
+        record_batches.undo_records(session, office, batch_id=report.batch_id)
     with read_session(engine) as session:
         rows = session.exec(select(Assessment.rating, Assessment.batch_id)).all()
         assert rows == [("HTNV", None)]
@@ -394,7 +403,7 @@ def test_a_repeated_file_is_flagged_and_refused_unless_forced(engine, settings, 
     with read_session(engine) as session:  # the same bytes as another kind is another matter
         assert not check(session, RATINGS, settings=settings, kind="khen_truoc").repeated
     with write_session(engine) as session:
-        record_import.undo_records(session, office, batch_id=first.batch_id)
+        record_batches.undo_records(session, office, batch_id=first.batch_id)
     forced = do_import(engine, settings, office, RATINGS, force=True)
     assert forced.imported == 3
 
@@ -412,7 +421,7 @@ def test_undo_removes_everything_of_the_batch_and_only_that(engine, settings, ac
         ["Bản đồ số", "Vi Văn Sơn", "Văn phòng Sở", 2024, "Cơ sở"]), kind="sang_kien")
     assert undone.imported == 2
     with write_session(engine) as session:
-        assert record_import.undo_records(session, office, batch_id=undone.batch_id) == 2
+        assert record_batches.undo_records(session, office, batch_id=undone.batch_id) == 2
     after = counts(engine)
     assert {k: v for k, v in after.items() if k != "ImportBatch"} == {
         k: v for k, v in middle.items() if k != "ImportBatch"}
@@ -422,11 +431,11 @@ def test_undo_removes_everything_of_the_batch_and_only_that(engine, settings, ac
         assert session.get(ImportBatch, kept.batch_id).status == "da_nhap"
         assert session.exec(select(AuditLog).where(AuditLog.action == "hoan_tac_lo_nhap")).one().entity_id == str(
             undone.batch_id)
-        history = record_import.record_history(session)
+        history = record_batches.record_history(session)
     assert [(h.id, h.kind, h.rows, h.status_label) for h in history.itertuples()] == [
         (undone.batch_id, "sang_kien", 2, "Đã hoàn tác"), (kept.batch_id, "sang_kien", 1, "Đã nhập")]
     with pytest.raises(ImportRefused, match="đã được hoàn tác"), write_session(engine) as session:
-        record_import.undo_records(session, office, batch_id=undone.batch_id)
+        record_batches.undo_records(session, office, batch_id=undone.batch_id)
 
 
 def test_undo_is_refused_naming_what_uses_a_person_the_batch_added(engine, settings, actors):
@@ -436,7 +445,7 @@ def test_undo_is_refused_naming_what_uses_a_person_the_batch_added(engine, setti
         minh = session.exec(select(Person).where(Person.name_key == "nguyen thi minh")).one()
         hand.add_discipline(session, office, hand.Subject.person(minh), year=2023, level="canh_cao")
     with pytest.raises(ImportRefused, match="Nguyễn Thị Minh: kỷ luật năm 2023"), write_session(engine) as session:
-        record_import.undo_records(session, office, batch_id=report.batch_id)
+        record_batches.undo_records(session, office, batch_id=report.batch_id)
     with read_session(engine) as session:
         assert session.get(ImportBatch, report.batch_id).status == "da_nhap"
 
@@ -446,11 +455,11 @@ def test_leadership_may_neither_import_nor_undo(engine, settings, actors):
         report = check(session, RATINGS, settings=settings)
     before = counts(engine)
     with pytest.raises(PermissionDenied), write_session(engine) as session:
-        record_import.commit_records(session, actors["lanh_dao"], report=report)
+        record_batches.commit_records(session, actors["lanh_dao"], report=report)
     assert counts(engine) == before
     batch = do_import(engine, settings, actors["van_phong"], RATINGS).batch_id
     with pytest.raises(PermissionDenied), write_session(engine) as session:
-        record_import.undo_records(session, actors["lanh_dao"], batch_id=batch)
+        record_batches.undo_records(session, actors["lanh_dao"], batch_id=batch)
 
 
 def test_a_unit_user_imports_its_own_unit_only(engine, settings, actors):
@@ -463,7 +472,7 @@ def test_a_unit_user_imports_its_own_unit_only(engine, settings, actors):
     assert [(r.name, r.unit) for r in report.rows] == [("Đỗ Văn Hải", own), ("Nguyễn Thị Minh", "Văn phòng Sở")]
     assert problems(report) == [(3, "Đơn vị công tác", "other_unit")]
     with pytest.raises(ImportRefused), write_session(engine) as session:
-        record_import.commit_records(session, unit_user, report=report)
+        record_batches.commit_records(session, unit_user, report=report)
     mine = do_import(engine, settings, unit_user, workbook(RATING_HEADER + ["Năm"],
                                                             [1, "Đỗ Văn Hải", 1990, None, "HTTNV", 2024]))
     assert mine.imported == 1
@@ -472,10 +481,10 @@ def test_a_unit_user_imports_its_own_unit_only(engine, settings, actors):
 # --- templates ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", list(record_import.KINDS))
+@pytest.mark.parametrize("kind", list(record_rows.KINDS))
 def test_each_template_reads_back_with_only_its_example_rows_flagged(engine, settings, kind):
     with read_session(engine) as session:
-        data = record_import.template_for(session, kind=kind, year=2024, agency=settings.agency,
+        data = record_template.template_for(session, kind=kind, year=2024, agency=settings.agency,
                                     parent_agency=settings.parent_agency)
         report = check(session, data, kind=kind, settings=settings)
     assert len(report.rows) == 2
@@ -486,7 +495,7 @@ def test_each_template_reads_back_with_only_its_example_rows_flagged(engine, set
 
 
 def test_template_neutralises_formulas_in_names_it_writes():
-    data = record_import.template(kind="khen_truoc", year=2024, agency="Sở", parent_agency="UBND",
+    data = record_template.template(kind="khen_truoc", year=2024, agency="Sở", parent_agency="UBND",
                             awards=["=HYPERLINK(\"http://x\")"], units=["+Đơn vị"])
     wb = load_workbook(BytesIO(data))
     assert wb["DanhMuc"]["B2"].value == "'=HYPERLINK(\"http://x\")"
@@ -496,7 +505,7 @@ def test_template_neutralises_formulas_in_names_it_writes():
 def test_rows_frame_shows_each_row_with_its_problems(engine, settings):
     data = workbook(RATING_HEADER + ["Năm"], [1, "Nguyễn Thị Minh", 1987, "Văn phòng Sở", "Giỏi", 2024])
     with read_session(engine) as session:
-        frame = record_import.rows_frame(check(session, data, settings=settings))
+        frame = record_preview.rows_frame(check(session, data, settings=settings))
     assert list(frame.columns) == ["sheet", "row", "state", "problems", "target", "name", "birth_year", "unit",
                                    "person", "year", "rating", "note"]
     assert frame.iloc[0][["row", "state", "person"]].tolist() == [2, "Lỗi", "Thêm mới"]
@@ -554,7 +563,7 @@ def test_a_rating_written_again_unchanged_is_not_counted_as_replaced(engine, set
         report = check(session, RATINGS, settings=settings)
     assert [(i.row, i.code) for i in report.issues] == [(10, "rating_replaced")]  # Bình's HTXSNV stays as it was
     with write_session(engine) as session:
-        result = record_import.commit_records(session, office, report=report)
+        result = record_batches.commit_records(session, office, report=report)
     assert result.replaced == 1
     with read_session(engine) as session:
         summary = session.exec(select(AuditLog.summary).where(AuditLog.action == "nhap_ho_so")).one()

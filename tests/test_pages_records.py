@@ -1,6 +1,6 @@
 """Nhập xếp loại, kỷ luật, khen thưởng đã có, sáng kiến under AppTest: who may open it, templates, history and undo.
 
-AppTest cannot drive st.file_uploader: checking and committing a file is tested on tdkt.importing.records.
+AppTest cannot drive st.file_uploader: checking and committing a file is tested on tdkt.importing.record_lists.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from openpyxl import Workbook
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.config import Settings
 from tdkt.core.db import make_engine, read_session, write_session
-from tdkt.importing.record_lists import record_import
 from tdkt.core.models import Assessment, ImportBatch
+from tdkt.core.permissions import COMMAND_LINE
+from tdkt.importing.record_lists import record_import, record_rows
 from tests.conftest import SECRET
 from tests.test_pages import REFUSAL, signed_in, titles
 
@@ -43,7 +43,7 @@ def test_page_offers_the_kinds_the_template_and_the_uploader(app_env, role):
     assert titles(at) == [TITLE]
     assert REFUSAL not in [e.value for e in at.error]
     kinds = at.selectbox(key="records_kind")
-    assert [kinds.format_func(k) for k in record_import.KINDS] == [
+    assert [kinds.format_func(k) for k in record_rows.KINDS] == [
         "Kết quả xếp loại", "Kỷ luật", "Khen thưởng các năm trước", "Sáng kiến"]
     assert [b.label for b in at.get("download_button") if b.key == "records_template"] == [
         "Tải mẫu kết quả xếp loại (.xlsx)"]
