@@ -9,6 +9,7 @@ from typing import Any
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.models import RECORD_KINDS, ImportBatch
 from tdkt.core.text import format_date
+from tdkt.importing.report import IssueReport
 
 KINDS = RECORD_KINDS  # the four record kinds a list can be of: key -> Vietnamese name
 
@@ -73,7 +74,7 @@ class RecordRow:
 
 
 @dataclass(slots=True)
-class RecordReport:
+class RecordReport(IssueReport):
     """Everything the page shows about one checked file of one kind."""
 
     kind: str
@@ -90,16 +91,6 @@ class RecordReport:
     unreadable: bool = False
     imported: int = 0
     batch_id: int | None = None
-
-    @property
-    def errors(self) -> list[ImportIssue]:
-        """Return the problems that block the import."""
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        """Return the problems shown but not blocking."""
-        return [i for i in self.issues if i.severity == "warning"]
 
     def blocked_reason(self, *, force: bool = False) -> str | None:
         """Return why the file cannot be written now (Vietnamese, to follow "Chưa nhập được: "), or None."""
