@@ -1,1 +1,1 @@
-"""Importing personal records: ratings, discipline, past awards, initiatives."""
+"""Importing personal records (ratings, discipline, past awards, initiatives): headers, sheet, check, batches."""
