@@ -5,6 +5,7 @@ import streamlit as st
 from pages import _import_file, _nomination_form
 from pages._common import actor, db_read, db_write, require_page, selected_year, settings
 from tdkt.core import permissions
+from tdkt.importing import batches
 from tdkt.importing.nomination_lists import commit, pipeline, template
 from tdkt.core.text import format_datetime
 from tdkt.core.errors import Refused
@@ -54,7 +55,7 @@ else:
                  .rename(columns={"id": "Lô số", "file_name": "Tệp", "display_name": "Người nhập", "created_at": "Thời điểm",
                                   "year": "Năm", "rows": "Số đề nghị", "people_added": "Số cá nhân mới thêm",
                                   "status_label": "Trạng thái"}), hide_index=True, width="stretch")
-    active = history[history.status == commit.DONE]
+    active = history[history.status == batches.DONE]
     if not active.empty:
         batch_id = st.selectbox("Hoàn tác lô", list(active.id), key="undo_pick",
                                 format_func=lambda i: f"Lô số {i} — {active.set_index('id').file_name[i]}")
