@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from sqlmodel import Session
 
 from tdkt.reports import reports
-from tdkt.reports.charts import PARTICIPATION_COLORS, _layout
+from tdkt.reports.charts import PARTICIPATION_COLORS, apply_layout
 from tdkt.core.text import fold
 from tdkt.core.errors import Refused
 
@@ -45,7 +45,7 @@ def _versus(title: str, labels: list[str], current: list[int], previous: list[in
         x, y = (values, labels) if horizontal else (labels, values)
         fig.add_bar(name=name, x=x, y=y, marker_color=color, text=values, textposition="outside",
                     orientation="h" if horizontal else "v", cliponaxis=False)
-    _layout(fig, title, height=HEIGHT)
+    apply_layout(fig, title, height=HEIGHT)
     fig.update_layout(barmode="group", width=WIDTH, margin=_MARGIN, title_x=0.02)
     fig.update_xaxes(automargin=True)
     if horizontal:
@@ -75,7 +75,7 @@ def _participation(events, title: str) -> go.Figure:
         if sum(counts):
             fig.add_bar(name=status, x=clusters, y=counts, marker_color=color, text=counts,
                         marker_line=dict(color="#9e9e9e", width=1))
-    _layout(fig, title, height=HEIGHT)
+    apply_layout(fig, title, height=HEIGHT)
     fig.update_layout(barmode="stack", width=WIDTH, margin=_MARGIN, title_x=0.02)
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)

@@ -18,7 +18,8 @@ NOMINATION_COLORS = ["#90a4ae", "#ffb300", "#1e88e5", "#43a047", "#e53935"]
 _FONT = dict(family="Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif", size=13)
 
 
-def _layout(fig: go.Figure, title: str, *, height: int = 380) -> go.Figure:
+def apply_layout(fig: go.Figure, title: str, *, height: int = 380) -> go.Figure:
+    """Give a figure the house layout (title at the left, fonts, legend on top, white plot) and return it."""
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left"),
         font=_FONT,
@@ -47,7 +48,7 @@ def progress_by_quarter(counts: pd.DataFrame, *, year: int) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(categoryorder="array", categoryarray=[f"Quý {q}" for q in (1, 2, 3, 4)])
     fig.update_yaxes(title_text="Số nhiệm vụ", dtick=1, gridcolor="#eeeeee", rangemode="tozero")
-    return _layout(fig, f"Tiến độ kế hoạch TĐKT năm {year} theo quý")
+    return apply_layout(fig, f"Tiến độ kế hoạch TĐKT năm {year} theo quý")
 
 
 def progress_by_unit(counts: pd.DataFrame, *, year: int) -> go.Figure:
@@ -66,7 +67,7 @@ def progress_by_unit(counts: pd.DataFrame, *, year: int) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
     fig.update_xaxes(title_text="Số nhiệm vụ", dtick=1, gridcolor="#eeeeee")
-    return _layout(fig, f"Nhiệm vụ theo đơn vị tham mưu, thực hiện — năm {year}", height=max(300, 70 + 45 * len(order)))
+    return apply_layout(fig, f"Nhiệm vụ theo đơn vị tham mưu, thực hiện — năm {year}", height=max(300, 70 + 45 * len(order)))
 
 
 def nominations_by_status(counts: pd.DataFrame, *, year: int) -> go.Figure:
@@ -78,7 +79,7 @@ def nominations_by_status(counts: pd.DataFrame, *, year: int) -> go.Figure:
         )
     )
     fig.update_yaxes(title_text="Số hồ sơ đề nghị", gridcolor="#eeeeee", rangemode="tozero")
-    return _layout(fig, f"Hồ sơ đề nghị khen thưởng năm {year} theo trạng thái", height=340).update_layout(
+    return apply_layout(fig, f"Hồ sơ đề nghị khen thưởng năm {year} theo trạng thái", height=340).update_layout(
         showlegend=False)
 
 
@@ -150,7 +151,7 @@ def participation_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top", automargin=True)
-    fig = _layout(fig, title, height=max(260, 140 + 38 * len(y)))
+    fig = apply_layout(fig, title, height=max(260, 140 + 38 * len(y)))
     fig.update_layout(showlegend=False, plot_bgcolor="white", margin=dict(l=10, r=10, t=120, b=10))
     return fig
 
@@ -173,7 +174,7 @@ def cluster_ranking(ranking: pd.DataFrame, *, title: str) -> go.Figure:
     # Scores sit close together (85–99 of 100): start the axis a little below the lowest so differences show.
     fig.update_xaxes(title_text="Điểm", gridcolor="#eeeeee",
                      range=[max(0.0, low - 10), high + max(1.0, (high - low) * 0.05)])
-    fig = _layout(fig, title, height=max(240, 90 + 40 * len(labels)))
+    fig = apply_layout(fig, title, height=max(240, 90 + 40 * len(labels)))
     fig.update_layout(showlegend=False)
     return fig
 
@@ -213,9 +214,9 @@ def award_counts(counts: pd.DataFrame, *, title: str, horizontal: bool = False, 
     if horizontal:
         fig.update_yaxes(autorange="reversed", automargin=True)
         fig.update_xaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", rangemode="tozero")
-        return _layout(fig, title, height=max(300, 90 + 52 * len(labels)))
+        return apply_layout(fig, title, height=max(300, 90 + 52 * len(labels)))
     fig.update_yaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", rangemode="tozero")
-    return _layout(fig, title, height=380)
+    return apply_layout(fig, title, height=380)
 
 
 def award_trend(trend: pd.DataFrame, *, first: int, last: int) -> go.Figure:
@@ -237,7 +238,7 @@ def award_trend(trend: pd.DataFrame, *, first: int, last: int) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
     fig.update_yaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", rangemode="tozero")
-    return _layout(fig, f"Khen thưởng qua các năm {first}–{last} theo cấp khen")
+    return apply_layout(fig, f"Khen thưởng qua các năm {first}–{last} theo cấp khen")
 
 
 def award_shares(shares: pd.DataFrame, *, year: int) -> go.Figure:
@@ -256,6 +257,6 @@ def award_shares(shares: pd.DataFrame, *, year: int) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="Tỷ lệ (%)", range=[0, 100], gridcolor="#eeeeee")
     fig.update_yaxes(automargin=True)
-    fig = _layout(fig, f"Cơ cấu khen thưởng có quyết định năm {year}", height=300)
+    fig = apply_layout(fig, f"Cơ cấu khen thưởng có quyết định năm {year}", height=300)
     fig.update_layout(showlegend=False)
     return fig
