@@ -54,48 +54,60 @@ def render(reports: dict, store_key: tuple) -> None:
                 "Không có cảnh báo.")
             _add_unknown_units(reports, store_key, key)
         with rows_tab:
-            st.caption("Sửa trực tiếp trong bảng (kéo ngang để xem các cột bên phải); mỗi lần sửa, danh sách được "
-                       "kiểm tra lại ngay.")
-            frame = preview.rows_frame(report)
-            version = st.session_state.setdefault(f"editor_version_{key}", 0)
-            edited = st.data_editor(
-                frame, key=f"editor_{key}_{version}", hide_index=True, width="stretch",
-                disabled=["sheet", "row", "state", "award_found", "category_inferred", "problems"],
-                column_config={
-                    "sheet": "Sheet", "row": "Dòng", "state": "Tình trạng", "award_found": "Danh hiệu nhận ra",
-                    "category_inferred": st.column_config.CheckboxColumn("Phân loại do máy đoán"),
-                    **{f: label for f, label in preview.EDITABLE.items()},
-                    "target": st.column_config.SelectboxColumn("Đối tượng", options=list(TARGET_LABELS.values())),
-                    "gender": st.column_config.SelectboxColumn("Giới tính", options=["Nam", "Nữ"]),
-                    "birth_year": st.column_config.NumberColumn("Năm sinh", format="%d", step=1),
-                    "problems": st.column_config.TextColumn("Vấn đề", width="large"),
-                },
-            )
-            if preview.edited(frame, edited):
-                with db_read() as session:
-                    reports[store_key] = (data, preview.revalidate(session, report, preview.apply_edits(report, edited)))
-                st.session_state[f"editor_version_{key}"] = version + 1
-                st.rerun()
-        st.download_button("Tải tệp báo lỗi (.xlsx)", key=f"errors_{key}",
-                           data=template.error_workbook(data, file_name=report.file, issues=report.issues,
-                                                        headers={r.sheet: r.header_row for r in report.results}),
-                           file_name=f"bao_loi_{report.file.rsplit('.', 1)[0]}.xlsx", disabled=not report.issues)
-        force = st.checkbox("Vẫn nhập dù tệp đã từng nhập", key=f"force_{key}") if report.repeated else False
-        blocked = bool(errors) or (bool(report.repeated) and not force)
-        if st.button(f"Nhập {len(report.records)} đề nghị", key=f"commit_{key}", type="primary", disabled=blocked,
-                     help="Sửa hết lỗi trước khi nhập." if errors else None):
-            try:
-                with db_write() as session:
-                    result = commit.commit_batch(
-                        session, actor(), file_name=report.file, sha256=report.sha256, records=report.records,
-                        year=report.year, sheets=report.sheets, warnings=len(warnings))
-            except Refused as error:
-                st.error(str(error))
-            else:
-                report.imported, report.batch_id = result.nominations, result.batch_id
-                st.session_state["flash_import"] = (f"Đã nhập “{report.file}”: {result.nominations} đề nghị, "
-                                                    f"{result.people_added} cá nhân mới (lô số {result.batch_id}).")
-                st.rerun()
+            _edit_rows(reports, store_key, key)
+        _download_and_commit(report, data, key)
+
+
+def _edit_rows(reports: dict, store_key: tuple, key: str) -> None:
+    """The editable preview: each edit re-checks the list and replaces reports[store_key]."""
+    data, report = reports[store_key]
+    st.caption("Sửa trực tiếp trong bảng (kéo ngang để xem các cột bên phải); mỗi lần sửa, danh sách được "
+               "kiểm tra lại ngay.")
+    frame = preview.rows_frame(report)
+    version = st.session_state.setdefault(f"editor_version_{key}", 0)
+    edited = st.data_editor(
+        frame, key=f"editor_{key}_{version}", hide_index=True, width="stretch",
+        disabled=["sheet", "row", "state", "award_found", "category_inferred", "problems"],
+        column_config={
+            "sheet": "Sheet", "row": "Dòng", "state": "Tình trạng", "award_found": "Danh hiệu nhận ra",
+            "category_inferred": st.column_config.CheckboxColumn("Phân loại do máy đoán"),
+            **{f: label for f, label in preview.EDITABLE.items()},
+            "target": st.column_config.SelectboxColumn("Đối tượng", options=list(TARGET_LABELS.values())),
+            "gender": st.column_config.SelectboxColumn("Giới tính", options=["Nam", "Nữ"]),
+            "birth_year": st.column_config.NumberColumn("Năm sinh", format="%d", step=1),
+            "problems": st.column_config.TextColumn("Vấn đề", width="large"),
+        },
+    )
+    if preview.edited(frame, edited):
+        with db_read() as session:
+            reports[store_key] = (data, preview.revalidate(session, report, preview.apply_edits(report, edited)))
+        st.session_state[f"editor_version_{key}"] = version + 1
+        st.rerun()
+
+
+def _download_and_commit(report, data: bytes, key: str) -> None:
+    """The error workbook, the repeated-file override and the commit button."""
+    errors, warnings = report.errors, report.warnings
+    st.download_button("Tải tệp báo lỗi (.xlsx)", key=f"errors_{key}",
+                       data=template.error_workbook(data, file_name=report.file, issues=report.issues,
+                                                    headers={r.sheet: r.header_row for r in report.results}),
+                       file_name=f"bao_loi_{report.file.rsplit('.', 1)[0]}.xlsx", disabled=not report.issues)
+    force = st.checkbox("Vẫn nhập dù tệp đã từng nhập", key=f"force_{key}") if report.repeated else False
+    blocked = bool(errors) or (bool(report.repeated) and not force)
+    if st.button(f"Nhập {len(report.records)} đề nghị", key=f"commit_{key}", type="primary", disabled=blocked,
+                 help="Sửa hết lỗi trước khi nhập." if errors else None):
+        try:
+            with db_write() as session:
+                result = commit.commit_batch(
+                    session, actor(), file_name=report.file, sha256=report.sha256, records=report.records,
+                    year=report.year, sheets=report.sheets, warnings=len(warnings))
+        except Refused as error:
+            st.error(str(error))
+        else:
+            report.imported, report.batch_id = result.nominations, result.batch_id
+            st.session_state["flash_import"] = (f"Đã nhập “{report.file}”: {result.nominations} đề nghị, "
+                                                f"{result.people_added} cá nhân mới (lô số {result.batch_id}).")
+            st.rerun()
 
 
 def _add_unknown_units(reports: dict, store_key: tuple, key: str) -> None:
