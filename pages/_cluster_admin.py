@@ -13,7 +13,7 @@ from tdkt.core.errors import Refused
 from tdkt.core.text import format_date
 from tdkt.importing import cluster_sheets
 from tdkt.plan import plan as plan_module
-from tdkt.plan import task_links
+from tdkt.clusters import task_links
 
 DONE, PENDING, NOT_APPLICABLE = "Đã thực hiện", "Chưa thực hiện", "Không áp dụng"
 AUTO = "auto"  # "link to the plan's task for this cluster and kind"

@@ -12,7 +12,7 @@ from tdkt.clusters import movements
 from tdkt.core import units
 from tdkt.core.errors import Refused
 from tdkt.plan import plan as plan_module
-from tdkt.plan import task_links
+from tdkt.clusters import task_links
 
 AUTO = "auto"  # "the plan's launch task when this is the year's regular movement"
 def _done(message: str) -> None:

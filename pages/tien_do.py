@@ -10,7 +10,7 @@ from tdkt.core.errors import Refused
 from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
 from tdkt.core.text import format_date
 from tdkt.plan import plan as plan_module
-from tdkt.plan import task_links
+from tdkt.clusters import task_links
 from tdkt.reports import charts
 
 who = require_page("xem")

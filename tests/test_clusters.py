@@ -33,7 +33,7 @@ from tdkt.core.models import (
 from tdkt.core.permissions import PermissionDenied
 from tdkt.importing import cluster_sheets
 from tdkt.plan import plan as plan_module
-from tdkt.plan import task_links
+from tdkt.clusters import task_links
 from tdkt.reports import charts
 from tdkt.seeding.seed import COVENANTS_KEY, bootstrap
 

@@ -168,6 +168,22 @@ def import_cycles(root: Path) -> list[str]:
     return [" → ".join(cycle) for cycle in find_cycles(import_graph(read_modules(root, "tdkt")))]
 
 
+def _room(module: str) -> str:
+    """The folder a module lives in, as a room of tdkt: tdkt.awards.rules.case → tdkt.awards."""
+    return ".".join(module.split(".")[:2])
+
+
+def package_cycles(root: Path) -> list[str]:
+    """Each cycle between tdkt's folders (core, plan, clusters, awards, …) as "a → b → a": imports point one way."""
+    graph: dict[str, set[str]] = {}
+    for source, targets in import_graph(read_modules(root, "tdkt")).items():
+        graph.setdefault(_room(source), set()).update(_room(t) for t in targets if _room(t) != _room(source))
+    for targets in list(graph.values()):
+        for target in targets:
+            graph.setdefault(target, set())
+    return [" → ".join(cycle) for cycle in find_cycles(graph)]
+
+
 def pages_importing_sql(root: Path) -> list[str]:
     """Each page import of sqlmodel/sqlalchemy; pages/_common.py may import their types under TYPE_CHECKING."""
     pages = read_modules(root, "pages")
@@ -295,6 +311,11 @@ def test_no_import_cycle_between_tdkt_modules_counting_imports_inside_functions(
     assert not cycles, none_found("Import cycles (TYPE_CHECKING-only imports aside)", cycles)
 
 
+def test_tdkt_folders_import_one_way():
+    found = package_cycles(ROOT)
+    assert not found, none_found("Folders of tdkt that import each other (move the module that links them up)", found)
+
+
 def test_pages_import_no_sqlmodel_or_sqlalchemy_except_types_in_common():
     found = pages_importing_sql(ROOT)
     assert not found, none_found("Pages query through tdkt, not sqlmodel/sqlalchemy", found)
@@ -353,6 +374,17 @@ def test_cycle_through_an_import_inside_a_function_is_found_and_printed(tmp_path
         "tdkt/c.py": '"""C."""\nimport tdkt.b\n',
     })
     assert import_cycles(root) == ["tdkt.a → tdkt.b → tdkt.a"]
+
+
+def test_folders_importing_each_other_are_found_though_no_module_cycle(tmp_path):
+    root = write(tmp_path, PACKAGE | {
+        "tdkt/low/__init__.py": '"""Low."""\n', "tdkt/high/__init__.py": '"""High."""\n',
+        "tdkt/low/base.py": '"""Base."""\n',
+        "tdkt/low/link.py": '"""Link."""\nfrom tdkt.high import user\n',
+        "tdkt/high/user.py": '"""User."""\nfrom tdkt.low import base\n',
+    })
+    assert import_cycles(root) == []
+    assert package_cycles(root) == ["tdkt.high → tdkt.low → tdkt.high"]
 
 
 def test_relative_imports_resolve_to_modules_and_a_package_import_is_no_edge_to_its_submodules(tmp_path):

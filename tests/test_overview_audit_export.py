@@ -13,7 +13,7 @@ from tdkt.core.db import write_session
 from tdkt.core.models import Award, Cluster, ClusterEvent, ClusterMember, Nomination, Participation, Role, TaskStatus
 from tdkt.core.permissions import PermissionDenied
 from tdkt.plan import plan as plan_module
-from tdkt.plan import task_links
+from tdkt.clusters import task_links
 from tdkt.reports import charts, overview
 
 

@@ -13,7 +13,7 @@ from tdkt.core import auth, permissions
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import PlanTask, TaskStatus, Unit, User
 from tdkt.plan import plan as plan_module
-from tdkt.plan import task_links
+from tdkt.clusters import task_links
 from tests.conftest import APP, PASSWORD
 
 ROLES = ["lanh_dao", "van_phong", "don_vi", "quan_tri"]

@@ -195,7 +195,7 @@ def add_event(session: Session, actor: Actor, *, cluster_id: int, kind: str, due
               auto_link: bool = True) -> ClusterEvent:
     """Add an event to a cluster; it carries the plan's task for this cluster and kind unless another is given.
 
-    The task and our participation are not reconciled here: callers use `tdkt.plan.task_links.add_event`.
+    The task and our participation are not reconciled here: callers use `tdkt.clusters.task_links.add_event`.
     """
     require(actor, "quan_ly_cum")
     cluster = _get(session, Cluster, cluster_id, "cụm")
@@ -217,7 +217,7 @@ def update_event(session: Session, actor: Actor, *, event_id: int, kind: str, ti
                  scored: bool, task_id: int | None) -> ClusterEvent:
     """Change an event's kind, title, due date, scoring or the plan task it carries.
 
-    A new task and our participation are not reconciled here: callers use `tdkt.plan.task_links.update_event`.
+    A new task and our participation are not reconciled here: callers use `tdkt.clusters.task_links.update_event`.
     """
     require(actor, "quan_ly_cum")
     event = _get(session, ClusterEvent, event_id, "hoạt động")
@@ -269,7 +269,7 @@ def record_participation(
 ) -> Participation:
     """Record what a member did for an event; the status follows from the due date.
 
-    The plan task the event carries does not follow here: callers use `tdkt.plan.task_links.record_participation`.
+    The plan task the event carries does not follow here: callers use `tdkt.clusters.task_links.record_participation`.
     """
     require(actor, "quan_ly_cum")
     today = today or date.today()

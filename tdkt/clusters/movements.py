@@ -163,7 +163,7 @@ def add_movement(
 ) -> Movement:
     """Register a movement of a year; the year's regular movement carries the plan's launch task (Q1.1).
 
-    The task and the launch are not reconciled here: callers use `tdkt.plan.task_links.add_movement`.
+    The task and the launch are not reconciled here: callers use `tdkt.clusters.task_links.add_movement`.
     """
     require(actor, "quan_ly_cum")
     today = today or date.today()
@@ -205,7 +205,7 @@ def update_movement(
 ) -> Movement:
     """Change a movement's registration (name, kind, launch, period, units, goals, the task it carries).
 
-    The task does not follow the launch here: callers use `tdkt.plan.task_links.update_movement`.
+    The task does not follow the launch here: callers use `tdkt.clusters.task_links.update_movement`.
     """
     require(actor, "quan_ly_cum")
     today = today or date.today()

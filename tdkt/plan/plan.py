@@ -217,7 +217,7 @@ def update_task_status(
     """Record a task's own progress (status, completion date, evidence document, note); checked and audited.
 
     The cluster events and movements carrying this task do not follow here: callers use
-    `tdkt.plan.task_links.update_task_status`, which does both in the same transaction.
+    `tdkt.clusters.task_links.update_task_status`, which does both in the same transaction.
     """
     task = session.get(PlanTask, task_id)
     if task is None:
