@@ -1,4 +1,4 @@
-"""Shared fixtures: real SQLite files and a real PostgreSQL server (Debian's, started here unless one is given)."""
+"""Shared fixtures: real SQLite files, a real PostgreSQL server (Debian's unless one is given) and chromium."""
 
 from __future__ import annotations
 
@@ -202,31 +202,32 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> None:
     raise TimeoutError("điều kiện không xảy ra trong thời gian chờ")
 
 
-_BROWSER: dict = {}
+TIMEOUT_MS = 30_000  # CI shares two cores with the app server and chromium; waits return as soon as met
 
 
-def shared_browser():
-    """Return the test session's one chromium (Debian's), started on first use and closed when the session ends.
+@pytest.fixture(scope="session")
+def browser():
+    """The test session's one chromium (Debian's), launched on first use and closed when the session ends."""
+    from playwright.sync_api import sync_playwright  # here, not at the top: tests without a browser never load it
 
-    Every browser test module imports the `browser` fixture of tests/test_browser.py, which gives each module its own
-    session fixture; Playwright's sync API allows one instance per thread, so they all share this one.
-    """
-    if not _BROWSER:
-        from playwright.sync_api import sync_playwright
-
-        executable = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-        if executable is None:
-            pytest.fail("Không tìm thấy chromium của Debian: chạy ./scripts/test (cài gói chromium) rồi chạy lại.")
-        playwright = sync_playwright().start()
-        _BROWSER.update(playwright=playwright, browser=playwright.chromium.launch(executable_path=executable,
-                                                                                  headless=True))
-    return _BROWSER["browser"]
+    executable = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Không tìm thấy chromium của Debian: chạy ./scripts/test (cài gói chromium) rồi chạy lại.")
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=executable, headless=True)
+    yield browser
+    browser.close()
+    playwright.stop()
 
 
-def pytest_sessionfinish(session, exitstatus) -> None:
-    if _BROWSER:
-        _BROWSER.pop("browser").close()
-        _BROWSER.pop("playwright").stop()
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page for one test (helpers: tests/browser_support.py)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
 
 
 @contextlib.contextmanager

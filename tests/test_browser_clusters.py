@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-# The server (streamlit on a copy of the seeded database), the browser and the page fixtures, and the helpers.
-from tests.test_browser import (  # noqa: F401
-    ARTIFACTS, TIMEOUT_MS, browser, idle, page, server, sign_in, type_date, wait_for_cookie)
+from tests.browser_support import ARTIFACTS, idle, journey_server, sign_in, type_date, wait_for_cookie
+from tests.conftest import TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 STATUS_CODES = {0: "Đúng hạn", 1: "Trễ hạn", 2: "Chưa thực hiện", 3: "Không áp dụng"}
@@ -19,6 +18,14 @@ READ_HEATMAP = """code => {
 }"""
 
 
+# Session-scoped as tests/test_browser.py's `server`, but this module's own: a second server over its own database.
+@pytest.fixture(scope="session")
+def server(sqlite_template, tmp_path_factory):
+    """`streamlit run app.py` on a free port over a copy of the seeded database; yields its URL."""
+    with journey_server(sqlite_template, tmp_path_factory) as address:
+        yield address
+
+
 def our_cell(page, code: str) -> tuple[str, str]:
     """Return (status, hover text) of our row's first event in a cluster's heatmap, read from the drawn figure."""
     data = page.evaluate(READ_HEATMAP, code)
@@ -26,7 +33,7 @@ def our_cell(page, code: str) -> tuple[str, str]:
     return STATUS_CODES[data["z"][row][0]], data["hover"][row][0]
 
 
-def test_office_records_our_signing_and_the_heatmap_cell_changes_colour(server, page):  # noqa: F811
+def test_office_records_our_signing_and_the_heatmap_cell_changes_colour(server, page):
     page.goto(server)
     sign_in(page, "vanphong")
     home = page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024")

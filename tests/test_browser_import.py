@@ -3,7 +3,6 @@ import the list as one batch, see it in the history, undo it — and the databas
 
 from __future__ import annotations
 
-
 import re
 
 import pytest
@@ -11,9 +10,8 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from tests.browser_support import ARTIFACTS, choose, idle, sign_in, wait_for_cookie
 from tests.conftest import sqlite_copy, streamlit_server, wait_for
-# `browser` and `page` are tests/test_browser.py's fixtures: every browser module shares the session's one chromium.
-from tests.test_browser import ARTIFACTS, browser, choose, idle, page, sign_in, wait_for_cookie  # noqa: F401
 
 pytestmark = pytest.mark.browser
 FILE_NAME = "ds_de_nghi_phong_qlcn.xlsx"

@@ -12,9 +12,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.conftest import sqlite_copy, streamlit_server
-from tests.test_browser import (  # noqa: F401
-    TIMEOUT_MS, browser, idle, page, sign_in, wait_for_cookie)
+from tests.browser_support import idle, sign_in, wait_for_cookie
+from tests.conftest import TIMEOUT_MS, sqlite_copy, streamlit_server
 
 pytestmark = pytest.mark.browser
 TITLE = "Sơ kết / Tổng kết công tác thi đua, khen thưởng năm 2024"
@@ -48,7 +47,7 @@ def download(page, name: str) -> tuple[str, bytes]:
     return download.suggested_filename, open(download.path(), "rb").read()
 
 
-def test_office_downloads_the_workbook_the_draft_and_the_chart_pack(server, page):  # noqa: F811
+def test_office_downloads_the_workbook_the_draft_and_the_chart_pack(server, page):
     page.goto(server)
     sign_in(page, "vanphong")
     expect(page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024")).to_be_visible()

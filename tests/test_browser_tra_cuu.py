@@ -10,12 +10,11 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from tdkt.awards import personal_records
-from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.db import make_engine, write_session
 from tdkt.core.models import Award, Nomination, NominationStatus, Person, Unit
-from tests.conftest import sqlite_copy, streamlit_server
-from tests.test_browser import (  # noqa: F401
-    ARTIFACTS, TIMEOUT_MS, browser, idle, page, sign_in, wait_for_cookie)
+from tdkt.core.permissions import COMMAND_LINE
+from tests.browser_support import ARTIFACTS, idle, sign_in, wait_for_cookie
+from tests.conftest import TIMEOUT_MS, sqlite_copy, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +42,7 @@ def history_server(sqlite_template, tmp_path_factory):
         yield address
 
 
-def test_office_finds_a_person_reads_the_history_and_records_a_rating(history_server, page):  # noqa: F811
+def test_office_finds_a_person_reads_the_history_and_records_a_rating(history_server, page):
     page.goto(history_server)
     sign_in(page, "vanphong")
     expect(page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024")).to_be_visible(
