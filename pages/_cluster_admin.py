@@ -8,12 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, settings
-from tdkt.clusters import cluster_writes, cluster_years, clusters
+from tdkt.clusters import cluster_writes, cluster_years, clusters, task_links
 from tdkt.core.errors import Refused
 from tdkt.core.text import format_date
 from tdkt.importing import cluster_sheets
 from tdkt.plan import plan as plan_module
-from tdkt.clusters import task_links
 
 DONE, PENDING, NOT_APPLICABLE = "Đã thực hiện", "Chưa thực hiện", "Không áp dụng"
 AUTO = "auto"  # "link to the plan's task for this cluster and kind"

@@ -8,11 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import actor, db_read, db_write
-from tdkt.clusters import movements
+from tdkt.clusters import movements, task_links
 from tdkt.core import units
 from tdkt.core.errors import Refused
 from tdkt.plan import plan as plan_module
-from tdkt.clusters import task_links
 
 AUTO = "auto"  # "the plan's launch task when this is the year's regular movement"
 def _done(message: str) -> None:

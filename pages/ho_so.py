@@ -5,12 +5,12 @@ from datetime import date
 import streamlit as st
 
 from pages._common import db_read, db_write, require_page, selected_year, show_findings
-from tdkt.core import export, permissions
 from tdkt.awards import dossiers, eligibility, mau_tdkt
 from tdkt.awards.rules.case import LocalPolicy
+from tdkt.core import export, permissions
+from tdkt.core.errors import Refused
 from tdkt.core.models import NOMINATION_STATUS_LABELS, NominationStatus
 from tdkt.core.text import fold
-from tdkt.core.errors import Refused
 
 S = NominationStatus
 who = require_page()

@@ -6,11 +6,11 @@ import streamlit as st
 
 from pages._common import actor, db_read, db_write, require_page, selected_year, settings
 from tdkt.core import permissions
+from tdkt.core.errors import Refused
+from tdkt.core.text import format_datetime
+from tdkt.importing.batches import DONE
 from tdkt.importing.nomination_lists import preview
 from tdkt.importing.record_lists import record_batches, record_check, record_preview, record_rows, record_template
-from tdkt.importing.batches import DONE
-from tdkt.core.text import format_datetime
-from tdkt.core.errors import Refused
 
 who = require_page()  # signed in, password changed
 # The same gate as Tải lên danh sách (and app.py): the Office, or a unit user with its unit.

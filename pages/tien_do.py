@@ -5,12 +5,12 @@ from datetime import date
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, require_page, selected_year
+from tdkt.clusters import task_links
 from tdkt.core import export, permissions
 from tdkt.core.errors import Refused
 from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
 from tdkt.core.text import format_date
 from tdkt.plan import plan as plan_module
-from tdkt.clusters import task_links
 from tdkt.reports import charts
 
 who = require_page("xem")

@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 
 from tdkt.cli import click_vi
 from tdkt.cli.program import cli
-from tdkt.clusters import cluster_writes, cluster_years, clusters, movements
+from tdkt.clusters import cluster_writes, cluster_years, clusters, movements, task_links
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import (
@@ -33,7 +33,6 @@ from tdkt.core.models import (
 from tdkt.core.permissions import PermissionDenied
 from tdkt.importing import cluster_sheets
 from tdkt.plan import plan as plan_module
-from tdkt.clusters import task_links
 from tdkt.reports import charts
 from tdkt.seeding.seed import COVENANTS_KEY, bootstrap
 

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import Session, select
 
 from tdkt.awards import dossiers
-from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import AuditLog, Award, Nomination, NominationStatus, Person, Role, Unit
+from tdkt.core.permissions import PermissionDenied
 
 S = NominationStatus
 TODAY = date(2025, 1, 20)

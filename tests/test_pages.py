@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from tdkt.clusters import task_links
 from tdkt.core import auth, permissions
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import PlanTask, TaskStatus, Unit, User
 from tdkt.plan import plan as plan_module
-from tdkt.clusters import task_links
 from tests.conftest import APP, PASSWORD
 
 ROLES = ["lanh_dao", "van_phong", "don_vi", "quan_tri"]

@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from sqlmodel import Session, func, select
 
+from tdkt.clusters import task_links
 from tdkt.core.db import write_session
 from tdkt.core.models import AuditLog, PlanTask, PlanTaskUnit, Role, TaskStatus, Unit, User
 from tdkt.core.permissions import PermissionDenied
 from tdkt.plan import plan as plan_module
-from tdkt.clusters import task_links
 
 
 def _task(session, quarter, number, year=2024):

@@ -12,11 +12,20 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from tdkt.awards import categories
-from tdkt.reports import reports
 from tdkt.cli.program import cli
 from tdkt.core.models import (
-    Award, Cluster, ClusterEvent, ClusterMember, InitiativeRecord, Movement, Nomination, Participation, Plan, PlanTask,
+    Award,
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    InitiativeRecord,
+    Movement,
+    Nomination,
+    Participation,
+    Plan,
+    PlanTask,
 )
+from tdkt.reports import reports
 
 AS_OF = date(2024, 1, 15)
 LDTT, CSTD, BK_TTG = "Lao động tiên tiến", "Chiến sĩ thi đua cấp tỉnh", "Bằng khen của Thủ tướng Chính phủ"

@@ -1,12 +1,21 @@
 """Vietnamese text helpers: folding, name order, dates, money."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from tdkt.core.text import (
-    contains, fold, format_date, format_datetime, format_money, format_number, format_percent, name_sort_key, nfc,
-    parse_date, sort_key,
+    contains,
+    fold,
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    format_percent,
+    name_sort_key,
+    nfc,
+    parse_date,
+    sort_key,
 )
 
 
@@ -65,7 +74,7 @@ def test_bad_dates_raise_a_vietnamese_message(bad):
 
 
 def test_datetimes_show_in_vietnam_time():
-    assert format_datetime(datetime(2024, 12, 31, 20, 30, tzinfo=timezone.utc)) == "01/01/2025 03:30"
+    assert format_datetime(datetime(2024, 12, 31, 20, 30, tzinfo=UTC)) == "01/01/2025 03:30"
 
 
 def test_money_and_numbers_use_dot_for_thousands_and_comma_for_decimals():

@@ -8,10 +8,10 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from tdkt.core import audit
-from tdkt.core.permissions import Actor, require
-from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person, Unit
-from tdkt.core.text import fold, format_date, format_number, name_sort_key
 from tdkt.core.errors import Refused
+from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person, Unit
+from tdkt.core.permissions import Actor, require
+from tdkt.core.text import fold, format_date, format_number, name_sort_key
 
 S = NominationStatus
 # Where a nomination may go from each step (the step back to Đề nghị is for corrections of the council's result).

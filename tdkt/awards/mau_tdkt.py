@@ -12,9 +12,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, select
 
 from tdkt.awards import categories
-from tdkt.core.permissions import Actor, require
 from tdkt.core.export import safe_cell
 from tdkt.core.models import Award, Nomination, NominationStatus, Person, Target, Unit
+from tdkt.core.permissions import Actor, require
 from tdkt.core.text import fold, name_sort_key
 
 # The import sheet as the national layout has it: /work/shared/samples/other-province/MauTDKT_20231004.xlsx, sheet

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tdkt.core.errors import Refused
-
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from tdkt.core.errors import Refused
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 # Tone marks (dấu thanh) in the Vietnamese collation order: none, huyền, hỏi, ngã, sắc, nặng.
@@ -100,7 +100,7 @@ def format_datetime(value: datetime | None) -> str:
     """Return dd/mm/yyyy HH:MM in Vietnam time (UTC+7, no daylight saving), or an empty string for None."""
     if not value:
         return ""
-    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
     return aware.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
