@@ -30,7 +30,7 @@ def figures(fixture_db):  # noqa: F811
 
 def bars(fig: go.Figure) -> dict[str, dict]:
     return {trace.name: dict(zip(trace.y if trace.orientation == "h" else trace.x,
-                                 trace.x if trace.orientation == "h" else trace.y)) for trace in fig.data}
+                                 trace.x if trace.orientation == "h" else trace.y, strict=False)) for trace in fig.data}
 
 
 def test_figures_hold_this_period_beside_last_year(figures):

@@ -115,7 +115,7 @@ def count_tables(session: Session, *, year: int, dimensions: tuple[str, ...] = D
         keys = [_KEYS[d] for d in shared]
         stmt = _joined(*keys, func.count(), _decided_count()).where(Nomination.year == year).group_by(*keys)
         for *values, n, d in session.exec(_filters(stmt, unit_id=unit_id, award_id=award_id)).all():
-            for dimension, value in zip(shared, values):
+            for dimension, value in zip(shared, values, strict=True):  # the row holds one value per key of `shared`
                 before = folded[dimension].get(value, (0, 0))
                 folded[dimension][value] = (before[0] + int(n), before[1] + int(d))
     return {d: _count_frame(d, folded[d]) if d in folded
@@ -200,7 +200,7 @@ def summary(session: Session, *, year: int, unit_id: int | None = None, award_id
 
     def by(dimension: str, *, keys: bool = False, keep_zeros: bool = True) -> dict[str, int]:
         frame = tables[dimension]
-        rows = zip(frame["key"], frame["label"], frame["nominations"])
+        rows = zip(frame["key"], frame["label"], frame["nominations"], strict=True)
         return {(k if keys else label): int(n) for k, label, n in rows if keep_zeros or n}
 
     status = by("status")

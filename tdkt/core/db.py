@@ -125,7 +125,7 @@ def _each_distinct(values: Sequence, convert: Callable[[Any], Any], null: Any) -
     if datetime in set(map(type, values)):
         keys = [(v, v.tzinfo) if type(v) is datetime else v for v in values]
     done: dict = {None: null}
-    for key, value in zip(keys, values):
+    for key, value in zip(keys, values, strict=True):
         if key not in done:
             done[key] = convert(value)
     return list(map(done.__getitem__, keys))
@@ -166,7 +166,7 @@ def bulk_insert_rows(
     if dialect.name == "postgresql":
         quoted = ", ".join(preparer.quote(n) for n in [*names, *constants])
         raw = connection.connection.dbapi_connection
-        texts = [_copy_texts(column) for column in zip(*rows)]
+        texts = [_copy_texts(column) for column in zip(*rows, strict=False)]
         tail = [_copy_texts((value,)) for value in constants.values()]
         with raw.cursor() as cursor:
             with cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
@@ -177,7 +177,7 @@ def bulk_insert_rows(
                     return
                 end = "".join("\t" + t[0] for t in tail) + "\n"
                 for start in range(0, len(rows), _COPY_ROWS):
-                    lines = map("\t".join, zip(*(t[start:start + _COPY_ROWS] for t in texts)))
+                    lines = map("\t".join, zip(*(t[start:start + _COPY_ROWS] for t in texts), strict=True))
                     copy.write(end.join(lines) + end)
         return
     literals = [_sqlite_literal(table, name, value, dialect) for name, value in constants.items()]
@@ -189,10 +189,10 @@ def bulk_insert_rows(
     if processors:
         # Process each distinct value once, column by column, and rebuild the rows in C (zip) rather than assigning
         # cell by cell.
-        columns = list(zip(*rows))
+        columns = list(zip(*rows, strict=False))
         for index, processor in processors:
             columns[index] = _each_distinct(columns[index], processor, None)
-        values = list(zip(*columns))
+        values = list(zip(*columns, strict=True))
     quoted = ", ".join(preparer.quote(n) for n in [*names, *constants])
     placeholders = ", ".join(["?"] * len(names) + literals)
     # Straight to the driver's cursor: exec_driver_sql would check every row's shape again.

@@ -67,13 +67,16 @@ def _build_vni() -> tuple[dict[str, str], dict[str, str]]:
         case = "lower" if base.islower() else "upper"
         horn = {"o": "\u00f4", "O": "\u00d4", "u": "\u00f6", "U": "\u00d6"}.get(base)
         for mark_case in ("lower", "upper"):  # a mark typed in the other case still belongs to the letter
-            combos = [(base, mark, tone) for mark, tone in zip(_VNI_TONE[mark_case], _TONES)]
+            combos = [(base, mark, tone) for mark, tone in zip(_VNI_TONE[mark_case], _TONES, strict=True)]
             if horn:
-                combos += [(horn, mark, "\u031b" + tone) for mark, tone in zip(_VNI_TONE[mark_case], _TONES)]
+                combos += [(horn, mark, "\u031b" + tone)
+                           for mark, tone in zip(_VNI_TONE[mark_case], _TONES, strict=True)]
             if base in "aeoAEO":
-                combos += [(base, mark, "\u0302" + tone) for mark, tone in zip(_VNI_HAT[mark_case], ["", *_TONES])]
+                combos += [(base, mark, "\u0302" + tone)
+                           for mark, tone in zip(_VNI_HAT[mark_case], ["", *_TONES], strict=True)]
             if base in "aA":
-                combos += [(base, mark, "\u0306" + tone) for mark, tone in zip(_VNI_BREVE[mark_case], ["", *_TONES])]
+                combos += [(base, mark, "\u0306" + tone)
+                           for mark, tone in zip(_VNI_BREVE[mark_case], ["", *_TONES], strict=True)]
             for first, mark, marks in combos:
                 letter = unicodedata.normalize("NFC", base + marks)
                 decode[first + mark] = letter

@@ -9,17 +9,28 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tdkt.awards import personal_records
+from tdkt.awards.stats import LEVEL_LABELS, NO_CATEGORY
 from tdkt.clusters import clusters as clusters_module
 from tdkt.core import export
-from tdkt.plan import plan
-from tdkt.awards import personal_records
-from tdkt.core.models import (
-    TARGET_LABELS, Award, Cluster, ClusterEvent, ClusterMember, InitiativeRecord, Movement, Nomination,
-    NominationStatus, Participation, PlanTask, Target, TaskStatus,
-)
-from tdkt.awards.stats import LEVEL_LABELS, NO_CATEGORY
-from tdkt.core.text import fold, format_date
 from tdkt.core.errors import Refused
+from tdkt.core.models import (
+    TARGET_LABELS,
+    Award,
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    InitiativeRecord,
+    Movement,
+    Nomination,
+    NominationStatus,
+    Participation,
+    PlanTask,
+    Target,
+    TaskStatus,
+)
+from tdkt.core.text import fold, format_date
+from tdkt.plan import plan
 
 PeriodKind = Literal["h1", "year"]
 PERIOD_LABELS = {"h1": "6 tháng đầu năm", "year": "cả năm"}
@@ -197,7 +208,7 @@ def _counts(session: Session, start: date, end: date, *, decided: bool) -> dict[
         stmt = stmt.where(Nomination.status == NominationStatus.CO_QUYET_DINH)
     counts: dict[str, dict[str, int]] = {dimension: {} for dimension in DIMENSIONS}
     for *values, n in session.exec(stmt).all():
-        for dimension, value in zip(DIMENSIONS, values):
+        for dimension, value in zip(DIMENSIONS, values, strict=True):  # one key selected per dimension
             labels = _LABELS.get(dimension, {})
             label = labels.get(value, value) if value else NO_CATEGORY
             counts[dimension][label] = counts[dimension].get(label, 0) + int(n)
