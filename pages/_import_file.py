@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._common import actor, db_read, db_write, show_findings
-from tdkt.core import units
 from tdkt.awards import eligibility
-from tdkt.importing.nomination_lists import commit, preview, template
-from tdkt.core.models import Role, TARGET_LABELS, UnitKind
+from tdkt.core import units
 from tdkt.core.errors import Refused
+from tdkt.core.models import TARGET_LABELS, Role, UnitKind
+from tdkt.importing.nomination_lists import commit, preview, template
 
 
 def render(reports: dict, store_key: tuple) -> None:
@@ -48,7 +48,8 @@ def render(reports: dict, store_key: tuple) -> None:
             else:
                 show_findings(rule_rows)
         with err_tab:
-            st.dataframe(preview.issues_frame(errors), hide_index=True, width="stretch") if errors else st.write("Không có lỗi.")
+            st.dataframe(preview.issues_frame(errors), hide_index=True, width="stretch") if errors else st.write(
+                "Không có lỗi.")
         with warn_tab:
             st.dataframe(preview.issues_frame(warnings), hide_index=True, width="stretch") if warnings else st.write(
                 "Không có cảnh báo.")
@@ -71,7 +72,7 @@ def _edit_rows(reports: dict, store_key: tuple, key: str) -> None:
         column_config={
             "sheet": "Sheet", "row": "Dòng", "state": "Tình trạng", "award_found": "Danh hiệu nhận ra",
             "category_inferred": st.column_config.CheckboxColumn("Phân loại do máy đoán"),
-            **{f: label for f, label in preview.EDITABLE.items()},
+            **preview.EDITABLE,
             "target": st.column_config.SelectboxColumn("Đối tượng", options=list(TARGET_LABELS.values())),
             "gender": st.column_config.SelectboxColumn("Giới tính", options=["Nam", "Nữ"]),
             "birth_year": st.column_config.NumberColumn("Năm sinh", format="%d", step=1),

@@ -4,11 +4,11 @@ status; the trend over a span of years; the shares of decided awards; the money;
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year, show_findings
-from tdkt.reports import charts
 from tdkt.awards import eligibility, stats
 from tdkt.awards.money import decided_money
 from tdkt.core import export
 from tdkt.core.text import format_money, format_percent
+from tdkt.reports import charts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # dimension → (section title, first column title, horizontal bars)
@@ -40,7 +40,7 @@ low, high = min([*found, year - 4]), max([*found, year])
 first, last = right.slider("Các năm so sánh", min_value=low, max_value=high, value=(max(low, year - 4), year),
                            key="stats_span")
 with db_read() as session:
-    filters = dict(unit_id=unit_id, award_id=award_id)
+    filters = {"unit_id": unit_id, "award_id": award_id}
     tables = stats.count_tables(session, year=year, dimensions=tuple(SECTIONS), **filters)
     trend = stats.trend(session, first=first, last=last, **filters)
     shares = stats.shares(session, year=year, **filters)

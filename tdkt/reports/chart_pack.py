@@ -18,17 +18,17 @@ from datetime import date
 import plotly.graph_objects as go
 from sqlmodel import Session
 
+from tdkt.core.errors import Refused
+from tdkt.core.text import fold
 from tdkt.reports import reports
 from tdkt.reports.charts import PARTICIPATION_COLORS, apply_layout
-from tdkt.core.text import fold
-from tdkt.core.errors import Refused
 
 WIDTH, HEIGHT, SCALE = 1200, 675, 2
 NO_BROWSER = ("Không tìm thấy trình duyệt Chromium để xuất ảnh biểu đồ. Cài gói chromium (./scripts/test hoặc "
               "apt-get install chromium) rồi thử lại.")
 CURRENT_COLOR, PREVIOUS_COLOR = "#1565c0", "#b0bec5"
 # A slide needs room the page does not: the axis titles and the category labels must not touch the edge.
-_MARGIN = dict(l=90, r=40, t=100, b=90)
+_MARGIN = {"l": 90, "r": 40, "t": 100, "b": 90}
 _LOCK = threading.Lock()  # kaleido's sync server is one per process: one pack at a time
 
 
@@ -74,7 +74,7 @@ def _participation(events, title: str) -> go.Figure:
         counts = [int(((events["cluster"] == c) & (events["status"] == status)).sum()) for c in clusters]
         if sum(counts):
             fig.add_bar(name=status, x=clusters, y=counts, marker_color=color, text=counts,
-                        marker_line=dict(color="#9e9e9e", width=1))
+                        marker_line={"color": "#9e9e9e", "width": 1})
     apply_layout(fig, title, height=HEIGHT)
     fig.update_layout(barmode="stack", width=WIDTH, margin=_MARGIN, title_x=0.02)
     fig.update_xaxes(automargin=True)

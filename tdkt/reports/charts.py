@@ -15,17 +15,17 @@ STATUS_COLORS = {
     TASK_STATUS_LABELS[TaskStatus.KHONG]: "#6d4c41",
 }
 NOMINATION_COLORS = ["#90a4ae", "#ffb300", "#1e88e5", "#43a047", "#e53935"]
-_FONT = dict(family="Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif", size=13)
+_FONT = {"family": "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif", "size": 13}
 
 
 def apply_layout(fig: go.Figure, title: str, *, height: int = 380) -> go.Figure:
     """Give a figure the house layout (title at the left, fonts, legend on top, white plot) and return it."""
     fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left"),
+        title={"text": title, "x": 0, "xanchor": "left"},
         font=_FONT,
         height=height,
-        margin=dict(l=10, r=10, t=60, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1, title_text=""),
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1, "title_text": ""},
         showlegend=True,
         plot_bgcolor="white",
         separators=",.",
@@ -67,7 +67,8 @@ def progress_by_unit(counts: pd.DataFrame, *, year: int) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
     fig.update_xaxes(title_text="Số nhiệm vụ", dtick=1, gridcolor="#eeeeee")
-    return apply_layout(fig, f"Nhiệm vụ theo đơn vị tham mưu, thực hiện — năm {year}", height=max(300, 70 + 45 * len(order)))
+    return apply_layout(fig, f"Nhiệm vụ theo đơn vị tham mưu, thực hiện — năm {year}",
+                        height=max(300, 70 + 45 * len(order)))
 
 
 def nominations_by_status(counts: pd.DataFrame, *, year: int) -> go.Figure:
@@ -116,7 +117,7 @@ def participation_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     (tdkt.clusters.matrix); rows keep the members' order, columns the events'.
     """
     statuses = list(PARTICIPATION_COLORS)
-    members = list(dict.fromkeys(zip(matrix["member"], matrix["is_us"])))
+    members = list(dict.fromkeys(zip(matrix["member"], matrix["is_us"], strict=True)))
     events = list(dict.fromkeys(matrix["event"]))
     y = [_member_label(name, us) for name, us in members]
     x = [_wrap(e) for e in events]
@@ -145,14 +146,14 @@ def participation_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     for index, color in enumerate(PARTICIPATION_COLORS.values()):
         scale += [[index / n, color], [(index + 1) / n, color]]
     fig = go.Figure(go.Heatmap(
-        z=z, x=x, y=y, text=text, customdata=hover, texttemplate="%{text}", textfont=dict(size=11),
+        z=z, x=x, y=y, text=text, customdata=hover, texttemplate="%{text}", textfont={"size": 11},
         hovertemplate="%{customdata}<extra></extra>", colorscale=scale, zmin=-0.5, zmax=n - 0.5, xgap=3, ygap=3,
-        colorbar=dict(tickvals=list(range(n)), ticktext=statuses, title=dict(text=""), thickness=14, len=0.9),
+        colorbar={"tickvals": list(range(n)), "ticktext": statuses, "title": {"text": ""}, "thickness": 14, "len": 0.9},
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top", automargin=True)
     fig = apply_layout(fig, title, height=max(260, 140 + 38 * len(y)))
-    fig.update_layout(showlegend=False, plot_bgcolor="white", margin=dict(l=10, r=10, t=120, b=10))
+    fig.update_layout(showlegend=False, plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 120, "b": 10})
     return fig
 
 
@@ -160,11 +161,12 @@ def cluster_ranking(ranking: pd.DataFrame, *, title: str) -> go.Figure:
     """Horizontal bars of members' scores, best at the top, ours in red with its rank (ranking: member, is_us, score,
     rank; unscored members left out)."""
     scored = ranking[ranking["rank"].notna()]
-    labels = [_member_label(m, us) for m, us in zip(scored["member"], scored["is_us"])]
+    labels = [_member_label(m, us) for m, us in zip(scored["member"], scored["is_us"], strict=True)]
     fig = go.Figure(go.Bar(
         y=labels, x=[float(s) for s in scored["score"]], orientation="h",
         marker_color=[US_COLOR if us else OTHERS_COLOR for us in scored["is_us"]],
-        text=[f"Hạng {int(r)} · {float(s):.2f}".replace(".", ",") for r, s in zip(scored["rank"], scored["score"])],
+        text=[f"Hạng {int(r)} · {float(s):.2f}".replace(".", ",")
+              for r, s in zip(scored["rank"], scored["score"], strict=True)],
         textposition="inside", insidetextanchor="start",
         hovertemplate="%{y}: %{x} điểm<extra></extra>",
     ))
@@ -207,7 +209,7 @@ def award_counts(counts: pd.DataFrame, *, title: str, horizontal: bool = False, 
     series = (("nominations", "Đề nghị", NOMINATED_COLOR), ("decisions", "Có quyết định", DECIDED_COLOR))
     for column, name, color in series:
         values = [int(v) for v in counts[column]]
-        axes = dict(y=labels, x=values, orientation="h") if horizontal else dict(x=labels, y=values)
+        axes = {"y": labels, "x": values, "orientation": "h"} if horizontal else {"x": labels, "y": values}
         hover = ("%{y}: %{x} " if horizontal else "%{x}: %{y} ") + name.lower() + "<extra></extra>"
         fig.add_bar(**axes, name=name, marker_color=color, text=values, textposition="outside", hovertemplate=hover)
     fig.update_layout(barmode="group")
@@ -233,7 +235,7 @@ def award_trend(trend: pd.DataFrame, *, first: int, last: int) -> go.Figure:
     decided = trend.groupby("year", as_index=False)["decisions"].sum()
     fig.add_scatter(x=[str(y) for y in decided["year"]], y=decided["decisions"], name="Có quyết định",
                     mode="lines+markers+text",
-                    line=dict(color="#212121", width=2), text=decided["decisions"], textposition="top center",
+                    line={"color": "#212121", "width": 2}, text=decided["decisions"], textposition="top center",
                     hovertemplate="Năm %{x}: %{y} có quyết định<extra></extra>")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)

@@ -12,19 +12,37 @@ from sqlmodel import Session, select
 from tdkt.clusters import cluster_years
 from tdkt.clusters import clusters as clusters_module
 from tdkt.clusters import movements as movements_module
-from tdkt.plan import plan as plan_module
-from tdkt.core.permissions import Actor
 from tdkt.core.config import Settings
 from tdkt.core.db import create_schema, make_engine, write_session
+from tdkt.core.errors import Refused
 from tdkt.core.models import (
-    Assessment, Award, Cluster, ClusterEvent, ClusterMember, DisciplineRecord, InitiativeAuthor, InitiativeRecord,
-    Movement, MovementUnit, Nomination, NominationStatus, Participation, PastAward, Person, Plan, PlanTask, Role,
-    TaskStatus, Unit, UnitKind,
+    Assessment,
+    Award,
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    DisciplineRecord,
+    InitiativeAuthor,
+    InitiativeRecord,
+    Movement,
+    MovementUnit,
+    Nomination,
+    NominationStatus,
+    Participation,
+    PastAward,
+    Person,
+    Plan,
+    PlanTask,
+    Role,
+    TaskStatus,
+    Unit,
+    UnitKind,
 )
 from tdkt.core.options import put as set_setting
-from tdkt.seeding.seed import US, seed, seed_clusters
+from tdkt.core.permissions import Actor
 from tdkt.core.text import fold
-from tdkt.core.errors import Refused
+from tdkt.plan import plan as plan_module
+from tdkt.seeding.seed import US, seed, seed_clusters
 
 DEMO_KEY = "demo"
 DEMO_LABEL = "Dữ liệu minh họa"
@@ -32,8 +50,10 @@ _ACTOR = Actor(id=None, username="minh_hoa", role=Role.VAN_PHONG)
 _FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Hà", "Vi", "Lương", "Nông", "Đặng", "Bế", "Lăng", "Triệu", "Đỗ"]
 _MIDDLE_M = ["Văn", "Đức", "Minh", "Quốc", "Thanh", "Hữu", "Xuân"]
 _MIDDLE_F = ["Thị", "Thu", "Thanh", "Ngọc", "Minh", "Hồng", "Thùy"]
-_GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khánh", "Long", "Nam", "Quân", "Sơn", "Thắng", "Tuấn", "Vinh"]
-_GIVEN_F = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Nga", "Phương", "Thảo", "Trang", "Yến"]
+_GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khánh", "Long", "Nam", "Quân", "Sơn", "Thắng", "Tuấn",
+            "Vinh"]
+_GIVEN_F = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Nga", "Phương", "Thảo",
+            "Trang", "Yến"]
 _POSITIONS = [
     ("Trưởng phòng", "Các cấp lãnh đạo từ phó phòng trở lên"),
     ("Phó Trưởng phòng", "Các cấp lãnh đạo từ phó phòng trở lên"),
@@ -231,13 +251,15 @@ def _nominations(session: Session, rng: random.Random, people: list[Person], yea
         for person in people:
             for code, share in _INDIVIDUAL:
                 if code in awards and rng.random() < share:
-                    rows.append(dict(target="ca_nhan", person_id=person.id, unit_id=person.unit_id, award=awards[code],
-                                     category=person.category))
+                    rows.append({"target": "ca_nhan", "person_id": person.id, "unit_id": person.unit_id,
+                                 "award": awards[code], "category": person.category})
         for unit in units:
             for code, share in _COLLECTIVE:
                 if code in awards and rng.random() < share:
-                    rows.append(dict(target="tap_the", collective_name=unit.name, unit_id=unit.id, award=awards[code],
-                                     category="Cơ quan Hành chính" if unit.kind == UnitKind.PHONG else "Đơn vị sự nghiệp"))
+                    rows.append({
+                        "target": "tap_the", "collective_name": unit.name, "unit_id": unit.id, "award": awards[code],
+                        "category": "Cơ quan Hành chính" if unit.kind == UnitKind.PHONG else "Đơn vị sự nghiệp",
+                    })
         for row in rows:
             award = row.pop("award")
             status = NominationStatus.DE_NGHI
@@ -247,11 +269,14 @@ def _nominations(session: Session, rng: random.Random, people: list[Person], yea
                 status = NominationStatus.CO_QUYET_DINH if roll < 0.9 else NominationStatus.KHONG_DUYET
                 if status == NominationStatus.CO_QUYET_DINH:
                     authority = "Giám đốc Sở Công Thương" if award.level == "co_so" else "Chủ tịch UBND tỉnh Lạng Sơn"
-                    decision = dict(decision_number=f"{rng.randint(5, 95)}/QĐ-{'SCT' if award.level == 'co_so' else 'UBND'}",
-                                    decision_date=decision_day, decision_authority=authority)
+                    decision = {
+                        "decision_number": f"{rng.randint(5, 95)}/QĐ-{'SCT' if award.level == 'co_so' else 'UBND'}",
+                        "decision_date": decision_day, "decision_authority": authority,
+                    }
             elif today >= received:
                 status = rng.choice([NominationStatus.DE_NGHI, NominationStatus.HOI_DONG])
-            session.add(Nomination(year=year, award_id=award.id, status=status, received_on=received, **row, **decision))
+            session.add(Nomination(year=year, award_id=award.id, status=status, received_on=received, **row,
+                                   **decision))
             count += 1
     return count
 
@@ -274,7 +299,8 @@ def _records(session: Session, rng: random.Random, people: list[Person], years: 
             if code:
                 session.add(PastAward(target="ca_nhan", person_id=person.id, unit_id=person.unit_id, year=year,
                                       award_id=awards[code].id, decision_number=f"{rng.randint(5, 95)}/QĐ-SCT",
-                                      decision_date=date(year + 1, 1, 15), decision_authority="Giám đốc Sở Công Thương"))
+                                      decision_date=date(year + 1, 1, 15),
+                                      decision_authority="Giám đốc Sở Công Thương"))
             session.add(Assessment(target="ca_nhan", person_id=person.id, unit_id=person.unit_id, year=year,
                                    rating="HTXSNV" if code == "CSTDCS" else "HTTNV" if code else "HTNV"))
         for year in years:
@@ -322,7 +348,7 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
     try:
         create_schema(engine)
         # Three whole past years: the latest (the app's default year) has its decisions, so every chart is filled.
-        years = [y for y in range(today.year - 3, today.year)]
+        years = list(range(today.year - 3, today.year))
         with write_session(engine) as session:
             seed(session, replace(settings, database_url=f"sqlite:///{path}"))
             set_setting(session, DEMO_KEY, True)
@@ -335,5 +361,6 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
     finally:
         engine.dispose()
     return (f"{DEMO_LABEL}: kế hoạch các năm {years[0]}–{years[-1]}, {len(people)} cá nhân hư cấu, "
-            f"{nominations} đề nghị khen thưởng, kết quả xếp loại, {initiatives} sáng kiến, {movement_count} phong trào thi đua, cụm thi đua và giao ước nội bộ "
+            f"{nominations} đề nghị khen thưởng, kết quả xếp loại, {initiatives} sáng kiến, "
+            f"{movement_count} phong trào thi đua, cụm thi đua và giao ước nội bộ "
             f"có thành viên và kết quả tham gia ({US} là đơn vị ta).")
