@@ -7,7 +7,8 @@ from tdkt.core import auth, permissions
 from tdkt.core.errors import Refused
 from tdkt.core.models import ROLE_LABELS, Role
 
-st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon=":material/military_tech:", layout="wide")
+st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon=":material/military_tech:",
+                   layout="wide")
 
 
 def sign_in_view() -> None:

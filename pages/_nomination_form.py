@@ -84,5 +84,6 @@ def _save(action) -> None:
         for problem in error.problems:
             st.error(problem)
     else:
-        st.session_state["flash_import"] = f"Đã lưu đề nghị số {name}." + (" Lưu ý: " + " ".join(warnings) if warnings else "")
+        st.session_state["flash_import"] = f"Đã lưu đề nghị số {name}." + (
+            " Lưu ý: " + " ".join(warnings) if warnings else "")
         st.rerun()

@@ -26,7 +26,7 @@ def done(message: str) -> None:
 
 with db_read() as session:
     unit_table = units.table(session)
-    unit_names = dict(zip(unit_table["id"], unit_table["name"]))
+    unit_names = dict(zip(unit_table["id"], unit_table["name"], strict=True))
     users = auth.list_users(session) if is_admin else []
 
 if is_admin:
@@ -34,7 +34,8 @@ if is_admin:
     st.dataframe(pd.DataFrame([{
         "Tên đăng nhập": u.username, "Họ tên": u.display_name, "Vai trò": ROLE_LABELS[Role(u.role)],
         "Đơn vị": unit_names.get(u.unit_id, ""), "Hoạt động": "Có" if u.active else "Đã khóa",
-        "Phải đổi mật khẩu": "Có" if u.must_change_password else "", "Đăng nhập gần nhất": format_datetime(u.last_login_at),
+        "Phải đổi mật khẩu": "Có" if u.must_change_password else "",
+        "Đăng nhập gần nhất": format_datetime(u.last_login_at),
     } for u in users]), hide_index=True, width="stretch")
     new_tab, edit_tab = st.tabs(["Thêm tài khoản", "Sửa / đặt lại mật khẩu"])
     with new_tab, st.form("them_tai_khoan", clear_on_submit=True):
@@ -51,7 +52,8 @@ if is_admin:
             except Refused as error:
                 st.error(str(error))
             else:
-                done(f"Đã tạo tài khoản {created.username}. Mật khẩu ban đầu: {password} (phải đổi ở lần đăng nhập đầu).")
+                done(f"Đã tạo tài khoản {created.username}. Mật khẩu ban đầu: {password} "
+                     "(phải đổi ở lần đăng nhập đầu).")
     with edit_tab:
         by_id = {u.id: u for u in users}
         picked = st.selectbox("Tài khoản", list(by_id), format_func=lambda i: by_id[i].username, key="user_pick")
@@ -105,12 +107,14 @@ with rename_tab:
         name = st.text_input("Tên đơn vị", unit.name)
         short = st.text_input("Tên viết tắt", unit.short_name or "")
         kinds = list(UnitKind)
-        kind = st.selectbox("Loại", kinds, index=kinds.index(UnitKind(unit.kind)), format_func=lambda k: UNIT_KIND_LABELS[k])
+        kind = st.selectbox("Loại", kinds, index=kinds.index(UnitKind(unit.kind)),
+                            format_func=lambda k: UNIT_KIND_LABELS[k])
         active = st.checkbox("Đang hoạt động", unit.active)
         if st.form_submit_button("Lưu", key="luu_don_vi"):
             try:
                 with db_write() as session:
-                    units.update(session, actor(), unit_id=picked, name=name, kind=kind, short_name=short, active=active)
+                    units.update(session, actor(), unit_id=picked, name=name, kind=kind, short_name=short,
+                                 active=active)
             except Refused as error:
                 st.error(str(error))
             else:

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year, settings
-from tdkt.reports import chart_pack, report_docx, reports
 from tdkt.clusters import clusters
-from tdkt.core.text import format_date
 from tdkt.core.errors import Refused
+from tdkt.core.text import format_date
+from tdkt.reports import chart_pack, report_docx, reports
 
 ZIP = "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,8 +65,8 @@ st.subheader("Sáng kiến được công nhận trong kỳ")
 with db_read() as session:
     initiatives = reports.initiative_table(session, start=start, end=end)
 if initiatives.empty:
-    st.caption("Không có sáng kiến nào có quyết định công nhận trong kỳ (ghi sáng kiến ở trang Tra cứu cá nhân, tập thể "
-               "hoặc nhập từ Excel).")
+    st.caption("Không có sáng kiến nào có quyết định công nhận trong kỳ (ghi sáng kiến ở trang Tra cứu cá nhân, "
+               "tập thể hoặc nhập từ Excel).")
 else:
     st.dataframe(initiatives, hide_index=True, width="stretch")
 

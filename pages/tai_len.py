@@ -1,14 +1,14 @@
-"""Tải lên danh sách đề nghị: template, upload, preview with problems, fixes, commit as one batch, batch history, undo."""
+"""Tải lên danh sách đề nghị: template, upload, preview with problems, fixes, one-batch commit, history, undo."""
 
 import streamlit as st
 
 from pages import _import_file, _nomination_form
 from pages._common import actor, db_read, db_write, require_page, selected_year, settings
 from tdkt.core import permissions
+from tdkt.core.errors import Refused
+from tdkt.core.text import format_datetime
 from tdkt.importing import batches
 from tdkt.importing.nomination_lists import commit, pipeline, template
-from tdkt.core.text import format_datetime
-from tdkt.core.errors import Refused
 
 who = require_page()  # signed in, password changed
 # A unit user may import for its own unit only: permissions.can refuses "nhap_danh_sach" to it without its unit
@@ -20,8 +20,10 @@ cfg = settings()
 st.title("Tải lên danh sách đề nghị khen thưởng")
 if flash := st.session_state.pop("flash_import", None):
     st.success(flash)
-year_choice = st.selectbox("Năm thành tích của danh sách tải lên", ["Theo tiêu đề danh sách", *range(selected_year() + 1, selected_year() - 4, -1)],
-                           key="import_year", help="Khi không chọn, lấy năm ghi trong tiêu đề (“… NĂM 2024”), rồi năm nay.")
+year_choice = st.selectbox("Năm thành tích của danh sách tải lên",
+                           ["Theo tiêu đề danh sách", *range(selected_year() + 1, selected_year() - 4, -1)],
+                           key="import_year",
+                           help="Khi không chọn, lấy năm ghi trong tiêu đề (“… NĂM 2024”), rồi năm nay.")
 with db_read() as session:
     template_bytes = template.template_for(session, year=selected_year(), agency=cfg.agency,
                                            parent_agency=cfg.parent_agency)
@@ -51,10 +53,12 @@ if history.empty:
     st.info("Chưa có lô nhập nào.")
 else:
     shown = history.assign(created_at=history.created_at.map(format_datetime))
-    st.dataframe(shown[["id", "file_name", "display_name", "created_at", "year", "rows", "people_added", "status_label"]]
-                 .rename(columns={"id": "Lô số", "file_name": "Tệp", "display_name": "Người nhập", "created_at": "Thời điểm",
-                                  "year": "Năm", "rows": "Số đề nghị", "people_added": "Số cá nhân mới thêm",
-                                  "status_label": "Trạng thái"}), hide_index=True, width="stretch")
+    st.dataframe(shown[["id", "file_name", "display_name", "created_at", "year", "rows", "people_added",
+                        "status_label"]]
+                 .rename(columns={"id": "Lô số", "file_name": "Tệp", "display_name": "Người nhập",
+                                  "created_at": "Thời điểm", "year": "Năm", "rows": "Số đề nghị",
+                                  "people_added": "Số cá nhân mới thêm", "status_label": "Trạng thái"}),
+                 hide_index=True, width="stretch")
     active = history[history.status == batches.DONE]
     if not active.empty:
         batch_id = st.selectbox("Hoàn tác lô", list(active.id), key="undo_pick",

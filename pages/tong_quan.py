@@ -5,9 +5,9 @@ from datetime import date
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year
-from tdkt.reports import charts, overview
-from tdkt.plan import plan as plan_module
 from tdkt.core.text import format_date, format_money, format_percent
+from tdkt.plan import plan as plan_module
+from tdkt.reports import charts, overview
 
 require_page("xem")
 year = selected_year()
@@ -34,7 +34,8 @@ cols[5].metric("Tiền thưởng theo quyết định", format_money(figures.mon
                help="Hệ số của từng danh hiệu, hình thức × lương cơ sở tại ngày quyết định (Nghị định 152/2025/NĐ-CP).")
 
 if frame.empty:
-    st.info(f"Năm {year} chưa có kế hoạch TĐKT. Văn phòng Sở có thể sao chép kế hoạch năm trước ở trang Tiến độ kế hoạch.")
+    st.info(f"Năm {year} chưa có kế hoạch TĐKT. "
+            "Văn phòng Sở có thể sao chép kế hoạch năm trước ở trang Tiến độ kế hoạch.")
 else:
     st.plotly_chart(charts.progress_by_quarter(plan_module.by_quarter(frame), year=year), key="chart_quarter")
 if statuses["n"].sum():

@@ -4,8 +4,8 @@ import streamlit as st
 
 from pages import _record_forms
 from pages._common import db_read, require_page, selected_year
-from tdkt.core import export, permissions
 from tdkt.awards import eligibility, personal_records
+from tdkt.core import export, permissions
 
 who = require_page()
 year = selected_year()
@@ -13,7 +13,8 @@ st.title("Tra cứu cá nhân, tập thể")
 if flash := st.session_state.pop("flash_tra_cuu", None):
     st.success(flash)
 with db_read() as session:
-    register = personal_records.initiatives(session, year=year, unit_id=who.unit_id if who.role.value == "don_vi" else None)
+    register = personal_records.initiatives(session, year=year,
+                                            unit_id=who.unit_id if who.role.value == "don_vi" else None)
 with st.expander(f"Sổ sáng kiến được công nhận năm {year} ({len(register)})", icon=":material/lightbulb:"):
     if register.empty:
         st.caption(f"Chưa ghi nhận sáng kiến nào năm {year}: mở hồ sơ một tác giả bên dưới để ghi, hoặc nhập từ Excel "

@@ -96,8 +96,10 @@ def test_first_password_change_clears_the_flag_and_checks_strength(engine):
             with pytest.raises(auth.AuthError, match=message):
                 auth.change_password(session, user=user, old_password=PASSWORD, new_password=new, confirm=confirm)
         with pytest.raises(auth.AuthError, match="hiện tại không đúng"):
-            auth.change_password(session, user=user, old_password="sai", new_password="MatKhau2025", confirm="MatKhau2025")
-        auth.change_password(session, user=user, old_password=PASSWORD, new_password="MatKhau2025", confirm="MatKhau2025")
+            auth.change_password(session, user=user, old_password="sai", new_password="MatKhau2025",
+                                 confirm="MatKhau2025")
+        auth.change_password(session, user=user, old_password=PASSWORD, new_password="MatKhau2025",
+                             confirm="MatKhau2025")
     with write_session(engine) as session:
         user = auth.authenticate(session, username="donvi", password="MatKhau2025")
         assert not user.must_change_password
@@ -156,7 +158,8 @@ def test_only_admin_manages_accounts(engine, actors, role):
 def test_settings_reject_a_bad_value_naming_the_variable(tmp_path):
     from tdkt.core.config import ConfigError, Settings
 
-    for env, name in [({"TDKT_SESSION_HOURS": "abc"}, "TDKT_SESSION_HOURS"), ({"TDKT_SECRET_KEY": "short"}, "TDKT_SECRET_KEY"),
+    for env, name in [({"TDKT_SESSION_HOURS": "abc"}, "TDKT_SESSION_HOURS"),
+                      ({"TDKT_SECRET_KEY": "short"}, "TDKT_SECRET_KEY"),
                       ({"TDKT_DATABASE_URL": "mysql://x"}, "TDKT_DATABASE_URL")]:
         with pytest.raises(ConfigError, match=name):
             Settings.from_env({"TDKT_SECRET_FILE": str(tmp_path / "k"), **env})

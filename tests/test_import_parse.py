@@ -94,8 +94,8 @@ def test_synonyms_without_diacritics_in_caps_any_order():
         ["Lao động tiên tiến", "Văn phòng Sở", "Lê Văn Cường", 1979, "nam", "Chánh Văn phòng", 1],
     ])
     assert result.columns == {
-        "award": "DANH HIEU DE NGHI", "unit": "DON VI CONG TAC", "name": "HO VA TEN", "birth": "NAM SINH", "birth_year": "NAM SINH",
-        "gender": "GIOI TINH", "position": "CHUC VU", "stt": "SO TT"}
+        "award": "DANH HIEU DE NGHI", "unit": "DON VI CONG TAC", "name": "HO VA TEN", "birth": "NAM SINH",
+        "birth_year": "NAM SINH", "gender": "GIOI TINH", "position": "CHUC VU", "stt": "SO TT"}
     row = result.rows[0]
     assert (row.name, row.birth_year, row.gender, row.position, row.unit, row.award) == (
         "Lê Văn Cường", 1979, "Nam", "Chánh Văn phòng", "Văn phòng Sở", "Lao động tiên tiến")

@@ -8,12 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from tdkt.clusters import task_links
 from tdkt.core import audit, export, options
 from tdkt.core.db import write_session
 from tdkt.core.models import Award, Cluster, ClusterEvent, ClusterMember, Nomination, Participation, Role, TaskStatus
 from tdkt.core.permissions import PermissionDenied
 from tdkt.plan import plan as plan_module
-from tdkt.clusters import task_links
 from tdkt.reports import charts, overview
 
 
@@ -61,7 +61,8 @@ def test_export_neutralises_formulas_and_formats_dates():
                           "Đơn vị": [["A", "B"], [], ["C"]]})
     sheet = load_workbook(BytesIO(export.to_xlsx({"Danh sách": frame}, title="=Tiêu đề"))).active
     assert sheet["A1"].value == "'=Tiêu đề"
-    assert [sheet.cell(row=r, column=1).value for r in (4, 5, 6)] == ["'=HYPERLINK(\"http://x\")", "'+1", "Nguyễn Văn An"]
+    assert [sheet.cell(row=r, column=1).value for r in (4, 5, 6)] == [
+        "'=HYPERLINK(\"http://x\")", "'+1", "Nguyễn Văn An"]
     assert sheet["B4"].number_format == "dd/mm/yyyy" and sheet["C4"].value == "A; B"
     assert sheet.freeze_panes == "A4"
 
@@ -81,8 +82,8 @@ def test_base_salary_history_picks_the_amount_in_force(engine, actors):
     with write_session(engine) as session:
         options.set_base_salaries(session, actors[Role.QUAN_TRI], entries=[(date(2024, 7, 1), 2_340_000),
                                                                           (date(2023, 7, 1), 1_800_000)])
-        assert [options.base_salary_on(session, d) for d in (date(2023, 1, 1), date(2024, 6, 30), date(2024, 7, 1))] == [
-            None, 1_800_000, 2_340_000]
+        days = (date(2023, 1, 1), date(2024, 6, 30), date(2024, 7, 1))
+        assert [options.base_salary_on(session, d) for d in days] == [None, 1_800_000, 2_340_000]
         for bad, message in [([], "ít nhất"), ([(date(2024, 1, 1), 0)], "số dương"),
                              ([(date(2024, 1, 1), 5), (date(2024, 1, 1), 6)], "một mức")]:
             with pytest.raises(options.OptionError, match=message):

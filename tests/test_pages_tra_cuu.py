@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from tdkt.awards import personal_records
-from tdkt.core.permissions import COMMAND_LINE
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import Assessment, Award, Nomination, NominationStatus, Person, Unit
+from tdkt.core.permissions import COMMAND_LINE
 from tests.test_pages import ROLES, signed_in, titles
 
 PAGE = "pages/tra_cuu.py"
@@ -32,7 +32,8 @@ def an(app_engine) -> int:
         ldtt = session.exec(select(Award.id).where(Award.code == "LDTT")).one()
         session.add(Nomination(year=2023, target="ca_nhan", person_id=person.id, unit_id=unit_id, award_id=ldtt,
                                status=NominationStatus.CO_QUYET_DINH.value, decision_number="5/QĐ-SCT"))
-        personal_records.set_rating(session, COMMAND_LINE, personal_records.Subject.person(person), year=2024, rating="HTTNV")
+        personal_records.set_rating(session, COMMAND_LINE, personal_records.Subject.person(person), year=2024,
+                                    rating="HTTNV")
         return person.id
 
 

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import func, select
 
 from tdkt.awards import personal_records
-from tdkt.core.permissions import PermissionDenied
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import Assessment, AuditLog, Award, Nomination, NominationStatus, Person, Unit
+from tdkt.core.permissions import PermissionDenied
 
 
 def unit_id(session, name: str) -> int:
@@ -50,14 +50,18 @@ def test_a_years_rating_is_replaced_not_doubled_and_audited(engine, actors, an):
 
 
 @pytest.mark.parametrize(("call", "message"), [
-    (lambda s, a, subj: personal_records.set_rating(s, a, subj, year=2024, rating="TOT"), "Xếp loại “TOT” không hợp lệ"),
-    (lambda s, a, subj: personal_records.set_rating(s, a, subj, year=1800, rating="HTNV"), "Năm 1800 không hợp lệ"),
-    (lambda s, a, subj: personal_records.add_discipline(s, a, subj, year=2024, level=None), "cần ghi hình thức kỷ luật"),
+    (lambda s, a, subj: personal_records.set_rating(s, a, subj, year=2024, rating="TOT"),
+     "Xếp loại “TOT” không hợp lệ"),
+    (lambda s, a, subj: personal_records.set_rating(s, a, subj, year=1800, rating="HTNV"),
+     "Năm 1800 không hợp lệ"),
+    (lambda s, a, subj: personal_records.add_discipline(s, a, subj, year=2024, level=None),
+     "cần ghi hình thức kỷ luật"),
     (lambda s, a, subj: personal_records.add_discipline(s, a, subj, year=2024, level="phat_tien"),
      "Hình thức kỷ luật “phat_tien” không hợp lệ"),
     (lambda s, a, subj: personal_records.add_past_award(s, a, subj, year=2023, award_id=award_id(s, "TTLDTT")),
      "không dành cho cá nhân"),
-    (lambda s, a, subj: personal_records.add_initiative(s, a, year=2024, title="  ", scope="co_so", author_ids=[subj.person_id]),
+    (lambda s, a, subj: personal_records.add_initiative(s, a, year=2024, title="  ", scope="co_so",
+                                                        author_ids=[subj.person_id]),
      "Cần tên sáng kiến"),
     (lambda s, a, subj: personal_records.add_initiative(s, a, year=2024, title="X", scope="co_so", author_ids=[]),
      "ít nhất một tác giả"),
@@ -76,17 +80,20 @@ def test_a_unit_user_records_for_its_own_unit_only(engine, actors, an):
     with pytest.raises(PermissionDenied), write_session(engine) as session:
         personal_records.set_rating(session, unit_user, other, year=2024, rating="HTNV")
     with pytest.raises(PermissionDenied), write_session(engine) as session:
-        personal_records.set_rating(session, actors["lanh_dao"], personal_records.Subject.person(an), year=2024, rating="HTNV")
+        personal_records.set_rating(session, actors["lanh_dao"], personal_records.Subject.person(an), year=2024,
+                                    rating="HTNV")
 
 
 def test_profile_gathers_awards_ratings_discipline_and_initiatives(engine, actors, an):
     office, subject = actors["van_phong"], personal_records.Subject.person(an)
     with write_session(engine) as session:
         personal_records.set_rating(session, office, subject, year=2023, rating="HTXSNV")
-        personal_records.add_discipline(session, office, subject, year=2022, level="khien_trach", decided_on=date(2022, 5, 3))
+        personal_records.add_discipline(session, office, subject, year=2022, level="khien_trach",
+                                        decided_on=date(2022, 5, 3))
         personal_records.add_past_award(session, office, subject, year=2021, award_id=award_id(session, "LDTT"),
                                decision_number="12/QĐ-SCT", decision_date=date(2022, 1, 10))
-        personal_records.add_initiative(session, office, year=2023, title="Số hóa hồ sơ", scope="tinh", author_ids=[an.id])
+        personal_records.add_initiative(session, office, year=2023, title="Số hóa hồ sơ", scope="tinh",
+                                        author_ids=[an.id])
         session.add(Nomination(year=2024, target="ca_nhan", person_id=an.id, unit_id=an.unit_id,
                                award_id=award_id(session, "CSTDCS"), status=NominationStatus.DE_NGHI.value))
     with read_session(engine) as session:
@@ -111,8 +118,10 @@ def test_deleting_an_initiative_removes_its_authors_and_is_audited(engine, actor
         personal_records.delete_record(session, office, kind="sang_kien", record_id=item_id)
     with read_session(engine) as session:
         assert personal_records.initiatives(session, year=2023).empty
-        assert session.exec(select(AuditLog).where(AuditLog.action == "xoa_ho_so_ca_nhan")).one().entity_id == str(item_id)
-    with pytest.raises(personal_records.RecordError, match="Không tìm thấy sáng kiến"), write_session(engine) as session:
+        entry = session.exec(select(AuditLog).where(AuditLog.action == "xoa_ho_so_ca_nhan")).one()
+        assert entry.entity_id == str(item_id)
+    with (pytest.raises(personal_records.RecordError, match="Không tìm thấy sáng kiến"),
+          write_session(engine) as session):
         personal_records.delete_record(session, office, kind="sang_kien", record_id=item_id)
 
 
@@ -123,7 +132,8 @@ def test_a_unit_account_reads_and_finds_only_its_own_units_people(engine, actors
     with read_session(engine) as session:
         assert list(personal_records.search(session, text="nguyen van", actor=actors["lanh_dao"]).name) == [
             "Nguyễn Văn An", "Nguyễn Văn Ánh"]
-        assert list(personal_records.search(session, text="nguyen van", actor=actors["don_vi"]).name) == ["Nguyễn Văn An"]
+        assert list(personal_records.search(session, text="nguyen van", actor=actors["don_vi"]).name) == [
+            "Nguyễn Văn An"]
         other = personal_records.Subject.collective("Văn phòng Sở", unit_id(session, "Văn phòng Sở"))
         with pytest.raises(PermissionDenied, match="chính đơn vị mình"):
             personal_records.profile(session, other, actor=actors["don_vi"])

@@ -32,22 +32,26 @@ _BY_KEY = {fold(name): name for name, _ in ALL} | {code: name for name, code in 
 _BY_KEY |= {
     "truc tiep": DIRECT_WORKER[0], "nguoi truc tiep": DIRECT_WORKER[0], "nguoi lao dong truc tiep": DIRECT_WORKER[0],
     "lao dong truc tiep": DIRECT_WORKER[0], "cong chuc": DIRECT_WORKER[0], "vien chuc": DIRECT_WORKER[0],
-    "lanh dao tu pho phong tro len": MANAGER[0], "lanh dao phong": MANAGER[0], "lanh dao so": DEPARTMENT_LEADER[0],
-    "lanh dao cap so": DEPARTMENT_LEADER[0], "lanh dao tinh": PROVINCE_LEADER[0], "co quan hanh chinh": ADMINISTRATION[0],
-    "don vi su nghiep": PUBLIC_SERVICE[0], "doanh nghiep": ENTERPRISE[0], "hop tac xa": COOPERATIVE[0], "htx": COOPERATIVE[0],
-    "ho gia dinh": HOUSEHOLD[0], "khac": OTHER[0],
+    "lanh dao tu pho phong tro len": MANAGER[0], "lanh dao phong": MANAGER[0],
+    "lanh dao so": DEPARTMENT_LEADER[0], "lanh dao cap so": DEPARTMENT_LEADER[0], "lanh dao tinh": PROVINCE_LEADER[0],
+    "co quan hanh chinh": ADMINISTRATION[0], "don vi su nghiep": PUBLIC_SERVICE[0], "doanh nghiep": ENTERPRISE[0],
+    "hop tac xa": COOPERATIVE[0], "htx": COOPERATIVE[0], "ho gia dinh": HOUSEHOLD[0], "khac": OTHER[0],
 }
 _CODE = re.compile(r"^\s*(\d{6,})(?:\.0+)?\s*$")
 
 # Position words, folded, from the most senior down; the first that occurs decides.
-_PROVINCE = re.compile(r"\b(chu tich ubnd tinh|pho chu tich ubnd tinh|chu tich uy ban nhan dan tinh|bi thu tinh uy|bo truong|thu truong)\b")
+_PROVINCE = re.compile(
+    r"\b(chu tich ubnd tinh|pho chu tich ubnd tinh|chu tich uy ban nhan dan tinh|bi thu tinh uy|bo truong|thu truong)\b"
+)
 _DEPARTMENT = re.compile(r"\b((pho )?giam doc so|(pho )?giam doc$|(pho )?giam doc\s*(,|-)?\s*so)\b")
 _MANAGER = re.compile(
-    r"\b(truong phong|pho truong phong|pho phong|chanh van phong|pho chanh van phong|chanh thanh tra|pho chanh thanh tra"
-    r"|(pho )?giam doc trung tam|(pho )?truong ban|(pho )?chi cuc truong|(pho )?truong tram|(pho )?hat truong"
-    r"|(pho )?giam doc|ke toan truong|to truong|(pho )?chu tich cong doan)\b"
+    r"\b(truong phong|pho truong phong|pho phong|chanh van phong|pho chanh van phong|chanh thanh tra"
+    r"|pho chanh thanh tra|(pho )?giam doc trung tam|(pho )?truong ban|(pho )?chi cuc truong|(pho )?truong tram"
+    r"|(pho )?hat truong|(pho )?giam doc|ke toan truong|to truong|(pho )?chu tich cong doan)\b"
 )
-_BUSINESS = re.compile(r"\b(giam doc cong ty|tong giam doc|chu doanh nghiep|chu tich hdqt|chu tich hoi dong quan tri)\b")
+_BUSINESS = re.compile(
+    r"\b(giam doc cong ty|tong giam doc|chu doanh nghiep|chu tich hdqt|chu tich hoi dong quan tri)\b"
+)
 
 
 def match(text: object) -> str | None:

@@ -16,14 +16,27 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from tdkt.core import audit
-from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.core.errors import Refused
 from tdkt.core.models import (
-    DISCIPLINE_LABELS, MERIT_KIND_LABELS, NOMINATION_STATUS_LABELS, RATING_LABELS, SCOPE_LABELS, Assessment, Award,
-    DisciplineRecord, InitiativeAuthor, InitiativeRecord, Nomination, NominationStatus, PastAward, Person, Rating,
+    DISCIPLINE_LABELS,
+    MERIT_KIND_LABELS,
+    NOMINATION_STATUS_LABELS,
+    RATING_LABELS,
+    SCOPE_LABELS,
+    Assessment,
+    Award,
+    DisciplineRecord,
+    InitiativeAuthor,
+    InitiativeRecord,
+    Nomination,
+    NominationStatus,
+    PastAward,
+    Person,
+    Rating,
     Unit,
 )
+from tdkt.core.permissions import Actor, PermissionDenied, require
 from tdkt.core.text import fold, format_date, name_sort_key, sort_key
-from tdkt.core.errors import Refused
 
 
 class RecordError(Refused):
@@ -295,7 +308,8 @@ def profile(session: Session, subject: Subject, *, actor: Actor | None) -> Profi
         awards=pd.DataFrame(_award_rows(session, subject), columns=[
             "year", "award", "award_id", "kind", "kind_label", "source", "status", "status_label", "decision",
             "decided", "decision_date", "id"]),
-        ratings=pd.DataFrame(sorted(ratings, key=lambda r: -r["year"]), columns=["year", "rating", "rating_label", "id"]),
+        ratings=pd.DataFrame(sorted(ratings, key=lambda r: -r["year"]), columns=[
+            "year", "rating", "rating_label", "id"]),
         discipline=pd.DataFrame(sorted(discipline, key=lambda r: -r["year"]), columns=[
             "year", "level", "level_label", "open", "decided_on", "document", "id"]),
         initiatives=pd.DataFrame(sorted(initiatives, key=lambda r: -r["year"]), columns=[

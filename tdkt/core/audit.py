@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from typing import Any
 
@@ -113,15 +113,16 @@ def search(
     """Return audit entries, newest first, filtered by dates and an accent-insensitive text."""
     stmt = select(AuditLog).order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
     if start:
-        stmt = stmt.where(AuditLog.at >= datetime.combine(start, time.min, tzinfo=timezone.utc))
+        stmt = stmt.where(AuditLog.at >= datetime.combine(start, time.min, tzinfo=UTC))
     if end:
-        stmt = stmt.where(AuditLog.at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc))
+        stmt = stmt.where(AuditLog.at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
     needle = fold(text)
     if needle:
         # Narrow in SQL by the raw text where possible, then filter accent-insensitively in Python.
         rows = session.exec(stmt).all()
         rows = [r for r in rows if needle in fold(" ".join(filter(None, [
-            r.username, r.action, ACTION_LABELS.get(r.action, ""), r.entity, r.entity_id, r.summary, r.before, r.after])))]
+            r.username, r.action, ACTION_LABELS.get(r.action, ""), r.entity, r.entity_id, r.summary, r.before,
+            r.after])))]
         rows = rows[:limit]
     else:
         rows = session.exec(stmt.limit(limit)).all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 from argon2 import PasswordHasher
@@ -99,7 +99,7 @@ def revoke_token(session: Session, *, token: str | None, secret: str) -> None:
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def check_new_password(password: str, *, username: str) -> None:
@@ -170,7 +170,8 @@ def create_user(
     require(actor, "quan_tri")
     username = username.strip().lower()
     if not _USERNAME.match(username):
-        raise AuthError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới (2–64 ký tự).")
+        raise AuthError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới "
+                        "(2–64 ký tự).")
     if session.exec(select(User).where(User.username == username)).first():
         raise AuthError(f"Tên đăng nhập “{username}” đã có.")
     _check_role_unit(session, role, unit_id)
@@ -204,7 +205,8 @@ def update_user(
         raise AuthError("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của chính mình.")
     _check_role_unit(session, role, unit_id)
     before = audit.snapshot(user, exclude={"password_hash"})
-    user.display_name, user.role, user.unit_id, user.active = display_name.strip() or user.username, role, unit_id, active
+    user.display_name, user.role, user.unit_id, user.active = (display_name.strip() or user.username, role, unit_id,
+                                                               active)
     session.add(user)
     session.flush()
     audit.record(session, actor, "sua_nguoi_dung", "nguoi_dung", user.id, f"Sửa tài khoản {user.username}.",

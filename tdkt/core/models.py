@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Index, UniqueConstraint
@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware (sqlmodel rejects naive datetimes)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Role(StrEnum):
@@ -349,7 +349,8 @@ class Nomination(SQLModel, table=True):
     award_id: int = Field(foreign_key="award.id", index=True)
     category: str | None = Field(default=None, max_length=255)
     achievements: str | None = Field(default=None, sa_column=Column(SAText))
-    status: str = Field(default=NominationStatus.DE_NGHI, max_length=32)  # ix_nomination_status_decision_date leads with it
+    # ix_nomination_status_decision_date leads with it
+    status: str = Field(default=NominationStatus.DE_NGHI, max_length=32)
     received_on: date | None = Field(default=None, index=True)
     votes_for: int | None = None
     council_members: int | None = None

@@ -10,10 +10,16 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tdkt.awards.money import decided_money
-from tdkt.plan import plan as plan_module
 from tdkt.core.models import (
-    NOMINATION_STATUS_LABELS, Cluster, ClusterEvent, ClusterMember, Nomination, NominationStatus, Participation,
+    NOMINATION_STATUS_LABELS,
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    Nomination,
+    NominationStatus,
+    Participation,
 )
+from tdkt.plan import plan as plan_module
 
 COVENANT_KIND = "ky_ket"
 
@@ -54,10 +60,12 @@ def covenants(session: Session, *, year: int) -> tuple[int, int]:
 def nominations_by_status(session: Session, *, year: int) -> pd.DataFrame:
     """Return the year's nominations counted by status, in path order: columns status, label, n."""
     counts = dict(
-        session.exec(select(Nomination.status, func.count()).where(Nomination.year == year).group_by(Nomination.status)).all()
+        session.exec(select(Nomination.status, func.count()).where(Nomination.year == year)
+                     .group_by(Nomination.status)).all()
     )
     return pd.DataFrame(
-        [{"status": s.value, "label": NOMINATION_STATUS_LABELS[s], "n": int(counts.get(s.value, 0))} for s in NominationStatus],
+        [{"status": s.value, "label": NOMINATION_STATUS_LABELS[s], "n": int(counts.get(s.value, 0))}
+         for s in NominationStatus],
         columns=["status", "label", "n"],
     )
 

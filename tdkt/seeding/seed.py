@@ -11,19 +11,29 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from tdkt.core import audit, auth
 from tdkt.awards import catalog
 from tdkt.clusters import cluster_years
-from tdkt.core.options import get as get_setting
-from tdkt.core.options import put as set_setting
-from tdkt.plan.plan import quarter_end
-from tdkt.core.units import lookup as unit_lookup
+from tdkt.core import audit, auth
 from tdkt.core.config import DATA_DIR, Settings
 from tdkt.core.db import create_schema, make_engine, write_session
 from tdkt.core.models import (
-    Award, AwardAlias, Cluster, ClusterMember, Plan, PlanTask, PlanTaskUnit, Role, Unit, UnitKind, User,
+    Award,
+    AwardAlias,
+    Cluster,
+    ClusterMember,
+    Plan,
+    PlanTask,
+    PlanTaskUnit,
+    Role,
+    Unit,
+    UnitKind,
+    User,
 )
+from tdkt.core.options import get as get_setting
+from tdkt.core.options import put as set_setting
 from tdkt.core.text import fold, nfc
+from tdkt.core.units import lookup as unit_lookup
+from tdkt.plan.plan import quarter_end
 
 SEED_DIR = DATA_DIR / "seed"
 PLAN_FILES = {2024: SEED_DIR / "ke-hoach-tdkt-2024-so-cong-thuong-lang-son.txt"}
@@ -132,7 +142,8 @@ def parse_plan(text: str, *, known_units: set[str]) -> ParsedPlan:
         if label.startswith("Quý"):
             quarter = _ROMAN[label.split()[-1]]
         plan.tasks.append(
-            ParsedTask(quarter=quarter, number=int(cells[1]), content=cells[2], units=split_units(cells[3], known_units))
+            ParsedTask(quarter=quarter, number=int(cells[1]), content=cells[2],
+                       units=split_units(cells[3], known_units))
         )
     return plan
 
@@ -153,7 +164,8 @@ def seed_units(session: Session) -> None:
     rows = read_units()
     for position, row in enumerate(rows, start=1):
         session.add(
-            Unit(name=row["name"], short_name=row.get("short_name") or None, kind=UnitKind(row["kind"]), position=position)
+            Unit(name=row["name"], short_name=row.get("short_name") or None, kind=UnitKind(row["kind"]),
+                 position=position)
         )
     session.add(Unit(name=ALL_UNITS_GROUP, short_name=None, kind=UnitKind.NHOM, position=len(rows) + 1))
     session.flush()
