@@ -27,11 +27,11 @@ import sqlalchemy as sa  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from tdkt.core.permissions import COMMAND_LINE
-from tdkt.core.config import Settings
-from tdkt.core.db import make_engine, write_session
-from tdkt.importing.nomination_lists.pipeline import import_file
-from tdkt.seeding.seed import bootstrap
+from tdkt.core.config import Settings  # noqa: E402 -- needs ROOT on sys.path
+from tdkt.core.db import write_session  # noqa: E402 -- needs ROOT on sys.path
+from tdkt.core.permissions import COMMAND_LINE  # noqa: E402 -- needs ROOT on sys.path
+from tdkt.importing.nomination_lists.pipeline import import_file  # noqa: E402 -- needs ROOT on sys.path
+from tdkt.seeding.seed import bootstrap  # noqa: E402 -- needs ROOT on sys.path
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vi", "Lương", "Nông", "Đặng", "Hà"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Hồng", "Quốc"]
@@ -49,7 +49,7 @@ def make_list(rows: int, seed: int = 1) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách")
     ws.append(["SỞ CÔNG THƯƠNG LẠNG SƠN"])
-    ws.append([f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"])
+    ws.append(["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"])
     ws.append([])
     ws.append(HEADER)
     ws.append(["II. CÁ NHÂN"])

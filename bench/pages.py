@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,11 +41,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from tdkt.awards import categories
-from tdkt.core.config import Settings
-from tdkt.core.db import bulk_insert, create_schema, make_engine
-from tdkt.core.models import NominationStatus, Role, Target, UnitKind
-from tdkt.seeding.seed import bootstrap
+from tdkt.awards import categories  # noqa: E402 -- needs ROOT on sys.path
+from tdkt.core.config import Settings  # noqa: E402 -- needs ROOT on sys.path
+from tdkt.core.db import bulk_insert, create_schema, make_engine  # noqa: E402 -- needs ROOT on sys.path
+from tdkt.core.models import NominationStatus, Role, Target, UnitKind  # noqa: E402 -- needs ROOT on sys.path
+from tdkt.seeding.seed import bootstrap  # noqa: E402 -- needs ROOT on sys.path
 
 SECRET = "bench-secret-key-0123456789abcdef"
 APP = str(ROOT / "app.py")
@@ -94,7 +94,8 @@ def fill(url: str, args) -> None:
         units = [r[0] for r in conn.execute(sa.select(_table("unit").c.id))]
         awards = conn.execute(sa.select(_table("award").c.id, _table("award").c.targets,
                                         _table("award").c.is_common)).all()
-        by_target = {t.value: [(i, 20 if common else 1) for i, targets, common in awards if t.value in targets.split(",")]
+        by_target = {t.value: [(i, 20 if common else 1) for i, targets, common in awards
+                               if t.value in targets.split(",")]
                      for t in Target}
         # Persons with explicit ids 1..P so nominations can point at them without reading them back.
         individual = [c[0] for c in categories.INDIVIDUAL]
@@ -115,7 +116,7 @@ def fill(url: str, args) -> None:
         award_ids = {t: [i for i, _ in v] for t, v in by_target.items()}
         award_weights = {t: [w for _, w in v] for t, v in by_target.items()}
         collective_categories = [c[0] for c in categories.COLLECTIVE]
-        created = datetime(LAST_YEAR, 12, 31, tzinfo=timezone.utc)
+        created = datetime(LAST_YEAR, 12, 31, tzinfo=UTC)
         for start in range(0, args.nominations, CHUNK):
             rows = []
             for i in range(start, min(start + CHUNK, args.nominations)):
