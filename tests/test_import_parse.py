@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tdkt.importing.issues import RawSheet
 from tdkt.importing.nomination_lists.parse import parse_sheet
+from tdkt.importing.sheet_data import RawSheet
 
 SAMPLES = Path("/work/shared/samples/other-province")
 N = None

@@ -17,8 +17,8 @@ import zlib
 import openpyxl
 import pytest
 
-from tdkt.importing.issues import RawSheet, UnreadableFile
 from tdkt.importing.read import read_workbook
+from tdkt.importing.sheet_data import RawSheet, UnreadableFile
 
 MB = 1024 * 1024
 

@@ -7,8 +7,8 @@ import unicodedata
 import pytest
 
 from tdkt.importing import legacy
-from tdkt.importing.issues import RawSheet
 from tdkt.importing.legacy import convert_sheet, detect, from_unicode, to_unicode
+from tdkt.importing.sheet_data import RawSheet
 
 VOWELS = "aăâeêioôơuưy"
 TONES = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]  # none, sắc, huyền, hỏi, ngã, nặng

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tdkt.awards import categories
-from tdkt.awards.catalogue_lookup import Catalogue
+from tdkt.awards.catalog_lookup import Catalogue
 from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core.bulk_fold import fold_many
 from tdkt.core.cell_issues import ImportIssue, Severity

@@ -1,1 +1,1 @@
-"""Nomination lists from spreadsheets: safe reading, header detection, validation, one-transaction commit, undo."""
+"""Spreadsheets in: the safe reader, and the importers of nomination lists, record lists and cluster sheets."""

@@ -17,8 +17,8 @@ from tdkt.core.config import Settings
 from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation
 from tdkt.core.permissions import Actor, require
 from tdkt.core.text import fold, format_number, nfc
-from tdkt.importing.issues import RawSheet, UnreadableFile
 from tdkt.importing.read import read_workbook
+from tdkt.importing.sheet_data import RawSheet, UnreadableFile
 
 MEMBERS, SCORES = "thanh_vien", "diem"
 MODES = {MEMBERS: "Danh sách thành viên", SCORES: "Bảng điểm"}

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from tdkt.importing.issues import RawSheet
+from tdkt.importing.sheet_data import RawSheet
 
 TCVN3 = "TCVN3"
 VNI = "VNI"

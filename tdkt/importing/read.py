@@ -44,9 +44,9 @@ import zlib
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
-from tdkt.importing.issues import RawSheet, UnreadableFile
 from tdkt.importing.ole_checks import check_ole
 from tdkt.importing.read_limits import ReadContext, mb
+from tdkt.importing.sheet_data import RawSheet, UnreadableFile
 from tdkt.importing.zip_checks import check_zip
 
 CELLS_PER_ROW = 40  # default max_cells = 40 × max_rows: 8M cells (≈ 256 MB inside calamine) at 200,000 rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tdkt.core.text import format_number
-from tdkt.importing.issues import UnreadableFile
+from tdkt.importing.sheet_data import UnreadableFile
 
 MESSAGES = {
     "empty_file": "Tệp “{file}” trống (0 byte). Kiểm tra lại tệp trên máy rồi tải lên lại.",

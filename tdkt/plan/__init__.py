@@ -1,1 +1,1 @@
-"""The yearly TĐKT plan: tasks per quarter, their units, progress, and the links to clusters and movements."""
+"""The yearly TĐKT plan: tasks per quarter, their units, progress and copies (the links to clusters: clusters/)."""

@@ -26,7 +26,7 @@ from tdkt.core.models import (
 from tdkt.core.permissions import Actor, PermissionDenied, require
 from tdkt.core.text import format_datetime
 from tdkt.importing.batches import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused, batch_state, earlier_batches
-from tdkt.importing.issues import paused_gc
+from tdkt.importing.gc_pause import paused_gc
 
 _NOMINATION_COLUMNS = ("target", "person_id", "collective_name", "unit_id", "award_id", "category", "achievements",
                        "position", "unit_text", "source_sheet", "source_row")

@@ -28,9 +28,10 @@ from tdkt.importing.cells import (
     show_cell,
     split_position_unit,
 )
+from tdkt.importing.gc_pause import paused_gc
 from tdkt.importing.headers import MAX_HEADER_LEN, SCAN_ROWS, has, header_cell, is_numbering_row, title_facts
-from tdkt.importing.issues import RawSheet, RowCells, SheetResult, paused_gc
 from tdkt.importing.row_labels import ENUM_TOKEN, Label, is_signature_line, is_subtotal_line, read_label
+from tdkt.importing.sheet_data import RawSheet, RowCells, SheetResult
 
 __all__ = ["parse_sheet"]
 

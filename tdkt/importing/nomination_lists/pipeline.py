@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from tdkt.awards.catalogue_lookup import Catalogue
+from tdkt.awards.catalog_lookup import Catalogue
 from tdkt.awards.nomination_checks import validate
 from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core.cell_issues import ImportIssue
@@ -18,11 +18,12 @@ from tdkt.core.config import Settings
 from tdkt.core.permissions import Actor
 from tdkt.core.text import fold
 from tdkt.importing import legacy
-from tdkt.importing.issues import RawSheet, SheetResult, UnreadableFile, paused_gc
+from tdkt.importing.gc_pause import paused_gc
 from tdkt.importing.nomination_lists import commit as commit_module
 from tdkt.importing.nomination_lists.parse import parse_sheet
 from tdkt.importing.read import read_workbook
 from tdkt.importing.report import IssueReport
+from tdkt.importing.sheet_data import RawSheet, SheetResult, UnreadableFile
 
 
 @dataclass(slots=True)

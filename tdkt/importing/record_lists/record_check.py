@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from tdkt.awards.catalogue_lookup import Catalogue
+from tdkt.awards.catalog_lookup import Catalogue
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.config import Settings
 from tdkt.core.models import RATING_LABELS, Assessment, DisciplineRecord, InitiativeRecord, PastAward, Rating, Unit
@@ -16,13 +16,13 @@ from tdkt.core.text import fold, format_datetime
 from tdkt.importing import legacy
 from tdkt.importing.batches import batch_state
 from tdkt.importing.cells import CA_NHAN, TAP_THE
-from tdkt.importing.issues import RawSheet, UnreadableFile
 from tdkt.importing.read import read_workbook
 from tdkt.importing.record_lists.record_batches import previous_batches
 from tdkt.importing.record_lists.record_headers import DEFAULT_HEADERS, find_header, missing_header_message
 from tdkt.importing.record_lists.record_people import AMBIGUOUS, known_people
 from tdkt.importing.record_lists.record_rows import KINDS, RecordReport, RecordRow
 from tdkt.importing.record_lists.record_sheet import RecordSheet
+from tdkt.importing.sheet_data import RawSheet, UnreadableFile
 
 
 def check_records(

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from tdkt.awards.catalogue_lookup import Catalogue
+from tdkt.awards.catalog_lookup import Catalogue
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, Award
 from tdkt.core.text import fold, format_date, nfc

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from tdkt.awards.catalogue_lookup import Catalogue
+from tdkt.awards.catalog_lookup import Catalogue
 from tdkt.core.models import Unit
 from tdkt.core.text import fold
 from tdkt.importing.cells import (
@@ -21,12 +21,12 @@ from tdkt.importing.cells import (
     split_position_unit,
 )
 from tdkt.importing.headers import is_numbering_row, title_facts
-from tdkt.importing.issues import RawSheet
 from tdkt.importing.record_lists.record_headers import Header, header_target
 from tdkt.importing.record_lists.record_kinds import RowChecks
 from tdkt.importing.record_lists.record_rows import RecordRow
 from tdkt.importing.record_lists.record_values import read_rating, read_year
 from tdkt.importing.row_labels import ENUM_TOKEN, is_signature_line, is_subtotal_line, read_label
+from tdkt.importing.sheet_data import RawSheet
 
 # How the names of collectives start (folded), for a row that says neither "Cá nhân" nor "Tập thể".
 _COLLECTIVE_START = ("tap the ", "phong ", "van phong", "thanh tra", "trung tam", "chi cuc", "ban ", "to ", "doi ",
