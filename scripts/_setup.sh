@@ -8,9 +8,14 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_install() {
   # Install the Debian packages that are missing (quietly); apt-get update once per call.
   # APT_LEAN=1 skips recommended packages (LibreOffice Writer alone, without the rest of the suite).
-  local missing=() lean=()
+  # "a|b" is satisfied by either package and installs a when neither is there (packages that conflict).
+  local missing=() lean=() pkg alt found
   if [ "${APT_LEAN:-}" = 1 ]; then lean=(--no-install-recommends); fi
-  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  for pkg in "$@"; do
+    found=
+    for alt in ${pkg//|/ }; do dpkg -s "$alt" >/dev/null 2>&1 && found=1 && break; done
+    [ -n "$found" ] || missing+=("${pkg%%|*}")
+  done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "Cài gói Debian: ${missing[*]}"
     as_root apt-get update -qq
