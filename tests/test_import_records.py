@@ -498,8 +498,8 @@ def test_template_neutralises_formulas_in_names_it_writes():
     data = record_template.template(kind="khen_truoc", year=2024, agency="Sở", parent_agency="UBND",
                             awards=["=HYPERLINK(\"http://x\")"], units=["+Đơn vị"])
     wb = load_workbook(BytesIO(data))
-    assert wb["DanhMuc"]["B2"].value == "'=HYPERLINK(\"http://x\")"
-    assert wb["DanhMuc"]["A2"].value == "'+Đơn vị"
+    assert (wb["DanhMuc"]["B2"].value, wb["DanhMuc"]["B2"].data_type) == ("=HYPERLINK(\"http://x\")", "s")
+    assert (wb["DanhMuc"]["A2"].value, wb["DanhMuc"]["A2"].data_type) == ("+Đơn vị", "s")
 
 
 def test_rows_frame_shows_each_row_with_its_problems(engine, settings):

@@ -56,13 +56,15 @@ def test_audit_search_is_accent_insensitive_and_filters_dates(engine, actors):
     assert none.empty and len(everything) >= 2  # the seed's own entry is there too
 
 
-def test_export_neutralises_formulas_and_formats_dates():
+def test_export_keeps_formula_like_text_as_text_and_formats_dates():
+    # Text cells, no apostrophe added: the text reads back exactly as written and never runs (tests/test_workbooks.py).
     frame = pd.DataFrame({"Tên": ["=HYPERLINK(\"http://x\")", "+1", "Nguyễn Văn An"], "Ngày": [date(2024, 1, 5)] * 3,
                           "Đơn vị": [["A", "B"], [], ["C"]]})
     sheet = load_workbook(BytesIO(export.to_xlsx({"Danh sách": frame}, title="=Tiêu đề"))).active
-    assert sheet["A1"].value == "'=Tiêu đề"
-    assert [sheet.cell(row=r, column=1).value for r in (4, 5, 6)] == [
-        "'=HYPERLINK(\"http://x\")", "'+1", "Nguyễn Văn An"]
+    assert (sheet["A1"].value, sheet["A1"].data_type) == ("=Tiêu đề", "s")
+    assert [(sheet.cell(row=r, column=1).value, sheet.cell(row=r, column=1).data_type) for r in (4, 5, 6)] == [
+        ("=HYPERLINK(\"http://x\")", "s"), ("+1", "s"), ("Nguyễn Văn An", "s")]
+    assert sheet["A4"].quotePrefix and not sheet["A6"].quotePrefix
     assert sheet["B4"].number_format == "dd/mm/yyyy" and sheet["C4"].value == "A; B"
     assert sheet.freeze_panes == "A4"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 
 import pandas as pd
 from openpyxl import Workbook
@@ -12,10 +11,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, select
 
 from tdkt.awards import categories
-from tdkt.core.export import safe_cell
 from tdkt.core.models import Award, Nomination, NominationStatus, Person, Target, Unit
 from tdkt.core.permissions import Actor, require
 from tdkt.core.text import fold, name_sort_key
+from tdkt.core.workbook import put, save
 
 # The import sheet as the national layout has it: /work/shared/samples/other-province/MauTDKT_20231004.xlsx, sheet
 # "file nhận", row 1, columns A–U (J–Q carry no header and stay empty, so the codes stay in columns R–U).
@@ -252,7 +251,7 @@ def decision_rows(session: Session, *, year: int, actor: Actor | None, field: st
 
 def _header(sheet, values) -> None:
     for col, value in enumerate(values, start=1):
-        cell = sheet.cell(row=1, column=col, value=value)
+        cell = put(sheet, 1, col, value)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
@@ -265,11 +264,11 @@ def _import_sheet(sheet, frame: pd.DataFrame) -> None:
     fields = ["title", "name", "position", "unit", "kind", "award_national", "category", "field"]
     codes = ["kind_code", "award_code", "category_code", "field_code"]
     for r, row in enumerate(frame.itertuples(index=False), start=2):
-        sheet.cell(row=r, column=1, value=r - 1)
+        put(sheet, r, 1, r - 1)
         for c, key in enumerate(fields, start=2):
-            sheet.cell(row=r, column=c, value=safe_cell(getattr(row, key)))
+            put(sheet, r, c, getattr(row, key))  # names, positions and units are users' text: a text cell each
         for c, key in enumerate(codes, start=18):
-            cell = sheet.cell(row=r, column=c, value=safe_cell(getattr(row, key)))
+            cell = put(sheet, r, c, getattr(row, key))
             if isinstance(cell.value, str):
                 cell.number_format = "@"
     sizes = {lookup.sheet: len(lookup.rows) for lookup in _LOOKUPS}
@@ -291,10 +290,10 @@ def _decisions_sheet(sheet, frame: pd.DataFrame) -> None:
             continue
         number, on, authority = keys[start]
         r += 1
-        values = [safe_cell(number), None if pd.isna(on) else on, safe_cell(authority), i - start, start + 1, i]
+        values = [number, on, authority, i - start, start + 1, i]
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            if c == 2 and value is not None:
+            cell = put(sheet, r, c, value)
+            if c == 2 and cell.value is not None:
                 cell.number_format = "dd/mm/yyyy"
         start = i
     for letter, width in zip("ABCDEF", (22, 16, 40, 10, 8, 8), strict=True):
@@ -309,8 +308,7 @@ def _notes_sheet(sheet, frame: pd.DataFrame) -> None:
         if isinstance(row.note, str) and row.note:  # a missing note may come back as NaN
             r += 1
             for c, value in enumerate([stt, row.name, row.award, row.note], start=1):
-                sheet.cell(row=r, column=c, value=safe_cell(value)).alignment = Alignment(wrap_text=True,
-                                                                                          vertical="top")
+                put(sheet, r, c, value).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (6, 30, 40, 80), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
@@ -319,10 +317,10 @@ def _notes_sheet(sheet, frame: pd.DataFrame) -> None:
 def _lookup_sheet(sheet, lookup: _Lookup) -> None:
     if any(lookup.header):
         for col, value in enumerate(lookup.header, start=1):
-            sheet.cell(row=1, column=col, value=value)
+            put(sheet, 1, col, value)
     for r, (name, code) in enumerate(lookup.rows, start=2):
-        sheet.cell(row=r, column=1, value=name)
-        cell = sheet.cell(row=r, column=2, value=int(code) if lookup.code_as_number else code)
+        put(sheet, r, 1, name)
+        cell = put(sheet, r, 2, int(code) if lookup.code_as_number else code)
         if not lookup.code_as_number:
             cell.number_format = "@"
     sheet.column_dimensions["A"].width = max(len(name) for name, _ in lookup.rows) * 0.9
@@ -345,6 +343,4 @@ def export_decisions(session: Session, *, year: int, actor: Actor | None, field:
         _notes_sheet(workbook.create_sheet("Ghi chú"), frame)
     for lookup in _LOOKUPS:
         _lookup_sheet(workbook.create_sheet(lookup.sheet), lookup)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return save(workbook)

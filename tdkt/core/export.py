@@ -1,49 +1,37 @@
-"""Spreadsheet export: DataFrames to a formatted .xlsx with formula injection neutralised."""
+"""Spreadsheet export: DataFrames to a formatted .xlsx (bold header, widths, dd/mm/yyyy dates, frozen header)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from io import BytesIO
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_cell(value: object) -> object:
-    """Return a value safe to put in a cell: text that a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    if isinstance(value, list | tuple | set):
-        return safe_cell("; ".join(str(v) for v in value))
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value
+from tdkt.core import workbook as writer
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame], *, title: str | None = None) -> bytes:
-    """Return an .xlsx with one sheet per frame: bold header, widths, dd/mm/yyyy dates, frozen header."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """Return an .xlsx with one sheet per frame: bold header, widths, dd/mm/yyyy dates, frozen header.
+
+    Written through `tdkt.core.workbook`: a text such as "=HYPERLINK(…)" stays that text in a text cell."""
+    book = Workbook()
+    book.remove(book.active)
     for name, frame in sheets.items():
-        sheet = workbook.create_sheet(name[:31])
+        sheet = writer.add_sheet(book, name)
         start = 1
         if title:
-            sheet.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True, size=13)
+            writer.put(sheet, 1, 1, title).font = Font(bold=True, size=13)
             start = 3
         for col, header in enumerate(frame.columns, start=1):
-            cell = sheet.cell(row=start, column=col, value=safe_cell(str(header)))
+            cell = writer.put(sheet, start, col, str(header))
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for r, row in enumerate(frame.itertuples(index=False), start=start + 1):
             for c, value in enumerate(row, start=1):
-                cell = sheet.cell(row=r, column=c, value=safe_cell(value))
+                cell = writer.put(sheet, r, c, value)
                 if isinstance(cell.value, datetime):
                     cell.number_format = "dd/mm/yyyy hh:mm"
                 elif isinstance(cell.value, date):
@@ -57,6 +45,4 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], *, title: str | None = None) -> byt
         sheet.freeze_panes = sheet.cell(row=start + 1, column=1)
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.fitToWidth = 1
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return writer.save(book)

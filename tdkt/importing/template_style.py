@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
+
+from tdkt.core.workbook import put
 
 EXAMPLE_NOTE = "VÍ DỤ - xóa dòng này trước khi gửi"
 _THIN = Side(style="thin", color="999999")
 BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)  # every cell of a list's table
 
 
+def text_typed(ws: Worksheet, column: str, *, first: int, last: int) -> None:
+    """Format a column's rows as Text ("@"), so that what a person types or picks from a dropdown there (a unit
+    named "=…" in the list sheet) is kept as text by Excel and LibreOffice, never run as a formula."""
+    for row in range(first, last + 1):
+        ws[f"{column}{row}"].number_format = "@"
+
+
 def write_title(ws: Worksheet, cell: str, text: str, *, bold: bool = True, italic: bool = False, size: int = 12,
                 merge: str | None = None) -> None:
     """Write a centred Times New Roman title cell, merged over `merge` when given, as the official forms have them."""
-    ws[cell] = text
-    ws[cell].font = Font(name="Times New Roman", bold=bold, italic=italic, size=size)
-    ws[cell].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    written = put(ws, *coordinate_to_tuple(cell), text)  # an agency named "=…" stays that text
+    written.font = Font(name="Times New Roman", bold=bold, italic=italic, size=size)
+    written.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     if merge:
         ws.merge_cells(merge)

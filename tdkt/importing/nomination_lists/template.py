@@ -14,8 +14,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt.awards import categories
 from tdkt.core.cell_issues import ImportIssue
-from tdkt.core.export import safe_cell
-from tdkt.importing.template_style import BOX, EXAMPLE_NOTE, write_title
+from tdkt.core.workbook import add_sheet, cell_value, put, save
+from tdkt.importing.template_style import BOX, EXAMPLE_NOTE, text_typed, write_title
 
 HEADERS = [
     ("STT", 6), ("Họ và tên (cá nhân) / Tên tập thể", 30), ("Giới tính", 10), ("Năm sinh", 10), ("Chức vụ", 22),
@@ -42,9 +42,7 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     _guide_sheet(wb)
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return save(wb)
 
 
 def _title_rows(ws: Worksheet, *, year: int, agency: str, parent_agency: str) -> None:
@@ -85,7 +83,7 @@ def _example_rows(ws: Worksheet, *, agency: str, units: list[str]) -> list[list]
     ]
     for row, values in enumerate(examples, start=HEADER_ROW + 1):
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
+            cell = put(ws, row, col, value)  # the agency and the first unit are the database's text
             cell.border = BOX
             cell.font = Font(name="Times New Roman", bold=len(values) == 1, italic=len(values) > 1,
                              color="7F7F7F" if len(values) > 1 else None)
@@ -110,10 +108,10 @@ def _lists_sheet(wb: Workbook, *, awards: list[str], units: list[str]) -> dict[s
     lists = wb.create_sheet("DanhMuc")
     columns = {"A": ("Danh hiệu/Hình thức", awards), "B": ("Đơn vị", units), "C": ("Giới tính", ["Nam", "Nữ"]),
                "D": ("Phân loại đối tượng", categories.NAMES)}
-    for letter, (header, values) in columns.items():
+    for column, (letter, (header, values)) in enumerate(columns.items(), start=1):
         lists[f"{letter}1"] = header
         for index, value in enumerate(values, start=2):
-            lists[f"{letter}{index}"] = safe_cell(value)
+            put(lists, index, column, value)  # award and unit names are users' text: a text cell each
     lists.sheet_state = "hidden"
     return columns
 
@@ -129,6 +127,7 @@ def _dropdowns(ws: Worksheet, columns: dict[str, tuple[str, list[str]]], *, firs
         rule.showInputMessage = True
         ws.add_data_validation(rule)
         rule.add(f"{letter}{first}:{letter}{last}")
+        text_typed(ws, letter, first=first, last=last)
     year_rule = DataValidation(type="whole", operator="between", formula1="1930", formula2=str(year - 15),
                                allow_blank=True, showErrorMessage=True)
     year_rule.error = "Ghi năm sinh 4 chữ số, ví dụ 1985."
@@ -154,7 +153,7 @@ def _guide_sheet(wb: Workbook) -> None:
     """The instructions sheet."""
     guide = wb.create_sheet("Hướng dẫn")
     for index, line in enumerate(_GUIDE, start=1):
-        cell = guide.cell(row=index, column=1, value=line)
+        cell = put(guide, index, 1, line)
         cell.font = Font(name="Times New Roman", bold=index == 1, size=13 if index == 1 else 12)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     guide.column_dimensions["A"].width = 120
@@ -173,7 +172,9 @@ def error_workbook(data: bytes, *, file_name: str, issues: list[ImportIssue], he
         else:
             by_cell[(issue.sheet, issue.row)].append(issue)
     try:
-        wb = load_workbook(BytesIO(data), keep_vba=file_name.lower().endswith(".xlsm"))
+        # data_only: each formula cell comes back as the value the import read (calamine reads cached values),
+        # so the file handed back carries no live formula of the sender's.
+        wb = load_workbook(BytesIO(data), keep_vba=file_name.lower().endswith(".xlsm"), data_only=True)
     except Exception:  # xls, ods or damaged: give the problems as a plain list instead
         wb = None
     if wb is not None:
@@ -192,26 +193,24 @@ def error_workbook(data: bytes, *, file_name: str, issues: list[ImportIssue], he
                     continue
                 text = "\n".join(f"{'LỖI' if i.severity == 'error' else 'Cảnh báo'}"
                                  f"{' [' + i.column + ']' if i.column else ''}: {i.message}" for i in found)
-                cell = ws.cell(row=row, column=column, value=safe_cell(text))
+                cell = put(ws, row, column, text)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 cell.fill = red if any(i.severity == "error" for i in found) else yellow
-                cell.comment = Comment(text[:1000], "TĐKT Dashboard")
+                cell.comment = Comment(cell.value[:1000], "TĐKT Dashboard")
     else:
         wb = Workbook()
         wb.remove(wb.active)
-    summary = wb.create_sheet("Danh sách lỗi", 0)
+    summary = add_sheet(wb, "Danh sách lỗi", 0)  # the upload may already have a sheet of that name
     summary.append(["Sheet", "Dòng", "Cột", "Mức", "Mã", "Nội dung"])
     for cell in summary[1]:
         cell.font = Font(bold=True)
     for issue in general + [i for found in by_cell.values() for i in found]:
-        summary.append([safe_cell(issue.sheet), issue.row, safe_cell(issue.column),
-                        "Lỗi" if issue.severity == "error" else "Cảnh báo", issue.code, safe_cell(issue.message)])
+        summary.append([cell_value(v) for v in (issue.sheet, issue.row, issue.column,
+                        "Lỗi" if issue.severity == "error" else "Cảnh báo", issue.code, issue.message)])
     for letter, width in zip("ABCDEF", (18, 8, 28, 10, 22, 100), strict=True):
         summary.column_dimensions[letter].width = width
     summary.freeze_panes = "A2"
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return save(wb)
 
 
 def template_for(session, *, year: int, agency: str, parent_agency: str) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
@@ -13,11 +12,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
-from tdkt.core.export import safe_cell
 from tdkt.core.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS, SCOPE_LABELS, Award, Rating
 from tdkt.core.units import names as unit_names
+from tdkt.core.workbook import put, save
 from tdkt.importing.record_lists.record_rows import KINDS
-from tdkt.importing.template_style import BOX, EXAMPLE_NOTE, write_title
+from tdkt.importing.template_style import BOX, EXAMPLE_NOTE, text_typed, write_title
 
 _WHO = [("STT", 6), ("Họ và tên (cá nhân) / Tên tập thể", 30), ("Năm sinh", 10), ("Chức vụ", 20),
         ("Đơn vị công tác", 30), ("Năm", 8)]
@@ -85,16 +84,14 @@ def template(*, kind: str, year: int, agency: str, parent_agency: str, awards: l
     _dropdowns(wb, ws, _lists(kind, names, awards=awards, units=units), names, first=first, end=end)
     _year_rule(ws, names, year=year, first=first, end=end)
     _guide_sheet(wb, kind)
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return save(wb)
 
 
 def _title_rows(ws: Worksheet, *, kind: str, year: int, agency: str, parent_agency: str, width: int) -> None:
     """The agencies, the national motto and the list's title, where the official forms have them."""
     last = get_column_letter(width)
-    write_title(ws, "A1", safe_cell(parent_agency.upper()), bold=False, merge="A1:C1")
-    write_title(ws, "A2", safe_cell(agency.upper()), merge="A2:C2")
+    write_title(ws, "A1", parent_agency.upper(), bold=False, merge="A1:C1")
+    write_title(ws, "A2", agency.upper(), merge="A2:C2")
     write_title(ws, "E1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", merge=f"E1:{last}1")
     write_title(ws, "E2", "Độc lập - Tự do - Hạnh phúc", merge=f"E2:{last}2")
     write_title(ws, "A4", _TEMPLATE_TITLES[kind].format(year=year), size=14, merge=f"A4:{last}4")
@@ -118,7 +115,7 @@ def _example_rows(ws: Worksheet, examples: list[list[Any]]) -> int:
     r = _HEADER_ROW + 1
     for values in examples:
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=safe_cell(value))
+            cell = put(ws, r, c, value)
             cell.border = BOX
             cell.font = Font(name="Times New Roman", bold=len(values) == 1, italic=len(values) > 1,
                              color="7F7F7F" if len(values) > 1 else None)
@@ -165,7 +162,7 @@ def _dropdowns(wb: Workbook, ws: Worksheet, lists: _Lists, names: list[str], *, 
         letter = get_column_letter(index)
         catalogue[f"{letter}1"] = title
         for i, value in enumerate(values, start=2):
-            catalogue[f"{letter}{i}"] = safe_cell(value)
+            put(catalogue, i, index, value)  # award and unit names are users' text: a text cell each
         target = get_column_letter(names.index(header) + 1)
         rule = DataValidation(type="list", formula1=f"=DanhMuc!${letter}$2:${letter}${max(len(values), 1) + 1}",
                               allow_blank=True, showErrorMessage=strict)
@@ -175,6 +172,7 @@ def _dropdowns(wb: Workbook, ws: Worksheet, lists: _Lists, names: list[str], *, 
         rule.showInputMessage = True
         ws.add_data_validation(rule)
         rule.add(f"{target}{first}:{target}{end}")
+        text_typed(ws, target, first=first, last=end)
     catalogue.sheet_state = "hidden"
 
 
@@ -192,7 +190,7 @@ def _guide_sheet(wb: Workbook, kind: str) -> None:
     """The "Hướng dẫn" sheet: how to fill in a list of this kind."""
     guide = wb.create_sheet("Hướng dẫn")
     for index, line in enumerate(_guide(kind), start=1):
-        cell = guide.cell(row=index, column=1, value=safe_cell(line))
+        cell = put(guide, index, 1, line)
         cell.font = Font(name="Times New Roman", bold=index == 1, size=13 if index == 1 else 12)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     guide.column_dimensions["A"].width = 120
