@@ -51,6 +51,16 @@ def change_password_view(user) -> None:
         st.rerun()
 
 
+def config_error_view() -> None:
+    common.show_config_error(problem)
+
+
+# A bad setting (a short TDKT_SECRET_KEY, a number that is not one) is said once, on a page of its own: no traceback,
+# and the navigation is built so that the sidebar does not list the files of pages/ (see the gate below).
+if (problem := common.config_error()) is not None:
+    st.navigation([st.Page(config_error_view, title="Thiết lập chưa đúng")], position="hidden").run()
+    st.stop()
+
 user = common.current_user()
 common.flush_cookie()
 if user is None or user.must_change_password:

@@ -11,7 +11,7 @@ import streamlit as st
 from extra_streamlit_components.CookieManager import _component_func as _cookie_component
 
 from tdkt.core import audit, auth, options
-from tdkt.core.config import Settings
+from tdkt.core.config import ConfigError, Settings
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import User
 from tdkt.core.permissions import Actor, can
@@ -36,8 +36,28 @@ def _open(url: str) -> tuple[Engine, bool]:
 
 
 def settings() -> Settings:
-    """Return the settings from the environment (read on every run so tests can point elsewhere)."""
-    return Settings.from_env()
+    """Return the settings from the environment (read on every run so tests can point elsewhere); a bad setting
+    stops the run with its one Vietnamese message, no traceback (a page file opened straight from its URL)."""
+    try:
+        return Settings.from_env()
+    except ConfigError as error:
+        show_config_error(error)
+        st.stop()
+
+
+def config_error() -> ConfigError | None:
+    """Return what is wrong with the settings, or None (app.py asks before it builds the navigation)."""
+    try:
+        Settings.from_env()
+    except ConfigError as error:
+        return error
+    return None
+
+
+def show_config_error(error: ConfigError) -> None:
+    """Say which setting is wrong and what to do, in one message."""
+    st.error(f"**Ứng dụng chưa chạy được vì một thiết lập của máy chủ chưa đúng.** {error} Người quản trị máy chủ "
+             "sửa thiết lập này rồi khởi động lại ứng dụng.")
 
 
 def engine() -> Engine:
