@@ -10,7 +10,14 @@ aborts, no Python exception). So before calamine runs, every zip member is infla
 size compared with the declared one), each sheet's used extent is found from its XML / xls records, and anything
 larger than the limits is refused with an `UnreadableFile` whose `code` is one of:
 
-    empty_file, too_large, not_spreadsheet, unsupported, encrypted, corrupt, zip_bomb, too_many_rows, too_many_cells
+    empty_file, too_large, not_spreadsheet, unsupported, encrypted, corrupt, zip_bomb, too_many_rows, too_many_cells,
+    too_much_data
+
+The row and cell limits bound a sheet's shape, not what its cells hold: one long shared string in thousands of
+cells, or an ODS cell repeated thousands of times, passes them and still makes calamine copy the text into every
+cell (measured: a 1.5 MB file asked for 20 GB). So the checks also estimate the bytes calamine and this reader
+would hold — used block, value cells, and every text once per cell it lands in — and refuse past
+`memory_budget` (`too_much_data`); `read_budget` holds the estimate, its constants and the measurements.
 
 The checks live beside this module: `zip_checks` (xlsx, xlsm and ods containers, the xlsx sheet scans),
 `ods_checks` (an ods `content.xml`), `zip_members` (inflating one member), `ole_checks` (.xls and encrypted
@@ -18,9 +25,9 @@ workbooks); `read_limits` holds what they share: the file with its limits (`Read
 
 Limits (keyword arguments of `read_workbook`): `limit_bytes` — upload size; `max_rows` — the last row that holds a
 value, counted from Excel row 1 (trailing empty or merely formatted rows never count); `max_cells` — rows × columns
-of that used block (default `CELLS_PER_ROW * max_rows`), which bounds memory. Zip limits derive from `limit_bytes`:
-inflated total at most max(200 MiB, 10 × limit_bytes), any member over 10 MiB at most 100 × its compressed size,
-at most 10,000 members. Callers pass `limit_bytes=int(settings.upload_limit_mb * 1024 * 1024)` and
+of that used block (default `CELLS_PER_ROW * max_rows`); `memory_budget` — the estimate above. Zip limits derive
+from `limit_bytes`: inflated total at most max(200 MiB, 10 × limit_bytes), any member over 10 MiB at most 100 × its
+compressed size, at most 10,000 members. Callers pass `limit_bytes=int(settings.upload_limit_mb * 1024 * 1024)` and
 `max_rows=settings.max_rows`.
 
 What comes back: one RawSheet per worksheet (chart, dialog and macro sheets are skipped), `hidden` for hidden and
@@ -45,7 +52,8 @@ import zlib
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from tdkt.importing.ole_checks import check_ole
-from tdkt.importing.read_limits import ReadContext, mb
+from tdkt.importing.read_budget import MEMORY_BUDGET
+from tdkt.importing.read_limits import Footprint, ReadContext, mb
 from tdkt.importing.sheet_data import RawSheet, UnreadableFile
 from tdkt.importing.zip_checks import check_zip
 
@@ -67,9 +75,11 @@ def read_workbook(
     limit_bytes: int,
     max_rows: int,
     max_cells: int | None = None,
+    memory_budget: int = MEMORY_BUDGET,
 ) -> list[RawSheet]:
     """Return every worksheet of an uploaded workbook; raise UnreadableFile (stable code, Vietnamese message)."""
-    ctx = ReadContext(filename, limit_bytes, max_rows, max_cells if max_cells is not None else CELLS_PER_ROW * max_rows)
+    ctx = ReadContext(filename, limit_bytes, max_rows, max_cells if max_cells is not None else CELLS_PER_ROW * max_rows,
+                      Footprint(budget=memory_budget))
     if not data:
         raise ctx.fail("empty_file")
     if len(data) > limit_bytes:

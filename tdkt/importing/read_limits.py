@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tdkt.core.text import format_number
 from tdkt.importing.sheet_data import UnreadableFile
@@ -42,7 +42,27 @@ MESSAGES = {
         "Trang tính “{sheet}” trong tệp “{file}” có dữ liệu trải tới ô {cell}, vùng quá lớn để đọc. "
         "Trong Excel bấm Ctrl+End để đến ô đó, xoá các hàng, cột thừa ngoài danh sách, lưu lại rồi tải lên."
     ),
+    "too_much_data": (
+        "Tệp “{file}” chứa lượng dữ liệu quá lớn để mở an toàn{where}: khoảng {cells} ô có giá trị và {text} MB "
+        "chữ (tính cả mỗi lần một nội dung được lặp lại hay dùng chung giữa nhiều ô), ước tính cần {estimate} MB "
+        "bộ nhớ khi mở, vượt giới hạn {limit} MB. Hãy xoá các ô chứa đoạn văn bản rất dài hoặc lặp lại hàng loạt, "
+        "các hàng, cột thừa ngoài danh sách, hoặc chia danh sách thành nhiều tệp nhỏ hơn rồi tải lên lần lượt."
+    ),
 }
+
+
+@dataclass(slots=True)
+class Footprint:
+    """The running estimate of what opening the workbook would hold in memory, in bytes, against its budget.
+
+    The container checks add each sheet's estimate (`tdkt.importing.read_budget` says how it is made) before
+    calamine sees the file; past the budget the file is refused, naming the sheet that crossed it.
+    """
+
+    budget: int
+    estimate: int = 0
+    cells: int = 0
+    text: int = 0  # bytes of text as calamine would hold it, each use of a shared or repeated text counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +73,7 @@ class ReadContext:
     limit_bytes: int
     max_rows: int
     max_cells: int
+    footprint: Footprint = field(default_factory=lambda: Footprint(budget=1 << 62))
 
     def fail(self, code: str, **values: object) -> UnreadableFile:
         """Return the refusal `code` with its message filled in for this file."""
@@ -61,6 +82,18 @@ class ReadContext:
     def rows_exceeded(self, sheet: str) -> UnreadableFile:
         """Return the refusal of a sheet with more rows than max_rows."""
         return self.fail("too_many_rows", sheet=sheet, max_rows=format_number(self.max_rows))
+
+    def charge(self, sheet: str | None, *, estimate: int, cells: int = 0, text: int = 0) -> None:
+        """Add a sheet's (or the shared-string table's) estimated memory; refuse once the file passes the budget."""
+        used = self.footprint
+        used.estimate += estimate
+        used.cells += cells
+        used.text += text
+        if used.estimate > used.budget:
+            raise self.fail(
+                "too_much_data", where=f" (trang tính “{sheet}”)" if sheet else "",
+                cells=format_number(used.cells), text=mb(used.text), estimate=mb(used.estimate), limit=mb(used.budget),
+            )
 
     def cells_exceeded(self, sheet: str, row: int, col: int) -> UnreadableFile:
         """Return the refusal of a sheet whose used block reaches the cell at `row`, `col` (0-based)."""

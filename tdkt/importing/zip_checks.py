@@ -8,8 +8,10 @@ import re
 import unicodedata
 import zipfile
 import zlib
+from collections import Counter
 
 from tdkt.importing.ods_checks import scan_ods_content
+from tdkt.importing.read_budget import DENSE_CELL, VALUE_CELL, SharedStrings, SheetTally, count_shared_refs
 from tdkt.importing.read_limits import ReadContext, column_index
 from tdkt.importing.zip_members import MAX_TAG, inflate, pieces
 
@@ -21,6 +23,7 @@ RATIO_CHECKED_FROM = 10 * 1024 * 1024
 _WIDE_AFTER = 20_000  # cells beyond column Z in one member before switching to the bulk column scan
 
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_SHARED_STRINGS = "xl/sharedStrings.xml"  # calamine reads this part by name, whatever the relationships say
 
 
 def check_zip(data: bytes, ctx: ReadContext) -> None:
@@ -63,9 +66,16 @@ def check_zip(data: bytes, ctx: ReadContext) -> None:
 
     if kind == "xlsx":
         # Every part is scanned, not only xl/worksheets/*: calamine follows the relationships wherever they point.
+        # The shared strings come first, so that each sheet's cells can be charged the texts they refer to.
         sheet_names = _xlsx_sheet_names(data, archive, ctx)
-        for info in infos:
-            _scan_xlsx_member(data, info, sheet_names.get(info.filename, info.filename), ctx)
+        shared = SharedStrings()
+        ordered = sorted(infos, key=lambda info: info.filename != _SHARED_STRINGS)
+        for info in ordered:
+            if info.filename == _SHARED_STRINGS:
+                _scan_xlsx_member(data, info, info.filename, ctx, shared, feed_strings=True)
+                ctx.charge(None, estimate=shared.table_cost(), text=sum(shared.lengths))
+            else:
+                _scan_xlsx_member(data, info, sheet_names.get(info.filename, info.filename), ctx, shared)
     else:
         # calamine's format detection hides its password error behind "cannot detect file format"
         if b"encryption-data" in _read_small(archive, "META-INF/manifest.xml", ctx, limit=1 << 20):
@@ -131,13 +141,17 @@ def _check_shared_strings(head: bytes, declared_size: int, ctx: ReadContext) -> 
         raise ctx.fail("corrupt")
 
 
-def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext) -> None:
-    """Refuse a worksheet part whose value cells reach beyond max_rows rows or max_cells cells.
+def _scan_xlsx_member(
+    data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext, shared: SharedStrings, *,
+    feed_strings: bool = False,
+) -> None:
+    """Refuse a worksheet part whose value cells reach beyond max_rows rows or max_cells cells, or past the budget.
 
     Fast path (every sheet Excel, LibreOffice or openpyxl writes): one regex finds the `<c` tags that are not
     `<c r="A1"`-shaped with a single-letter column and a row ≤ max_rows; only those few are looked at. A cell
     without a leading `r`, or a namespace-prefixed tag, sends the part to the exact scan that follows calamine's
-    own positioning rules.
+    own positioning rules. Along the way a `SheetTally` counts the value cells and their texts, and the last value
+    cell of each region gives the used block's height (checked in `_charge_sheet` when the order may matter).
     """
     max_rows = ctx.max_rows
     rows_ok = _le_pattern(max_rows)
@@ -145,7 +159,8 @@ def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadC
     odd_wide = re.compile(rb'<c(?! r="[A-Z]{1,2}' + rows_ok + rb'")[\s/>]')
     wide_cols = re.compile(rb'<c r="([A-Z]{2})' + rows_ok + rb'"[^>]*(?<!/)>')
     prefixed = re.compile(rb":(?:c|row|sheetData)[\s/>]")
-    max_col = -1
+    tally = SheetTally()
+    max_col = last_row = letter = -1
     seen_any = False
     odd_cells = 0
     wide = False
@@ -155,10 +170,16 @@ def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadC
             first = False
             if b"<sst" in buf[:65536] or b":sst" in buf[:65536]:
                 _check_shared_strings(buf, info.file_size, ctx)
+        if feed_strings:
+            shared.feed(buf, start, end)
+            continue
         if prefixed.search(buf, start, end):
-            return _scan_xlsx_exact(data, info, sheet, ctx)
+            return _scan_xlsx_exact(data, info, sheet, ctx, shared)
         if not seen_any and buf.find(b"<c", start, end) >= 0:
             seen_any = True
+        tally.feed(buf, start, end, prefixed=False)
+        last_row = max(last_row, _last_value_row(buf, start, end))
+        letter = _max_letter(buf, start, end, letter) if max_col < 25 else letter
         if wide:
             letters = set(wide_cols.findall(buf, start, end))
             if letters:
@@ -168,20 +189,25 @@ def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadC
             if cell is None:
                 continue
             if cell is _IRREGULAR:
-                return _scan_xlsx_exact(data, info, sheet, ctx)
+                return _scan_xlsx_exact(data, info, sheet, ctx, shared)
             row, col = cell
             if row + 1 > max_rows:
                 raise ctx.rows_exceeded(sheet)
             max_col = max(max_col, col)
+            last_row = max(last_row, row)
             odd_cells += 1
         if not wide and odd_cells > _WIDE_AFTER:
             wide = True
     if not seen_any:
         return
-    max_col = max(max_col, 25)  # the cells the fast regex let through lie in columns A..Z
-    if max_rows * (max_col + 1) <= ctx.max_cells:
+    _check_wide(data, info, sheet, ctx, max(max_col, 25))  # the cells the fast regex let through lie in A..Z
+    _charge_sheet(data, info, sheet, ctx, shared, tally, last_row, max(max_col, letter), exact=False)
+
+
+def _check_wide(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext, max_col: int) -> None:
+    """Refuse a part whose value cells, `max_col` + 1 columns wide, reach below the rows that max_cells allows."""
+    if ctx.max_rows * (max_col + 1) <= ctx.max_cells:
         return
-    # Wide: the rows may still fit the cell budget. Find any value cell below the last row the budget allows.
     row_limit = ctx.max_cells // (max_col + 1)
     beyond = re.compile(rb'<c(?! r="[A-Z]{1,3}' + _le_pattern(row_limit) + rb'")[\s/>]')
     for buf, start, end in pieces(data, info, ctx):
@@ -192,6 +218,60 @@ def _scan_xlsx_member(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadC
             row, col = cell
             if row + 1 > row_limit or (row + 1) * (max_col + 1) > ctx.max_cells:
                 raise ctx.cells_exceeded(sheet, row, max(col, max_col))
+
+
+_LATER_LETTER = [re.compile(rb'<c r="[' + bytes([65 + i]) + rb'-Z]') for i in range(26)]
+
+
+def _max_letter(buf: bytes, start: int, end: int, known: int) -> int:
+    """Return the last single-letter column (0 = A) that a cell of the region names, or `known` if none is later."""
+    while known < 25:
+        found = _LATER_LETTER[known + 1].search(buf, start, end)
+        if found is None:
+            break
+        known = buf[found.end() - 1] - 65
+    return known
+
+
+def _last_value_row(buf: bytes, start: int, end: int) -> int:
+    """Return the 0-based row of the region's last cell holding a value (Excel writes rows in order), or -1."""
+    pos = max(buf.rfind(b"<v>", start, end), buf.rfind(b"<is>", start, end))
+    tag = buf.rfind(b"<c ", start, pos) if pos >= 0 else -1
+    cell = _cell_position(buf, tag) if tag >= 0 else None
+    return cell[0] if isinstance(cell, tuple) else -1
+
+
+def _charge_sheet(
+    data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext, shared: SharedStrings, tally: SheetTally,
+    last_row: int, max_col: int, *, exact: bool,
+) -> None:
+    """Charge one part's estimate to the file's budget: its used block, value cells, own texts and shared strings.
+
+    First with two bounds that cost nothing (every value cell may name the longest shared string; the rows may
+    reach max_rows when the fast scan took the region's last value cell for its lowest); only when those do not
+    fit the budget, a second pass counts the uses of each shared string and finds the true lowest value row.
+    """
+    width = max_col + 1
+    base = tally.estimate()
+    rows = last_row + 1
+    widest = max(shared.costs, default=0)
+    bound = base + tally.values * widest + (ctx.max_rows if not exact else rows) * width * DENSE_CELL
+    used = ctx.footprint
+    if used.estimate + bound <= used.budget:
+        ctx.charge(sheet, estimate=bound, cells=tally.values, text=tally.text)
+        return
+    counts: Counter[bytes] = Counter()
+    below = re.compile(rb'<c(?! r="[A-Z]{1,3}' + _le_pattern(rows) + rb'")[\s/>]')
+    for buf, start, end in pieces(data, info, ctx):
+        if widest:
+            count_shared_refs(buf, start, end, counts)
+        if not exact:
+            for match in below.finditer(buf, start, end):
+                cell = _cell_position(buf, match.start())
+                if isinstance(cell, tuple):
+                    rows = max(rows, cell[0] + 1)
+    cost, text = shared.refs_cost(counts)
+    ctx.charge(sheet, estimate=base + cost + rows * width * DENSE_CELL, cells=tally.values, text=tally.text + text)
 
 
 _IRREGULAR = object()
@@ -219,15 +299,19 @@ def _cell_position(buf: bytes, pos: int) -> tuple[int, int] | object | None:
 _TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c|sheetData)(?=[\s/>])([^>]*?)(/?)>")
 
 
-def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext) -> None:
+def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadContext, shared: SharedStrings) -> None:
     """Follow calamine's rules (rows and cells without `r` continue from the previous one) over every tag."""
     in_data = False
     row_index = col_index = 0
     max_row = max_col = -1
     done = False
+    tally = SheetTally()
     for buf, start, end in pieces(data, info, ctx):
         if done:
             continue  # read on only to prove the part's real size
+        tally.feed(buf, start, end, prefixed=True)
+        if tally.values * VALUE_CELL > ctx.footprint.budget:
+            break  # refused below without walking the rest tag by tag (8M cells took 31 s here)
         for closing, name, attrs, empty in _TOKEN.findall(buf, start, end):
             if name == b"sheetData":
                 if not closing and not empty:
@@ -268,6 +352,8 @@ def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadCo
             max_col = max(max_col, col)
             if (max_row + 1) * (max_col + 1) > ctx.max_cells:
                 raise ctx.cells_exceeded(sheet, max_row, max_col)
+    if tally.values:
+        _charge_sheet(data, info, sheet, ctx, shared, tally, max_row, max_col, exact=True)
 
 
 def _le_pattern(n: int) -> bytes:

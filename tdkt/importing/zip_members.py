@@ -75,11 +75,14 @@ def pieces(
         if first < 0:
             if boundary != b"<":
                 carry += piece
-            elif carry.find(b">") >= 0:  # the carried tag is complete; text up to the next tag never matters
+            elif carry.find(b">") >= 0:  # the carried tag is complete: the piece is text, yielded for its size
                 yield carry, 0, len(carry)
                 carry = b""
+                yield piece, 0, len(piece)
             elif carry:
                 carry += piece  # a tag still open across pieces
+            else:
+                yield piece, 0, len(piece)
         else:
             last = piece.rfind(boundary)
             if carry or first + keep:

@@ -1,0 +1,220 @@
+"""What opening a workbook would hold in memory, estimated from its XML or records before calamine sees it.
+
+Why: the row and cell limits bound the *shape* of a sheet, not what its cells hold. calamine copies a shared
+string into every cell that refers to it, expands an ODS cell `number-columns-repeated` times (and its row
+`number-rows-repeated` times, and `<text:s text:c="N"/>` into N spaces), and python-calamine then builds a Python
+str for every copy. Measured before this budget (`python -m tdkt import --dry-run`, whole process, /usr/bin/time):
+one 2 MiB shared string in 5,000 cells (a 1.5 MB .xlsx), or one ODS cell holding it repeated 5,000 times, asks for
+~20 GB and aborts the process inside Rust's allocator (exit 134, no message, 9–17 s); at 300 uses it peaks at
+1.39 GB (xlsx, 9.7 s) and 2.0 GB (ods); 8 million short string cells (a 3.7 MB .xlsx) took 49 s and 1.25 GB
+before "no header".
+
+The estimate, in bytes (measured with `ru_maxrss` around `read_workbook`, 1M cells of each kind, 10 columns):
+    every cell of a sheet's used block, empty or not ....... DENSE_CELL  (32-byte calamine Data + list slot: 42)
+    each cell holding a value, beyond that ................. VALUE_CELL  (short text 146 - 42; a number 84 - 42)
+    each byte of text, for every cell it lands in .......... 1 (Rust's UTF-8 copy) + 2 × the Python str's bytes
+                                                              per character: 1 (Latin-1), 2 (other BMP), 4
+The Python part counts twice because the reader's column conversion may hold a second copy of one column while
+the first is alive (`read._converted_column`); 1,000-character cells measured 2.0 (ASCII) and 5.0 (one emoji)
+bytes per UTF-8 byte, below the 3 and 9 charged. Short texts are charged as what they are (no rounding up).
+
+MEMORY_BUDGET: the product limit is 1 GiB per process, whatever the file. The CLI process holds 217 MB before it
+reads anything (the Streamlit server a little more), a 100k-row list's parse and checks add ~110 MB on top of its
+read, so the reader gets 640 MiB. Measured after (whole process, peak RSS / wall time on this 2-core machine):
+    bench/import.py's 100k-row list (8 columns): estimate ~.. MB, read in .. s, .. MB
+    the same 100k rows with 40 columns (23 MB upload): estimate ... MB, read, ... MB
+    the hostile shapes above: refused in .. s, .. MB
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+MEMORY_BUDGET = 640 * 1024 * 1024
+DENSE_CELL = 40
+STRING_CELL = 100
+VALUE_CELL = 50
+
+
+# A character reference beyond the BMP (&#128512;, &#x1F600;) makes the whole str 4 bytes a character
+_WIDE_REF = re.compile(rb"&#(?:x0*[1-9a-fA-F][0-9a-fA-F]{4,}|0*[1-9][0-9]{4,});")
+_ALL_BUT_CONTINUATION = bytes(set(range(256)) - set(range(0x80, 0xC0)))
+_BELOW_F0 = bytes(range(0xF0))  # UTF-8 lead bytes from F0 start characters beyond the BMP: 4 bytes in a str
+_BELOW_C4 = bytes(range(0xC4))  # from C4 (U+0100), 2 bytes in a str
+
+
+def _width(text: bytes) -> int:
+    """Return the bytes per character of the Python str of an XML text: 1 (Latin-1), 2 (BMP) or 4."""
+    refs = b"&#" in text  # openpyxl writes every non-ASCII letter as a reference (&#7897;)
+    if refs:
+        for ref in _WIDE_REF.findall(text):
+            digits = ref[2:-1]
+            if (int(digits[1:], 16) if digits[:1] in b"xX" else int(digits)) >= 0x10000:
+                return 4
+    if text.isascii():
+        return 2 if refs else 1
+    if text.translate(None, _BELOW_F0):
+        return 4
+    return 2 if refs or text.translate(None, _BELOW_C4) else 1
+
+
+def _chars(text: bytes) -> int:
+    """Return an upper bound of the characters of an XML text (a reference, at least 4 bytes, is one)."""
+    continuation = 0 if text.isascii() else len(text.translate(None, _ALL_BUT_CONTINUATION))
+    return len(text) - continuation - 3 * text.count(b"&#")
+
+
+def _cost(utf8: int, width: int, chars: int) -> int:
+    """Return the peak bytes of one text: Rust's copy and the str while calamine hands it over, or the str and a
+    stripped or normalised copy of it while the reader converts its column."""
+    python = width * chars
+    return max(utf8 + python, 2 * python)
+
+
+def text_cost(text: bytes) -> int:
+    """Return the estimated bytes of the strings calamine and the reader build from one XML text."""
+    return _cost(len(text), _width(text), _chars(text)) if text else 0
+
+
+def texts_cost(texts: list[bytes]) -> tuple[int, int]:
+    """Return (estimated bytes, UTF-8 bytes at most) of the strings built from these XML texts."""
+    joined = b"".join(texts)
+    if not joined:
+        return 0, 0
+    width = _width(joined)
+    if width == 4 and len(texts) > 1:  # one wide text must not make its neighbours wide
+        return sum(map(text_cost, texts)), len(joined)
+    return _cost(len(joined), width, _chars(joined)), len(joined)
+
+
+_TAG = re.compile(rb"<[^>]*>")
+_SI_TAG = re.compile(rb"<(/?)(?:[\w.\-]+:)?si(?=[\s/>])[^>]*?(/?)>")
+_PLAIN_SI = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
+
+
+class SharedStrings:
+    """The shared-string table's texts as costs by index, read in one pass over `xl/sharedStrings.xml`."""
+
+    def __init__(self) -> None:
+        self.costs: list[int] = []
+        self.lengths: list[int] = []
+        self._open = False
+        self._length = self._chars = self._width = 0
+
+    def feed(self, buf: bytes, start: int, end: int) -> None:
+        """Take one region of the part (no tag straddles two regions)."""
+        if not self._open and b":si" not in buf[start:end]:
+            found = _PLAIN_SI.findall(buf, start, end)
+            if len(found) == buf.count(b"<si", start, end) == buf.count(b"</si>", start, end):
+                self.costs.extend(map(text_cost, found))
+                self.lengths.extend(map(len, found))
+                return
+        pos = start
+        for tag in _SI_TAG.finditer(buf, start, end):
+            if self._open:
+                self._add(buf[pos : tag.start()])
+            closing, empty = tag.group(1), tag.group(2)
+            if closing and self._open:
+                self.costs.append(_cost(self._length, self._width, self._chars))
+                self.lengths.append(self._length)
+                self._open = False
+            elif empty and not closing:
+                self.costs.append(0)
+                self.lengths.append(0)
+            elif not closing:
+                self._open, self._length, self._chars, self._width = True, 0, 0, 0
+            pos = tag.end()
+        if self._open:
+            self._add(buf[pos:end])
+
+    def _add(self, chunk: bytes) -> None:
+        text = _TAG.sub(b"", chunk) if b"<" in chunk else chunk  # a text's size and width, never its bytes
+        if text:
+            self._length += len(text)
+            self._chars += _chars(text)
+            self._width = max(self._width, _width(text))
+
+    def table_cost(self) -> int:
+        """Return what calamine holds for the table itself (one String per entry) while the workbook is open."""
+        return sum(self.lengths) + 24 * len(self.lengths)
+
+    def refs_cost(self, counts: Counter[bytes]) -> tuple[int, int]:
+        """Return (estimated bytes, UTF-8 bytes) of the cells referring to the table, from index -> uses."""
+        costs, lengths, n = self.costs, self.lengths, len(self.costs)
+        cost = text = 0
+        for key, uses in counts.items():
+            index = int(key)
+            if index < n:  # calamine refuses a reference past the table; it holds nothing for it
+                cost += uses * costs[index]
+                text += uses * lengths[index]
+        return cost, text
+
+
+# The texts of a worksheet part that are not shared strings: inline strings (<is><t>…) and a <v> that is not a
+# number (a formula's text result, t="str", or an untyped cell, which calamine reads as text).
+_V_TEXT = re.compile(rb"<v>([0-9.Ee+\-]*[^0-9.Ee+\-<][^<]*)")
+_T_TEXT = re.compile(rb"<t(?:>| [^>]*>)([^<]*)")
+_VALUE_ANY = re.compile(rb"<(?:[\w.\-]+:)?(?:v|is)(?=[\s>])")
+_V_TEXT_ANY = re.compile(rb"<(?:[\w.\-]+:)?v(?:\s[^>]*)?>([0-9.Ee+\-]*[^0-9.Ee+\-<][^<]*)")
+_T_TEXT_ANY = re.compile(rb"<(?:[\w.\-]+:)?t(?:\s[^>]*)?>([^<]*)")
+_SST_REF = re.compile(
+    rb"""<(?:[\w.\-]+:)?c\s[^>]*?\bt\s*=\s*["']s["'][^>]*>(?:[^<]|<(?!/?(?:[\w.\-]+:)?(?:c|v)\b))*"""
+    rb"""<(?:[\w.\-]+:)?v(?:\s[^>]*)?>\s*(\d+)"""
+)
+
+
+_STRING_TYPES = (b't="s', b't="inlineStr"')  # t="s" and t="str"
+_STRING_TYPE_ANY = re.compile(rb"""\bt\s*=\s*["'](?:s|inlineStr|str)["']""")
+
+
+class SheetTally:
+    """One xlsx part's value cells and own texts, gathered region by region as the container check inflates it."""
+
+    def __init__(self) -> None:
+        self.values = 0
+        self.strings = 0  # of the value cells, those holding text
+        self.text_cost = 0
+        self.text = 0
+        self._tail = self._tail_cost = 0  # the text that ended the last region (it may go on in the next one)
+
+    def feed(self, buf: bytes, start: int, end: int, *, prefixed: bool) -> None:
+        """Count one region (regions end just before a "<", or are a run of plain text inside a long text)."""
+        if self._tail and start < end and buf[start] != 0x3C:  # a text longer than a region: charge it as widest
+            more = buf.find(b"<", start, end)
+            more = (end if more < 0 else more) - start
+            self.text_cost += 8 * more + 8 * self._tail - self._tail_cost
+            self.text += more
+            self._tail += more
+            self._tail_cost = 8 * self._tail
+            if start + more == end:
+                return
+        self._tail = 0
+        if prefixed:
+            self.values += len(_VALUE_ANY.findall(buf, start, end))
+            self.strings += len(_STRING_TYPE_ANY.findall(buf, start, end))
+            found = _V_TEXT_ANY.findall(buf, start, end) + _T_TEXT_ANY.findall(buf, start, end)
+        else:
+            self.values += buf.count(b"<v>", start, end) + buf.count(b"<is>", start, end)
+            self.strings += sum(buf.count(kind, start, end) for kind in _STRING_TYPES)
+            found = _V_TEXT.findall(buf, start, end)
+            self.strings += len(found)  # an untyped cell holding text (t="str" ones are counted twice: harmless)
+            if buf.find(b"<t", start, end) >= 0:
+                found += _T_TEXT.findall(buf, start, end)
+        if found:
+            cost, text = texts_cost(found)
+            self.text_cost += cost
+            self.text += text
+            last = buf.rfind(b">", start, end) + 1
+            if last and end - last and buf.find(b"<", last, end) < 0:
+                self._tail, self._tail_cost = end - last, text_cost(buf[last:end])
+
+    def estimate(self) -> int:
+        """Return the value cells' own estimate (the used block and shared strings come on top)."""
+        strings = min(self.strings, self.values)
+        return strings * STRING_CELL + (self.values - strings) * VALUE_CELL + self.text_cost
+
+
+def count_shared_refs(buf: bytes, start: int, end: int, counts: Counter[bytes]) -> None:
+    """Add the shared-string index of every t="s" cell of one region to `counts` (about 0.6 µs a cell)."""
+    counts.update(_SST_REF.findall(buf, start, end))
