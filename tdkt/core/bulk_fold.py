@@ -28,7 +28,8 @@ def _not_nfd_foldable() -> re.Pattern[str]:
     letters among them; đ and Đ included, replaced before NFD).
     """
     foldable = [code for codes in _FOLDED_RANGES for code in codes if fold(chr(code)) == _nfd_ascii(chr(code))]
-    return re.compile("[^\\x00-\\x7f" + "".join(re.escape(chr(c)) for c in sorted(foldable)) + "]")
+    # ASCII but the control characters `fold` drops (NUL, the separator, stays: it is checked apart).
+    return re.compile("[^\\x00\\t-\\r -~" + "".join(re.escape(chr(c)) for c in sorted(foldable)) + "]")
 
 
 def _fold_joined(joined: str) -> str:
