@@ -14,7 +14,7 @@ from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core.bulk_fold import fold_many
 from tdkt.core.cell_issues import ImportIssue, Severity
 from tdkt.core.models import TARGET_LABELS, Award, Nomination, Person, Target
-from tdkt.core.text import fold
+from tdkt.core.text import fold, limit_of, text_problem
 
 TARGETS = {t.value for t in Target}
 _CA_NHAN, _TAP_THE = Target.CA_NHAN.value, Target.TAP_THE.value
@@ -67,10 +67,16 @@ def _guess_target(row: ParsedRow, award: Award | None, cat: Catalogue) -> tuple[
 
 _FALLBACK_HEADERS = {
     "award": "Danh hiệu/Hình thức", "name": "Họ và tên", "unit": "Đơn vị", "gender": "Giới tính",
-    "birth": "Năm sinh", "category": "Phân loại đối tượng",
+    "birth": "Năm sinh", "category": "Phân loại đối tượng", "position": "Chức vụ", "achievements": "Tóm tắt thành tích",
 }
 _FIELDS = {"award": ("award", "award_code"), "birth": ("birth_year", "birth_date"), "gender": ("gender", "gender_male",
-           "gender_female", "birth_male", "birth_female")}
+           "gender_female", "birth_male", "birth_female"), "position": ("position", "position_unit"),
+           "unit": ("unit", "position_unit")}
+# The texts of a row that are stored as written, with what their columns hold (the person's or the collective's
+# name, the position, the unit as written; the achievements are a text column).
+_NAME_LIMIT, _POSITION_LIMIT = limit_of(Person.full_name), limit_of(Nomination.position)
+_UNIT_LIMIT, _ACHIEVEMENTS_LIMIT = limit_of(Nomination.unit_text), limit_of(Nomination.achievements)
+_KEY_LIMIT = limit_of(Person.name_key)
 
 
 def header_for(columns: dict[str, str] | None, column_field: str | None) -> str | None:
@@ -102,7 +108,10 @@ def validate(
     checks = _RowChecks(catalogue or Catalogue(session), file=file, year=year, headers=headers, codes=codes or {})
     issues: list[ImportIssue] = []
     records: list[Record] = []
-    for row, name_key in zip(rows, fold_many([row.name for row in rows]), strict=True):  # the names folded in one pass
+    keys = fold_many([row.name for row in rows])  # the names folded in one pass
+    if keys and max(map(len, keys)) > _KEY_LIMIT:  # "ß" folds to "ss": a name of 255 letters may fold to more
+        keys = [key[:_KEY_LIMIT] for key in keys]
+    for row, name_key in zip(rows, keys, strict=True):
         record, found = checks.check(row, name_key)
         if found:
             issues.extend(found)
@@ -121,7 +130,7 @@ class _RowChecks:
     """
 
     __slots__ = ("awards", "cat", "codes", "file", "headers", "inferred_categories", "matched_categories", "seen",
-                 "units", "year")
+                 "stored_ok", "units", "year")
 
     def __init__(self, cat: Catalogue, *, file: str, year: int, headers: dict[str, dict[str, str]],
                  codes: dict[str, str]) -> None:
@@ -131,10 +140,20 @@ class _RowChecks:
         self.matched_categories: dict[Any, str | None] = {}
         self.inferred_categories: dict[tuple, str] = {}
         self.seen: dict[tuple, int] = {}  # (name key, birth year, unit id, award id) -> the first row with them
+        self.stored_ok: set[str] = set()  # positions and units as written found fit to store (they repeat)
 
     def check(self, row: ParsedRow, name_key: str) -> tuple[Record, list[ImportIssue]]:
         """Return the row's record (with its counts of errors and warnings) and its problems."""
         found: list[ImportIssue] = []
+        name, position, unit_text, achievements = row.name, row.position, row.unit, row.achievements
+        # Printable text that fits is the common case, looked at inline: a step call per row would cost about 20 ms
+        # per 100k rows.
+        if ((name is not None and (len(name) > _NAME_LIMIT or not name.isprintable()))
+                or (position is not None and position not in self.stored_ok)
+                or (unit_text is not None and unit_text not in self.stored_ok)
+                or (achievements is not None and (len(achievements) > _ACHIEVEMENTS_LIMIT
+                                                  or not achievements.isprintable()))):
+            self.stored_texts(row, found)
         if row.note:
             self.example_row(row, found)
         known_award = self.awards.get((row.award, row.award_code))
@@ -181,6 +200,19 @@ class _RowChecks:
         """Add a problem of the row, naming the column as the user wrote its header."""
         found.append(ImportIssue(self.file, row.sheet, row.row, header_for(self.headers.get(row.sheet), column_field),
                                  code, message, severity))
+
+    def stored_texts(self, row: ParsedRow, found: list[ImportIssue]) -> None:
+        """The texts stored as written: a control character, or more than their column holds, refuses the row (the
+        same on SQLite, which would store them, and PostgreSQL, which would fail the whole list)."""
+        header = self.headers.get(row.sheet)
+        for field, text, limit in (("name", row.name, _NAME_LIMIT), ("position", row.position, _POSITION_LIMIT),
+                                   ("unit", row.unit, _UNIT_LIMIT), ("achievements", row.achievements,
+                                                                     _ACHIEVEMENTS_LIMIT)):
+            problem = text_problem(text, label=header_for(header, field) or field, limit=limit)
+            if problem is not None:
+                self.problem(found, row, field, *problem)
+            elif text is not None and field in ("position", "unit"):
+                self.stored_ok.add(text)
 
     def example_row(self, row: ParsedRow, found: list[ImportIssue]) -> None:
         """An example row of our template, left in the list."""

@@ -23,7 +23,7 @@ from tdkt.core.models import (
     Unit,
 )
 from tdkt.core.permissions import Actor, PermissionDenied, require
-from tdkt.core.text import name_sort_key
+from tdkt.core.text import clean, name_sort_key
 
 
 class NominationError(Refused):
@@ -50,11 +50,16 @@ class NominationInput:
     achievements: str | None = None
 
 
+def _text(value: str | None, *, multiline: bool = False) -> str | None:
+    """Return a form field cleaned as list cells are (None when empty); validate reports what cannot be stored."""
+    return clean(value, multiline=multiline) or None if isinstance(value, str) else value
+
+
 def _check(session: Session, data: NominationInput, *, exclude_id: int | None = None):
-    row = ParsedRow(sheet="Nhập tay", row=1, target=data.target, name=(data.name or "").strip() or None,
-                    gender=data.gender or None, birth_year=data.birth_year, position=data.position or None,
-                    unit=data.unit or None, award=data.award or None, category=data.category or None,
-                    achievements=data.achievements or None)
+    row = ParsedRow(sheet="Nhập tay", row=1, target=data.target, name=_text(data.name), gender=data.gender or None,
+                    birth_year=data.birth_year, position=_text(data.position), unit=_text(data.unit),
+                    award=_text(data.award), category=_text(data.category),
+                    achievements=_text(data.achievements, multiline=True))
     records, issues = validate(session, [row], file="", year=data.year)
     if exclude_id is not None:  # editing: the row itself is not a duplicate of itself
         issues = [i for i in issues if i.code != "already_in_database"] + _other_duplicates(session, records[0], data,

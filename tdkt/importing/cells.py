@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from tdkt.core.text import fold
+from tdkt.core.text import FORMAT_RANGES, clean, fold
 
 CA_NHAN, TAP_THE, HO_GIA_DINH = "ca_nhan", "tap_the", "ho_gia_dinh"
 NAM, NU = "Nam", "Nữ"
@@ -34,6 +34,8 @@ def _fold_table() -> dict[int, str | None]:
                 table[code] = folded
     for code in range(0x0300, 0x0370):  # stray combining marks (NFD input)
         table[code] = None
+    for first, last in FORMAT_RANGES:  # invisible format characters (zero-width space, BOM…)
+        table.update(dict.fromkeys(range(first, last + 1)))
     return table
 
 
@@ -64,11 +66,18 @@ def fold_words(text: str) -> str:
 
 
 def cell_text(value: Any) -> str | None:
-    """Return a cell as stripped text (None when empty); whole floats lose their ".0" (codes, years)."""
+    """Return a cell as one-line text cleaned as `text.clean` does (None when empty): no invisible format characters,
+    one plain space between words (line breaks too); control characters stay, for the checks to report. Whole
+    floats lose their ".0" (codes, years)."""
     if value is None:
         return None
     if type(value) is str:
-        text = value.strip() if ("\n" not in value and "  " not in value) else " ".join(value.split())
+        # The reader gives NFC text; printable text (no line break, control, format or odd space character) only
+        # needs its spaces looked at. This runs for every name of a 100k-row list.
+        if value.isprintable():
+            text = value.strip() if "  " not in value else " ".join(value.split())
+        else:
+            text = clean(value)
         return text or None
     if type(value) is float:
         return str(int(value)) if value.is_integer() else str(value)

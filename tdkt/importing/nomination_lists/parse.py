@@ -524,8 +524,8 @@ def _row_reader(sheet_name: str, layout: _Layout, issue: _Issue) -> _RowReader:
         name = row[name_i]
         if type(name) is str:
             name_text = name.strip()
-            if "\n" in name_text or "  " in name_text:
-                name_text = " ".join(name_text.split())
+            if "  " in name_text or not name_text.isprintable():  # line breaks, invisible or odd characters
+                name_text = cell_text(name_text) or ""
             if (name_text[:1] == "(" or name_text[:1].isdigit()) and is_numbering_row(row):
                 return None
         else:
