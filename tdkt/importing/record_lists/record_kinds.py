@@ -8,8 +8,16 @@ from typing import Any
 
 from tdkt.awards.catalog_lookup import Catalogue
 from tdkt.core.cell_issues import ImportIssue
-from tdkt.core.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, Award
-from tdkt.core.text import fold, format_date, nfc
+from tdkt.core.models import (
+    DISCIPLINE_LABELS,
+    MERIT_KIND_LABELS,
+    Assessment,
+    Award,
+    InitiativeRecord,
+    PastAward,
+    Person,
+)
+from tdkt.core.text import fold, format_date, limit_of, nfc, text_problem
 from tdkt.importing.cells import CA_NHAN, cell_text
 from tdkt.importing.record_lists.record_headers import DEFAULT_HEADERS
 from tdkt.importing.record_lists.record_rows import Author, RecordRow
@@ -23,6 +31,12 @@ from tdkt.importing.record_lists.record_values import (
     read_scope,
     split_decision,
 )
+
+KEY_LIMIT = limit_of(Person.name_key)  # a folded name is cut here: "ß" folds to "ss", so 255 letters may fold to more
+# How many characters each text a record row stores as written may have: what its model column holds.
+LIMITS = {"name": limit_of(Person.full_name), "position": limit_of(Person.position), "note": limit_of(Assessment.note),
+          "decision_number": limit_of(PastAward.decision_number), "authority": limit_of(PastAward.decision_authority),
+          "title": limit_of(InitiativeRecord.title)}
 
 
 class RowChecks:
@@ -46,6 +60,18 @@ class RowChecks:
             row.errors += 1
         else:
             row.warnings += 1
+
+    def storable(self, row: RecordRow, column_field: str, text: str | None, limit: int) -> bool:
+        """Return whether a text can be stored as written in a column of `limit` characters; if not, a problem on its
+        cell (a control character, or more than the column holds: the same on SQLite and PostgreSQL)."""
+        if text is None or (len(text) <= limit and text.isprintable()):
+            return True
+        label = self.columns.get(column_field) or DEFAULT_HEADERS.get(column_field) or column_field
+        problem = text_problem(text, label=label, limit=limit)
+        if problem is None:
+            return True
+        self.problem(row, column_field, *problem)
+        return False
 
     def value(self, cells: list[Any], name: str) -> Any:
         """Return the cell of a field in a row as read, None when the list has no such column or the cell is empty."""
@@ -92,15 +118,12 @@ class RowChecks:
         elif when is not None and when > self.today:
             self.problem(row, column, "future_date", f"Ngày quyết định {format_date(when)} chưa tới: kiểm tra lại.")
             when = None
-        if number and len(number) > 64:
-            self.problem(row, "decision_number", "too_long", "Số quyết định dài quá 64 ký tự: chỉ ghi số, ký hiệu.")
+        if not self.storable(row, "decision_number" if "decision_number" in self.columns else "decision", number,
+                             LIMITS["decision_number"]):
             number = None
         row.decision_number, row.decision_date = number, when
         authority = self.text(cells, "authority")
-        if authority and len(authority) > 255:
-            self.problem(row, "authority", "too_long", "Cơ quan ban hành dài quá 255 ký tự: rút gọn lại.")
-            authority = None
-        row.decision_authority = authority
+        row.decision_authority = authority if self.storable(row, "authority", authority, LIMITS["authority"]) else None
         if row.year is None and when is not None and (row.row, "year") not in self.bad:
             row.year = when.year
             if self.kind == "khen_truoc":  # the achievement year is often the one before the decision
@@ -174,8 +197,8 @@ class RowChecks:
         if not row.title:
             self.problem(row, "title", "missing_title", "Dòng có dữ liệu nhưng thiếu tên sáng kiến: ghi tên, hoặc xóa "
                          "dòng này.")
-        elif len(row.title) > 500:
-            self.problem(row, "title", "too_long", "Tên sáng kiến dài quá 500 ký tự: rút gọn lại.")
+        else:
+            self.storable(row, "title", row.title, LIMITS["title"])
         self._authors(row, cells)
         value = self.value(cells, "scope")
         row.scope = read_scope(value) if value is not None else None
@@ -188,12 +211,18 @@ class RowChecks:
     def _authors(self, row: RecordRow, cells: list[Any]) -> None:
         """Read an initiative's authors, each with the birth year written after the name."""
         authors = self.text(cells, "authors")
-        row.authors = [Author(name=n, name_key=fold(n), birth_year=y) for n, y in read_authors(authors or "")]
+        row.authors = [Author(name=n, name_key=fold(n)[:KEY_LIMIT], birth_year=y)
+                       for n, y in read_authors(authors or "")]
         if not row.authors:
             self.problem(row, "authors", "missing_authors", "Thiếu tác giả: ghi họ tên các tác giả, cách nhau bằng dấu "
                          "phẩy hoặc chấm phẩy (có thể kèm năm sinh, ví dụ “Nguyễn Văn An (1980)”).")
-        elif any(len(a.name) > 255 for a in row.authors):
-            self.problem(row, "authors", "too_long", "Tên tác giả dài quá 255 ký tự: tách các tác giả bằng dấu phẩy.")
+        elif any(len(a.name) > LIMITS["name"] for a in row.authors):
+            self.problem(row, "authors", "too_long", f"Tên tác giả dài quá {LIMITS['name']} ký tự: tách các tác giả "
+                         "bằng dấu phẩy hoặc chấm phẩy.")
+        else:
+            for author in row.authors:
+                if not self.storable(row, "authors", author.name, LIMITS["name"]):
+                    break  # one problem for the cell
         seen = Counter(a.name_key for a in row.authors)
         if twice := [a.name for a in row.authors if seen[a.name_key] > 1]:
             self.problem(row, "authors", "duplicate_author", f"Tác giả “{twice[0]}” ghi hai lần: xóa bớt một lần.")

@@ -22,7 +22,7 @@ from tdkt.importing.cells import (
 )
 from tdkt.importing.headers import is_numbering_row, title_facts
 from tdkt.importing.record_lists.record_headers import Header, header_target
-from tdkt.importing.record_lists.record_kinds import RowChecks
+from tdkt.importing.record_lists.record_kinds import KEY_LIMIT, LIMITS, RowChecks
 from tdkt.importing.record_lists.record_rows import RecordRow
 from tdkt.importing.record_lists.record_values import read_rating, read_year
 from tdkt.importing.row_labels import ENUM_TOKEN, is_signature_line, is_subtotal_line, read_label
@@ -140,8 +140,7 @@ class RecordSheet(RowChecks):
             self._past_award(row, cells, group)
         else:
             self._decision(row, cells)
-        if row.note and len(row.note) > 500:
-            self.problem(row, "note", "too_long", "Ghi chú dài quá 500 ký tự: rút gọn lại.")
+        self.storable(row, "note", row.note, LIMITS["note"])
         return row
 
     def _subject(self, row: RecordRow, cells: list[Any], section: str | None) -> None:
@@ -150,15 +149,16 @@ class RecordSheet(RowChecks):
         if not row.name:
             self.problem(row, "name", "missing_name", "Dòng có dữ liệu nhưng thiếu họ tên cá nhân hoặc tên tập thể: "
                          "ghi tên, hoặc xóa dòng này.")
-        elif len(row.name) > 255:
-            self.problem(row, "name", "too_long", "Tên dài quá 255 ký tự: kiểm tra lại ô này.")
-        row.name_key = fold(row.name)
+        else:
+            self.storable(row, "name", row.name, LIMITS["name"])
+        row.name_key = fold(row.name)[:KEY_LIMIT]
         position = self.text(cells, "position")
         combined = self.text(cells, "position_unit")
         unit = None
         if combined:
             position_part, unit = split_position_unit(combined)
             position = position or position_part
+        self.storable(row, "position" if "position" in self.columns else "position_unit", position, LIMITS["position"])
         row.position, row.unit_text = position, self.text(cells, "unit") or unit
         target = self._target_cell(row, cells) or section or self.default_target
         self._birth_and_gender(row, cells)
