@@ -36,11 +36,19 @@ from tdkt.core.models import (
     Unit,
 )
 from tdkt.core.permissions import Actor, PermissionDenied, require
-from tdkt.core.text import fold, format_date, name_sort_key, sort_key
+from tdkt.core.text import fold, form_text, format_date, limit_of, name_sort_key, sort_key
 
 
 class RecordError(Refused):
     """A record was refused; the message is Vietnamese and says what to fix."""
+
+
+_KEY_LIMIT = limit_of(Assessment.collective_key)
+
+
+def _text(value: str | None, label: str, column) -> str | None:
+    """Return a field cleaned as list cells are (None when empty); refused when it cannot be stored as typed."""
+    return form_text(value, label=label, column=column, error=RecordError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +66,15 @@ class Subject:
 
     @classmethod
     def collective(cls, name: str, unit_id: int | None) -> Subject:
-        name = " ".join((name or "").split())
+        name = _text(name, "Tên tập thể", Assessment.collective_name)
         if not name:
             raise RecordError("Cần tên tập thể.")
         return cls("tap_the", collective_name=name, unit_id=unit_id)
 
     @property
     def key(self) -> str | None:
-        return fold(self.collective_name) if self.collective_name else None
+        # Cut as the importers cut it: a name of 255 letters may fold to more ("ß" -> "ss").
+        return fold(self.collective_name)[:_KEY_LIMIT] if self.collective_name else None
 
     def columns(self) -> dict:
         """Return the subject's columns as stored on a record."""
@@ -109,7 +118,7 @@ def set_rating(session: Session, actor: Actor, subject: Subject, *, year: int, r
     existing = session.exec(select(Assessment).where(subject.where(Assessment), Assessment.year == year)).first()
     before = audit.snapshot(existing) if existing else None
     row = existing or Assessment(year=year, rating=rating, **subject.columns())
-    row.rating, row.note = rating, note or None
+    row.rating, row.note = rating, _text(note, "Ghi chú", Assessment.note)
     session.add(row)
     session.flush()
     audit.record(session, actor, "ghi_xep_loai", "xep_loai", row.id,
@@ -129,8 +138,9 @@ def add_discipline(session: Session, actor: Actor, subject: Subject, *, year: in
                           f"{', '.join(DISCIPLINE_LABELS.values())}.")
     if level is None and not open:
         raise RecordError("Kỷ luật đã quyết định cần ghi hình thức kỷ luật (khiển trách, cảnh cáo, …).")
-    row = DisciplineRecord(year=year, level=level, open=open, decided_on=decided_on, document=document or None,
-                           note=note or None, **subject.columns())
+    row = DisciplineRecord(year=year, level=level, open=open, decided_on=decided_on,
+                           document=_text(document, "Số quyết định / văn bản", DisciplineRecord.document),
+                           note=_text(note, "Ghi chú", DisciplineRecord.note), **subject.columns())
     session.add(row)
     session.flush()
     what = "đang xem xét kỷ luật hoặc điều tra" if open else f"kỷ luật {DISCIPLINE_LABELS[level].lower()}"
@@ -152,9 +162,11 @@ def add_past_award(session: Session, actor: Actor, subject: Subject, *, year: in
         raise RecordError(f"“{award.name}” không dành cho {'cá nhân' if subject.target == 'ca_nhan' else 'tập thể'}.")
     if kind not in MERIT_KIND_LABELS:
         raise RecordError(f"Loại khen thưởng “{kind}” không hợp lệ; chọn: {', '.join(MERIT_KIND_LABELS.values())}.")
-    row = PastAward(year=year, award_id=award_id, kind=kind, decision_number=decision_number or None,
-                    decision_date=decision_date, decision_authority=decision_authority or None, note=note or None,
-                    **subject.columns())
+    row = PastAward(year=year, award_id=award_id, kind=kind,
+                    decision_number=_text(decision_number, "Số quyết định", PastAward.decision_number),
+                    decision_date=decision_date,
+                    decision_authority=_text(decision_authority, "Cơ quan ban hành", PastAward.decision_authority),
+                    note=_text(note, "Ghi chú", PastAward.note), **subject.columns())
     session.add(row)
     session.flush()
     audit.record(session, actor, "ghi_khen_truoc", "khen_truoc", row.id,
@@ -169,7 +181,7 @@ def add_initiative(session: Session, actor: Actor, *, year: int, title: str, sco
     """Record a recognised initiative (sáng kiến) and its authors; the caller commits."""
     require(actor, "nhap_danh_sach", unit_ids={unit_id} if unit_id is not None else set())
     _year(year)
-    title = " ".join((title or "").split())
+    title = _text(title, "Tên sáng kiến", InitiativeRecord.title)
     if not title:
         raise RecordError("Cần tên sáng kiến.")
     if scope not in SCOPE_LABELS:
@@ -180,10 +192,13 @@ def add_initiative(session: Session, actor: Actor, *, year: int, title: str, sco
     found = set(session.exec(select(Person.id).where(col(Person.id).in_(authors))).all())
     if missing := [a for a in authors if a not in found]:
         raise RecordError(f"Không tìm thấy tác giả số {', '.join(map(str, missing))}.")
-    row = InitiativeRecord(year=year, title=title[:500], scope=scope, unit_id=unit_id,
-                           decision_number=decision_number or None, decision_date=decision_date,
-                           decision_authority=decision_authority or None, used_for_award_id=used_for_award_id,
-                           note=note or None)
+    row = InitiativeRecord(year=year, title=title, scope=scope, unit_id=unit_id,
+                           decision_number=_text(decision_number, "Số quyết định công nhận",
+                                                 InitiativeRecord.decision_number),
+                           decision_date=decision_date,
+                           decision_authority=_text(decision_authority, "Cơ quan công nhận",
+                                                    InitiativeRecord.decision_authority),
+                           used_for_award_id=used_for_award_id, note=_text(note, "Ghi chú", InitiativeRecord.note))
     session.add(row)
     session.flush()
     for person_id in authors:

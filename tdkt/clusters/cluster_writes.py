@@ -19,8 +19,13 @@ from tdkt.clusters.clusters import (
 from tdkt.core import audit
 from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation, PlanTask
 from tdkt.core.permissions import Actor, require
-from tdkt.core.text import fold, format_date, format_number, nfc
+from tdkt.core.text import fold, form_text, format_date, format_number
 from tdkt.plan import plan as plan_module
+
+
+def _text(value: str | None, label: str, column) -> str:
+    """Return a field cleaned as list cells are ("" when empty); refused when it cannot be stored as typed."""
+    return form_text(value, label=label, column=column, error=ClusterError) or ""
 
 
 def _get(session: Session, model, key: int | None, what: str):
@@ -50,7 +55,8 @@ def add_cluster(session: Session, actor: Actor, *, year: int, code: str, name: s
 
 
 def _check_cluster(session: Session, year: int, code: str, name: str, level: str, cluster_id: int | None):
-    code, name, level = nfc(code or ""), nfc(name or ""), nfc(level or "")
+    code, name = _text(code, "Mã cụm", Cluster.code), _text(name, "Tên cụm", Cluster.name)
+    level = _text(level, "Cấp", Cluster.level)
     if not code or not name:
         raise ClusterError("Nhập mã cụm (ví dụ “Cụm II”) và tên cụm.")
     for other in clusters_of(session, year=year):
@@ -115,7 +121,7 @@ def hand_over_marks(session: Session, cluster_id: int, member: ClusterMember) ->
 
 
 def _check_member_name(session: Session, cluster_id: int, name: str, member_id: int | None) -> str:
-    name = nfc(name or "")
+    name = _text(name, "Tên cơ quan, đơn vị", ClusterMember.name)
     if not name:
         raise ClusterError("Nhập tên cơ quan, đơn vị thành viên.")
     for other in session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster_id)).all():
@@ -203,7 +209,8 @@ def add_event(session: Session, actor: Actor, *, cluster_id: int, kind: str, due
         task = suggested_task(session, year=cluster.year, code=cluster.code, kind=kind)
         task_id = task.id if task else None
     _check_event(session, cluster, kind, due_on, task_id)
-    event = ClusterEvent(cluster_id=cluster.id, kind=kind, title=nfc(title or "") or DEFAULT_TITLES[kind],
+    event = ClusterEvent(cluster_id=cluster.id, kind=kind, title=_text(title, "Tên hoạt động", ClusterEvent.title)
+                         or DEFAULT_TITLES[kind],
                          due_on=due_on, scored=kind == "cham_diem" if scored is None else bool(scored), task_id=task_id)
     session.add(event)
     session.flush()
@@ -224,7 +231,8 @@ def update_event(session: Session, actor: Actor, *, event_id: int, kind: str, ti
     cluster = session.get(Cluster, event.cluster_id)
     _check_event(session, cluster, kind, due_on, task_id)
     before = audit.snapshot(event)
-    event.kind, event.title, event.due_on = kind, nfc(title or "") or DEFAULT_TITLES[kind], due_on
+    title = _text(title, "Tên hoạt động", ClusterEvent.title) or DEFAULT_TITLES[kind]
+    event.kind, event.title, event.due_on = kind, title, due_on
     event.scored, event.task_id = bool(scored), task_id
     session.add(event)
     session.flush()
@@ -277,7 +285,7 @@ def record_participation(
     member = _get(session, ClusterMember, member_id, "thành viên")
     if member.cluster_id != event.cluster_id:
         raise ClusterError(f"“{member.name}” không phải thành viên của cụm có hoạt động này.")
-    document = nfc(document) if document else None
+    document = _text(document, "Số văn bản, ký hiệu", Participation.document) or None
     if not_applicable:
         done_on, document, score = None, None, None
     if done_on is not None and done_on > today:

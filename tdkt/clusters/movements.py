@@ -11,7 +11,7 @@ from tdkt.core import audit
 from tdkt.core.errors import Refused
 from tdkt.core.models import Movement, MovementUnit, PlanTask, Unit
 from tdkt.core.permissions import Actor, require
-from tdkt.core.text import format_date, nfc
+from tdkt.core.text import form_text, format_date
 from tdkt.plan import plan as plan_module
 
 KINDS = {"thuong_xuyen": "Thường xuyên", "chuyen_de": "Theo chuyên đề", "theo_dot": "Theo đợt"}
@@ -96,9 +96,14 @@ def movements_object(session: Session, *, year: int) -> list[dict]:
              "document": m.document, "status": m.status} for m in movements(session, year=year).itertuples()]
 
 
+def _text(value: str | None, label: str, column) -> str | None:
+    """Return a field cleaned as list cells are (None when empty); refused when it cannot be stored as typed."""
+    return form_text(value, label=label, column=column, error=MovementError)
+
+
 def _check(session: Session, *, year: int, name: str, kind: str, launched_on: date | None, start_on: date | None,
            end_on: date | None, unit_ids: list[int], task_id: int | None, today: date) -> str:
-    name = nfc(name or "")
+    name = _text(name, "Tên phong trào", Movement.name) or ""
     if not name:
         raise MovementError("Nhập tên phong trào thi đua.")
     if kind not in KINDS:
@@ -173,10 +178,11 @@ def add_movement(
         task_id = task.id if task else None
     name = _check(session, year=year, name=name, kind=kind, launched_on=launched_on, start_on=start_on, end_on=end_on,
                   unit_ids=unit_ids, task_id=task_id, today=today)
-    movement = Movement(year=year, name=name, kind=kind, document=nfc(document) if document else None,
-                        launched_on=launched_on, start_on=start_on, end_on=end_on,
-                        launched_by=nfc(launched_by) if launched_by else None, goals=nfc(goals) if goals else None,
-                        task_id=task_id)
+    movement = Movement(year=year, name=name, kind=kind,
+                        document=_text(document, "Văn bản phát động", Movement.document), launched_on=launched_on,
+                        start_on=start_on, end_on=end_on,
+                        launched_by=_text(launched_by, "Cơ quan, người phát động", Movement.launched_by),
+                        goals=_text(goals, "Mục tiêu", Movement.goals), task_id=task_id)
     session.add(movement)
     session.flush()
     _set_units(session, movement, unit_ids)
@@ -215,9 +221,12 @@ def update_movement(
     if launched_on is None and movement.closed_on is not None:
         raise MovementError("Phong trào đã tổng kết phải có ngày phát động.")
     before = snapshot(session, movement)
-    movement.name, movement.kind, movement.document = name, kind, nfc(document) if document else None
+    document = _text(document, "Văn bản phát động", Movement.document)
+    launched_by = _text(launched_by, "Cơ quan, người phát động", Movement.launched_by)
+    goals = _text(goals, "Mục tiêu", Movement.goals)
+    movement.name, movement.kind, movement.document = name, kind, document
     movement.launched_on, movement.start_on, movement.end_on = launched_on, start_on, end_on
-    movement.launched_by, movement.goals = nfc(launched_by) if launched_by else None, nfc(goals) if goals else None
+    movement.launched_by, movement.goals = launched_by, goals
     movement.task_id = task_id
     session.add(movement)
     session.flush()
@@ -239,11 +248,12 @@ def close_movement(session: Session, actor: Actor, *, movement_id: int, closed_o
         raise MovementError("Nhập ngày tổng kết (dd/mm/yyyy).")
     if closed_on < movement.launched_on or closed_on > today:
         raise MovementError(f"Ngày tổng kết phải từ ngày phát động {format_date(movement.launched_on)} đến hôm nay.")
-    if not nfc(results or ""):
+    results = _text(results, "Kết quả", Movement.results)
+    if not results:
         raise MovementError("Nhập kết quả của phong trào.")
+    closing_document = _text(closing_document, "Văn bản tổng kết", Movement.closing_document)
     before = snapshot(session, movement)
-    movement.closed_on, movement.results = closed_on, nfc(results)
-    movement.closing_document = nfc(closing_document) if closing_document else None
+    movement.closed_on, movement.results, movement.closing_document = closed_on, results, closing_document
     session.add(movement)
     session.flush()
     audit.record(session, actor, "tong_ket_phong_trao", "phong_trao", movement.id,

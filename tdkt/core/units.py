@@ -9,7 +9,7 @@ from tdkt.core import audit
 from tdkt.core.errors import Refused
 from tdkt.core.models import UNIT_KIND_LABELS, Unit, UnitKind
 from tdkt.core.permissions import Actor, require
-from tdkt.core.text import fold, nfc
+from tdkt.core.text import fold, form_text
 
 
 class UnitError(Refused):
@@ -50,7 +50,8 @@ def table(session: Session) -> pd.DataFrame:
 
 
 def _check(session: Session, name: str, short_name: str | None, unit_id: int | None) -> tuple[str, str | None]:
-    name, short_name = nfc(name), nfc(short_name) if short_name else None
+    name = form_text(name, label="Tên đơn vị", column=Unit.name, error=UnitError) or ""
+    short_name = form_text(short_name, label="Tên viết tắt", column=Unit.short_name, error=UnitError)
     if not name:
         raise UnitError("Nhập tên đơn vị.")
     for other in session.exec(select(Unit)).all():

@@ -16,7 +16,7 @@ from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.config import Settings
 from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation
 from tdkt.core.permissions import Actor, require
-from tdkt.core.text import fold, format_number, nfc
+from tdkt.core.text import fold, format_number, limit_of, nfc, text_problem
 from tdkt.importing.read import read_workbook
 from tdkt.importing.sheet_data import RawSheet, UnreadableFile
 
@@ -34,6 +34,7 @@ _HEADERS = {
               "diem dat", "diem thi dua", "diem", "diem tu cham"),
     "rank": ("xep hang", "thu hang", "xep thu", "hang"),
 }
+_NAME_LIMIT = limit_of(ClusterMember.name)
 _TITLES = {"name": "Tên cơ quan/đơn vị", "role": "Vai trò", "score": "Điểm", "rank": "Xếp hạng"}
 _ROLE_WORDS = {"cum truong": "cum_truong", "truong cum": "cum_truong", "cum pho": "cum_pho", "pho cum": "cum_pho",
                "pho truong cum": "cum_pho", "thanh vien": "thanh_vien"}
@@ -223,10 +224,13 @@ def _check_rows(session: Session, report: ClusterImport, cluster: Cluster, rows:
 
     for excel_row, values in enumerate(rows, start=first_row):
         name = _text(cell(values, "name"))
-        if not re.search(r"[^\W\d_]", name) or _key(name).startswith(("tong cong", "cong ")):
+        key = _key(name)
+        if not re.search(r"[^\W\d_]", name) or key.startswith(("tong cong", "cong ")):
             continue  # empty rows, column numbers "(1) (2)", totals
         row = MemberRow(sheet=report.sheet or "", row=excel_row, name=name)
-        key = _key(name)
+        problem = text_problem(name, label=report.columns.get("name") or "Tên cơ quan/đơn vị", limit=_NAME_LIMIT)
+        if problem is not None:
+            issue(excel_row, "name", *problem)  # the row stays, so that the list shows it; commit refuses the file
         if key in seen:
             issue(excel_row, "name", "duplicate",
                   f"“{name}” đã có ở dòng {seen[key]}: mỗi thành viên chỉ ghi một dòng.")

@@ -16,7 +16,7 @@ from tdkt.core.dates import shift_years
 from tdkt.core.errors import Refused
 from tdkt.core.models import OVERDUE_LABEL, TASK_STATUS_LABELS, Plan, PlanTask, PlanTaskUnit, TaskStatus, utcnow
 from tdkt.core.permissions import Actor, can, require
-from tdkt.core.text import fold, format_date, nfc
+from tdkt.core.text import fold, form_text, format_date, nfc
 
 TASK_COLUMNS = [
     "id", "quarter", "number", "position", "content", "units", "unit_ids", "due_on", "status",
@@ -225,7 +225,8 @@ def update_task_status(
     require(actor, "cap_nhat_nhiem_vu", unit_ids=_task_unit_ids(session, task_id))
     status = TaskStatus(status)
     today = today or date.today()
-    evidence = nfc(evidence) if evidence else None
+    evidence = form_text(evidence, label="Văn bản (số, ký hiệu)", column=PlanTask.evidence, error=PlanError)
+    note = form_text(note, label="Ghi chú", column=PlanTask.note, error=PlanError)
     if status == TaskStatus.XONG:
         if completed_on is None:
             raise PlanError("Nhiệm vụ hoàn thành cần có ngày hoàn thành (dd/mm/yyyy).")
@@ -291,9 +292,10 @@ def _check_task_fields(quarter: int, number: int, content: str, units: list[str]
         raise PlanError("Quý phải là 1, 2, 3 hoặc 4.")
     if number < 1:
         raise PlanError("Số thứ tự nhiệm vụ phải là số nguyên dương.")
-    if not nfc(content):
+    if not form_text(content, label="Nội dung công việc", column=PlanTask.content, error=PlanError):
         raise PlanError("Nhập nội dung công việc.")
-    if not [u for u in units if nfc(u)]:
+    if not [u for u in units if form_text(u, label="Đơn vị tham mưu, thực hiện", column=PlanTaskUnit.label,
+                                          error=PlanError)]:
         raise PlanError("Chọn hoặc nhập ít nhất một đơn vị tham mưu, thực hiện.")
     if due_on.year not in (year, year + 1):
         raise PlanError(f"Hạn hoàn thành {format_date(due_on)} không thuộc năm kế hoạch {year}.")
