@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 import python_calamine
+from openpyxl import Workbook
 
+from tdkt.clusters import clusters
+from tdkt.core.config import Settings
+from tdkt.core.db import read_session
+from tdkt.importing import cluster_sheets
 from tdkt.importing.nomination_lists.parse import parse_sheet
+from tdkt.importing.record_lists import record_check
 from tdkt.importing.sheet_data import RawSheet
 
 SAMPLES = Path(__file__).resolve().parent / "samples"  # vendored public templates (see its README)
@@ -643,3 +651,92 @@ def test_title_year_prefers_the_list_title_and_its_nam():
         ["Họ và tên", "Chức vụ"],
     ])
     assert result.title_year == 2024
+
+
+# --- the header printed again inside the table ----------------------------------------------------------------
+
+
+def _pages(header: list[list], body: list[list], pages: int = 3) -> list[list]:
+    """Return a generated list put together from pages that each start with the header rows."""
+    rows = [["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"], []]
+    for page in range(pages):
+        rows += header + [[page * len(body) + i + 1, *values] for i, values in enumerate(body)]
+    return rows
+
+
+BODY = [["Nguyễn Văn An", "Nam", 1980, "Lao động tiên tiến"], ["Trần Thị Bình", "Nữ", 1985, "Lao động tiên tiến"]]
+
+
+@pytest.mark.parametrize("repeated", [
+    [["STT", "Họ và tên", "Giới tính", "Năm sinh", "Danh hiệu đề nghị"]],
+    [["STT", "Họ và tên", "Giới tính", "Năm sinh", "Danh hiệu đề nghị"], ["(1)", "(2)", "(3)", "(4)", "(5)"]],
+    [["TT", "HỌ VÀ TÊN", "GIOI TINH", "Năm  sinh", "Danh hiệu\nđề nghị"]],  # retyped: case, accents, spacing
+    [["STT", "Họ và tên", "Giới tính", "Năm sinh", None]],  # most of it
+])
+def test_a_header_repeated_on_each_page_is_skipped(repeated):
+    header = [["STT", "Họ và tên", "Giới tính", "Năm sinh", "Danh hiệu đề nghị"]]
+    rows = _pages(header, BODY)
+    for page in (2, 1):  # the first page's header is the table's own; the last first, as rows may be added
+        at = 2 + page * (len(header) + len(BODY))
+        rows[at : at + 1] = [list(r) for r in repeated]
+    result = parse(rows)
+    assert problems(result) == []
+    assert [(r.name, r.gender) for r in result.rows] == [(n, g) for n, g, *_ in BODY] * 3
+
+
+def test_a_repeated_two_row_header_is_skipped_both_rows():
+    header = [["STT", "Họ và tên", "Giới tính", N, "Danh hiệu đề nghị"], [N, N, "Nam", "Nữ", N]]
+    body = [["Nguyễn Văn An", "x", N, "Lao động tiên tiến"], ["Trần Thị Bình", N, "x", "Lao động tiên tiến"]]
+    result = parse(_pages(header, body))
+    assert problems(result) == []
+    assert [(r.row, r.name, r.gender) for r in result.rows] == [
+        (5, "Nguyễn Văn An", "Nam"), (6, "Trần Thị Bình", "Nữ"), (9, "Nguyễn Văn An", "Nam"),
+        (10, "Trần Thị Bình", "Nữ"), (13, "Nguyễn Văn An", "Nam"), (14, "Trần Thị Bình", "Nữ")]
+
+
+def test_a_list_without_stt_skips_its_repeated_header_and_keeps_a_person_named_like_a_header_word():
+    header = [["Họ và tên", "Giới tính", "Danh hiệu đề nghị"]]
+    body = [["Nguyễn Văn An", "Nam", "Lao động tiên tiến"], ["Giới Tính", "Nữ", "Lao động tiên tiến"]]
+    rows = [["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"], *header, *body, *header, *body]
+    result = parse(rows)
+    assert problems(result) == []
+    assert [(r.row, r.name) for r in result.rows] == [(3, "Nguyễn Văn An"), (4, "Giới Tính"), (6, "Nguyễn Văn An"),
+                                                      (7, "Giới Tính")]
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_record_list_skips_its_header_repeated_on_each_page(engine):
+    header = [["STT", "Họ và tên", "Giới tính", "Năm sinh", "Đơn vị công tác", "Xếp loại"], ["(1)", "(2)", "(3)",
+                                                                                           "(4)", "(5)", "(6)"]]
+    rows = [["DANH SÁCH KẾT QUẢ XẾP LOẠI NĂM 2024"], [], *header,
+            [1, "Nguyễn Văn An", "Nam", 1980, "Văn phòng Sở", "HTTNV"],
+            [2, "Trần Thị Bình", "Nữ", 1985, "Thanh tra Sở", "HTXSNV"],
+            ["TT", "HỌ VÀ TÊN", "Giới tính", "Năm sinh", "Đơn vị công tác", "Xếp loại"], header[1],  # page 2
+            [3, "Lê Văn Cường", "Nam", 1981, "Văn phòng Sở", "HTTNV"],
+            [4, "Phạm Thị Dung", "Nữ", 1986, "Thanh tra Sở", "HTXSNV"]]
+    with read_session(engine) as session:
+        report = record_check.check_records(session, _xlsx(rows), kind="xep_loai", file_name="xl.xlsx",
+                                            settings=replace(Settings(), secret_key="x" * 40), today=date(2025, 1, 1))
+    assert [(i.row, i.column, i.code) for i in report.issues if i.severity == "error"] == []
+    assert [(r.row, r.name, r.gender, r.rating) for r in report.rows] == [
+        (5, "Nguyễn Văn An", "Nam", "HTTNV"), (6, "Trần Thị Bình", "Nữ", "HTXSNV"),
+        (9, "Lê Văn Cường", "Nam", "HTTNV"), (10, "Phạm Thị Dung", "Nữ", "HTXSNV")]
+
+
+def test_a_cluster_member_list_skips_its_repeated_header(engine):
+    header = ["STT", "Tên cơ quan/đơn vị", "Vai trò"]
+    rows = [header, [1, "Sở Xây dựng", "Cụm trưởng"], ["STT", "TÊN CƠ QUAN/ĐƠN VỊ", "Vai trò"], [2, "Sở Y tế", ""]]
+    with read_session(engine) as session:
+        cluster = next(c for c in clusters.clusters_of(session, year=2024) if c.code == "Cụm II")
+        report = cluster_sheets.check(session, _xlsx(rows), file_name="cum.xlsx", cluster_id=cluster.id,
+                                      settings=replace(Settings(), secret_key="x" * 40), mode=cluster_sheets.MEMBERS)
+    assert (report.issues, [(r.row, r.name, r.role) for r in report.rows]) == (
+        [], [(2, "Sở Xây dựng", "cum_truong"), (4, "Sở Y tế", "thanh_vien")])

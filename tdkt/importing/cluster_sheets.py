@@ -17,6 +17,7 @@ from tdkt.core.config import Settings
 from tdkt.core.models import Cluster, ClusterEvent, ClusterMember, Participation
 from tdkt.core.permissions import Actor, require
 from tdkt.core.text import fold, format_number, limit_of, nfc, text_problem
+from tdkt.importing.header_repeats import HeaderRepeats
 from tdkt.importing.read import read_workbook
 from tdkt.importing.sheet_data import RawSheet, UnreadableFile
 
@@ -175,7 +176,8 @@ def check(session: Session, data: bytes, *, file_name: str, settings: Settings, 
             return _whole(report, "no_scored_event", f"{cluster.code} năm {cluster.year} chưa có hoạt động chấm "
                                                      "điểm: thêm hoạt động loại “Chấm điểm” trước khi nhập điểm.")
     issue = _issue_adder(report)
-    _check_rows(session, report, cluster, sheet.rows[header_row + 1 :], header_row + 2, columns, issue)
+    _check_rows(session, report, cluster, sheet.rows[header_row + 1 :], header_row + 2, columns, issue,
+                HeaderRepeats([sheet.rows[header_row]]))
     if not report.rows:
         return _whole(report, "no_rows", f"Danh sách trong trang “{sheet.name}” không có dòng nào dưới dòng tiêu đề.")
     _check_ranks(report, issue)
@@ -209,8 +211,9 @@ def _issue_adder(report: ClusterImport) -> Callable[..., None]:
 
 
 def _check_rows(session: Session, report: ClusterImport, cluster: Cluster, rows: list[list[Any]], first_row: int,
-                columns: dict[str, int], issue: Callable[..., None]) -> None:
-    """Add one MemberRow per named row (`first_row` is the Excel number of rows[0]), matched to the members."""
+                columns: dict[str, int], issue: Callable[..., None], header: HeaderRepeats) -> None:
+    """Add one MemberRow per named row (`first_row` is the Excel number of rows[0]), matched to the members; the
+    header printed again (a list of several pages) is skipped."""
     existing = list(session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id)).all())
     by_key = {_key(m.name): m for m in existing}
     us = next((m for m in existing if m.is_us), None)
@@ -225,8 +228,9 @@ def _check_rows(session: Session, report: ClusterImport, cluster: Cluster, rows:
     for excel_row, values in enumerate(rows, start=first_row):
         name = _text(cell(values, "name"))
         key = _key(name)
-        if not re.search(r"[^\W\d_]", name) or key.startswith(("tong cong", "cong ")):
-            continue  # empty rows, column numbers "(1) (2)", totals
+        if not re.search(r"[^\W\d_]", name) or key.startswith(("tong cong", "cong ")) or (
+                key in header.keys and header.repeats(values)):
+            continue  # empty rows, column numbers "(1) (2)", totals, the header again
         row = MemberRow(sheet=report.sheet or "", row=excel_row, name=name)
         problem = text_problem(name, label=report.columns.get("name") or "Tên cơ quan/đơn vị", limit=_NAME_LIMIT)
         if problem is not None:

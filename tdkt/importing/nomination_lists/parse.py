@@ -29,6 +29,7 @@ from tdkt.importing.cells import (
     split_position_unit,
 )
 from tdkt.importing.gc_pause import paused_gc
+from tdkt.importing.header_repeats import HeaderRepeats
 from tdkt.importing.headers import MAX_HEADER_LEN, SCAN_ROWS, has, header_cell, is_numbering_row, title_facts
 from tdkt.importing.row_labels import ENUM_TOKEN, Label, is_signature_line, is_subtotal_line, read_label
 from tdkt.importing.sheet_data import RawSheet, RowCells, SheetResult
@@ -381,7 +382,8 @@ def parse_sheet(sheet: RawSheet, *, file: str) -> SheetResult:
     # The rows built here hold no reference cycles; the cyclic collector walking 100k fresh objects again and
     # again costs about a third of the time, so it is paused for the loop.
     with paused_gc():
-        parsed, issues = _read_rows(sheet, file, rows, candidate.last_row + 1, layout, default_target)
+        parsed, issues = _read_rows(sheet, file, rows, candidate.last_row + 1, layout, default_target,
+                                    HeaderRepeats(rows[candidate.first_row : candidate.last_row + 1]))
     return SheetResult(
         sheet=sheet.name,
         header_row=candidate.last_row + 1,
@@ -405,7 +407,8 @@ def _row_factory() -> Callable[..., ParsedRow]:
 
 
 def _read_rows(
-    sheet: RawSheet, file: str, rows: list[list[Any]], start: int, layout: _Layout, default_target: str | None
+    sheet: RawSheet, file: str, rows: list[list[Any]], start: int, layout: _Layout, default_target: str | None,
+    header: HeaderRepeats,
 ) -> tuple[list[ParsedRow], list[ImportIssue]]:
     """Walk the rows under the header: sections, sub-groups, data rows, up to the signature block."""
     # This loop runs once per row of files with 100k rows: a numbered row filled to the right goes straight to
@@ -439,7 +442,8 @@ def _read_rows(
         numbered = kind is int or kind is float or (kind is str and stt.strip().rstrip(".").isdigit())
         tail_empty = not any(row[lead_limit:])
         if not numbered or tail_empty:
-            label = _label_row(row, row[name_i], numbered=numbered, tail_empty=tail_empty, lead_limit=lead_limit)
+            label = _label_row(row, row[name_i], numbered=numbered, tail_empty=tail_empty, lead_limit=lead_limit,
+                               header=header)
             if label is _TABLE_END:
                 break
             if label is _NOT_DATA:
@@ -462,10 +466,10 @@ _TABLE_END, _NOT_DATA = "table_end", "not_data"  # what _label_row says of a row
 
 
 def _label_row(
-    row: list[Any], name: Any, *, numbered: bool, tail_empty: bool, lead_limit: int
+    row: list[Any], name: Any, *, numbered: bool, tail_empty: bool, lead_limit: int, header: HeaderRepeats
 ) -> Label | str | None:
     """Return what a row that may hold no data is: _TABLE_END (the signature block), _NOT_DATA (a subtotal, a
-    grouping line, a note), the section or sub-group Label it is, or None for a data row."""
+    grouping line, a note, the header printed again), the section or sub-group Label it is, or None for a data row."""
     filled = len(row) - row.count(None) - row.count("")
     if not numbered:
         first = next((v for v in row if type(v) is str and v.strip()), None)
@@ -474,6 +478,10 @@ def _label_row(
             if is_signature_line(folded) and (name is None or name == "" or name is first) and filled <= 3:
                 return _TABLE_END
             if is_subtotal_line(folded):
+                return _NOT_DATA
+            # The header printed again: its first text or its name cell is a header's text (one fold, mostly none).
+            if (folded in header.keys or (name is not first and type(name) is str
+                                          and quick_fold(name) in header.keys)) and header.repeats(row):
                 return _NOT_DATA
     if not ((tail_empty and filled <= 2) or (not numbered and (name is None or name == ""))):
         return None  # "I. TẬP THỂ | | 05 | 12" (counts on the right) is a label too: its name cell is empty

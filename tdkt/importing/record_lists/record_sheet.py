@@ -20,6 +20,7 @@ from tdkt.importing.cells import (
     read_gender,
     split_position_unit,
 )
+from tdkt.importing.header_repeats import HeaderRepeats
 from tdkt.importing.headers import is_numbering_row, title_facts
 from tdkt.importing.record_lists.record_headers import Header, header_target
 from tdkt.importing.record_lists.record_kinds import KEY_LIMIT, LIMITS, RowChecks
@@ -62,6 +63,7 @@ class RecordSheet(RowChecks):
         self.lead = max((self.index[f] for f in ("stt", "name", "title") if f in self.index), default=0) + 1
         self.main = self.index.get("title" if kind == "sang_kien" else "name")
         self.rows: list[RecordRow] = []
+        self.repeats = HeaderRepeats(sheet.rows[header.first_row : header.last_row + 1])
 
     def read(self) -> None:
         """Read every row under the header, up to the signature block, into self.rows and self.issues."""
@@ -85,6 +87,8 @@ class RecordSheet(RowChecks):
                         break  # the signature block: the table is over
                     if is_subtotal_line(folded):
                         continue
+                    if self._repeats_header(cells, folded, first, main_value):
+                        continue  # the header printed again (a list of several pages)
             if is_numbering_row(cells):
                 continue
             if not numbered and len(filled) <= 2 and not any(cells[self.lead:]):
@@ -96,6 +100,13 @@ class RecordSheet(RowChecks):
                         group = heading[1]
                     continue
             self.rows.append(self._row(r + 1, cells, section, group))
+
+    def _repeats_header(self, cells: list[Any], folded: str, first: str, main_value: Any) -> bool:
+        """True for the header printed again: its first text or its main cell is a header's text (one fold, for most
+        rows none), and most of its cells are the header's."""
+        key_text = folded in self.repeats.keys or (
+            main_value is not first and isinstance(main_value, str) and fold(main_value) in self.repeats.keys)
+        return key_text and self.repeats.repeats(cells)
 
     def _heading(self, cells: list[Any], stt: Any, main_value: Any) -> tuple[str, Any] | None:
         """Return ("section", target) or ("group", rating or award) for a heading row with text only on its left,
