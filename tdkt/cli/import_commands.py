@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from datetime import date
@@ -36,7 +37,7 @@ def import_command(files: tuple[str, ...], year: int | None, dry_run: bool, forc
         except OSError as error:
             report = FileReport(file=path.name, sha256="", year=year or date.today().year, unreadable=True)
             report.issues.append(ImportIssue(path.name, "", None, None, "file_not_found",
-                                             f"Không đọc được tệp “{name}”: {error.strerror or error}. "
+                                             f"Không đọc được tệp “{name}”: {_os_reason(error)}. "
                                              "Kiểm tra đường dẫn."))
         else:
             try:
@@ -80,7 +81,7 @@ def import_records_command(files: tuple[str, ...], kind: str, year: int | None, 
         try:
             data = path.read_bytes()
         except OSError as error:
-            click.echo(f"Không đọc được tệp “{name}”: {error.strerror or error}. Kiểm tra đường dẫn.", err=True)
+            click.echo(f"Không đọc được tệp “{name}”: {_os_reason(error)}. Kiểm tra đường dẫn.", err=True)
             worst = 2
             continue
         with write_session(engine) as session:
@@ -105,6 +106,13 @@ def import_records_command(files: tuple[str, ...], kind: str, year: int | None, 
     sys.exit(worst)
 
 
+def _os_reason(error: OSError) -> str:
+    """Say in Vietnamese why the system could not read a file (the system's own text is English)."""
+    reasons = {errno.ENOENT: "không có tệp này", errno.EACCES: "không có quyền đọc tệp",
+               errno.EPERM: "không có quyền đọc tệp", errno.EISDIR: "đây là một thư mục, không phải tệp"}
+    return reasons.get(error.errno, f"lỗi hệ thống khi đọc tệp (mã {error.errno})")
+
+
 def _print_issues(issues) -> None:
     """Print each problem of a file as "  Lỗi (sheet, dòng N, cột “X”): message"."""
     for issue in issues:
@@ -116,7 +124,8 @@ def _print_issues(issues) -> None:
 
 def _print_report(report, *, dry_run: bool) -> None:
     click.echo(f"Tệp {report.file}: {len(report.records)} dòng"
-               + (f" trong {', '.join(report.sheets)}" if report.sheets else "") + f", năm {report.year}.")
+               + (f" trong {', '.join(report.sheets)}" if report.sheets else "")
+               + ("." if report.unreadable else f", năm {report.year}."))
     _print_issues(report.issues)
     if report.imported:
         click.echo(f"  Đã nhập {report.imported} đề nghị (lô số {report.batch_id}).")
