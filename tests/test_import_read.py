@@ -14,11 +14,23 @@ import struct
 import zipfile
 import zlib
 
-import openpyxl
 import pytest
 
 from tdkt.importing.read import read_workbook
 from tdkt.importing.sheet_data import RawSheet, UnreadableFile
+from tests.workbook_builders import (
+    cfb,
+    col_name,
+    inline,
+    ods,
+    ods_text,
+    openpyxl_book,
+    patch_sizes,
+    record,
+    xls,
+    xlsx,
+    zip_of,
+)
 
 MB = 1024 * 1024
 
@@ -31,198 +43,6 @@ def refusal(data: bytes, **kw) -> str:
     with pytest.raises(UnreadableFile) as caught:
         read(data, **kw)
     return caught.value.code
-
-
-# --- builders ------------------------------------------------------------------------------------------------------
-
-
-def openpyxl_book(*sheets: tuple[str, list[list], bool]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows, hidden in sheets:
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        if hidden:
-            sheet.sheet_state = "hidden"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def xlsx(*sheets: str | tuple[str, str], before: str = "", shared: str | None = None) -> bytes:
-    """A minimal hand-written .xlsx; each sheet is its <sheetData> inner XML (or (name, xml))."""
-    sheets = [s if isinstance(s, tuple) else (f"Sheet{i}", s) for i, s in enumerate(sheets, 1)]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                   'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        entries = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, (n, _) in enumerate(sheets, 1))
-        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
-                   'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   f'relationships"><sheets>{entries}</sheets></workbook>')
-        rels = "".join(
-            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            f'worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1)
-        )
-        if shared is not None:
-            rels += ('<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                     'relationships/sharedStrings" Target="sharedStrings.xml"/>')
-            z.writestr("xl/sharedStrings.xml", shared)
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
-                   f'openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
-        for i, (_, data) in enumerate(sheets, 1):
-            z.writestr(f"xl/worksheets/sheet{i}.xml", '<?xml version="1.0"?><worksheet xmlns="http://schemas.'
-                       f'openxmlformats.org/spreadsheetml/2006/main">{before}<sheetData>{data}</sheetData></worksheet>')
-    return out.getvalue()
-
-
-ODS_NS = (
-    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
-)
-
-
-def ods(*tables: tuple[str, str, bool], encrypted: bool = False) -> bytes:
-    """A minimal hand-written .ods; each table is (name, rows XML, hidden)."""
-    styles = (
-        '<style:style style:name="shown" style:family="table"><style:table-properties table:display="true"/>'
-        '</style:style><style:style style:name="hidden" style:family="table">'
-        '<style:table-properties table:display="false"/></style:style>'
-    )
-    body = "".join(
-        f'<table:table table:name="{n}" table:style-name="{"hidden" if h else "shown"}">{rows}</table:table>'
-        for n, rows, h in tables
-    )
-    secret = '<manifest:encryption-data manifest:checksum-type="SHA1" manifest:checksum="x"/>' if encrypted else ""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:'
-                   'names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" '
-                   f'manifest:media-type="text/xml">{secret}</manifest:file-entry></manifest:manifest>')
-        z.writestr("content.xml", f'<?xml version="1.0"?><office:document-content {ODS_NS} office:version="1.2">'
-                   f'<office:automatic-styles>{styles}</office:automatic-styles><office:body><office:spreadsheet>'
-                   f"{body}</office:spreadsheet></office:body></office:document-content>")
-    return out.getvalue()
-
-
-def ods_text(text: str, repeat: int = 1) -> str:
-    rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
-    return f'<table:table-cell office:value-type="string"{rep}><text:p>{text}</text:p></table:table-cell>'
-
-
-def cfb(streams: list[tuple[str, bytes]]) -> bytes:
-    """A compound file (OLE2, version 3): streams under 4096 bytes go to the mini stream, as Excel writes them."""
-    size = 512
-    small = [(n, d) for n, d in streams if len(d) < 4096]
-    mini = b"".join(d + b"\x00" * (-len(d) % 64) for _, d in small)
-    minifat: list[int] = []
-    mini_starts = {}
-    for name, payload in small:
-        count = -(-len(payload) // 64)
-        mini_starts[name] = len(minifat)
-        minifat += [len(minifat) + i + 1 for i in range(count - 1)] + [0xFFFFFFFE]
-    fat = [0xFFFFFFFD, 0xFFFFFFFE]  # sector 0 holds the FAT, sector 1 the directory
-    body = b""
-
-    def place(payload: bytes) -> int:
-        nonlocal body
-        start = len(fat)
-        count = -(-len(payload) // size)
-        fat.extend([start + i + 1 for i in range(count - 1)] + [0xFFFFFFFE])
-        body += payload + b"\x00" * (-len(payload) % size)
-        return start
-
-    minifat_start = place(struct.pack(f"<{len(minifat)}I", *minifat)) if minifat else 0xFFFFFFFE
-    mini_start = place(mini) if mini else 0xFFFFFFFE
-    starts = {n: place(d) for n, d in streams if len(d) >= 4096}
-    assert len(fat) <= 128
-    fat += [0xFFFFFFFF] * (128 - len(fat))
-
-    def entry(name: str, kind: int, start: int, length: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF):
-        raw = name.encode("utf-16-le") + b"\x00\x00"
-        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, 0xFFFFFFFF, right, child)
-                + b"\x00" * 36 + struct.pack("<IQ", start, length))
-
-    directory = entry("Root Entry", 5, mini_start, len(mini), child=1 if streams else 0xFFFFFFFF)
-    for i, (name, payload) in enumerate(streams, 1):
-        start = mini_starts[name] if name in mini_starts else starts[name]
-        directory += entry(name, 2, start, len(payload), right=i + 1 if i < len(streams) else 0xFFFFFFFF)
-    assert len(directory) <= size
-    header = (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-        + b"\x00" * 6 + struct.pack("<9I", 0, 1, 1, 0, 4096, minifat_start, 1 if minifat else 0, 0xFFFFFFFE, 0)
-        + struct.pack("<I", 0) + b"\xff" * (4 * 108)
-    )
-    return header + struct.pack("<128I", *fat) + directory.ljust(size, b"\x00") + body
-
-
-def _record(kind: int, payload: bytes = b"") -> bytes:
-    return struct.pack("<HH", kind, len(payload)) + payload
-
-
-def xls(
-    *sheets: tuple[str, list[tuple[int, int, object]], bool], password: bool = False, pad: bool = False,
-    extra: bytes = b"",
-) -> bytes:
-    """A BIFF8 workbook: each sheet is (name, [(row, col, text or number)], hidden); 0-based rows and columns.
-
-    `extra` is raw records added to the workbook globals.
-    """
-    bof = lambda kind: _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0, 1997, 0, 0x0600))  # noqa: E731
-    streams = []
-    for _, cells, _ in sheets:
-        stream = bof(0x0010)
-        rows = max((r for r, _, _ in cells), default=-1) + 1
-        cols = max((c for _, c, _ in cells), default=-1) + 1
-        stream += _record(0x0200, struct.pack("<IIHHH", 0, rows, 0, cols, 0))
-        for r, c, value in cells:
-            if isinstance(value, str):
-                stream += _record(0x0204, struct.pack("<HHHHB", r, c, 0, len(value), 1) + value.encode("utf-16-le"))
-            else:
-                stream += _record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
-        streams.append(stream + _record(0x000A))
-
-    def boundsheet(offset: int, name: str, hidden: bool) -> bytes:
-        return _record(0x0085, struct.pack("<IBBBB", offset, int(hidden), 0, len(name), 1) + name.encode("utf-16-le"))
-
-    head = bof(0x0005) + (_record(0x002F, b"\x00" * 6) if password else b"") + _record(0x0042, b"\xb0\x04") + extra
-    offset = len(head) + sum(len(boundsheet(0, n, h)) for n, _, h in sheets) + 4
-    globals_ = head
-    for (name, _, hidden), stream in zip(sheets, streams, strict=True):
-        globals_ += boundsheet(offset, name, hidden)
-        offset += len(stream)
-    book = globals_ + _record(0x000A) + b"".join(streams)
-    if pad:
-        book += b"\x00" * max(0, 4096 - len(book))  # a regular (non-mini) stream
-    return cfb([("Workbook", book)])
-
-
-def patch_sizes(data: bytes, member: str, *, declared: int) -> bytes:
-    """Rewrite a member's uncompressed size in its local header and the central directory."""
-    out = bytearray(data)
-    name = member.encode()
-    local = out.find(b"PK\x03\x04")  # local headers: signature, then the name at offset 30
-    while local >= 0:
-        if out[local + 30 : local + 30 + len(name)] == name:
-            struct.pack_into("<I", out, local + 22, declared)
-        local = out.find(b"PK\x03\x04", local + 4)
-    central = out.find(b"PK\x01\x02")
-    while central >= 0:
-        if out[central + 46 : central + 46 + len(name)] == name:
-            struct.pack_into("<I", out, central + 24, declared)
-        central = out.find(b"PK\x01\x02", central + 4)
-    return bytes(out)
-
-
-def inline(ref: str, text: str) -> str:
-    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
 # --- values ----------------------------------------------------------------------------------------------------
@@ -373,24 +193,16 @@ def test_too_large_names_the_limit_and_suggests_splitting():
     assert "giới hạn 1 MB" in caught.value.message and "Chia danh sách" in caught.value.message
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, payload in members.items():
-            z.writestr(name, payload)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     ("data", "what"),
     [
-        (_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}), "tài liệu Word"),
+        (zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}), "tài liệu Word"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "tệp PDF"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "ảnh"),
         ("STT;Họ và tên;Danh hiệu\n1;Nguyễn Văn An;LĐTT\n".encode(), "tệp văn bản (CSV/TXT)"),
         (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "trang HTML"),
         (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>', "bảng tính XML"),
-        (_zip({"notes.txt": b"hello"}), "tệp nén ZIP"),
+        (zip_of({"notes.txt": b"hello"}), "tệp nén ZIP"),
         (cfb([("WordDocument", b"\x00" * 600)]), "tài liệu Word (.doc)"),
     ],
     ids=["docx", "pdf", "png", "csv", "html", "xml2003", "zip", "doc"],
@@ -406,7 +218,7 @@ def test_other_files_renamed_to_xlsx_are_not_spreadsheets(data, what):
 
 
 def test_binary_workbook_xlsb_is_refused_with_save_as_advice():
-    data = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00"})
+    data = zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00"})
     assert refusal(data) == "unsupported"
 
 
@@ -479,7 +291,7 @@ def test_highly_compressed_large_member_is_a_zip_bomb():
     base = xlsx(f'<row r="1">{inline("A1", "An")}</row>')
     with zipfile.ZipFile(io.BytesIO(base)) as src:
         others = {i.filename: src.read(i) for i in src.infolist() if i.filename != name.decode()}
-    rest = _zip(others)
+    rest = zip_of(others)
     # splice: our member first, then the members of `rest` (offsets shifted), one central directory for all
     head = local + name + body
     shift = len(head)
@@ -503,7 +315,7 @@ def test_highly_compressed_large_member_is_a_zip_bomb():
 
 
 def test_very_compressible_member_over_the_ratio_is_a_zip_bomb():
-    data = _zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b" " * (12 * MB)})
+    data = zip_of({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b" " * (12 * MB)})
     assert refusal(data) == "zip_bomb"
 
 
@@ -552,19 +364,10 @@ def test_xls_limits_are_checked_on_the_records():
     assert refusal(far, max_rows=100_000, max_cells=1_000_000) == "too_many_cells"
 
 
-def _col(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def test_wide_list_reads_and_a_far_value_below_it_is_refused():
     # 40 columns x 1500 rows: past 20,000 cells beyond column Z the scan switches to whole-piece column search
     rows = "".join(
-        f'<row r="{r}">' + "".join(f'<c r="{_col(c)}{r}"><v>{c}</v></c>' for c in range(40)) + "</row>"
+        f'<row r="{r}">' + "".join(f'<c r="{col_name(c)}{r}"><v>{c}</v></c>' for c in range(40)) + "</row>"
         for r in range(1, 1501)
     )
     sheet = read(xlsx(rows), max_rows=10_000, max_cells=10_000 * 20)[0]
@@ -588,7 +391,7 @@ def test_ods_table_that_never_ends_is_corrupt_not_a_hang():
 
 def test_calamine_panic_on_a_damaged_xls_is_corrupt():
     # an empty EXTERNSHEET record makes calamine panic (pyo3 PanicException, a BaseException); found by fuzzing
-    assert refusal(xls(("DS", [(0, 0, "An")], False), extra=_record(0x0017))) == "corrupt"
+    assert refusal(xls(("DS", [(0, 0, "An")], False), extra=record(0x0017))) == "corrupt"
 
 
 def test_long_ods_is_measured_in_bulk_like_row_by_row():

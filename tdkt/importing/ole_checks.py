@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import struct
 
+from tdkt.importing.read_budget import DENSE_CELL, STRING_CELL, VALUE_CELL, cost_of, utf16_text
 from tdkt.importing.read_limits import ReadContext
 
 _END_OF_CHAIN = 0xFFFFFFFE
@@ -145,6 +146,8 @@ def _scan_biff(stream: bytes, ctx: ReadContext) -> None:
     if end < 4 or unpack("<H", stream, 0)[0] not in (0x0809, 0x0009, 0x0209, 0x0409):
         raise ctx.fail("corrupt")
     sheets: list[tuple[int, str]] = []
+    strings: list[int] = []
+    lengths: list[int] = []
     pos = 0
     while pos + 4 <= end:
         typ, length = unpack("<HH", stream, pos)
@@ -164,51 +167,142 @@ def _scan_biff(stream: bytes, ctx: ReadContext) -> None:
             unique = unpack("<i", stream, body + 4)[0]
             if unique < 0 or unique > end // 3:
                 raise ctx.fail("corrupt")
+            strings, lengths = _sst_costs(stream, pos - length - 4, unique)
         elif typ == 0x000A:
             break
+    ctx.charge(None, estimate=sum(lengths) + 24 * len(lengths), text=sum(lengths))
     for offset, name in sheets:
         if offset >= end:
             raise ctx.fail("corrupt")
-        _scan_biff_sheet(stream, offset, name, ctx)
+        _scan_biff_sheet(stream, offset, name, ctx, strings, lengths)
 
 
-def _scan_biff_sheet(stream: bytes, pos: int, sheet: str, ctx: ReadContext) -> None:
+def _sst_costs(stream: bytes, pos: int, unique: int) -> tuple[list[int], list[int]]:
+    """Return the estimated bytes and the UTF-8 bytes of each string of the SST record at `pos` and its CONTINUEs.
+
+    A string's characters may run on into the next CONTINUE record, which then starts with its own 8/16-bit flag.
+    """
+    segments = []
+    typ, length = struct.unpack_from("<HH", stream, pos)
+    segments.append(stream[pos + 12 : pos + 4 + length])
+    pos += 4 + length
+    while pos + 4 <= len(stream) and struct.unpack_from("<H", stream, pos)[0] == 0x003C:
+        length = struct.unpack_from("<H", stream, pos + 2)[0]
+        segments.append(stream[pos + 4 : pos + 4 + length])
+        pos += 4 + length
+    reader = _Segments(segments)
+    costs: list[int] = []
+    lengths: list[int] = []
+    for _ in range(unique):
+        if reader.done():
+            break
+        cch = reader.take_int(2)
+        flags = reader.take_int(1)
+        runs = reader.take_int(2) if flags & 0x08 else 0
+        ext = reader.take_int(4) if flags & 0x04 else 0
+        cost, utf8 = reader.take_chars(cch, flags & 0x01)
+        reader.skip(4 * runs + ext)
+        costs.append(cost)
+        lengths.append(utf8)
+    return costs, lengths
+
+
+class _Segments:
+    """The bytes of an SST record and its CONTINUE records, read across their boundaries."""
+
+    def __init__(self, segments: list[bytes]) -> None:
+        self.segments = segments
+        self.index = 0
+        self.pos = 0
+
+    def done(self) -> bool:
+        while self.index < len(self.segments) and self.pos >= len(self.segments[self.index]):
+            self.index, self.pos = self.index + 1, 0
+        return self.index >= len(self.segments)
+
+    def take(self, n: int) -> bytes:
+        parts = []
+        while n > 0:
+            if self.done():
+                raise struct.error("SST cut short")
+            segment = self.segments[self.index]
+            part = segment[self.pos : self.pos + n]
+            self.pos += len(part)
+            n -= len(part)
+            parts.append(part)
+        return b"".join(parts)
+
+    def take_int(self, n: int) -> int:
+        return int.from_bytes(self.take(n), "little")
+
+    def skip(self, n: int) -> None:
+        self.take(n)
+
+    def take_chars(self, cch: int, wide: int) -> tuple[int, int]:
+        """Read cch characters (a CONTINUE record restates 8 or 16 bits first); return (estimated, UTF-8) bytes."""
+        utf8 = chars = width = 0
+        while cch > 0:
+            if self.index >= len(self.segments):
+                raise struct.error("SST cut short")
+            segment = self.segments[self.index]
+            if self.pos >= len(segment):  # the characters go on in the next CONTINUE record: its flag first
+                self.index, self.pos = self.index + 1, 1
+                if self.index >= len(self.segments) or not self.segments[self.index]:
+                    raise struct.error("SST cut short")
+                wide = self.segments[self.index][0] & 1
+                continue
+            size = 2 if wide else 1
+            count = min(cch, (len(segment) - self.pos) // size) or 1
+            one_utf8, one_width, one_chars = utf16_text(self.take(count * size), wide=bool(wide))
+            utf8, chars, width, cch = utf8 + one_utf8, chars + one_chars, max(width, one_width), cch - count
+        return cost_of(utf8, width, chars), utf8
+
+
+_BIFF_STRINGS = frozenset([0x00FD, 0x0204, 0x00D6])  # LABELSST, LABEL, RSTRING
+
+
+def _scan_biff_sheet(
+    stream: bytes, pos: int, sheet: str, ctx: ReadContext, strings: list[int], lengths: list[int]
+) -> None:
     end = len(stream)
     unpack = struct.unpack_from
     cells = _BIFF_CELLS
     max_row = max_col = -1
     formula_at = (0, 0)
+    values = texts = cost = text = 0
     while pos + 4 <= end:
         typ, length = unpack("<HH", stream, pos)
         body = pos + 4
         pos = body + length
         if pos > end:
             raise ctx.fail("corrupt")
-        if typ in cells:
+        if typ in cells or typ == 0x00D6:
             if length < 4:
                 raise ctx.fail("corrupt")
             row, col = unpack("<HH", stream, body)
+            values += 1
             if typ == 0x0006:
                 formula_at = (row, col)
+            elif typ == 0x00FD and length >= 10:  # a cell showing shared string isst: calamine copies it
+                isst = unpack("<I", stream, body + 6)[0]
+                texts += 1
+                if isst < len(strings):
+                    cost, text = cost + strings[isst], text + lengths[isst]
+            elif typ in _BIFF_STRINGS:  # the text is in the record: bounded by its length (4 bytes a byte)
+                texts += 1
+                cost, text = cost + 4 * length, text + 3 * length // 2
         elif typ == 0x00BD:  # MULRK: one row, columns first..last
             if length < 6:
                 raise ctx.fail("corrupt")
             row = unpack("<H", stream, body)[0]
             col = unpack("<H", stream, pos - 2)[0]
-        elif typ == 0x0207:  # STRING: the text result of the formula just before
+            values += (length - 6) // 6
+        elif typ in (0x0207, 0x003C):  # STRING: the text result of the formula just before; CONTINUE: more of it
             row, col = formula_at
+            texts += typ == 0x0207
+            cost, text = cost + 4 * length, text + 3 * length // 2
         elif typ == 0x0200:  # DIMENSIONS: calamine reserves rows × columns from it
-            if length == 14:
-                first_row, last_row, first_col, last_col = unpack("<IIHH", stream, body)
-            elif length == 10:
-                first_row, last_row, first_col, last_col = unpack("<HHHH", stream, body)
-            else:
-                raise ctx.fail("corrupt")
-            if last_row and last_col:
-                if first_row >= last_row or first_col >= last_col:
-                    raise ctx.fail("corrupt")
-                if (last_row - first_row) * (last_col - first_col) > _BIFF_MAX_DIMENSION:
-                    raise ctx.fail("corrupt")
+            _check_dimensions(stream, body, length, ctx)
             continue
         elif typ == 0x000A:
             break
@@ -222,3 +316,23 @@ def _scan_biff_sheet(stream: bytes, pos: int, sheet: str, ctx: ReadContext) -> N
             max_col = col
     if max_row >= 0 and (max_row + 1) * (max_col + 1) > ctx.max_cells:
         raise ctx.cells_exceeded(sheet, max_row, max_col)
+    if max_row >= 0:
+        texts = min(texts, values)
+        estimate = ((max_row + 1) * (max_col + 1) * DENSE_CELL + texts * STRING_CELL + (values - texts) * VALUE_CELL
+                    + cost)
+        ctx.charge(sheet, estimate=estimate, cells=values, text=text)
+
+
+def _check_dimensions(stream: bytes, body: int, length: int, ctx: ReadContext) -> None:
+    """Refuse a DIMENSIONS record that is malformed or declares a block calamine would reserve too much for."""
+    if length == 14:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", stream, body)
+    elif length == 10:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", stream, body)
+    else:
+        raise ctx.fail("corrupt")
+    if last_row and last_col:
+        if first_row >= last_row or first_col >= last_col:
+            raise ctx.fail("corrupt")
+        if (last_row - first_row) * (last_col - first_col) > _BIFF_MAX_DIMENSION:
+            raise ctx.fail("corrupt")

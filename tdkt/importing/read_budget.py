@@ -35,6 +35,8 @@ MEMORY_BUDGET = 640 * 1024 * 1024
 DENSE_CELL = 40
 STRING_CELL = 100
 VALUE_CELL = 50
+ODS_STRING_CELL = 155  # calamine's ODS reader holds each cell twice for a while: 207 B a short text measured
+ODS_VALUE_CELL = 75  # 114 B a number measured (its displayed text charged too); +13 B for LibreOffice's files
 
 
 # A character reference beyond the BMP (&#128512;, &#x1F600;) makes the whole str 4 bytes a character
@@ -65,7 +67,7 @@ def _chars(text: bytes) -> int:
     return len(text) - continuation - 3 * text.count(b"&#")
 
 
-def _cost(utf8: int, width: int, chars: int) -> int:
+def cost_of(utf8: int, width: int, chars: int) -> int:
     """Return the peak bytes of one text: Rust's copy and the str while calamine hands it over, or the str and a
     stripped or normalised copy of it while the reader converts its column."""
     python = width * chars
@@ -74,7 +76,7 @@ def _cost(utf8: int, width: int, chars: int) -> int:
 
 def text_cost(text: bytes) -> int:
     """Return the estimated bytes of the strings calamine and the reader build from one XML text."""
-    return _cost(len(text), _width(text), _chars(text)) if text else 0
+    return cost_of(len(text), _width(text), _chars(text)) if text else 0
 
 
 def texts_cost(texts: list[bytes]) -> tuple[int, int]:
@@ -85,7 +87,19 @@ def texts_cost(texts: list[bytes]) -> tuple[int, int]:
     width = _width(joined)
     if width == 4 and len(texts) > 1:  # one wide text must not make its neighbours wide
         return sum(map(text_cost, texts)), len(joined)
-    return _cost(len(joined), width, _chars(joined)), len(joined)
+    return cost_of(len(joined), width, _chars(joined)), len(joined)
+
+
+_NOT_SURROGATE = bytes(set(range(256)) - set(range(0xD8, 0xE0)))
+
+
+def utf16_text(raw: bytes, *, wide: bool) -> tuple[int, int, int]:
+    """Return (UTF-8 bytes at most, str width, characters) of an xls text: 16-bit units or 8-bit characters."""
+    if not wide:
+        return len(raw) * (1 if raw.isascii() else 2), 1, len(raw)
+    high = raw[1::2]
+    width = 4 if high.translate(None, _NOT_SURROGATE) else 2 if high.strip(b"\x00") else 1
+    return 3 * len(high), width, len(high)
 
 
 _TAG = re.compile(rb"<[^>]*>")
@@ -116,7 +130,7 @@ class SharedStrings:
                 self._add(buf[pos : tag.start()])
             closing, empty = tag.group(1), tag.group(2)
             if closing and self._open:
-                self.costs.append(_cost(self._length, self._width, self._chars))
+                self.costs.append(cost_of(self._length, self._width, self._chars))
                 self.lengths.append(self._length)
                 self._open = False
             elif empty and not closing:
