@@ -394,10 +394,11 @@ def _leadership(part: _Draft, tasks: pd.DataFrame) -> None:
                f"{format_number(old['tasks']['done'])}).")
     _author(document, "các văn bản lãnh đạo, chỉ đạo đã ban hành; nội dung, hình thức tổ chức các phong trào thi đua")
     _caption(document, "Bảng 2. Nhiệm vụ kế hoạch đến hạn trong kỳ")
+    # Date columns 24 mm: a dd/mm/yyyy date in 12 pt Times with the cell margins needs ~23 mm (22 mm wrapped the year).
     _data_table(document, TASK_HEADERS,
                 [[str(i), r.content, format_date(r.due_on), r.status_label,
                   format_date(r.completed_on) if r.completed_on else "", r.evidence or ""]
-                 for i, r in enumerate(tasks.itertuples(), start=1)], [10, 55, 22, 26, 22, 30], (1, 5))
+                 for i, r in enumerate(tasks.itertuples(), start=1)], [10, 51, 24, 26, 24, 30], (1, 5))
 
 
 def _covenants(part: _Draft, events: pd.DataFrame) -> None:
@@ -414,7 +415,7 @@ def _covenants(part: _Draft, events: pd.DataFrame) -> None:
     _data_table(document, EVENT_HEADERS,
                 [[str(i), r.cluster, f"{r.kind_label}: {r.title}", format_date(r.due_on),
                   format_date(r.done_on) if r.done_on else "", r.document or "", r.status or ""]
-                 for i, r in enumerate(events.itertuples(), start=1)], [10, 20, 45, 20, 22, 20, 28], (2, 5))
+                 for i, r in enumerate(events.itertuples(), start=1)], [10, 18, 41, 24, 24, 20, 28], (2, 5))
 
 
 def _awards(part: _Draft, awards: pd.DataFrame) -> None:
