@@ -35,6 +35,8 @@ MEMORY_BUDGET = 640 * 1024 * 1024
 DENSE_CELL = 40
 STRING_CELL = 100
 VALUE_CELL = 50
+OFFSET_CELL = 32  # a used block not starting at A1: calamine copies it whole (Data, and each text again)
+OFFSET_VALUE = 32  # measured +60 B a short text cell, +1 B a text byte (xlsx and ods alike)
 ODS_STRING_CELL = 155  # calamine's ODS reader holds each cell twice for a while: 207 B a short text measured
 ODS_VALUE_CELL = 75  # 114 B a number measured (its displayed text charged too); +13 B for LibreOffice's files
 
@@ -190,6 +192,7 @@ class SheetTally:
         self.strings = 0  # of the value cells, those holding text
         self.text_cost = 0
         self.text = 0
+        self.at_a1 = True  # the used block starts at A1 (else calamine copies it once more)
         self._tail = self._tail_cost = 0  # the text that ended the last region (it may go on in the next one)
 
     def feed(self, buf: bytes, start: int, end: int, *, prefixed: bool) -> None:

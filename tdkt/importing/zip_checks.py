@@ -11,7 +11,15 @@ import zlib
 from collections import Counter
 
 from tdkt.importing.ods_checks import scan_ods_content
-from tdkt.importing.read_budget import DENSE_CELL, VALUE_CELL, SharedStrings, SheetTally, count_shared_refs
+from tdkt.importing.read_budget import (
+    DENSE_CELL,
+    OFFSET_CELL,
+    OFFSET_VALUE,
+    VALUE_CELL,
+    SharedStrings,
+    SheetTally,
+    count_shared_refs,
+)
 from tdkt.importing.read_limits import ReadContext, column_index
 from tdkt.importing.zip_members import MAX_TAG, inflate, pieces
 
@@ -160,7 +168,8 @@ def _scan_xlsx_member(
     wide_cols = re.compile(rb'<c r="([A-Z]{2})' + rows_ok + rb'"[^>]*(?<!/)>')
     prefixed = re.compile(rb":(?:c|row|sheetData)[\s/>]")
     tally = SheetTally()
-    max_col = last_row = letter = -1
+    max_col = last_row = letter = first_row = -1
+    column_a = False
     seen_any = False
     odd_cells = 0
     wide = False
@@ -179,6 +188,9 @@ def _scan_xlsx_member(
             seen_any = True
         tally.feed(buf, start, end, prefixed=False)
         last_row = max(last_row, _last_value_row(buf, start, end))
+        if first_row < 0:
+            first_row = _first_value_row(buf, start, end)
+        column_a = column_a or _VALUE_IN_A.search(buf, start, end) is not None
         letter = _max_letter(buf, start, end, letter) if max_col < 25 else letter
         if wide:
             letters = set(wide_cols.findall(buf, start, end))
@@ -201,6 +213,7 @@ def _scan_xlsx_member(
     if not seen_any:
         return
     _check_wide(data, info, sheet, ctx, max(max_col, 25))  # the cells the fast regex let through lie in A..Z
+    tally.at_a1 = first_row == 0 and column_a
     _charge_sheet(data, info, sheet, ctx, shared, tally, last_row, max(max_col, letter), exact=False)
 
 
@@ -233,6 +246,17 @@ def _max_letter(buf: bytes, start: int, end: int, known: int) -> int:
     return known
 
 
+_VALUE_IN_A = re.compile(rb'<c r="A\d+"[^>]*(?<!/)>\s*<(?:v|is|f)[\s>]')
+
+
+def _first_value_row(buf: bytes, start: int, end: int) -> int:
+    """Return the 0-based row of the region's first cell holding a value, or -1."""
+    found = [p for p in (buf.find(b"<v>", start, end), buf.find(b"<is>", start, end)) if p >= 0]
+    tag = buf.rfind(b"<c ", start, min(found)) if found else -1
+    cell = _cell_position(buf, tag) if tag >= 0 else None
+    return cell[0] if isinstance(cell, tuple) else -1
+
+
 def _last_value_row(buf: bytes, start: int, end: int) -> int:
     """Return the 0-based row of the region's last cell holding a value (Excel writes rows in order), or -1."""
     pos = max(buf.rfind(b"<v>", start, end), buf.rfind(b"<is>", start, end))
@@ -250,12 +274,16 @@ def _charge_sheet(
     First with two bounds that cost nothing (every value cell may name the longest shared string; the rows may
     reach max_rows when the fast scan took the region's last value cell for its lowest); only when those do not
     fit the budget, a second pass counts the uses of each shared string and finds the true lowest value row.
+    A used block that does not start at A1 is charged once more: calamine copies it whole to pad it to A1
+    (measured: +60 B a short text cell).
     """
     width = max_col + 1
-    base = tally.estimate()
+    block = DENSE_CELL + (0 if tally.at_a1 else OFFSET_CELL)
+    own = tally.estimate() + (0 if tally.at_a1 else tally.values * OFFSET_VALUE + tally.text)
+    again = 0 if tally.at_a1 else 1  # the copy holds each shared text's UTF-8 bytes once more
     rows = last_row + 1
-    widest = max(shared.costs, default=0)
-    bound = base + tally.values * widest + (ctx.max_rows if not exact else rows) * width * DENSE_CELL
+    widest = max(shared.costs, default=0) + again * max(shared.lengths, default=0)
+    bound = own + tally.values * widest + (rows if exact else ctx.max_rows) * width * block
     used = ctx.footprint
     if used.estimate + bound <= used.budget:
         ctx.charge(sheet, estimate=bound, cells=tally.values, text=tally.text)
@@ -271,7 +299,8 @@ def _charge_sheet(
                 if isinstance(cell, tuple):
                     rows = max(rows, cell[0] + 1)
     cost, text = shared.refs_cost(counts)
-    ctx.charge(sheet, estimate=base + cost + rows * width * DENSE_CELL, cells=tally.values, text=tally.text + text)
+    ctx.charge(sheet, estimate=own + cost + again * text + rows * width * block, cells=tally.values,
+               text=tally.text + text)
 
 
 _IRREGULAR = object()
@@ -306,6 +335,7 @@ def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadCo
     max_row = max_col = -1
     done = False
     tally = SheetTally()
+    min_row = min_col = 1 << 62
     for buf, start, end in pieces(data, info, ctx):
         if done:
             continue  # read on only to prove the part's real size
@@ -350,8 +380,10 @@ def _scan_xlsx_exact(data: bytes, info: zipfile.ZipInfo, sheet: str, ctx: ReadCo
                 raise ctx.rows_exceeded(sheet)
             max_row = max(max_row, row)
             max_col = max(max_col, col)
+            min_row, min_col = min(min_row, row), min(min_col, col)
             if (max_row + 1) * (max_col + 1) > ctx.max_cells:
                 raise ctx.cells_exceeded(sheet, max_row, max_col)
+    tally.at_a1 = min_row == 0 and min_col == 0
     if tally.values:
         _charge_sheet(data, info, sheet, ctx, shared, tally, max_row, max_col, exact=True)
 
