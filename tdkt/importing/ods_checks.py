@@ -8,7 +8,14 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from tdkt.importing.read_budget import DENSE_CELL, ODS_STRING_CELL, ODS_VALUE_CELL, texts_cost
+from tdkt.importing.read_budget import (
+    DENSE_CELL,
+    ODS_STRING_CELL,
+    ODS_VALUE_CELL,
+    OFFSET_CELL,
+    OFFSET_VALUE,
+    texts_cost,
+)
 from tdkt.importing.read_limits import ReadContext
 from tdkt.importing.zip_members import MAX_TAG, pieces
 
@@ -22,6 +29,8 @@ _ODS_COLS_REPEATED = re.compile(rb'number-columns-repeated\s*=\s*"(\d+)"')
 _ODS_NAME = re.compile(rb'table:name\s*=\s*"([^"]*)"')
 _ROW_END = b"</table:table-row>"
 _ODS_TEXT = re.compile(rb">([^<]+)")
+_FIRST_CELL_FILLED = re.compile(rb"\s*<table:table-cell\b[^>]*office:value-type")
+_ROW_STARTS_FILLED = re.compile(rb"<table:table-row\b[^>]*>\s*<table:table-cell\b[^>]*office:value-type")
 _ODS_STRING_VALUE = re.compile(rb'office:string-value\s*=\s*"([^"]*)"')
 _ODS_SPACES = re.compile(rb'<text:s\b[^>]*?text:c\s*=\s*"(\d+)"')
 
@@ -35,6 +44,8 @@ class _OdsTable:
     pending: int = 0  # empty rows after it: they count only if a filled row follows
     width: int = 0
     open_tables: int = 0
+    top: bool = False  # the first filled row is the table's first row
+    column_a: bool = False  # some filled row starts with a filled cell
     values: int = 0  # filled cells, repeats expanded
     cost: int = 0  # estimated bytes of their values and texts (read_budget)
     text: int = 0
@@ -43,6 +54,8 @@ class _OdsTable:
         if row_width == 0:
             self.pending += times
             return
+        if self.rows == 0:
+            self.top = self.pending == 0
         self.rows += self.pending + times
         self.pending = 0
         self.width = max(self.width, row_width)
@@ -63,9 +76,12 @@ class _OdsTable:
     def charge(self, ctx: ReadContext) -> None:
         """Charge the table's estimate to the file's budget (calamine expands every repeat it counted)."""
         if self.values or self.rows:
-            ctx.charge(self.name, estimate=self.rows * self.width * DENSE_CELL + self.cost, cells=self.values,
-                       text=self.text)
+            estimate = self.rows * self.width * DENSE_CELL + self.cost
+            if not (self.top and self.column_a):  # calamine copies a block not starting at A1 (read_budget)
+                estimate += self.rows * self.width * OFFSET_CELL + self.values * OFFSET_VALUE + self.text
+            ctx.charge(self.name, estimate=estimate, cells=self.values, text=self.text)
         self.values = self.cost = self.text = self.rows = self.width = self.pending = 0
+        self.top = self.column_a = False
 
 
 _count_cells = operator.methodcaller("count", b"<table:table-cell")
@@ -131,7 +147,9 @@ def _ods_plain_rows(rows: list[bytes], table: _OdsTable, ctx: ReadContext) -> No
         return
     table.add(last + 1, max(map(_count_cells, rows)), ctx)  # add() counts the pending empty rows first
     table.pending = len(rows) - last - 1
-    table.count(1, _usage(b"".join(rows[: last + 1])), ctx)
+    chunk = b"".join(rows[: last + 1])
+    table.count(1, _usage(chunk), ctx)
+    table.column_a = table.column_a or _ROW_STARTS_FILLED.search(chunk) is not None
 
 
 def _ods_rows(buf: bytes, start: int, stop: int, table: _OdsTable, ctx: ReadContext) -> None:
@@ -165,6 +183,7 @@ def _ods_rows(buf: bytes, start: int, stop: int, table: _OdsTable, ctx: ReadCont
         table.add(times, width, ctx)
         if not width:
             continue
+        table.column_a = table.column_a or _FIRST_CELL_FILLED.match(inner) is not None
         if times == 1:
             batch.append(inner)
         else:

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import struct
 
-from tdkt.importing.read_budget import DENSE_CELL, STRING_CELL, VALUE_CELL, cost_of, utf16_text
+from tdkt.importing.read_budget import (
+    DENSE_CELL,
+    OFFSET_CELL,
+    OFFSET_VALUE,
+    STRING_CELL,
+    VALUE_CELL,
+    cost_of,
+    utf16_text,
+)
 from tdkt.importing.read_limits import ReadContext
 
 _END_OF_CHAIN = 0xFFFFFFFE
@@ -268,6 +276,7 @@ def _scan_biff_sheet(
     unpack = struct.unpack_from
     cells = _BIFF_CELLS
     max_row = max_col = -1
+    min_row = min_col = 1 << 62
     formula_at = (0, 0)
     values = texts = cost = text = 0
     while pos + 4 <= end:
@@ -314,12 +323,15 @@ def _scan_biff_sheet(
                 raise ctx.rows_exceeded(sheet)
         if col > max_col:
             max_col = col
+        min_row, min_col = min(min_row, row), min(min_col, col)
     if max_row >= 0 and (max_row + 1) * (max_col + 1) > ctx.max_cells:
         raise ctx.cells_exceeded(sheet, max_row, max_col)
     if max_row >= 0:
         texts = min(texts, values)
-        estimate = ((max_row + 1) * (max_col + 1) * DENSE_CELL + texts * STRING_CELL + (values - texts) * VALUE_CELL
-                    + cost)
+        block = (max_row + 1) * (max_col + 1)
+        estimate = block * DENSE_CELL + texts * STRING_CELL + (values - texts) * VALUE_CELL + cost
+        if min_row or min_col:  # calamine copies a block not starting at A1 (read_budget)
+            estimate += block * OFFSET_CELL + values * OFFSET_VALUE + text
         ctx.charge(sheet, estimate=estimate, cells=values, text=text)
 
 

@@ -288,6 +288,9 @@ def _charge_sheet(
     if used.estimate + bound <= used.budget:
         ctx.charge(sheet, estimate=bound, cells=tally.values, text=tally.text)
         return
+    floor = own + tally.values * block  # every value cell lies in the block: refused without a second pass
+    if used.estimate + floor > used.budget:
+        ctx.charge(sheet, estimate=floor, cells=tally.values, text=tally.text)
     counts: Counter[bytes] = Counter()
     below = re.compile(rb'<c(?! r="[A-Z]{1,3}' + _le_pattern(rows) + rb'")[\s/>]')
     for buf, start, end in pieces(data, info, ctx):
