@@ -31,7 +31,7 @@ from tdkt.core.models import (
     Unit,
     UnitKind,
 )
-from tdkt.core.permissions import COMMAND_LINE
+from tdkt.core.permissions import COMMAND_LINE, Actor
 from tdkt.core.text import TEXT_LIMIT, clean, fold, form_text, limit_of, nfc, text_problem
 from tdkt.importing import cluster_sheets
 from tdkt.importing.nomination_lists import pipeline
@@ -280,3 +280,16 @@ def test_other_writes_store_cleaned_text(engine, actors):
     with Session(engine) as session:
         assert session.get(Unit, unit_id).name == "Phòng Mới"
         assert session.get(PlanTask, task_id).content == "Việc mới"
+
+
+def test_account_display_names_are_cleaned_and_control_characters_refused(engine):
+    from tdkt.core import auth
+
+    admin = Actor(id=None, username="quantri-test", role=Role.QUAN_TRI)
+    with write_session(engine) as session:
+        user, _ = auth.create_user(session, admin, username="nguoimoi", display_name="Nguyễn\u200b Văn\u00a0 An",
+                                   role=Role.LANH_DAO, password="MatKhau2025")
+        assert user.display_name == "Nguyễn Văn An"
+        with pytest.raises(auth.AuthError, match="Họ tên hiển thị"):
+            auth.update_user(session, admin, user_id=user.id, display_name="An\x00", role=Role.LANH_DAO,
+                             unit_id=None, active=True)

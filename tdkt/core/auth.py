@@ -15,6 +15,7 @@ from tdkt.core import audit
 from tdkt.core.errors import Refused
 from tdkt.core.models import AuthSession, Role, Unit, User, utcnow
 from tdkt.core.permissions import Actor, require
+from tdkt.core.text import form_text
 
 _HASHER = PasswordHasher()
 # Verifying against a dummy hash when the user does not exist keeps the timing the same.
@@ -156,6 +157,11 @@ def _check_role_unit(session: Session, role: Role, unit_id: int | None) -> None:
         raise AuthError("Đơn vị đã chọn không tồn tại.")
 
 
+def _display_name(text: str) -> str | None:
+    """The display name cleaned like every stored text; a control character or over-long name is refused."""
+    return form_text(text, label="Họ tên hiển thị", column=User.display_name, error=AuthError)
+
+
 def create_user(
     session: Session,
     actor: Actor,
@@ -180,7 +186,7 @@ def create_user(
     password = password or random_password()
     user = User(
         username=username,
-        display_name=display_name.strip() or username,
+        display_name=_display_name(display_name) or username,
         role=role,
         unit_id=unit_id,
         password_hash=hash_password(password),
@@ -205,8 +211,8 @@ def update_user(
         raise AuthError("Không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của chính mình.")
     _check_role_unit(session, role, unit_id)
     before = audit.snapshot(user, exclude={"password_hash"})
-    user.display_name, user.role, user.unit_id, user.active = (display_name.strip() or user.username, role, unit_id,
-                                                               active)
+    name = _display_name(display_name) or user.username
+    user.display_name, user.role, user.unit_id, user.active = name, role, unit_id, active
     session.add(user)
     session.flush()
     audit.record(session, actor, "sua_nguoi_dung", "nguoi_dung", user.id, f"Sửa tài khoản {user.username}.",
