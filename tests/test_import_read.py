@@ -408,3 +408,80 @@ def test_long_ods_is_measured_in_bulk_like_row_by_row():
     assert refusal(ods(("DS", row * 3000 + wide + row * 3000, False)), max_rows=7000, max_cells=7000 * 10) == (
         "too_many_cells"
     )
+
+
+# --- the memory budget -------------------------------------------------------------------------------------
+
+
+SST_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _shared(*texts: str) -> str:
+    return f'<?xml version="1.0"?><sst {SST_NS}>' + "".join(f"<si><t>{t}</t></si>" for t in texts) + "</sst>"
+
+
+def _uses(count: int, index: int = 0, first_row: int = 1) -> str:
+    return "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>{index}</v></c></row>'
+                   for r in range(first_row, first_row + count))
+
+
+def test_a_shared_text_is_charged_once_for_every_cell_that_shows_it():
+    # one 100,000-letter text: 200 KB once calamine and Python hold it; in 50 cells, 10 MB
+    shared = _shared("x" * 100_000)
+    assert len(read(xlsx(_uses(5), shared=shared), memory_budget=4 * MB)[0].rows) == 5
+    with pytest.raises(UnreadableFile) as caught:
+        read(xlsx(_uses(50), shared=shared), name="dai.xlsx", memory_budget=4 * MB)
+    assert caught.value.code == "too_much_data"
+    assert caught.value.message.startswith("Tệp “dai.xlsx” chứa lượng dữ liệu quá lớn để mở an toàn (trang tính "
+                                           "“Sheet1”): khoảng 50 ô có giá trị và 4,9 MB chữ")
+    assert "vượt giới hạn 4 MB" in caught.value.message and "chia danh sách" in caught.value.message
+
+
+def test_uses_are_counted_exactly_when_the_longest_text_times_every_cell_does_not_fit():
+    # 2,000 cells of a short text and one of a long one: "every cell shows the longest" would be 400 MB
+    shared = _shared("An", "y" * 100_000)
+    data = xlsx(_uses(2000) + _uses(1, index=1, first_row=2001), shared=shared)
+    assert len(read(data, max_rows=3000, memory_budget=8 * MB)[0].rows) == 2001
+    many_long = xlsx(_uses(2000) + _uses(60, index=1, first_row=2001), shared=shared)
+    assert refusal(many_long, max_rows=3000, memory_budget=8 * MB) == "too_much_data"
+
+
+def test_wide_characters_cost_more_than_ascii():
+    # one emoji makes Python hold the whole text at 4 bytes a character
+    ascii_text, emoji_text = _shared("a" * 50_000), _shared("😀" + "a" * 50_000)
+    assert read(xlsx(_uses(20), shared=ascii_text), memory_budget=4 * MB)
+    assert refusal(xlsx(_uses(20), shared=emoji_text), memory_budget=4 * MB) == "too_much_data"
+
+
+def test_a_block_not_starting_at_a1_is_charged_for_the_copy_calamine_makes():
+    cells = lambda col: "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in col)  # noqa: E731
+                                + "</row>" for r in range(1, 20_001))
+    at_a1, at_b1 = xlsx(cells("ABCDEFGHIJ")), xlsx(cells("BCDEFGHIJK"))
+    assert read(at_a1, max_rows=20_000, memory_budget=25 * MB)
+    assert refusal(at_b1, max_rows=20_000, memory_budget=25 * MB) == "too_much_data"
+
+
+def test_inline_text_longer_than_an_inflated_piece_is_counted_whole():
+    data = xlsx(f'<row r="1">{inline("A1", "z" * (3 * MB))}</row>')
+    assert refusal(data, memory_budget=5 * MB) == "too_much_data"
+    assert read(data, memory_budget=40 * MB)[0].rows[0][0] == "z" * (3 * MB)
+
+
+def test_ods_repeats_and_spaces_are_charged_as_calamine_expands_them():
+    row = f"<table:table-row>{ods_text('w' * 10_000, repeat=30)}</table:table-row>"
+    assert len(read(ods(("A", row, False)), name="a.ods", memory_budget=4 * MB)[0].rows[0]) == 30
+    assert refusal(ods(("A", row.replace('"30"', '"300"'), False)), memory_budget=4 * MB) == "too_much_data"
+    tall = f'<table:table-row table:number-rows-repeated="300">{ods_text("w" * 10_000)}</table:table-row>'
+    assert refusal(ods(("A", tall, False)), memory_budget=4 * MB) == "too_much_data"
+    spaces = ('<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="50000000"/>'
+              "</text:p></table:table-cell></table:table-row>")
+    assert refusal(ods(("A", spaces, False)), name="a.ods", memory_budget=100 * MB) == "too_much_data"
+
+
+def test_xls_shared_strings_are_read_across_continue_records_and_charged_per_use():
+    texts = ["An", "Nguyễn Văn Bình", "v" * 20_000, "😀" + "ễ" * 9000]
+    cells = [(0, i, ("sst", i)) for i in range(4)]
+    assert read(xls(("DS", cells, False), shared=texts), name="a.xls")[0].rows == [texts]
+    many = [(r, 0, ("sst", 2)) for r in range(300)]
+    assert refusal(xls(("DS", many, False), shared=texts), name="a.xls", memory_budget=8 * MB) == "too_much_data"
+    assert len(read(xls(("DS", many[:100], False), shared=texts), name="a.xls", memory_budget=8 * MB)[0].rows) == 100
