@@ -1,29 +1,38 @@
 """What opening a workbook would hold in memory, estimated from its XML or records before calamine sees it.
 
 Why: the row and cell limits bound the *shape* of a sheet, not what its cells hold. calamine copies a shared
-string into every cell that refers to it, expands an ODS cell `number-columns-repeated` times (and its row
-`number-rows-repeated` times, and `<text:s text:c="N"/>` into N spaces), and python-calamine then builds a Python
-str for every copy. Measured before this budget (`python -m tdkt import --dry-run`, whole process, /usr/bin/time):
-one 2 MiB shared string in 5,000 cells (a 1.5 MB .xlsx), or one ODS cell holding it repeated 5,000 times, asks for
-~20 GB and aborts the process inside Rust's allocator (exit 134, no message, 9–17 s); at 300 uses it peaks at
-1.39 GB (xlsx, 9.7 s) and 2.0 GB (ods); 8 million short string cells (a 3.7 MB .xlsx) took 49 s and 1.25 GB
-before "no header".
+string into every cell that shows it, expands an ODS cell `number-columns-repeated` times (its row
+`number-rows-repeated` times, and `<text:s text:c="N"/>` into N spaces), copies a used block that does not start
+at A1 once more to pad it, and python-calamine then builds a Python str for every copy. The container checks
+(zip_checks, ods_checks, ole_checks) add up, per sheet, in bytes:
 
-The estimate, in bytes (measured with `ru_maxrss` around `read_workbook`, 1M cells of each kind, 10 columns):
-    every cell of a sheet's used block, empty or not ....... DENSE_CELL  (32-byte calamine Data + list slot: 42)
-    each cell holding a value, beyond that ................. VALUE_CELL  (short text 146 - 42; a number 84 - 42)
-    each byte of text, for every cell it lands in .......... 1 (Rust's UTF-8 copy) + 2 × the Python str's bytes
-                                                              per character: 1 (Latin-1), 2 (other BMP), 4
-The Python part counts twice because the reader's column conversion may hold a second copy of one column while
-the first is alive (`read._converted_column`); 1,000-character cells measured 2.0 (ASCII) and 5.0 (one emoji)
-bytes per UTF-8 byte, below the 3 and 9 charged. Short texts are charged as what they are (no rounding up).
+    every cell of the used block, empty or not ...... DENSE_CELL 40  (measured 42: calamine's Data + a list slot)
+    each cell holding text / another value .......... STRING_CELL 100 / VALUE_CELL 50  (measured 147 / 85 in all,
+                                                      ODS 207 / 114: ODS_STRING_CELL, ODS_VALUE_CELL)
+    each text, for every cell it lands in ........... max(UTF-8 + str, 2 × str) bytes, the str at 1, 2 or 4 bytes a
+                                                      character: Rust's copy beside the str while calamine hands
+                                                      it over, or the str beside the reader's stripped/normalised
+                                                      copy of its column (ODS: one more UTF-8 copy, measured)
+    a block not starting at A1 ...................... OFFSET_CELL 32 a cell + OFFSET_VALUE 32 a value + its text
+                                                      (measured +60 B a short text cell)
+    the shared-string table itself .................. its UTF-8 + 24 B an entry
+Measured with VmHWM around `read_workbook`, 1M cells of each kind: 1,000-letter cells take 2.1 KB each (charged
+2.1), the same with one emoji 5.2 KB (charged 8.1).
 
-MEMORY_BUDGET: the product limit is 1 GiB per process, whatever the file. The CLI process holds 217 MB before it
-reads anything (the Streamlit server a little more), a 100k-row list's parse and checks add ~110 MB on top of its
-read, so the reader gets 640 MiB. Measured after (whole process, peak RSS / wall time on this 2-core machine):
-    bench/import.py's 100k-row list (8 columns): estimate ~.. MB, read in .. s, .. MB
-    the same 100k rows with 40 columns (23 MB upload): estimate ... MB, read, ... MB
-    the hostile shapes above: refused in .. s, .. MB
+MEMORY_BUDGET, 640 MiB: the product limit is 1 GiB per process, whatever the file; the CLI holds 212 MB before it
+reads anything, and a list's parse and checks add ~100 MB per 100k rows after it is read. Whole-process figures
+(`/usr/bin/time -v python -m tdkt import --dry-run FILE`, 2 cores shared; before → after this budget):
+    2 MiB shared string × 5,000 cells (1.5 MB .xlsx) ... exit 134 after 9.1 s (at a 3 GB cap) → refused, 3.5 s, 212 MB
+    the same as one ODS cell repeated 5,000 times ...... exit 134 after 5.0 s → refused, 3.0 s, 212 MB
+    × 300 cells: .xlsx / .ods .......................... 1,362 / 1,959 MB → refused, 2.1 s, 212 MB
+    8M short text cells without references (3.7 MB) .... 42.6 s, 1,215 MB, "no header" → refused, 4.4 s, 212 MB
+    .xls: a 65,535-letter shared string × 12,000 ....... 2,407 MB → refused, 2.1 s, 212 MB
+    ODS `<text:s text:c="1000000000"/>` (3 KB) ......... 3,065 MB at a 4 GB cap → refused, 2.1 s, 212 MB
+    bench/import.py's 100k-row list, 8 columns ......... read, estimate 156 MB: 5.3 s, 320 MB → 5.2 s, 320 MB
+    the same list as .ods (LibreOffice) ................ read, estimate 158 MB: 8.1 s, 324 MB → 8.7 s, 324 MB
+    100k rows × 40 columns (23 MB, upload limit raised)  read, estimate 586 MB: 15.6 s, 707 MB → 20.4 s, 707 MB
+A list of 100k rows × 40 text columns is near the budget (and, measured, near 1 GiB in all): past it, the message
+asks to split the list.
 """
 
 from __future__ import annotations
