@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -54,6 +54,24 @@ def write_session(engine: Engine) -> Iterator[Session]:
     with Session(engine.execution_options(**{_WRITE: True}), expire_on_commit=False) as session:
         with session.begin():
             yield session
+
+
+# pg_advisory_xact_lock key of the writes that add people, nominations or import batches: both importers, their undo
+# and hand entry. They share people and the repeat and duplicate checks, so they share one key ("tdkt" and 1).
+IMPORT_LOCK = 0x7464_6B74_0001
+
+
+def lock_writes(session: Session, key: int) -> None:
+    """Wait until this transaction alone writes what `key` stands for; held until it commits or rolls back.
+
+    Take it before the checks that decide what to write, so that they see the writes of the transaction before.
+    PostgreSQL: pg_advisory_xact_lock, which the server also releases when the client dies; each statement after it
+    sees what the previous holder committed (READ COMMITTED). SQLite: nothing more to do, as a write session began
+    with BEGIN IMMEDIATE and so already holds the database's one write lock until it ends.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 @contextmanager
