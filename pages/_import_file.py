@@ -101,7 +101,8 @@ def _download_and_commit(report, data: bytes, key: str) -> None:
             with db_write() as session:
                 result = commit.commit_batch(
                     session, actor(), file_name=report.file, sha256=report.sha256, records=report.records,
-                    year=report.year, sheets=report.sheets, warnings=len(warnings))
+                    year=report.year, sheets=report.sheets, warnings=len(warnings), force=force,
+                    headers=report.headers)
         except Refused as error:
             st.error(str(error))
         else:

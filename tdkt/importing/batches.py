@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.errors import Refused
 from tdkt.core.models import ImportBatch
 
@@ -14,6 +15,18 @@ BATCH_STATUS_LABELS = {DONE: "Đã nhập", UNDONE: "Đã hoàn tác"}
 
 class ImportRefused(Refused):
     """The batch cannot be written or undone; the message is Vietnamese and says why and what to do."""
+
+
+class WrittenSinceCheck(ImportRefused):
+    """The file, or some of its rows, reached the database after the file was checked (by a writer at the same time):
+    `issues` are the problems the check would find now, `repeated` the earlier batches of the file."""
+
+    def __init__(self, issues: list[ImportIssue], *, repeated: list[ImportBatch] | None = None) -> None:
+        problems = [i.message if i.row is None else f"{i.sheet}, dòng {i.row}: {i.message}" for i in issues]
+        more = f" Cùng lỗi ở {len(problems) - 3} dòng khác." if len(problems) > 3 else ""
+        super().__init__(f"{' '.join(problems[:3])}{more} Chưa ghi gì.", problems=problems)
+        self.issues = issues
+        self.repeated = repeated or []
 
 
 def earlier_batches(session: Session, *, sha256: str, kind: str, in_force_only: bool = False) -> list[ImportBatch]:

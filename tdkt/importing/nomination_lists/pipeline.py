@@ -18,6 +18,7 @@ from tdkt.core.config import Settings
 from tdkt.core.permissions import Actor
 from tdkt.core.text import fold
 from tdkt.importing import legacy
+from tdkt.importing.batches import WrittenSinceCheck
 from tdkt.importing.gc_pause import paused_gc
 from tdkt.importing.nomination_lists import commit as commit_module
 from tdkt.importing.nomination_lists.parse import parse_sheet
@@ -189,9 +190,15 @@ def import_file(
     report = check(session, data, file_name=file_name, settings=settings, year=year, today=today)
     if dry_run or report.unreadable or report.errors or (report.repeated and not force):
         return report
-    result = commit_module.commit_batch(
-        session, actor, file_name=file_name, sha256=report.sha256, records=report.records, year=report.year,
-        sheets=report.sheets, warnings=len(report.warnings), received_on=today,
-    )
+    try:
+        result = commit_module.commit_batch(
+            session, actor, file_name=file_name, sha256=report.sha256, records=report.records, year=report.year,
+            sheets=report.sheets, warnings=len(report.warnings), received_on=today, force=force,
+            headers=report.headers,
+        )
+    except WrittenSinceCheck as late:  # another import got there first: report it as the check would have
+        report.repeated = late.repeated or report.repeated
+        report.issues.extend(late.issues)
+        return report
     report.imported, report.batch_id = result.nominations, result.batch_id
     return report
