@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 from tdkt.awards.nomination_rows import Record
 from tdkt.awards.person_ids import people_ids
 from tdkt.core import audit
-from tdkt.core.db import bulk_insert
+from tdkt.core.cell_issues import ImportIssue
+from tdkt.core.db import IMPORT_LOCK, bulk_insert, lock_writes
 from tdkt.core.models import (
     Assessment,
     AuditLog,
@@ -26,8 +27,18 @@ from tdkt.core.models import (
     utcnow,
 )
 from tdkt.core.permissions import Actor, PermissionDenied, require
-from tdkt.importing.batches import BATCH_STATUS_LABELS, DONE, UNDONE, ImportRefused, earlier_batches
+from tdkt.core.text import fold, format_datetime
+from tdkt.importing.batches import (
+    BATCH_STATUS_LABELS,
+    DONE,
+    UNDONE,
+    ImportRefused,
+    WrittenSinceCheck,
+    batch_state,
+    earlier_batches,
+)
 from tdkt.importing.cells import CA_NHAN, TAP_THE
+from tdkt.importing.record_lists.record_headers import DEFAULT_HEADERS
 from tdkt.importing.record_lists.record_people import AMBIGUOUS, known_people
 from tdkt.importing.record_lists.record_rows import KINDS, RecordCommit, RecordReport, RecordRow
 
@@ -38,6 +49,20 @@ def previous_batches(session: Session, *, sha256: str, kind: str) -> list[Import
     """Return earlier batches of the same file content imported as the same kind and still in force, newest first
     (an undone batch is not a repeat: undoing, fixing and importing again is the usual correction)."""
     return earlier_batches(session, sha256=sha256, kind=kind, in_force_only=True)
+
+
+def repeat_message(batches: list[ImportBatch], *, file: str, kind: str) -> str:
+    """Return the Vietnamese warning for a file already imported as this kind and still in force."""
+    last = batches[0]
+    return (f"Tệp “{file}” đã được nhập làm {KINDS[kind].lower()} lúc {format_datetime(last.created_at)} (lô số "
+            f"{last.id}, {batch_state(last)}). Không nhập lại trừ khi chắc chắn (chọn “Vẫn nhập”).")
+
+
+def on_record_message(row: RecordRow, *, kind: str) -> str:
+    """Return the Vietnamese problem of a past award or an initiative already in the database."""
+    if kind == "sang_kien":
+        return f"Sáng kiến “{row.title}” năm {row.year} đã có trong cơ sở dữ liệu: xóa dòng này nếu trùng."
+    return f"“{row.name}” đã có “{row.award}” năm {row.year} trong cơ sở dữ liệu: xóa dòng này nếu trùng."
 
 
 def _person_record(key: tuple, row: RecordRow, name: str) -> Record:
@@ -51,7 +76,11 @@ def _person_record(key: tuple, row: RecordRow, name: str) -> Record:
 
 def commit_records(session: Session, actor: Actor, *, report: RecordReport, force: bool = False) -> RecordCommit:
     """Write every row of a checked file as one batch of its kind, adding the people not yet known; the caller
-    commits (all rows or none)."""
+    commits (all rows or none).
+
+    Under the import lock it first checks again what the check of the file decided on: WrittenSinceCheck, nothing
+    written, when the file (unless force), a past award or an initiative of it reached the database meanwhile.
+    """
     require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
     reason = report.blocked_reason(force=force)
     if reason:
@@ -62,14 +91,22 @@ def commit_records(session: Session, actor: Actor, *, report: RecordReport, forc
             rows = ", ".join(str(r.row) for r in foreign[:10])
             raise PermissionDenied(f"Tài khoản đơn vị chỉ nhập được hồ sơ của đơn vị mình; các dòng {rows} thuộc đơn "
                                    "vị khác.")
+    lock_writes(session, IMPORT_LOCK)  # held to the end of the transaction: the checks below and the people lookup
+    wanted = _wanted_people(report)
+    known = known_people(session, set(wanted))
+    if any(v == AMBIGUOUS for v in known.values()):
+        raise ImportRefused("Có cá nhân trùng tên không phân biệt được (cơ sở dữ liệu vừa thay đổi): kiểm tra lại tệp "
+                            "rồi nhập lại. Chưa ghi gì.")
+    _refuse_written_since_check(session, report, known=known, force=force)
     years = {r.year for r in report.rows}
     batch = ImportBatch(file_name=report.file[:255], sha256=report.sha256, user_id=actor.id, rows=len(report.rows),
                         year=years.pop() if len(years) == 1 else report.year, sheets=", ".join(report.sheets)[:500],
                         warnings=len(report.warnings), kind=report.kind)
     session.add(batch)
     session.flush()
-    people, added = _resolve_people(session, report, batch_id=batch.id)
-    replaced = _write(session, report, batch.id, people)
+    new = [record for key, record in wanted.items() if key not in known]
+    created, added = people_ids(session, new, batch_id=batch.id) if new else ({}, 0)
+    replaced = _write(session, report, batch.id, known | created)
     batch.people_added = added
     session.add(batch)
     summary = (f"Nhập {KINDS[report.kind].lower()} từ “{report.file}”: {len(report.rows)} dòng, {added} cá nhân mới"
@@ -83,8 +120,8 @@ def commit_records(session: Session, actor: Actor, *, report: RecordReport, forc
                         replaced=sum(1 for x in replaced if x["rating"] != x.get("new")))
 
 
-def _resolve_people(session: Session, report: RecordReport, *, batch_id: int) -> tuple[dict[tuple, int], int]:
-    """Return person ids by key for every person the rows name, adding (tagged with the batch) those not known."""
+def _wanted_people(report: RecordReport) -> dict[tuple, Record]:
+    """Return, by key, every person the rows name (each author, for initiatives), in the shape people_ids adds."""
     wanted: dict[tuple, Record] = {}
     for row in report.rows:
         if report.kind == "sang_kien":
@@ -93,13 +130,64 @@ def _resolve_people(session: Session, report: RecordReport, *, batch_id: int) ->
                     (a.name_key, a.birth_year, row.unit_id), row, a.name))
         elif row.target == CA_NHAN:
             wanted.setdefault(row.person_key, _person_record(row.person_key, row, row.name or ""))
-    known = known_people(session, set(wanted))
-    if any(v == AMBIGUOUS for v in known.values()):
-        raise ImportRefused("Có cá nhân trùng tên không phân biệt được (cơ sở dữ liệu vừa thay đổi): kiểm tra lại tệp "
-                            "rồi nhập lại. Chưa ghi gì.")
-    new = [record for key, record in wanted.items() if key not in known]
-    created, count = people_ids(session, new, batch_id=batch_id) if new else ({}, 0)
-    return known | created, count
+    return wanted
+
+
+def _refuse_written_since_check(session: Session, report: RecordReport, *, known: dict[tuple, int],
+                                force: bool) -> None:
+    """Refuse, as the check of the file would now, the file already imported or rows already in the database
+    (`known`: the person ids of the people the rows name who are on record).
+
+    The page checks in a read session before the user clicks, and on PostgreSQL the command line's check takes no
+    lock: without this, two imports of one file at once both find it new.
+    """
+    if not force:
+        repeated = previous_batches(session, sha256=report.sha256, kind=report.kind)
+        if repeated:
+            raise WrittenSinceCheck([ImportIssue(report.file, "", None, None, "repeated_file", repeat_message(
+                repeated, file=report.file, kind=report.kind), "warning")], repeated=repeated)
+    rows = [r for r in report.rows if r.year is not None]
+    if report.kind == "sang_kien" and rows:
+        titles = set(session.exec(select(InitiativeRecord.title, InitiativeRecord.year)
+                                  .where(col(InitiativeRecord.year).in_(sorted({r.year for r in rows})))).all())
+        on_record = {(fold(t), y) for t, y in titles}
+        found = [r for r in rows if (fold(r.title), r.year) in on_record]
+    elif report.kind == "khen_truoc" and rows:
+        held = _past_awards_held(session, rows, known)
+        found = [r for r in rows if (_subject(r, known), r.year, r.award_id) in held]
+    else:
+        return  # a rating replaces the one on record, under this lock; a second discipline record is only a warning
+    column = "title" if report.kind == "sang_kien" else "award"
+    if found:
+        raise WrittenSinceCheck([ImportIssue(
+            report.file, r.sheet, r.row, report.columns.get(r.sheet, {}).get(column) or DEFAULT_HEADERS[column],
+            "already_in_database", on_record_message(r, kind=report.kind)) for r in found])
+
+
+def _subject(row: RecordRow, known: dict[tuple, int]) -> tuple:
+    """Return who a row is about, as past awards on record are keyed: a person on record, or a collective in its
+    unit (a new person has none on record)."""
+    if row.target == CA_NHAN:
+        return "p", known.get(row.person_key)
+    return "c", row.name_key, row.unit_id
+
+
+def _past_awards_held(session: Session, rows: list[RecordRow], known: dict[tuple, int]) -> set[tuple]:
+    """Return (subject, year, award id) of the past awards on record for these rows' subjects and years; a collective
+    also under unit None, which a row without a unit matches in any unit."""
+    people = sorted({known[r.person_key] for r in rows if r.target == CA_NHAN and r.person_key in known})
+    collectives = sorted({r.name_key for r in rows if r.target == TAP_THE})
+    held: set[tuple] = set()
+    for person, key, unit, year, award in session.exec(
+        select(PastAward.person_id, PastAward.collective_key, PastAward.unit_id, PastAward.year, PastAward.award_id)
+        .where(col(PastAward.year).in_(sorted({r.year for r in rows})))
+        .where(col(PastAward.person_id).in_(people) | col(PastAward.collective_key).in_(collectives))
+    ).all():
+        if person is not None:
+            held.add((("p", person), year, award))
+        else:
+            held.update({(("c", key, unit), year, award), (("c", key, None), year, award)})
+    return held
 
 
 def _write(session: Session, report: RecordReport, batch_id: int, people: dict[tuple, int]) -> list[dict]:
@@ -168,7 +256,7 @@ def _ratings_on_record(session: Session, subjects: list[dict]) -> dict[tuple, As
     stmt = (select(Assessment).where(col(Assessment.year).in_(years))
             .where(col(Assessment.person_id).in_(people)
                    | ((Assessment.target == TAP_THE) & col(Assessment.collective_key).in_(keys)))
-            .order_by(Assessment.id))
+            .order_by(Assessment.id).execution_options(populate_existing=True))  # not as the check read them
     for row in session.exec(stmt).all():
         values = {"person_id": row.person_id, "collective_key": row.collective_key, "unit_id": row.unit_id,
                   "year": row.year}
@@ -207,7 +295,8 @@ def undo_records(session: Session, actor: Actor, *, batch_id: int) -> int:
     Refused, naming what refers to them, when a person the batch added is now used outside it.
     """
     require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
-    batch = session.get(ImportBatch, batch_id)
+    lock_writes(session, IMPORT_LOCK)  # an import at the same time may be using the people this batch added
+    batch = session.get(ImportBatch, batch_id, populate_existing=True)  # as the last holder of the lock left it
     if batch is None:
         raise ImportRefused("Không tìm thấy lô nhập này.")
     if batch.kind not in KINDS:

@@ -12,12 +12,11 @@ from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.config import Settings
 from tdkt.core.models import RATING_LABELS, Assessment, DisciplineRecord, InitiativeRecord, PastAward, Rating, Unit
 from tdkt.core.permissions import Actor, PermissionDenied
-from tdkt.core.text import fold, format_datetime
+from tdkt.core.text import fold
 from tdkt.importing import legacy
-from tdkt.importing.batches import batch_state
 from tdkt.importing.cells import CA_NHAN, TAP_THE
 from tdkt.importing.read import read_workbook
-from tdkt.importing.record_lists.record_batches import previous_batches
+from tdkt.importing.record_lists.record_batches import on_record_message, previous_batches, repeat_message
 from tdkt.importing.record_lists.record_headers import DEFAULT_HEADERS, find_header, missing_header_message
 from tdkt.importing.record_lists.record_people import AMBIGUOUS, known_people
 from tdkt.importing.record_lists.record_rows import KINDS, RecordReport, RecordRow
@@ -141,12 +140,8 @@ def _warn_if_repeated(session: Session, report: RecordReport) -> None:
     """Warn first when the same file was imported as the same kind before and is still in force."""
     report.repeated = previous_batches(session, sha256=report.sha256, kind=report.kind)
     if report.repeated:
-        last = report.repeated[0]
-        report.issues.insert(0, ImportIssue(
-            report.file, "", None, None, "repeated_file",
-            f"Tệp “{report.file}” đã được nhập làm {KINDS[report.kind].lower()} lúc "
-            f"{format_datetime(last.created_at)} (lô số {last.id}, {batch_state(last)}). Không nhập lại trừ khi chắc "
-            "chắn (chọn “Vẫn nhập”).", "warning"))
+        report.issues.insert(0, ImportIssue(report.file, "", None, None, "repeated_file", repeat_message(
+            report.repeated, file=report.file, kind=report.kind), "warning"))
 
 
 def _add(found: list[ImportIssue], report: RecordReport, row: RecordRow, column_field: str | None, code: str,
@@ -227,8 +222,7 @@ def _on_record(session: Session, report: RecordReport, found: list[ImportIssue])
                                                          .where(col(InitiativeRecord.year).in_(years))).all()}
         for row in rows:
             if (fold(row.title), row.year) in titles:
-                _add(found, report, row, "title", "already_in_database",
-                     f"Sáng kiến “{row.title}” năm {row.year} đã có trong cơ sở dữ liệu: xóa dòng này nếu trùng.")
+                _add(found, report, row, "title", "already_in_database", on_record_message(row, kind=report.kind))
         return
     model = {"xep_loai": Assessment, "khen_truoc": PastAward, "ky_luat": DisciplineRecord}[report.kind]
     people = {r.person_id for r in rows if r.person_id}
@@ -251,8 +245,7 @@ def _on_record(session: Session, report: RecordReport, found: list[ImportIssue])
                      f"Đã có xếp loại năm {row.year} của “{row.name}”: {RATING_LABELS[Rating(old)]}; khi nhập sẽ "
                      f"thay bằng {RATING_LABELS[Rating(row.rating)]}.", "warning")
         elif report.kind == "khen_truoc" and any(r.award_id == row.award_id for r in on_record):
-            _add(found, report, row, "award", "already_in_database", f"“{row.name}” đã có “{row.award}” năm {row.year} "
-                 "trong cơ sở dữ liệu: xóa dòng này nếu trùng.")
+            _add(found, report, row, "award", "already_in_database", on_record_message(row, kind=report.kind))
         elif report.kind == "ky_luat" and any(r.level == row.level and r.open == row.open for r in on_record):
             _add(found, report, row, "level", "already_in_database", f"“{row.name}” đã có hồ sơ kỷ luật này năm "
                  f"{row.year} trong cơ sở dữ liệu; nhập nữa sẽ thành hai hồ sơ.", "warning")

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from tdkt.core.config import Settings
 from tdkt.core.permissions import Actor
+from tdkt.importing.batches import WrittenSinceCheck
 from tdkt.importing.record_lists.record_batches import commit_records
 from tdkt.importing.record_lists.record_check import check_records
 from tdkt.importing.record_lists.record_rows import RecordReport
@@ -37,6 +38,11 @@ def import_records(
                            today=today)
     if dry_run or report.blocked_reason(force=force):
         return report
-    result = commit_records(session, actor, report=report, force=force)
+    try:
+        result = commit_records(session, actor, report=report, force=force)
+    except WrittenSinceCheck as late:  # another import got there first: report it as the check would have
+        report.repeated = late.repeated or report.repeated
+        report.issues.extend(late.issues)
+        return report
     report.imported, report.batch_id = result.rows, result.batch_id
     return report
