@@ -11,6 +11,7 @@ from tdkt.awards.nomination_checks import already_in_database, validate
 from tdkt.awards.nomination_rows import ParsedRow
 from tdkt.awards.person_ids import people_ids
 from tdkt.core import audit
+from tdkt.core.db import IMPORT_LOCK, lock_writes
 from tdkt.core.errors import Refused
 from tdkt.core.models import (
     NOMINATION_STATUS_LABELS,
@@ -82,6 +83,7 @@ def _other_duplicates(session, record, data, exclude_id):
 def add(session: Session, actor: Actor, data: NominationInput) -> tuple[Nomination, list[str]]:
     """Add one nomination by hand (status Đề nghị); return it with the warnings worth showing."""
     require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    lock_writes(session, IMPORT_LOCK)  # the duplicate check and the person lookup see an import at the same time
     record, warnings = _check(session, data)
     if actor.role.value == "don_vi" and record.unit_id != actor.unit_id:
         raise PermissionDenied("Tài khoản đơn vị chỉ thêm được đề nghị của đơn vị mình.")
@@ -102,6 +104,7 @@ def add(session: Session, actor: Actor, data: NominationInput) -> tuple[Nominati
 
 def edit(session: Session, actor: Actor, *, nomination_id: int, data: NominationInput) -> tuple[Nomination, list[str]]:
     """Change a nomination still at "Đề nghị" (award, person or collective details); same checks as a new one."""
+    lock_writes(session, IMPORT_LOCK)  # as add
     nomination = session.get(Nomination, nomination_id)
     if nomination is None:
         raise NominationError(["Không tìm thấy đề nghị này."])
