@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import coordinate_to_tuple
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt.core.workbook import put
@@ -28,3 +28,15 @@ def write_title(ws: Worksheet, cell: str, text: str, *, bold: bool = True, itali
     written.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     if merge:
         ws.merge_cells(merge)
+
+
+def write_header_row(ws: Worksheet, headers: list[tuple[str, int]], *, row: int) -> None:
+    """Write a list's column headers on `row`, bold, shaded and boxed, and set each column's width."""
+    for column, (header, width) in enumerate(headers, start=1):
+        cell = put(ws, row, column, header)
+        cell.font = Font(name="Times New Roman", bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BOX
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.row_dimensions[row].height = 36

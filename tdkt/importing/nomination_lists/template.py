@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tdkt.awards import categories
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.workbook import add_sheet, cell_value, put, save
-from tdkt.importing.template_style import BOX, EXAMPLE_NOTE, text_typed, write_title
+from tdkt.importing.template_style import BOX, EXAMPLE_NOTE, text_typed, write_header_row, write_title
 
 HEADERS = [
     ("STT", 6), ("Họ và tên (cá nhân) / Tên tập thể", 30), ("Giới tính", 10), ("Năm sinh", 10), ("Chức vụ", 22),
@@ -32,7 +32,7 @@ def template(*, year: int, agency: str, parent_agency: str, awards: list[str], u
     ws = wb.active
     ws.title = "Danh sách"
     _title_rows(ws, year=year, agency=agency, parent_agency=parent_agency)
-    _header_row(ws)
+    write_header_row(ws, HEADERS, row=HEADER_ROW)
     examples = _example_rows(ws, agency=agency, units=units)
     first_blank, last_blank = HEADER_ROW + 1 + len(examples), HEADER_ROW + len(examples) + BLANK_ROWS
     _blank_rows_and_signatures(ws, first_blank=first_blank, last_blank=last_blank)
@@ -55,18 +55,6 @@ def _title_rows(ws: Worksheet, *, year: int, agency: str, parent_agency: str) ->
     write_title(ws, "A4", f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}", size=14, merge=f"A4:{last}4")
     write_title(ws, "A5", f"(Kèm theo Tờ trình số …/TTr-… ngày …/…/{year} của …)", bold=False, italic=True,
                 merge=f"A5:{last}5")
-
-
-def _header_row(ws: Worksheet) -> None:
-    """The column headers, shaded, with the columns' widths."""
-    for col, (header, width) in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
-        cell.font = Font(name="Times New Roman", bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = BOX
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 36
 
 
 def _example_rows(ws: Worksheet, *, agency: str, units: list[str]) -> list[list]:

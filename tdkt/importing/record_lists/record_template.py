@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -16,7 +16,7 @@ from tdkt.core.models import DISCIPLINE_LABELS, MERIT_KIND_LABELS, RATING_LABELS
 from tdkt.core.units import names as unit_names
 from tdkt.core.workbook import put, save
 from tdkt.importing.record_lists.record_rows import KINDS
-from tdkt.importing.template_style import BOX, EXAMPLE_NOTE, text_typed, write_title
+from tdkt.importing.template_style import BOX, EXAMPLE_NOTE, text_typed, write_header_row, write_title
 
 _WHO = [("STT", 6), ("Họ và tên (cá nhân) / Tên tập thể", 30), ("Năm sinh", 10), ("Chức vụ", 20),
         ("Đơn vị công tác", 30), ("Năm", 8)]
@@ -72,7 +72,7 @@ def template(*, kind: str, year: int, agency: str, parent_agency: str, awards: l
     ws = wb.active
     ws.title = "Danh sách"
     _title_rows(ws, kind=kind, year=year, agency=agency, parent_agency=parent_agency, width=len(headers))
-    _header_row(ws, headers)
+    write_header_row(ws, headers, row=_HEADER_ROW)
     r = _example_rows(ws, _examples(kind, year, agency, units[0] if units else agency))
     first, end = _HEADER_ROW + 1, r + _BLANK_ROWS - 1
     _blank_rows_and_signatures(ws, first_blank=r, last_blank=end, width=len(headers))
@@ -96,18 +96,6 @@ def _title_rows(ws: Worksheet, *, kind: str, year: int, agency: str, parent_agen
     write_title(ws, "E2", "Độc lập - Tự do - Hạnh phúc", merge=f"E2:{last}2")
     write_title(ws, "A4", _TEMPLATE_TITLES[kind].format(year=year), size=14, merge=f"A4:{last}4")
     write_title(ws, "A5", f"(Nhập vào TĐKT Dashboard: {KINDS[kind]})", bold=False, italic=True, merge=f"A5:{last}5")
-
-
-def _header_row(ws: Worksheet, headers: list[tuple[str, int]]) -> None:
-    """The column headers, shaded, with the columns' widths."""
-    for c, (header, width) in enumerate(headers, start=1):
-        cell = ws.cell(row=_HEADER_ROW, column=c, value=header)
-        cell.font = Font(name="Times New Roman", bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = BOX
-        ws.column_dimensions[get_column_letter(c)].width = width
-    ws.row_dimensions[_HEADER_ROW].height = 36
 
 
 def _example_rows(ws: Worksheet, examples: list[list[Any]]) -> int:
