@@ -42,6 +42,7 @@ from tests.workbook_builders import (
     ods_text,
     patch_sizes,
     record,
+    replace_member,
     xls,
     xlsx,
     zip_of,
@@ -90,36 +91,7 @@ def _many_small_cells(rows: int, cols: int) -> bytes:
     size, crc = size + len(tail), zlib.crc32(tail, crc)
     parts.append(compressor.compress(tail) + compressor.flush())
     base = xlsx('<row r="1"><c r="A1"><v>1</v></c></row>', shared=_sst(*(f"s{i:03d}" for i in range(1000))))
-    return _replace_member(base, "xl/worksheets/sheet1.xml", b"".join(parts), size, crc)
-
-
-def _replace_member(data: bytes, member: str, deflated: bytes, size: int, crc: int = 0) -> bytes:
-    """Return the zip with `member` replaced by an already deflated body of `size` bytes, placed first."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename != member:
-                dst.writestr(info.filename, src.read(info))
-    rest = out.getvalue()
-    name = member.encode()
-    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(deflated), size, len(name), 0)
-    head = local + name + deflated
-    shift = len(head)
-    end = rest.rfind(b"PK\x05\x06")
-    cd_offset, = struct.unpack_from("<I", rest, end + 16)
-    cd_count, = struct.unpack_from("<H", rest, end + 10)
-    central = bytearray(rest[cd_offset:end])
-    pos = 0
-    while pos < len(central):
-        n, e, c = struct.unpack_from("<HHH", central, pos + 28)
-        struct.pack_into("<I", central, pos + 42, struct.unpack_from("<I", central, pos + 42)[0] + shift)
-        pos += 46 + n + e + c
-    ours = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(deflated), size,
-                       len(name), 0, 0, 0, 0, 0, 0) + name
-    directory = ours + bytes(central)
-    eocd = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, cd_count + 1, cd_count + 1, len(directory),
-                       shift + cd_offset, 0)
-    return head + rest[:cd_offset] + directory + eocd
+    return replace_member(base, "xl/worksheets/sheet1.xml", b"".join(parts), size, crc)
 
 
 def _list_xlsx(award: str, *, shared: bool = False, award_cell: str | None = None) -> bytes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import struct
 import zipfile
 import zlib
 
@@ -27,6 +26,7 @@ from tests.workbook_builders import (
     openpyxl_book,
     patch_sizes,
     record,
+    replace_member,
     xls,
     xlsx,
     zip_of,
@@ -287,29 +287,7 @@ def test_highly_compressed_large_member_is_a_zip_bomb():
     body = b"".join(compressor.compress(chunk) for _ in range(300)) + compressor.flush()
     crc = 0  # never checked: the declared size alone refuses the file before anything is inflated
     name = b"xl/worksheets/sheet1.xml"
-    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(body), 300 * MB, len(name), 0)
-    base = xlsx(f'<row r="1">{inline("A1", "An")}</row>')
-    with zipfile.ZipFile(io.BytesIO(base)) as src:
-        others = {i.filename: src.read(i) for i in src.infolist() if i.filename != name.decode()}
-    rest = zip_of(others)
-    # splice: our member first, then the members of `rest` (offsets shifted), one central directory for all
-    head = local + name + body
-    shift = len(head)
-    end = rest.rfind(b"PK\x05\x06")
-    cd_offset, = struct.unpack_from("<I", rest, end + 16)
-    cd_count, = struct.unpack_from("<H", rest, end + 10)
-    central = bytearray(rest[cd_offset:end])
-    pos = 0
-    while pos < len(central):
-        n, e, c = struct.unpack_from("<HHH", central, pos + 28)
-        struct.pack_into("<I", central, pos + 42, struct.unpack_from("<I", central, pos + 42)[0] + shift)
-        pos += 46 + n + e + c
-    ours = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(body), 300 * MB,
-                       len(name), 0, 0, 0, 0, 0, 0) + name
-    directory = ours + bytes(central)
-    eocd = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, cd_count + 1, cd_count + 1, len(directory),
-                       shift + cd_offset, 0)
-    data = head + rest[:cd_offset] + directory + eocd
+    data = replace_member(xlsx(f'<row r="1">{inline("A1", "An")}</row>'), name.decode(), body, 300 * MB, crc)
     assert zipfile.ZipFile(io.BytesIO(data)).getinfo(name.decode()).file_size == 300 * MB
     assert refusal(data) == "zip_bomb"
 
