@@ -19,6 +19,7 @@ from tdkt.core.permissions import Actor, require
 from tdkt.core.text import fold, format_number, limit_of, nfc, text_problem
 from tdkt.importing.header_repeats import HeaderRepeats
 from tdkt.importing.read import read_workbook
+from tdkt.importing.report import IssueReport
 from tdkt.importing.sheet_data import RawSheet, UnreadableFile
 
 MEMBERS, SCORES = "thanh_vien", "diem"
@@ -55,7 +56,7 @@ class MemberRow:
 
 
 @dataclass(slots=True)
-class ClusterImport:
+class ClusterImport(IssueReport):
     """What a file holds for a cluster and what is wrong with it; the page, the tests and commit use it."""
 
     file: str
@@ -67,14 +68,6 @@ class ClusterImport:
     rows: list[MemberRow] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
     unreadable: bool = False
-
-    @property
-    def errors(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[ImportIssue]:
-        return [i for i in self.issues if i.severity == "warning"]
 
     @property
     def new_members(self) -> list[MemberRow]:
