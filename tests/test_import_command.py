@@ -319,7 +319,7 @@ def test_no_test_reads_outside_the_repository_or_skips():
 
 def test_the_guard_sees_a_skip_and_a_path_outside(tmp_path):
     outside = "/" + "/".join(["elsewhere", "samples"])  # an absolute path of another machine, planted in a fake test
-    beside = "/".join(["..", "beside", "x.xlsx"])  # a path beside the project
+    beside = "/".join(["." * 2, "beside", "x.xlsx"])  # a path beside the project
     (tmp_path / "tests").mkdir()
     bad = tmp_path / "tests" / "test_x.py"
     bad.write_text('import pytest\nfrom pathlib import Path\nSAMPLES = Path("' + outside + '")\n'
