@@ -5,6 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+import tdkt.core.attachment_tables  # noqa: F401
 import tdkt.core.models  # noqa: F401
 from tdkt.core import db
 

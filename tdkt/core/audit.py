@@ -59,6 +59,12 @@ ACTION_LABELS = {
     "xoa_ho_so_ca_nhan": "Xóa hồ sơ xếp loại, kỷ luật, khen thưởng, sáng kiến",
     "nhap_ho_so": "Nhập xếp loại, kỷ luật, khen thưởng đã có, sáng kiến",
     "quy_dinh_dia_phuong": "Sửa quy định khen thưởng của địa phương",
+    "them_tai_lieu": "Đính kèm tài liệu hồ sơ",
+    "xoa_tai_lieu": "Xóa tài liệu hồ sơ",
+    "tai_tai_lieu": "Tải xuống tài liệu hồ sơ",
+    "thanh_phan_ho_so": "Sửa thành phần hồ sơ",
+    "email_don_vi": "Sửa e-mail nhận nhắc hạn của đơn vị",
+    "gui_nhac_han": "Gửi e-mail nhắc hạn, báo trả lại hồ sơ",
 }
 COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "before", "after"]
 

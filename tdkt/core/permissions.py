@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tdkt.core.errors import Refused
@@ -20,6 +21,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "nhap_danh_sach": frozenset({Role.VAN_PHONG, Role.DON_VI}),
     "quan_ly_cum": frozenset({Role.VAN_PHONG}),
     "xu_ly_ho_so": frozenset({Role.VAN_PHONG}),
+    "quan_ly_don_vi": frozenset({Role.VAN_PHONG, Role.QUAN_TRI}),
     "quan_tri": frozenset({Role.QUAN_TRI}),
     "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
 }
@@ -30,6 +32,7 @@ ACTION_LABELS = {
     "nhap_danh_sach": "nhập danh sách đề nghị khen thưởng",
     "quan_ly_cum": "quản lý cụm thi đua, giao ước và phong trào thi đua",
     "xu_ly_ho_so": "xử lý hồ sơ đề nghị khen thưởng",
+    "quan_ly_don_vi": "thêm, sửa đơn vị",
     "quan_tri": "quản trị hệ thống",
     "xem_nhat_ky": "xem nhật ký",
 }
@@ -55,7 +58,8 @@ COMMAND_LINE = Actor(id=None, username="dòng lệnh", role=Role.VAN_PHONG)
 
 
 def can(actor: Actor | None, action: str, *, unit_ids: set[int] | None = None) -> bool:
-    """Return True when the actor may do the action (for a unit user, only on its own unit's records)."""
+    """Return True when the actor may do the action (for a unit user, only when its unit is among unit_ids: a plan
+    task shared by several units is each one's; records, whose rows each belong to one unit, use require_scope)."""
     if actor is None or actor.role not in PERMISSIONS[action]:
         return False
     if actor.role == Role.DON_VI and action != "xem":
@@ -73,3 +77,37 @@ def require(actor: Actor | None, action: str, *, unit_ids: set[int] | None = Non
         raise PermissionDenied(
             f"Vai trò “{ROLE_LABELS[actor.role]}” không có quyền {ACTION_LABELS[action]}."
         )
+
+
+def require_role(actor: Actor | None, action: str) -> None:
+    """Raise PermissionDenied unless the actor's role may do the action at all (a unit account: with a unit of its
+    own); the scope of the rows is checked once they are read (require_scope)."""
+    require(actor, action, unit_ids={actor.unit_id} if actor is not None and actor.unit_id is not None else None)
+
+
+def in_scope(actor: Actor | None, unit_ids: Iterable[int | None]) -> bool:
+    """Return True when every unit is the actor's own, or the actor is not a unit account (which sees every unit)."""
+    if actor is None:
+        return False
+    if actor.role != Role.DON_VI:
+        return True
+    units = set(unit_ids)
+    return actor.unit_id is not None and units == {actor.unit_id}
+
+
+def require_scope(actor: Actor | None, action: str, *, unit_ids: Iterable[int | None], message: str | None = None
+                  ) -> None:
+    """Raise PermissionDenied unless the actor may do the action on rows of these units; a unit account only when
+    every one is its own (no unit, or no row at all, is not its own).
+
+    The caller reads unit_ids from the rows the action touches (the person's unit, the nomination's, the batch's
+    rows'), in the transaction that writes, never from what the caller was given: a unit id passed in by a page
+    is only a claim.
+    """
+    units = list(unit_ids)
+    if actor is not None and actor.role == Role.DON_VI and actor.role in PERMISSIONS[action]:
+        if not in_scope(actor, units):
+            raise PermissionDenied(message or "Tài khoản đơn vị chỉ được xem, sửa dữ liệu của chính đơn vị mình.")
+        require(actor, action, unit_ids={actor.unit_id})
+        return
+    require(actor, action)

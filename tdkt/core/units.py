@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from tdkt.core import audit
 from tdkt.core.errors import Refused
-from tdkt.core.models import UNIT_KIND_LABELS, Unit, UnitKind
+from tdkt.core.models import UNIT_KIND_LABELS, Role, Unit, UnitKind
 from tdkt.core.permissions import Actor, require
 from tdkt.core.text import fold, form_text
 
@@ -31,11 +31,13 @@ def get_unit(session: Session, *, unit_id: int) -> Unit | None:
     return session.get(Unit, unit_id)
 
 
-def names(session: Session, *, active_only: bool = True) -> list[str]:
-    """Return unit names in the department's order."""
+def names(session: Session, *, active_only: bool = True, actor: Actor | None = None) -> list[str]:
+    """Return unit names in the department's order (for a unit account's pickers: its own unit only)."""
     stmt = select(Unit.name).order_by(Unit.position, Unit.name)
     if active_only:
         stmt = stmt.where(Unit.active)
+    if actor is not None and actor.role == Role.DON_VI:
+        stmt = stmt.where(Unit.id == actor.unit_id)
     return list(session.exec(stmt).all())
 
 
@@ -62,8 +64,7 @@ def _check(session: Session, name: str, short_name: str | None, unit_id: int | N
 
 def add(session: Session, actor: Actor, *, name: str, kind: UnitKind, short_name: str | None = None) -> Unit:
     """Add a unit (Office or admin)."""
-    if actor.role.value != "van_phong":
-        require(actor, "quan_tri")
+    require(actor, "quan_ly_don_vi")
     name, short_name = _check(session, name, short_name, None)
     position = max([u.position for u in session.exec(select(Unit)).all()] or [0]) + 1
     unit = Unit(name=name, short_name=short_name, kind=UnitKind(kind), position=position)
@@ -77,8 +78,7 @@ def update(
     session: Session, actor: Actor, *, unit_id: int, name: str, kind: UnitKind, short_name: str | None, active: bool
 ) -> Unit:
     """Rename a unit or change its kind or active flag (Office or admin); history keeps the unit's id."""
-    if actor.role.value != "van_phong":
-        require(actor, "quan_tri")
+    require(actor, "quan_ly_don_vi")
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise UnitError("Không tìm thấy đơn vị.")
