@@ -107,7 +107,7 @@ def _initiative_form(who: Actor, subject: personal_records.Subject, *, year: int
         scopes = list(SCOPE_LABELS)
         scope = b.radio("Phạm vi ảnh hưởng", scopes, format_func=SCOPE_LABELS.get, horizontal=True)
         with db_read() as session:
-            people = dict(c for c in personal_records.person_choices(session) if c[0] != subject.person_id)
+            people = dict(c for c in personal_records.person_choices(session, actor=who) if c[0] != subject.person_id)
         others = st.multiselect("Đồng tác giả khác", list(people), format_func=people.get,
                                 placeholder="Gõ tên để tìm; để trống nếu chỉ một tác giả")
         c, d, e = st.columns(3)

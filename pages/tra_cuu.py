@@ -6,6 +6,7 @@ from pages import _record_forms
 from pages._common import db_read, require_page, selected_year
 from tdkt.awards import eligibility, personal_records
 from tdkt.core import export, permissions
+from tdkt.core.errors import Refused
 
 who = require_page()
 year = selected_year()
@@ -13,8 +14,7 @@ st.title("Tra cứu cá nhân, tập thể")
 if flash := st.session_state.pop("flash_tra_cuu", None):
     st.success(flash)
 with db_read() as session:
-    register = personal_records.initiatives(session, year=year,
-                                            unit_id=who.unit_id if who.role.value == "don_vi" else None)
+    register = personal_records.initiatives(session, year=year, actor=who)  # a unit account: its own unit's
 with st.expander(f"Sổ sáng kiến được công nhận năm {year} ({len(register)})", icon=":material/lightbulb:"):
     if register.empty:
         st.caption(f"Chưa ghi nhận sáng kiến nào năm {year}: mở hồ sơ một tác giả bên dưới để ghi, hoặc nhập từ Excel "
@@ -47,7 +47,12 @@ unit_id = None if row.unit_id is None or row.unit_id != row.unit_id else int(row
 subject = (personal_records.Subject("ca_nhan", person_id=int(row.person_id), unit_id=unit_id) if row.target == "ca_nhan"
            else personal_records.Subject.collective(row["name"], unit_id))
 with db_read() as session:
-    profile = personal_records.profile(session, subject, actor=who)
+    try:
+        profile = personal_records.profile(session, subject, actor=who)
+    except Refused as error:  # removed or moved to another unit since the search
+        st.error(str(error))
+        st.stop()
+    subject = profile.subject  # its unit as the database has it
     steps = eligibility.next_awards(session, target=subject.target, year=year, person_id=subject.person_id,
                                     collective_name=subject.collective_name, unit_id=subject.unit_id)
 

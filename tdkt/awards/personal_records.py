@@ -8,7 +8,7 @@ and its unit (a collective that is a unit of the department has the unit's name 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -35,7 +35,7 @@ from tdkt.core.models import (
     Rating,
     Unit,
 )
-from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.core.permissions import Actor, require, require_role, require_scope
 from tdkt.core.text import fold, form_text, format_date, limit_of, name_sort_key, sort_key
 
 
@@ -89,8 +89,27 @@ class Subject:
         return condition & (model.unit_id == self.unit_id) if self.unit_id is not None else condition
 
 
-def _require(actor: Actor, subject: Subject) -> None:
-    require(actor, "nhap_danh_sach", unit_ids={subject.unit_id} if subject.unit_id is not None else set())
+def resolved(session: Session, subject: Subject) -> Subject:
+    """Return the subject as the database has it: a person's unit is the person's own, whatever the caller said."""
+    if subject.person_id is None:
+        if subject.unit_id is not None and session.get(Unit, subject.unit_id) is None:
+            raise RecordError("Không tìm thấy đơn vị của tập thể này.")
+        return subject
+    person = session.get(Person, subject.person_id)
+    if person is None:
+        raise RecordError("Không tìm thấy cá nhân này (có thể đã bị xóa).")
+    return replace(subject, unit_id=person.unit_id)
+
+
+_OWN_SUBJECTS = "Tài khoản đơn vị chỉ ghi được hồ sơ của cá nhân, tập thể thuộc đơn vị mình."
+
+
+def _require(session: Session, actor: Actor, subject: Subject) -> Subject:
+    """Check the actor may write this subject's records, its unit read from the database; return it so resolved."""
+    require_role(actor, "nhap_danh_sach")
+    subject = resolved(session, subject)
+    require_scope(actor, "nhap_danh_sach", unit_ids=[subject.unit_id], message=_OWN_SUBJECTS)
+    return subject
 
 
 def _year(year: int) -> int:
@@ -109,7 +128,7 @@ def _label(subject: Subject, session: Session) -> str:
 def set_rating(session: Session, actor: Actor, subject: Subject, *, year: int, rating: str,
                note: str | None = None) -> Assessment:
     """Record a subject's rating for a year, replacing the one on record; the caller commits."""
-    _require(actor, subject)
+    subject = _require(session, actor, subject)
     _year(year)
     try:
         rating = Rating(rating).value
@@ -131,7 +150,7 @@ def add_discipline(session: Session, actor: Actor, subject: Subject, *, year: in
                    open: bool = False, decided_on: date | None = None, document: str | None = None,
                    note: str | None = None) -> DisciplineRecord:
     """Record a disciplinary measure (or an open examination/investigation when `open`); the caller commits."""
-    _require(actor, subject)
+    subject = _require(session, actor, subject)
     _year(year)
     if level is not None and level not in DISCIPLINE_LABELS:
         raise RecordError(f"Hình thức kỷ luật “{level}” không hợp lệ; chọn một trong: "
@@ -153,7 +172,7 @@ def add_past_award(session: Session, actor: Actor, subject: Subject, *, year: in
                    kind: str = "cong_trang", decision_number: str | None = None, decision_date: date | None = None,
                    decision_authority: str | None = None, note: str | None = None) -> PastAward:
     """Record an award received outside the app's nominations; the caller commits."""
-    _require(actor, subject)
+    subject = _require(session, actor, subject)
     _year(year)
     award = session.get(Award, award_id)
     if award is None:
@@ -178,8 +197,9 @@ def add_initiative(session: Session, actor: Actor, *, year: int, title: str, sco
                    unit_id: int | None = None, decision_number: str | None = None, decision_date: date | None = None,
                    decision_authority: str | None = None, used_for_award_id: int | None = None,
                    note: str | None = None) -> InitiativeRecord:
-    """Record a recognised initiative (sáng kiến) and its authors; the caller commits."""
-    require(actor, "nhap_danh_sach", unit_ids={unit_id} if unit_id is not None else set())
+    """Record a recognised initiative (sáng kiến) and its authors; the caller commits (a unit account: its own
+    unit's, every author of its unit, as the database has them)."""
+    require_role(actor, "nhap_danh_sach")
     _year(year)
     title = _text(title, "Tên sáng kiến", InitiativeRecord.title)
     if not title:
@@ -189,9 +209,13 @@ def add_initiative(session: Session, actor: Actor, *, year: int, title: str, sco
     authors = sorted(set(author_ids))
     if not authors:
         raise RecordError("Sáng kiến cần ít nhất một tác giả.")
-    found = set(session.exec(select(Person.id).where(col(Person.id).in_(authors))).all())
+    found = dict(session.exec(select(Person.id, Person.unit_id).where(col(Person.id).in_(authors))).all())
     if missing := [a for a in authors if a not in found]:
         raise RecordError(f"Không tìm thấy tác giả số {', '.join(map(str, missing))}.")
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise RecordError("Không tìm thấy đơn vị của sáng kiến này.")
+    require_scope(actor, "nhap_danh_sach", unit_ids=[unit_id, *found.values()],
+                  message="Tài khoản đơn vị chỉ ghi được sáng kiến của đơn vị mình, với mọi tác giả thuộc đơn vị mình.")
     row = InitiativeRecord(year=year, title=title, scope=scope, unit_id=unit_id,
                            decision_number=_text(decision_number, "Số quyết định công nhận",
                                                  InitiativeRecord.decision_number),
@@ -215,13 +239,27 @@ _KIND_NAMES = {"xep_loai": "kết quả xếp loại", "ky_luat": "kỷ luật",
                "sang_kien": "sáng kiến"}
 
 
+def _people_units(session: Session, kind: str, row) -> list[int | None]:
+    """Return the units of the people a record is about (an initiative: its authors), as the database has them."""
+    if kind == "sang_kien":
+        stmt = (select(Person.unit_id).join(InitiativeAuthor, InitiativeAuthor.person_id == Person.id)
+                .where(InitiativeAuthor.initiative_id == row.id))
+    elif row.person_id is not None:
+        stmt = select(Person.unit_id).where(Person.id == row.person_id)
+    else:
+        return []
+    return list(session.exec(stmt).all())
+
+
 def delete_record(session: Session, actor: Actor, *, kind: str, record_id: int) -> None:
     """Delete one record of a kind ("xep_loai", "ky_luat", "khen_truoc", "sang_kien"); the caller commits."""
+    require_role(actor, "nhap_danh_sach")
     model = _TABLES[kind]
     row = session.get(model, record_id)
     if row is None:
         raise RecordError(f"Không tìm thấy {_KIND_NAMES[kind]} này (có thể đã bị xóa).")
-    require(actor, "nhap_danh_sach", unit_ids={row.unit_id} if row.unit_id is not None else set())
+    require_scope(actor, "nhap_danh_sach", unit_ids=[row.unit_id, *_people_units(session, kind, row)],
+                  message=f"Tài khoản đơn vị chỉ xóa được {_KIND_NAMES[kind]} của đơn vị mình.")
     before = audit.snapshot(row)
     if kind == "sang_kien":
         session.exec(delete(InitiativeAuthor).where(InitiativeAuthor.initiative_id == record_id))
@@ -284,22 +322,24 @@ def _award_rows(session: Session, subject: Subject) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["year"], r["award"]))
 
 
-def _may_read(actor: Actor | None, subject: Subject) -> None:
-    """Refuse a unit account another unit's people: ratings and discipline are personal records."""
+def _may_read(session: Session, actor: Actor | None, subject: Subject) -> Subject:
+    """Refuse a unit account another unit's people (ratings and discipline are personal records), the unit read from
+    the database; return the subject so resolved."""
     require(actor, "xem")
-    if actor.role.value == "don_vi" and subject.unit_id != actor.unit_id:
-        raise PermissionDenied("Tài khoản đơn vị chỉ xem được hồ sơ cá nhân, tập thể của chính đơn vị mình.")
+    subject = resolved(session, subject)
+    require_scope(actor, "xem", unit_ids=[subject.unit_id],
+                  message="Tài khoản đơn vị chỉ xem được hồ sơ cá nhân, tập thể của chính đơn vị mình.")
+    return subject
 
 
 def profile(session: Session, subject: Subject, *, actor: Actor | None) -> Profile:
-    """Return every record of a subject: awards (received and nominated), ratings, discipline, initiatives."""
-    _may_read(actor, subject)
+    """Return every record of a subject (its unit as the database has it): awards (received and nominated),
+    ratings, discipline, initiatives."""
+    subject = _may_read(session, actor, subject)
     unit = session.get(Unit, subject.unit_id) if subject.unit_id is not None else None
     details: dict[str, object] = {}
     if subject.person_id is not None:
         person = session.get(Person, subject.person_id)
-        if person is None:
-            raise RecordError("Không tìm thấy cá nhân này.")
         name = person.full_name
         details = {"Giới tính": person.gender, "Năm sinh": person.birth_year, "Chức vụ": person.position,
                    "Phân loại đối tượng": person.category}
@@ -342,9 +382,17 @@ def _initiative_row(session: Session, item: InitiativeRecord) -> dict:
             "id": item.id}
 
 
+def _own_unit(actor: Actor | None) -> int | None:
+    """Return the unit a unit account is limited to (-1 when it has none, which matches no row), else None."""
+    if actor is None or actor.role.value != "don_vi":
+        return None
+    return actor.unit_id if actor.unit_id is not None else -1
+
+
 def initiatives(session: Session, *, year: int | None = None, start: date | None = None, end: date | None = None,
-                unit_id: int | None = None) -> pd.DataFrame:
-    """Return the recognised initiatives of a year (or whose decision date is in [start, end]), newest first."""
+                unit_id: int | None = None, actor: Actor | None = None) -> pd.DataFrame:
+    """Return the recognised initiatives of a year (or whose decision date is in [start, end]), newest first (of a
+    unit when given; a unit account given as actor: its own unit's)."""
     stmt = select(InitiativeRecord).order_by(col(InitiativeRecord.year).desc(), col(InitiativeRecord.id))
     if year is not None:
         stmt = stmt.where(InitiativeRecord.year == year)
@@ -352,46 +400,59 @@ def initiatives(session: Session, *, year: int | None = None, start: date | None
         stmt = stmt.where(InitiativeRecord.decision_date >= start)
     if end is not None:
         stmt = stmt.where(InitiativeRecord.decision_date <= end)
+    if (own := _own_unit(actor)) is not None:
+        unit_id = own
     if unit_id is not None:
         stmt = stmt.where(InitiativeRecord.unit_id == unit_id)
     return pd.DataFrame([_initiative_row(session, item) for item in session.exec(stmt).all()], columns=[
         "year", "title", "scope", "scope_label", "decision", "used_for", "authors", "id"])
 
 
-def search(session: Session, *, text: str, actor: Actor | None, limit: int = 50) -> pd.DataFrame:
-    """Return people and collectives whose name contains the text, accents and case ignored, sorted the Vietnamese way
-    (a unit account: its own unit's only).
-
-    Columns: target ("ca_nhan" | "tap_the"), person_id, name, unit_id, unit, birth_year, label (for a picker)."""
-    require(actor, "xem")
-    own_unit = actor.unit_id if actor.role.value == "don_vi" else None
-    needle = fold(text)
-    if not needle:
-        return pd.DataFrame(columns=["target", "person_id", "name", "unit_id", "unit", "birth_year", "label"])
-    units = dict(session.exec(select(Unit.id, Unit.name)).all())
-    rows = []
+def _people_named(session: Session, needle: str, units: dict, *, own_unit: int | None, limit: int) -> list[dict]:
+    """Return people whose folded name contains the needle (of own_unit only when given), filtered in SQL."""
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    for pid, name, unit_id, birth in session.exec(
-            select(Person.id, Person.full_name, Person.unit_id, Person.birth_year)
-            .where(col(Person.name_key).like(f"%{escaped}%", escape="\\")).limit(limit * 4)).all():
-        rows.append({"target": "ca_nhan", "person_id": pid, "name": name, "unit_id": unit_id,
-                     "unit": units.get(unit_id), "birth_year": birth})
-    # Collectives: the units themselves and every collective named in nominations or records (a small set).
-    seen: set[tuple[str, int | None]] = set()
-    named = [(name, unit_id) for unit_id, name, kind in session.exec(select(Unit.id, Unit.name, Unit.kind)).all()
-             if kind != "nhom"]
+    stmt = (select(Person.id, Person.full_name, Person.unit_id, Person.birth_year)
+            .where(col(Person.name_key).like(f"%{escaped}%", escape="\\")).limit(limit))
+    if own_unit is not None:
+        stmt = stmt.where(Person.unit_id == own_unit)
+    return [{"target": "ca_nhan", "person_id": pid, "name": name, "unit_id": unit_id, "unit": units.get(unit_id),
+             "birth_year": birth} for pid, name, unit_id, birth in session.exec(stmt).all()]
+
+
+def _collectives_named(session: Session, needle: str, units: dict, *, own_unit: int | None) -> list[dict]:
+    """Return the units themselves and the collectives named in nominations or records (a small set) whose folded
+    name contains the needle (of own_unit only when given)."""
+    stmt = select(Unit.id, Unit.name).where(Unit.kind != "nhom")
+    named = [(name, unit_id) for unit_id, name in session.exec(
+        stmt if own_unit is None else stmt.where(Unit.id == own_unit)).all()]
     for model in (Nomination, Assessment, DisciplineRecord, PastAward):
-        named += session.exec(select(model.collective_name, model.unit_id)
-                              .where(col(model.collective_name).is_not(None)).distinct()).all()
+        stmt = select(model.collective_name, model.unit_id).where(col(model.collective_name).is_not(None)).distinct()
+        named += session.exec(stmt if own_unit is None else stmt.where(model.unit_id == own_unit)).all()
+    seen: set[tuple[str, int | None]] = set()
+    rows = []
     for name, unit_id in named:
         key = (fold(name), unit_id)
         if needle in key[0] and key not in seen:
             seen.add(key)
             rows.append({"target": "tap_the", "person_id": None, "name": name, "unit_id": unit_id,
                          "unit": units.get(unit_id), "birth_year": None})
+    return rows
+
+
+def search(session: Session, *, text: str, actor: Actor | None, limit: int = 50) -> pd.DataFrame:
+    """Return people and collectives whose name contains the text, accents and case ignored, sorted the Vietnamese way
+    (a unit account: its own unit's only, filtered in SQL).
+
+    Columns: target ("ca_nhan" | "tap_the"), person_id, name, unit_id, unit, birth_year, label (for a picker)."""
+    require(actor, "xem")
+    own_unit = _own_unit(actor)
+    needle = fold(text)
+    if not needle:
+        return pd.DataFrame(columns=["target", "person_id", "name", "unit_id", "unit", "birth_year", "label"])
+    units = dict(session.exec(select(Unit.id, Unit.name)).all())
+    rows = (_people_named(session, needle, units, own_unit=own_unit, limit=limit * 4)
+            + _collectives_named(session, needle, units, own_unit=own_unit))
     # People by given name first (the Vietnamese way); collectives by their whole name.
-    if actor.role.value == "don_vi":
-        rows = [r for r in rows if r["unit_id"] == own_unit and own_unit is not None]
     rows.sort(key=lambda r: (r["target"] != "ca_nhan", name_sort_key(r["name"]) if r["target"] == "ca_nhan"
                              else sort_key(r["name"]), r["unit"] or ""))
     rows = rows[:limit]
@@ -403,10 +464,14 @@ def search(session: Session, *, text: str, actor: Actor | None, limit: int = 50)
     return pd.DataFrame(rows, columns=["target", "person_id", "name", "unit_id", "unit", "birth_year", "label"])
 
 
-def person_choices(session: Session, *, limit: int = 5000) -> list[tuple[int, str]]:
-    """Return (person id, "Name (sinh YYYY, unit)") for pickers, sorted the Vietnamese way."""
+def person_choices(session: Session, *, actor: Actor | None, limit: int = 5000) -> list[tuple[int, str]]:
+    """Return (person id, "Name (sinh YYYY, unit)") for pickers, sorted the Vietnamese way (a unit account: its own
+    unit's people only, filtered in SQL)."""
+    require(actor, "xem")
     units = dict(session.exec(select(Unit.id, Unit.name)).all())
-    rows = session.exec(select(Person.id, Person.full_name, Person.birth_year, Person.unit_id).limit(limit)).all()
-    rows = sorted(rows, key=lambda r: name_sort_key(r[1]))
+    stmt = select(Person.id, Person.full_name, Person.birth_year, Person.unit_id).limit(limit)
+    if (own := _own_unit(actor)) is not None:
+        stmt = stmt.where(Person.unit_id == own)
+    rows = sorted(session.exec(stmt).all(), key=lambda r: name_sort_key(r[1]))
     return [(pid, name + (f" ({', '.join(x for x in (birth and f'sinh {birth}', units.get(unit)) if x)})"
                           if birth or unit in units else "")) for pid, name, birth, unit in rows]
