@@ -10,7 +10,7 @@ import secrets
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tdkt.core.errors import Refused
@@ -43,6 +43,31 @@ def _positive_whole(environ: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"Biến môi trường {name}={environ.get(name)!r} phải là một số nguyên dương, "
                           f"ví dụ {name}={default}.")
     return int(value)
+
+
+def _folder(environ: Mapping[str, str], name: str, default: Path) -> str:
+    """A folder path; a relative one is taken from the project's root, whatever the working directory."""
+    raw = (environ.get(name) or "").strip()
+    return str(PROJECT_ROOT / raw if raw and not Path(raw).is_absolute() else Path(raw) if raw else default)
+
+
+_YES, _NO = {"1", "true", "yes", "on", "co", "có"}, {"0", "false", "no", "off", "khong", "không"}
+
+
+def _smtp(environ: Mapping[str, str]) -> dict:
+    """The reminder e-mail server (TDKT_SMTP_*): off while TDKT_SMTP_HOST is empty; STARTTLS unless told not to."""
+    raw = (environ.get("TDKT_SMTP_STARTTLS") or "1").strip().lower()
+    if raw not in _YES | _NO:
+        raise ConfigError(f"Biến môi trường TDKT_SMTP_STARTTLS={raw!r} phải là 1 (dùng STARTTLS) hoặc 0 (không).")
+    starttls = raw in _YES
+    host, user = (environ.get("TDKT_SMTP_HOST") or "").strip(), (environ.get("TDKT_SMTP_USER") or "").strip()
+    sender = (environ.get("TDKT_SMTP_FROM") or "").strip() or (user if "@" in user else "")
+    if host and "@" not in sender:
+        raise ConfigError("Đã đặt TDKT_SMTP_HOST nhưng chưa có địa chỉ gửi: đặt TDKT_SMTP_FROM, ví dụ "
+                          "TDKT_SMTP_FROM=\"Văn phòng Sở <vanphong@example.gov.vn>\".")
+    return {"smtp_host": host, "smtp_port": _positive_whole(environ, "TDKT_SMTP_PORT", 587 if starttls else 25),
+            "smtp_user": user, "smtp_password": environ.get("TDKT_SMTP_PASSWORD") or "", "smtp_from": sender,
+            "smtp_starttls": starttls}
 
 
 MIN_SECRET = 32
@@ -148,6 +173,17 @@ class Settings:
     upload_limit_mb: float = 20.0
     max_rows: int = 200_000
     initial_password: str = "TdKt@2024"
+    # Dossier documents (tdkt.core.file_store): the store's folder (a shared volume when several app processes
+    # run) and the largest document accepted.
+    file_store: str = str(DATA_DIR / "files")
+    attachment_limit_mb: float = 20.0
+    # Reminder e-mails (tdkt.submissions.reminders): off while smtp_host is empty.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = ""
+    smtp_starttls: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -171,4 +207,7 @@ class Settings:
             upload_limit_mb=_positive_number(env, "TDKT_UPLOAD_LIMIT_MB", 20.0),
             max_rows=_positive_whole(env, "TDKT_MAX_ROWS", 200_000),
             initial_password=env.get("TDKT_INITIAL_PASSWORD") or "TdKt@2024",
+            file_store=_folder(env, "TDKT_FILE_STORE", DATA_DIR / "files"),
+            attachment_limit_mb=_positive_number(env, "TDKT_ATTACHMENT_LIMIT_MB", 20.0),
+            **_smtp(env),
         )
