@@ -10,10 +10,11 @@ from pages._common import actor, db_read, db_write
 from tdkt.awards import catalog, categories, nominations
 from tdkt.core import units
 from tdkt.core.errors import Refused
-from tdkt.core.models import TARGET_LABELS, Target
+from tdkt.core.models import TARGET_LABELS, Role, Target
 
 
-def _form(key: str, *, year: int, current: dict | None, award_names: list[str], unit_names: list[str]):
+def _form(key: str, *, year: int, current: dict | None, award_names: list[str], unit_names: list[str],
+          unit_blank: bool = True):
     current = current or {}
     targets = list(Target)
     with st.form(key, clear_on_submit=current == {}):
@@ -30,9 +31,10 @@ def _form(key: str, *, year: int, current: dict | None, award_names: list[str], 
         birth = c4.number_input("Năm sinh", min_value=1930, max_value=year, step=1,
                                 value=int(current["birth_year"]) if current.get("birth_year") else None)
         position = c5.text_input("Chức vụ", current.get("position") or "")
-        unit_options = ["", *unit_names]
+        unit_options = ["", *unit_names] if unit_blank else unit_names  # a unit account: its own unit, no blank
         unit = st.selectbox("Đơn vị", unit_options, format_func=lambda u: u or "—",
-                            index=unit_options.index(current["unit"]) if current.get("unit") in unit_options else 0)
+                            index=unit_options.index(current["unit"]) if current.get("unit") in unit_options
+                            else 0 if unit_options else None)
         category_options = ["(đoán theo chức vụ)", *categories.NAMES]
         category = st.selectbox("Phân loại đối tượng", category_options,
                                 index=category_options.index(current["category"])
@@ -52,11 +54,12 @@ def render(*, year: int) -> None:
     who = actor()
     with db_read() as session:
         award_names = list(catalog.award_choices(session))
-        unit_names = units.names(session)
+        unit_names = units.names(session, actor=who)  # a unit account is offered its own unit only
         listing = nominations.listing(session, year=year, actor=who)
     add_tab, edit_tab = st.tabs(["Thêm một đề nghị", "Sửa đề nghị"])
     with add_tab:
-        data = _form("them_de_nghi", year=year, current=None, award_names=award_names, unit_names=unit_names)
+        data = _form("them_de_nghi", year=year, current=None, award_names=award_names, unit_names=unit_names,
+                     unit_blank=who.role != Role.DON_VI)
         if data:
             _save(lambda session: nominations.add(session, who, data))
     with edit_tab:
@@ -70,7 +73,7 @@ def render(*, year: int) -> None:
         picked = st.selectbox("Đề nghị", list(rows), key="sua_de_nghi_pick",
                               format_func=lambda i: f"{rows[i]['name']} — {rows[i]['award']} ({rows[i]['unit'] or ''})")
         data = _form(f"sua_de_nghi_{picked}", year=year, current=rows[picked], award_names=award_names,
-                     unit_names=unit_names)
+                     unit_names=unit_names, unit_blank=who.role != Role.DON_VI)
         if data:
             _save(lambda session: nominations.edit(session, who, nomination_id=picked, data=data))
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from tdkt.core import audit
 from tdkt.core.errors import Refused
 from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person, Unit
-from tdkt.core.permissions import Actor, require
+from tdkt.core.permissions import Actor, require, require_scope
 from tdkt.core.text import fold, format_date, format_number, name_sort_key
 
 S = NominationStatus
@@ -159,6 +159,8 @@ def advance(
     missing = [i for i in ids if i not in found]
     if missing:
         raise DossierError("Không tìm thấy đề nghị số " + ", ".join(map(str, missing)) + ".")
+    # The Office alone moves today; should a unit role ever move, the units are the nominations' own, read here.
+    require_scope(actor, "xu_ly_ho_so", unit_ids=[r["unit_id"] for r in found.values()])
     refused = []
     for i in ids:
         row = found[i]

@@ -23,7 +23,7 @@ from tdkt.core.models import (
     Target,
     Unit,
 )
-from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.core.permissions import Actor, require_role, require_scope
 from tdkt.core.text import clean, name_sort_key
 
 
@@ -82,11 +82,11 @@ def _other_duplicates(session, record, data, exclude_id):
 
 def add(session: Session, actor: Actor, data: NominationInput) -> tuple[Nomination, list[str]]:
     """Add one nomination by hand (status Đề nghị); return it with the warnings worth showing."""
-    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    require_role(actor, "nhap_danh_sach")
     lock_writes(session, IMPORT_LOCK)  # the duplicate check and the person lookup see an import at the same time
-    record, warnings = _check(session, data)
-    if actor.role.value == "don_vi" and record.unit_id != actor.unit_id:
-        raise PermissionDenied("Tài khoản đơn vị chỉ thêm được đề nghị của đơn vị mình.")
+    record, warnings = _check(session, data)  # its unit is the unit row the form's unit names, read here
+    require_scope(actor, "nhap_danh_sach", unit_ids=[record.unit_id],
+                  message="Tài khoản đơn vị chỉ thêm được đề nghị của đơn vị mình.")
     people, _ = people_ids(session, [record], batch_id=None)
     nomination = Nomination(
         year=data.year, target=record.target,
@@ -104,17 +104,20 @@ def add(session: Session, actor: Actor, data: NominationInput) -> tuple[Nominati
 
 def edit(session: Session, actor: Actor, *, nomination_id: int, data: NominationInput) -> tuple[Nomination, list[str]]:
     """Change a nomination still at "Đề nghị" (award, person or collective details); same checks as a new one."""
+    require_role(actor, "nhap_danh_sach")
     lock_writes(session, IMPORT_LOCK)  # as add
     nomination = session.get(Nomination, nomination_id)
     if nomination is None:
         raise NominationError(["Không tìm thấy đề nghị này."])
-    require(actor, "nhap_danh_sach", unit_ids={nomination.unit_id} if nomination.unit_id else None)
+    person = session.get(Person, nomination.person_id) if nomination.person_id is not None else None
+    require_scope(actor, "nhap_danh_sach", unit_ids=[nomination.unit_id] + ([person.unit_id] if person else []),
+                  message="Tài khoản đơn vị chỉ sửa được đề nghị của đơn vị mình.")
     if nomination.status != NominationStatus.DE_NGHI:
         label = NOMINATION_STATUS_LABELS[NominationStatus(nomination.status)]
         raise NominationError([f"Đề nghị đang ở bước “{label}”: chỉ sửa được khi còn ở bước “Đề nghị”."])
     record, warnings = _check(session, data, exclude_id=nomination_id)
-    if actor.role.value == "don_vi" and record.unit_id != actor.unit_id:
-        raise PermissionDenied("Tài khoản đơn vị chỉ sửa được đề nghị của đơn vị mình.")
+    require_scope(actor, "nhap_danh_sach", unit_ids=[record.unit_id],  # and where the change would put it
+                  message="Tài khoản đơn vị chỉ sửa được đề nghị của đơn vị mình.")
     before = audit.snapshot(nomination)
     if record.target == Target.CA_NHAN:
         people, _ = people_ids(session, [record], batch_id=None)
