@@ -36,6 +36,7 @@ from tdkt.importing.batches import (
     WrittenSinceCheck,
     batch_state,
     earlier_batches,
+    require_undo_scope,
 )
 from tdkt.importing.gc_pause import paused_gc
 
@@ -207,10 +208,9 @@ def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
     batch = session.get(ImportBatch, batch_id, populate_existing=True)  # as the last holder of the lock left it
     if batch is None or batch.kind != NOMINATION_KIND:  # record batches are undone by tdkt.importing.records
         raise ImportRefused("Không tìm thấy lô nhập danh sách đề nghị này.")
+    require_undo_scope(session, actor, batch)  # the units of its rows, read now
     if batch.status == UNDONE:
         raise ImportRefused(f"Lô số {batch.id} đã được hoàn tác trước đó.")
-    if actor.role.value == "don_vi" and batch.user_id != actor.id:
-        raise PermissionDenied("Tài khoản đơn vị chỉ hoàn tác được lô do chính mình nhập.")
     moved = session.exec(
         select(Nomination.source_sheet, Nomination.source_row, Nomination.status,
                func.coalesce(Person.full_name, Nomination.collective_name))

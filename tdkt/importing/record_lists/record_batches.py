@@ -26,7 +26,7 @@ from tdkt.core.models import (
     User,
     utcnow,
 )
-from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.core.permissions import Actor, PermissionDenied, require_role
 from tdkt.core.text import fold, format_datetime
 from tdkt.importing.batches import (
     BATCH_STATUS_LABELS,
@@ -36,6 +36,7 @@ from tdkt.importing.batches import (
     WrittenSinceCheck,
     batch_state,
     earlier_batches,
+    require_undo_scope,
 )
 from tdkt.importing.cells import CA_NHAN, TAP_THE
 from tdkt.importing.record_lists.record_headers import DEFAULT_HEADERS
@@ -81,7 +82,7 @@ def commit_records(session: Session, actor: Actor, *, report: RecordReport, forc
     Under the import lock it first checks again what the check of the file decided on: WrittenSinceCheck, nothing
     written, when the file (unless force), a past award or an initiative of it reached the database meanwhile.
     """
-    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    require_role(actor, "nhap_danh_sach")
     reason = report.blocked_reason(force=force)
     if reason:
         raise ImportRefused(f"Không nhập “{report.file}”: {reason.rstrip('.')}; chưa ghi gì.")
@@ -294,7 +295,7 @@ def undo_records(session: Session, actor: Actor, *, batch_id: int) -> int:
 
     Refused, naming what refers to them, when a person the batch added is now used outside it.
     """
-    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    require_role(actor, "nhap_danh_sach")
     lock_writes(session, IMPORT_LOCK)  # an import at the same time may be using the people this batch added
     batch = session.get(ImportBatch, batch_id, populate_existing=True)  # as the last holder of the lock left it
     if batch is None:
@@ -302,10 +303,9 @@ def undo_records(session: Session, actor: Actor, *, batch_id: int) -> int:
     if batch.kind not in KINDS:
         raise ImportRefused(f"Lô số {batch.id} là danh sách đề nghị khen thưởng: hoàn tác ở trang “Tải lên danh sách "
                             "đề nghị”.")
+    require_undo_scope(session, actor, batch)  # before saying anything more of another unit's batch
     if batch.status == UNDONE:
         raise ImportRefused(f"Lô số {batch.id} đã được hoàn tác trước đó.")
-    if actor.role.value == "don_vi" and batch.user_id != actor.id:
-        raise PermissionDenied("Tài khoản đơn vị chỉ hoàn tác được lô do chính mình nhập.")
     blockers = _blockers(session, batch.id)
     if blockers:
         raise ImportRefused(f"Không hoàn tác được lô số {batch.id}: {len(blockers)} hồ sơ khác đang dùng cá nhân do lô "
