@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import tdkt.core.attachment_tables  # noqa: F401
 import tdkt.core.models  # noqa: F401
+import tdkt.core.submission_tables  # noqa: F401
 from tdkt.core import db
 
 

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 
 import tdkt.core.attachment_tables  # noqa: F401  (the attachments' and checklist's tables)
 import tdkt.core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import tdkt.core.submission_tables  # noqa: F401  (and the submissions')
 
 target_metadata = SQLModel.metadata
 
