@@ -70,6 +70,11 @@ COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "
 
 
 def _plain(value: Any) -> Any:
+    "nop_ho_so": "Nộp hồ sơ khen thưởng của đơn vị",
+    "thu_hoi_ho_so": "Thu hồi hồ sơ khen thưởng của đơn vị",
+    "tra_lai_ho_so": "Trả lại hồ sơ khen thưởng của đơn vị",
+    "tiep_nhan_ho_so": "Tiếp nhận hồ sơ khen thưởng của đơn vị",
+    "han_nop_ho_so": "Sửa hạn nộp hồ sơ khen thưởng",
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):

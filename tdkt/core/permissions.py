@@ -21,6 +21,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "nhap_danh_sach": frozenset({Role.VAN_PHONG, Role.DON_VI}),
     "quan_ly_cum": frozenset({Role.VAN_PHONG}),
     "xu_ly_ho_so": frozenset({Role.VAN_PHONG}),
+    # Tiếp nhận hồ sơ: a unit submits and recalls its own; the Office returns, accepts and sets the deadline.
+    "nop_ho_so": frozenset({Role.DON_VI}),
+    "tiep_nhan_ho_so": frozenset({Role.VAN_PHONG}),
+    "xem_tiep_nhan": frozenset({Role.LANH_DAO, Role.VAN_PHONG, Role.QUAN_TRI, Role.DON_VI}),
     "quan_ly_don_vi": frozenset({Role.VAN_PHONG, Role.QUAN_TRI}),
     "quan_tri": frozenset({Role.QUAN_TRI}),
     "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
@@ -37,6 +41,9 @@ ACTION_LABELS = {
     "xem_nhat_ky": "xem nhật ký",
 }
 
+    "nop_ho_so": "nộp, thu hồi hồ sơ khen thưởng của đơn vị",
+    "tiep_nhan_ho_so": "trả lại, tiếp nhận hồ sơ khen thưởng của các đơn vị",
+    "xem_tiep_nhan": "xem tình hình nộp hồ sơ khen thưởng",
 
 @dataclass(frozen=True, slots=True)
 class Actor:
