@@ -25,6 +25,7 @@ from tdkt.core.models import (
 )
 from tdkt.core.permissions import Actor, require_role, require_scope
 from tdkt.core.text import clean, name_sort_key
+from tdkt.core.submission_guard import require_unit_can_change
 
 
 class NominationError(Refused):
@@ -92,6 +93,7 @@ def add(session: Session, actor: Actor, data: NominationInput) -> tuple[Nominati
         year=data.year, target=record.target,
         person_id=people.get(record.person_key) if record.target == "ca_nhan" else None,
         collective_name=record.name if record.target != "ca_nhan" else None, unit_id=record.unit_id,
+    require_unit_can_change(session, actor, year=data.year, unit_ids=[record.unit_id])  # not while submitted
         award_id=record.award_id, category=record.category, achievements=record.achievements,
         status=NominationStatus.DE_NGHI, position=record.position, unit_text=record.unit_text,
     )
@@ -123,6 +125,8 @@ def edit(session: Session, actor: Actor, *, nomination_id: int, data: Nomination
         people, _ = people_ids(session, [record], batch_id=None)
         nomination.person_id, nomination.collective_name = people.get(record.person_key), None
         person = session.get(Person, nomination.person_id)
+    require_unit_can_change(session, actor, year=nomination.year, unit_ids=[nomination.unit_id])  # as it is,
+    require_unit_can_change(session, actor, year=data.year, unit_ids=[record.unit_id])  # and as it would be
         person.gender, person.position, person.category = record.gender, record.position, record.category
         session.add(person)
     else:

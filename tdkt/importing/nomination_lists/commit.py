@@ -27,6 +27,7 @@ from tdkt.core.models import (
     utcnow,
 )
 from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.core.submission_guard import require_unit_can_change
 from tdkt.core.text import fold, format_datetime
 from tdkt.importing.batches import (
     BATCH_STATUS_LABELS,
@@ -107,6 +108,7 @@ def commit_batch(
         raise ImportRefused(f"Còn {len(blocked)} dòng có lỗi (ví dụ {rows}). Sửa hết lỗi rồi mới nhập; chưa ghi gì.")
     _check_units(actor, records)
     lock_writes(session, IMPORT_LOCK)  # held to the end of the transaction: the checks below and the people lookup
+    require_unit_can_change(session, actor, year=year, unit_ids=[actor.unit_id])  # not into a submitted dossier
     _refuse_written_since_check(session, file_name=file_name, sha256=sha256, records=records, year=year, force=force,
                                 headers=headers or {})
     batch = ImportBatch(file_name=file_name, sha256=sha256, user_id=actor.id, rows=len(records), year=year,
@@ -211,6 +213,7 @@ def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
     require_undo_scope(session, actor, batch)  # the units of its rows, read now
     if batch.status == UNDONE:
         raise ImportRefused(f"Lô số {batch.id} đã được hoàn tác trước đó.")
+    require_unit_can_change(session, actor, year=batch.year, unit_ids=[actor.unit_id])
     moved = session.exec(
         select(Nomination.source_sheet, Nomination.source_row, Nomination.status,
                func.coalesce(Person.full_name, Nomination.collective_name))
