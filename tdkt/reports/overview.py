@@ -20,6 +20,7 @@ from tdkt.core.models import (
     Participation,
 )
 from tdkt.plan import plan as plan_module
+from tdkt.submissions import deadlines as submission_deadlines
 
 COVENANT_KIND = "ky_ket"
 
@@ -39,9 +40,8 @@ class KeyFigures:
 
 
 def dossier_deadline(session: Session, *, year: int) -> date:
-    """Return the date units' dossiers are due at the Office (the plan's, else 15/12 of the year)."""
-    plan = plan_module.get_plan(session, year=year)
-    return plan.dossier_deadline if plan and plan.dossier_deadline else date(year, 12, 15)
+    """Return the date units' dossiers are due at the Office (the Office's date, else the plan's, else 15/12)."""
+    return submission_deadlines.deadline(session, year=year)
 
 
 def covenants(session: Session, *, year: int) -> tuple[int, int]:
