@@ -14,6 +14,7 @@ from tdkt.cli import (
     report_commands,
     rules_command,
     setup_commands,
+    submission_commands,
 )
 from tdkt.cli.context import CONTEXT
 from tdkt.core.errors import Refused
@@ -41,6 +42,7 @@ for _command in (
     import_commands.import_command, import_commands.import_records_command,
     award_commands.stats_command, award_commands.check_command,
     report_commands.report_command,
+    submission_commands.submissions_command,
 ):
     cli.add_command(_command)
 rules_command.register(cli)
