@@ -90,6 +90,8 @@ if permissions.can(permissions.Actor.of(user), "nhap_danh_sach", unit_ids={user.
                                            icon=":material/upload_file:"))
     pages["Khen thưởng"].insert(1, st.Page("pages/nhap_ho_so.py", title="Nhập xếp loại, kỷ luật, sáng kiến",
                                            icon=":material/history_edu:"))
+if permissions.can(permissions.Actor.of(user), "xem_tiep_nhan", unit_ids={user.unit_id}):
+    pages["Khen thưởng"].append(st.Page("pages/tiep_nhan.py", title="Tiếp nhận hồ sơ", icon=":material/inbox:"))
 pages = {k: pages[k] for k in ("Theo dõi", "Khen thưởng", "Tài khoản")}
 if role == Role.QUAN_TRI:
     pages["Quản trị"] = [
@@ -98,7 +100,8 @@ if role == Role.QUAN_TRI:
     ]
 elif role == Role.VAN_PHONG:
     pages["Quản trị"] = [st.Page("pages/quan_tri.py", title="Đơn vị", icon=":material/settings:")]
-navigation = st.navigation(pages)
+# Every page listed: collapsed (the default shows 10), the Office's Tiếp nhận hồ sơ and Đơn vị hid behind "View more".
+navigation = st.navigation(pages, expanded=True)
 
 with st.sidebar:
     if common.is_demo():

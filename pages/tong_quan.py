@@ -8,8 +8,9 @@ from pages._common import db_read, require_page, selected_year
 from tdkt.core.text import format_date, format_money, format_percent
 from tdkt.plan import plan as plan_module
 from tdkt.reports import charts, overview
+from tdkt.submissions import submission_views, submissions
 
-require_page("xem")
+who = require_page("xem")
 year = selected_year()
 today = date.today()
 st.title(f"Tổng quan công tác thi đua, khen thưởng năm {year}")
@@ -17,6 +18,7 @@ with db_read() as session:
     figures = overview.key_figures(session, year=year, as_of=today, today=today)
     frame = plan_module.tasks(session, year=year, as_of=today)
     statuses = overview.nominations_by_status(session, year=year)
+    waiting = submissions.watch(session, year=year, today=today, actor=who)
 
 p = figures.progress
 cols = st.columns(3) + st.columns(3)
@@ -42,3 +44,10 @@ if statuses["n"].sum():
     st.plotly_chart(charts.nominations_by_status(statuses, year=year), key="chart_nominations")
 else:
     st.info(f"Chưa có hồ sơ đề nghị khen thưởng nào cho năm {year}.")
+# From 30 days before the deadline: the units whose dossier the Office does not hold (Tiếp nhận hồ sơ has the rest).
+if waiting:
+    st.subheader(f"Đơn vị chưa nộp hồ sơ khen thưởng (hạn {format_date(figures.deadline)})")
+    st.dataframe(submission_views.states_frame(waiting)[["Đơn vị", "Trạng thái", "Đúng hạn / trễ hạn", "Số đề nghị"]],
+                 hide_index=True, width="stretch")
+elif waiting is not None:
+    st.success(f"Mọi đơn vị đã nộp hồ sơ khen thưởng năm {year}.")
