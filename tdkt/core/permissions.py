@@ -36,14 +36,14 @@ ACTION_LABELS = {
     "nhap_danh_sach": "nhập danh sách đề nghị khen thưởng",
     "quan_ly_cum": "quản lý cụm thi đua, giao ước và phong trào thi đua",
     "xu_ly_ho_so": "xử lý hồ sơ đề nghị khen thưởng",
+    "nop_ho_so": "nộp, thu hồi hồ sơ khen thưởng của đơn vị",
+    "tiep_nhan_ho_so": "trả lại, tiếp nhận hồ sơ khen thưởng của các đơn vị",
+    "xem_tiep_nhan": "xem tình hình nộp hồ sơ khen thưởng",
     "quan_ly_don_vi": "thêm, sửa đơn vị",
     "quan_tri": "quản trị hệ thống",
     "xem_nhat_ky": "xem nhật ký",
 }
 
-    "nop_ho_so": "nộp, thu hồi hồ sơ khen thưởng của đơn vị",
-    "tiep_nhan_ho_so": "trả lại, tiếp nhận hồ sơ khen thưởng của các đơn vị",
-    "xem_tiep_nhan": "xem tình hình nộp hồ sơ khen thưởng",
 
 @dataclass(frozen=True, slots=True)
 class Actor:
