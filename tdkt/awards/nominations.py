@@ -88,12 +88,12 @@ def add(session: Session, actor: Actor, data: NominationInput) -> tuple[Nominati
     record, warnings = _check(session, data)  # its unit is the unit row the form's unit names, read here
     require_scope(actor, "nhap_danh_sach", unit_ids=[record.unit_id],
                   message="Tài khoản đơn vị chỉ thêm được đề nghị của đơn vị mình.")
+    require_unit_can_change(session, actor, year=data.year, unit_ids=[record.unit_id])  # not while submitted
     people, _ = people_ids(session, [record], batch_id=None)
     nomination = Nomination(
         year=data.year, target=record.target,
         person_id=people.get(record.person_key) if record.target == "ca_nhan" else None,
         collective_name=record.name if record.target != "ca_nhan" else None, unit_id=record.unit_id,
-    require_unit_can_change(session, actor, year=data.year, unit_ids=[record.unit_id])  # not while submitted
         award_id=record.award_id, category=record.category, achievements=record.achievements,
         status=NominationStatus.DE_NGHI, position=record.position, unit_text=record.unit_text,
     )
@@ -120,13 +120,13 @@ def edit(session: Session, actor: Actor, *, nomination_id: int, data: Nomination
     record, warnings = _check(session, data, exclude_id=nomination_id)
     require_scope(actor, "nhap_danh_sach", unit_ids=[record.unit_id],  # and where the change would put it
                   message="Tài khoản đơn vị chỉ sửa được đề nghị của đơn vị mình.")
+    require_unit_can_change(session, actor, year=nomination.year, unit_ids=[nomination.unit_id])  # as it is,
+    require_unit_can_change(session, actor, year=data.year, unit_ids=[record.unit_id])  # and as it would be
     before = audit.snapshot(nomination)
     if record.target == Target.CA_NHAN:
         people, _ = people_ids(session, [record], batch_id=None)
         nomination.person_id, nomination.collective_name = people.get(record.person_key), None
         person = session.get(Person, nomination.person_id)
-    require_unit_can_change(session, actor, year=nomination.year, unit_ids=[nomination.unit_id])  # as it is,
-    require_unit_can_change(session, actor, year=data.year, unit_ids=[record.unit_id])  # and as it would be
         person.gender, person.position, person.category = record.gender, record.position, record.category
         session.add(person)
     else:

@@ -59,6 +59,11 @@ ACTION_LABELS = {
     "xoa_ho_so_ca_nhan": "Xóa hồ sơ xếp loại, kỷ luật, khen thưởng, sáng kiến",
     "nhap_ho_so": "Nhập xếp loại, kỷ luật, khen thưởng đã có, sáng kiến",
     "quy_dinh_dia_phuong": "Sửa quy định khen thưởng của địa phương",
+    "nop_ho_so": "Nộp hồ sơ khen thưởng của đơn vị",
+    "thu_hoi_ho_so": "Thu hồi hồ sơ khen thưởng của đơn vị",
+    "tra_lai_ho_so": "Trả lại hồ sơ khen thưởng của đơn vị",
+    "tiep_nhan_ho_so": "Tiếp nhận hồ sơ khen thưởng của đơn vị",
+    "han_nop_ho_so": "Sửa hạn nộp hồ sơ khen thưởng",
     "them_tai_lieu": "Đính kèm tài liệu hồ sơ",
     "xoa_tai_lieu": "Xóa tài liệu hồ sơ",
     "tai_tai_lieu": "Tải xuống tài liệu hồ sơ",
@@ -70,11 +75,6 @@ COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "
 
 
 def _plain(value: Any) -> Any:
-    "nop_ho_so": "Nộp hồ sơ khen thưởng của đơn vị",
-    "thu_hoi_ho_so": "Thu hồi hồ sơ khen thưởng của đơn vị",
-    "tra_lai_ho_so": "Trả lại hồ sơ khen thưởng của đơn vị",
-    "tiep_nhan_ho_so": "Tiếp nhận hồ sơ khen thưởng của đơn vị",
-    "han_nop_ho_so": "Sửa hạn nộp hồ sơ khen thưởng",
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):
