@@ -83,6 +83,11 @@ class PostgresServer:
         name = f"tdkt_t{os.getpid()}_{next(self._names)}"
         return self._create(name, self.template() if seeded else None)
 
+    def drop(self, url: str) -> None:
+        """Drop a database handed out, ending its connections (an app under test keeps its engine cached)."""
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)')
+
     def close(self) -> None:
         self._engine.dispose()
         if self._stop:
@@ -180,10 +185,27 @@ def actors(engine) -> dict[str, permissions.Actor]:
         return {u.role: permissions.Actor.of(u) for u in session.exec(select(User)).all()}
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "both_engines: a page test that writes; its app_env runs on SQLite and on "
+                                       "PostgreSQL")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """Run the page tests marked both_engines once per engine (the others, which only read, on SQLite)."""
+    if "app_env" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("app_env", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def app_env(tmp_path, sqlite_template, monkeypatch) -> dict:
-    """Point the app (AppTest or a server) at a fresh seeded SQLite file; return its URL and user ids by role."""
-    url = sqlite_copy(sqlite_template, tmp_path)
+def app_env(request, tmp_path, sqlite_template, monkeypatch) -> dict:
+    """Point the app (AppTest or a server) at a fresh seeded database, a SQLite file unless the test is marked
+    both_engines; return its URL and user ids by role."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        url = sqlite_copy(sqlite_template, tmp_path)
+    else:
+        server = request.getfixturevalue("pg_server")
+        url = server.new_database()
+        request.addfinalizer(lambda: server.drop(url))
     monkeypatch.setenv("TDKT_DATABASE_URL", url)
     monkeypatch.setenv("TDKT_SECRET_KEY", SECRET)
     engine = make_engine(url)

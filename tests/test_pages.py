@@ -105,6 +105,7 @@ def test_sign_in_with_wrong_password_is_refused(app_env):
     assert titles(at) == ["TĐKT Dashboard"]
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_sign_in_with_right_password_reaches_tong_quan(app_env):
     at = submit_sign_in(signed_out(app_env), "vanphong", PASSWORD)
     assert not at.exception
@@ -156,6 +157,7 @@ def test_first_sign_in_refuses_a_weak_password(must_change):
     assert titles(at) == ["Đổi mật khẩu"]
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_first_sign_in_with_a_good_password_leads_to_tong_quan(must_change, app_engine):
     at = change_password(must_change, "LanhDao2025moi")
     assert not at.exception
@@ -174,6 +176,7 @@ def test_tong_quan_shows_metrics_and_a_chart_for_2024(app_env):
     assert len(at.get("plotly_chart")) == 1
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_office_changes_a_task_status_from_tien_do(app_env, app_engine):
     at = signed_in(app_env, "van_phong", "pages/tien_do.py")
     task_id = at.selectbox(key="task_pick").value
@@ -220,6 +223,7 @@ def test_update_task_status_refuses_leadership_and_another_units_user(engine, ac
         assert session.get(PlanTask, task.id).status == TaskStatus.CHUA
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_office_copies_the_plan_to_next_year_and_the_year_selector_offers_it(app_env):
     at = signed_in(app_env, "van_phong", "pages/tien_do.py")
     assert labelled(at.number_input, "Sang năm").value == 2025
@@ -244,6 +248,7 @@ def test_year_selector_defaults_to_the_latest_year_with_a_plan(app_env, app_engi
     assert titles(at) == ["Tổng quan công tác thi đua, khen thưởng năm 2023"]
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_admin_creates_an_account_and_the_log_finds_it_without_accents(app_env, app_engine):
     at = signed_in(app_env, "quan_tri", "pages/quan_tri.py")
     labelled(at.text_input, "Tên đăng nhập (chữ thường không dấu)").input("canbo.moi")

@@ -52,6 +52,7 @@ def test_every_role_reads_the_page_and_only_the_office_gets_the_forms(app_env, r
         assert at.info[0].value == "Năm 2024 chưa có phong trào thi đua nào được đăng ký."
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_office_records_our_covenant_signing_and_the_heatmap_and_the_plan_follow(app_env, app_engine):
     at = signed_in(app_env, "van_phong", "pages/cum_thi_dua.py")
     assert heatmap_z(at) == [[2, 2]]
@@ -77,6 +78,7 @@ def test_office_records_our_covenant_signing_and_the_heatmap_and_the_plan_follow
     assert (task.quarter, task.number, task.status, task.evidence) == (1, 3, TaskStatus.XONG, "35/GUTĐ-CII")
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_office_registers_the_regular_movement_and_task_q1_1_is_done(app_env, app_engine):
     at = signed_in(app_env, "van_phong", "pages/phong_trao.py")
     at.text_input(key="mv_new_name").input("Thi đua hoàn thành thắng lợi nhiệm vụ năm 2024")

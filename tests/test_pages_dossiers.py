@@ -42,6 +42,7 @@ def test_readers_see_the_table_and_no_form(app_env, app_engine, role):
         assert list(at.dataframe[-1].value["Tên cá nhân/tập thể"]) == ["Nguyễn Thị Minh"]
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_office_moves_a_ticked_nomination_through_the_council(app_env, app_engine):
     ids = add_nominations(app_engine, [("Nguyễn Thị Minh", None), ("Trần Văn Bình", None)])
     at = signed_in(app_env, "van_phong", PAGE)
@@ -81,6 +82,7 @@ def test_rule_warnings_and_the_national_export_are_on_the_page(app_env, app_engi
     assert any(label.startswith("Tải quyết định khen thưởng năm 2024") for label in labels)
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_office_sets_a_local_share_cap_and_sees_its_warning(app_env, app_engine):
     add_nominations(app_engine, [("Nguyễn Thị Minh", None)], award="CSTDCS")
     at = signed_in(app_env, "van_phong", PAGE)

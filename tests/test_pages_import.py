@@ -73,6 +73,7 @@ def fill_hand_entry(at: AppTest, *, name: str, award: str, target=Target.CA_NHAN
     return at.button(key="them_de_nghi_save").click().run()
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_office_adds_a_nomination_by_hand(app_env, app_engine):
     at = fill_hand_entry(on_page(app_env, "van_phong"), name="Nguyễn Thị Minh", award="Lao động tiên tiến",
                          gender="Nữ", birth=1987, unit="Văn phòng Sở")
@@ -87,6 +88,7 @@ def test_office_adds_a_nomination_by_hand(app_env, app_engine):
     assert at.selectbox(key="sua_de_nghi_pick").options == ["Nguyễn Thị Minh — Lao động tiên tiến (Văn phòng Sở)"]
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_hand_entry_refuses_an_individual_award_for_a_collective(app_env, app_engine):
     at = fill_hand_entry(on_page(app_env, "van_phong"), name="Phòng Quản lý Công nghiệp", award="Lao động tiên tiến",
                          target=Target.TAP_THE, unit="Phòng Quản lý Công nghiệp")
@@ -145,6 +147,7 @@ def one_uploaded_file():
     _import_file.render(st.session_state["import_reports"], ("ds_ma", None))
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_adding_a_unit_checks_the_list_again_with_its_own_award_codes(app_env, app_engine):
     data = own_codes_list()
     with read_session(app_engine) as session:
@@ -163,6 +166,7 @@ def test_adding_a_unit_checks_the_list_again_with_its_own_award_codes(app_env, a
         [], ["Lao động tiên tiến", "Chiến sĩ thi đua cơ sở"])
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_batch_history_lists_an_imported_batch_and_undoes_it(app_env, app_engine):
     with write_session(app_engine) as session:
         report = pipeline.import_file(session, COMMAND_LINE, department_list(), file_name="ds_phong.xlsx",

@@ -80,6 +80,7 @@ def ratings_file() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_history_lists_a_record_batch_and_undoes_it_after_confirmation(app_env, app_engine):
     with write_session(app_engine) as session:
         report = record_import.import_records(session, COMMAND_LINE, ratings_file(), kind="xep_loai",

@@ -65,6 +65,7 @@ def test_nothing_found_says_so(app_env, an):
     assert any("Không tìm thấy" in w.value for w in at.warning)
 
 
+@pytest.mark.both_engines  # writes: on PostgreSQL too
 def test_office_records_a_rating_by_hand(app_env, app_engine, an):
     at = search(signed_in(app_env, "van_phong", PAGE), "NGUYEN VAN AN")
     form = at.get("form")
