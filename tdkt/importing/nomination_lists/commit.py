@@ -26,7 +26,7 @@ from tdkt.core.models import (
     User,
     utcnow,
 )
-from tdkt.core.permissions import Actor, PermissionDenied, require
+from tdkt.core.permissions import Actor, PermissionDenied, require_role
 from tdkt.core.submission_guard import require_unit_can_change
 from tdkt.core.text import fold, format_datetime
 from tdkt.importing.batches import (
@@ -99,7 +99,7 @@ def commit_batch(
     Under the import lock it first checks again what the check of the file decided on (WrittenSinceCheck when the
     file, unless force, or one of its rows reached the database meanwhile); `headers` name the columns in its issues.
     """
-    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    require_role(actor, "nhap_danh_sach")  # nobody signed in is refused too, not an AttributeError
     if not records:
         raise ImportRefused(f"Tệp “{file_name}” không có dòng nào để nhập.")
     blocked = [r for r in records if r.errors or r.award_id is None or not r.name or r.target is None]
@@ -205,7 +205,7 @@ def undo_batch(session: Session, actor: Actor, *, batch_id: int) -> int:
 
     Refused, naming the rows, when any nomination of the batch has moved on from "Đề nghị".
     """
-    require(actor, "nhap_danh_sach", unit_ids={actor.unit_id} if actor.unit_id else None)
+    require_role(actor, "nhap_danh_sach")  # nobody signed in is refused too, not an AttributeError
     lock_writes(session, IMPORT_LOCK)  # an import at the same time may be giving its nominations to this batch's people
     batch = session.get(ImportBatch, batch_id, populate_existing=True)  # as the last holder of the lock left it
     if batch is None or batch.kind != NOMINATION_KIND:  # record batches are undone by tdkt.importing.records
