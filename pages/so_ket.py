@@ -22,18 +22,24 @@ with db_read() as session:
 kind = st.radio("Kỳ báo cáo", list(KINDS), format_func=KINDS.get, horizontal=True, key="so_ket_kind")
 first, last = reports.period(year, kind)
 left, middle, right = st.columns(3)
-# The dates' keys carry the period and year, so choosing another period resets them to its defaults.
-start = left.date_input("Từ ngày", first, format="DD/MM/YYYY", key=f"so_ket_start_{kind}_{year}")
-end = middle.date_input("Đến ngày", last, format="DD/MM/YYYY", key=f"so_ket_end_{kind}_{year}")
+# The dates' keys carry the period and year, so choosing another period resets them to its defaults. The year is
+# whole (its nominations are those of the achievement year): its dates are shown, not chosen.
+whole_year = kind == "year"
+fixed = "Cả năm: đề nghị và quyết định tính theo năm thành tích, không theo ngày." if whole_year else None
+start = left.date_input("Từ ngày", first, format="DD/MM/YYYY", key=f"so_ket_start_{kind}_{year}",
+                        disabled=whole_year, help=fixed)
+end = middle.date_input("Đến ngày", last, format="DD/MM/YYYY", key=f"so_ket_end_{kind}_{year}",
+                        disabled=whole_year, help=fixed)
 chosen = right.selectbox("Cụm thi đua", [ALL, *codes], key=f"so_ket_cluster_{year}")
 cluster = None if chosen == ALL else chosen
+chosen_days = {} if whole_year else {"start": start, "end": end}
 try:
-    start, end = reports.period(year, kind, start, end)
+    start, end = reports.period(year, kind, **chosen_days)
     with db_read() as session:
-        data = reports.figures(session, year=year, period=kind, start=start, end=end, cluster=cluster)
+        data = reports.figures(session, year=year, period=kind, cluster=cluster, **chosen_days)
         tasks = reports.task_table(session, start=start, end=end)
         events = reports.participation_table(session, start=start, end=end, cluster=cluster)
-        awards = reports.award_table(session, start=start, end=end)
+        awards = reports.award_table(session, start=start, end=end, basis=data["basis"])
 except Refused as error:
     st.error(str(error))
     st.stop()
@@ -43,10 +49,18 @@ st.caption(f"Kỳ báo cáo: {reports.PERIOD_LABELS[kind]}, từ {format_date(st
            + (f" — {cluster}" if cluster else "")
            + f"; so với cùng kỳ năm {year - 1} ({format_date(old[0])}–{format_date(old[1])}).")
 cols = st.columns(3)
+basis = reports.figure_basis(data)  # what each figure is counted by, in its tooltip and the caption below
 for i, row in enumerate(reports.summary_table(data).itertuples()):
     colour = "inverse" if row.indicator in {"Nhiệm vụ quá hạn", "Nhiệm vụ còn lại"} else "normal"
     cols[i % 3].metric(row.indicator, row.current, delta=f"{row.change:+d} (cùng kỳ {year - 1}: {row.previous})",
-                       delta_color="off" if row.change == 0 else colour)  # no red or green arrow for no change
+                       delta_color="off" if row.change == 0 else colour,  # no red or green arrow for no change
+                       help=f"Tính {basis[row.indicator]}.")
+st.caption(("Hồ sơ đề nghị và quyết định khen thưởng tính theo năm thành tích: đề nghị của năm thành tích "
+            f"{year} (so với {year - 1}), nhận hay quyết định vào ngày nào cũng tính."
+            if data["basis"] == "nam_thanh_tich" else
+            "Hồ sơ đề nghị tính theo ngày nhận hồ sơ, quyết định khen thưởng theo ngày quyết định, trong kỳ.")
+           + " Nhiệm vụ theo hạn của nhiệm vụ, phong trào theo ngày phát động, giao ước theo ngày ký kết, sáng kiến "
+           "theo ngày quyết định công nhận.")
 
 st.subheader("Nhiệm vụ kế hoạch đến hạn trong kỳ")
 st.dataframe(tasks.set_axis(["Quý", "Số", "Nội dung", "Hạn", "Tình trạng", "Đã xong", "Ngày hoàn thành",
@@ -57,6 +71,7 @@ st.dataframe(events.set_axis(["Cụm", "Loại hoạt động", "Hoạt động"
                               "Tình trạng"], axis=1), hide_index=True, width="stretch",
              column_config={c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Ngày", "Ngày thực hiện")})
 st.subheader("Khen thưởng so với cùng kỳ")
+st.caption(f"Tính {reports.BASIS_LABELS[data['basis']]}.")
 st.dataframe(awards.set_axis(["Theo", "Nội dung", "Đề nghị kỳ này", f"Đề nghị cùng kỳ {year - 1}",
                               "Đề nghị tăng/giảm", "Quyết định kỳ này", f"Quyết định cùng kỳ {year - 1}",
                               "Quyết định tăng/giảm"], axis=1), hide_index=True, width="stretch")
@@ -73,18 +88,17 @@ else:
 
 def workbook() -> bytes:
     with db_read() as session:
-        return reports.to_xlsx_report(session, year=year, period=kind, start=start, end=end, cluster=cluster)
+        return reports.to_xlsx_report(session, year=year, period=kind, cluster=cluster, **chosen_days)
 
 
 def draft() -> bytes:
     with db_read() as session:
-        return report_docx.draft(session, year=year, period=kind, start=start, end=end, cluster=cluster,
-                                 settings=settings())
+        return report_docx.draft(session, year=year, period=kind, cluster=cluster, settings=settings(), **chosen_days)
 
 
 def chart_zip() -> bytes:
     with db_read() as session:
-        figures = chart_pack.figures_for(session, year=year, period=kind, start=start, end=end, cluster=cluster)
+        figures = chart_pack.figures_for(session, year=year, period=kind, cluster=cluster, **chosen_days)
     return chart_pack.png_zip(figures)
 
 

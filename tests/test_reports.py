@@ -105,6 +105,7 @@ def fixture_db(engine):
 
 
 EXPECTED_H1 = {
+    "basis": "ngay_nhan",  # the six months count nominations by date received, decisions by decision date
     "year": 2023,
     "period": {"start": "01/01/2023", "end": "30/06/2023"},
     "tasks": {"total": 3, "done": 1, "overdue": 1},
@@ -113,6 +114,7 @@ EXPECTED_H1 = {
     "initiatives": 2,
     "nominations": {LDTT: 2, CSTD: 1, BK_TTG: 1},
     "decisions": {LDTT: 1},
+    "dossiers": {"complete": 0, "incomplete": 4},  # nothing attached: every nomination lacks its documents
     "previous": {
         "year": 2022,
         "period": {"start": "01/01/2022", "end": "30/06/2022"},
@@ -122,6 +124,7 @@ EXPECTED_H1 = {
         "initiatives": 1,
         "nominations": {LDTT: 1},
         "decisions": {LDTT: 1},
+        "dossiers": {"complete": 0, "incomplete": 1},
     },
 }
 

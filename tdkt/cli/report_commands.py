@@ -16,20 +16,24 @@ from tdkt.core.text import parse_date
 @click.command("report")
 @click.option("--year", type=int, required=True, help="Năm báo cáo.")
 @click.option("--period", "period_kind", type=click.Choice(["h1", "year"]), default="h1", show_default=True,
-              help="Kỳ báo cáo: h1 = sơ kết 6 tháng (01/01–30/06), year = tổng kết cả năm (01/01–31/12).")
-@click.option("--start", default=None, help="Ngày bắt đầu kỳ dd/mm/yyyy (mặc định 01/01).")
-@click.option("--end", default=None, help="Ngày kết thúc kỳ dd/mm/yyyy (mặc định 30/06 hoặc 31/12).")
+              help="Kỳ báo cáo: h1 = sơ kết 6 tháng (01/01–30/06; đề nghị theo ngày nhận, quyết định theo ngày quyết "
+                   "định), year = tổng kết cả năm (01/01–31/12; đề nghị và quyết định theo năm thành tích).")
+@click.option("--start", default=None, help="Ngày bắt đầu kỳ dd/mm/yyyy (mặc định 01/01; chỉ với --period h1).")
+@click.option("--end", default=None, help="Ngày kết thúc kỳ dd/mm/yyyy (mặc định 30/06; chỉ với --period h1).")
 @click.option("--cluster", default=None, help="Cụm thi đua của báo cáo, ví dụ “Cụm II” hoặc “Cụm III”.")
 @click.option("--out", default=None, type=click.Path(dir_okay=False),
               help="Ghi báo cáo ra tệp .xlsx (số liệu) hoặc .docx (dự thảo báo cáo).")
 @click.option("--json", "as_json", is_flag=True, help="In số liệu báo cáo thành một đối tượng JSON.")
 def report_command(year: int, period_kind: str, start: str | None, end: str | None, cluster: str | None,
                    out: str | None, as_json: bool) -> None:
-    """Lập báo cáo sơ kết/tổng kết TĐKT của một kỳ, so với cùng kỳ năm trước (--out .xlsx/.docx hoặc --json)."""
+    """Lập báo cáo sơ kết/tổng kết TĐKT của một kỳ, so với cùng kỳ năm trước (--out .xlsx/.docx hoặc --json); JSON
+    ghi "basis": "ngay_nhan" (h1) hoặc "nam_thanh_tich" (year)."""
     from tdkt.reports import reports
 
     if not out and not as_json:
         raise click.UsageError("Chọn --out TỆP.xlsx hoặc TỆP.docx để ghi báo cáo, hoặc --json để in số liệu.")
+    if period_kind == "year" and (start or end):
+        raise click.UsageError(f"--start/--end không dùng với --period year. {reports.YEAR_HAS_NO_DATES}")
     suffix = Path(out).suffix.lower() if out else None
     if out and suffix not in (".xlsx", ".docx"):
         raise click.BadParameter("Tệp báo cáo phải có đuôi .xlsx (số liệu) hoặc .docx (dự thảo báo cáo).",

@@ -326,7 +326,7 @@ def draft(session: Session, *, year: int, period: reports.PeriodKind = "h1", sta
     code = _cluster_code(session, cluster, year)
     tasks = reports.task_table(session, start=first, end=last, as_of=day)
     events = reports.participation_table(session, start=first, end=last, cluster=cluster)
-    awards = reports.award_table(session, start=first, end=last)
+    awards = reports.award_table(session, start=first, end=last, basis=data["basis"])
 
     document = Document()
     _page_setup(document)
@@ -366,7 +366,8 @@ def _situation(part: _Draft) -> None:
     _paragraph(part.document, SECTIONS[0], bold=True, indent=True)
     _paragraph(part.document, f"Số liệu trong báo cáo tính từ ngày {data['period']['start']} đến ngày "
                f"{data['period']['end']}, so sánh với cùng kỳ năm {part.before} (từ ngày {old['period']['start']} "
-               f"đến ngày {old['period']['end']}).")
+               f"đến ngày {old['period']['end']}); " + reports.BASIS_LABELS[data["basis"]]
+               + (f" ({part.year} so với {part.before})." if data["basis"] == "nam_thanh_tich" else "."))
     _author(part.document, "đặc điểm tình hình của cơ quan, đơn vị; thuận lợi, khó khăn trong kỳ")
 
 

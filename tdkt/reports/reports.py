@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tdkt.awards import personal_records
+from tdkt.awards import checklist, personal_records
 from tdkt.awards.stats import LEVEL_LABELS, NO_CATEGORY
 from tdkt.clusters import clusters as clusters_module
 from tdkt.core import export
@@ -34,6 +34,15 @@ from tdkt.plan import plan
 
 PeriodKind = Literal["h1", "year"]
 PERIOD_LABELS = {"h1": "6 tháng đầu năm", "year": "cả năm"}
+# What the nominations and decisions of a period are counted by. The year's review is of the achievement year: a 2024
+# list entered in 2026 belongs to the 2024 review. The six-month review counts what was received (and decided) in the
+# half year, whatever the year of the achievements.
+Basis = Literal["ngay_nhan", "nam_thanh_tich"]
+BASIS_OF_PERIOD: dict[str, Basis] = {"h1": "ngay_nhan", "year": "nam_thanh_tich"}
+BASIS_LABELS = {"ngay_nhan": "đề nghị theo ngày nhận, quyết định theo ngày quyết định",
+                "nam_thanh_tich": "đề nghị và quyết định theo năm thành tích"}
+YEAR_HAS_NO_DATES = ("Báo cáo cả năm tính đề nghị và quyết định khen thưởng theo năm thành tích, trọn năm 01/01–31/12: "
+                     "không chọn ngày bắt đầu, ngày kết thúc. Muốn chọn ngày, dùng kỳ 6 tháng (h1).")
 DIMENSIONS = {"award": "Hình thức", "level": "Cấp khen", "target": "Đối tượng", "category": "Phân loại đối tượng"}
 TASK_COLUMNS = ["quarter", "number", "content", "due_on", "status_label", "done", "completed_on", "evidence"]
 PARTICIPATION_COLUMNS = ["cluster", "kind_label", "title", "due_on", "done_on", "document", "status"]
@@ -47,9 +56,12 @@ class ReportError(Refused):
 
 
 def period(year: int, kind: PeriodKind = "h1", start: date | None = None, end: date | None = None) -> tuple[date, date]:
-    """Return (start, end) of a period: h1 = 01/01–30/06, year = 01/01–31/12, either end replaceable."""
+    """Return (start, end) of a period: h1 = 01/01–30/06, either end replaceable; year = 01/01–31/12, whole (its
+    nominations are those of the achievement year, which dates would not narrow)."""
     if kind not in PERIOD_LABELS:
         raise ReportError(f"Kỳ báo cáo “{kind}” không có: chọn h1 (6 tháng đầu năm) hoặc year (cả năm).")
+    if kind == "year" and (start is not None or end is not None):
+        raise ReportError(YEAR_HAS_NO_DATES)
     first = start or date(year, 1, 1)
     last = end or (date(year, 6, 30) if kind == "h1" else date(year, 12, 31))
     if first > last:
@@ -71,6 +83,40 @@ def _year_before(day: date) -> date:
 def previous_period(start: date, end: date) -> tuple[date, date]:
     """Return the same period one year earlier."""
     return _year_before(start), _year_before(end)
+
+
+def basis_of(kind: PeriodKind) -> Basis:
+    """Return what a period's nominations and decisions are counted by: "nam_thanh_tich" for the year, "ngay_nhan"
+    (date received, decision date) for the six months."""
+    return BASIS_OF_PERIOD.get(kind, "ngay_nhan")
+
+
+def _counted(start: date, end: date, *, decided: bool, basis: Basis):
+    """Return the condition that puts a nomination (or its decision) in the period, by the basis."""
+    if basis == "nam_thanh_tich":
+        return Nomination.year == start.year
+    return col(Nomination.decision_date if decided else Nomination.received_on).between(start, end)
+
+
+def figure_basis(data: dict) -> dict[str, str]:
+    """Return, for each indicator of `summary_table(data)`, what it is counted by (Vietnamese, for the page and the
+    workbook)."""
+    by_year = data.get("basis") == "nam_thanh_tich"
+    year = data["year"]
+    tasks = "theo hạn của nhiệm vụ trong kỳ"
+    return {
+        "Nhiệm vụ kế hoạch đến hạn": tasks, "Nhiệm vụ đã hoàn thành": tasks + ", đã hoàn thành",
+        "Nhiệm vụ còn lại": tasks + ", chưa hoàn thành", "Nhiệm vụ quá hạn": tasks + ", đã quá hạn mà chưa xong",
+        "Phong trào thi đua phát động": "theo ngày phát động",
+        "Giao ước thi đua đã ký kết": "theo ngày của hoạt động ký kết giao ước",
+        "Sáng kiến được công nhận": "theo ngày quyết định công nhận",
+        "Hồ sơ đề nghị nhận được": (f"theo năm thành tích {year} (nhận vào ngày nào cũng tính)" if by_year
+                                    else "theo ngày nhận hồ sơ trong kỳ"),
+        "Quyết định khen thưởng": (f"theo năm thành tích {year}: đề nghị đã có quyết định" if by_year
+                                   else "theo ngày quyết định trong kỳ"),
+    } | dict.fromkeys(("Hồ sơ đủ tài liệu", "Hồ sơ còn thiếu tài liệu"), (
+        f"hồ sơ đề nghị năm thành tích {year}" if by_year else "hồ sơ nhận trong kỳ")
+        + ", so với thành phần hồ sơ (trang Thành phần hồ sơ)")
 
 
 def _cluster_ids(session: Session, cluster: str | None, *, year: int) -> list[int] | None:
@@ -117,12 +163,11 @@ def _covenants_signed(session: Session, start: date, end: date, cluster_ids: lis
     return len(session.exec(stmt).all())
 
 
-def _by_award(session: Session, start: date, end: date, *, decided: bool) -> dict[str, int]:
-    day = Nomination.decision_date if decided else Nomination.received_on
+def _by_award(session: Session, start: date, end: date, *, decided: bool, basis: Basis) -> dict[str, int]:
     stmt = (
         select(Award.name, func.count())
         .select_from(Nomination).join(Award, Nomination.award_id == Award.id)
-        .where(col(day).between(start, end))
+        .where(_counted(start, end, decided=decided, basis=basis))
         .group_by(Award.name, Award.position).order_by(Award.position, Award.name)
     )
     if decided:
@@ -136,7 +181,8 @@ def _initiatives(session: Session, start: date, end: date) -> int:
     return int(session.exec(stmt).one())
 
 
-def _figures(session: Session, start: date, end: date, cluster_ids: list[int] | None, as_of: date) -> dict:
+def _figures(session: Session, start: date, end: date, cluster_ids: list[int] | None, as_of: date,
+             basis: Basis) -> dict:
     return {
         "year": start.year,
         "period": {"start": format_date(start), "end": format_date(end)},
@@ -144,8 +190,10 @@ def _figures(session: Session, start: date, end: date, cluster_ids: list[int] | 
         "movements": _movements(session, start, end),
         "covenants_signed": _covenants_signed(session, start, end, cluster_ids),
         "initiatives": _initiatives(session, start, end),
-        "nominations": _by_award(session, start, end, decided=False),
-        "decisions": _by_award(session, start, end, decided=True),
+        "nominations": _by_award(session, start, end, decided=False, basis=basis),
+        "decisions": _by_award(session, start, end, decided=True, basis=basis),
+        "dossiers": {k: n for k, n in checklist.count_complete(
+            session, _counted(start, end, decided=False, basis=basis)).items() if k != "missing"},
     }
 
 
@@ -153,8 +201,10 @@ def figures(session: Session, *, year: int, period: PeriodKind = "h1", start: da
             end: date | None = None, cluster: str | None = None, as_of: date | None = None) -> dict:
     """Return the report's figures and the previous year's same period, as the CLI's --json object.
 
-    Dating: plan tasks by due date, movements by launch date, cluster events by their date, nominations by the date
-    received, decisions (status "Có quyết định") by decision date; both ends of the period are included.
+    Dating: plan tasks by due date, movements by launch date, cluster events by their date; both ends of the period
+    are included. basis says how nominations and decisions (status "Có quyết định") are counted: "ngay_nhan" (h1) by
+    the date received and the decision date; "nam_thanh_tich" (year) by their achievement year Y against Y−1, whenever
+    they were received or decided; the year takes no start or end (ReportError).
     tasks: total = due in the period; done = status "Hoàn thành" now; overdue = due in the period, still "Chưa thực
     hiện" or "Đang thực hiện", and due before the period end (or before as_of, default today, while the period runs).
     covenants_signed: covenant-signing events ("ky_ket") dated in the period that the department ("is_us") has done.
@@ -165,8 +215,9 @@ def figures(session: Session, *, year: int, period: PeriodKind = "h1", start: da
     today = as_of or date.today()
     first, last = _bounds(year, period, start, end)
     ids = _cluster_ids(session, cluster, year=year)
-    data = _figures(session, first, last, ids, today)
-    data["previous"] = _figures(session, *previous_period(first, last), ids, today)
+    basis = basis_of(period)
+    data = {"basis": basis, **_figures(session, first, last, ids, today, basis)}
+    data["previous"] = _figures(session, *previous_period(first, last), ids, today, basis)
     return data
 
 
@@ -197,13 +248,13 @@ def participation_table(session: Session, *, start: date, end: date, cluster: st
 _LABELS = {"level": LEVEL_LABELS, "target": {t.value: TARGET_LABELS[t] for t in Target}}
 
 
-def _counts(session: Session, start: date, end: date, *, decided: bool) -> dict[str, dict[str, int]]:
-    """Return {dimension: {label: n}} for the nominations received (or decided) in the period, from one statement
-    grouped by form, level, target and category: four statements per period instead of sixteen (bench/pages.py)."""
-    day = Nomination.decision_date if decided else Nomination.received_on
+def _counts(session: Session, start: date, end: date, *, decided: bool, basis: Basis) -> dict[str, dict[str, int]]:
+    """Return {dimension: {label: n}} for the nominations received (or decided) in the period, or of its achievement
+    year, from one statement grouped by form, level, target and category: four statements per period instead of
+    sixteen (bench/pages.py)."""
     keys = (Award.name, Award.level, Nomination.target, Nomination.category)
     stmt = (select(*keys, func.count()).select_from(Nomination).join(Award, Nomination.award_id == Award.id)
-            .where(col(day).between(start, end)).group_by(*keys))
+            .where(_counted(start, end, decided=decided, basis=basis)).group_by(*keys))
     if decided:
         stmt = stmt.where(Nomination.status == NominationStatus.CO_QUYET_DINH)
     counts: dict[str, dict[str, int]] = {dimension: {} for dimension in DIMENSIONS}
@@ -215,12 +266,13 @@ def _counts(session: Session, start: date, end: date, *, decided: bool) -> dict[
     return counts
 
 
-def award_table(session: Session, *, start: date, end: date) -> pd.DataFrame:
-    """Nominations (by date received) and decisions (by decision date) per form, level, target and category,
-    with the previous year's same period and the change."""
+def award_table(session: Session, *, start: date, end: date, basis: Basis = "ngay_nhan") -> pd.DataFrame:
+    """Nominations and decisions per form, level, target and category, with the previous year's same period and the
+    change: by date received and decision date ("ngay_nhan"), or of the achievement year of `start`
+    ("nam_thanh_tich", the year's review)."""
     before = previous_period(start, end)
-    now_n, now_d = (_counts(session, start, end, decided=d) for d in (False, True))
-    old_n, old_d = (_counts(session, *before, decided=d) for d in (False, True))
+    now_n, now_d = (_counts(session, start, end, decided=d, basis=basis) for d in (False, True))
+    old_n, old_d = (_counts(session, *before, decided=d, basis=basis) for d in (False, True))
     rows = []
     for dimension, title in DIMENSIONS.items():
         counts = [c[dimension] for c in (now_n, now_d, old_n, old_d)]
@@ -253,6 +305,8 @@ def summary_table(data: dict) -> pd.DataFrame:
         ("Giao ước thi đua đã ký kết", data["covenants_signed"], old["covenants_signed"]),
         ("Sáng kiến được công nhận", data["initiatives"], old["initiatives"]),
         ("Hồ sơ đề nghị nhận được", sum(data["nominations"].values()), sum(old["nominations"].values())),
+        ("Hồ sơ đủ tài liệu", data["dossiers"]["complete"], old["dossiers"]["complete"]),
+        ("Hồ sơ còn thiếu tài liệu", data["dossiers"]["incomplete"], old["dossiers"]["incomplete"]),
         ("Quyết định khen thưởng", sum(data["decisions"].values()), sum(old["decisions"].values())),
     ]
     return pd.DataFrame([[label, a, b, a - b] for label, a, b in pairs], columns=SUMMARY_COLUMNS)
@@ -268,7 +322,8 @@ def to_xlsx_report(session: Session, *, year: int, period: PeriodKind = "h1", st
     tasks["done"] = tasks["done"].map({True: "Đã xong", False: "Còn lại"})
     title = (f"Báo cáo {'sơ kết' if period == 'h1' else 'tổng kết'} công tác thi đua, khen thưởng "
              f"từ {data['period']['start']} đến {data['period']['end']}"
-             + (f" — {cluster}" if cluster else "") + f" (so với {old['start']}–{old['end']})")
+             + (f" — {cluster}" if cluster else "") + f" (so với {old['start']}–{old['end']}); "
+             + BASIS_LABELS[data["basis"]])
     sheets = {
         "Tổng hợp": summary_table(data).set_axis(["Chỉ tiêu", f"Kỳ này ({year})", f"Cùng kỳ {year - 1}",
                                                  "Tăng/giảm"], axis=1),
@@ -276,7 +331,7 @@ def to_xlsx_report(session: Session, *, year: int, period: PeriodKind = "h1", st
                                     "Minh chứng"], axis=1),
         "Hoạt động cụm": participation_table(session, start=first, end=last, cluster=cluster).set_axis(
             ["Cụm", "Loại hoạt động", "Hoạt động", "Ngày", "Ngày thực hiện", "Văn bản", "Tình trạng"], axis=1),
-        "Khen thưởng": award_table(session, start=first, end=last).set_axis(
+        "Khen thưởng": award_table(session, start=first, end=last, basis=data["basis"]).set_axis(
             ["Theo", "Nội dung", "Đề nghị kỳ này", f"Đề nghị cùng kỳ {year - 1}", "Đề nghị tăng/giảm",
              "Quyết định kỳ này", f"Quyết định cùng kỳ {year - 1}", "Quyết định tăng/giảm"], axis=1),
         "Sáng kiến": initiative_table(session, start=first, end=last),
