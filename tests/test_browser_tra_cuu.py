@@ -19,11 +19,15 @@ from tests.conftest import TIMEOUT_MS, sqlite_copy, streamlit_server
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def history_server(sqlite_template, tmp_path_factory):
-    """A server over a database where Nguyễn Văn An was CSTĐCS in 2023 (decided) and 2024 (on record)."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def history_server(request, sqlite_template, tmp_path_factory):
+    """A server over a database where Nguyễn Văn An was CSTĐCS in 2023 (decided) and 2024 (on record); the journey
+    runs once on each engine."""
     directory = tmp_path_factory.mktemp("tra_cuu")
-    url = sqlite_copy(sqlite_template, directory)
+    if request.param == "sqlite":
+        url = sqlite_copy(sqlite_template, directory)
+    else:
+        url = request.getfixturevalue("pg_server").new_database()
     engine = make_engine(url)
     with write_session(engine) as session:
         unit_id = session.exec(select(Unit.id).where(Unit.name == "Văn phòng Sở")).one()
