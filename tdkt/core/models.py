@@ -157,6 +157,24 @@ class AuthSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     revoked_at: datetime | None = None
+    # Why it ended (`auth.END_REASONS`): the sign-in page tells a browser whose session was ended elsewhere why.
+    ended_reason: str | None = Field(default=None, max_length=32)
+
+
+class SignInFailure(SQLModel, table=True):
+    """A sign-in refused for a wrong password or an unknown name: the failures of an account, or of a client address
+    across accounts, within a window make it wait (`tdkt.core.throttle`); kept here so every app process sees them."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (Index("ix_sign_in_failure_username_at", "username", "at"),
+                      Index("ix_sign_in_failure_address_at", "address", "at"))
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    username: str = Field(max_length=64)  # as tried (trimmed, lower case), whether or not such an account exists
+    address: str | None = Field(default=None, max_length=64)  # the client's; None when unknown (a local connection)
+    # A successful sign-in or the admin clears an account's count; the admin clears an address's.
+    account_cleared: bool = False
+    address_cleared: bool = False
 
 
 class AuditLog(SQLModel, table=True):
