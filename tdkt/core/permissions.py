@@ -26,6 +26,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "tiep_nhan_ho_so": frozenset({Role.VAN_PHONG}),
     "xem_tiep_nhan": frozenset({Role.LANH_DAO, Role.VAN_PHONG, Role.QUAN_TRI, Role.DON_VI}),
     "quan_ly_don_vi": frozenset({Role.VAN_PHONG, Role.QUAN_TRI}),
+    # Dossier documents: a unit attaches to its own nominations and submission; the Office sets the checklist
+    # (thành phần hồ sơ) per award and year, the units' e-mail addresses, and sends the reminders.
+    "dinh_kem_ho_so": frozenset({Role.VAN_PHONG, Role.DON_VI}),
+    "thanh_phan_ho_so": frozenset({Role.VAN_PHONG}),
+    "nhac_han": frozenset({Role.VAN_PHONG}),
     "quan_tri": frozenset({Role.QUAN_TRI}),
     "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
 }
@@ -40,6 +45,9 @@ ACTION_LABELS = {
     "tiep_nhan_ho_so": "trả lại, tiếp nhận hồ sơ khen thưởng của các đơn vị",
     "xem_tiep_nhan": "xem tình hình nộp hồ sơ khen thưởng",
     "quan_ly_don_vi": "thêm, sửa đơn vị",
+    "dinh_kem_ho_so": "đính kèm, xóa tài liệu của hồ sơ đề nghị khen thưởng",
+    "thanh_phan_ho_so": "đặt thành phần hồ sơ đề nghị khen thưởng",
+    "nhac_han": "gửi e-mail nhắc hạn nộp hồ sơ",
     "quan_tri": "quản trị hệ thống",
     "xem_nhat_ky": "xem nhật ký",
 }
