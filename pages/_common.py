@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from extra_streamlit_components.CookieManager import _component_func as _cookie_component
 
-from tdkt.core import audit, auth, options
+from tdkt.core import audit, auth, options, throttle
 from tdkt.core.config import ConfigError, Settings
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import User
@@ -101,6 +101,14 @@ def current_user() -> User | None:
     return found
 
 
+def client_address() -> str | None:
+    """Return the browser's address for sign-in throttling: the connection's, or X-Forwarded-For's only behind
+    TDKT_TRUSTED_PROXIES proxies of ours (docs/deploy.md); None for a local connection."""
+    hops = settings().trusted_proxies
+    forwarded = st.context.headers.get_all("X-Forwarded-For") if hops else []
+    return throttle.client_address(st.context.ip_address, forwarded, trusted_proxies=hops)
+
+
 def actor() -> Actor | None:
     """Return the signed-in user as an Actor for permission checks."""
     user = current_user()
@@ -122,14 +130,17 @@ def require_page(action: str = "xem") -> Actor:
 
 
 def sign_in(username: str, password: str) -> None:
-    """Check the credentials, start a session and queue the cookie; raises auth.AuthError."""
+    """Check the credentials under the throttle, start a session and queue the cookie; raises auth.AuthError once the
+    failure it records (and audits) is committed."""
     cfg = settings()
     with db_write() as session:
-        user = auth.authenticate(session, username=username, password=password)
-        token, expires = auth.issue_token(session, user=user, secret=cfg.secret_key, hours=cfg.session_hours)
-        audit.record(session, Actor.of(user), "dang_nhap", "nguoi_dung", user.id, f"{user.username} đăng nhập.")
-        user_id = user.id
-    st.session_state.update(user_id=user_id, token=token, pending_cookie=(token, expires.isoformat()), signed_out=False)
+        result = auth.sign_in(session, username=username, password=password, address=client_address(),
+                              secret=cfg.secret_key, hours=cfg.session_hours, limits=throttle.Limits.of(cfg))
+        user_id = result.user.id if result.user else None
+    result.raise_refusal()
+    st.session_state.pop("session_ended", None)
+    st.session_state.update(user_id=user_id, token=result.token, signed_out=False,
+                            pending_cookie=(result.token, result.expires.isoformat()))
 
 
 def sign_out() -> None:

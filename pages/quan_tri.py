@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import actor, db_read, db_write, require_page
-from tdkt.core import auth, options, permissions, units
+from pages._common import actor, db_read, db_write, require_page, settings
+from tdkt.core import auth, options, permissions, throttle, units
 from tdkt.core.errors import Refused
 from tdkt.core.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, UnitKind
 from tdkt.core.text import format_datetime
@@ -78,9 +78,44 @@ if is_admin:
                 if reset:
                     with db_write() as session:
                         password = auth.reset_password(session, actor(), user_id=picked)
-                    done(f"Mật khẩu mới của {u.username}: {password} (phải đổi ở lần đăng nhập sau).")
+                    done(f"Mật khẩu mới của {u.username}: {password} (phải đổi ở lần đăng nhập sau). Mọi phiên "
+                         "đăng nhập của tài khoản này đã kết thúc.")
             except Refused as error:
                 st.error(str(error))
+
+
+def sign_in_waits() -> None:
+    """The accounts and addresses waiting after too many wrong passwords, and the admin's lift."""
+    st.subheader("Tạm khóa đăng nhập")
+    limits = throttle.Limits.of(settings())
+    st.caption(f"Nhập sai mật khẩu {limits.failures} lần trong {limits.window.total_seconds() / 60:g} phút thì tài "
+               f"khoản phải chờ {limits.wait.total_seconds() / 60:g} phút mới đăng nhập lại được; một máy nhập sai "
+               f"{limits.address_failures} lần (trên mọi tài khoản) cũng vậy. Gỡ tạm khóa khi đã rõ là chính người "
+               "dùng nhập nhầm.")
+    with db_read() as session:
+        waiting = {f"{w.kind}|{w.key}": w for w in throttle.waits(session, limits=limits)}
+    if not waiting:
+        st.info("Không có tài khoản hay máy nào đang tạm khóa đăng nhập.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "Loại": throttle.KIND_LABELS[w.kind], "Tài khoản / địa chỉ máy": w.key, "Số lần nhập sai": w.failures,
+        "Khóa đến": format_datetime(w.until), "Còn lại": f"{w.minutes_left()} phút",
+    } for w in waiting.values()]), hide_index=True, width="stretch")
+    picked = st.selectbox("Gỡ tạm khóa cho", list(waiting), key="wait_pick",
+                          format_func=lambda k: f"{throttle.KIND_LABELS[waiting[k].kind]} {waiting[k].key}")
+    if st.button("Gỡ tạm khóa", key="go_khoa_dang_nhap"):
+        wait = waiting[picked]
+        try:
+            with db_write() as session:
+                throttle.lift(session, actor(), kind=wait.kind, key=wait.key, limits=limits)
+        except Refused as error:
+            st.error(str(error))
+        else:
+            done(f"Đã gỡ tạm khóa đăng nhập cho {throttle.KIND_LABELS[wait.kind].lower()} {wait.key}.")
+
+
+if is_admin:
+    sign_in_waits()
 
 st.subheader("Đơn vị")
 st.dataframe(unit_table.drop(columns=["id", "kind"]).rename(columns={

@@ -1,4 +1,4 @@
-"""The commands that set the application up: `init`, `user add`, `demo`."""
+"""The commands that set the application up: `init`, `user add`, `user unlock`, `demo`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 from sqlmodel import select
 
 from tdkt.cli.context import CONTEXT, open_database
-from tdkt.core import auth, permissions
+from tdkt.core import auth, permissions, throttle
 from tdkt.core.config import Settings
 from tdkt.core.db import write_session
 from tdkt.core.models import ROLE_LABELS, Role, Unit
@@ -78,6 +78,22 @@ def user_add(username: str, role_text: str, unit_text: str | None, display_name:
         )
         click.echo(f"Đã tạo tài khoản {created.username} (vai trò {role.label}). Mật khẩu ban đầu: {initial}")
         click.echo("Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.")
+
+
+@user.command("unlock")
+@click.argument("username", required=False)
+@click.option("--address", default=None, help="Gỡ tạm khóa cho một địa chỉ máy (IP) thay vì một tài khoản.")
+def user_unlock(username: str | None, address: str | None) -> None:
+    """Gỡ tạm khóa đăng nhập (do nhập sai mật khẩu nhiều lần) cho tài khoản USERNAME hoặc một địa chỉ máy."""
+    if bool(username) == bool(address):
+        raise click.UsageError("Ghi tên tài khoản USERNAME hoặc --address ĐỊA_CHỈ (một trong hai).")
+    settings = Settings.from_env()
+    engine, _ = open_database(settings)
+    kind, key = (throttle.ADDRESS, address) if address else (throttle.ACCOUNT, username)
+    with write_session(engine) as session:
+        cleared = throttle.lift(session, permissions.SYSTEM, kind=kind, key=key, limits=throttle.Limits.of(settings))
+    click.echo(f"Đã gỡ tạm khóa đăng nhập cho {throttle.KIND_LABELS[kind].lower()} {key} "
+               f"(bỏ {cleared} lần nhập sai đã tính).")
 
 
 @click.command()

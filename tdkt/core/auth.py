@@ -1,9 +1,11 @@
-"""Accounts and sign-in: password hashing (Argon2), sign-in sessions and their tokens, creating and changing users."""
+"""Accounts and sign-in: password hashing (Argon2), throttled sign-in, sign-in sessions and their tokens, creating
+and changing users."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -11,11 +13,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from tdkt.core import audit
+from tdkt.core import audit, throttle
 from tdkt.core.errors import Refused
 from tdkt.core.models import AuthSession, Role, Unit, User, utcnow
 from tdkt.core.permissions import Actor, require
-from tdkt.core.text import form_text
+from tdkt.core.text import form_text, format_datetime
 
 _HASHER = PasswordHasher()
 # Verifying against a dummy hash when the user does not exist keeps the timing the same.
@@ -23,6 +25,8 @@ _DUMMY_HASH = _HASHER.hash("tdkt-dummy-password")
 TOKEN_ALGORITHM = "HS256"
 COOKIE_NAME = "tdkt_phien"
 MIN_PASSWORD_LENGTH = 8
+WRONG_CREDENTIALS = "Sai tên đăng nhập hoặc mật khẩu."
+ACCOUNT_LOCKED = "Tài khoản đã bị khóa. Liên hệ quản trị viên."
 
 
 class AuthError(Refused):
@@ -42,21 +46,119 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def authenticate(session: Session, *, username: str, password: str) -> User:
-    """Return the active user with these credentials, or raise AuthError."""
-    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+def _find(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == throttle.account_key(username))).first()
+
+
+def _credential_problem(user: User | None, password: str) -> str | None:
+    """Return why these credentials do not sign in (a wrong one, or a locked account), or None."""
     if user is None:
-        verify_password(_DUMMY_HASH, password)
-        raise AuthError("Sai tên đăng nhập hoặc mật khẩu.")
+        verify_password(_DUMMY_HASH, password)  # the same time as a real account's check
+        return WRONG_CREDENTIALS
     if not verify_password(user.password_hash, password):
-        raise AuthError("Sai tên đăng nhập hoặc mật khẩu.")
-    if not user.active:
-        raise AuthError("Tài khoản đã bị khóa. Liên hệ quản trị viên.")
+        return WRONG_CREDENTIALS
+    return None if user.active else ACCOUNT_LOCKED
+
+
+def _signed_in(session: Session, user: User, password: str) -> User:
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     session.add(user)
     return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User:
+    """Return the active user with these credentials, or raise AuthError: the check alone, unthrottled and
+    unaudited. The app signs in through `sign_in`, which throttles and audits."""
+    user = _find(session, username)
+    problem = _credential_problem(user, password)
+    if problem:
+        raise AuthError(problem)
+    return _signed_in(session, user, password)
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """What a sign-in attempt gave: the user with its session token, or the refusal to raise after committing."""
+
+    user: User | None = None
+    token: str = ""
+    expires: datetime | None = None
+    refusal: AuthError | None = None
+
+    def raise_refusal(self) -> None:
+        """Raise the refusal, if any (after the transaction that recorded the failure has committed)."""
+        if self.refusal is not None:
+            raise self.refusal
+
+
+def _attempt_actor(user: User | None, tried: str) -> Actor:
+    """Who the audit log names for an attempt: the account tried, or the name typed when there is none."""
+    if user is not None:
+        return Actor.of(user)
+    return Actor(id=None, username=tried or "(trống)", role=Role.LANH_DAO)
+
+
+def _failure_summary(tried: str, user: User | None, address: str | None, tally: throttle.Tally,
+                     limits: throttle.Limits) -> str:
+    where = f" từ địa chỉ {address}" if address else ""
+    summary = (f"Đăng nhập sai mật khẩu với tên đăng nhập “{tried}”{'' if user else ' (không có tài khoản này)'}"
+               f"{where}: lần {tally.account} của tài khoản")
+    if address:
+        summary += f", lần {tally.address} của địa chỉ"
+    summary += f" trong {limits.window.total_seconds() / 60:g} phút."
+    if tally.wait is not None:
+        what = "Tài khoản" if tally.wait.kind == throttle.ACCOUNT else "Địa chỉ"
+        summary += f" {what} tạm khóa đăng nhập đến {format_datetime(tally.wait.until)}."
+    return summary
+
+
+def sign_in(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    address: str | None,
+    secret: str,
+    hours: float,
+    limits: throttle.Limits | None = None,
+    now: datetime | None = None,
+) -> SignIn:
+    """Sign in under the throttle: a waiting account or address is refused before any password check; a wrong
+    password is recorded and audited (the name tried and the address, never the password); a success clears the
+    account's count and starts a session (audited). Bad credentials are returned, not raised, so that the caller
+    commits the failure before it raises `SignIn.refusal`."""
+    limits = limits or throttle.Limits()
+    now = now or utcnow()
+    tried = throttle.account_key(username)
+    if not tried or not password:
+        return SignIn(refusal=AuthError("Nhập tên đăng nhập và mật khẩu."))
+    user = _find(session, tried)
+    wait = throttle.current_wait(session, username=tried, address=address, limits=limits, now=now)
+    if wait is not None:
+        audit.record(session, _attempt_actor(user, tried), "dang_nhap_bi_tu_choi", "nguoi_dung",
+                     user.id if user else None,
+                     f"Từ chối đăng nhập với tên “{tried}”{f' từ địa chỉ {address}' if address else ''}: "
+                     f"{throttle.KIND_LABELS[wait.kind].lower()} đang tạm khóa đến {format_datetime(wait.until)}.")
+        return SignIn(refusal=AuthError(wait.message(now)))
+    problem = _credential_problem(user, password)
+    if problem == ACCOUNT_LOCKED:
+        audit.record(session, _attempt_actor(user, tried), "dang_nhap_bi_tu_choi", "nguoi_dung", user.id,
+                     f"Từ chối đăng nhập của {tried}: tài khoản đã bị khóa.")
+        return SignIn(refusal=AuthError(problem))
+    if problem:
+        tally = throttle.record_failure(session, username=tried, address=address, limits=limits, now=now)
+        audit.record(session, _attempt_actor(user, tried), "dang_nhap_sai", "nguoi_dung", user.id if user else None,
+                     _failure_summary(tried, user, address, tally, limits))
+        message = problem if tally.wait is None else f"{problem} {tally.wait.message(now)}"
+        return SignIn(refusal=AuthError(message))
+    throttle.clear_account(session, username=tried)
+    _signed_in(session, user, password)
+    token, expires = issue_token(session, user=user, secret=secret, hours=hours)
+    audit.record(session, Actor.of(user), "dang_nhap", "nguoi_dung", user.id,
+                 f"{user.username} đăng nhập{f' từ địa chỉ {address}' if address else ''}.")
+    return SignIn(user=user, token=token, expires=expires)
 
 
 def issue_token(session: Session, *, user: User, secret: str, hours: float) -> tuple[str, datetime]:

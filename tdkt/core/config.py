@@ -45,6 +45,16 @@ def _positive_whole(environ: Mapping[str, str], name: str, default: int) -> int:
     return int(value)
 
 
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number that may be 0 (how many proxies stand in front of the app)."""
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.strip().isdigit():
+        raise ConfigError(f"Biến môi trường {name}={raw!r} phải là một số nguyên không âm, ví dụ {name}={default}.")
+    return int(raw)
+
+
 def _folder(environ: Mapping[str, str], name: str, default: Path) -> str:
     """A folder path; a relative one is taken from the project's root, whatever the working directory."""
     raw = (environ.get(name) or "").strip()
@@ -184,6 +194,15 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     smtp_from: str = ""
     smtp_starttls: bool = True
+    # Sign-in throttling (tdkt.core.throttle): this many failures within the window make the account, or the client
+    # address across accounts, wait this long.
+    sign_in_failures: int = 5
+    sign_in_address_failures: int = 5
+    sign_in_window_minutes: float = 15.0
+    sign_in_wait_minutes: float = 15.0
+    # How many reverse proxies of ours stand in front of the app: the client address is then read from
+    # X-Forwarded-For (the entry that many hops from its end); 0 trusts no such header (docs/deploy.md).
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -210,4 +229,9 @@ class Settings:
             file_store=_folder(env, "TDKT_FILE_STORE", DATA_DIR / "files"),
             attachment_limit_mb=_positive_number(env, "TDKT_ATTACHMENT_LIMIT_MB", 20.0),
             **_smtp(env),
+            sign_in_failures=_positive_whole(env, "TDKT_SIGN_IN_FAILURES", 5),
+            sign_in_address_failures=_positive_whole(env, "TDKT_SIGN_IN_ADDRESS_FAILURES", 5),
+            sign_in_window_minutes=_positive_number(env, "TDKT_SIGN_IN_WINDOW_MINUTES", 15.0),
+            sign_in_wait_minutes=_positive_number(env, "TDKT_SIGN_IN_WAIT_MINUTES", 15.0),
+            trusted_proxies=_count(env, "TDKT_TRUSTED_PROXIES", 0),
         )
