@@ -16,6 +16,8 @@ def sign_in_view() -> None:
     st.caption(f"Công tác thi đua, khen thưởng — {common.settings().agency}")
     if common.is_demo():
         st.warning("**Dữ liệu minh họa** — người và số liệu hư cấu, không phải dữ liệu thật.")
+    if ended := st.session_state.pop("session_ended", None):
+        st.info(ended)
     with st.form("dang_nhap"):
         username = st.text_input("Tên đăng nhập", key="login_username")
         password = st.text_input("Mật khẩu", type="password", key="login_password")
@@ -41,7 +43,7 @@ def change_password_view(user) -> None:
         try:
             with common.db_write() as session:
                 auth.change_password(session, user=auth.get_user(session, user_id=user.id), old_password=old,
-                                     new_password=new, confirm=confirm)
+                                     new_password=new, confirm=confirm, keep_session=common.current_session())
         except Refused as error:
             st.error(str(error))
         else:

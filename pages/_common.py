@@ -85,20 +85,35 @@ def db_write() -> Iterator[Session]:
 
 
 def current_user() -> User | None:
-    """Return the signed-in user, reloaded from the database on every run (a locked account is out at once)."""
-    user_id = st.session_state.get("user_id")
+    """Return the signed-in user, reloaded from the database on every run: the browser's session token must still
+    resolve, so a session ended anywhere (sign-out, password changed or reset, account locked, role or unit changed)
+    is out at its next run, in every app process; the sign-in page then says why (`session_ended`)."""
+    state, secret = st.session_state, settings().secret_key
     with db_read() as session:
-        if user_id is not None:
-            found = auth.get_user(session, user_id=user_id)
+        if "token" not in state and state.get("user_id") is not None:
+            # Only AppTest signs in by setting user_id alone; a browser's session always holds its token.
+            found = auth.get_user(session, user_id=state["user_id"])
             if found is not None and found.active:
                 return found
-            st.session_state.pop("user_id", None)
-        token = st.context.cookies.get(auth.COOKIE_NAME) if not st.session_state.get("signed_out") else None
-        found = auth.user_from_token(session, token=token, secret=settings().secret_key)
-    if found is not None:
-        st.session_state["user_id"] = found.id
-        st.session_state["token"] = token
+            state.pop("user_id", None)
+        held = state.get("token")
+        token = held or (None if state.get("signed_out") else st.context.cookies.get(auth.COOKIE_NAME))
+        found = auth.user_from_token(session, token=token, secret=secret)
+        if found is None and token:
+            state["session_ended"] = auth.ended_notice(session, token=token, secret=secret)
+    if found is None:
+        if token:  # an ended token, held or in the cookie: drop both rather than look it up on every run
+            for key in ("user_id", "token"):
+                state.pop(key, None)
+            state.update(signed_out=True, pending_cookie_delete=True)
+        return None
+    state.update(user_id=found.id, token=token)
     return found
+
+
+def current_session() -> str | None:
+    """Return the id of this browser's sign-in session (the one kept when its user changes the password)."""
+    return auth.token_session(st.session_state.get("token"), secret=settings().secret_key)
 
 
 def client_address() -> str | None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import db_read, db_write, require_page
+from pages._common import current_session, db_read, db_write, require_page
 from tdkt.core import auth, units
 from tdkt.core.errors import Refused
 from tdkt.core.models import ROLE_LABELS, Role
@@ -23,8 +23,9 @@ with st.form("doi_mat_khau", clear_on_submit=True):
         try:
             with db_write() as session:
                 auth.change_password(session, user=auth.get_user(session, user_id=who.id), old_password=old,
-                                     new_password=new, confirm=confirm)
+                                     new_password=new, confirm=confirm, keep_session=current_session())
         except Refused as error:
             st.error(str(error))
         else:
-            st.success("Đã đổi mật khẩu.")
+            st.success("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản (trên máy, trình duyệt khác) đã "
+                       "kết thúc; phiên này vẫn tiếp tục.")

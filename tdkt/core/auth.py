@@ -1,5 +1,5 @@
-"""Accounts and sign-in: password hashing (Argon2), throttled sign-in, sign-in sessions and their tokens, creating
-and changing users."""
+"""Accounts and sign-in: password hashing (Argon2), throttled sign-in, sign-in sessions and their tokens (ended on a
+credential change), creating and changing users."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select, update
 
 from tdkt.core import audit, throttle
 from tdkt.core.errors import Refused
@@ -27,6 +27,17 @@ COOKIE_NAME = "tdkt_phien"
 MIN_PASSWORD_LENGTH = 8
 WRONG_CREDENTIALS = "Sai tên đăng nhập hoặc mật khẩu."
 ACCOUNT_LOCKED = "Tài khoản đã bị khóa. Liên hệ quản trị viên."
+# Why a sign-in session ended (AuthSession.ended_reason) → what the sign-in page tells the browser that held it.
+END_REASONS = {
+    "dang_xuat": "Bạn đã đăng xuất.",
+    "het_han": "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
+    "doi_mat_khau": "Phiên đăng nhập đã kết thúc vì mật khẩu của tài khoản vừa được đổi. Vui lòng đăng nhập lại "
+                    "bằng mật khẩu mới.",
+    "dat_lai_mat_khau": "Phiên đăng nhập đã kết thúc vì quản trị viên đã đặt lại mật khẩu của tài khoản. Vui lòng "
+                        "đăng nhập bằng mật khẩu mới.",
+    "sua_tai_khoan": "Phiên đăng nhập đã kết thúc vì quản trị viên đã thay đổi vai trò, đơn vị hoặc trạng thái của "
+                     "tài khoản. Vui lòng đăng nhập lại.",
+}
 
 
 class AuthError(Refused):
@@ -198,11 +209,50 @@ def revoke_token(session: Session, *, token: str | None, secret: str) -> None:
     record = session.get(AuthSession, claims.get("jti", ""))
     if record is not None and record.revoked_at is None:
         record.revoked_at = utcnow()
+        record.ended_reason = "dang_xuat"
         session.add(record)
 
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def token_session(token: str | None, *, secret: str) -> str | None:
+    """Return the id of the sign-in session a token signed with this secret names (expired or not), or None."""
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(token, secret, algorithms=[TOKEN_ALGORITHM], options={"verify_exp": False})
+    except jwt.PyJWTError:
+        return None
+    jti = claims.get("jti")
+    return jti if isinstance(jti, str) else None
+
+
+def ended_notice(session: Session, *, token: str | None, secret: str) -> str | None:
+    """Return why the session a token names no longer signs in, in Vietnamese (for the sign-in page), or None."""
+    jti = token_session(token, secret=secret)
+    record = session.get(AuthSession, jti) if jti else None
+    if record is None:
+        return None
+    if record.ended_reason:
+        return END_REASONS.get(record.ended_reason)
+    return END_REASONS["het_han"] if _aware(record.expires_at) <= utcnow() else None
+
+
+def end_sessions(session: Session, *, user_id: int, reason: str, keep: str | None = None) -> int:
+    """End every open sign-in session of a user but `keep` (the one making the change), so that their tokens stop
+    resolving at once in every browser and app process; return how many ended."""
+    stmt = (update(AuthSession)
+            .where(AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))
+            .values(revoked_at=utcnow(), ended_reason=reason))
+    if keep is not None:
+        stmt = stmt.where(AuthSession.id != keep)
+    return session.exec(stmt).rowcount
+
+
+def _ended(count: int, *, other: bool = False) -> str:
+    return f" Kết thúc {count} phiên đăng nhập{' khác' if other else ''}." if count else ""
 
 
 def check_new_password(password: str, *, username: str) -> None:
@@ -215,8 +265,10 @@ def check_new_password(password: str, *, username: str) -> None:
         raise AuthError("Mật khẩu mới cần có cả chữ và số.")
 
 
-def change_password(session: Session, *, user: User, old_password: str, new_password: str, confirm: str) -> None:
-    """Change a user's own password after checking the old one; clears the must-change flag."""
+def change_password(session: Session, *, user: User, old_password: str, new_password: str, confirm: str,
+                    keep_session: str | None = None) -> None:
+    """Change a user's own password after checking the old one; clears the must-change flag and ends every other
+    sign-in session of the user (`keep_session`, the one changing it, stays)."""
     if not verify_password(user.password_hash, old_password):
         raise AuthError("Mật khẩu hiện tại không đúng.")
     if new_password != confirm:
@@ -227,7 +279,9 @@ def change_password(session: Session, *, user: User, old_password: str, new_pass
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
     session.add(user)
-    audit.record(session, Actor.of(user), "doi_mat_khau", "nguoi_dung", user.id, f"{user.username} đổi mật khẩu.")
+    ended = end_sessions(session, user_id=user.id, reason="doi_mat_khau", keep=keep_session)
+    audit.record(session, Actor.of(user), "doi_mat_khau", "nguoi_dung", user.id,
+                 f"{user.username} đổi mật khẩu.{_ended(ended, other=True)}")
 
 
 def random_password(length: int = 12) -> str:
@@ -304,7 +358,8 @@ def create_user(
 def update_user(
     session: Session, actor: Actor, *, user_id: int, display_name: str, role: Role, unit_id: int | None, active: bool
 ) -> User:
-    """Change an account's name, role, unit or active flag."""
+    """Change an account's name, role, unit or active flag; a change of role or unit, or a lock, ends every sign-in
+    session of the account (what it may see and do is decided again at its next sign-in)."""
     require(actor, "quan_tri")
     user = session.get(User, user_id)
     if user is None:
@@ -314,16 +369,20 @@ def update_user(
     _check_role_unit(session, role, unit_id)
     before = audit.snapshot(user, exclude={"password_hash"})
     name = _display_name(display_name) or user.username
+    access_changed = (Role(user.role), user.unit_id) != (role, unit_id) or (user.active and not active)
     user.display_name, user.role, user.unit_id, user.active = name, role, unit_id, active
     session.add(user)
     session.flush()
-    audit.record(session, actor, "sua_nguoi_dung", "nguoi_dung", user.id, f"Sửa tài khoản {user.username}.",
+    ended = end_sessions(session, user_id=user.id, reason="sua_tai_khoan") if access_changed else 0
+    audit.record(session, actor, "sua_nguoi_dung", "nguoi_dung", user.id,
+                 f"Sửa tài khoản {user.username}.{_ended(ended)}",
                  before=before, after=audit.snapshot(user, exclude={"password_hash"}))
     return user
 
 
 def reset_password(session: Session, actor: Actor, *, user_id: int) -> str:
-    """Give an account a new random password it must change at next sign-in; return the password."""
+    """Give an account a new random password it must change at next sign-in, ending every sign-in session of the
+    account; return the password."""
     require(actor, "quan_tri")
     user = session.get(User, user_id)
     if user is None:
@@ -332,5 +391,7 @@ def reset_password(session: Session, actor: Actor, *, user_id: int) -> str:
     user.password_hash = hash_password(password)
     user.must_change_password = True
     session.add(user)
-    audit.record(session, actor, "dat_lai_mat_khau", "nguoi_dung", user.id, f"Đặt lại mật khẩu cho {user.username}.")
+    ended = end_sessions(session, user_id=user.id, reason="dat_lai_mat_khau")
+    audit.record(session, actor, "dat_lai_mat_khau", "nguoi_dung", user.id,
+                 f"Đặt lại mật khẩu cho {user.username}.{_ended(ended)}")
     return password
