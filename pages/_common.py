@@ -177,9 +177,12 @@ def flush_cookie() -> None:
     pending = st.session_state.pop("pending_cookie", None)
     if pending:
         token, expires = pending
+        # The component writes it with JavaScript (document.cookie), so it cannot be HttpOnly (docs/deploy.md). Secure
+        # only when the browser is on HTTPS: a browser drops a Secure cookie that a plain-HTTP page writes.
+        secure = (st.context.url or "").startswith("https:")
         _cookie_component(
             method="set", cookie=auth.COOKIE_NAME, value=token, key="cookie_set",
-            options={"path": "/", "expires": expires, "sameSite": "strict"}, default=False,
+            options={"path": "/", "expires": expires, "sameSite": "strict", "secure": secure}, default=False,
         )
     if st.session_state.pop("pending_cookie_delete", False):
         _cookie_component(method="delete", cookie=auth.COOKIE_NAME, key="cookie_delete", default=False)
