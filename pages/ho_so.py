@@ -4,8 +4,9 @@ from datetime import date
 
 import streamlit as st
 
+from pages._attachments import nomination_documents
 from pages._common import db_read, db_write, require_page, selected_year, show_findings
-from tdkt.awards import dossiers, eligibility, mau_tdkt
+from tdkt.awards import checklist, dossiers, eligibility, mau_tdkt
 from tdkt.awards.rules.case import LocalPolicy
 from tdkt.core import export, permissions
 from tdkt.core.errors import Refused
@@ -38,9 +39,14 @@ with db_read() as session:
     cap = eligibility.share_cap(session, year=year, actor=who)
 flagged = {f.nomination_id: " ".join(x["reason"] for x in f.failures) for f in findings}
 frame = frame.assign(rules=frame.id.map(flagged).fillna(""))
-shown = frame[["name", "award", "unit", "status_label", "votes", "decision", "rules"]].rename(columns={
+with db_read() as session:
+    lacking = checklist.missing_documents(session, nomination_ids=[int(i) for i in frame.id])
+frame = frame.assign(missing=[("Thiếu: " + "; ".join(lacking[int(i)])) if lacking.get(int(i)) else "Đủ"
+                              for i in frame.id])
+shown = frame[["name", "award", "unit", "status_label", "votes", "decision", "missing", "rules"]].rename(columns={
     "name": "Tên cá nhân/tập thể", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "status_label": "Bước",
-    "votes": "Phiếu Hội đồng", "decision": "Quyết định", "rules": "Chưa đủ điều kiện theo luật"})
+    "votes": "Phiếu Hội đồng", "decision": "Quyết định", "missing": "Tài liệu hồ sơ",
+    "rules": "Chưa đủ điều kiện theo luật"})
 if cap:
     st.warning(f"{cap['reason']} ({cap['basis']})")
 if findings:
@@ -89,6 +95,7 @@ if can_move:
                 else:
                     st.session_state["flash_ho_so"] = f"Đã lưu quy định của địa phương năm {year}."
                     st.rerun()
+nomination_documents(who, frame, year=year, expanded=not can_move)
 if not can_move:
     st.dataframe(shown, hide_index=True, width="stretch")
     st.stop()
