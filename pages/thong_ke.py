@@ -4,7 +4,7 @@ status; the trend over a span of years; the shares of decided awards; the money;
 import streamlit as st
 
 from pages._common import db_read, require_page, selected_year, show_findings
-from tdkt.awards import eligibility, stats
+from tdkt.awards import checklist, eligibility, stats
 from tdkt.awards.money import decided_money
 from tdkt.core import export
 from tdkt.core.text import format_money, format_percent
@@ -45,6 +45,7 @@ with db_read() as session:
     trend = stats.trend(session, first=first, last=last, **filters)
     shares = stats.shares(session, year=year, **filters)
     money = decided_money(session, year=year, **filters)
+    dossiers = checklist.completeness(session, year=year, **filters)
 # The totals come from the status table already counted, not from stats.summary, which would count every
 # dimension a second time (bench/pages.py: seven statements over the year's nominations).
 nominations, decisions = (int(tables["status"][c].sum()) for c in ("nominations", "decisions"))
@@ -56,6 +57,10 @@ cols[0].metric("Hồ sơ đề nghị", nominations)
 cols[1].metric("Có quyết định", decisions)
 cols[2].metric("Tiền thưởng theo quyết định", format_money(money),
                help="Hệ số của từng danh hiệu, hình thức × lương cơ sở tại ngày quyết định.")
+if nominations:
+    st.caption(f"Hồ sơ đủ tài liệu theo thành phần hồ sơ: {dossiers['complete']}; còn thiếu tài liệu: "
+               f"{dossiers['incomplete']}" + "".join(f" · thiếu “{name}”: {n}"
+                                                     for name, n in dossiers["missing"].items()) + ".")
 if nominations == 0:
     st.info(f"Chưa có hồ sơ đề nghị khen thưởng nào cho năm {year} với bộ lọc đã chọn.")
 else:

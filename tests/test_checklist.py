@@ -134,3 +134,23 @@ def test_only_the_office_sets_the_checklist_and_only_known_kinds(engine, actors)
         checklist.set_requirement(session, actors["van_phong"], year=YEAR, award_id=ldtt, kinds=["khac"])
     with read_session(engine) as session:
         assert not checklist.requirement_table(session, year=YEAR).configured.any()
+
+
+def test_statistics_and_the_review_report_count_complete_and_incomplete_dossiers(engine):
+    from tdkt.awards import stats
+    from tdkt.reports import reports
+
+    with read_session(engine) as session:
+        unit = unit_ids(session)[0]
+    done = nominate(engine, "LDTT", unit=unit)
+    nominate(engine, "LDTT", unit=unit)  # lacks its achievement report
+    attach(engine, "to_trinh", unit=unit)
+    attach(engine, "bien_ban", unit=unit)
+    attach(engine, "bao_cao_thanh_tich", nomination=done)
+    with read_session(engine) as session:
+        assert stats.summary(session, year=YEAR)["dossiers"] == {"complete": 1, "incomplete": 1,
+                                                                 "missing": {REPORT: 1}}
+        data = reports.figures(session, year=YEAR, period="year")
+        summary = reports.summary_table(data).set_index("indicator")
+    assert data["dossiers"] == {"complete": 1, "incomplete": 1} and data["previous"]["dossiers"]["incomplete"] == 0
+    assert (summary.loc["Hồ sơ đủ tài liệu", "current"], summary.loc["Hồ sơ còn thiếu tài liệu", "current"]) == (1, 1)

@@ -13,7 +13,7 @@ PAGE = "pages/so_ket.py"
 TITLE = "Sơ kết / Tổng kết công tác thi đua, khen thưởng năm 2024"
 INDICATORS = ["Nhiệm vụ kế hoạch đến hạn", "Nhiệm vụ đã hoàn thành", "Nhiệm vụ còn lại", "Nhiệm vụ quá hạn",
               "Phong trào thi đua phát động", "Giao ước thi đua đã ký kết", "Sáng kiến được công nhận",
-              "Hồ sơ đề nghị nhận được", "Quyết định khen thưởng"]
+              "Hồ sơ đề nghị nhận được", "Hồ sơ đủ tài liệu", "Hồ sơ còn thiếu tài liệu", "Quyết định khen thưởng"]
 
 
 @pytest.fixture(autouse=True)

@@ -67,6 +67,10 @@ EXPECTED_2024 = {
                   "Không được duyệt": 1},
     "by_category": {DIRECT: 3, MANAGER: 1, PUBLIC: 2, HOUSEHOLD: 1},
     "money": 702_000 + 5_400_000 + 1_872_000,
+    "dossiers": {"complete": 0, "incomplete": 7, "missing": {  # no document attached: every one lacks the three
+        "Tờ trình đề nghị khen thưởng": 7, "Báo cáo thành tích theo mẫu Nghị định 98/2023/NĐ-CP": 7,
+        "Biên bản bình xét thi đua, họp Hội đồng Thi đua – Khen thưởng": 7,
+        "Xác nhận, công nhận sáng kiến, đề tài khoa học": 1}},  # the Chiến sĩ thi đua cấp tỉnh's initiative
 }
 
 

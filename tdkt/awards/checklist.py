@@ -245,19 +245,25 @@ def missing_documents(session: Session, *, nomination_ids: Iterable[int]) -> dic
             for i, s in dossier_states(session, nomination_ids=nomination_ids).items()}
 
 
-def completeness(session: Session, *, year: int, unit_id: int | None = None, award_id: int | None = None) -> dict:
-    """Return how many of the year's nominations have a complete dossier and how many lack a document:
-    {"complete": n, "incomplete": n, "missing": {document name: nominations lacking it}}."""
-    conditions = [Nomination.year == year]
-    if unit_id is not None:
-        conditions.append(Nomination.unit_id == unit_id)
-    if award_id is not None:
-        conditions.append(Nomination.award_id == award_id)
-    states = _states(session, and_(*conditions))
+def count_complete(session: Session, where: ColumnElement[bool]) -> dict:
+    """Return how many nominations matching `where` have a complete dossier and how many lack a document:
+    {"complete": n, "incomplete": n, "missing": {document name: nominations lacking it}} (names of the first year)."""
+    states = _states(session, where)
     missing: dict[str, int] = {}
+    year = min((s.year for s in states), default=0)
     for kind in REQUIRABLE:
         n = sum(kind in s.missing for s in states)
         if n:
             missing[kind_label(kind, year=year)] = n
     complete = sum(s.complete for s in states)
     return {"complete": complete, "incomplete": len(states) - complete, "missing": missing}
+
+
+def completeness(session: Session, *, year: int, unit_id: int | None = None, award_id: int | None = None) -> dict:
+    """Return `count_complete` of the year's nominations (of one unit, of one award)."""
+    conditions = [Nomination.year == year]
+    if unit_id is not None:
+        conditions.append(Nomination.unit_id == unit_id)
+    if award_id is not None:
+        conditions.append(Nomination.award_id == award_id)
+    return count_complete(session, and_(*conditions))

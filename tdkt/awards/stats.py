@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from tdkt.awards import categories, money
+from tdkt.awards import categories, checklist, money
 from tdkt.core.models import (
     NOMINATION_STATUS_LABELS,
     TARGET_LABELS,
@@ -195,7 +195,7 @@ def shares(session: Session, *, year: int, unit_id: int | None = None, award_id:
 
 def summary(session: Session, *, year: int, unit_id: int | None = None, award_id: int | None = None) -> dict:
     """Return the year's figures as the CLI's JSON object: counts by award, level, target, gender, unit, status and
-    category, decisions and the decided money in whole đồng."""
+    category, decisions, the decided money in whole đồng, and the dossiers complete or lacking a document."""
     tables = count_tables(session, year=year, unit_id=unit_id, award_id=award_id)
 
     def by(dimension: str, *, keys: bool = False, keep_zeros: bool = True) -> dict[str, int]:
@@ -216,6 +216,7 @@ def summary(session: Session, *, year: int, unit_id: int | None = None, award_id
         "by_status": status,
         "by_category": by("category"),
         "money": money.decided_money(session, year=year, unit_id=unit_id, award_id=award_id),
+        "dossiers": checklist.completeness(session, year=year, unit_id=unit_id, award_id=award_id),
     }
 
 
