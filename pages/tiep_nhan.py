@@ -61,13 +61,18 @@ if who.role.value != "don_vi":
     cols[1].metric("Đã tiếp nhận", sum(s.state == S.DA_TIEP_NHAN for s in states))
     cols[2].metric("Chưa nộp hoặc phải nộp lại", len(states) - len(held))
     cols[3].metric("Trễ hạn", sum(s.days_late is not None for s in states))
-    st.dataframe(submission_views.states_frame(states), hide_index=True, width="stretch")
+    # Kind and deadline (the same on every row, said above) stay in the .xlsx: on screen they pushed the missing
+    # documents out of view at 1400 px.
+    st.dataframe(submission_views.states_frame(states).drop(columns=["Loại đơn vị", "Hạn nộp"]), hide_index=True,
+                 width="stretch")
     st.download_button("Tải bảng tình hình nộp hồ sơ (.xlsx)", key="tiep_nhan_xlsx",
                        data=lambda: submission_views.states_workbook(states, year=year, deadline=due.day),
                        file_name=f"tiep_nhan_ho_so_{year}.xlsx")
     by_id = {s.unit_id: s for s in states}
+    waiting = [i for i, s in by_id.items() if s.state == S.DA_NOP]  # opens on the first one the Office must act on
     chosen = st.selectbox("Xem hồ sơ của đơn vị", list(by_id), key="tiep_nhan_unit",
-                          format_func=lambda i: f"{by_id[i].unit} — {by_id[i].state_label}")
+                          index=list(by_id).index(waiting[0]) if waiting else 0,
+                          format_func=lambda i: by_id[i].unit)
     state = by_id[chosen]
 else:
     state = states[0]
