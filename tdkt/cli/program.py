@@ -9,8 +9,10 @@ import click
 from tdkt.cli import (
     award_commands,
     click_vi,
+    file_commands,
     import_commands,
     plan_commands,
+    remind_commands,
     report_commands,
     rules_command,
     setup_commands,
@@ -42,7 +44,8 @@ for _command in (
     import_commands.import_command, import_commands.import_records_command,
     award_commands.stats_command, award_commands.check_command,
     report_commands.report_command,
-    submission_commands.submissions_command,
+    submission_commands.submissions_command, remind_commands.remind_command,
+    file_commands.sweep_files_command,
 ):
     cli.add_command(_command)
 rules_command.register(cli)
