@@ -52,7 +52,9 @@ if is_office:
             act(deadlines.set_deadline, f"Đã lưu hạn nộp hồ sơ năm {year}.", day=None if reset else day)
 
 if not states:
-    st.info("Chưa có phòng, đơn vị trực thuộc hay tổ chức đoàn thể nào phải nộp hồ sơ.")
+    st.info("Đơn vị của bạn không thuộc diện nộp hồ sơ khen thưởng về Văn phòng Sở (phòng, đơn vị trực thuộc, tổ chức "
+            "đoàn thể)." if who.role.value == "don_vi" else
+            "Chưa có phòng, đơn vị trực thuộc hay tổ chức đoàn thể nào phải nộp hồ sơ.")
     st.stop()
 if who.role.value != "don_vi":
     held = [s for s in states if s.held]

@@ -49,5 +49,8 @@ if waiting:
     st.subheader(f"Đơn vị chưa nộp hồ sơ khen thưởng (hạn {format_date(figures.deadline)})")
     st.dataframe(submission_views.states_frame(waiting)[["Đơn vị", "Trạng thái", "Đúng hạn / trễ hạn", "Số đề nghị"]],
                  hide_index=True, width="stretch")
+    st.download_button("Tải danh sách đơn vị chưa nộp (.xlsx)", key="tong_quan_waiting_xlsx",
+                       data=lambda: submission_views.states_workbook(waiting, year=year, deadline=figures.deadline),
+                       file_name=f"don_vi_chua_nop_ho_so_{year}.xlsx")
 elif waiting is not None:
     st.success(f"Mọi đơn vị đã nộp hồ sơ khen thưởng năm {year}.")

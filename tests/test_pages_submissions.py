@@ -160,6 +160,7 @@ def test_tong_quan_lists_the_units_not_submitted_once_the_deadline_is_near(app_e
     waiting = at.dataframe[-1].value
     assert len(waiting) == 6 and UNIT not in list(waiting["Đơn vị"])
     assert all(t.startswith("Trễ ") for t in waiting["Đúng hạn / trễ hạn"])
+    assert "Tải danh sách đơn vị chưa nộp (.xlsx)" in [b.proto.label for b in at.get("download_button")]
     this_year = date.today().year
     with write_session(app_engine) as session:
         deadlines.set_deadline(session, actor_of(app_engine, Role.VAN_PHONG), year=this_year,
@@ -170,3 +171,20 @@ def test_tong_quan_lists_the_units_not_submitted_once_the_deadline_is_near(app_e
     later.run()
     assert not later.exception
     assert not [h.value for h in later.subheader if h.value.startswith("Đơn vị chưa nộp")]
+
+
+def test_a_unit_account_of_a_council_is_told_it_does_not_submit(app_env, app_engine):
+    with write_session(app_engine) as session:
+        council = session.exec(select(Unit).where(Unit.kind == "hoi_dong")).first()
+        user = User(username="hoidong", display_name="Thư ký Hội đồng", role=Role.DON_VI, unit_id=council.id,
+                    password_hash="x", must_change_password=False)
+        session.add(user)
+        session.flush()
+        user_id = user.id
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["user_id"] = user_id
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["Đơn vị của bạn không thuộc diện nộp hồ sơ khen thưởng về Văn phòng Sở "
+                                          "(phòng, đơn vị trực thuộc, tổ chức đoàn thể)."]
+    assert not at.button

@@ -118,8 +118,9 @@ def _missing_by_unit(session: Session, *, year: int, unit_ids: list[int]) -> dic
 
 
 def unit_states(session: Session, *, year: int, today: date, actor: Actor | None = None,
-                unit_id: int | None = None) -> list[UnitState]:
-    """Return every submitting unit's state for a year in the department's order (a unit account: its own only)."""
+                unit_id: int | None = None, documents: bool = True) -> list[UnitState]:
+    """Return every submitting unit's state for a year in the department's order (a unit account: its own only);
+    `documents=False` leaves the missing documents out (the checklist reads every nomination's attachments)."""
     if actor is not None:
         require(actor, "xem_tiep_nhan", unit_ids={actor.unit_id} if actor.unit_id else None)
         if actor.role == Role.DON_VI:
@@ -135,7 +136,7 @@ def unit_states(session: Session, *, year: int, today: date, actor: Actor | None
         .group_by(Nomination.unit_id)).all())
     latest = _latest_steps(session, [s.id for s in rows.values()])
     names = _display_names(session, {s.state_by for s in rows.values() if s.state_by is not None})
-    missing = _missing_by_unit(session, year=year, unit_ids=ids)
+    missing = _missing_by_unit(session, year=year, unit_ids=ids) if documents else {}
     due = deadline(session, year=year)
     states = []
     for unit in units:
@@ -176,7 +177,8 @@ def watch(session: Session, *, year: int, today: date, actor: Actor | None = Non
         return None
     if actor is not None and not can(actor, "xem_tiep_nhan", unit_ids={actor.unit_id} if actor.unit_id else None):
         return None
-    return [s for s in unit_states(session, year=year, today=today, actor=actor) if not s.held]
+    # Without the documents: Tổng quan draws on every visit (the checklist took 2.8 s for 100k nominations).
+    return [s for s in unit_states(session, year=year, today=today, actor=actor, documents=False) if not s.held]
 
 
 def history(session: Session, actor: Actor, *, year: int, unit_id: int) -> list[dict]:
