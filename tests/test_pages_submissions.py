@@ -188,3 +188,13 @@ def test_a_unit_account_of_a_council_is_told_it_does_not_submit(app_env, app_eng
     assert [i.value for i in at.info] == ["Đơn vị của bạn không thuộc diện nộp hồ sơ khen thưởng về Văn phòng Sở "
                                           "(phòng, đơn vị trực thuộc, tổ chức đoàn thể)."]
     assert not at.button
+
+
+def test_the_page_opens_on_this_year_before_its_plan_exists(app_env):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["user_id"] = app_env["users"]["van_phong"]
+    at.session_state["year"] = date.today().year
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert titles(at) == [f"Tiếp nhận hồ sơ khen thưởng năm {date.today().year}"]
+    assert f"**15/12/{date.today().year}** (mặc định 15/12)" in at.caption[0].value
