@@ -11,7 +11,6 @@ from tdkt.cli.context import open_database
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session
 from tdkt.core.text import format_date, format_number, format_percent, parse_date
-from tdkt.plan import plan as plan_module
 
 
 def _parse_as_of(value: str | None) -> date:
@@ -29,6 +28,8 @@ def _parse_as_of(value: str | None) -> date:
 @click.option("--json", "as_json", is_flag=True, help="In một đối tượng JSON.")
 def plan_command(year: int, as_of: str | None, as_json: bool) -> None:
     """In kế hoạch TĐKT của một năm với tiến độ từng nhiệm vụ."""
+    from tdkt.plan import plan as plan_module  # late, as every command's domain: pandas loads only where it is used
+
     day = _parse_as_of(as_of)
     engine, _ = open_database(Settings.from_env())
     with read_session(engine) as session:

@@ -12,7 +12,6 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from tdkt.awards import catalog
-from tdkt.clusters import cluster_years
 from tdkt.core import audit, auth
 from tdkt.core.config import DATA_DIR, Settings
 from tdkt.core.db import create_schema, make_engine, write_session
@@ -33,7 +32,6 @@ from tdkt.core.options import get as get_setting
 from tdkt.core.options import put as set_setting
 from tdkt.core.text import fold, nfc
 from tdkt.core.units import lookup as unit_lookup
-from tdkt.plan.plan import quarter_end
 
 SEED_DIR = DATA_DIR / "seed"
 PLAN_FILES = {2024: SEED_DIR / "ke-hoach-tdkt-2024-so-cong-thuong-lang-son.txt"}
@@ -173,6 +171,8 @@ def seed_units(session: Session) -> None:
 
 def seed_plan(session: Session, path: Path) -> Plan:
     """Insert one plan document with its tasks and responsible units."""
+    from tdkt.plan.plan import quarter_end  # late: every command opens the database through here, pandas is not needed
+
     units = unit_lookup(session)
     parsed = parse_plan(path.read_text(encoding="utf-8"), known_units=set(units))
     plan = Plan(
@@ -281,6 +281,8 @@ def seed_covenants(session: Session) -> list[str]:
     next start; a flag keeps a cluster the Office later deleted from coming back."""
     if get_setting(session, COVENANTS_KEY):
         return []
+    from tdkt.clusters import cluster_years  # late, as quarter_end: clusters and pandas only on a first start
+
     added = []
     for year in PLAN_FILES:
         if session.exec(select(Plan).where(Plan.year == year)).first() is None:
