@@ -20,8 +20,9 @@ from tdkt.core.permissions import Actor, require
 from tdkt.core.text import form_text, format_datetime
 
 _HASHER = PasswordHasher()
-# Verifying against a dummy hash when the user does not exist keeps the timing the same.
-_DUMMY_HASH = _HASHER.hash("tdkt-dummy-password")
+# Verifying against a dummy hash when the user does not exist keeps the timing the same. It is made at the first
+# sign-in, whoever signs in, not at import: hashing takes 64 MiB and about 0.1 s, which every command paid before.
+_DUMMY_HASH: str | None = None
 TOKEN_ALGORITHM = "HS256"
 COOKIE_NAME = "tdkt_phien"
 MIN_PASSWORD_LENGTH = 8
@@ -61,10 +62,19 @@ def _find(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == throttle.account_key(username))).first()
 
 
+def _dummy_hash() -> str:
+    """Return the hash verified when the user does not exist, made once."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _HASHER.hash("tdkt-dummy-password")
+    return _DUMMY_HASH
+
+
 def _credential_problem(user: User | None, password: str) -> str | None:
     """Return why these credentials do not sign in (a wrong one, or a locked account), or None."""
+    dummy = _dummy_hash()  # before looking at the user, so the first sign-in costs the same whether it exists or not
     if user is None:
-        verify_password(_DUMMY_HASH, password)  # the same time as a real account's check
+        verify_password(dummy, password)  # the same time as a real account's check
         return WRONG_CREDENTIALS
     if not verify_password(user.password_hash, password):
         return WRONG_CREDENTIALS
