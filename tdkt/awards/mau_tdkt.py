@@ -236,7 +236,7 @@ def decision_rows(session: Session, *, year: int, actor: Actor | None, field: st
             notes.append(f"Chưa ghi phân loại đối tượng; đã suy ra “{category}”, cần kiểm tra lại.")
         kind, kind_code = KINDS[target]
         rows.append({
-            "title": _title(person.gender) if person else None, "name": name, "position": position,
+            "title": (person.title or _title(person.gender)) if person else None, "name": name, "position": position,
             "unit": unit_name, "kind": kind, "award_national": award_name or award.name, "category": category,
             "field": field, "kind_code": kind_code, "award_code": award.national_code if award_name else None,
             "category_code": int(_PLDT_CODE[category]), "field_code": _LVHD_CODE[field],

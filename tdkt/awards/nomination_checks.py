@@ -76,7 +76,7 @@ _FIELDS = {"award": ("award", "award_code"), "birth": ("birth_year", "birth_date
 # name, the position, the unit as written; the achievements are a text column).
 _NAME_LIMIT, _POSITION_LIMIT = limit_of(Person.full_name), limit_of(Nomination.position)
 _UNIT_LIMIT, _ACHIEVEMENTS_LIMIT = limit_of(Nomination.unit_text), limit_of(Nomination.achievements)
-_KEY_LIMIT = limit_of(Person.name_key)
+_KEY_LIMIT, _TITLE_LIMIT = limit_of(Person.name_key), limit_of(Person.title)
 
 
 def header_for(columns: dict[str, str] | None, column_field: str | None) -> str | None:
@@ -183,6 +183,8 @@ class _RowChecks:
             unit_name if unit is not None else row.unit, award_name, category, award_id, unit_id, row.unit, inferred,
             row.achievements, 0, 0, row.cells, name_key,
         )
+        if row.honorific is not None and target == _CA_NHAN:
+            record.title = row.honorific if len(row.honorific) <= _TITLE_LIMIT else None
         if row.name and award_id:
             key = (name_key, row.birth_year, unit_id, award_id)
             first = self.seen.get(key)

@@ -56,6 +56,7 @@ class Record:
     warnings: int = 0
     cells: Mapping[str, Any] = field(default_factory=dict)
     name_key: str = ""
+    title: str | None = None  # an individual's honorifics, rank or degree ("Đại tá", "PGS.TS."), kept apart from name
 
     def as_dict(self) -> dict[str, Any]:
         """Return the record as the CLI's JSON shows it."""

@@ -13,6 +13,7 @@ from tdkt.awards.person_ids import people_ids
 from tdkt.core import audit
 from tdkt.core.db import IMPORT_LOCK, lock_writes
 from tdkt.core.errors import Refused
+from tdkt.core.honorifics import split_title
 from tdkt.core.models import (
     NOMINATION_STATUS_LABELS,
     TARGET_LABELS,
@@ -58,7 +59,11 @@ def _text(value: str | None, *, multiline: bool = False) -> str | None:
 
 
 def _check(session: Session, data: NominationInput, *, exclude_id: int | None = None):
-    row = ParsedRow(sheet="Nhập tay", row=1, target=data.target, name=_text(data.name), gender=data.gender or None,
+    name, title = _text(data.name), None
+    if data.target == "ca_nhan":  # "Đại tá Nguyễn Văn An": found and stored as "Nguyễn Văn An", the rank as title
+        title, name = split_title(name)
+    row = ParsedRow(sheet="Nhập tay", row=1, target=data.target, name=name, honorific=title,
+                    gender=data.gender or None,
                     birth_year=data.birth_year, position=_text(data.position), unit=_text(data.unit),
                     award=_text(data.award), category=_text(data.category),
                     achievements=_text(data.achievements, multiline=True))

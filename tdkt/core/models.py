@@ -350,6 +350,9 @@ class Person(SQLModel, table=True):
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     category: str | None = Field(default=None, max_length=255)
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+    # Honorifics, ranks and degrees written before the name ("Đại tá", "PGS.TS."), split off by
+    # `tdkt.core.honorifics` so that full_name and name_key are the bare name; lists and documents print it.
+    title: str | None = Field(default=None, max_length=64)
 
 
 class Nomination(SQLModel, table=True):

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from tdkt.awards.catalog_lookup import Catalogue
+from tdkt.core.honorifics import split_title
 from tdkt.core.models import Unit
 from tdkt.core.text import fold
 from tdkt.importing.cells import (
@@ -156,7 +157,7 @@ class RecordSheet(RowChecks):
 
     def _subject(self, row: RecordRow, cells: list[Any], section: str | None) -> None:
         """Read who a row is about: name, position and unit as written, target, birth year and gender."""
-        row.name = self.text(cells, "name")
+        row.name = split_title(self.text(cells, "name"))[1]  # "Đại tá Nguyễn Văn An" is found as "Nguyễn Văn An"
         if not row.name:
             self.problem(row, "name", "missing_name", "Dòng có dữ liệu nhưng thiếu họ tên cá nhân hoặc tên tập thể: "
                          "ghi tên, hoặc xóa dòng này.")
