@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from tdkt.awards import categories
 from tdkt.awards.catalog_lookup import Catalogue
+from tdkt.awards.file_codes import FileCodes, describe
 from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core.bulk_fold import fold_many
 from tdkt.core.cell_issues import ImportIssue, Severity
@@ -235,7 +236,8 @@ class _RowChecks:
                          "danh hiệu (ví dụ “Lao động tiên tiến”) hoặc chọn trong danh mục.")
         elif known[0] is None:
             hint = self.cat.award_suggestions(str(award_text))
-            self.problem(found, row, "award", "unknown_award", f"Không nhận ra danh hiệu/hình thức “{award_text}”. "
+            self.problem(found, row, "award", "unknown_award", "Không nhận ra danh hiệu/hình thức "
+                         f"{describe(self.codes, 'award', award_text)}. "
                          + (f"Có phải: {'; '.join(hint)}? " if hint else "")
                          + "Chọn một mục trong danh mục khen thưởng.")
         return known
@@ -299,7 +301,10 @@ class _RowChecks:
             self.matched_categories[written] = category
         if category is not None:
             return category, False
-        self.problem(found, row, "category", "unknown_category", f"Không nhận ra phân loại đối tượng “{written}”; đã "
+        if isinstance(self.codes, FileCodes) and self.codes.named("category", written):
+            return written, False  # the file's own list names it: what the file means, kept as written
+        self.problem(found, row, "category", "unknown_category", "Không nhận ra phân loại đối tượng "
+                     f"{describe(self.codes, 'category', written)}; đã "
                      "đoán theo chức vụ. Chọn một phân loại trong danh mục quốc gia.", "warning")
         if not target:
             return None, False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,11 +19,12 @@ from tdkt.core.text import fold
 from tdkt.importing import legacy
 from tdkt.importing.batches import WrittenSinceCheck
 from tdkt.importing.gc_pause import paused_gc
+from tdkt.importing.nomination_lists import code_lists
 from tdkt.importing.nomination_lists import commit as commit_module
 from tdkt.importing.nomination_lists.parse import parse_sheet
 from tdkt.importing.read import read_workbook
 from tdkt.importing.report import IssueReport
-from tdkt.importing.sheet_data import RawSheet, SheetResult, UnreadableFile
+from tdkt.importing.sheet_data import SheetResult, UnreadableFile
 
 
 @dataclass(slots=True)
@@ -128,7 +128,8 @@ def check(
     for result in chosen:
         report.rows.extend(result.rows)
         report.issues.extend(result.issues)
-    report.codes = code_lists([s for s in sheets if s.name not in report.sheets])
+    report.codes = code_lists.apply_code_lists(report.rows, report.issues, report.results, sheets=sheets, data=data,
+                                               file=file_name)
     records, issues = check_rows(session, report, report.rows, catalogue=catalogue)
     report.records = records
     report.issues.extend(issues)
@@ -153,25 +154,6 @@ def check_rows(
 
 def _is_instructions(sheet: str) -> bool:
     return fold(sheet) in {"huong dan", "vi du", "danh muc", "danhmuc"}
-
-
-_CODE = re.compile(r"^\d{6,12}$")
-
-
-def code_lists(sheets: list[RawSheet]) -> dict[str, str]:
-    """Return code -> name pairs that the workbook's own lookup sheets define (e.g. DANHMUC, HTKT, PLDT).
-
-    National-layout files carry their code lists; a code in a data row means what the file itself says first.
-    """
-    codes: dict[str, str] = {}
-    for sheet in sheets:
-        for row in sheet.rows[:2000]:
-            for left, right in zip(row, row[1:], strict=False):
-                for code, name in ((left, right), (right, left)):
-                    text = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code or "").strip()
-                    if _CODE.match(text) and isinstance(name, str) and any(c.isalpha() for c in name):
-                        codes.setdefault(text, name.strip())
-    return codes
 
 
 def import_file(
