@@ -7,6 +7,7 @@ The Office sets the kinds per award and year; an award without a setting has the
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -200,18 +201,17 @@ class DossierState:
 
 
 def _states(session: Session, where: ColumnElement[bool]) -> list[DossierState]:
-    """The dossier state of every nomination matching `where` (a few queries, whatever the number)."""
+    """The dossier state of every nomination matching `where`: three queries whatever the number (their documents are
+    read through a join on the same condition, not an IN list of their ids: 10k bound ids took 0,15 s to render)."""
     rows = session.exec(select(Nomination.id, Nomination.year, Nomination.unit_id, Nomination.award_id)
                         .where(where)).all()
     if not rows:
         return []
-    ids = [r[0] for r in rows]
     own: dict[int, set[str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        for nomination_id, kind in session.exec(
-                select(Attachment.nomination_id, Attachment.kind).distinct()
-                .where(col(Attachment.nomination_id).in_(ids[start:start + _CHUNK]))).all():
-            own.setdefault(nomination_id, set()).add(kind)
+    for nomination_id, kind in session.exec(
+            select(Attachment.nomination_id, Attachment.kind).distinct()
+            .join(Nomination, Attachment.nomination_id == Nomination.id).where(where)).all():
+        own.setdefault(nomination_id, set()).add(kind)
     years = sorted({r[1] for r in rows})
     listed: dict[tuple[int, int], set[str]] = {}
     for year, unit_id, kind in session.exec(
@@ -220,11 +220,14 @@ def _states(session: Session, where: ColumnElement[bool]) -> list[DossierState]:
                    col(Attachment.kind).in_(sorted(LIST_KINDS)))).all():
         listed.setdefault((year, unit_id), set()).add(kind)
     needs = {year: requirements(session, year=year) for year in years}
+    nothing: set[str] = set()
     states = []
     for nomination_id, year, unit_id, award_id in rows:
         required = needs[year].get(award_id, ())
-        present = own.get(nomination_id, set()) | (listed.get((year, unit_id), set()) if unit_id else set())
-        states.append(DossierState(nomination_id, year, required, tuple(k for k in required if k not in present)))
+        have = own.get(nomination_id, nothing)
+        shared = listed.get((year, unit_id), nothing) if unit_id else nothing
+        missing = tuple(k for k in required if k not in have and k not in shared)
+        states.append(DossierState(nomination_id, year, required, missing))
     return states
 
 
@@ -249,12 +252,9 @@ def count_complete(session: Session, where: ColumnElement[bool]) -> dict:
     """Return how many nominations matching `where` have a complete dossier and how many lack a document:
     {"complete": n, "incomplete": n, "missing": {document name: nominations lacking it}} (names of the first year)."""
     states = _states(session, where)
-    missing: dict[str, int] = {}
+    lacking = Counter(kind for s in states for kind in s.missing)
     year = min((s.year for s in states), default=0)
-    for kind in REQUIRABLE:
-        n = sum(kind in s.missing for s in states)
-        if n:
-            missing[kind_label(kind, year=year)] = n
+    missing = {kind_label(kind, year=year): lacking[kind] for kind in REQUIRABLE if lacking[kind]}
     complete = sum(s.complete for s in states)
     return {"complete": complete, "incomplete": len(states) - complete, "missing": missing}
 
