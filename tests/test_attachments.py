@@ -230,6 +230,11 @@ def test_a_unit_changes_its_documents_only_while_its_submission_is_not_held(engi
                                submitted_on=date(2025, 12, 10)))
     with pytest.raises(SubmissionHeld, match="thu hồi hồ sơ"), write_session(engine) as session:
         attachments.delete(session, unit_user, attachment_id=cover)
+    with read_session(engine) as session:  # what the page says instead of offering the buttons
+        assert "thu hồi hồ sơ" in attachments.change_refusal(session, unit_user, nomination_id=nomination)
+        assert attachments.change_refusal(session, actors["van_phong"], nomination_id=nomination) is None
+        assert attachments.change_refusal(session, actors["lanh_dao"], nomination_id=nomination) == (
+            "Vai trò “Lãnh đạo” không có quyền đính kèm, xóa tài liệu của hồ sơ đề nghị khen thưởng.")
     with pytest.raises(SubmissionHeld):
         add(engine, unit_user, store, pdf(), "bc.pdf", nomination_id=nomination)
     with write_session(engine) as session:  # the Office still may

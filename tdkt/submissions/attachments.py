@@ -26,8 +26,8 @@ from tdkt.core.config import Settings
 from tdkt.core.errors import Refused
 from tdkt.core.file_store import FileStore, Incoming
 from tdkt.core.models import Nomination, Person, Role, Unit, User
-from tdkt.core.permissions import Actor, PermissionDenied, require
-from tdkt.core.submission_guard import require_unit_can_change
+from tdkt.core.permissions import ACTION_LABELS, Actor, PermissionDenied, can, require
+from tdkt.core.submission_guard import SubmissionHeld, require_unit_can_change
 from tdkt.core.text import format_datetime, format_number
 from tdkt.importing.zip_checks import (
     INFLATED_PER_UPLOAD_BYTE,
@@ -229,11 +229,17 @@ def _require_change(session: Session, actor: Actor | None, target: _Target) -> N
 def change_refusal(session: Session, actor: Actor | None, *, nomination_id: int | None = None,
                    year: int | None = None, unit_id: int | None = None) -> str | None:
     """Return why the actor may not attach or delete documents here now (None when it may), for the page to say so
-    instead of offering buttons the server would refuse."""
+    instead of offering buttons the server would refuse (`add` and `delete` check the same, and refuse)."""
+    target = _target(session, nomination_id, year, unit_id)
+    if actor is None:
+        return "Bạn cần đăng nhập để thực hiện thao tác này."
+    if not can(actor, "dinh_kem_ho_so", unit_ids={target.unit_id} if target.unit_id is not None else set()):
+        return ("Tài khoản đơn vị chỉ đính kèm, xóa được tài liệu của chính đơn vị mình." if actor.role == Role.DON_VI
+                else f"Vai trò “{actor.role.label}” không có quyền {ACTION_LABELS['dinh_kem_ho_so']}.")
     try:
-        _require_change(session, actor, _target(session, nomination_id, year, unit_id))
-    except Refused as error:
-        return str(error)
+        require_unit_can_change(session, actor, year=target.year, unit_ids=[target.unit_id])
+    except SubmissionHeld as held:
+        return str(held)
     return None
 
 
