@@ -321,7 +321,7 @@ BAD = [
     ("decided_before_the_year", person(LDTT, 2025, "15/12/2024"), "decision_date"),
     ("year_as_text", person(LDTT, "2024"), "year"),
     ("year_as_bool", person(LDTT, True), "year"),
-    ("unknown_target", {**person(LDTT), "target": "ho_gia_dinh"}, "target"),
+    ("unknown_target", {**person(LDTT), "target": "doanh_nghiep"}, "target"),
     ("title_for_the_wrong_target", person(TTLDTT), "award"),
     ("former_award", person("Huân chương Chiến sĩ vẻ vang hạng nhất"), "award"),
     ("unknown_rating", person(LDTT, assessments=[{"year": 2024, "rating": "Tốt"}]), "assessments[0].rating"),

@@ -398,8 +398,8 @@ def judge_nominations(session: Session, *, year: int, actor: Actor | None, today
                       nomination_ids: Iterable[int] | None = None, include_passing: bool = False) -> list[Finding]:
     """Return the year's nominations (a unit user: its own) that break a rule, or all when include_passing.
 
-    Individuals and collectives are judged; households have no encoded criteria and are skipped, as are nominations
-    already refused and those decided before 01/01/2024 (the repealed 2003 Law)."""
+    Individuals, collectives and households are judged (a household only on the forms of award the Law gives it,
+    rules HGD-*); nominations already refused and those decided before 01/01/2024 (the repealed 2003 Law) are not."""
     require(actor, "xem")
     today = today or date.today()
     stmt = (select(Nomination, Person.full_name, Award.name, Unit.name)
@@ -407,7 +407,7 @@ def judge_nominations(session: Session, *, year: int, actor: Actor | None, today
             .join(Person, Nomination.person_id == Person.id, isouter=True)
             .join(Unit, Nomination.unit_id == Unit.id, isouter=True)
             .where(Nomination.year == year, Nomination.status != S.KHONG_DUYET.value,
-                   col(Nomination.target).in_(["ca_nhan", "tap_the"]))
+                   col(Nomination.target).in_(["ca_nhan", "tap_the", "ho_gia_dinh"]))
             .order_by(col(Nomination.id)))
     if actor.role.value == "don_vi":
         stmt = stmt.where(Nomination.unit_id == actor.unit_id)
@@ -426,6 +426,8 @@ def judge_nominations(session: Session, *, year: int, actor: Actor | None, today
                 continue
             facts, members = store.people[n.person_id], None
             name = person_name
+        elif n.target == "ho_gia_dinh":  # no records are kept for households: their rules read the award alone
+            facts, members, name = _Facts(), None, n.collective_name
         else:
             facts = store.collectives[(fold(n.collective_name), n.unit_id)]
             if n.unit_id not in members_cache:
@@ -572,7 +574,7 @@ def judge_rows(session: Session, *, year: int, rows: Iterable, today: date | Non
     the list's own individuals count as members of its collectives, with the award they are proposed for."""
     today = today or date.today()
     decided = max(today, date(year + 1, 1, 1)) if today.year <= year else today
-    rows = [r for r in rows if r.award and r.name and r.target in ("ca_nhan", "tap_the")]
+    rows = [r for r in rows if r.award and r.name and r.target in ("ca_nhan", "tap_the", "ho_gia_dinh")]
     columns = ["sheet", "row", "name", "award", "rules", "reasons"]
     if decided < table.LAW_FROM or not rows:
         return pd.DataFrame(columns=columns)
@@ -599,6 +601,8 @@ def judge_rows(session: Session, *, year: int, rows: Iterable, today: date | Non
         if r.target == "ca_nhan":
             pid = known.get((r.name_key, r.birth_year, r.unit_id))
             facts, members = (store.people[pid] if pid is not None else _Facts()), None
+        elif r.target == "ho_gia_dinh":
+            facts, members = _Facts(), None
         else:
             facts = store.collectives[(fold(r.name), r.unit_id)]
             if r.unit_id not in unit_members:

@@ -8,12 +8,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tdkt.awards import categories
+from tdkt.awards import categories, households
 from tdkt.awards.catalog_lookup import Catalogue
 from tdkt.awards.file_codes import FileCodes, describe
 from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core.bulk_fold import fold_many
 from tdkt.core.cell_issues import ImportIssue, Severity
+from tdkt.core.honorifics import is_household_name
 from tdkt.core.models import TARGET_LABELS, Award, Nomination, Person, Target
 from tdkt.core.text import fold, limit_of, text_problem
 
@@ -61,7 +62,7 @@ def _guess_target(row: ParsedRow, award: Award | None, cat: Catalogue) -> tuple[
         return Target.CA_NHAN.value, False
     if row.name and (cat.unit(row.name) or _looks_collective(row.name)):
         return Target.TAP_THE.value, True
-    if row.name and fold(row.name).startswith("ho "):
+    if is_household_name(row.name):  # "Hộ ông …", "Gia đình bà …"; "Hồ Văn Minh" is a person
         return Target.HO_GIA_DINH.value, True
     return Target.CA_NHAN.value, True
 
@@ -254,6 +255,9 @@ class _RowChecks:
     def target_mismatch(self, row: ParsedRow, award_name: str, allowed_targets: tuple, target: str,
                         found: list[ImportIssue]) -> None:
         """An award the row's target (written or guessed) cannot receive."""
+        if target == Target.HO_GIA_DINH.value:  # what a household may receive, with the articles
+            self.problem(found, row, "award", "award_target_mismatch", households.refusal(award_name))
+            return
         allowed = ", ".join(TARGET_LABELS[Target(t)].lower() for t in allowed_targets)
         self.problem(found, row, "award", "award_target_mismatch", f"“{award_name}” chỉ xét tặng cho {allowed}, "
                      f"không cho {TARGET_LABELS[Target(target)].lower()} “{row.name or ''}”. Kiểm tra lại danh hiệu "

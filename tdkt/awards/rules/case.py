@@ -32,7 +32,7 @@ LEVELS = {
     "cach_chuc": (5, "cách chức"),
     "buoc_thoi_viec": (6, "buộc thôi việc"),
 }
-TARGETS = {"ca_nhan": "cá nhân", "tap_the": "tập thể"}
+TARGETS = {"ca_nhan": "cá nhân", "tap_the": "tập thể", "ho_gia_dinh": "hộ gia đình"}
 
 
 @dataclass(frozen=True, slots=True)

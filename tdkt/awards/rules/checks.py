@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from tdkt.awards import households
 from tdkt.awards.rules.case import (
     KINDS,
     LEVELS,
@@ -372,3 +373,16 @@ def local_discipline(ctx: Context) -> Outcome:
     return (f"Bị kỷ luật {measure} năm {case.year}: theo quy định của địa phương, không xét "
             f"“Lao động tiên tiến”.")
 
+
+
+def household_award(ctx: Context) -> Outcome:
+    """Household: only the forms of award the Law gives households (Giấy khen, Bằng khen…), with the article."""
+    if households.form_of(ctx.case.award.code) is None:
+        return households.refusal(ctx.case.award.name)
+    return None
+
+
+def household_criterion(ctx: Context) -> Outcome:
+    """Household: what the council weighs for this form of award (a judgement, so pending)."""
+    form = households.form_of(ctx.case.award.code)
+    return Pending(f"Hộ gia đình: Hội đồng xét {form.criterion}.") if form is not None else None

@@ -39,7 +39,7 @@ def judge(case: Case, *, policy: LocalPolicy | None = None) -> dict:
             pending.append(_entry(rule.id, rule.basis, outcome.reason))
         elif outcome:
             failures.append(_entry(rule.id, rule.basis, outcome))
-    if not criteria:
+    if not criteria and not (failures and case.target == "ho_gia_dinh"):  # an award refused a household: no more
         pending.append(_entry(table.MANUAL_RULE_ID, table.manual_basis(case.award), table.manual_reason(case.award)))
     return {"id": case.id, "eligible": not failures, "failures": failures, "pending": pending}
 

@@ -19,6 +19,10 @@ Judgement calls in the table (each one is also visible in the rule's basis text 
   checked, so HOAN-ND98's basis is marked [chưa kiểm chứng]. The verdict is the same on both sides.
 * Bằng khen của Bộ trưởng Bộ Công Thương reuses the provincial Bằng khen chains under ids BKBCT-* ([suy luận]:
   domain.md says "same structure"; the Ministry's Thông tư in force after TT 22/2023/TT-BCT was not identified).
+* Households (`tdkt.awards.households`): only the forms of award the Law gives them (Giấy khen Điều 75, Bằng khen
+  cấp bộ, cấp tỉnh Điều 74, Bằng khen của Thủ tướng Điều 73 [chưa kiểm chứng], "Gia đình văn hóa", "Bằng có công
+  với nước"); any other award fails HGD-1 naming them. Their criterion is a contribution the council weighs, so
+  HGD-GK/BK/BKTTG stay pending.
 * Local settings the law leaves to the province are a `LocalPolicy`, all off by default: a cap on CSTĐCS as a
   share of LĐTT (the old 15% of NĐ 91/2017 is repealed; `share_cap_issue`) and the legacy "no LĐTT when
   disciplined that year" rule (LDTT-KL-DP). Callers keep one policy per year.
@@ -31,6 +35,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from tdkt.awards import households
 from tdkt.awards.catalog import AwardSpec
 from tdkt.awards.rules import checks
 from tdkt.awards.rules.case import TARGETS, Context, Outcome, Rule
@@ -49,6 +54,7 @@ _FORMER_PREFIX = "Hình thức khen thưởng trước đây"
 _CN = ("ca_nhan",)
 _TT = ("tap_the",)
 _BOTH = ("ca_nhan", "tap_the")
+_HGD = ("ho_gia_dinh",)
 _INFERRED_NO = "[số điều suy luận]"
 # Article numbers of the Law that domain.md inferred from cross-references rather than read (its "Uncertain" §8).
 _INFERRED_ARTICLES = frozenset({25, 26, 27, 28, 42, 43, 44, 73, 74})
@@ -111,6 +117,12 @@ RULES: tuple[Rule, ...] = (
     _law("BKBCT-CN-1", ["BK_BT_BCT"], _CN, _BK_BCT_BASIS, checks.bang_khen_person),
     _law("BKBCT-TT-1", ["BK_BT_BCT"], _TT, _BK_BCT_BASIS, checks.bang_khen_collective),
     _law("GK-1", ["GK_GD_SO"], _BOTH, f"{LAW}, Điều 75", checks.rating_at_least("HTTNV")),
+    # Households: the forms of award the Law gives them, any other refused with the articles; their criterion (a
+    # contribution of labour, land or property) is the council's judgement, so it stays pending.
+    _law("HGD-1", None, _HGD, households.BASIS, checks.household_award, criterion=False),
+    _law("HGD-GK", households.FORMS[0].codes, _HGD, households.FORMS[0].basis, checks.household_criterion),
+    _law("HGD-BK", households.FORMS[1].codes, _HGD, households.FORMS[1].basis, checks.household_criterion),
+    _law("HGD-BKTTG", households.FORMS[2].codes, _HGD, households.FORMS[2].basis, checks.household_criterion),
     # An initiative counts once.
     _law("SK-1", ["CSTDCS", *checks.CSTD_PROVINCE, "CSTD_TQ", *_BANG_KHEN], _CN,
          f"Công văn 5007/BNV-TĐKT (2023); {LAW}, Điều 5 khoản 2 điểm c", checks.initiative_once, criterion=False),
@@ -165,7 +177,7 @@ def award_problem(award: AwardSpec, target: str) -> str | None:
     """Return why the rules cannot judge `award` for `target` (a repealed form, or not for that target), or None."""
     if award.legal_basis.startswith(_FORMER_PREFIX):
         return f"“{award.name}” không còn trong {LAW}; không xét theo luật hiện hành."
-    if target not in award.targets:
+    if target not in award.targets and target != households.HOUSEHOLD:  # a household's award: rule HGD-1 says
         return f"“{award.name}” không dành cho {TARGETS[target]}."
     return None
 
