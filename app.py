@@ -87,6 +87,8 @@ pages = {
 }
 pages["Khen thưởng"] = [st.Page("pages/ho_so.py", title="Hồ sơ đề nghị", icon=":material/fact_check:"),
                         st.Page("pages/tra_cuu.py", title="Tra cứu cá nhân, tập thể", icon=":material/person_search:")]
+pages["Khen thưởng"].append(st.Page("pages/thanh_phan_ho_so.py", icon=":material/checklist:", title=(
+    "Thành phần hồ sơ, nhắc hạn" if permissions.can(permissions.Actor.of(user), "nhac_han") else "Thành phần hồ sơ")))
 if permissions.can(permissions.Actor.of(user), "nhap_danh_sach", unit_ids={user.unit_id}):
     pages["Khen thưởng"].insert(0, st.Page("pages/tai_len.py", title="Tải lên danh sách đề nghị",
                                            icon=":material/upload_file:"))

@@ -10,6 +10,8 @@ from tdkt.core.attachment_tables import Attachment
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import AuditLog, Award, Nomination, Person, Unit
 from tdkt.core.permissions import PermissionDenied
+from tests.document_support import app_database
+from tests.test_pages import signed_in
 
 YEAR = 2025
 REPORT = "Báo cáo thành tích theo mẫu Nghị định 152/2025/NĐ-CP"
@@ -134,6 +136,44 @@ def test_only_the_office_sets_the_checklist_and_only_known_kinds(engine, actors)
         checklist.set_requirement(session, actors["van_phong"], year=YEAR, award_id=ldtt, kinds=["khac"])
     with read_session(engine) as session:
         assert not checklist.requirement_table(session, year=YEAR).configured.any()
+
+
+# The settings page under AppTest, on both engines: everyone reads the table, the Office sets an award's documents.
+PAGE = "pages/thanh_phan_ho_so.py"
+
+
+@pytest.fixture
+def app_db(db_url, tmp_path, monkeypatch):
+    yield from app_database(db_url, tmp_path, monkeypatch)
+
+
+def test_the_office_sets_an_awards_documents_on_the_page_and_goes_back_to_the_defaults(app_db):
+    at = signed_in(app_db, "van_phong", PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Thành phần hồ sơ đề nghị khen thưởng năm 2024"
+    table = at.dataframe[0].value.set_index("Danh hiệu/Hình thức")
+    assert table.loc["Chiến sĩ thi đua cơ sở", "Tài liệu cần có"].endswith(INITIATIVE)
+    with read_session(app_db["engine"]) as session:
+        ldtt = award_id(session, "LDTT")
+    at.selectbox(key="tp_award").select(ldtt).run()
+    at.multiselect[0].set_value(["to_trinh"])
+    next(b for b in at.button if b.label == "Lưu thành phần hồ sơ").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Đã lưu thành phần hồ sơ “Lao động tiên tiến” năm 2024."
+    table = at.dataframe[0].value.set_index("Danh hiệu/Hình thức")
+    assert tuple(table.loc["Lao động tiên tiến"]) == (COVER, "Văn phòng đặt")
+    next(b for b in at.button if b.label == "Về mặc định").click().run()
+    assert at.success[0].value == "“Lao động tiên tiến” năm 2024 dùng lại thành phần hồ sơ mặc định."
+    with read_session(app_db["engine"]) as session:
+        assert checklist.requirements(session, year=2024)[ldtt] == checklist.BASE_KINDS
+
+
+@pytest.mark.parametrize("role", ["don_vi", "lanh_dao", "quan_tri"])
+def test_the_others_read_the_checklist_without_the_form(app_env, role):
+    at = signed_in(app_env, role, PAGE)
+    assert not at.exception
+    assert "Tài liệu cần có" in at.dataframe[0].value.columns
+    assert not at.multiselect and not at.get("form") and not at.tabs
 
 
 def test_statistics_and_the_review_report_count_complete_and_incomplete_dossiers(engine):

@@ -23,6 +23,8 @@ from tdkt.core.models import AuditLog, Unit
 from tdkt.core.permissions import PermissionDenied
 from tdkt.submissions import reminders, submissions
 from tests.conftest import SECRET, free_port
+from tests.document_support import app_database
+from tests.test_pages import signed_in
 
 YEAR = 2025  # no plan that year: the deadline is 15/12/2025
 DUE = "[TĐKT] Nhắc hạn nộp hồ sơ khen thưởng năm 2025: còn 5 ngày (hạn 15/12/2025)"
@@ -205,3 +207,39 @@ def test_the_smtp_settings_are_read_and_checked():
     with pytest.raises(ConfigError, match="TDKT_SMTP_STARTTLS"):
         Settings.from_env(base | {"TDKT_SMTP_STARTTLS": "có lẽ"})
 
+
+# The Office's reminder tab under AppTest, on both engines: addresses saved, the days, what goes out today.
+PAGE = "pages/thanh_phan_ho_so.py"
+
+
+@pytest.fixture
+def app_db(db_url, tmp_path, monkeypatch):
+    yield from app_database(db_url, tmp_path, monkeypatch)
+
+
+def test_the_office_keeps_the_units_addresses_and_sees_todays_reminders_on_the_page(app_db):
+    at = signed_in(app_db, "van_phong", PAGE)
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["Thành phần hồ sơ", "Nhắc hạn qua e-mail"]
+    assert any(i.value.startswith("E-mail nhắc hạn chưa bật") for i in at.info)
+    with read_session(app_db["engine"]) as session:
+        units = reminders.unit_emails(session)
+    row = int(units.index[units.unit_id == app_db["unit"]][0])
+    at.session_state["nh_emails"] = {"edited_rows": {row: {"E-mail nhận nhắc hạn": "donvi@sct.gov.vn"}},
+                                     "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="nh_emails_save").click().run()
+    assert not at.exception
+    assert "Đã lưu e-mail của 1 đơn vị." in [s.value for s in at.success]
+    with read_session(app_db["engine"]) as session:
+        saved = reminders.unit_emails(session).set_index("unit_id").emails
+    assert saved[app_db["unit"]] == "donvi@sct.gov.vn" and (saved.drop(app_db["unit"]) == "").all()
+    assert at.button(key="nh_send").disabled  # no mail server set
+    at.number_input[-1].set_value(5)
+    next(b for b in at.button if b.label == "Lưu số ngày").click().run()
+    assert "Sẽ nhắc từ 5 ngày trước hạn." in [s.value for s in at.success]
+
+
+def test_the_reminder_tab_is_the_offices_only(app_env):
+    at = signed_in(app_env, "don_vi", PAGE)
+    assert not at.exception and not at.tabs and not at.data_editor
