@@ -68,8 +68,8 @@ def _upload_form(who: Actor, *, key: str, year: int | None, nomination_id: int |
     kinds, year = _kinds(year=year, nomination_id=nomination_id)
     with st.form(f"{key}_form_{round_}", border=False):
         left, right = st.columns([2, 3])
-        kind = left.selectbox("Loại tài liệu", kinds, key=f"{key}_kind_{round_}",
-                              format_func=lambda k: checklist.kind_label(k, year=year))
+        kind = left.radio("Loại tài liệu", kinds, key=f"{key}_kind_{round_}",
+                          format_func=lambda k: checklist.kind_label(k, year=year))
         upload = right.file_uploader(
             f"Tệp ({attachments.ACCEPTED}; tối đa {cfg.attachment_limit_mb:g} MB)", type=attachments.UPLOAD_TYPES,
             key=f"{key}_file_{round_}", max_upload_size=max(1, math.ceil(cfg.attachment_limit_mb)))

@@ -3,6 +3,7 @@ the Office returns it with a reason or accepts it; everyone allowed reads the hi
 
 import streamlit as st
 
+from pages._attachments import attachments_section
 from pages._common import db_read, db_write, require_page, selected_year
 from tdkt.core import permissions
 from tdkt.core.errors import Refused
@@ -104,6 +105,9 @@ else:
 st.download_button("Tải hồ sơ của đơn vị (.xlsx)", key="tiep_nhan_unit_xlsx",
                    data=lambda: submission_views.history_workbook(state.unit, year, steps, nominations),
                    file_name=f"ho_so_{year}_don_vi_{state.unit_id}.xlsx")
+st.markdown("**Tài liệu chung của hồ sơ** (tờ trình, biên bản…: tính cho mọi đề nghị của đơn vị; báo cáo thành tích "
+            "đính kèm vào từng đề nghị ở trang Hồ sơ đề nghị)")
+attachments_section(who, key=f"tiep_nhan_tai_lieu_{state.unit_id}_{year}", year=year, unit_id=state.unit_id)
 
 own = permissions.can(who, "nop_ho_so", unit_ids={state.unit_id})
 if own and state.state in (S.CHUA_NOP, S.TRA_LAI, S.THU_HOI):

@@ -301,7 +301,7 @@ def page_nomination(app_db) -> int:
 
 
 def attach_through_the_page(at, nomination: int, name: str, data: bytes, kind: str, round_: int = 0):
-    at.selectbox(key=f"tai_lieu_{nomination}_kind_{round_}").select(kind)
+    at.radio(key=f"tai_lieu_{nomination}_kind_{round_}").set_value(kind)
     at.file_uploader(key=f"tai_lieu_{nomination}_file_{round_}").set_value((name, data, "application/octet-stream"))
     return next(b for b in at.button if b.label == "Đính kèm").click().run()
 
@@ -340,3 +340,18 @@ def test_a_reader_sees_and_downloads_the_documents_but_cannot_change_them(app_db
     assert [d.label for d in at.get("download_button")][-1:] == ["Tải xuống"]
     assert not at.get("file_uploader")
     assert not [b for b in at.button if b.label in ("Xóa", "Đính kèm")]
+
+
+def test_a_unit_attaches_its_cover_letter_on_tiep_nhan_and_no_more_once_submitted(app_db):
+    key = f"tiep_nhan_tai_lieu_{app_db['unit']}_{PAGE_YEAR}"
+    at = signed_in(app_db, "don_vi", "pages/tiep_nhan.py")
+    assert not at.exception
+    at.radio(key=f"{key}_kind_0").set_value("to_trinh")
+    at.file_uploader(key=f"{key}_file_0").set_value(("To trinh.pdf", pdf(), "application/pdf"))
+    next(b for b in at.button if b.label == "Đính kèm").click().run()
+    assert "Đã đính kèm “To trinh.pdf”." in [s.value for s in at.success]
+    assert rows(app_db["engine"]) == [("to_trinh", "To trinh.pdf", "application/pdf", len(pdf()))]
+    at.button(key="tiep_nhan_submit").click().run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label in ("Đính kèm", "Xóa")]
+    assert any("thu hồi hồ sơ" in i.value for i in at.info)
