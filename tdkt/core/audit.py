@@ -1,4 +1,5 @@
-"""The audit log: who did what and when, with the record before and after; search and export."""
+"""The audit log: who did what and when, with the record before and after; appending (chained at commit by
+`audit_chain`) and finding entries. Nothing in tdkt updates or deletes an entry."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, SQLModel, col, select
 
+from tdkt.core import audit_chain
 from tdkt.core.models import AuditLog
 from tdkt.core.permissions import Actor
 from tdkt.core.text import fold
@@ -101,7 +103,8 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Add one audit entry in the caller's transaction."""
+    """Add one audit entry in the caller's transaction: it is chained and written when the transaction commits
+    (`audit_chain.queue`), so its id, seq and hash are set only then; a rollback drops it with the rest."""
     entry = AuditLog(
         user_id=actor.id if actor else None,
         username=actor.username if actor else "hệ thống",
@@ -112,7 +115,7 @@ def record(
         before=None if before is None else json.dumps(before, ensure_ascii=False, default=str),
         after=None if after is None else json.dumps(after, ensure_ascii=False, default=str),
     )
-    session.add(entry)
+    audit_chain.queue(session, entry)
     return entry
 
 

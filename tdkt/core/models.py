@@ -178,10 +178,12 @@ class SignInFailure(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
-    """Who did what, when, with the record before and after (JSON)."""
+    """Who did what, when, with the record before and after (JSON); appended only, chained by `tdkt.core.audit_chain`
+    (seq, prev_hash and hash are set at commit, under the chain's lock)."""
 
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(index=True, unique=True)  # 1, 2, 3… without gaps: a missing number is a deleted entry
     at: datetime = Field(default_factory=utcnow, index=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     username: str = Field(max_length=64)
@@ -191,6 +193,18 @@ class AuditLog(SQLModel, table=True):
     summary: str = Field(sa_column=Column(SAText, nullable=False))
     before: str | None = Field(default=None, sa_column=Column(SAText))
     after: str | None = Field(default=None, sa_column=Column(SAText))
+    prev_hash: str = Field(max_length=64)  # the hash of entry seq - 1 (64 zeros for the first)
+    hash: str = Field(max_length=64)  # SHA-256 of this entry's content and prev_hash
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The chain's last entry as the app wrote it (one row): entries deleted at the end of the log show against it."""
+
+    __tablename__ = "audit_chain_head"
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = 0
+    hash: str = Field(max_length=64)
+    entry_id: int | None = None
 
 
 class Plan(SQLModel, table=True):
