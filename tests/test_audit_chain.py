@@ -1,5 +1,5 @@
 """The audit log's hash chain: changes made in the database are found and located, the database refuses them,
-appends from two connections at once keep the chain, the migration chains old entries."""
+appends from two connections at once keep the chain, the migration chains old entries, `audit verify`'s exit codes."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from click.testing import CliRunner
 from sqlmodel import select
 
+from tdkt.cli import click_vi
+from tdkt.cli.program import cli
 from tdkt.core import audit, audit_chain, db
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import AuditLog, Role
@@ -224,3 +227,44 @@ def test_the_migration_chains_the_entries_written_before_it(empty_url):
     record(engine, None, 1)
     assert (verify(engine).ok, verify(engine).entries) == (True, 4)
     engine.dispose()
+
+
+@pytest.fixture
+def run(monkeypatch, db_url):
+    monkeypatch.setenv("TDKT_DATABASE_URL", db_url)
+    monkeypatch.setenv("TDKT_SECRET_KEY", "k" * 40)
+    click_vi.install()
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, ["audit", "verify", *args])
+
+
+def test_audit_verify_exits_0_and_prints_the_head_to_keep(run, engine):
+    text, as_json = run(), run("--json")
+    data = json.loads(as_json.output)
+    head = entries(engine)[-1]
+    assert (text.exit_code, as_json.exit_code) == (0, 0)
+    assert set(data) == {"ok", "entries", "head", "broken", "checkpoint"}
+    assert (data["ok"], data["entries"], data["head"], data["broken"]) == (True, head.seq, head.hash, None)
+    assert "Toàn vẹn: đã kiểm tra" in text.output and head.hash in text.output
+    kept = run("--expect", head.hash.upper(), "--json")
+    assert (kept.exit_code, json.loads(kept.output)["checkpoint"]["seq"]) == (0, head.seq)
+
+
+def test_audit_verify_exits_1_naming_the_broken_entry(run, engine, actors):
+    record(engine, actors[Role.QUAN_TRI], 2)
+    target = entries(engine)[-1]
+    behind_the_app(engine, "UPDATE audit_log SET username = 'ai_do' WHERE id = :id", id=target.id)
+    text, as_json = run(), run("--json")
+    data = json.loads(as_json.output)
+    assert (text.exit_code, as_json.exit_code, data["ok"]) == (1, 1, False)
+    assert {k: data["broken"][k] for k in ("id", "seq", "reason")} == {"id": target.id, "seq": target.seq,
+                                                                       "reason": "content_changed"}
+    assert datetime.fromisoformat(data["broken"]["at"]) == target.at.replace(tzinfo=target.at.tzinfo or UTC)
+    assert f"Bị sửa đổi tại mục số {target.seq} (nội dung bị sửa)" in text.output
+
+
+def test_audit_verify_with_a_checkpoint_the_chain_no_longer_holds_exits_1(run):
+    result = run("--expect", "ab" * 32, "--json")
+    assert (result.exit_code, json.loads(result.output)["broken"]["reason"]) == (1, "checkpoint_not_found")
+    wrong = run("--expect", "xyz")
+    assert wrong.exit_code == 2 and "64 chữ số thập lục phân" in wrong.output

@@ -7,6 +7,7 @@ import sys
 import click
 
 from tdkt.cli import (
+    audit_commands,
     award_commands,
     click_vi,
     file_commands,
@@ -43,7 +44,7 @@ for _command in (
     plan_commands.plan_command, plan_commands.clusters_command,
     import_commands.import_command, import_commands.import_records_command,
     award_commands.stats_command, award_commands.check_command,
-    report_commands.report_command,
+    report_commands.report_command, audit_commands.audit_command,
     submission_commands.submissions_command, remind_commands.remind_command,
     file_commands.sweep_files_command,
 ):
