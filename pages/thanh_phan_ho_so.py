@@ -90,6 +90,9 @@ def emails_form() -> None:
     shown = frame.rename(columns={"unit": "Đơn vị", "kind": "Loại đơn vị", "emails": "E-mail nhận nhắc hạn"})
     edited = st.data_editor(shown.drop(columns="unit_id"), hide_index=True, width="stretch", key="nh_emails",
                             disabled=["Đơn vị", "Loại đơn vị"])
+    st.download_button("Tải danh sách e-mail các đơn vị (.xlsx)", key="nh_emails_xlsx", file_name="email_don_vi.xlsx",
+                       data=lambda: export.to_xlsx({"E-mail đơn vị": shown.drop(columns="unit_id")},
+                                                   title="E-mail nhận nhắc hạn nộp hồ sơ của các đơn vị"))
     if st.button("Lưu e-mail các đơn vị", key="nh_emails_save"):
         changes = {int(u): str(new or "") for u, old, new in zip(frame.unit_id, frame.emails,
                                                                    edited["E-mail nhận nhắc hạn"], strict=True)
@@ -119,9 +122,13 @@ def reminders_tab() -> None:
     if frame.empty:
         st.caption("Hôm nay không có đơn vị nào cần nhắc.")
     else:
-        st.dataframe(frame[["unit", "kind_label", "recipients", "subject", "note"]].rename(columns={
+        table = frame[["unit", "kind_label", "recipients", "subject", "note"]].rename(columns={
             "unit": "Đơn vị", "kind_label": "Loại thư", "recipients": "Gửi tới", "subject": "Tiêu đề",
-            "note": "Không gửi vì"}), hide_index=True, width="stretch")
+            "note": "Không gửi vì"})
+        st.dataframe(table, hide_index=True, width="stretch")
+        title = f"Thư nhắc hạn nộp hồ sơ năm {year}, ngày {today:%d/%m/%Y}"
+        st.download_button("Tải danh sách thư (.xlsx)", key="nh_due_xlsx", file_name=f"nhac_han_{year}.xlsx",
+                           data=lambda: export.to_xlsx({"Thư nhắc hạn": table}, title=title))
     if st.button("Gửi ngay", key="nh_send", type="primary", disabled=not (cfg.smtp_host and due.reminders)):
         try:
             outcome = reminders.send(engine(), who, cfg, year=year, today=today)

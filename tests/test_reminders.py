@@ -13,16 +13,17 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 from sqlmodel import select
+from streamlit.testing.v1 import AppTest
 
 from tdkt.cli import click_vi
 from tdkt.cli.program import cli
 from tdkt.core.attachment_tables import ReminderSent
 from tdkt.core.config import ConfigError, Settings
 from tdkt.core.db import read_session, write_session
-from tdkt.core.models import AuditLog, Unit
-from tdkt.core.permissions import PermissionDenied
+from tdkt.core.models import AuditLog, Unit, User
+from tdkt.core.permissions import Actor, PermissionDenied
 from tdkt.submissions import reminders, submissions
-from tests.conftest import SECRET, free_port
+from tests.conftest import APP, SECRET, free_port
 from tests.document_support import app_database
 from tests.test_pages import signed_in
 
@@ -243,3 +244,26 @@ def test_the_office_keeps_the_units_addresses_and_sees_todays_reminders_on_the_p
 def test_the_reminder_tab_is_the_offices_only(app_env):
     at = signed_in(app_env, "don_vi", PAGE)
     assert not at.exception and not at.tabs and not at.data_editor
+
+
+def test_the_office_sees_the_units_due_today_with_their_addresses(app_db):
+    from datetime import timedelta
+
+    from tdkt.core.submission_tables import SubmissionDeadline
+
+    today = submissions.vietnam_today()
+    with write_session(app_db["engine"]) as session:
+        session.add(SubmissionDeadline(year=today.year, deadline=today + timedelta(days=3)))
+        office = session.get(User, app_db["users"]["van_phong"])
+        reminders.set_unit_emails(session, Actor.of(office), emails={app_db["unit"]: "donvi@sct.gov.vn"})
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["user_id"] = app_db["users"]["van_phong"]
+    at.session_state["year"] = today.year
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    due = at.dataframe[-1].value
+    assert list(due.columns) == ["Đơn vị", "Loại thư", "Gửi tới", "Tiêu đề", "Không gửi vì"]
+    row = due[due["Gửi tới"] == "donvi@sct.gov.vn"].iloc[0]
+    assert row["Tiêu đề"].endswith(f"còn 3 ngày (hạn {(today + timedelta(days=3)):%d/%m/%Y})")
+    assert set(due[due["Gửi tới"] == ""]["Không gửi vì"]) == {"đơn vị chưa có địa chỉ e-mail nhận nhắc hạn"}
+    assert "nh_due_xlsx" in [d.key for d in at.get("download_button")]
