@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,7 +29,7 @@ from tdkt.core.models import (
 )
 from tdkt.core.permissions import Actor, PermissionDenied, require_role
 from tdkt.core.submission_guard import require_unit_can_change
-from tdkt.core.text import fold, format_datetime
+from tdkt.core.text import fold, format_date, format_datetime, parse_date
 from tdkt.importing.batches import (
     BATCH_STATUS_LABELS,
     DONE,
@@ -69,6 +70,23 @@ def repeat_message(batches: list[ImportBatch], *, file: str) -> str:
             "Không nhập lại trừ khi chắc chắn (chọn “Vẫn nhập” / --force).")
 
 
+def check_received(day: date | str | None, *, today: date | None = None) -> date:
+    """Return the date a list was received (ngày nhận): a date or dd/mm/yyyy text, today when None; refused in
+    Vietnamese when malformed or after today (a list cannot be received tomorrow)."""
+    today = today or date.today()
+    if day is None or day == "":
+        return today
+    if isinstance(day, str):
+        try:
+            day = parse_date(day)
+        except ValueError as error:
+            raise ImportRefused(f"Ngày nhận danh sách: {error}") from None
+    if day > today:
+        raise ImportRefused(f"Ngày nhận danh sách {format_date(day)} ở sau hôm nay ({format_date(today)}): chọn ngày "
+                            "Văn phòng thực nhận danh sách, không muộn hơn hôm nay.")
+    return day
+
+
 def _check_units(actor: Actor, records: list[Record]) -> None:
     if actor.role.value != "don_vi":
         return
@@ -93,13 +111,18 @@ def commit_batch(
     received_on: date | None = None,
     force: bool = False,
     headers: dict[str, dict[str, str]] | None = None,
+    today: date | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> CommitResult:
     """Write every record as a nomination of one new batch, adding the people not yet known; the caller commits.
 
     Under the import lock it first checks again what the check of the file decided on (WrittenSinceCheck when the
     file, unless force, or one of its rows reached the database meanwhile); `headers` name the columns in its issues.
+    `received_on` (ngày nhận, today when None) may not be after today; `progress` hears each stage.
     """
     require_role(actor, "nhap_danh_sach")  # nobody signed in is refused too, not an AttributeError
+    received_on = check_received(received_on, today=today)
+    progress = progress or (lambda share, text: None)
     if not records:
         raise ImportRefused(f"Tệp “{file_name}” không có dòng nào để nhập.")
     blocked = [r for r in records if r.errors or r.award_id is None or not r.name or r.target is None]
@@ -107,6 +130,7 @@ def commit_batch(
         rows = ", ".join(f"{r.sheet}!{r.row}" for r in blocked[:10])
         raise ImportRefused(f"Còn {len(blocked)} dòng có lỗi (ví dụ {rows}). Sửa hết lỗi rồi mới nhập; chưa ghi gì.")
     _check_units(actor, records)
+    progress(0.1, f"Đang kiểm tra lại “{file_name}” trước khi ghi…")
     lock_writes(session, IMPORT_LOCK)  # held to the end of the transaction: the checks below and the people lookup
     require_unit_can_change(session, actor, year=year, unit_ids=[actor.unit_id])  # not into a submitted dossier
     _refuse_written_since_check(session, file_name=file_name, sha256=sha256, records=records, year=year, force=force,
@@ -115,8 +139,9 @@ def commit_batch(
                         sheets=", ".join(sheets)[:500], warnings=warnings)
     session.add(batch)
     session.flush()
+    progress(0.4, "Đang tìm và thêm các cá nhân…")
     people, added = people_ids(session, records, batch_id=batch.id)
-    received_on = received_on or date.today()
+    progress(0.7, f"Đang ghi {len(records)} đề nghị…")
     # One batch, one moment: every nomination of it has the same year, status, dates and batch, written once.
     individual = Target.CA_NHAN.value
     rows = [
@@ -132,8 +157,11 @@ def commit_batch(
     batch.people_added = added
     session.add(batch)
     audit.record(session, actor, "nhap_danh_sach", "lo_nhap", batch.id,
-                 f"Nhập danh sách “{file_name}” năm {year}: {len(records)} đề nghị, {added} cá nhân mới.",
-                 after={"batch_id": batch.id, "file": file_name, "sha256": sha256, "rows": len(records)})
+                 f"Nhập danh sách “{file_name}” năm {year}, nhận ngày {format_date(received_on)}: {len(records)} đề "
+                 f"nghị, {added} cá nhân mới.",
+                 after={"batch_id": batch.id, "file": file_name, "sha256": sha256, "rows": len(records),
+                        "received_on": received_on.isoformat()})
+    progress(1.0, f"Đã ghi {len(records)} đề nghị.")
     return CommitResult(batch_id=batch.id, nominations=len(records), people_added=added)
 
 
