@@ -22,13 +22,21 @@ from tdkt.core.db import write_session
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không ghi.")
 @click.option("--force", is_flag=True, help="Vẫn nhập tệp đã từng nhập.")
 @click.option("--json", "as_json", is_flag=True, help="In mỗi tệp một đối tượng JSON trên một dòng (JSON Lines).")
-def import_command(files: tuple[str, ...], year: int | None, dry_run: bool, force: bool, as_json: bool) -> None:
+@click.option("--award-map", "award_maps", multiple=True, metavar="“CHỮ TRONG TỆP=DANH HIỆU”",
+              help="Hiểu một danh hiệu chưa rõ cấp khen trong tệp là một danh hiệu của danh mục, cho mọi dòng ghi nó, "
+                   "ví dụ --award-map \"Bằng khen=Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh\" (lặp lại được).")
+@click.option("--received", default=None, metavar="dd/mm/yyyy",
+              help="Ngày nhận danh sách, ghi vào từng đề nghị (mặc định hôm nay; không sau hôm nay).")
+def import_command(files: tuple[str, ...], year: int | None, dry_run: bool, force: bool, as_json: bool,
+                   award_maps: tuple[str, ...], received: str | None) -> None:
     """Nhập danh sách đề nghị khen thưởng từ tệp Excel/ODS; mỗi tệp là một lô, ghi trọn hoặc không ghi gì."""
     from tdkt.core.cell_issues import ImportIssue
     from tdkt.importing.nomination_lists.pipeline import FileReport, import_file
 
+    received_on = _received(received)
     settings = Settings.from_env()
     engine, _ = open_database(settings)
+    award_map = _award_map(engine, award_maps)
     worst = 0
     for name in files:
         path = Path(name)
@@ -43,7 +51,8 @@ def import_command(files: tuple[str, ...], year: int | None, dry_run: bool, forc
             try:
                 with write_session(engine) as session:
                     report = import_file(session, permissions.COMMAND_LINE, data, file_name=path.name,
-                                         settings=settings, year=year, dry_run=dry_run, force=force)
+                                         settings=settings, year=year, dry_run=dry_run, force=force,
+                                         award_map=award_map, received_on=received_on)
             except Exception as error:  # the transaction rolled back: nothing of this file was written
                 report = FileReport(file=path.name, sha256="", year=year or date.today().year, unreadable=True)
                 report.issues.append(ImportIssue(path.name, "", None, None, "write_failed",
@@ -104,6 +113,34 @@ def import_records_command(files: tuple[str, ...], kind: str, year: int | None, 
         else:
             click.echo(f"  Chưa ghi gì: {blocked or 'chạy thử.'}")
     sys.exit(worst)
+
+
+def _received(text: str | None) -> date:
+    """Return the --received date (today when not given); a usage error in Vietnamese when malformed or future."""
+    from tdkt.core.errors import Refused
+    from tdkt.importing.nomination_lists.commit import check_received
+
+    try:
+        return check_received(text)
+    except Refused as error:
+        raise click.BadParameter(str(error), param_hint="--received") from None
+
+
+def _award_map(engine, entries: tuple[str, ...]) -> dict[str, str]:
+    """Return the --award-map answers (text as written -> award name), each right side an award of the catalogue."""
+    if not entries:
+        return {}
+    from tdkt.awards.catalog_lookup import Catalogue
+    from tdkt.awards.generic_awards import parse_award_map
+    from tdkt.core.db import read_session
+    from tdkt.core.errors import Refused
+
+    with read_session(engine) as session:
+        catalogue = Catalogue(session)
+        try:
+            return parse_award_map(entries, award_named=catalogue.award)
+        except Refused as error:
+            raise click.BadParameter(str(error), param_hint="--award-map") from None
 
 
 def _os_reason(error: OSError) -> str:
