@@ -20,10 +20,6 @@ cfg = settings()
 st.title("Tải lên danh sách đề nghị khen thưởng")
 if flash := st.session_state.pop("flash_import", None):
     st.success(flash)
-year_choice = st.selectbox("Năm thành tích của danh sách tải lên",
-                           ["Theo tiêu đề danh sách", *range(selected_year() + 1, selected_year() - 4, -1)],
-                           key="import_year",
-                           help="Khi không chọn, lấy năm ghi trong tiêu đề (“… NĂM 2024”), rồi năm nay.")
 with db_read() as session:
     template_bytes = template.template_for(session, year=selected_year(), agency=cfg.agency,
                                            parent_agency=cfg.parent_agency)
@@ -31,20 +27,28 @@ st.download_button("Tải mẫu danh sách (.xlsx)", data=template_bytes, key="t
                    file_name=f"mau_danh_sach_de_nghi_{selected_year()}.xlsx")
 uploads = st.file_uploader("Chọn tệp danh sách (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
                            type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="uploads")
-year = None if isinstance(year_choice, str) else int(year_choice)
+# A file whose title gives no year takes the year selected in the sidebar (each file's year can be changed below).
+year = selected_year()
 reports = st.session_state.setdefault("import_reports", {})
-if uploads:
-    progress = st.progress(0.0, text="Đang đọc và kiểm tra…")
-    for index, upload in enumerate(uploads, start=1):
-        key = (upload.file_id, year)
-        if key not in reports:
-            data = upload.getvalue()
+waiting = [u for u in uploads or [] if (u.file_id, year) not in reports]
+if waiting:
+    bar, said = _import_file.progress_bar("Đang đọc và kiểm tra…")
+    for index, upload in enumerate(waiting):
+        def progress(share, text, index=index):  # this file's share of all the files being checked
+            said((index + share) / len(waiting), f"Tệp {index + 1}/{len(waiting)}: {text}")
+
+        data = upload.getvalue()
+        try:
             with db_read() as session:
-                reports[key] = (data, pipeline.check(session, data, file_name=upload.name, settings=cfg, year=year))
-        progress.progress(index / len(uploads), text=f"Đã kiểm tra {index}/{len(uploads)} tệp")
-    progress.empty()
+                reports[(upload.file_id, year)] = (data, pipeline.check(
+                    session, data, file_name=upload.name, settings=cfg, default_year=year, actor=who,
+                    progress=progress))
+        except Refused as error:
+            st.error(str(error))
+    bar.empty()
 for upload in uploads or []:
-    _import_file.render(reports, (upload.file_id, year))
+    if (upload.file_id, year) in reports:
+        _import_file.render(reports, (upload.file_id, year))
 
 st.subheader("Lịch sử các lô đã nhập")
 with db_read() as session:

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 FILE_NAME = "ds_de_nghi_phong_qlcn.xlsx"
 AWARD_COLUMN = 5  # sheet, row, state, problems, name, award
 ROW_HEIGHT = 35  # glide-data-grid rows in Streamlit (header included), from streamlit's own e2e helpers
+ROW_MARKER = 32  # the checkbox column that selects rows to delete (glide-data-grid's width below 100 rows)
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +69,12 @@ def wait_rows(engine, sql: str, **params) -> list[tuple]:
 def edit_cell(page, grid, *, row: int, column: int, text: str) -> None:
     """Replace the text of a st.data_editor cell (the grid is a canvas, its columns sized to their content).
 
-    Click the row's first cell (row 1 is the first data row, 0 the header), walk right with the arrow keys (the grid
-    scrolls along), open the cell editor with Enter, fill it and commit with Enter.
+    Click the row's first cell, right of its delete checkbox (row 1 is the first data row, 0 the header), walk right
+    with the arrow keys (the grid scrolls along), open the cell editor with Enter, fill it and commit with Enter.
     """
     grid.scroll_into_view_if_needed()
     grid.locator("canvas").first.wait_for()
-    grid.click(position={"x": 20, "y": row * ROW_HEIGHT + ROW_HEIGHT / 2})
+    grid.click(position={"x": ROW_MARKER + 20, "y": row * ROW_HEIGHT + ROW_HEIGHT / 2})
     for _ in range(column):
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
