@@ -69,8 +69,8 @@ for upload in uploads or []:
             else:
                 st.write("Không có cảnh báo.")
         with rows_tab:
-            st.dataframe(record_preview.rows_frame(report).rename(columns=record_preview.PREVIEW_LABELS),
-                         hide_index=True, width="stretch")
+            st.dataframe(preview.shown(record_preview.rows_frame(report)).rename(columns=record_preview.PREVIEW_LABELS),
+                         hide_index=True, width="stretch")  # empty cells empty, not "None" or "<NA>"
         force = st.checkbox("Vẫn nhập dù tệp đã từng nhập", key=f"records_force_{key}") if report.repeated else False
         reason = report.blocked_reason(force=force)
         if st.button(f"Nhập {len(report.rows)} dòng", key=f"records_commit_{key}", type="primary",
