@@ -267,3 +267,15 @@ def test_the_office_sees_the_units_due_today_with_their_addresses(app_db):
     assert row["Tiêu đề"].endswith(f"còn 3 ngày (hạn {(today + timedelta(days=3)):%d/%m/%Y})")
     assert set(due[due["Gửi tới"] == ""]["Không gửi vì"]) == {"đơn vị chưa có địa chỉ e-mail nhận nhắc hạn"}
     assert "nh_due_xlsx" in [d.key for d in at.get("download_button")]
+
+
+def test_a_run_that_planned_before_another_sent_finds_the_claim_taken_and_sends_nothing(engine, actors, mail,
+                                                                                        addressed, monkeypatch):
+    inbox, settings = mail
+    with read_session(engine) as session:  # this run plans first…
+        stale = reminders.due_reminders(session, year=YEAR, today=date(2025, 12, 10))
+    assert len(send(engine, actors, settings, date(2025, 12, 10)).sent) == 2  # …another run sends meanwhile
+    monkeypatch.setattr(reminders, "due_reminders", lambda *args, **kwargs: stale)
+    late = send(engine, actors, settings, date(2025, 12, 10))
+    assert late.sent == [] and len(inbox.messages) == 2
+    assert sorted(u for u, _, why in late.skipped if why == "đã gửi ngày 10/12/2025") == sorted(addressed.values())
