@@ -4,17 +4,23 @@
 from __future__ import annotations
 
 import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, SQLModel, col, select
 
 from tdkt.core import audit_chain
 from tdkt.core.models import AuditLog
 from tdkt.core.permissions import Actor
-from tdkt.core.text import fold
+from tdkt.core.text import VIETNAM, fold
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Labels of the actions the log records, as shown to the user.
 ACTION_LABELS = {
@@ -119,6 +125,99 @@ def record(
     return entry
 
 
+def _day_start(day: date) -> datetime:
+    """Return the instant a day starts in Vietnam time (the dates the page's filter shows), in UTC."""
+    return datetime.combine(day, time.min, tzinfo=VIETNAM).astimezone(UTC)
+
+
+def _conditions(*, start: date | None, end: date | None, username: str | None,
+                actions: Iterable[str]) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if start:
+        conditions.append(col(AuditLog.at) >= _day_start(start))
+    if end:
+        conditions.append(col(AuditLog.at) < _day_start(end + timedelta(days=1)))
+    if username:
+        conditions.append(col(AuditLog.username) == username)
+    actions = list(actions)
+    if actions:
+        conditions.append(col(AuditLog.action).in_(actions))
+    return conditions
+
+
+def _ascii_fold(text: str) -> str:
+    """Return `fold(text)` as far as an ASCII needle can tell: decomposed, then only its ASCII kept, all in C.
+
+    str.translate with fold's table looks every character up in a dict: 13.5 s for the haystacks of 100k entries of
+    1.5 kB of JSON, against 2.2 s this way (measured in one run); it gives the same text for Vietnamese, and what it
+    drops besides the marks (a letter of another script, a typographic quote) could not match an ASCII needle."""
+    decomposed = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    return " ".join(decomposed.encode("ascii", "ignore").decode("ascii").casefold().split())
+
+
+def _haystack(row: Any, *, ascii_needle: bool = False) -> str:
+    """Return what the text filter searches in an entry, folded; stored codes ("hoi_dong_da_xet") read as words."""
+    text = " ".join(filter(None, [
+        row.username, row.action, ACTION_LABELS.get(row.action, ""), row.entity, row.entity_id, row.summary,
+        row.before, row.after]))
+    return (_ascii_fold(text) if ascii_needle else fold(text)).replace("_", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One page of audit entries (newest first) and how many entries match in all."""
+
+    entries: Sequence[AuditLog]
+    total: int
+
+
+def find(
+    session: Session,
+    *,
+    text: str = "",
+    start: date | None = None,
+    end: date | None = None,
+    username: str | None = None,
+    actions: Iterable[str] = (),
+    offset: int = 0,
+    limit: int | None = 50,
+) -> Found:
+    """Return the entries from `offset` (newest first, `limit` of them, or all when None) and how many match: days
+    from `start` to `end` in Vietnam time, one user name, some actions, and an accent-insensitive text."""
+    conditions = _conditions(start=start, end=end, username=username, actions=actions)
+    newest = (col(AuditLog.seq).desc(), col(AuditLog.id).desc())
+    needle = fold(text).replace("_", " ")
+    if not needle:
+        total = session.exec(select(func.count()).select_from(AuditLog).where(*conditions)).one()
+        stmt = select(AuditLog).where(*conditions).order_by(*newest).offset(max(offset, 0))
+        return Found(session.exec(stmt if limit is None else stmt.limit(limit)).all(), total)
+    # Accent-insensitive, so folded in Python: only the searched columns are read, a chunk at a time, and only the
+    # page's entries are then loaded whole.
+    searched = [AuditLog.id, AuditLog.username, AuditLog.action, AuditLog.entity, AuditLog.entity_id,
+                AuditLog.summary, AuditLog.before, AuditLog.after]
+    rows = session.execute(select(*searched).where(*conditions).order_by(*newest).execution_options(yield_per=2000))
+    plain = needle.isascii()
+    ids = [row.id for row in rows if needle in _haystack(row, ascii_needle=plain)]
+    chosen = ids[max(offset, 0):] if limit is None else ids[max(offset, 0):max(offset, 0) + limit]
+    entries: list[AuditLog] = []
+    for first in range(0, len(chosen), 1000):  # an export of every match: a bounded IN list per query
+        part = chosen[first:first + 1000]
+        entries += session.exec(select(AuditLog).where(col(AuditLog.id).in_(part)).order_by(*newest)).all()
+    return Found(entries, len(ids))
+
+
+def usernames(session: Session) -> list[str]:
+    """Return the user names the log holds, sorted (the page's filter by who)."""
+    names = session.exec(select(AuditLog.username).distinct()).all()
+    return sorted(names, key=lambda n: fold(n))
+
+
+def actions_used(session: Session) -> list[str]:
+    """Return the actions the log holds, by their label (the page's filter by action)."""
+    found = session.exec(select(AuditLog.action).distinct()).all()
+    return sorted(found, key=lambda a: fold(ACTION_LABELS.get(a, a)))
+
+
 def search(
     session: Session,
     *,
@@ -127,24 +226,10 @@ def search(
     end: date | None = None,
     limit: int = 1000,
 ) -> pd.DataFrame:
-    """Return audit entries, newest first, filtered by dates and an accent-insensitive text."""
-    stmt = select(AuditLog).order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
-    if start:
-        stmt = stmt.where(AuditLog.at >= datetime.combine(start, time.min, tzinfo=UTC))
-    if end:
-        stmt = stmt.where(AuditLog.at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
-    needle = fold(text)
-    if needle:
-        # Narrow in SQL by the raw text where possible, then filter accent-insensitively in Python.
-        rows = session.exec(stmt).all()
-        rows = [r for r in rows if needle in fold(" ".join(filter(None, [
-            r.username, r.action, ACTION_LABELS.get(r.action, ""), r.entity, r.entity_id, r.summary, r.before,
-            r.after])))]
-        rows = rows[:limit]
-    else:
-        rows = session.exec(stmt.limit(limit)).all()
+    """Return audit entries, newest first, filtered by dates and an accent-insensitive text (see `find`)."""
+    import pandas as pd  # late: the command line's import never draws a table (pandas: 0.45 s, 80 MiB)
+
+    rows = find(session, text=text, start=start, end=end, limit=limit).entries
     frame = pd.DataFrame([{c: getattr(r, c) for c in COLUMNS} for r in rows], columns=COLUMNS)
     frame["action_label"] = frame["action"].map(lambda a: ACTION_LABELS.get(a, a))
     return frame
-
-
