@@ -193,3 +193,19 @@ def test_the_export_writes_each_change_readably(engine, actors):
     assert [c.value for c in sheet[3]] == ["Số", "Thời điểm", "Người thực hiện", "Thao tác", "Nội dung", "Thay đổi"]
     assert sheet["D4"].value == "Chuyển bước hồ sơ đề nghị"
     assert sheet["F4"].value.split("\n") == STEP
+
+
+def test_the_dossier_submission_and_reminder_entries_read_in_vietnamese(engine, actors):
+    office = actors[Role.VAN_PHONG]
+    with write_session(engine) as session:
+        audit.record(session, office, "tra_lai_ho_so", "ho_so_don_vi", 1, "Trả lại.", before={"state": "da_nop"},
+                     after={"state": "tra_lai", "reason": "Thiếu biên bản."})
+        audit.record(session, office, "gui_nhac_han", "don_vi", 4, "Gửi e-mail.",
+                     after={"kind": "han_nop", "subject": "Nhắc hạn nộp hồ sơ khen thưởng năm 2024"})
+        audit.record(session, office, "thanh_phan_ho_so", "thanh_phan_ho_so", 1, "Sửa.",
+                     before={"kinds": ["to_trinh"]}, after={"kinds": []})
+    assert last_lines(engine, "tra_lai_ho_so") == ["Trạng thái hồ sơ của đơn vị: Đã nộp → Trả lại",
+                                                   "Lý do: Thiếu biên bản."]
+    assert last_lines(engine, "gui_nhac_han") == ["Loại thư: Nhắc hạn nộp hồ sơ",
+                                                  "Tiêu đề: Nhắc hạn nộp hồ sơ khen thưởng năm 2024"]
+    assert last_lines(engine, "thanh_phan_ho_so") == ["Thành phần hồ sơ: Tờ trình đề nghị khen thưởng → (trống)"]

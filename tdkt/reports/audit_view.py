@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, col, select
 
+from tdkt.awards.checklist import DOCUMENT_KINDS
 from tdkt.clusters.clusters import EVENT_KINDS
 from tdkt.clusters.clusters import ROLES as MEMBER_ROLES
 from tdkt.clusters.movements import KINDS as MOVEMENT_KINDS
@@ -39,8 +40,11 @@ from tdkt.core.models import (
     Unit,
     User,
 )
+from tdkt.core.submission_tables import SUBMISSION_STATE_LABELS
 from tdkt.core.text import format_date, format_datetime, format_money, format_number, format_percent
 from tdkt.importing.batches import BATCH_STATUS_LABELS
+from tdkt.submissions.deadlines import SOURCE_LABELS as DEADLINE_SOURCES
+from tdkt.submissions.reminders import KIND_LABELS as REMINDER_KINDS
 
 # Field names as people say them, whatever record they belong to; ENTITY_LABELS overrides a few per record kind.
 FIELD_LABELS = {
@@ -92,7 +96,13 @@ ENTITY_LABELS = {
     "ky_luat": {"level": "Hình thức kỷ luật", "document": "Số văn bản"},
     "khen_truoc": {"kind": "Loại khen thưởng"},
     "lo_nhap": {"kind": "Loại danh sách"},
+    "tai_lieu": {"kind": "Loại tài liệu"},
+    "ho_so_don_vi": {"state": "Trạng thái hồ sơ của đơn vị"},
+    "han_nop_ho_so": {"source": "Do ai đặt"},
+    "thu_nhac_han": {"kind": "Loại thư"},
 }
+# Actions whose entries name a record kind that does not say what their fields are: read them as this kind instead.
+ACTION_KINDS = {"gui_nhac_han": "thu_nhac_han"}  # an e-mail to a unit (entity don_vi): its kind is the e-mail's
 # Stored codes shown by their label: per field, or per (record kind, field) where one field name means several things.
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "status": {**TASK_STATUS_LABELS, **NOMINATION_STATUS_LABELS, **BATCH_STATUS_LABELS},
@@ -102,9 +112,14 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 ENTITY_VALUES: dict[tuple[str, str], dict[str, str]] = {
     ("su_kien_cum", "kind"): EVENT_KINDS, ("phong_trao", "kind"): MOVEMENT_KINDS,
     ("don_vi", "kind"): dict(UNIT_KIND_LABELS), ("khen_truoc", "kind"): MERIT_KIND_LABELS,
+    ("thu_nhac_han", "kind"): REMINDER_KINDS,
     ("lo_nhap", "kind"): {"de_nghi": "Danh sách đề nghị khen thưởng", **RECORD_KINDS},
     ("nguoi_dung", "role"): dict(ROLE_LABELS), ("thanh_vien_cum", "role"): MEMBER_ROLES, ("cum", "role"): MEMBER_ROLES,
     ("ky_luat", "level"): DISCIPLINE_LABELS,
+    ("ho_so_don_vi", "state"): {str(k): v for k, v in SUBMISSION_STATE_LABELS.items()},
+    ("tai_lieu", "kind"): {code: kind.label for code, kind in DOCUMENT_KINDS.items()},
+    ("thanh_phan_ho_so", "kinds"): {code: kind.label for code, kind in DOCUMENT_KINDS.items()},
+    ("han_nop_ho_so", "source"): DEADLINE_SOURCES,
 }
 # Kept for the app's own use (keys, hashes, ordering), not something a reader of the log needs.
 HIDDEN = {"id", "name_key", "collective_key", "password_hash", "sha256", "updated_at"}
@@ -317,7 +332,8 @@ def readable(session: Session, entries: Sequence[AuditLog]) -> list[list[str]]:
     """Return each entry's changes as lines (see `changes`), the ids of all of them resolved in a few queries."""
     sides = [(_parse(e.before), _parse(e.after)) for e in entries]
     names = Names(session, [side for pair in sides for side in pair if side is not None])
-    return [changes(e.entity, before, after, names) for e, (before, after) in zip(entries, sides, strict=True)]
+    return [changes(ACTION_KINDS.get(e.action, e.entity), before, after, names)
+            for e, (before, after) in zip(entries, sides, strict=True)]
 
 
 def frame(session: Session, entries: Sequence[AuditLog]) -> pd.DataFrame:
