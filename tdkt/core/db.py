@@ -17,6 +17,8 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from tdkt.core import tally
+
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 _WRITE = "tdkt_write"
 
@@ -48,12 +50,25 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# Raised by every write transaction as its last statement (`tdkt.core.read_cache` keys results by it). Last, so that
+# on PostgreSQL the row lock it takes lasts only until the commit right after it, not the whole transaction.
+_BUMP = text("UPDATE data_version SET version = version + 1 WHERE id = 1")
+
+
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """Yield a session inside one write transaction: committed on success, rolled back on any error."""
+def write_session(engine: Engine, *, bump: bool = True) -> Iterator[Session]:
+    """Yield a session inside one write transaction: committed on success, rolled back on any error.
+
+    The transaction raises the data version with its rows, so every cached read result older than them is out of
+    date in every app process. bump=False only for bookkeeping that no cached result reads (sign-in sessions and
+    failures): signing in does not make every other user's figures be computed again.
+    """
     with Session(engine.execution_options(**{_WRITE: True}), expire_on_commit=False) as session:
         with session.begin():
             yield session
+            if bump:
+                session.flush()
+                session.execute(_BUMP)
 
 
 # pg_advisory_xact_lock key of the writes that add people, nominations or import batches: both importers, their undo
@@ -178,6 +193,7 @@ def bulk_insert_rows(
     if not rows:
         return
     constants = dict(constants or {})
+    tally.after_bulk_insert(connection, table, names, rows, constants)  # same transaction: the counts go with the rows
     dialect = connection.dialect
     preparer = dialect.identifier_preparer
     target = preparer.format_table(table)

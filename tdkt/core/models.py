@@ -207,6 +207,41 @@ class AuditChainHead(SQLModel, table=True):
     entry_id: int | None = None
 
 
+class DataVersion(SQLModel, table=True):
+    """The one row whose number every write transaction raises (`db.write_session`): read caches key results by it
+    (`tdkt.core.read_cache`); `instance` is drawn when the database is created, telling apart two made at one URL."""
+
+    __tablename__ = "data_version"
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = 0
+    instance: str = Field(max_length=32)
+
+
+class NominationTally(SQLModel, table=True):
+    """How many nominations there are per achievement year, award, target, category and step, kept in step with every
+    write by `tdkt.core.tally` (category "" for none): the statistics read these few thousand rows, not the year's."""
+
+    __tablename__ = "nomination_tally"
+    year: int = Field(primary_key=True)
+    award_id: int = Field(primary_key=True)
+    target: str = Field(primary_key=True, max_length=16)
+    category: str = Field(default="", primary_key=True, max_length=255)
+    status: str = Field(primary_key=True, max_length=32)
+    n: int = 0
+
+
+class DecisionTally(SQLModel, table=True):
+    """How many decided nominations there are per achievement year, award, target and decision date (the award money
+    depends on the base salary of the decision's date), kept in step like `NominationTally`."""
+
+    __tablename__ = "decision_tally"
+    year: int = Field(primary_key=True)
+    award_id: int = Field(primary_key=True)
+    target: str = Field(primary_key=True, max_length=16)
+    decision_date: date = Field(primary_key=True)
+    n: int = 0
+
+
 class Plan(SQLModel, table=True):
     """The department's yearly TĐKT plan (kế hoạch) with the header the document prints."""
 
