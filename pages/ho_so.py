@@ -1,4 +1,5 @@
-"""Hồ sơ đề nghị: every nomination of the year and its step; the Office moves the ticked ones along the path."""
+"""Hồ sơ đề nghị: every nomination of the year and its step; the Office ticks some, or selects all that a filter shows
+(by step, award, unit, text), and moves them along the path in one step."""
 
 from datetime import date
 
@@ -6,74 +7,30 @@ import streamlit as st
 
 from pages._attachments import nomination_documents
 from pages._common import db_read, db_write, require_page, selected_year, show_findings
-from tdkt.awards import checklist, dossiers, eligibility, mau_tdkt
+from tdkt.awards import checklist, dossier_moves, dossiers, eligibility, mau_tdkt
 from tdkt.awards.rules.case import LocalPolicy
 from tdkt.core import export, permissions
 from tdkt.core.errors import Refused
 from tdkt.core.models import NOMINATION_STATUS_LABELS, NominationStatus
+from tdkt.core.read_cache import cached
 from tdkt.core.text import fold
 
 S = NominationStatus
+ALL = ""
 who = require_page()
 can_move = permissions.can(who, "xu_ly_ho_so")
 year = selected_year()
 st.title(f"Hồ sơ đề nghị khen thưởng năm {year}")
 if flash := st.session_state.pop("flash_ho_so", None):
-    st.success(flash)
+    kind, text = flash if isinstance(flash, tuple) else ("success", flash)
+    (st.warning if kind == "warning" else st.success)(text)
 with db_read() as session:
-    counts = dossiers.counts(session, year=year, actor=who)
+    counts = cached(session, dossiers.counts, year=year, actor=who)
 for column, (status, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
     column.metric(status.label, n)
 
-c1, c2 = st.columns([1, 2])
-status = c1.selectbox("Bước", ["", *S], key="ho_so_status",
-                      format_func=lambda s: NOMINATION_STATUS_LABELS[s] if s else "Tất cả")
-text = c2.text_input("Tìm theo tên, danh hiệu, đơn vị, quyết định", key="ho_so_text")
-with db_read() as session:
-    frame = dossiers.table(session, year=year, actor=who, status=status or None, text=text)
-if frame.empty:
-    st.info(f"Không có đề nghị nào trong năm {year} khớp điều kiện lọc.")
-    st.stop()
-with db_read() as session:
-    findings = eligibility.judge_nominations(session, year=year, actor=who)
-    cap = eligibility.share_cap(session, year=year, actor=who)
-flagged = {f.nomination_id: " ".join(x["reason"] for x in f.failures) for f in findings}
-frame = frame.assign(rules=frame.id.map(flagged).fillna(""))
-with db_read() as session:
-    lacking = checklist.missing_documents(session, nomination_ids=[int(i) for i in frame.id])
-frame = frame.assign(missing=[("Thiếu: " + "; ".join(lacking[int(i)])) if lacking.get(int(i)) else "Đủ"
-                              for i in frame.id])
-shown = frame[["name", "award", "unit", "status_label", "votes", "decision", "missing", "rules"]].rename(columns={
-    "name": "Tên cá nhân/tập thể", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị", "status_label": "Bước",
-    "votes": "Phiếu Hội đồng", "decision": "Quyết định", "missing": "Tài liệu hồ sơ",
-    "rules": "Chưa đủ điều kiện theo luật"})
-if cap:
-    st.warning(f"{cap['reason']} ({cap['basis']})")
-if findings:
-    with st.expander(f"⚠️ {len(findings)} đề nghị chưa đủ điều kiện theo luật — xem lý do và căn cứ"):
-        st.caption("Xét theo xếp loại, kỷ luật, khen thưởng và sáng kiến đã ghi nhận (trang Tra cứu cá nhân, tập thể); "
-                   "bộ quy tắc theo ngày quyết định (chưa có quyết định: theo hôm nay).")
-        findings_frame = eligibility.findings_table(findings)
-        show_findings(findings_frame)
-        st.download_button("Tải danh sách chưa đủ điều kiện (.xlsx)", key="ho_so_findings_xlsx",
-                           file_name=f"chua_du_dieu_kien_{year}.xlsx",
-                           data=lambda: export.to_xlsx({"Chưa đủ điều kiện": findings_frame.rename(columns={
-                               "nomination_id": "Số đề nghị", "name": "Tên", "award": "Danh hiệu/Hình thức",
-                               "unit": "Đơn vị", "rules": "Quy tắc", "reasons": "Lý do, căn cứ"})},
-                               title=f"Đề nghị năm {year} chưa đủ điều kiện theo luật"))
 
-
-def national_workbook() -> bytes:
-    with db_read() as session:
-        return mau_tdkt.export_decisions(session, year=year, actor=who)
-
-
-# Built only when the button is clicked (a callable), not on every run of the page.
-st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu nhập liệu quốc gia (.xlsx)", data=national_workbook,
-                   file_name=f"MauTDKT_quyet_dinh_{year}.xlsx", key="ho_so_mau_tdkt",
-                   help="Theo bố cục MauTDKT_20231004.xlsx: cột và mã danh hiệu (HTKT), phân loại đối tượng (PLDT), "
-                        "lĩnh vực hoạt động đã điền sẵn.")
-if can_move:
+def policy_form() -> None:
     with st.expander(f"Quy định khen thưởng của địa phương năm {year} (tùy chọn)"):
         with db_read() as session:
             policy = eligibility.policy_for(session, year=year)
@@ -95,53 +52,159 @@ if can_move:
                 else:
                     st.session_state["flash_ho_so"] = f"Đã lưu quy định của địa phương năm {year}."
                     st.rerun()
-nomination_documents(who, frame, year=year, expanded=not can_move)
-if not can_move:
-    st.dataframe(shown, hide_index=True, width="stretch")
-    st.stop()
 
-round_ = st.session_state.setdefault("ho_so_round", 0)
-pickable = shown.copy()
-pickable.insert(0, "Chọn", False)
-grid = st.data_editor(pickable, hide_index=True, width="stretch", disabled=list(shown.columns),
-                      key=f"ho_so_grid_{year}_{status or 'all'}_{fold(text)}_{round_}")
-ticked = frame[grid["Chọn"].to_numpy()]
-st.subheader("Chuyển bước các đề nghị đã chọn")
-if ticked.empty:
-    st.info("Đánh dấu ô “Chọn” ở các dòng cần chuyển bước.")
-    st.stop()
-targets = [S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH, S.KHONG_DUYET, S.DE_NGHI]
-to = st.selectbox("Chuyển sang", targets, key="ho_so_to", format_func=lambda s: (
-    "Đề nghị (trả lại để sửa kết quả Hội đồng)" if s == S.DE_NGHI else NOMINATION_STATUS_LABELS[s]))
-flagged_ticked = [r for r in ticked.itertuples() if r.rules]
-if flagged_ticked and to in (S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH):
-    st.warning(f"{len(flagged_ticked)} đề nghị đã chọn chưa đủ điều kiện theo luật (xem lý do ở trên): "
-               + "; ".join(f"{r.name} — {r.award}" for r in flagged_ticked[:10])
-               + (" …" if len(flagged_ticked) > 10 else "") + ". Vẫn có thể chuyển bước nếu Hội đồng đã cân nhắc.")
-fields = {}
-with st.form("ho_so_form"):
-    st.caption("Đã chọn: " + "; ".join(f"{r.name} — {r.award}" for r in ticked.itertuples()))
-    if to == S.HOI_DONG:
-        a, b = st.columns(2)
-        fields["votes_for"] = a.number_input("Số phiếu đồng ý", min_value=0, step=1, value=0)
-        fields["council_members"] = b.number_input("Số thành viên Hội đồng", min_value=0, step=1, value=0)
-    elif to == S.DA_TRINH:
-        fields["submitted_on"] = st.date_input("Ngày trình", value=date.today(), format="DD/MM/YYYY")
-    elif to == S.CO_QUYET_DINH:
-        a, b, c = st.columns(3)
-        fields["decision_number"] = a.text_input("Số quyết định", placeholder="123/QĐ-UBND")
-        fields["decision_date"] = b.date_input("Ngày quyết định", value=None, format="DD/MM/YYYY")
-        fields["decision_authority"] = c.text_input("Cơ quan ban hành", placeholder="UBND tỉnh Lạng Sơn")
-    submitted = st.form_submit_button(f"Chuyển {len(ticked)} đề nghị", type="primary", key="ho_so_move")
-if submitted:
+
+def national_workbook() -> bytes:
+    with db_read() as session:
+        return mau_tdkt.export_decisions(session, year=year, actor=who)
+
+
+def findings_section(findings, cap) -> None:
+    if cap:
+        st.warning(f"{cap['reason']} ({cap['basis']})")
+    if not findings:
+        return
+    with st.expander(f"⚠️ {len(findings)} đề nghị chưa đủ điều kiện theo luật — xem lý do và căn cứ"):
+        st.caption("Xét theo xếp loại, kỷ luật, khen thưởng và sáng kiến đã ghi nhận (trang Tra cứu cá nhân, tập thể); "
+                   "bộ quy tắc theo ngày quyết định (chưa có quyết định: theo hôm nay).")
+        findings_frame = eligibility.findings_table(findings)
+        show_findings(findings_frame)
+        st.download_button("Tải danh sách chưa đủ điều kiện (.xlsx)", key="ho_so_findings_xlsx",
+                           file_name=f"chua_du_dieu_kien_{year}.xlsx",
+                           data=lambda: export.to_xlsx({"Chưa đủ điều kiện": findings_frame.rename(columns={
+                               "nomination_id": "Số đề nghị", "name": "Tên", "award": "Danh hiệu/Hình thức",
+                               "unit": "Đơn vị", "rules": "Quy tắc", "reasons": "Lý do, căn cứ"})},
+                               title=f"Đề nghị năm {year} chưa đủ điều kiện theo luật"))
+
+
+def filters(frame):
+    """The filter row; return the rows it shows and a key naming the filter (the grid's ticks belong to it)."""
+    steps = st.columns([1, 2, 2])
+    status = steps[0].selectbox("Bước", [ALL, *S], key="ho_so_status",
+                                format_func=lambda s: NOMINATION_STATUS_LABELS[s] if s else "Tất cả")
+    awards = sorted(frame["award"].dropna().unique(), key=fold)
+    units = sorted(frame["unit"].dropna().unique(), key=fold)
+    award = steps[1].selectbox("Danh hiệu, hình thức", [ALL, *awards], key="ho_so_award",
+                               format_func=lambda a: a or "Tất cả")
+    unit = steps[2].selectbox("Đơn vị", [ALL, *units], key="ho_so_unit", format_func=lambda u: u or "Tất cả")
+    text = st.text_input("Tìm theo tên, danh hiệu, đơn vị, quyết định", key="ho_so_text")
+    shown = dossier_moves.filter_frame(frame, status=status or None, award=award or None, unit=unit or None,
+                                       text=text)
+    chosen = [fold(str(v)) for v in (status, award, unit, text)]
+    return shown, "|".join(chosen) if any(chosen) else "all"
+
+
+def shown_table(frame, findings, lacking):
+    flagged = {f.nomination_id: " ".join(x["reason"] for x in f.failures) for f in findings}
+    frame = frame.assign(rules=frame.id.map(flagged).fillna(""),
+                         missing=[("Thiếu: " + "; ".join(lacking[int(i)])) if lacking.get(int(i)) else "Đủ"
+                                  for i in frame.id])
+    return frame, frame[["name", "award", "unit", "status_label", "votes", "decision", "missing", "rules"]].rename(
+        columns={"name": "Tên cá nhân/tập thể", "award": "Danh hiệu/Hình thức", "unit": "Đơn vị",
+                 "status_label": "Bước", "votes": "Phiếu Hội đồng", "decision": "Quyết định",
+                 "missing": "Tài liệu hồ sơ", "rules": "Chưa đủ điều kiện theo luật"})
+
+
+def pick(frame, shown, where: str):
+    """The Office's grid of the filtered rows with a tick each, or all of them at once; return the ticked rows."""
+    round_ = st.session_state.setdefault("ho_so_round", 0)
+    every = st.checkbox(f"Chọn tất cả {len(frame)} đề nghị đang lọc", key=f"ho_so_all_{where}_{round_}",
+                        help="Chọn mọi đề nghị mà bộ lọc (bước, danh hiệu, đơn vị, tìm kiếm) đang hiển thị.")
+    pickable = shown.copy()
+    pickable.insert(0, "Chọn", every)
+    grid = st.data_editor(pickable, hide_index=True, width="stretch", disabled=list(shown.columns),
+                          key=f"ho_so_grid_{year}_{where}_{int(every)}_{round_}")
+    return frame[grid["Chọn"].to_numpy()]
+
+
+def move_form(ticked) -> None:
+    """The step to move to, what it needs (each title's own votes where its council vote has a threshold), and the
+    move; the refused rows are named with their reasons, the others move."""
+    targets = [S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH, S.KHONG_DUYET, S.DE_NGHI]
+    to = st.selectbox("Chuyển sang", targets, key="ho_so_to", format_func=lambda s: (
+        "Đề nghị (trả lại để sửa kết quả Hội đồng)" if s == S.DE_NGHI else NOMINATION_STATUS_LABELS[s]))
+    flagged = [r for r in ticked.itertuples() if r.rules]
+    if flagged and to in (S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH):
+        st.warning(f"{len(flagged)} đề nghị đã chọn chưa đủ điều kiện theo luật (xem lý do ở trên): "
+                   + "; ".join(f"{r.name} — {r.award}" for r in flagged[:10])
+                   + (" …" if len(flagged) > 10 else "") + ". Vẫn có thể chuyển bước nếu Hội đồng đã cân nhắc.")
+    ids = [int(i) for i in ticked.id]
+    with db_read() as session:
+        voted = dossier_moves.thresholds(session, nomination_ids=ids) if to == S.HOI_DONG else {}
+    fields, votes = {}, {}
+    with st.form("ho_so_form"):
+        names = [f"{r.name} — {r.award}" for r in ticked.itertuples()]
+        st.caption(f"Đã chọn {len(names)}: " + "; ".join(names[:30]) + (" …" if len(names) > 30 else ""))
+        if to == S.HOI_DONG:
+            fields["council_members"] = st.number_input("Số thành viên Hội đồng", min_value=0, step=1, value=0,
+                                                        key="ho_so_council")
+            if voted:
+                st.caption(f"{len(voted)} đề nghị có danh hiệu cần Hội đồng bỏ phiếu kín (Chiến sĩ thi đua, Cờ thi "
+                           "đua: tỷ lệ tính trên tổng số thành viên): nhập số phiếu đồng ý của từng đề nghị; đề nghị "
+                           "để trống không được chuyển. Các danh hiệu khác không cần số phiếu.")
+                rows = ticked[ticked.id.isin(list(voted))][["id", "name", "award"]].assign(
+                    need=[f"≥ {voted[int(i)]}%" for i in ticked.id if int(i) in voted], votes=None)
+                given = st.data_editor(
+                    rows, hide_index=True, width="stretch", disabled=["id", "name", "award", "need"], key="ho_so_votes",
+                    column_config={"id": None, "name": "Tên cá nhân/tập thể", "award": "Danh hiệu",
+                                   "need": "Cần đồng ý", "votes": st.column_config.NumberColumn(
+                                       "Số phiếu đồng ý", min_value=0, step=1)})
+                votes = {int(i): int(v) for i, v in zip(given.id, given.votes, strict=True) if v == v and v is not None}
+        elif to == S.DA_TRINH:
+            fields["submitted_on"] = st.date_input("Ngày trình", value=date.today(), format="DD/MM/YYYY")
+        elif to == S.CO_QUYET_DINH:
+            a, b, c = st.columns(3)
+            fields["decision_number"] = a.text_input("Số quyết định", placeholder="123/QĐ-UBND")
+            fields["decision_date"] = b.date_input("Ngày quyết định", value=None, format="DD/MM/YYYY")
+            fields["decision_authority"] = c.text_input("Cơ quan ban hành", placeholder="UBND tỉnh Lạng Sơn")
+        submitted = st.form_submit_button(f"Chuyển {len(ids)} đề nghị", type="primary", key="ho_so_move")
+    if not submitted:
+        return
+    if "council_members" in fields:
+        fields["council_members"] = int(fields["council_members"]) or None
     try:
         with db_write() as session:
-            moved = dossiers.advance(session, who, nomination_ids=[int(i) for i in ticked.id], to=to,
-                                     **{k: int(v) if k in ("votes_for", "council_members") else v
-                                        for k, v in fields.items()})
+            result = dossier_moves.move(session, who, nomination_ids=ids, to=to, votes=votes, **fields)
     except Refused as error:
         st.error(str(error))
-    else:
-        st.session_state["flash_ho_so"] = f"Đã chuyển {moved} đề nghị sang “{to.label}”."
-        st.session_state["ho_so_round"] = round_ + 1
-        st.rerun()
+        return
+    st.session_state["flash_ho_so"] = ("warning" if result.refused else "success", result.message())
+    st.session_state["ho_so_round"] = st.session_state.get("ho_so_round", 0) + 1
+    st.rerun()  # the whole page: the counts above change too
+
+
+# A filter, a tick or the step chosen reruns this part only, on results cached per data version (read_cache): the
+# counts above, the sign-in check and the navigation are not run again.
+@st.fragment
+def nominations() -> None:
+    with db_read() as session:
+        everything = cached(session, dossiers.table, year=year, actor=who)
+        findings = cached(session, eligibility.judge_nominations, year=year, actor=who)
+        cap = cached(session, eligibility.share_cap, year=year, actor=who)
+        lacking = cached(session, checklist.missing_documents, nomination_ids=tuple(int(i) for i in everything.id))
+    frame, where = filters(everything)
+    if frame.empty:
+        st.info(f"Không có đề nghị nào trong năm {year} khớp điều kiện lọc.")
+        return
+    frame, shown = shown_table(frame, findings, lacking)
+    findings_section(findings, cap)
+    # Built only when the button is clicked (a callable), not on every run of the page.
+    st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu nhập liệu quốc gia (.xlsx)",
+                       data=national_workbook, file_name=f"MauTDKT_quyet_dinh_{year}.xlsx", key="ho_so_mau_tdkt",
+                       help="Theo bố cục MauTDKT_20231004.xlsx: cột và mã danh hiệu (HTKT), phân loại đối tượng "
+                            "(PLDT), lĩnh vực hoạt động đã điền sẵn.")
+    if can_move:
+        policy_form()
+    nomination_documents(who, frame, year=year, expanded=not can_move)
+    if not can_move:
+        st.dataframe(shown, hide_index=True, width="stretch")
+        return
+    ticked = pick(frame, shown, where)
+    st.subheader("Chuyển bước các đề nghị đã chọn")
+    if ticked.empty:
+        st.info("Đánh dấu ô “Chọn” ở các dòng cần chuyển bước, hoặc “Chọn tất cả” các đề nghị đang lọc.")
+        return
+    move_form(ticked)
+
+
+nominations()

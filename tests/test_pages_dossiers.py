@@ -11,7 +11,7 @@ from tests.test_pages import REFUSAL, ROLES, signed_in, titles
 
 PAGE = "pages/ho_so.py"
 TITLE = "Hồ sơ đề nghị khen thưởng năm 2024"
-GRID = "ho_so_grid_2024_all__0"
+GRID = "ho_so_grid_2024_all_0_0"  # year, filter, "select all", round
 
 
 @pytest.fixture
@@ -46,25 +46,21 @@ def test_readers_see_the_table_and_no_form(app_env, app_engine, role):
 def test_office_moves_a_ticked_nomination_through_the_council(app_env, app_engine):
     ids = add_nominations(app_engine, [("Nguyễn Thị Minh", None), ("Trần Văn Bình", None)])
     at = signed_in(app_env, "van_phong", PAGE)
-    assert "Đánh dấu ô “Chọn” ở các dòng cần chuyển bước." in [i.value for i in at.info]
+    assert ("Đánh dấu ô “Chọn” ở các dòng cần chuyển bước, hoặc “Chọn tất cả” các đề nghị đang lọc."
+            in [i.value for i in at.info])
     at.session_state[GRID] = {"edited_rows": {0: {"Chọn": True}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception
     at.selectbox(key="ho_so_to").select("hoi_dong_da_xet").run()
-    at.number_input[1].set_value(16)
-    at.number_input[2].set_value(15)
-    at.button(key="ho_so_move").click().run()
-    assert not at.exception
-    assert any("không được lớn hơn số thành viên Hội đồng (15)" in e.value for e in at.error)
-    at.number_input[1].set_value(12)
+    assert "ho_so_votes" not in at.session_state  # LĐTT has no vote threshold: no vote figure asked
     at.button(key="ho_so_move").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Đã chuyển 1 đề nghị sang “Hội đồng đã xét”."]
     with read_session(app_engine) as session:
         moved = [(session.get(Nomination, i).status, session.get(Nomination, i).votes_for) for i in ids]
     # Names sort by given name (Bình before Minh): the first row, ticked, is Trần Văn Bình.
-    assert moved == [("de_nghi", None), ("hoi_dong_da_xet", 12)]
-    assert [d.key for d in at.data_editor] == ["ho_so_grid_2024_all__1"]  # the ticks are cleared
+    assert moved == [("de_nghi", None), ("hoi_dong_da_xet", None)]
+    assert [d.key for d in at.data_editor] == ["ho_so_grid_2024_all_0_1"]  # the ticks are cleared
 
 
 @pytest.mark.parametrize("role", ["lanh_dao", "van_phong"])

@@ -159,6 +159,16 @@ def rules_in_force(day: date) -> tuple[Rule, ...]:
     return tuple(rule for rule in RULES if rule.in_force(day))
 
 
+def vote_threshold(award_code: str | None, target: str) -> int | None:
+    """Return the share (%) of all council members whose secret votes the title needs (PHIEU-80-*, PHIEU-90-*: NĐ 98
+    Điều 30 khoản 7), None for a title or form without one: Hồ sơ đề nghị asks those votes nominee by nominee."""
+    if award_code in _VOTE_90 and target in _CN:
+        return 90
+    if award_code in _VOTE_80 and target in _BOTH:
+        return 80
+    return None
+
+
 def manual_reason(award: AwardSpec) -> str:
     """Return why an award whose criteria are not encoded is left to the council (the pending item THUCONG)."""
     return f"Tiêu chuẩn của “{award.name}” chưa được mã hóa trong công cụ; Hội đồng xem xét hồ sơ theo điều luật."
