@@ -34,7 +34,8 @@ _SCAN_ROWS, _SCAN_COLS = 2000, 60
 _CODE_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,24}$")
 _LONG_NUMBER = re.compile(r"^\d{4,12}$")
 _KIND_OF = {"award": "award", "award_code": "award", "category": "category", "category_code": "category",
-            "field": "field", "field_code": "field", "target": "target", "target_code": "target"}
+            "field": "field", "field_code": "field", "target": "target", "target_code": "target",
+            "gender": "gender"}  # a gender list ("NAM | Giới tính Nam") decodes no field: the reader knows NAM, NU
 _FIELDS = ("award", "category", "field", "target")
 
 
@@ -130,7 +131,7 @@ def _headed_lists(sheet: RawSheet) -> list[CodeList]:
     for r in range(min(len(rows), _SCAN_ROWS)):
         texts = [_text(v) for v in rows[r][:_SCAN_COLS]]
         for c, text in enumerate(texts):
-            if not text or not _is_code_header(text):
+            if not text or text[0] not in "MmCcIi" or len(text) > 60 or not _is_code_header(text):
                 continue
             name_col = next((n for n in (c + 1, c - 1) if 0 <= n < len(texts) and texts[n]
                              and _is_name_header(texts[n])), None)
@@ -150,6 +151,9 @@ def _bare_lists(sheet: RawSheet) -> list[CodeList]:
     found = []
     for c in range(width - 1):
         for code_col, name_col in ((c, c + 1), (c + 1, c)):
+            head, _ = _read_entries(rows[:3], 0, code_col, name_col, headed=False)
+            if len(head) < min(2, len(rows)):
+                continue  # its first rows pair no code with a name: not worth reading down
             entries, last = _read_entries(rows, 0, code_col, name_col, headed=False)
             if len(entries) >= 2 and len(entries) * 5 >= (last + 1) * 4:
                 found.append(CodeList(sheet.name, code_col, name_col, 0, last, _sheet_kind(sheet.name), entries))
