@@ -3,8 +3,9 @@ or known only from a drop-down that picks from them; messages quote a code with 
 
 from dataclasses import replace
 from io import BytesIO
+from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session
 
@@ -120,3 +121,18 @@ def test_a_code_is_quoted_with_its_name_and_a_bare_unknown_number_says_so():
     assert describe(codes, "award", "bằng khen") == "“Bằng khen” (mã 1650360491 trong sheet DANHMUC)"
     assert describe(codes, "category", "1650360491") == "mã “1650360491” (không có trong danh mục của tệp)"
     assert describe(FileCodes(), "award", "Huy chương Olympic") == "“Huy chương Olympic”"
+
+
+def test_the_real_canhan_template_s_code_for_bang_khen_is_asked_about_with_its_name(engine):
+    # CANHAN.xlsx (tests/samples) lists 1650360491 as plain "Bằng khen" in DANHMUC, a gender list below its
+    # titles; a row picking that code gets the question about a Bằng khen with no issuer, the code beside the name.
+    book = load_workbook(Path(__file__).parent / "samples" / "CANHAN.xlsx")
+    for col, value in enumerate([1, "Lê Thị Hoa", "NU", "12/05/1988", "Chuyên viên", "Văn phòng", "Sở Công Thương",
+                                 "Lạng Sơn", "1660638976", "1650360491"], start=1):
+        book["DANHSACH"].cell(row=4, column=col, value=value)
+    out = BytesIO()
+    book.save(out)
+    report = check(engine, out.getvalue())
+    assert [(r.name, r.gender, r.award) for r in report.rows] == [("Lê Thị Hoa", "Nữ", "Bằng khen")]
+    assert [(i.row, i.code) for i in report.errors] == [(4, "generic_award")]
+    assert report.errors[0].message.startswith("“Bằng khen” (mã 1650360491 trong sheet DANHMUC) chưa ghi rõ")

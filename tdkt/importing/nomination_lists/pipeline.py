@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from tdkt.awards import generic_awards
 from tdkt.awards.catalog_lookup import Catalogue
+from tdkt.awards.file_codes import describe
 from tdkt.awards.nomination_checks import validate
 from tdkt.awards.nomination_rows import ParsedRow, Record
 from tdkt.core.cell_issues import ImportIssue
@@ -226,7 +227,7 @@ def recheck(session: Session, report: FileReport, rows: list[ParsedRow] | None =
     records, found = validate(session, to_check, file=report.file, year=report.year, headers=report.headers,
                               catalogue=cat, codes=report.codes)
     generic_list = _generic_list(report, generic, answers, cat)
-    issues.extend(_with_generic_messages(found, generic, generic_list))
+    issues.extend(_with_generic_messages(found, generic, generic_list, report.codes))
     if report.own_unit_id is not None:
         issues.extend(_other_units(report, records))
     if first:
@@ -298,7 +299,7 @@ def _generic_list(report: FileReport, generic: dict[str, list], answers: dict[st
 
 
 def _with_generic_messages(found: list[ImportIssue], generic: dict[str, list],
-                           listed: list[GenericAward]) -> list[ImportIssue]:
+                           listed: list[GenericAward], codes: Any = None) -> list[ImportIssue]:
     """Return the check's problems, each row's "unknown award" for a text that names no issuer said as a question
     with its choices (the page asks it once per text; the command line answers it with --award-map)."""
     if not generic:
@@ -310,13 +311,15 @@ def _with_generic_messages(found: list[ImportIssue], generic: dict[str, list],
         if item.chosen:
             continue
         hint = item.likely or item.candidates[0]
-        messages.update({(r.sheet, r.row): _generic_message(item, hint) for r in generic[key][1]})
+        messages.update({(r.sheet, r.row): _generic_message(item, hint, codes) for r in generic[key][1]})
     return [dataclasses.replace(i, code="generic_award", message=messages[(i.sheet, i.row)])
             if i.code == "unknown_award" and (i.sheet, i.row) in messages else i for i in found]
 
 
-def _generic_message(item: GenericAward, hint: str) -> str:
-    return (f"“{item.text}” chưa ghi rõ cấp nào tặng nên chưa xếp được vào danh mục: là một trong "
+def _generic_message(item: GenericAward, hint: str, codes: Any = None) -> str:
+    # describe: “Bằng khen” (mã 1650360491 trong sheet DANHMUC) when the file's own list gave the name
+    return (f"{describe(codes, 'award', item.text)} chưa ghi rõ cấp nào tặng nên chưa xếp được vào danh mục: "
+            "là một trong "
             + "; ".join(f"“{c}”" for c in item.candidates)
             + (f" (tiêu đề danh sách gợi ý “{item.likely}”)" if item.likely else "")
             + f". Chọn một lần cho mọi dòng ghi “{item.text}” ở mục “Danh hiệu chưa rõ cấp khen” trên trang, hoặc "
