@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -184,6 +186,37 @@ def test_appends_from_two_connections_at_once_keep_one_chain(engine, actors):
     mine = [r.summary for r in rows[before:]]
     assert all(mine[k].rsplit(".", 1)[0] == mine[k + 2].rsplit(".", 1)[0] for k in range(0, 72, 3))
     assert [m.rsplit(".", 1)[1] for m in mine] == ["0", "1", "2"] * 24
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from tdkt.core import audit
+from tdkt.core.db import make_engine, write_session
+engine, go = make_engine(sys.argv[1]), Path(sys.argv[2])
+Path(f"{go}.{sys.argv[3]}").touch()  # imported and connected: ready
+while not go.exists():
+    time.sleep(0.01)
+for i in range(10):
+    with write_session(engine) as session:
+        audit.record(session, None, "sua_don_vi", "don_vi", i, f"{sys.argv[3]} {i}.0")
+        audit.record(session, None, "sua_don_vi", "don_vi", i, f"{sys.argv[3]} {i}.1")
+"""
+
+
+def test_appends_from_two_app_processes_at_once_keep_one_chain(engine, db_url, tmp_path):
+    before = len(entries(engine))
+    go = tmp_path / "go"
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, db_url, str(go), name], cwd=ROOT)
+               for name in ("P", "Q")]
+    deadline = time.monotonic() + 60
+    while not all(Path(f"{go}.{name}").exists() for name in ("P", "Q")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    go.touch()  # both past their imports: they start writing within milliseconds of each other
+    assert [w.wait(60) for w in writers] == [0, 0]
+    state, rows = verify(engine), entries(engine)
+    assert (state.ok, state.entries, [r.seq for r in rows]) == (True, before + 40, list(range(1, before + 41)))
+    assert {r.summary.split()[0] for r in rows[before:]} == {"P", "Q"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
