@@ -232,18 +232,27 @@ def decode_rows(rows: list[ParsedRow], codes: FileCodes, layouts: dict[str, Shee
     """Replace the codes of rows' award, category and field by the names the file's lists give them, and read a
     target code the parser could not (dropping its "bad_target" problem)."""
     picked = _picked(layouts)
+    unread = {(i.sheet, i.row) for i in issues if i.code == "bad_target"}
     fixed: set[tuple[str, int]] = set()
+    seen: dict[tuple, CodeEntry | None] = {}  # (sheet, kind, cell) -> entry: a 100k-row list repeats a few values
+
+    def entry(sheet: str, kind: str, value: Any) -> CodeEntry | None:
+        key = (sheet, kind, value)
+        if key not in seen:
+            seen[key] = _lookup(codes, picked.get(sheet, {}), kind, value)
+        return seen[key]
+
     for row in rows:
-        own = picked.get(row.sheet, {})
-        if row.award is not None and (found := _lookup(codes, own, "award", row.award)) is not None:
+        sheet = row.sheet
+        if row.award is not None and (found := entry(sheet, "award", row.award)) is not None:
             row.award_code, row.award = row.award_code or found.code, found.name
-        if row.category is not None and (found := _lookup(codes, own, "category", row.category)) is not None:
+        if row.category is not None and (found := entry(sheet, "category", row.category)) is not None:
             row.category = found.name
-        if row.field is not None and (found := _lookup(codes, own, "field", row.field)) is not None:
+        if row.field is not None and (found := entry(sheet, "field", row.field)) is not None:
             row.field = found.name
-        shape = layouts.get(row.sheet)
-        if shape is not None and _decode_target(row, codes, own, shape):
-            fixed.add((row.sheet, row.row))
+        if (sheet, row.row) in unread and (shape := layouts.get(sheet)) is not None and _decode_target(
+                row, codes, picked.get(sheet, {}), shape):
+            fixed.add((sheet, row.row))
     if fixed:
         issues[:] = [i for i in issues if not (i.code == "bad_target" and (i.sheet, i.row) in fixed)]
 
