@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.browser_support import ARTIFACTS, choose, idle, sign_in
+from tests.browser_support import ARTIFACTS, idle, sign_in
 from tests.conftest import TIMEOUT_MS, sqlite_copy, streamlit_server, wait_for
 
 pytestmark = pytest.mark.browser
@@ -53,10 +53,9 @@ def open_page(page, url: str | None = None, username: str | None = None) -> None
 
 
 def office_opens_the_unit(page) -> None:
+    """Open the page again: its unit picker opens on the first dossier waiting, here the unit's."""
     open_page(page)
-    choose(page, page.get_by_test_id("stSelectbox").filter(has_text="Xem hồ sơ của đơn vị"), UNIT)
     expect(page.get_by_role("heading", name=f"Hồ sơ của {UNIT}")).to_be_visible()
-    idle(page)
 
 
 def test_a_unit_submits_the_office_returns_the_unit_resubmits_the_office_accepts(server, page, browser):
@@ -72,9 +71,7 @@ def test_a_unit_submits_the_office_returns_the_unit_resubmits_the_office_accepts
         assert wait_steps(engine, 1) == [("da_nop", None)]
 
         open_page(office, url, "vanphong")
-        choose(office, office.get_by_test_id("stSelectbox").filter(has_text="Xem hồ sơ của đơn vị"), UNIT)
-        expect(office.get_by_role("heading", name=f"Hồ sơ của {UNIT}")).to_be_visible()
-        idle(office)
+        expect(office.get_by_role("heading", name=f"Hồ sơ của {UNIT}")).to_be_visible()  # the one waiting
         office.get_by_label("Lý do trả lại (bắt buộc)").fill("Thiếu biên bản họp bình xét của phòng.")
         office.get_by_role("button", name="Trả lại hồ sơ").click()
         expect(office.get_by_text(f"Đã trả lại hồ sơ năm 2024 của {UNIT}.")).to_be_visible()
