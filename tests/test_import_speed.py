@@ -124,8 +124,9 @@ def test_cli_json_line_is_the_reports_as_json_written_piece_by_piece(db_url, eng
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # what the command loads, not where it writes
-def test_the_import_command_does_not_load_pandas(db_url, tmp_path):
-    """pandas costs an import about 0.45 s and 80 MiB of its peak: the command prints without it."""
+def test_the_import_command_loads_neither_pandas_nor_alembic(db_url, tmp_path):
+    """pandas costs an import about 0.45 s and 80 MiB of its peak, Alembic 0.45 s: the command prints without the one
+    and, on a database at the newest migration, starts without the other."""
     path = tmp_path / "ds.xlsx"
     path.write_bytes(big_list(30))
     env = {k: v for k, v in os.environ.items() if not k.startswith("TDKT_")}
@@ -135,7 +136,7 @@ def test_the_import_command_does_not_load_pandas(db_url, tmp_path):
     loaded = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")]
     assert done.returncode == 1 and json.loads(done.stdout)["rows"] == 30  # unknown awards: errors, nothing written
     assert "tdkt.importing.nomination_lists.pipeline" in loaded
-    assert [m for m in loaded if m.split(".")[0] in ("pandas", "numpy")] == []
+    assert [m for m in loaded if m.split(".")[0] in ("pandas", "numpy", "alembic")] == []  # the schema is current
 
 
 def draw_file():
@@ -166,3 +167,13 @@ def test_the_page_shows_a_repeated_problem_once_per_value_and_row_by_row_on_dema
     at.toggle(key="issues_by_row_warnings_ds_2024").set_value(True).run()
     assert len(at.dataframe[1].value) == 30 and list(at.dataframe[1].value.columns) == ["Sheet", "Dòng", "Cột",
                                                                                       "Nội dung"]
+
+
+def test_the_start_reads_the_newest_migration_as_alembic_does(engine):
+    """create_schema skips Alembic on a database at the newest migration: both must name the same one."""
+    from alembic.script import ScriptDirectory
+
+    from tdkt.core import db
+
+    head = ScriptDirectory.from_config(db._alembic_config(engine)).get_current_head()
+    assert db._newest_revision() == head and db._stored_revision(engine) == head  # the seeded copy is current
