@@ -121,7 +121,8 @@ def test_the_office_returns_with_a_reason_then_accepts_on_the_page(both_env):
     assert table.loc[table["Đơn vị"] == UNIT, "Trạng thái"].tolist() == ["Đã tiếp nhận"]
 
 
-def test_a_unit_sees_the_return_reason_and_no_recall_after_acceptance(app_env, app_engine):
+def test_a_unit_sees_the_return_reason_and_no_recall_after_acceptance(both_env):
+    app_env, app_engine = both_env
     submit(app_engine)
     with write_session(app_engine) as session:
         submissions.send_back(session, actor_of(app_engine, Role.VAN_PHONG), year=2024, unit_id=unit_id(app_engine),
@@ -138,7 +139,8 @@ def test_a_unit_sees_the_return_reason_and_no_recall_after_acceptance(app_env, a
     assert any("Văn phòng Sở đã tiếp nhận hồ sơ" in i.value for i in at.info)
 
 
-def test_the_office_sets_the_deadline_on_the_page(app_env, app_engine):
+def test_the_office_sets_the_deadline_on_the_page(both_env):
+    app_env, app_engine = both_env
     at = signed_in(app_env, "van_phong", PAGE)
     assert "Hạn nộp hồ sơ về Văn phòng Sở: **15/12/2024** (theo kế hoạch TĐKT)" in at.caption[0].value
     at.date_input(key="tiep_nhan_deadline_day").set_value(date(2024, 12, 20))
