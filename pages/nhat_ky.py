@@ -72,8 +72,11 @@ if page.total == 0:
 last = page.first + len(page.rows) - 1
 st.caption(f"Mục {format_number(page.first)}–{format_number(last)} trong {format_number(page.total)} mục khớp "
            f"(mới nhất trước) · trang {page.page}/{page.pages}")
-st.dataframe(audit_view.shown(page.rows), hide_index=True, width="stretch",
-             column_config={"Thay đổi": st.column_config.TextColumn(width="large")})
+# Narrow who, when and what, so that the changes, the reason to open the log, show without scrolling sideways.
+st.dataframe(audit_view.shown(page.rows), hide_index=True, width="stretch", column_config={
+    "Số": st.column_config.NumberColumn(width=50), "Thời điểm": st.column_config.TextColumn(width=115),
+    "Người thực hiện": st.column_config.TextColumn(width=90), "Thao tác": st.column_config.TextColumn(width=140),
+    "Nội dung": st.column_config.TextColumn(width=200), "Thay đổi": st.column_config.TextColumn(width=460)})
 if page.pages > 1:
     st.session_state["audit_page"] = page.page  # the page shown: fewer matches may have moved it back
     st.number_input("Trang", min_value=1, max_value=page.pages, step=1, key="audit_page")
