@@ -38,7 +38,7 @@ def test_figures_hold_this_period_beside_last_year(figures):
     assert len(titles) == 4
     assert titles[0] == "Nhiệm vụ kế hoạch 01/01/2023–30/06/2023 so với cùng kỳ 2022"
     tasks = bars(figures[titles[0]])
-    assert tasks["Kỳ này (2023)"] == {"Đến hạn": 3, "Đã hoàn thành": 1, "Còn lại": 2, "Quá hạn": 1}
+    assert tasks["Kỳ này (2023)"] == {"Đến hạn": 3, "Đã hoàn thành": 1, "Còn lại": 2, "Quá hạn": 2}
     assert tasks["Cùng kỳ 2022"] == {"Đến hạn": 1, "Đã hoàn thành": 1, "Còn lại": 0, "Quá hạn": 0}
     nominations = bars(figures[titles[1]])
     assert nominations["Kỳ này (2023)"]["Lao động tiên tiến"] == 2

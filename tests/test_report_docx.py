@@ -91,9 +91,9 @@ def test_sections_figures_and_author_places(fixture_db):
     whole = "\n".join(text)
     with Session(fixture_db) as session:
         data = reports.figures(session, year=2023, period="h1", as_of=TODAY)
-    # The hand-counted figures of tests/test_reports.py: 3 tasks due, 1 done, 1 overdue; 1 movement; 2 covenants.
+    # The hand-counted figures of tests/test_reports.py: 3 tasks due, 1 done, 2 overdue; 1 movement; 2 covenants.
     assert (f"phát động {data['movements']} phong trào thi đua" in whole and
-            "có 3 nhiệm vụ đến hạn trong kỳ, đã hoàn thành 1, còn lại 2, trong đó 1 nhiệm vụ quá hạn" in whole)
+            "có 3 nhiệm vụ đến hạn trong kỳ, đã hoàn thành 1, còn lại 2, trong đó 2 nhiệm vụ quá hạn" in whole)
     assert f"đã ký kết {data['covenants_signed']} giao ước thi đua (cùng kỳ năm 2022: 1)" in whole
     assert "đã tiếp nhận 4 hồ sơ đề nghị khen thưởng (cùng kỳ năm 2022: 1)" in whole
     places = [r for p in document.paragraphs for r in p.runs if r.text.startswith("[Nội dung do người soạn bổ sung")]
@@ -224,7 +224,7 @@ def test_libreoffice_turns_the_draft_into_a_pdf_with_its_text_fonts_and_page_num
     words = " ".join(" ".join(page) for page in pages).split()
     flowing = " ".join(words)
     assert "đã tiếp nhận 4 hồ sơ đề nghị khen thưởng (cùng kỳ năm 2022: 1)" in flowing
-    assert "có 3 nhiệm vụ đến hạn trong kỳ, đã hoàn thành 1, còn lại 2, trong đó 1 nhiệm vụ quá hạn" in flowing
+    assert "có 3 nhiệm vụ đến hạn trong kỳ, đã hoàn thành 1, còn lại 2, trong đó 2 nhiệm vụ quá hạn" in flowing
     # Every word of the body reaches the PDF with its marks (ở, ữ, ệ … carry two), none lost to a missing glyph.
     paragraphs = docx.Document(BytesIO(document)).paragraphs
     assert {w for p in paragraphs for w in unicodedata.normalize("NFC", p.text).split()} - set(words) == set()

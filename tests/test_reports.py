@@ -48,7 +48,7 @@ def fixture_db(engine):
         session.add_all([
             task(p23, 1, date(2023, 3, 31), "hoan_thanh", date(2023, 3, 20), "Văn bản 12/SCT"),
             task(p23, 2, date(2023, 5, 15), "dang_thuc_hien"),  # overdue: not done, due before 30/06
-            task(p23, 3, date(2023, 6, 30)),  # due on the last day: remaining, not overdue
+            task(p23, 3, date(2023, 6, 30)),  # due on the last day, not done: overdue once the period is over
             task(p23, 4, date(2023, 9, 30)),  # after the period
             task(p22, 1, date(2022, 3, 31), "hoan_thanh", date(2022, 3, 30), "Văn bản 5/SCT"),
         ])
@@ -108,7 +108,7 @@ EXPECTED_H1 = {
     "basis": "ngay_nhan",  # the six months count nominations by date received, decisions by decision date
     "year": 2023,
     "period": {"start": "01/01/2023", "end": "30/06/2023"},
-    "tasks": {"total": 3, "done": 1, "overdue": 1},
+    "tasks": {"total": 3, "done": 1, "overdue": 2},
     "movements": 1,
     "covenants_signed": 2,
     "initiatives": 2,
@@ -187,7 +187,7 @@ def test_task_table_lists_done_and_remaining_with_evidence(fixture_db):
     assert table[["number", "status_label", "done", "evidence"]].values.tolist() == [
         [1, "Hoàn thành", True, "Văn bản 12/SCT"],
         [2, "Quá hạn", False, None],
-        [3, "Chưa thực hiện", False, None],
+        [3, "Quá hạn", False, None],  # due 30/06, the period's last day: overdue once it is over, as on Tiến độ
     ]
 
 

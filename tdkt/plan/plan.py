@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import func
@@ -76,9 +76,20 @@ def quarter_end(year: int, quarter: int) -> date:
     return date(year, month, day)
 
 
+OPEN_STATUSES = (TaskStatus.CHUA, TaskStatus.DANG)  # not finished, not dropped: these can be overdue
+
+
 def is_overdue(status: str, due_on: date, as_of: date) -> bool:
-    """Return True when a task is not finished (nor dropped) and its due date has passed."""
-    return status in (TaskStatus.CHUA, TaskStatus.DANG) and due_on < as_of
+    """Return True when a task is not finished (nor dropped) and its due date has passed: due on 30/06, it is
+    overdue from 01/07 (the one rule of the plan page, Tổng quan and the review reports)."""
+    return status in OPEN_STATUSES and due_on < as_of
+
+
+def period_as_of(as_of: date, end: date) -> date:
+    """Return the day a report period's tasks are judged overdue on: as_of while the period runs, else the day after
+    its end, so that a task due on the period's last day and not done counts as overdue once the period is over, as
+    the plan page counts it from that day (and a later day adds nothing the period did not hold)."""
+    return min(as_of, end + timedelta(days=1))
 
 
 def status_label(status: str, due_on: date, as_of: date) -> str:

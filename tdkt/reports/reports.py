@@ -131,12 +131,12 @@ def _cluster_ids(session: Session, cluster: str | None, *, year: int) -> list[in
 
 
 def _task_counts(session: Session, start: date, end: date, as_of: date) -> dict[str, int]:
-    due = col(PlanTask.due_on).between(start, end)
-    total = session.exec(select(func.count()).select_from(PlanTask).where(due)).one()
-    done = session.exec(select(func.count()).select_from(PlanTask).where(due, PlanTask.status == TaskStatus.XONG)).one()
-    overdue = session.exec(select(func.count()).select_from(PlanTask).where(
-        due, col(PlanTask.status).in_([TaskStatus.CHUA, TaskStatus.DANG]), PlanTask.due_on < min(as_of, end))).one()
-    return {"total": int(total), "done": int(done), "overdue": int(overdue)}
+    # A period holds a few dozen tasks: they are judged by the plan page's own rule (plan.is_overdue) rather than by
+    # a second copy of it in SQL, which had drifted (a task due on the period's last day was never overdue here).
+    judged_on = plan.period_as_of(as_of, end)
+    rows = session.exec(select(PlanTask.status, PlanTask.due_on).where(col(PlanTask.due_on).between(start, end))).all()
+    return {"total": len(rows), "done": sum(status == TaskStatus.XONG for status, _ in rows),
+            "overdue": sum(plan.is_overdue(status, due_on, judged_on) for status, due_on in rows)}
 
 
 def _movements(session: Session, start: date, end: date) -> int:
@@ -206,7 +206,8 @@ def figures(session: Session, *, year: int, period: PeriodKind = "h1", start: da
     the date received and the decision date; "nam_thanh_tich" (year) by their achievement year Y against Y−1, whenever
     they were received or decided; the year takes no start or end (ReportError).
     tasks: total = due in the period; done = status "Hoàn thành" now; overdue = due in the period, still "Chưa thực
-    hiện" or "Đang thực hiện", and due before the period end (or before as_of, default today, while the period runs).
+    hiện" or "Đang thực hiện", and overdue by the plan page's rule (`plan.is_overdue`) on the day after the period end
+    (or on as_of, default today, while the period runs): a task due on the period's last day and not done is overdue.
     covenants_signed: covenant-signing events ("ky_ket") dated in the period that the department ("is_us") has done.
     `cluster` (a code such as "Cụm II", accents and case ignored) narrows only the cluster figures; tasks, movements
     and awards are the department's. initiatives: recognised initiatives (sáng kiến) whose recognition decision is dated
@@ -223,7 +224,7 @@ def figures(session: Session, *, year: int, period: PeriodKind = "h1", start: da
 
 def task_table(session: Session, *, start: date, end: date, as_of: date | None = None) -> pd.DataFrame:
     """Plan tasks due in the period with status, completion date and evidence."""
-    today = min(as_of or date.today(), end)
+    today = plan.period_as_of(as_of or date.today(), end)
     rows = session.exec(select(PlanTask).where(col(PlanTask.due_on).between(start, end))
                         .order_by(PlanTask.due_on, PlanTask.quarter, PlanTask.number)).all()
     return clusters_module.nullable_text(pd.DataFrame([{
