@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from tdkt.awards import checklist, dossiers, eligibility, nominations, personal_records
+from tdkt.awards import checklist, dossier_moves, dossiers, eligibility, nominations, personal_records
 from tdkt.awards.nomination_rows import Record
 from tdkt.awards.rules.case import LocalPolicy
 from tdkt.clusters import cluster_writes, cluster_years, movements, task_links
@@ -235,6 +235,9 @@ WRITES: dict[str, tuple[str, Call]] = {
     "tdkt.awards.dossiers.advance": ("xu_ly_ho_so", lambda s, a, w, side: dossiers.advance(
         s, a, nomination_ids=[w.side(side).nomination], to=NominationStatus.HOI_DONG, votes_for=5, council_members=7,
         today=TODAY)),
+    "tdkt.awards.dossier_moves.move": ("xu_ly_ho_so", lambda s, a, w, side: dossier_moves.move(
+        s, a, nomination_ids=[w.side(side).nomination], to=NominationStatus.HOI_DONG,
+        votes={w.side(side).nomination: 6}, council_members=7, today=TODAY)),
     "tdkt.awards.eligibility.set_policy": ("xu_ly_ho_so", lambda s, a, w, side: eligibility.set_policy(
         s, a, year=2024, policy=LocalPolicy(cstdcs_share_cap=0.15))),
     "tdkt.awards.nominations.add": ("nhap_danh_sach", lambda s, a, w, side: nominations.add(s, a, _entry(w, side))),
