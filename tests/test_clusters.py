@@ -156,7 +156,7 @@ def test_members_are_ranked_by_score_with_ties_and_the_chart_marks_us(engine, ac
     assert v.our_rank == 3
     figure = charts.cluster_ranking(v.ranking, title="Xếp hạng")
     assert figure.data[0].marker.color[2] == charts.US_COLOR and figure.data[0].y[2] == "★ Sở Công Thương Lạng Sơn"
-    assert figure.data[0].text[2] == "Hạng 3 · 94,00"
+    assert figure.data[0].text[2] == "94,00 điểm · hạng 3"
 
 
 def test_heatmap_colours_each_cell_by_its_status(engine, actors):

@@ -13,6 +13,7 @@ import shutil
 import threading
 import warnings
 import zipfile
+from dataclasses import dataclass
 from datetime import date
 
 import plotly.graph_objects as go
@@ -29,6 +30,7 @@ NO_BROWSER = ("Không tìm thấy trình duyệt Chromium để xuất ảnh bi�
 CURRENT_COLOR, PREVIOUS_COLOR = "#1565c0", "#b0bec5"
 # A slide needs room the page does not: the axis titles and the category labels must not touch the edge.
 _MARGIN = {"l": 90, "r": 40, "t": 100, "b": 90}
+EMPTY_FILE = "bieu_do_khong_co_so_lieu.txt"
 _LOCK = threading.Lock()  # kaleido's sync server is one per process: one pack at a time
 
 
@@ -56,20 +58,21 @@ def _versus(title: str, labels: list[str], current: list[int], previous: list[in
     return fig
 
 
-def _by_award(data: dict, key: str, title: str, *, year: int) -> go.Figure:
+def _by_award(data: dict, key: str, title: str, *, year: int) -> go.Figure | None:
     now, old = data[key], data["previous"][key]
     labels = sorted(set(now) | set(old), key=lambda k: (-now.get(k, 0), -old.get(k, 0), k))
-    fig = _versus(title, labels, [now.get(k, 0) for k in labels], [old.get(k, 0) for k in labels], year=year,
-                  horizontal=True)
     if not labels:
-        fig.add_annotation(text="Không có số liệu trong kỳ", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    return fig
+        return None
+    return _versus(title, labels, [now.get(k, 0) for k in labels], [old.get(k, 0) for k in labels], year=year,
+                   horizontal=True)
 
 
-def _participation(events, title: str) -> go.Figure:
+def _participation(events, title: str) -> go.Figure | None:
     """Stacked bars: our participation in each cluster's events of the period, by status."""
+    if not len(events):
+        return None
     fig = go.Figure()
-    clusters = sorted(events["cluster"].unique()) if len(events) else []
+    clusters = sorted(events["cluster"].unique())
     for status, color in PARTICIPATION_COLORS.items():
         counts = [int(((events["cluster"] == c) & (events["status"] == status)).sum()) for c in clusters]
         if sum(counts):
@@ -80,18 +83,21 @@ def _participation(events, title: str) -> go.Figure:
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     fig.update_yaxes(title_text="Số hoạt động", rangemode="tozero", dtick=1)
-    if not clusters:
-        fig.add_annotation(text="Không có hoạt động cụm trong kỳ", showarrow=False, xref="paper", yref="paper",
-                           x=0.5, y=0.5)
     return fig
 
 
-def figures_for(session: Session, *, year: int, period: reports.PeriodKind = "h1", start: date | None = None,
-                end: date | None = None, cluster: str | None = None, as_of: date | None = None) -> dict[str, go.Figure]:
-    """Return the report's charts keyed by their Vietnamese titles: plan tasks, nominations and decisions by award
-    (each beside the same period of the previous year) and our participation in the cluster events."""
-    data = reports.figures(session, year=year, period=period, start=start, end=end, cluster=cluster, as_of=as_of)
-    first, last = reports.period(year, period, start, end)
+@dataclass(frozen=True, slots=True)
+class ChartPack:
+    """A report's charts: those with something to draw, by Vietnamese title, and the titles left out (nothing in the
+    period), which the page and the zip list instead of drawing an empty chart."""
+
+    figures: dict[str, go.Figure]
+    empty: list[str]
+
+
+def pack_of(data: dict, events, *, year: int, cluster: str | None = None) -> ChartPack:
+    """Return the charts of a report's figures (`reports.figures`) and its participation table: plan tasks,
+    nominations and decisions by award (each beside the same period of the previous year), our participation."""
     span = f"{data['period']['start']}–{data['period']['end']}"
     tasks, old = data["tasks"], data["previous"]["tasks"]
     labels = ["Đến hạn", "Đã hoàn thành", "Còn lại", "Quá hạn"]
@@ -103,13 +109,41 @@ def figures_for(session: Session, *, year: int, period: reports.PeriodKind = "h1
               f"Hồ sơ đề nghị khen thưởng theo hình thức {span} so với cùng kỳ {year - 1}",
               f"Quyết định khen thưởng theo hình thức {span} so với cùng kỳ {year - 1}",
               f"Tham gia hoạt động cụm thi đua {span}" + (f" — {cluster}" if cluster else "")]
-    events = reports.participation_table(session, start=first, end=last, cluster=cluster)
-    return {
-        titles[0]: _versus(titles[0], labels, row(tasks), row(old), year=year),
+    drawn = {
+        titles[0]: _versus(titles[0], labels, row(tasks), row(old), year=year) if tasks["total"] or old["total"]
+        else None,
         titles[1]: _by_award(data, "nominations", titles[1], year=year),
         titles[2]: _by_award(data, "decisions", titles[2], year=year),
         titles[3]: _participation(events, titles[3]),
     }
+    return ChartPack(figures={t: f for t, f in drawn.items() if f is not None},
+                     empty=[t for t, f in drawn.items() if f is None])
+
+
+def pack(session: Session, *, year: int, period: reports.PeriodKind = "h1", start: date | None = None,
+         end: date | None = None, cluster: str | None = None, as_of: date | None = None) -> ChartPack:
+    """Return the report's charts (`pack_of`) read from the database."""
+    data = reports.figures(session, year=year, period=period, start=start, end=end, cluster=cluster, as_of=as_of)
+    first, last = reports.period(year, period, start, end)
+    events = reports.participation_table(session, start=first, end=last, cluster=cluster)
+    return pack_of(data, events, year=year, cluster=cluster)
+
+
+def figures_for(session: Session, *, year: int, period: reports.PeriodKind = "h1", start: date | None = None,
+                end: date | None = None, cluster: str | None = None, as_of: date | None = None) -> dict[str, go.Figure]:
+    """Return the report's charts that have something to draw, keyed by their Vietnamese titles (`pack`)."""
+    return pack(session, year=year, period=period, start=start, end=end, cluster=cluster, as_of=as_of).figures
+
+
+def for_page(fig: go.Figure, *, height: int = 420) -> go.Figure:
+    """Return a copy of a pack's slide-sized chart (1200×675) that fits the page's column width."""
+    return go.Figure(fig).update_layout(width=None, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
+                                        title_x=0)
+
+
+def empty_note(empty: list[str]) -> str:
+    """Return the Vietnamese line that lists the charts left out for want of figures."""
+    return "Không có số liệu trong kỳ, nên không có biểu đồ: " + "; ".join(f"“{t}”" for t in empty) + "."
 
 
 def file_name(index: int, title: str) -> str:
@@ -126,8 +160,9 @@ def browser_path() -> str | None:
     return os.environ.get("BROWSER_PATH") or shutil.which("chromium")
 
 
-def png_zip(figures: dict[str, go.Figure]) -> bytes:
-    """Return a zip of the figures as PNG (1200×675, scale 2), drawn by one kaleido server in Debian's chromium.
+def png_zip(figures: dict[str, go.Figure], *, empty: list[str] | tuple[str, ...] = ()) -> bytes:
+    """Return a zip of the figures as PNG (1200×675, scale 2), drawn by one kaleido server in Debian's chromium, and
+    when charts were left out for want of figures, a text file listing them (EMPTY_FILE).
 
     Raises ChartPackUnavailable (Vietnamese message) when no chromium is found; never downloads a browser.
     """
@@ -147,6 +182,8 @@ def png_zip(figures: dict[str, go.Figure]) -> bytes:
                 for index, (title, fig) in enumerate(figures.items(), start=1):
                     png = fig.to_image(format="png", width=WIDTH, height=HEIGHT, scale=SCALE)
                     archive.writestr(file_name(index, title), png)
+                if empty:
+                    archive.writestr(EMPTY_FILE, (empty_note(list(empty)) + "\n").encode("utf-8"))
         finally:
             kaleido.stop_sync_server(silence_warnings=True)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tdkt.core.models import OVERDUE_LABEL, TASK_STATUS_LABELS, TaskStatus
+from tdkt.core.text import format_money, format_number
 
 STATUS_COLORS = {
     TASK_STATUS_LABELS[TaskStatus.XONG]: "#2e7d32",
@@ -25,7 +26,9 @@ def apply_layout(fig: go.Figure, title: str, *, height: int = 380) -> go.Figure:
         font=_FONT,
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1, "title_text": ""},
+        # "normal": stacked bars would list their parts bottom-up, the reverse of the colours' reading order.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1, "title_text": "",
+                "traceorder": "normal"},
         showlegend=True,
         plot_bgcolor="white",
         separators=",.",
@@ -158,24 +161,21 @@ def participation_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
 
 
 def cluster_ranking(ranking: pd.DataFrame, *, title: str) -> go.Figure:
-    """Horizontal bars of members' scores, best at the top, ours in red with its rank (ranking: member, is_us, score,
-    rank; unscored members left out)."""
+    """Horizontal bars of members' scores, best at the top, ours in red, each with its score and rank written at its
+    end; the axis starts at 0 (ranking: member, is_us, score, rank; unscored members left out)."""
     scored = ranking[ranking["rank"].notna()]
     labels = [_member_label(m, us) for m, us in zip(scored["member"], scored["is_us"], strict=True)]
+    values = [float(s) for s in scored["score"]]
     fig = go.Figure(go.Bar(
-        y=labels, x=[float(s) for s in scored["score"]], orientation="h",
+        y=labels, x=values, orientation="h",
         marker_color=[US_COLOR if us else OTHERS_COLOR for us in scored["is_us"]],
-        text=[f"Hạng {int(r)} · {float(s):.2f}".replace(".", ",")
-              for r, s in zip(scored["rank"], scored["score"], strict=True)],
-        textposition="inside", insidetextanchor="start",
-        hovertemplate="%{y}: %{x} điểm<extra></extra>",
+        text=[f"{format_number(s, 2)} điểm · hạng {int(r)}" for r, s in zip(scored["rank"], values, strict=True)],
+        textposition="outside", cliponaxis=False, textfont={"size": 13},
+        hovertemplate="%{y}: %{x:.2f} điểm<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    values = [float(s) for s in scored["score"]] or [0.0]
-    low, high = min(values), max(values)
-    # Scores sit close together (85–99 of 100): start the axis a little below the lowest so differences show.
-    fig.update_xaxes(title_text="Điểm", gridcolor="#eeeeee",
-                     range=[max(0.0, low - 10), high + max(1.0, (high - low) * 0.05)])
+    # From 0, as a bar's length must be (an axis from 77 made 85 look twice 81); the room on the right holds the text.
+    fig.update_xaxes(title_text="Tổng điểm", gridcolor="#eeeeee", range=[0, max(values or [1.0]) * 1.3])
     fig = apply_layout(fig, title, height=max(240, 90 + 40 * len(labels)))
     fig.update_layout(showlegend=False)
     return fig
@@ -185,6 +185,19 @@ def cluster_ranking(ranking: pd.DataFrame, *, title: str) -> go.Figure:
 NOMINATED_COLOR, DECIDED_COLOR = "#90caf9", "#1565c0"
 LEVEL_COLORS = {"cơ sở": "#90caf9", "tỉnh": "#43a047", "bộ": "#ffb300", "nhà nước": "#e53935"}
 SHARE_COLORS = ["#1565c0", "#90a4ae", "#cfd8dc"]
+
+
+def level_title(label: str) -> str:
+    """Return an award level as a heading or legend names it: "tỉnh" -> "Cấp tỉnh" (stats.LEVEL_LABELS are the
+    lower-case words that go inside a sentence)."""
+    return f"Cấp {label}" if label else "Chưa rõ cấp"
+
+
+def default_span(years_with_data: list[int], year: int, *, longest: int = 5) -> tuple[int, int]:
+    """Return the trend's default range of years: up to `longest` years ending at `year`, starting no earlier than
+    the first year with data (a range that opens on empty years reads as a fall to nothing)."""
+    first = max(year - longest + 1, min([y for y in years_with_data if y <= year], default=year))
+    return first, year
 
 
 def top_rows(counts: pd.DataFrame, *, top: int) -> pd.DataFrame:
@@ -222,7 +235,8 @@ def award_counts(counts: pd.DataFrame, *, title: str, horizontal: bool = False, 
 
 
 def award_trend(trend: pd.DataFrame, *, first: int, last: int) -> go.Figure:
-    """Stacked bars of nominations per year by award level, with the decisions per year as a line
+    """Stacked bars of nominations per year by award level with each year's total above its bar, and the decisions
+    per year as a line whose figures sit under its markers on a white label, so that no figure hides another
     (trend: year, level_label, nominations, decisions)."""
     fig = go.Figure()
     years = [str(y) for y in range(first, last + 1)]
@@ -230,35 +244,117 @@ def award_trend(trend: pd.DataFrame, *, first: int, last: int) -> go.Figure:
         part = trend[trend["level_label"] == label]
         if part["nominations"].sum() == 0:
             continue
-        fig.add_bar(x=[str(y) for y in part["year"]], y=part["nominations"], name=f"Đề nghị cấp {label}",
-                    marker_color=color, hovertemplate="Năm %{x}: %{y} đề nghị cấp " + label + "<extra></extra>")
-    decided = trend.groupby("year", as_index=False)["decisions"].sum()
-    fig.add_scatter(x=[str(y) for y in decided["year"]], y=decided["decisions"], name="Có quyết định",
-                    mode="lines+markers+text",
-                    line={"color": "#212121", "width": 2}, text=decided["decisions"], textposition="top center",
+        name = level_title(label)
+        fig.add_bar(x=[str(y) for y in part["year"]], y=part["nominations"], name=name, marker_color=color,
+                    hovertemplate="Năm %{x} — " + name + ": %{y} đề nghị<extra></extra>")
+    totals = trend.groupby("year", as_index=False)[["nominations", "decisions"]].sum()
+    fig.add_scatter(x=[str(y) for y in totals["year"]], y=totals["decisions"], name="Có quyết định",
+                    mode="lines+markers", line={"color": "#212121", "width": 2}, marker={"size": 7},
                     hovertemplate="Năm %{x}: %{y} có quyết định<extra></extra>")
+    for year, nominated, decided in zip(totals["year"], totals["nominations"], totals["decisions"], strict=True):
+        # By the category's position: plotly reads an annotation's x of "2023" as the number 2023 on this axis.
+        at = years.index(str(year)) if str(year) in years else None
+        if nominated and at is not None:
+            fig.add_annotation(x=at, y=int(nominated), text=f"<b>{int(nominated)}</b>", showarrow=False,
+                               yanchor="bottom", yshift=4, font={"size": 13})
+        if decided and at is not None:
+            fig.add_annotation(x=at, y=int(decided), text=f"{int(decided)} QĐ", showarrow=False,
+                               yanchor="top", yshift=-8, font={"size": 12, "color": "#212121"},
+                               bgcolor="rgba(255,255,255,0.85)", borderpad=2)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
-    fig.update_yaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", rangemode="tozero")
-    return apply_layout(fig, f"Khen thưởng qua các năm {first}–{last} theo cấp khen")
+    top = int(totals["nominations"].max()) if len(totals) else 0
+    fig.update_yaxes(title_text="Số hồ sơ đề nghị", gridcolor="#eeeeee", range=[0, max(top, 1) * 1.18])
+    return apply_layout(fig, f"Khen thưởng qua các năm {first}–{last} theo cấp khen (số trên cột: tổng đề nghị)")
 
 
 def award_shares(shares: pd.DataFrame, *, year: int) -> go.Figure:
-    """100% stacked horizontal bars: decided collectives (small / other) and individuals (direct workers / leaders /
-    others) (shares: group, part, n, share)."""
-    fig = go.Figure()
+    """Horizontal bars, one per part of each group, of decided collectives (small / other) and individuals (direct
+    workers / leaders / others), each with its share and count written beside it at a readable size, whatever the
+    share (a 100% stacked bar shrank the text of a 5% segment to nothing) (shares: group, part, n, share)."""
     groups = list(dict.fromkeys(shares["group"]))
+    y_groups, y_parts, values, texts, colors = [], [], [], [], []
     for group in groups:
         part = shares[shares["group"] == group]
         for index, row in enumerate(part.itertuples()):
             share = 0.0 if row.share is None or pd.isna(row.share) else float(row.share)
-            fig.add_bar(y=[group], x=[share * 100], name=row.part, orientation="h",
-                        marker_color=SHARE_COLORS[index % len(SHARE_COLORS)],
-                        text=[f"{row.part}: {round(share * 100)}% ({row.n})" if row.n else ""], textposition="inside",
-                        hovertemplate=f"{row.part}: {row.n} ({round(share * 100)}%)<extra></extra>")
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(title_text="Tỷ lệ (%)", range=[0, 100], gridcolor="#eeeeee")
-    fig.update_yaxes(automargin=True)
-    fig = apply_layout(fig, f"Cơ cấu khen thưởng có quyết định năm {year}", height=300)
+            y_groups.append(_wrap(group, 18))
+            y_parts.append(_wrap(row.part, 24))
+            values.append(share * 100)
+            texts.append(f"{format_number(share * 100, 0)}% ({int(row.n)})")
+            colors.append(SHARE_COLORS[index % len(SHARE_COLORS)])
+    fig = go.Figure(go.Bar(
+        y=[y_groups, y_parts], x=values, orientation="h", marker_color=colors, text=texts, textposition="outside",
+        cliponaxis=False, textfont={"size": 13}, hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="Tỷ lệ trong nhóm (%)", range=[0, 118], gridcolor="#eeeeee",
+                     tickvals=[0, 25, 50, 75, 100])
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 13})
+    fig = apply_layout(fig, f"Cơ cấu khen thưởng có quyết định năm {year}", height=max(300, 110 + 44 * len(values)))
     fig.update_layout(showlegend=False)
+    return fig
+
+
+# Tổng quan (tdkt.reports.overview): the department's part in each cluster, the awards by form and level.
+PARTICIPATION_PARTS = (("on_time", "Đúng hạn"), ("late", "Trễ hạn"), ("pending", "Chưa thực hiện"),
+                       ("not_applicable", "Không áp dụng"))
+
+
+def _cluster_label(row) -> str:
+    name = "Giao ước nội bộ" if row.whose == "các phòng, đơn vị" else row.cluster
+    return f"<b>{name}</b><br>({_wrap(str(row.whose), 26)})"
+
+
+def _rate_note(row) -> str:
+    rate = "—" if row.rate is None or pd.isna(row.rate) else f"{format_number(float(row.rate) * 100, 0)}%"
+    rank = "" if row.rank is None or pd.isna(row.rank) else f" · hạng {int(row.rank)}/{int(row.ranked)}"
+    return f"tham gia {rate}{rank}"
+
+
+def participation_overview(frame: pd.DataFrame, *, year: int) -> go.Figure:
+    """Horizontal stacked bars, one per cluster: the department's own part in its events by status (the internal
+    covenant: its units' part), the count in each segment and the rate and our rank after the bar
+    (frame: overview.participation)."""
+    fig = go.Figure()
+    labels = [_cluster_label(r) for r in frame.itertuples()]
+    for column, status in PARTICIPATION_PARTS:
+        values = [int(v) for v in frame[column]]
+        if not sum(values):
+            continue
+        fig.add_bar(y=labels, x=values, name=status, orientation="h", marker_color=PARTICIPATION_COLORS[status],
+                    marker_line={"color": "#9e9e9e", "width": 1}, text=[v or "" for v in values],
+                    textposition="inside", insidetextanchor="middle", textfont={"size": 13},
+                    hovertemplate="%{y}<br>" + status + ": %{x}<extra></extra>")
+    totals = [int(sum(int(getattr(r, c)) for c, _ in PARTICIPATION_PARTS)) for r in frame.itertuples()]
+    for label, total, row in zip(labels, totals, frame.itertuples(), strict=True):
+        fig.add_annotation(y=label, x=total, text=_rate_note(row), showarrow=False, xanchor="left", xshift=6,
+                           font={"size": 13})
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text="Số lượt hoạt động (mỗi hoạt động của mỗi đơn vị một lượt)", gridcolor="#eeeeee",
+                     range=[0, max(totals or [1]) * 1.45], dtick=max(1, max(totals or [1]) // 8))
+    return apply_layout(fig, f"Tham gia cụm thi đua và giao ước nội bộ năm {year}",
+                        height=max(260, 120 + 70 * len(labels)))
+
+
+def awards_by_level(frame: pd.DataFrame, *, year: int, money: int, scope: str = "") -> go.Figure:
+    """Horizontal bars of nominations beside decisions per award form, grouped under their level (Cấp cơ sở, Cấp
+    tỉnh…), each with its figure, and the year's money in the title (frame: overview.awards_by_form_and_level)."""
+    groups = [level_title(label) for label in frame["level_label"]]
+    forms = [_wrap(str(a), 30) for a in frame["award"]]
+    fig = go.Figure()
+    for column, name, color in (("nominations", "Đề nghị", NOMINATED_COLOR), ("decisions", "Có quyết định",
+                                                                              DECIDED_COLOR)):
+        values = [int(v) for v in frame[column]]
+        fig.add_bar(y=[groups, forms], x=values, name=name, orientation="h", marker_color=color, text=values,
+                    textposition="outside", cliponaxis=False, textfont={"size": 13},
+                    hovertemplate="%{y}: %{x} " + name.lower() + "<extra></extra>")
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    top = int(frame["nominations"].max()) if len(frame) else 0
+    fig.update_xaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", range=[0, max(top, 1) * 1.15])
+    title = (f"Khen thưởng năm {year} {scope} theo hình thức và cấp khen".replace("  ", " ")
+             + f"<br><sup>Tiền thưởng theo quyết định: {format_money(money)}</sup>")
+    fig = apply_layout(fig, title, height=max(300, 120 + 48 * len(forms)))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 80, "b": 10})
     return fig
