@@ -171,9 +171,10 @@ def test_tong_quan_shows_metrics_and_a_chart_for_2024(app_env):
     at = signed_in(app_env, "lanh_dao")
     assert [m.label for m in at.metric] == [
         "Nhiệm vụ hoàn thành", "Nhiệm vụ quá hạn", "Hạn nộp hồ sơ (15/12/2024)", "Giao ước đã ký", "Hồ sơ đề nghị",
-        "Tiền thưởng theo quyết định"]
+        "Có quyết định", "Tiền thưởng"]
     assert at.metric[0].value == "0/11"
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # the plan by quarter, the clusters; no nomination yet (one info)
+    assert [i.value for i in at.info] == ["Năm 2024 chưa có hồ sơ đề nghị khen thưởng nào."]
 
 
 @pytest.mark.both_engines  # writes: on PostgreSQL too

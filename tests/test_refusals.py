@@ -152,6 +152,7 @@ REFUSAL = "Bạn không có quyền xem trang này."
 WRITE_BUTTONS = {
     "luu_nhiem_vu": "cap_nhat_nhiem_vu",
     "them_nhiem_vu_btn": "sua_ke_hoach", "sua_nhiem_vu_btn": "sua_ke_hoach", "sao_chep_btn": "sua_ke_hoach",
+    "tong_quan_copy_plan": "sua_ke_hoach",
     "luu_tham_gia": "quan_ly_cum", "them_thanh_vien_btn": "quan_ly_cum", "luu_thanh_vien": "quan_ly_cum",
     "xoa_thanh_vien": "quan_ly_cum", "them_hoat_dong_btn": "quan_ly_cum", "luu_hoat_dong": "quan_ly_cum",
     "xoa_hoat_dong": "quan_ly_cum", "them_cum_btn": "quan_ly_cum", "luu_cum": "quan_ly_cum", "xoa_cum": "quan_ly_cum",

@@ -1,4 +1,5 @@
-"""Tổng quan: the year's key figures (plan progress, deadline, covenants, nominations by status)."""
+"""Tổng quan, the leadership view: key figures, plan progress by quarter, participation in the clusters and the internal
+covenant, awards by form and level with the year's money, and whether the newest plan is of an earlier year."""
 
 from __future__ import annotations
 
@@ -7,22 +8,35 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from tdkt.awards import stats
 from tdkt.awards.money import decided_money
+from tdkt.clusters import clusters as clusters_module
+from tdkt.core import units as units_module
 from tdkt.core.models import (
     NOMINATION_STATUS_LABELS,
+    Award,
     Cluster,
     ClusterEvent,
     ClusterMember,
-    Nomination,
     NominationStatus,
     Participation,
+    Role,
 )
+from tdkt.core.permissions import Actor
+from tdkt.core.text import fold, format_date
 from tdkt.plan import plan as plan_module
 from tdkt.submissions import deadlines as submission_deadlines
 
 COVENANT_KIND = "ky_ket"
+LEVEL_ORDER = list(stats.LEVEL_LABELS)  # cơ sở, tỉnh, bộ, nhà nước: the order the award chart groups by
+PARTICIPATION_COLUMNS = ["cluster", "whose", "on_time", "late", "pending", "not_applicable", "rate", "rank", "ranked"]
+AWARD_COLUMNS = ["level", "level_label", "award", "nominations", "decisions"]
+# What each figure of the page is counted by, said where it stands.
+BASIS_YEAR = "theo năm thành tích {year} (nhận, quyết định vào ngày nào cũng tính)"
+BASIS_TASKS = "theo hạn của từng nhiệm vụ, quá hạn tính đến {day}"
+BASIS_CLUSTERS = "theo hạn của từng hoạt động cụm trong năm {year}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +51,49 @@ class KeyFigures:
     covenants_total: int
     nominations: int
     money: int
+    decisions: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StalePlan:
+    """The newest plan is of an earlier year than today's (a fresh install holds only the 2024 plan)."""
+
+    newest: int | None  # the newest plan's year; None when there is no plan at all
+    this_year: int
+
+    @property
+    def message(self) -> str:
+        """Say what the page shows and why its tasks read "Quá hạn" (Vietnamese)."""
+        if self.newest is None:
+            return f"Chưa có kế hoạch TĐKT nào. Năm {self.this_year} cần có kế hoạch để theo dõi tiến độ."
+        return (f"Kế hoạch TĐKT mới nhất là của năm {self.newest}; năm {self.this_year} chưa có kế hoạch. Các nhiệm "
+                f"vụ chưa hoàn thành của năm {self.newest} đều đã qua hạn, nên hiện “Quá hạn”.")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose award figures the page shows: the department's, or a unit account's own unit."""
+
+    unit_id: int | None
+    unit_name: str | None
+
+    @property
+    def label(self) -> str:
+        return f"của {self.unit_name}" if self.unit_name else "toàn Sở"
+
+
+@dataclass(frozen=True, slots=True)
+class Leadership:
+    """Everything Tổng quan draws, computed by one call (so that a cache can keep it per data version)."""
+
+    figures: KeyFigures
+    quarters: pd.DataFrame  # plan.by_quarter: quarter, status_label, n
+    participation: pd.DataFrame  # PARTICIPATION_COLUMNS
+    awards: pd.DataFrame  # AWARD_COLUMNS
+    statuses: pd.DataFrame  # status, label, n
+    scope: Scope
+    stale: StalePlan | None
+    has_plan: bool
 
 
 def dossier_deadline(session: Session, *, year: int) -> date:
@@ -57,26 +114,86 @@ def covenants(session: Session, *, year: int) -> tuple[int, int]:
     return int(signed), int(total)
 
 
-def nominations_by_status(session: Session, *, year: int) -> pd.DataFrame:
-    """Return the year's nominations counted by status, in path order: columns status, label, n."""
-    counts = dict(
-        session.exec(select(Nomination.status, func.count()).where(Nomination.year == year)
-                     .group_by(Nomination.status)).all()
-    )
+def scope_of(session: Session, actor: Actor | None) -> Scope:
+    """Return whose award figures an account sees: a unit account its own unit's, everyone else the department's."""
+    if actor is None or actor.role != Role.DON_VI or actor.unit_id is None:
+        return Scope(unit_id=None, unit_name=None)
+    unit = units_module.get_unit(session, unit_id=actor.unit_id)
+    return Scope(unit_id=actor.unit_id, unit_name=unit.name if unit else None)
+
+
+def nominations_by_status(session: Session, *, year: int, unit_id: int | None = None) -> pd.DataFrame:
+    """Return the year's nominations (of one unit when given) counted by status, in path order: columns status,
+    label, n."""
+    counts = stats.count_tables(session, year=year, dimensions=("status",), unit_id=unit_id)["status"]
+    found = dict(zip(counts["key"], counts["nominations"], strict=True))
     return pd.DataFrame(
-        [{"status": s.value, "label": NOMINATION_STATUS_LABELS[s], "n": int(counts.get(s.value, 0))}
+        [{"status": s.value, "label": NOMINATION_STATUS_LABELS[s], "n": int(found.get(s.value, 0))}
          for s in NominationStatus],
         columns=["status", "label", "n"],
     )
 
 
-def key_figures(session: Session, *, year: int, as_of: date, today: date | None = None) -> KeyFigures:
-    """Return the key figures of a year, overdue counted as of a date."""
+def awards_by_form_and_level(session: Session, *, year: int, unit_id: int | None = None) -> pd.DataFrame:
+    """Return the year's nominations and decisions (of one unit when given) per award form, grouped by level (cơ sở,
+    tỉnh, bộ, nhà nước) and within a level by the catalogue's order: columns AWARD_COLUMNS."""
+    counts = stats.count_tables(session, year=year, dimensions=("award",), unit_id=unit_id)["award"]
+    counts = counts[counts["nominations"] > 0]
+    if counts.empty:
+        return pd.DataFrame(columns=AWARD_COLUMNS)
+    catalogue = {name: (level, position) for name, level, position in session.exec(
+        select(Award.name, Award.level, Award.position).where(col(Award.name).in_(list(counts["label"])))).all()}
+    rows = []
+    for label, n, d in zip(counts["label"], counts["nominations"], counts["decisions"], strict=True):
+        level, position = catalogue.get(label, ("", 0))
+        rows.append((LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER), position,
+                     level, stats.LEVEL_LABELS.get(level, level), label, int(n), int(d)))
+    rows.sort(key=lambda r: (r[0], r[1], r[4]))
+    return pd.DataFrame([r[2:] for r in rows], columns=AWARD_COLUMNS)
+
+
+def participation(session: Session, *, year: int) -> pd.DataFrame:
+    """Return, per cluster of the year, the department's own part in its events by status (for the internal covenant,
+    every phòng and đơn vị's, since its members are the department's units), the rate and our rank: columns
+    PARTICIPATION_COLUMNS (rank None when unranked; ranked = how many members have a score)."""
+    rows = []
+    for view in clusters_module.year_views(session, year=year):
+        internal = fold(view.cluster.code) == fold(clusters_module.INTERNAL)
+        cells = view.matrix if internal or view.matrix.empty else view.matrix[view.matrix["is_us"]]
+        statuses = list(cells["status"])
+        ours = view.members[view.members["is_us"]]["name"]
+        rows.append({
+            "cluster": view.cluster.code,
+            "whose": "các phòng, đơn vị" if internal else (ours.iloc[0] if len(ours) else "đơn vị ta"),
+            "on_time": statuses.count(clusters_module.ON_TIME), "late": statuses.count(clusters_module.LATE),
+            "pending": statuses.count(clusters_module.PENDING),
+            "not_applicable": statuses.count(clusters_module.NOT_APPLICABLE),
+            "rate": clusters_module.rate(statuses), "rank": None if internal else view.our_rank,
+            "ranked": int(view.ranking["rank"].notna().sum()),
+        })
+    frame = pd.DataFrame(rows, columns=PARTICIPATION_COLUMNS)
+    return frame.astype({"rank": "Int64", "ranked": int})
+
+
+def stale_plan(session: Session, *, today: date) -> StalePlan | None:
+    """Return what to say when the newest plan is of an earlier year than today's (or there is none); else None."""
+    found = plan_module.years(session)
+    if found and found[0] >= today.year:
+        return None
+    return StalePlan(newest=found[0] if found else None, this_year=today.year)
+
+
+def key_figures(session: Session, *, year: int, as_of: date, today: date | None = None,
+                unit_id: int | None = None, statuses: pd.DataFrame | None = None,
+                frame: pd.DataFrame | None = None) -> KeyFigures:
+    """Return the key figures of a year, overdue counted as of a date; nominations, decisions and money of one unit
+    when given (the plan and the covenants are the department's)."""
     today = today or date.today()
-    frame = plan_module.tasks(session, year=year, as_of=as_of)
+    frame = frame if frame is not None else plan_module.tasks(session, year=year, as_of=as_of)
     deadline = dossier_deadline(session, year=year)
     signed, total = covenants(session, year=year)
-    nominations = session.exec(select(func.count()).select_from(Nomination).where(Nomination.year == year)).one()
+    statuses = statuses if statuses is not None else nominations_by_status(session, year=year, unit_id=unit_id)
+    by_status = dict(zip(statuses["status"], statuses["n"], strict=True))
     return KeyFigures(
         year=year,
         progress=plan_module.progress(frame),
@@ -84,6 +201,42 @@ def key_figures(session: Session, *, year: int, as_of: date, today: date | None 
         days_to_deadline=(deadline - today).days,
         covenants_signed=signed,
         covenants_total=total,
-        nominations=int(nominations),
-        money=decided_money(session, year=year),
+        nominations=int(statuses["n"].sum()),
+        money=decided_money(session, year=year, unit_id=unit_id),
+        decisions=int(by_status.get(NominationStatus.CO_QUYET_DINH.value, 0)),
     )
+
+
+def leadership(session: Session, *, year: int, today: date, actor: Actor | None = None) -> Leadership:
+    """Return everything Tổng quan draws for a year as of today, the award figures in the actor's scope."""
+    scope = scope_of(session, actor)
+    statuses = nominations_by_status(session, year=year, unit_id=scope.unit_id)
+    frame = plan_module.tasks(session, year=year, as_of=today)
+    return Leadership(
+        figures=key_figures(session, year=year, as_of=today, today=today, unit_id=scope.unit_id, statuses=statuses,
+                            frame=frame),
+        quarters=plan_module.by_quarter(frame),
+        participation=participation(session, year=year),
+        awards=awards_by_form_and_level(session, year=year, unit_id=scope.unit_id),
+        statuses=statuses,
+        scope=scope,
+        stale=stale_plan(session, today=today),
+        has_plan=not frame.empty,
+    )
+
+
+def deadline_text(figures: KeyFigures, *, today: date) -> str:
+    """Return the dossier deadline as the page's figure: "còn 13 ngày", "hôm nay", "đã qua 5 ngày", or for a past
+    year's deadline "đã qua" alone (a count of 717 days says nothing)."""
+    days = figures.days_to_deadline
+    if days > 0:
+        return f"còn {days} ngày"
+    if days == 0:
+        return "hôm nay"
+    return "đã qua" if figures.deadline.year < today.year else f"đã qua {-days} ngày"
+
+
+def basis(*, year: int, today: date) -> dict[str, str]:
+    """Return what each group of the page's figures is counted by (Vietnamese), keyed tasks, clusters, awards."""
+    return {"tasks": BASIS_TASKS.format(day=format_date(today)), "clusters": BASIS_CLUSTERS.format(year=year),
+            "awards": BASIS_YEAR.format(year=year)}
