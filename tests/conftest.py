@@ -158,6 +158,15 @@ def sqlite_copy(template: Path, directory: Path) -> str:
     return f"sqlite:///{target}"
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database (`python -m tdkt demo`) as of tests.demo_support.DEMO_TODAY, built once (about 2 s): tests
+    read it, or copy it with sqlite_copy before they change anything."""
+    from tests.demo_support import build_demo  # here: only the sessions that look at the demo pay for it
+
+    return build_demo(tmp_path_factory.mktemp("demo"))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path, sqlite_template) -> str:
     """The URL of a fresh, seeded database, once on SQLite and once on PostgreSQL."""

@@ -212,7 +212,8 @@ def test_libreoffice_turns_the_draft_into_a_pdf_with_its_text_fonts_and_page_num
     pages = pdf_pages(pdf)
     assert len(pages) >= 2, pages  # the page-number rule below needs a second page
     first = pages[0]
-    assert first[0] == "UBND TỈNH LẠNG SƠN" and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first
+    # The two header blocks sit side by side, so pdftotext may read them line by line in either order.
+    assert {"UBND TỈNH LẠNG SƠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"} <= set(first[:4])
     assert "Độc lập - Tự do - Hạnh phúc" in first and "Lạng Sơn, ngày 05 tháng 01 năm 2026" in first
     title = first.index("BÁO CÁO")
     assert first[title + 1] == "Sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm 2023"

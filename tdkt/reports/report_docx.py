@@ -14,29 +14,33 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Literal
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 from sqlmodel import Session
 
 from tdkt.clusters import clusters as clusters_module
 from tdkt.core.config import Settings
 from tdkt.core.text import fold, format_date, format_number
 from tdkt.reports import reports
+from tdkt.reports.docx_layout import (
+    LAYOUT_MARGIN_MM,
+    SLACK_MM,
+    TEXT_MM,
+    caption,
+    cell_paragraph,
+    data_table,
+    layout_table,
+    page_setup,
+    paragraph,
+    rule,
+    run,
+)
+from tdkt.reports.text_width import width_mm
 
 if TYPE_CHECKING:
     import pandas as pd
     from docx.document import Document as DocxDocument
 
-FONT = "Times New Roman"
-BODY_PT = 14
-TABLE_PT = 12
-PAGE_MM = (210, 297)
-MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
-TEXT_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 165 mm of writing width
 NUMBER = "Số: …/BC-SCT"
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_LINE = "Độc lập - Tự do - Hạnh phúc"
@@ -47,6 +51,7 @@ TASK_HEADERS = ["TT", "Nội dung nhiệm vụ", "Hạn", "Tình trạng", "Ngà
 EVENT_HEADERS = ["TT", "Cụm", "Hoạt động", "Ngày", "Ngày thực hiện", "Văn bản", "Tình trạng"]
 AWARD_HEADERS = ["TT", "Hình thức khen thưởng", "Đề nghị kỳ này", "Đề nghị cùng kỳ", "Tăng/giảm",
                  "Quyết định kỳ này", "Quyết định cùng kỳ", "Tăng/giảm"]
+SIGNER_NAME = "[Họ và tên người ký]"
 Signer = Literal["giam_doc", "pho_giam_doc"]
 
 
@@ -65,174 +70,19 @@ def _signed(n: int) -> str:
     return f"+{format_number(n)}" if n > 0 else format_number(n)
 
 
-# --- low-level formatting -------------------------------------------------------------------------------------
+def _text(value) -> str:
+    """Return a cell's text: "" for a missing value (None, or the NaN pandas may hold for one), never "None"/"nan"."""
+    return "" if value is None or value != value else str(value)
 
 
-def _set_fonts(rpr_parent) -> None:
-    """Give an element's rPr a Times New Roman rFonts for every script (ascii, hAnsi, eastAsia, cs)."""
-    rpr = rpr_parent.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
-
-
-def _run(paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
-         highlight: bool = False):
-    run = paragraph.add_run(text)
-    _set_fonts(run._r)
-    run.font.size = Pt(size)
-    run.font.bold = bold or None
-    run.font.italic = italic or None
-    if highlight:
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    return run
-
-
-def _paragraph(container, text: str = "", *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
-               align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, before: float = 6, after: float = 0):
-    paragraph = container.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.alignment = align
-    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(before), Pt(after), 1.1
-    if indent:
-        fmt.first_line_indent = Mm(10)
-    if text:
-        _run(paragraph, text, size=size, bold=bold, italic=italic)
-    return paragraph
-
-
-def _cell_paragraph(cell, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
-                    align=WD_ALIGN_PARAGRAPH.CENTER, first: bool = False):
-    """Write a line in a cell (the cell's own empty first paragraph when `first`)."""
-    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.alignment = align
-    fmt.space_before = fmt.space_after = Pt(0)
-    if text:
-        _run(paragraph, text, size=size, bold=bold, italic=italic)
-    return paragraph
-
-
-def _rule(cell, width_mm: float, cell_mm: float) -> None:
-    """A short centred horizontal line (a bottom border on an empty, indented paragraph)."""
-    paragraph = _cell_paragraph(cell, "", size=4)
-    side = Mm(max(0.0, (cell_mm - width_mm) / 2))
-    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = side
-    _run(paragraph, "", size=4)
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    ppr.append(borders)
-
-
-def _no_borders(table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    tbl_pr.append(borders)
-
-
-def _widths(table, widths_mm: list[float]) -> None:
-    # Word reads the cell widths; LibreOffice reads the grid columns and ignores them unless autofit is off.
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(width)
-
-
-def _layout_table(document, widths_mm: list[float]):
-    """A borderless table used to place blocks side by side (header, recipients and signature)."""
-    table = document.add_table(rows=1, cols=len(widths_mm))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
-    _widths(table, widths_mm)
-    return table
-
-
-def _data_table(document, headers: list[str], rows: list[list[str]], widths_mm: list[float],
-                left_columns: tuple[int, ...] = (1,)):
-    """A bordered table with a bold header row that repeats on each page."""
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header = table.rows[0]
-    tr_pr = header._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    tr_pr.append(repeat)
-    for cell, text in zip(header.cells, headers, strict=True):
-        _cell_paragraph(cell, text, size=TABLE_PT, bold=True, first=True)
-    for values in rows:
-        cells = table.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            align = WD_ALIGN_PARAGRAPH.LEFT if i in left_columns else WD_ALIGN_PARAGRAPH.CENTER
-            _cell_paragraph(cell, text, size=TABLE_PT, align=align, first=True)
-    if not rows:
-        cells = table.add_row().cells
-        merged = cells[0].merge(cells[-1])
-        _cell_paragraph(merged, "Không có số liệu trong kỳ.", size=TABLE_PT, italic=True, first=True)
-    _widths(table, widths_mm)
-    return table
-
-
-def _caption(document, text: str) -> None:
-    _paragraph(document, text, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=6, after=3)
+def _then(before: int, n: int) -> str:
+    """Return the comparison with the same period a year before: "(cùng kỳ năm 2024: 3)", "(… : không có)"."""
+    return f"(cùng kỳ năm {before}: {format_number(n) if n else 'không có'})"
 
 
 def _author(document, what: str) -> None:
     """A highlighted paragraph the author replaces with their own text."""
-    paragraph = _paragraph(document)
-    _run(paragraph, placeholder(what), highlight=True)
-
-
-def _page_number_header(section) -> None:
-    """A PAGE field centred in the header from page 2 on; the first page's header stays empty."""
-    section.different_first_page_header_footer = True
-    header = section.header
-    header.is_linked_to_previous = False
-    paragraph = header.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        run = _run(paragraph, "", size=13)
-        if kind:
-            field = OxmlElement("w:fldChar")
-            field.set(qn("w:fldCharType"), kind)
-            run._r.append(field)
-        elif text == " PAGE ":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        else:
-            run.text = text
-
-
-def _page_setup(document) -> None:
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
-    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    section.header_distance = section.footer_distance = Mm(10)
-    normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(BODY_PT)
-    _set_fonts(normal.element)
-    _page_number_header(section)
-
-
-# --- the report -----------------------------------------------------------------------------------------------
+    run(paragraph(document), placeholder(what), highlight=True)
 
 
 def _cluster_code(session: Session, cluster: str | None, year: int) -> str | None:
@@ -252,37 +102,74 @@ def subject(year: int, period: reports.PeriodKind, cluster: str | None = None) -
     return text + (f" ({cluster})" if cluster else "")
 
 
+def _fits(text: str, room: float, size: float, *, bold: bool = False) -> bool:
+    return width_mm(text, size, bold=bold) <= room
+
+
+def _two_lines(text: str, keep: str, room: float, size: float, *, bold: bool) -> str:
+    """Break a name too long for one line between two words, the two lines as even as can be and the words of
+    `keep` (the place: "LẠNG SƠN") never parted: "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nLẠNG SƠN"."""
+    words = text.split()
+    kept = keep.upper().split()
+    inside = {start + i for start in range(len(words)) if words[start:start + len(kept)] == kept
+              for i in range(1, len(kept))}
+    cuts = [i for i in range(1, len(words)) if i not in inside]
+    if not cuts:
+        return text
+
+    def longer(i: int) -> float:
+        return max(width_mm(" ".join(words[:i]), size, bold=bold), width_mm(" ".join(words[i:]), size, bold=bold))
+
+    best = min(cuts, key=longer)
+    return " ".join(words[:best]) + "\n" + " ".join(words[best:])
+
+
 def _header(document, settings: Settings, day: date) -> None:
-    widths = [66.0, TEXT_MM - 66.0]
-    left, right = _layout_table(document, widths).rows[0].cells
-    _cell_paragraph(left, settings.parent_agency.upper(), size=13, first=True)
-    _cell_paragraph(left, settings.agency.upper(), size=13, bold=True)
-    _rule(left, 25, widths[0])
-    _cell_paragraph(left, NUMBER, size=13).paragraph_format.space_before = Pt(6)
-    _cell_paragraph(right, MOTTO, size=12, bold=True, first=True)  # NĐ 30: 12-13 pt; 12 keeps it on one line
-    _cell_paragraph(right, MOTTO_LINE, size=14, bold=True)
-    _rule(right, 58, widths[1])
-    _cell_paragraph(right, place_and_date(settings.place, day), size=14, italic=True).paragraph_format.space_before = \
-        Pt(6)
+    """NĐ 30's header: the agency block on the left, the national motto on the right, each line whole. The right
+    column is as wide as its longest line (the motto in 12 pt bold, 88 mm); the agency names take 13 pt, or 12 pt
+    when 13 does not fit in what is left (NĐ 30 allows 12–13), and a name too long even then takes two lines."""
+    dated = place_and_date(settings.place, day)
+    extra = 2 * LAYOUT_MARGIN_MM + SLACK_MM
+    right_mm = max(width_mm(MOTTO, 12, bold=True), width_mm(MOTTO_LINE, 14, bold=True),
+                   width_mm(dated, 14, italic=True)) + extra
+    widths = [TEXT_MM - right_mm, right_mm]
+    room = widths[0] - extra
+    parent, agency = settings.parent_agency.upper(), settings.agency.upper()
+    size = 13 if _fits(parent, room, 13) and _fits(agency, room, 13, bold=True) else 12
+    lines = [text if _fits(text, room, size, bold=bold) else _two_lines(text, settings.place, room, size, bold=bold)
+             for text, bold in ((parent, False), (agency, True))]
+    left, right = layout_table(document, widths).rows[0].cells
+    cell_paragraph(left, lines[0], size=size, first=True)
+    cell_paragraph(left, lines[1], size=size, bold=True)
+    # Under the agency a line 1/3 to 1/2 as long as its name; under the motto's second line one as long as it.
+    longest = max(width_mm(line, size, bold=True) for line in lines[1].split("\n"))
+    rule(left, min(room, 0.4 * longest), widths[0])
+    cell_paragraph(left, NUMBER, size=13).paragraph_format.space_before = Pt(6)
+    cell_paragraph(right, MOTTO, size=12, bold=True, first=True)  # NĐ 30: 12-13 pt; 12 keeps it on one line
+    cell_paragraph(right, MOTTO_LINE, size=14, bold=True)
+    rule(right, width_mm(MOTTO_LINE, 14, bold=True), widths[1])
+    cell_paragraph(right, dated, size=14, italic=True).paragraph_format.space_before = Pt(6)
 
 
 def _closing(document, settings: Settings, cluster: str | None, signer: Signer) -> None:
-    widths = [80.0, TEXT_MM - 80.0]
-    left, right = _layout_table(document, widths).rows[0].cells
-    _cell_paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
+    """Recipients (Nơi nhận) on the left, each on one line where the page allows; the signature on the right."""
     lines = ["- Hội đồng TĐKT tỉnh (phòng TĐKT - Sở Nội vụ);"]
     if cluster:
         lines.append(f"- Các thành viên {cluster};")
     lines += ["- Lãnh đạo Sở;", "- Lưu: VT, VP."]
-    for line in lines:
-        _cell_paragraph(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     titles = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"] if signer == "pho_giam_doc" else ["GIÁM ĐỐC"]
+    extra = 2 * LAYOUT_MARGIN_MM + SLACK_MM
+    right_mm = max(width_mm(t, 14, bold=True) for t in [*titles, SIGNER_NAME]) + extra
+    left_mm = min(TEXT_MM - right_mm, max(80.0, max(width_mm(line, 11) for line in lines) + extra))
+    left, right = layout_table(document, [left_mm, TEXT_MM - left_mm]).rows[0].cells
+    cell_paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
+    for line in lines:
+        cell_paragraph(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     for i, title in enumerate(titles):
-        _cell_paragraph(right, title, size=14, bold=True, first=i == 0)
+        cell_paragraph(right, title, size=14, bold=True, first=i == 0)
     for _ in range(4):
-        _cell_paragraph(right, "", size=14)
-    paragraph = _cell_paragraph(right, "", size=14)
-    _run(paragraph, "[Họ và tên người ký]", size=14, bold=True, highlight=True)
+        cell_paragraph(right, "", size=14)
+    run(cell_paragraph(right, "", size=14), SIGNER_NAME, size=14, bold=True, highlight=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +216,7 @@ def draft(session: Session, *, year: int, period: reports.PeriodKind = "h1", sta
     awards = reports.award_table(session, start=first, end=last, basis=data["basis"])
 
     document = Document()
-    _page_setup(document)
+    page_setup(document)
     core = document.core_properties
     core.title, core.author, core.language = subject(year, period, code), settings.agency, "vi-VN"
     part = _Draft(document, data, year, period, code, settings.agency)
@@ -350,110 +237,143 @@ def draft(session: Session, *, year: int, period: reports.PeriodKind = "h1", sta
 def _title_and_intro(part: _Draft) -> None:
     """The title "BÁO CÁO", the subject line and the opening sentence."""
     document, code = part.document, part.code
-    _paragraph(document, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=18)
-    _paragraph(document, subject(part.year, part.period, code), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
-               indent=False, before=0)
-    intro = _paragraph(document, before=12)
-    _run(intro, "Thực hiện ")
-    _run(intro, placeholder("căn cứ, văn bản chỉ đạo, hướng dẫn của cấp trên"), highlight=True)
-    _run(intro, f", {part.agency} báo cáo kết quả công tác thi đua, khen thưởng {part.label} {part.year}"
-         + (f" trong {code}" if code else "") + " như sau:")
+    paragraph(document, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=18)
+    paragraph(document, subject(part.year, part.period, code), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+              indent=False, before=0)
+    intro = paragraph(document, before=12)
+    run(intro, "Thực hiện ")
+    run(intro, placeholder("căn cứ, văn bản chỉ đạo, hướng dẫn của cấp trên"), highlight=True)
+    run(intro, f", {part.agency} báo cáo kết quả công tác thi đua, khen thưởng {part.label} {part.year}"
+        + (f" trong {code}" if code else "") + " như sau:")
 
 
 def _situation(part: _Draft) -> None:
     """Section I: the period counted and the one compared with, then the author's description."""
     data, old = part.data, part.old
-    _paragraph(part.document, SECTIONS[0], bold=True, indent=True)
-    _paragraph(part.document, f"Số liệu trong báo cáo tính từ ngày {data['period']['start']} đến ngày "
-               f"{data['period']['end']}, so sánh với cùng kỳ năm {part.before} (từ ngày {old['period']['start']} "
-               f"đến ngày {old['period']['end']}); " + reports.BASIS_LABELS[data["basis"]]
-               + (f" ({part.year} so với {part.before})." if data["basis"] == "nam_thanh_tich" else "."))
+    paragraph(part.document, SECTIONS[0], bold=True, indent=True)
+    paragraph(part.document, f"Số liệu trong báo cáo tính từ ngày {data['period']['start']} đến ngày "
+              f"{data['period']['end']}, so sánh với cùng kỳ năm {part.before} (từ ngày {old['period']['start']} "
+              f"đến ngày {old['period']['end']}); " + reports.BASIS_LABELS[data["basis"]]
+              + (f" ({part.year} so với {part.before})." if data["basis"] == "nam_thanh_tich" else "."))
     _author(part.document, "đặc điểm tình hình của cơ quan, đơn vị; thuận lợi, khó khăn trong kỳ")
 
 
 def _summary(part: _Draft) -> None:
     """Section II's heading and Bảng 1, the main figures beside the same period a year before."""
     document, year, before = part.document, part.year, part.before
-    _paragraph(document, SECTIONS[1], bold=True)
-    _caption(document, f"Bảng 1. Số liệu chủ yếu so với cùng kỳ năm {before}")
+    paragraph(document, SECTIONS[1], bold=True)
+    caption(document, f"Bảng 1. Số liệu chủ yếu so với cùng kỳ năm {before}")
     summary = reports.summary_table(part.data)
-    _data_table(document, SUMMARY_HEADERS[:2] + [f"Kỳ này ({year})", f"Cùng kỳ {before}", "Tăng/giảm"],
-                [[str(i), r.indicator, format_number(r.current), format_number(r.previous), _signed(r.change)]
-                 for i, r in enumerate(summary.itertuples(), start=1)], [12, 83, 24, 24, 22])
+    data_table(document, SUMMARY_HEADERS[:2] + [f"Kỳ này ({year})", f"Cùng kỳ {before}", "Tăng/giảm"],
+               [[str(i), r.indicator, format_number(r.current), format_number(r.previous), _signed(r.change)]
+                for i, r in enumerate(summary.itertuples(), start=1)], [12, 83, 24, 24, 22])
+
+
+def _tasks_sentence(tasks: dict, old: dict, before: int) -> str:
+    """Return the plan tasks due in the period said as a person would: "có 3 nhiệm vụ đến hạn trong kỳ, đã hoàn thành
+    1, còn lại 2, trong đó 1 nhiệm vụ quá hạn", "không có nhiệm vụ nào đến hạn trong kỳ", "đã hoàn thành cả 5"."""
+    total, done, overdue = tasks["total"], tasks["done"], tasks["overdue"]
+    left = total - done
+    text = "Kế hoạch công tác thi đua, khen thưởng "
+    if not total:
+        text += "không có nhiệm vụ nào đến hạn trong kỳ"
+    else:
+        text += f"có {format_number(total)} nhiệm vụ đến hạn trong kỳ, "
+        if not left:
+            text += f"đã hoàn thành cả {format_number(total)} nhiệm vụ" if total > 1 else "đã hoàn thành nhiệm vụ này"
+        elif done:
+            text += f"đã hoàn thành {format_number(done)}, còn lại {format_number(left)}, " + (
+                f"trong đó {format_number(overdue)} nhiệm vụ quá hạn" if overdue else "chưa có nhiệm vụ nào quá hạn")
+        else:
+            text += "chưa hoàn thành nhiệm vụ nào, " + (
+                "chưa có nhiệm vụ nào quá hạn" if not overdue
+                else ("nhiệm vụ này đã quá hạn" if total == 1 else f"cả {format_number(total)} nhiệm vụ đều đã quá hạn")
+                if overdue == total else f"trong đó {format_number(overdue)} nhiệm vụ đã quá hạn")
+    was_total, was_done = old["total"], old["done"]
+    return text + (f" (cùng kỳ năm {before}: không có nhiệm vụ nào đến hạn)" if not was_total
+                   else f" (cùng kỳ năm {before}: {format_number(was_total)} nhiệm vụ đến hạn, chưa hoàn thành nhiệm "
+                        "vụ nào)" if not was_done
+                   else f" (cùng kỳ năm {before}: {format_number(was_total)} nhiệm vụ đến hạn, hoàn thành "
+                        f"{format_number(was_done)})")
 
 
 def _leadership(part: _Draft, tasks: pd.DataFrame) -> None:
     """II.1: movements launched and plan tasks due in the period, with Bảng 2 of those tasks."""
     document, agency, before, old, t = part.document, part.agency, part.before, part.old, part.data["tasks"]
-    _paragraph(document, "1. Công tác lãnh đạo, chỉ đạo và tổ chức phong trào thi đua", bold=True)
-    _paragraph(document, f"Trong kỳ, {agency} đã phát động {format_number(part.data['movements'])} phong trào thi "
-               f"đua (cùng kỳ năm {before}: {format_number(old['movements'])}). Kế hoạch công tác thi đua, khen "
-               f"thưởng có {format_number(t['total'])} nhiệm vụ đến hạn trong kỳ, đã hoàn thành "
-               f"{format_number(t['done'])}, còn lại {format_number(t['total'] - t['done'])}, trong đó "
-               f"{format_number(t['overdue'])} nhiệm vụ quá hạn (cùng kỳ năm {before}: "
-               f"{format_number(old['tasks']['total'])} nhiệm vụ đến hạn, hoàn thành "
-               f"{format_number(old['tasks']['done'])}).")
+    paragraph(document, "1. Công tác lãnh đạo, chỉ đạo và tổ chức phong trào thi đua", bold=True)
+    movements = part.data["movements"]
+    launched = (f"đã phát động {format_number(movements)} phong trào thi đua" if movements
+                else "chưa phát động phong trào thi đua nào")
+    paragraph(document, f"Trong kỳ, {agency} {launched} {_then(before, old['movements'])}. "
+              f"{_tasks_sentence(t, old['tasks'], before)}.")
     _author(document, "các văn bản lãnh đạo, chỉ đạo đã ban hành; nội dung, hình thức tổ chức các phong trào thi đua")
-    _caption(document, "Bảng 2. Nhiệm vụ kế hoạch đến hạn trong kỳ")
-    # Date columns 24 mm: a dd/mm/yyyy date in 12 pt Times with the cell margins needs ~23 mm (22 mm wrapped the year).
-    _data_table(document, TASK_HEADERS,
-                [[str(i), r.content, format_date(r.due_on), r.status_label,
-                  format_date(r.completed_on) if r.completed_on else "", r.evidence or ""]
-                 for i, r in enumerate(tasks.itertuples(), start=1)], [10, 51, 24, 26, 24, 30], (1, 5))
+    caption(document, "Bảng 2. Nhiệm vụ kế hoạch đến hạn trong kỳ")
+    # The date and evidence columns widen to their texts (docx_layout.fit_widths): 22 mm wrapped a date's year.
+    data_table(document, TASK_HEADERS,
+               [[str(i), r.content, format_date(r.due_on), r.status_label,
+                 format_date(r.completed_on) if _text(r.completed_on) else "", _text(r.evidence)]
+                for i, r in enumerate(tasks.itertuples(), start=1)], [10, 51, 24, 26, 24, 30], (1, 5))
 
 
 def _covenants(part: _Draft, events: pd.DataFrame) -> None:
     """II.2: covenants signed and cluster activities done, with Bảng 3 of our participation."""
     document, code, old = part.document, part.code, part.old
-    _paragraph(document, "2. Việc thực hiện các nội dung giao ước thi đua", bold=True)
+    paragraph(document, "2. Việc thực hiện các nội dung giao ước thi đua", bold=True)
     done = int(events["status"].isin([clusters_module.ON_TIME, clusters_module.LATE]).sum())
-    _paragraph(document, f"Trong kỳ, {part.agency} đã ký kết {format_number(part.data['covenants_signed'])} giao ước "
-               f"thi đua (cùng kỳ năm {part.before}: {format_number(old['covenants_signed'])}); đã thực hiện "
-               f"{format_number(done)}/{format_number(len(events))} hoạt động của cụm thi đua"
-               + (f" {code}" if code else "") + " dự kiến trong kỳ.")
+    signed, planned = part.data["covenants_signed"], len(events)
+    where = "của cụm thi đua" + (f" {code}" if code else "") + " dự kiến trong kỳ"
+    activities = (f"không có hoạt động nào {where}" if not planned
+                  else f"chưa thực hiện hoạt động nào trong {format_number(planned)} hoạt động {where}" if not done
+                  else f"đã thực hiện {format_number(done)}/{format_number(planned)} hoạt động {where}")
+    signed_text = (f"đã ký kết {format_number(signed)} giao ước thi đua" if signed
+                   else "chưa ký kết giao ước thi đua nào")
+    paragraph(document, f"Trong kỳ, {part.agency} {signed_text} {_then(part.before, old['covenants_signed'])}; "
+              f"{activities}.")
     _author(document, "kết quả thực hiện từng nội dung giao ước; phối hợp, kiểm tra chéo giữa các thành viên cụm")
-    _caption(document, "Bảng 3. Tham gia hoạt động cụm thi đua")
-    _data_table(document, EVENT_HEADERS,
-                [[str(i), r.cluster, f"{r.kind_label}: {r.title}", format_date(r.due_on),
-                  format_date(r.done_on) if r.done_on else "", r.document or "", r.status or ""]
-                 for i, r in enumerate(events.itertuples(), start=1)], [10, 18, 41, 24, 24, 20, 28], (2, 5))
+    caption(document, "Bảng 3. Tham gia hoạt động cụm thi đua")
+    data_table(document, EVENT_HEADERS,
+               [[str(i), r.cluster, f"{r.kind_label}: {r.title}", format_date(r.due_on),
+                 format_date(r.done_on) if _text(r.done_on) else "", _text(r.document), _text(r.status)]
+                for i, r in enumerate(events.itertuples(), start=1)], [10, 18, 41, 24, 24, 20, 28], (2, 5))
 
 
 def _awards(part: _Draft, awards: pd.DataFrame) -> None:
     """II.3: nominations received and decided, with Bảng 4 by award form beside the year before."""
     document, data, old, before = part.document, part.data, part.old, part.before
-    _paragraph(document, "3. Công tác khen thưởng", bold=True)
+    paragraph(document, "3. Công tác khen thưởng", bold=True)
     nominations, decisions = sum(data["nominations"].values()), sum(data["decisions"].values())
-    _paragraph(document, f"Trong kỳ, {part.agency} đã tiếp nhận {format_number(nominations)} hồ sơ đề nghị khen "
-               f"thưởng (cùng kỳ năm {before}: {format_number(sum(old['nominations'].values()))}); có "
-               f"{format_number(decisions)} trường hợp được cấp có thẩm quyền quyết định khen thưởng (cùng kỳ năm "
-               f"{before}: {format_number(sum(old['decisions'].values()))}).")
+    received = (f"đã tiếp nhận {format_number(nominations)} hồ sơ đề nghị khen thưởng" if nominations
+                else "chưa tiếp nhận hồ sơ đề nghị khen thưởng nào")
+    decided = (f"có {format_number(decisions)} trường hợp được cấp có thẩm quyền quyết định khen thưởng" if decisions
+               else "chưa có trường hợp nào được cấp có thẩm quyền quyết định khen thưởng")
+    paragraph(document, f"Trong kỳ, {part.agency} {received} {_then(before, sum(old['nominations'].values()))}; "
+              f"{decided} {_then(before, sum(old['decisions'].values()))}.")
     by_award = awards[awards["dimension"] == reports.DIMENSIONS["award"]]
-    _caption(document, f"Bảng 4. Đề nghị và quyết định khen thưởng theo hình thức, so với cùng kỳ năm {before}")
-    _data_table(document, AWARD_HEADERS,
-                [[str(i), r.label, format_number(r.nominations), format_number(r.nominations_previous),
-                  _signed(r.nominations_change), format_number(r.decisions), format_number(r.decisions_previous),
-                  _signed(r.decisions_change)] for i, r in enumerate(by_award.itertuples(), start=1)],
-                [10, 49, 18, 18, 17, 18, 18, 17])
+    caption(document, f"Bảng 4. Đề nghị và quyết định khen thưởng theo hình thức, so với cùng kỳ năm {before}")
+    data_table(document, AWARD_HEADERS,
+               [[str(i), r.label, format_number(r.nominations), format_number(r.nominations_previous),
+                 _signed(r.nominations_change), format_number(r.decisions), format_number(r.decisions_previous),
+                 _signed(r.decisions_change)] for i, r in enumerate(by_award.itertuples(), start=1)],
+               [10, 49, 18, 18, 17, 18, 18, 17])
     _author(document, "việc phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến; khen thưởng người trực tiếp lao động")
 
 
 def _assessment_and_outlook(part: _Draft) -> None:
     """Sections III–V (assessment, the tasks ahead, proposals) and the closing sentence."""
     document, year, period, t = part.document, part.year, part.period, part.data["tasks"]
-    _paragraph(document, SECTIONS[2], bold=True)
-    _paragraph(document, "1. Ưu điểm", bold=True)
+    paragraph(document, SECTIONS[2], bold=True)
+    paragraph(document, "1. Ưu điểm", bold=True)
     _author(document, "những kết quả nổi bật")
-    _paragraph(document, "2. Hạn chế và nguyên nhân", bold=True)
+    paragraph(document, "2. Hạn chế và nguyên nhân", bold=True)
     _author(document, "hạn chế, tồn tại và nguyên nhân")
     ahead = f"6 THÁNG CUỐI NĂM {year}" if period == "h1" else f"NĂM {year + 1}"
-    _paragraph(document, f"{SECTIONS[3]} {ahead}", bold=True)
+    paragraph(document, f"{SECTIONS[3]} {ahead}", bold=True)
     if period == "h1" and t["total"] - t["done"]:
-        _paragraph(document, f"Tiếp tục thực hiện {format_number(t['total'] - t['done'])} nhiệm vụ kế hoạch còn lại "
-                   "của 6 tháng đầu năm, trong đó ưu tiên các nhiệm vụ đã quá hạn.")
+        paragraph(document, f"Tiếp tục thực hiện {format_number(t['total'] - t['done'])} nhiệm vụ kế hoạch còn lại "
+                  "của 6 tháng đầu năm" + (", trong đó ưu tiên các nhiệm vụ đã quá hạn." if t["overdue"] else "."))
     _author(document, "các nhiệm vụ, giải pháp trọng tâm " + ("6 tháng cuối năm" if period == "h1" else "năm tới"))
-    _paragraph(document, SECTIONS[4], bold=True)
+    paragraph(document, SECTIONS[4], bold=True)
     _author(document, "kiến nghị, đề xuất với Hội đồng Thi đua - Khen thưởng tỉnh và cụm thi đua")
-    _paragraph(document, f"Trên đây là báo cáo {'sơ kết' if period == 'h1' else 'tổng kết'} công tác thi đua, khen "
-               f"thưởng {part.label} {year} của {part.agency}./.")
-    _paragraph(document, "", indent=False, before=0)
+    paragraph(document, f"Trên đây là báo cáo {'sơ kết' if period == 'h1' else 'tổng kết'} công tác thi đua, khen "
+              f"thưởng {part.label} {year} của {part.agency}./.")
+    paragraph(document, "", indent=False, before=0)
