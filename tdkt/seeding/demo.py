@@ -66,6 +66,18 @@ _CLUSTER_MEMBERS = {
     "Cụm II": ["Sở Xây dựng", "Sở Nông nghiệp và Môi trường", "Sở Tài chính", "Sở Khoa học và Công nghệ", "Sở Y tế"],
     "Cụm III": ["Sở Công Thương Cao Bằng", "Sở Công Thương Tuyên Quang", "Sở Công Thương Thái Nguyên"],
 }
+# A department formed in a later year by a merger: before it, a cluster lists the one it was formed from (the 2025
+# reorganisation merged Sở Nông nghiệp và Phát triển nông thôn with Sở Tài nguyên và Môi trường).
+FORMED = {"Sở Nông nghiệp và Môi trường": (2025, "Sở Nông nghiệp và Phát triển nông thôn")}
+
+
+def member_names(code: str, year: int) -> list[str]:
+    """Return the other members of a demo cluster by the names they had in that year."""
+    names = []
+    for name in _CLUSTER_MEMBERS.get(code, []):
+        formed, before = FORMED.get(name, (year, name))
+        names.append(before if year < formed else name)
+    return names
 _EVENTS = [
     ("ky_ket", "Ký kết giao ước thi đua", (3, 31), False),
     ("so_ket", "Báo cáo sơ kết 6 tháng", (7, 15), False),
@@ -153,7 +165,7 @@ def _clusters(session: Session, rng: random.Random, years: list[int], today: dat
         for cluster in clusters_module.clusters_of(session, year=year):
             members = list(session.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id)
                                         .order_by(ClusterMember.id)).all())
-            others = _CLUSTER_MEMBERS.get(cluster.code, [])
+            others = member_names(cluster.code, year)
             for offset, name in enumerate(others):
                 role = ("cum_truong" if offset == year % len(others)
                         else "cum_pho" if offset == (year + 1) % len(others) else "thanh_vien")
@@ -290,7 +302,7 @@ def _records(session: Session, rng: random.Random, people: list[Person], years: 
             select(Nomination.person_id, Nomination.year, Award.code).join(Award, Nomination.award_id == Award.id)
             .where(Nomination.person_id.is_not(None))):
         by_person.setdefault((person_id, year), set()).add(code)
-    earlier = [years[0] - 2, years[0] - 1]
+    earlier = [years[0] - 2, years[0] - 1]  # years: those with nominations, so these have only past awards
     initiatives = 0
     for person in people:
         for year in earlier:  # the history before the app: most people were LĐTT, some CSTĐCS
@@ -356,11 +368,15 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
             _clusters(session, rng, [y for y in years if y != 2024] + [2024], today)
             movement_count = _movements(session, rng, years, today)
             people = _people(session, rng)
-            nominations = _nominations(session, rng, people, years, today)
-            initiatives = _records(session, rng, people, years)
+            # The year before the first full one gets nominations too (no plan), so that the first year's
+            # comparisons (Sơ kết's "cùng kỳ", Thống kê's trend) are not against nothing.
+            nominated = [years[0] - 1, *years]
+            nominations = _nominations(session, rng, people, nominated, today)
+            initiatives = _records(session, rng, people, nominated)
     finally:
         engine.dispose()
     return (f"{DEMO_LABEL}: kế hoạch các năm {years[0]}–{years[-1]}, {len(people)} cá nhân hư cấu, "
-            f"{nominations} đề nghị khen thưởng, kết quả xếp loại, {initiatives} sáng kiến, "
+            f"{nominations} đề nghị khen thưởng các năm {nominated[0]}–{nominated[-1]}, kết quả xếp loại, "
+            f"{initiatives} sáng kiến, "
             f"{movement_count} phong trào thi đua, cụm thi đua và giao ước nội bộ "
             f"có thành viên và kết quả tham gia ({US} là đơn vị ta).")
