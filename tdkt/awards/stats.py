@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from sqlalchemy import case, func
+from sqlalchemy import case, exists, func
 from sqlmodel import Session, select
 
 from tdkt.awards import categories, checklist, money
@@ -15,6 +15,7 @@ from tdkt.core.models import (
     Award,
     Nomination,
     NominationStatus,
+    NominationTally,
     Person,
     Target,
     Unit,
@@ -77,15 +78,34 @@ def _filters(stmt, *, unit_id: int | None, award_id: int | None):
     return stmt
 
 
-def _joined(*columns, unit: bool = False, person: bool = False):
-    # Only the tables a statement reads are joined: at 1M nominations each unused outer join still costs one lookup
-    # per nomination on SQLite (bench/pages.py: 0.32 s against 0.14 s for one year's counts).
-    stmt = select(*columns).select_from(Nomination).join(Award, Nomination.award_id == Award.id)
+def _joined(*columns, unit: bool = False, person: bool = False, award: bool = True):
+    # Only the tables a statement reads are joined: at 1M nominations each unused join still costs one lookup per
+    # nomination on SQLite (bench/pages.py: 0.32 s against 0.14 s for one year's counts), and without them the counts
+    # read ix_nomination_year_figures alone.
+    stmt = select(*columns).select_from(Nomination)
+    if award:
+        stmt = stmt.join(Award, Nomination.award_id == Award.id)
     if unit:
         stmt = stmt.outerjoin(Unit, Nomination.unit_id == Unit.id)
     if person:
         stmt = stmt.outerjoin(Person, Nomination.person_id == Person.id)
     return stmt
+
+
+def _tallied(*columns):
+    # The nomination tally (tdkt.core.tally) holds the counts by year, award, target, category and step that every
+    # write keeps in step: bench/pages.py at 1M nominations read 100k rows a year for each of these statements.
+    return (select(*columns).select_from(NominationTally).join(Award, NominationTally.award_id == Award.id)
+            .where(NominationTally.n != 0))
+
+
+_TALLY_KEYS = {"award": Award.name, "level": Award.level, "target": NominationTally.target,
+               "category": NominationTally.category, "status": NominationTally.status}
+
+
+def _tally_counts():
+    n = NominationTally.n
+    return func.sum(n), func.coalesce(func.sum(case((NominationTally.status == _DECIDED, n), else_=0)), 0)
 
 
 def counts(session: Session, *, dimension: str, year: int, unit_id: int | None = None,
@@ -95,7 +115,18 @@ def counts(session: Session, *, dimension: str, year: int, unit_id: int | None =
     if dimension not in _KEYS:
         raise ValueError(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")
     key = _KEYS[dimension]
-    stmt = (_joined(key, func.count(), _decided_count(), unit=dimension == "unit", person=dimension == "gender")
+    if dimension == "unit":
+        # Counted per unit id from the index first, then named: naming each of the year's nominations first cost one
+        # unit lookup per nomination (bench/pages.py at 1M: 0.44 s of 100k lookups, against 5,000 after counting).
+        per_unit = _filters(_joined(Nomination.unit_id.label("unit_id"), func.count().label("n"),
+                                    _decided_count().label("d"), award=False)
+                            .where(Nomination.year == year).group_by(Nomination.unit_id),
+                            unit_id=unit_id, award_id=award_id).subquery()
+        stmt = (select(Unit.name, func.sum(per_unit.c.n), func.sum(per_unit.c.d)).select_from(per_unit)
+                .outerjoin(Unit, per_unit.c.unit_id == Unit.id).group_by(Unit.name))
+        return _count_frame(dimension, {k: (int(n), int(d)) for k, n, d in session.exec(stmt).all()})
+    stmt = (_joined(key, func.count(), _decided_count(), person=dimension == "gender",
+                    award=dimension in ("award", "level"))
             .where(Nomination.year == year).group_by(key))
     if dimension == "gender":
         stmt = stmt.where(Nomination.target == Target.CA_NHAN.value, Person.gender.in_(GENDERS))
@@ -111,13 +142,20 @@ def count_tables(session: Session, *, year: int, dimensions: tuple[str, ...] = D
     # become one of about 0.2 s, returning a few thousand groups.
     shared = [d for d in dimensions if d in _NOMINATION_ONLY]
     folded: dict[str, dict] = {d: {} for d in shared}
-    if shared:
+    if shared and unit_id is None:  # the tally has no unit: a unit's counts come from its nominations
+        keys = [_TALLY_KEYS[d] for d in shared]
+        stmt = _tallied(*keys, *_tally_counts()).where(NominationTally.year == year).group_by(*keys)
+        if award_id is not None:
+            stmt = stmt.where(NominationTally.award_id == award_id)
+    elif shared:
         keys = [_KEYS[d] for d in shared]
-        stmt = _joined(*keys, func.count(), _decided_count()).where(Nomination.year == year).group_by(*keys)
-        for *values, n, d in session.exec(_filters(stmt, unit_id=unit_id, award_id=award_id)).all():
-            for dimension, value in zip(shared, values, strict=True):  # the row holds one value per key of `shared`
-                before = folded[dimension].get(value, (0, 0))
-                folded[dimension][value] = (before[0] + int(n), before[1] + int(d))
+        stmt = _filters(_joined(*keys, func.count(), _decided_count()).where(Nomination.year == year).group_by(*keys),
+                        unit_id=unit_id, award_id=award_id)
+    for *values, n, d in session.exec(stmt).all() if shared else ():
+        for dimension, value in zip(shared, values, strict=True):  # the row holds one value per key of `shared`
+            value = None if dimension == "category" and value == "" else value  # the tally keeps no category as ""
+            before = folded[dimension].get(value, (0, 0))
+            folded[dimension][value] = (before[0] + int(n), before[1] + int(d))
     return {d: _count_frame(d, folded[d]) if d in folded
             else counts(session, dimension=d, year=year, unit_id=unit_id, award_id=award_id) for d in dimensions}
 
@@ -137,12 +175,17 @@ def trend(session: Session, *, first: int, last: int, unit_id: int | None = None
           award_id: int | None = None) -> pd.DataFrame:
     """Return nominations and decisions per year and award level over a span of years (every year and level present,
     zeros included): columns year, level, level_label, nominations, decisions."""
-    stmt = (
-        _joined(Nomination.year, Award.level, func.count(), _decided_count())
-        .where(Nomination.year >= first, Nomination.year <= last)
-        .group_by(Nomination.year, Award.level)
-    )
-    found = session.exec(_filters(stmt, unit_id=unit_id, award_id=award_id)).all()
+    if unit_id is None:  # from the tally: bench/pages.py read 500k nominations for a five-year span
+        stmt = (_tallied(NominationTally.year, Award.level, *_tally_counts())
+                .where(NominationTally.year >= first, NominationTally.year <= last)
+                .group_by(NominationTally.year, Award.level))
+        if award_id is not None:
+            stmt = stmt.where(NominationTally.award_id == award_id)
+    else:
+        stmt = _filters(_joined(Nomination.year, Award.level, func.count(), _decided_count())
+                        .where(Nomination.year >= first, Nomination.year <= last)
+                        .group_by(Nomination.year, Award.level), unit_id=unit_id, award_id=award_id)
+    found = session.exec(stmt).all()
     rows = {(y, lv): (int(n), int(d)) for y, lv, n, d in found}
     return pd.DataFrame(
         [(y, lv, label, *rows.get((y, lv), (0, 0)))
@@ -163,7 +206,7 @@ def shares(session: Session, *, year: int, unit_id: int | None = None, award_id:
     and managers vs others; columns group, part, n, share (of the group, None when the group is empty)."""
     decided = (Nomination.year == year, Nomination.status == _DECIDED)
     collective = _filters(
-        _joined(Nomination.collective_name, Unit.kind, func.count(), unit=True)
+        _joined(Nomination.collective_name, Unit.kind, func.count(), unit=True, award=False)
         .where(*decided, Nomination.target == Target.TAP_THE.value)
         .group_by(Nomination.collective_name, Unit.kind),
         unit_id=unit_id, award_id=award_id,
@@ -176,7 +219,7 @@ def shares(session: Session, *, year: int, unit_id: int | None = None, award_id:
             other += int(n)
     category = func.coalesce(Nomination.category, Person.category)
     individual = _filters(
-        _joined(category, func.count(), person=True)
+        _joined(category, func.count(), person=True, award=False)
         .where(*decided, Nomination.target == Target.CA_NHAN.value).group_by(category),
         unit_id=unit_id, award_id=award_id,
     )
@@ -222,16 +265,19 @@ def summary(session: Session, *, year: int, unit_id: int | None = None, award_id
 
 def years(session: Session) -> list[int]:
     """Return the years that have nominations, oldest first."""
-    return [int(y) for y in session.exec(select(Nomination.year).distinct().order_by(Nomination.year)).all()]
+    stmt = select(NominationTally.year).where(NominationTally.n != 0).distinct().order_by(NominationTally.year)
+    return [int(y) for y in session.exec(stmt).all()]
 
 
 def filter_choices(session: Session) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Return (units, awards) that appear in nominations, as (id, name) sorted by name, for the page's filters."""
+    # A unit is looked up in the nomination index per unit (a few thousand probes), not by a DISTINCT over every
+    # nomination (1M at bench/pages.py); the awards come from the tally.
     units = session.exec(
-        select(Unit.id, Unit.name).where(Unit.id.in_(select(Nomination.unit_id).distinct())).order_by(Unit.name)
+        select(Unit.id, Unit.name).where(exists().where(Nomination.unit_id == Unit.id)).order_by(Unit.name)
     ).all()
     awards = session.exec(
-        select(Award.id, Award.name).where(Award.id.in_(select(Nomination.award_id).distinct()))
+        select(Award.id, Award.name).where(Award.id.in_(select(NominationTally.award_id).where(NominationTally.n != 0)))
         .order_by(Award.position, Award.name)
     ).all()
     return [(int(i), n) for i, n in units], [(int(i), n) for i, n in awards]

@@ -407,11 +407,20 @@ class Person(SQLModel, table=True):
 class Nomination(SQLModel, table=True):
     """A proposal (đề nghị) of one award for one person, collective or household, for one year's achievements."""
 
-    # Reviews count the decisions of a period: status first, so the index serves "decided between two dates".
-    __table_args__ = (Index("ix_nomination_status_decision_date", "status", "decision_date"),)
+    # The counts a page makes over a year's or a period's nominations read these indexes alone, never the rows
+    # (bench/pages.py at 1M nominations, 0012): a year's by step, unit, target, person (gender, shares), award; a
+    # period's received or decided by award, target, category. Reviews count the decisions of a period: status first,
+    # so that index serves "decided between two dates".
+    __table_args__ = (
+        Index("ix_nomination_status_decision_date", "status", "decision_date", "award_id", "target", "category"),
+        Index("ix_nomination_received_figures", "received_on", "award_id", "target", "category", "status", "year",
+              "unit_id"),
+        Index("ix_nomination_year_figures", "year", "target", "status", "unit_id", "person_id", "award_id",
+              "category"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    year: int = Field(index=True)
+    year: int
     target: str = Field(max_length=16)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     collective_name: str | None = Field(default=None, max_length=255)
@@ -421,7 +430,7 @@ class Nomination(SQLModel, table=True):
     achievements: str | None = Field(default=None, sa_column=Column(SAText))
     # ix_nomination_status_decision_date leads with it
     status: str = Field(default=NominationStatus.DE_NGHI, max_length=32)
-    received_on: date | None = Field(default=None, index=True)
+    received_on: date | None = None  # ix_nomination_received_figures leads with it
     votes_for: int | None = None
     council_members: int | None = None
     submitted_on: date | None = None

@@ -163,16 +163,24 @@ def _covenants_signed(session: Session, start: date, end: date, cluster_ids: lis
     return len(session.exec(stmt).all())
 
 
+def _award_names(session: Session) -> dict[int, tuple[str, str, int]]:
+    """The catalogue's (name, level, position) by award id: the counts below group by the id, which the period
+    indexes hold, and are named afterwards (bench/pages.py at 1M: one award lookup per nomination otherwise)."""
+    return {i: (name, level, position)
+            for i, name, level, position in session.exec(select(Award.id, Award.name, Award.level, Award.position))}
+
+
 def _by_award(session: Session, start: date, end: date, *, decided: bool, basis: Basis) -> dict[str, int]:
     stmt = (
-        select(Award.name, func.count())
-        .select_from(Nomination).join(Award, Nomination.award_id == Award.id)
+        select(Nomination.award_id, func.count())
         .where(_counted(start, end, decided=decided, basis=basis))
-        .group_by(Award.name, Award.position).order_by(Award.position, Award.name)
+        .group_by(Nomination.award_id)
     )
     if decided:
         stmt = stmt.where(Nomination.status == NominationStatus.CO_QUYET_DINH)
-    return {name: int(n) for name, n in session.exec(stmt).all()}
+    names = _award_names(session)
+    found = sorted(((names[i], int(n)) for i, n in session.exec(stmt).all()), key=lambda r: (r[0][2], r[0][0]))
+    return {award[0]: n for award, n in found}
 
 
 def _initiatives(session: Session, start: date, end: date) -> int:
@@ -253,14 +261,15 @@ def _counts(session: Session, start: date, end: date, *, decided: bool, basis: B
     """Return {dimension: {label: n}} for the nominations received (or decided) in the period, or of its achievement
     year, from one statement grouped by form, level, target and category: four statements per period instead of
     sixteen (bench/pages.py)."""
-    keys = (Award.name, Award.level, Nomination.target, Nomination.category)
-    stmt = (select(*keys, func.count()).select_from(Nomination).join(Award, Nomination.award_id == Award.id)
-            .where(_counted(start, end, decided=decided, basis=basis)).group_by(*keys))
+    keys = (Nomination.award_id, Nomination.target, Nomination.category)
+    stmt = select(*keys, func.count()).where(_counted(start, end, decided=decided, basis=basis)).group_by(*keys)
     if decided:
         stmt = stmt.where(Nomination.status == NominationStatus.CO_QUYET_DINH)
+    names = _award_names(session)
     counts: dict[str, dict[str, int]] = {dimension: {} for dimension in DIMENSIONS}
-    for *values, n in session.exec(stmt).all():
-        for dimension, value in zip(DIMENSIONS, values, strict=True):  # one key selected per dimension
+    for award_id, target, category, n in session.exec(stmt).all():
+        name, level, _ = names[award_id]
+        for dimension, value in zip(DIMENSIONS, (name, level, target, category), strict=True):
             labels = _LABELS.get(dimension, {})
             label = labels.get(value, value) if value else NO_CATEGORY
             counts[dimension][label] = counts[dimension].get(label, 0) + int(n)
