@@ -105,6 +105,15 @@ def shown_table(frame, findings, lacking):
                  "missing": "Tài liệu hồ sơ", "rules": "Chưa đủ điều kiện theo luật"})
 
 
+# Sized by hand: auto-sized, a decision ("số 12/QĐ-UBND ngày 15/01/2026, Chủ tịch UBND tỉnh Lạng Sơn") and the
+# reasons were cut to their first words.
+WIDTHS = {"Tên cá nhân/tập thể": st.column_config.TextColumn(width="medium"),
+          "Danh hiệu/Hình thức": st.column_config.TextColumn(width="medium"),
+          "Quyết định": st.column_config.TextColumn(width="large"),
+          "Tài liệu hồ sơ": st.column_config.TextColumn(width="medium"),
+          "Chưa đủ điều kiện theo luật": st.column_config.TextColumn(width="large")}
+
+
 def pick(frame, shown, where: str):
     """The Office's grid of the filtered rows with a tick each, or all of them at once; return the ticked rows."""
     round_ = st.session_state.setdefault("ho_so_round", 0)
@@ -113,7 +122,7 @@ def pick(frame, shown, where: str):
     pickable = shown.copy()
     pickable.insert(0, "Chọn", every)
     grid = st.data_editor(pickable, hide_index=True, width="stretch", disabled=list(shown.columns),
-                          key=f"ho_so_grid_{year}_{where}_{int(every)}_{round_}")
+                          column_config=WIDTHS, key=f"ho_so_grid_{year}_{where}_{int(every)}_{round_}")
     return frame[grid["Chọn"].to_numpy()]
 
 
@@ -197,7 +206,7 @@ def nominations() -> None:
         policy_form()
     nomination_documents(who, frame, year=year, expanded=not can_move)
     if not can_move:
-        st.dataframe(shown, hide_index=True, width="stretch")
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=WIDTHS)
         return
     ticked = pick(frame, shown, where)
     st.subheader("Chuyển bước các đề nghị đã chọn")

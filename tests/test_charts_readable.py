@@ -4,6 +4,7 @@ the trend's default range, the overview's charts, and the chart pack that leaves
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pandas as pd
@@ -11,6 +12,8 @@ import plotly.graph_objects as go
 import pytest
 
 from tdkt.reports import chart_pack, charts
+from tests.test_overview_leadership import app_with_nominations  # noqa: F401
+from tests.test_pages import signed_in
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -155,3 +158,17 @@ def test_a_pack_chart_fits_the_page_width():
     fig = next(iter(chart_pack.pack_of(data, pd.DataFrame(columns=["cluster", "status"]), year=2025).figures.values()))
     shown = chart_pack.for_page(fig)
     assert (fig.layout.width, shown.layout.width, shown.layout.height) == (chart_pack.WIDTH, None, 420)
+
+
+def column_widths(table) -> dict[str, object]:
+    """Return the widths a page's st.dataframe gives its columns (by Vietnamese header)."""
+    return {name: config.get("width") for name, config in json.loads(table.proto.columns or "{}").items()}
+
+
+def test_ho_so_gives_the_decision_and_the_reasons_room_instead_of_cutting_them(app_env,
+                                                                              app_with_nominations):  # noqa: F811
+    at = signed_in(app_env, "lanh_dao", "pages/ho_so.py")
+    assert not at.exception
+    widths = column_widths(at.dataframe[0])
+    assert (widths["Quyết định"], widths["Chưa đủ điều kiện theo luật"]) == ("large", "large")
+    assert "số 12/QĐ-UBND ngày 15/01/2025, Chủ tịch UBND tỉnh Lạng Sơn" in set(at.dataframe[0].value["Quyết định"])

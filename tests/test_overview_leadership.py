@@ -67,7 +67,8 @@ def add_nominations(session: Session, unit_user: permissions.Actor) -> dict[str,
     award = {a.code: a.id for a in session.exec(select(Award)).all()}
 
     def nominated(unit: Unit, code: str, status: str = "de_nghi") -> Nomination:
-        decided = {"decision_date": date(2025, 1, 15)} if status == "co_quyet_dinh" else {}
+        decided = {"decision_date": date(2025, 1, 15), "decision_number": "12/QĐ-UBND",
+                   "decision_authority": "Chủ tịch UBND tỉnh Lạng Sơn"} if status == "co_quyet_dinh" else {}
         return Nomination(year=2024, target="tap_the", collective_name=f"Tổ {code}", unit_id=unit.id,
                           award_id=award[code], status=status, received_on=date(2024, 12, 5), **decided)
 
