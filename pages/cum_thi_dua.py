@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from pages._cache import chart
 from pages._common import db_read, require_page, selected_year
 from tdkt.clusters import clusters
 from tdkt.core import export, permissions
 from tdkt.core.text import format_percent
-from tdkt.reports import charts
 
 who = require_page("xem")
 year = selected_year()
@@ -28,7 +28,7 @@ def draw(v: clusters.ClusterView) -> None:
     if v.matrix.empty:
         st.info("Cụm chưa có thành viên hoặc hoạt động nào.")
         return
-    st.plotly_chart(charts.participation_heatmap(v.matrix, title=f"Tình hình tham gia — {v.cluster.code} năm {year}"),
+    st.plotly_chart(chart("participation_heatmap", v.matrix, title=f"Tình hình tham gia — {v.cluster.code} năm {year}"),
                     key=f"heatmap_{v.cluster.id}")
     left, right = st.columns(2)
     left.dataframe(tables["Theo thành viên"], hide_index=True, width="stretch")
@@ -36,7 +36,7 @@ def draw(v: clusters.ClusterView) -> None:
     if v.ranking["rank"].notna().any():
         rank = f"đơn vị ta xếp hạng {v.our_rank}" if v.our_rank else "đơn vị ta chưa có điểm"
         title = f"Xếp hạng thi đua {v.cluster.code} năm {year} — {rank}"
-        st.plotly_chart(charts.cluster_ranking(v.ranking, title=title), key=f"ranking_{v.cluster.id}")
+        st.plotly_chart(chart("cluster_ranking", v.ranking, title=title), key=f"ranking_{v.cluster.id}")
     # The workbook is built only when the button is clicked (a callable), not on every run of the page.
     st.download_button(f"Tải các bảng của {v.cluster.code} (.xlsx)", key=f"export_{v.cluster.id}", mime=XLSX,
                        data=lambda: export.to_xlsx(tables, title=f"{v.cluster.name} — năm {year}"),

@@ -188,7 +188,8 @@ def move_form(ticked) -> None:
 def nominations() -> None:
     with db_read() as session:
         everything = cached(session, dossiers.table, year=year, actor=who)
-        findings = cached(session, eligibility.judge_nominations, year=year, actor=who)
+        # today is in the key: the rule set in force depends on it, as the verdicts do
+        findings = cached(session, eligibility.judge_nominations, year=year, actor=who, today=date.today())
         cap = cached(session, eligibility.share_cap, year=year, actor=who)
         lacking = cached(session, checklist.missing_documents, nomination_ids=tuple(int(i) for i in everything.id))
     frame, where = filters(everything)

@@ -2,16 +2,20 @@
 
 import streamlit as st
 
+from pages._cache import read
 from pages._common import db_read, require_page, selected_year, settings
 from tdkt.clusters import clusters
 from tdkt.core.errors import Refused
 from tdkt.core.text import format_date
-from tdkt.reports import chart_pack, report_docx, reports
+from tdkt.reports import chart_pack, charts, report_docx, reports
 
 ZIP = "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {"h1": "Sáu tháng đầu năm", "year": "Cả năm"}
+NOMINATED, DECIDED = "Hồ sơ đề nghị nhận được", "Quyết định khen thưởng"
+SHORT_BASIS = {"ngay_nhan": {NOMINATED: "theo ngày nhận hồ sơ", DECIDED: "theo ngày quyết định"},
+               "nam_thanh_tich": dict.fromkeys((NOMINATED, DECIDED), "theo năm thành tích")}
 ALL = "Tất cả"
 
 require_page("xem")
@@ -35,11 +39,11 @@ cluster = None if chosen == ALL else chosen
 chosen_days = {} if whole_year else {"start": start, "end": end}
 try:
     start, end = reports.period(year, kind, **chosen_days)
-    with db_read() as session:
-        data = reports.figures(session, year=year, period=kind, cluster=cluster, **chosen_days)
-        tasks = reports.task_table(session, start=start, end=end)
-        events = reports.participation_table(session, start=start, end=end, cluster=cluster)
-        awards = reports.award_table(session, start=start, end=end, basis=data["basis"])
+    # Cached per data version (pages/_cache.py): another period and back, or another user's view, reads nothing again.
+    data = read(reports.figures, year=year, period=kind, cluster=cluster, **chosen_days)
+    tasks = read(reports.task_table, start=start, end=end)
+    events = read(reports.participation_table, start=start, end=end, cluster=cluster)
+    awards = read(reports.award_table, start=start, end=end, basis=data["basis"])
 except Refused as error:
     st.error(str(error))
     st.stop()
@@ -52,8 +56,12 @@ cols = st.columns(3)
 basis = reports.figure_basis(data)  # what each figure is counted by, in its tooltip and the caption below
 for i, row in enumerate(reports.summary_table(data).itertuples()):
     colour = "inverse" if row.indicator in {"Nhiệm vụ quá hạn", "Nhiệm vụ còn lại"} else "normal"
-    cols[i % 3].metric(row.indicator, row.current, delta=f"{row.change:+d} (cùng kỳ {year - 1}: {row.previous})",
-                       delta_color="off" if row.change == 0 else colour,  # no red or green arrow for no change
+    # No change reads "không đổi" without an arrow (Streamlit drew "↑ +0"); the previous figure and, for the
+    # nominations and decisions, what they are counted by stand beside it.
+    said = SHORT_BASIS[data["basis"]].get(row.indicator)
+    cols[i % 3].metric(row.indicator, row.current, delta=f"{row.change:+d}" if row.change else "không đổi",
+                       delta_color="off" if row.change == 0 else colour, delta_arrow="auto" if row.change else "off",
+                       delta_description=f"cùng kỳ {year - 1}: {row.previous}" + (f" · {said}" if said else ""),
                        help=f"Tính {basis[row.indicator]}.")
 st.caption(("Hồ sơ đề nghị và quyết định khen thưởng tính theo năm thành tích: đề nghị của năm thành tích "
             f"{year} (so với {year - 1}), nhận hay quyết định vào ngày nào cũng tính."
@@ -61,6 +69,17 @@ st.caption(("Hồ sơ đề nghị và quyết định khen thưởng tính theo
             "Hồ sơ đề nghị tính theo ngày nhận hồ sơ, quyết định khen thưởng theo ngày quyết định, trong kỳ.")
            + " Nhiệm vụ theo hạn của nhiệm vụ, phong trào theo ngày phát động, giao ước theo ngày ký kết, sáng kiến "
            "theo ngày quyết định công nhận.")
+
+# The report's charts, each beside the same period of last year; those with nothing to draw are named, not drawn.
+st.subheader("Biểu đồ so với cùng kỳ")
+pack = chart_pack.pack_of(data, events, year=year, cluster=cluster)
+drawn = list(pack.figures.values())
+for first_index in range(0, len(drawn), 2):
+    for column, (index, fig) in zip(st.columns(2), enumerate(drawn[first_index:first_index + 2], first_index),
+                                    strict=False):
+        column.plotly_chart(chart_pack.for_page(fig), key=f"so_ket_chart_{index}")
+if pack.empty:
+    st.caption(chart_pack.empty_note(pack.empty))
 
 st.subheader("Nhiệm vụ kế hoạch đến hạn trong kỳ")
 st.dataframe(tasks.set_axis(["Quý", "Số", "Nội dung", "Hạn", "Tình trạng", "Đã xong", "Ngày hoàn thành",
@@ -71,14 +90,15 @@ st.dataframe(events.set_axis(["Cụm", "Loại hoạt động", "Hoạt động"
                               "Tình trạng"], axis=1), hide_index=True, width="stretch",
              column_config={c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Ngày", "Ngày thực hiện")})
 st.subheader("Khen thưởng so với cùng kỳ")
+awards["label"] = [charts.level_title(label) if by == "Cấp khen" else label  # "Cấp tỉnh", not "tỉnh"
+                   for by, label in zip(awards["dimension"], awards["label"], strict=True)]
 st.caption(f"Tính {reports.BASIS_LABELS[data['basis']]}.")
 st.dataframe(awards.set_axis(["Theo", "Nội dung", "Đề nghị kỳ này", f"Đề nghị cùng kỳ {year - 1}",
                               "Đề nghị tăng/giảm", "Quyết định kỳ này", f"Quyết định cùng kỳ {year - 1}",
                               "Quyết định tăng/giảm"], axis=1), hide_index=True, width="stretch")
 
 st.subheader("Sáng kiến được công nhận trong kỳ")
-with db_read() as session:
-    initiatives = reports.initiative_table(session, start=start, end=end)
+initiatives = read(reports.initiative_table, start=start, end=end)
 if initiatives.empty:
     st.caption("Không có sáng kiến nào có quyết định công nhận trong kỳ (ghi sáng kiến ở trang Tra cứu cá nhân, "
                "tập thể hoặc nhập từ Excel).")
@@ -97,9 +117,7 @@ def draft() -> bytes:
 
 
 def chart_zip() -> bytes:
-    with db_read() as session:
-        figures = chart_pack.figures_for(session, year=year, period=kind, cluster=cluster, **chosen_days)
-    return chart_pack.png_zip(figures)
+    return chart_pack.png_zip(pack.figures, empty=pack.empty)
 
 
 # The files are built only when a button is clicked (a callable), not on every run of the page. The chart pack
@@ -114,6 +132,7 @@ docx_column.download_button("Tải dự thảo báo cáo (.docx)", data=draft, f
 if chart_pack.browser_path():
     charts_column.download_button("Tải bộ biểu đồ (.zip PNG)", data=chart_zip, file_name=f"bieu_do_{year}_{kind}.zip",
                                   mime=ZIP, key="export_so_ket_charts",
-                                  help="Các biểu đồ của báo cáo (PNG 2400×1350) để chèn vào văn bản, trình chiếu.")
+                                  help="Các biểu đồ có số liệu của báo cáo (PNG 2400×1350) để chèn vào văn bản, "
+                                       "trình chiếu; tệp kèm theo ghi các biểu đồ không có số liệu.")
 else:
     st.error(chart_pack.NO_BROWSER)

@@ -1,14 +1,16 @@
 """Thống kê khen thưởng: a year's nominations and decisions by award, level, unit, target, gender, category and
 status; the trend over a span of years; the shares of decided awards; the money; the tables as .xlsx."""
 
+from datetime import date
+
 import streamlit as st
 
-from pages._common import db_read, require_page, selected_year, show_findings
+from pages._cache import chart, read
+from pages._common import require_page, selected_year, show_findings
 from tdkt.awards import checklist, eligibility, stats
 from tdkt.awards.money import decided_money
 from tdkt.core import export
 from tdkt.core.text import format_money, format_percent
-from tdkt.reports import charts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # dimension → (section title, first column title, horizontal bars)
@@ -28,9 +30,8 @@ who = require_page("xem")
 year = selected_year()
 st.title(f"Thống kê khen thưởng năm {year}")
 st.caption("Năm là năm thành tích của hồ sơ đề nghị, không phải năm ra quyết định.")
-with db_read() as session:
-    units, awards = stats.filter_choices(session)
-    found = stats.years(session)
+units, awards = read(stats.filter_choices)
+found = read(stats.years)
 left, middle, right = st.columns([2, 2, 3])
 unit_name = left.selectbox("Đơn vị", [ALL_UNITS, *[n for _, n in units]], key="stats_unit")
 award_name = middle.selectbox("Danh hiệu, hình thức", [ALL_AWARDS, *[n for _, n in awards]], key="stats_award")
@@ -39,13 +40,13 @@ award_id = {n: i for i, n in awards}.get(award_name)
 low, high = min([*found, year - 4]), max([*found, year])
 first, last = right.slider("Các năm so sánh", min_value=low, max_value=high, value=(max(low, year - 4), year),
                            key="stats_span")
-with db_read() as session:
-    filters = {"unit_id": unit_id, "award_id": award_id}
-    tables = stats.count_tables(session, year=year, dimensions=tuple(SECTIONS), **filters)
-    trend = stats.trend(session, first=first, last=last, **filters)
-    shares = stats.shares(session, year=year, **filters)
-    money = decided_money(session, year=year, **filters)
-    dossiers = checklist.completeness(session, year=year, **filters)
+# Cached per data version (pages/_cache.py): a filter changed back, or another user's view, reads nothing again.
+filters = {"unit_id": unit_id, "award_id": award_id}
+tables = read(stats.count_tables, year=year, dimensions=tuple(SECTIONS), **filters)
+trend = read(stats.trend, first=first, last=last, **filters)
+shares = read(stats.shares, year=year, **filters)
+money = read(decided_money, year=year, **filters)
+dossiers = read(checklist.completeness, year=year, **filters)
 # The totals come from the status table already counted, not from stats.summary, which would count every
 # dimension a second time (bench/pages.py: seven statements over the year's nominations).
 nominations, decisions = (int(tables["status"][c].sum()) for c in ("nominations", "decisions"))
@@ -68,28 +69,27 @@ else:
         frame = tables[dimension]
         if frame["nominations"].sum() == 0:
             continue
-        chart, numbers = st.columns([3, 2])
-        chart.plotly_chart(charts.award_counts(frame, title=f"{title} — năm {year}", horizontal=horizontal),
+        drawn, numbers = st.columns([3, 2])
+        drawn.plotly_chart(chart("award_counts", frame, title=f"{title} — năm {year}", horizontal=horizontal),
                            key=f"chart_{dimension}")
         numbers.dataframe(shown[title], hide_index=True, width="stretch")
     st.subheader("Cơ cấu khen thưởng có quyết định")
     shares_shown = shares.assign(share=[format_percent(s, 1) for s in shares["share"]]).rename(
         columns={"group": "Nhóm", "part": "Đối tượng", "n": "Số có quyết định", "share": "Tỷ lệ trong nhóm"})
-    chart, numbers = st.columns([3, 2])
-    chart.plotly_chart(charts.award_shares(shares, year=year), key="chart_shares")
+    drawn, numbers = st.columns([3, 2])
+    drawn.plotly_chart(chart("award_shares", shares, year=year), key="chart_shares")
     numbers.dataframe(shares_shown, hide_index=True, width="stretch")
     shown["Cơ cấu có quyết định"] = shares_shown
 
 st.subheader("Điều kiện khen thưởng theo luật")
-with db_read() as session:
-    cap = eligibility.share_cap(session, year=year, actor=who)
+cap = read(eligibility.share_cap, year=year, actor=who)
 if cap:
     st.warning(f"{cap['reason']} ({cap['basis']})")
 # Judging every nomination reads each one's history: done when asked, not on every view of the page.
 if st.toggle("Xét từng đề nghị của năm theo luật (xếp loại, kỷ luật, thành tích, sáng kiến đã ghi nhận)",
              key="stats_rules"):
-    with db_read() as session:
-        findings = eligibility.findings_table(eligibility.judge_nominations(session, year=year, actor=who))
+    findings = eligibility.findings_table(read(eligibility.judge_nominations, year=year, actor=who,
+                                                      today=date.today()))
     if unit_id is not None:
         findings = findings[findings.unit == unit_name]
     if award_id is not None:
@@ -107,8 +107,8 @@ if st.toggle("Xét từng đề nghị của năm theo luật (xếp loại, k�
 st.subheader(f"Qua các năm {first}–{last}")
 trend_shown = trend[["year", "level_label", *NUMBERS]].rename(
     columns={"year": "Năm", "level_label": "Cấp", **NUMBERS})
-chart, numbers = st.columns([3, 2])
-chart.plotly_chart(charts.award_trend(trend, first=first, last=last), key="chart_trend")
+drawn, numbers = st.columns([3, 2])
+drawn.plotly_chart(chart("award_trend", trend, first=first, last=last), key="chart_trend")
 numbers.dataframe(trend_shown, hide_index=True, width="stretch")
 shown["Qua các năm"] = trend_shown
 # The workbook is built only when the button is clicked (a callable), not on every run of the page.

@@ -4,6 +4,7 @@ from datetime import date
 
 import streamlit as st
 
+from pages._cache import chart, read
 from pages._common import actor, db_read, db_write, require_page, selected_year
 from tdkt.clusters import task_links
 from tdkt.core import export, permissions
@@ -11,7 +12,6 @@ from tdkt.core.errors import Refused
 from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
 from tdkt.core.text import format_date
 from tdkt.plan import plan as plan_module
-from tdkt.reports import charts
 
 who = require_page("xem")
 year = selected_year()
@@ -19,8 +19,8 @@ st.title(f"Tiến độ kế hoạch TĐKT năm {year}")
 as_of = st.date_input("Tính quá hạn đến ngày", date.today(), format="DD/MM/YYYY", key="as_of")
 with db_read() as session:
     plan = plan_module.get_plan(session, year=year)
-    frame = plan_module.tasks(session, year=year, as_of=as_of)
-    editable = plan_module.editable_task_ids(session, who, year=year)
+frame = read(plan_module.tasks, year=year, as_of=as_of)  # cached per data version (pages/_cache.py)
+editable = read(plan_module.editable_task_ids, actor=who, year=year)
 
 if plan is None:
     st.info(f"Năm {year} chưa có kế hoạch.")
@@ -29,8 +29,8 @@ else:
     st.caption(f"Kế hoạch {plan.title} — {number}, {plan.place or ''} ngày {format_date(plan.issued_on) or '…'}, "
                f"{plan.signer_title or ''} {plan.signer or ''}")
     left, right = st.columns(2)
-    left.plotly_chart(charts.progress_by_quarter(plan_module.by_quarter(frame), year=year), key="chart_quarter")
-    right.plotly_chart(charts.progress_by_unit(plan_module.by_unit(frame), year=year), key="chart_unit")
+    left.plotly_chart(chart("progress_by_quarter", plan_module.by_quarter(frame), year=year), key="chart_quarter")
+    right.plotly_chart(chart("progress_by_unit", plan_module.by_unit(frame), year=year), key="chart_unit")
     table = plan_module.display_table(frame, as_of=as_of)
     st.dataframe(
         table.style.apply(lambda col: ["color: #c62828; font-weight: bold" if v else "" for v in col],
@@ -40,7 +40,8 @@ else:
         column_config={"Nội dung công việc": st.column_config.TextColumn(width="large"),
                        "Đơn vị tham mưu, thực hiện": st.column_config.TextColumn(width="medium")},
     )
-    st.download_button("Tải bảng nhiệm vụ (.xlsx)", export.to_xlsx({f"Kế hoạch {year}": table},
+    # Built when the button is clicked (a callable), not on every run of the page.
+    st.download_button("Tải bảng nhiệm vụ (.xlsx)", lambda: export.to_xlsx({f"Kế hoạch {year}": table},
                        title=f"Tiến độ kế hoạch TĐKT năm {year} (tính đến {format_date(as_of)})"),
                        file_name=f"tien_do_ke_hoach_{year}.xlsx", key="export_tasks")
 
