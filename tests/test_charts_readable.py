@@ -172,3 +172,24 @@ def test_ho_so_gives_the_decision_and_the_reasons_room_instead_of_cutting_them(a
     widths = column_widths(at.dataframe[0])
     assert (widths["Quyết định"], widths["Chưa đủ điều kiện theo luật"]) == ("large", "large")
     assert "số 12/QĐ-UBND ngày 15/01/2025, Chủ tịch UBND tỉnh Lạng Sơn" in set(at.dataframe[0].value["Quyết định"])
+
+
+def test_so_ket_draws_its_charts_names_the_empty_ones_and_says_no_change_without_an_arrow(app_env, monkeypatch):
+    monkeypatch.setattr(chart_pack, "browser_path", lambda: "/usr/bin/chromium")
+    at = signed_in(app_env, "lanh_dao", "pages/so_ket.py")
+    assert not at.exception
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    # The seed: the 2024 plan's tasks and the clusters' events of the six months; no nomination in either year.
+    assert titles == ["Nhiệm vụ kế hoạch 01/01/2024–30/06/2024 so với cùng kỳ 2023",
+                      "Tham gia hoạt động cụm thi đua 01/01/2024–30/06/2024"]
+    assert ("Không có số liệu trong kỳ, nên không có biểu đồ: “Hồ sơ đề nghị khen thưởng theo hình thức "
+            "01/01/2024–30/06/2024 so với cùng kỳ 2023”; “Quyết định khen thưởng theo hình thức 01/01/2024–30/06/2024 "
+            "so với cùng kỳ 2023”.") in [c.value for c in at.caption]
+    shown = {m.label: m.proto for m in at.metric}
+    movements = shown["Phong trào thi đua phát động"]
+    assert (movements.delta, movements.delta_description) == ("không đổi", "cùng kỳ 2023: 0")
+    assert movements.direction == movements.MetricDirection.NONE  # no arrow for no change
+    tasks = shown["Nhiệm vụ kế hoạch đến hạn"]
+    assert tasks.delta.startswith("+") and tasks.direction == tasks.MetricDirection.UP
+    assert shown["Hồ sơ đề nghị nhận được"].delta_description == "cùng kỳ 2023: 0 · theo ngày nhận hồ sơ"
+    assert shown["Quyết định khen thưởng"].delta_description == "cùng kỳ 2023: 0 · theo ngày quyết định"

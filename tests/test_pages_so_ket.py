@@ -33,7 +33,7 @@ def test_so_ket_page_shows_the_figures_and_tables_for_every_role(app_env, role):
     assert titles(at) == [TITLE]
     assert not at.error
     assert sorted(m.label for m in at.metric) == sorted(INDICATORS)
-    assert all("cùng kỳ 2023" in m.proto.delta for m in at.metric)
+    assert all("cùng kỳ 2023" in m.proto.delta_description for m in at.metric)
     assert len(at.dataframe) == 3
     assert "từ 01/01/2024 đến 30/06/2024" in at.caption[0].value
     assert at.selectbox(key="so_ket_cluster_2024").options[0] == "Tất cả"
