@@ -11,6 +11,7 @@ from tdkt.awards import checklist, eligibility, stats
 from tdkt.awards.money import decided_money
 from tdkt.core import export
 from tdkt.core.text import format_money, format_percent
+from tdkt.reports.charts import default_span, level_title
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # dimension → (section title, first column title, horizontal bars)
@@ -38,7 +39,8 @@ award_name = middle.selectbox("Danh hiệu, hình thức", [ALL_AWARDS, *[n for 
 unit_id = {n: i for i, n in units}.get(unit_name)
 award_id = {n: i for i, n in awards}.get(award_name)
 low, high = min([*found, year - 4]), max([*found, year])
-first, last = right.slider("Các năm so sánh", min_value=low, max_value=high, value=(max(low, year - 4), year),
+# By default from the first year with data (at most five years): a range opening on empty years read as a fall.
+first, last = right.slider("Các năm so sánh", min_value=low, max_value=high, value=default_span(found, year),
                            key="stats_span")
 # Cached per data version (pages/_cache.py): a filter changed back, or another user's view, reads nothing again.
 filters = {"unit_id": unit_id, "award_id": award_id}
@@ -50,12 +52,14 @@ dossiers = read(checklist.completeness, year=year, **filters)
 # The totals come from the status table already counted, not from stats.summary, which would count every
 # dimension a second time (bench/pages.py: seven statements over the year's nominations).
 nominations, decisions = (int(tables["status"][c].sum()) for c in ("nominations", "decisions"))
+tables["level"]["label"] = tables["level"]["label"].map(level_title)  # "Cấp tỉnh", not "tỉnh", in chart and table
 
 shown = {SECTIONS[d][0]: t[["label", *NUMBERS]].rename(columns={"label": SECTIONS[d][1], **NUMBERS})
          for d, t in tables.items()}
 cols = st.columns(3)
-cols[0].metric("Hồ sơ đề nghị", nominations)
-cols[1].metric("Có quyết định", decisions)
+by_year = f"Tính theo năm thành tích {year} (nhận, quyết định vào ngày nào cũng tính), theo bộ lọc đã chọn."
+cols[0].metric("Hồ sơ đề nghị", nominations, help=by_year)
+cols[1].metric("Có quyết định", decisions, help=by_year)
 cols[2].metric("Tiền thưởng theo quyết định", format_money(money),
                help="Hệ số của từng danh hiệu, hình thức × lương cơ sở tại ngày quyết định.")
 if nominations:
@@ -105,8 +109,8 @@ if st.toggle("Xét từng đề nghị của năm theo luật (xếp loại, k�
         shown["Chưa đủ điều kiện"] = rules_shown
 
 st.subheader(f"Qua các năm {first}–{last}")
-trend_shown = trend[["year", "level_label", *NUMBERS]].rename(
-    columns={"year": "Năm", "level_label": "Cấp", **NUMBERS})
+trend_shown = trend[["year", "level_label", *NUMBERS]].assign(level_label=trend["level_label"].map(level_title)).rename(
+    columns={"year": "Năm", "level_label": "Cấp khen", **NUMBERS})
 drawn, numbers = st.columns([3, 2])
 drawn.plotly_chart(chart("award_trend", trend, first=first, last=last), key="chart_trend")
 numbers.dataframe(trend_shown, hide_index=True, width="stretch")

@@ -36,9 +36,14 @@ else:
         table.style.apply(lambda col: ["color: #c62828; font-weight: bold" if v else "" for v in col],
                           subset=["Quá hạn"]),
         hide_index=True, width="stretch",
-        # Auto-sized, the long task text pushed "Trạng thái" out of view on a 1400 px screen.
+        # Auto-sized, the long task text pushed "Trạng thái" out of view on a 1400 px screen, and "Quá hạn 717 ngày"
+        # was cut to "Quá hạn…" by a column sized for its header: the short columns get the width of their values.
         column_config={"Nội dung công việc": st.column_config.TextColumn(width="large"),
-                       "Đơn vị tham mưu, thực hiện": st.column_config.TextColumn(width="medium")},
+                       "Đơn vị tham mưu, thực hiện": st.column_config.TextColumn(width="medium"),
+                       "Trạng thái": st.column_config.TextColumn(width=130),
+                       "Quá hạn": st.column_config.TextColumn(width=140),
+                       "Ngày hoàn thành": st.column_config.TextColumn(width=120),
+                       "Văn bản (số, ký hiệu)": st.column_config.TextColumn(width=150)},
     )
     # Built when the button is clicked (a callable), not on every run of the page.
     st.download_button("Tải bảng nhiệm vụ (.xlsx)", lambda: export.to_xlsx({f"Kế hoạch {year}": table},

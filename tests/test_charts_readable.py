@@ -193,3 +193,25 @@ def test_so_ket_draws_its_charts_names_the_empty_ones_and_says_no_change_without
     assert tasks.delta.startswith("+") and tasks.direction == tasks.MetricDirection.UP
     assert shown["Hồ sơ đề nghị nhận được"].delta_description == "cùng kỳ 2023: 0 · theo ngày nhận hồ sơ"
     assert shown["Quyết định khen thưởng"].delta_description == "cùng kỳ 2023: 0 · theo ngày quyết định"
+
+
+def test_thong_ke_opens_its_trend_on_the_first_year_with_data_and_names_levels_capitalised(
+        app_env, app_with_nominations):  # noqa: F811
+    at = signed_in(app_env, "lanh_dao", "pages/thong_ke.py")
+    assert not at.exception
+    assert at.slider(key="stats_span").value == (2024, 2024)  # the seed's nominations are all of 2024
+    tables = {tuple(t.value.columns): t.value for t in at.dataframe}
+    levels = tables[("Cấp", "Đề nghị", "Có quyết định")]
+    assert list(levels["Cấp"]) == ["Cấp cơ sở", "Cấp tỉnh", "Cấp bộ", "Cấp nhà nước"]
+    trend = tables[("Năm", "Cấp khen", "Đề nghị", "Có quyết định")]
+    assert set(trend["Cấp khen"]) == {"Cấp cơ sở", "Cấp tỉnh", "Cấp bộ", "Cấp nhà nước"}
+    assert all("theo năm thành tích 2024" in m.help for m in at.metric[:2])
+
+
+def test_tien_do_gives_the_overdue_days_the_width_of_their_text(app_env):
+    at = signed_in(app_env, "lanh_dao", "pages/tien_do.py")
+    assert not at.exception
+    widths = column_widths(at.dataframe[0])
+    late = [v for v in at.dataframe[0].value["Quá hạn"] if v]
+    assert late and max(len(v) for v in late) >= len("Quá hạn 700 ngày")  # the 2024 plan, seen today
+    assert widths["Quá hạn"] >= 140 and widths["Trạng thái"] >= 130 and widths["Nội dung công việc"] == "large"
