@@ -5,10 +5,12 @@ Fills a database with --nominations nominations over --years years (ending 2024,
 units and --persons persons, and caches it under $TMPDIR/tdkt-bench-pages/ keyed by those numbers (SQLite file;
 PostgreSQL data directory of Debian's server, started like the tests do); a cached database is brought to the newest
 migration before measuring, so a new index does not need a new fill; --rebuild builds anew.
-For each page (Tổng quan, Thống kê khen thưởng, Sơ kết/Tổng kết) it records every SELECT the page's script run sends
-to the database (before_cursor_execute), then prints the median of --repeat page runs after one warm-up, the median
-of re-executing exactly those statements with their parameters through SQLAlchemy Core and fetching every row (the
-bare-SQL baseline, also after one untimed pass; page runs and bare passes alternate), the ratio (target <= 3x) and the
+For each page (Tổng quan, Thống kê khen thưởng, Sơ kết/Tổng kết) it records every SELECT the page's first view sends
+to the database (before_cursor_execute), then prints, after one warm-up, the median of --repeat first views (the read
+cache and the charts of this process dropped before each: what a view costs after any write, target ≤ 1 s), of as
+many repeat views (the same view again, served from the cache of this data version: target ≤ 0.1 s) and of
+re-executing exactly the first view's statements with their parameters through SQLAlchemy Core, fetching every row
+(the bare-SQL baseline, also after one untimed pass; the three alternate), the ratio of first view to bare SQL and the
 most rows any one statement returned (no page may read every nomination into pandas).
 Each page is measured as a leadership user opens it: year 2024, every widget at its default (on Thống kê khen thưởng
 the toggle that judges every nomination against the law, "stats_rules", stays off, as it is by default).
@@ -61,6 +63,7 @@ COLLECTIVES = ["Tổ Tổng hợp", "Đội Quản lý thị trường số {}",
 STATUSES = [(NominationStatus.DE_NGHI, 15), (NominationStatus.HOI_DONG, 10), (NominationStatus.DA_TRINH, 10),
             (NominationStatus.CO_QUYET_DINH, 55), (NominationStatus.KHONG_DUYET, 10)]
 CHUNK = 100_000
+FIRST_VIEW, REPEAT_VIEW = 1.0, 0.1  # issue #20's targets at 1M nominations (seconds)
 
 
 def cache_key(args) -> str:
@@ -253,6 +256,15 @@ def explain(engine: sa.Engine, statements: list[tuple[str, object]]) -> None:
         print(f"    {seconds:6.3f} s {rows:>8,} rows  {text[:160]}")
 
 
+def forget() -> None:
+    """Drop what this process keeps between runs: read results (per data version) and the charts built."""
+    from pages import _cache as page_cache  # the module the pages import, so the cache they fill
+    from tdkt.core import read_cache
+
+    read_cache.clear()
+    page_cache.chart.clear()
+
+
 def run(label: str, url: str, repeat: int, recorder: Recorder, only: list[str], show: bool) -> list[tuple]:
     from streamlit import logger as streamlit_logger
     from streamlit.testing.v1 import AppTest
@@ -281,28 +293,35 @@ def run(label: str, url: str, repeat: int, recorder: Recorder, only: list[str], 
         at.run()  # warm-up: opens the engine, imports, first run
         if at.exception:
             raise SystemExit(f"{page}: {at.exception[0].message}")
+        forget()
         recorder.statements.clear()
         recorder.on = True
         at.run()
         recorder.on = False
         statements = list(recorder.statements)
         # The bare statements get one untimed pass too (the page is timed warm: its pooled connection and the
-        # database's caches have seen them), then page runs and bare passes alternate, so a load on the shared
-        # machine falls on both.
+        # database's caches have seen them), then first views, repeat views and bare passes alternate, so a load on
+        # the shared machine falls on all three.
         baseline = make_engine(url)
         _, most = bare(baseline, statements)
-        times, bases = [], []
+        firsts, repeats, bases = [], [], []
         for _ in range(repeat):
+            forget()  # a first view: nothing read or drawn in this process is kept (as after any write)
             gc.collect()
             start = time.perf_counter()
             at.run()
-            times.append(time.perf_counter() - start)
+            firsts.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            at.run()  # the same view again: its reads and charts are cached for this data version
+            repeats.append(time.perf_counter() - start)
             bases.append(bare(baseline, statements)[0])
         assert not at.exception, at.exception
-        p, b = statistics.median(times), statistics.median(bases)
-        results.append((label, title, p, b, len(statements), most))
-        print(f"{label:<10} {title:<22} page {p:6.2f} s, bare SQL {b:6.2f} s ({len(statements)} queries), "
-              f"ratio {p / b:4.2f}x, most rows of one query {most:,}", flush=True)
+        f, r, b = statistics.median(firsts), statistics.median(repeats), statistics.median(bases)
+        results.append((label, title, f, r, b, len(statements), most))
+        verdicts = ("ok" if f <= FIRST_VIEW else "OVER", "ok" if r <= REPEAT_VIEW else "OVER")
+        print(f"{label:<10} {title:<22} first view {f:6.2f} s ({verdicts[0]} ≤ {FIRST_VIEW} s), "
+              f"repeat {r:6.3f} s ({verdicts[1]} ≤ {REPEAT_VIEW} s), bare SQL {b:6.2f} s "
+              f"({len(statements)} queries), ratio {f / b:4.2f}x, most rows of one query {most:,}", flush=True)
         if show:
             explain(baseline, statements)
         baseline.dispose()
