@@ -178,3 +178,38 @@ def test_the_office_selects_all_that_a_filter_shows_and_moves_them_on_the_page(a
     assert warning.startswith("Đã chuyển 1 đề nghị sang “Hội đồng đã xét”. 1 đề nghị chưa chuyển: • Vi Văn Dũng")
     assert steps(engine, [cuc, dung]) == [("hoi_dong_da_xet", 13, 15), ("de_nghi", None, None)]
     engine.dispose()
+
+
+# One browser journey: the Office filters Hồ sơ đề nghị by award, selects all it shows and moves them in one step.
+@pytest.mark.browser
+def test_in_the_browser_the_office_selects_all_filtered_nominations_and_moves_them(sqlite_template, tmp_path, page):
+    from playwright.sync_api import expect
+
+    from tests.browser_support import choose, idle, sign_in
+    from tests.conftest import sqlite_copy, streamlit_server
+
+    url = sqlite_copy(sqlite_template, tmp_path)
+    engine = make_engine(url)
+    ldtt = add_nominations(engine, [(f"Người thứ {i}", None) for i in range(1, 7)])
+    [cuc] = add_nominations(engine, [("Hà Thị Cúc", None)], award="CSTDCS")
+    with streamlit_server(url, tmp_path) as server:
+        page.goto(server)
+        sign_in(page, "vanphong")
+        expect(page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024")).to_be_visible()
+        page.get_by_test_id("stSidebar").get_by_text("Hồ sơ đề nghị").click()
+        expect(page.get_by_role("heading", name="Hồ sơ đề nghị khen thưởng năm 2024")).to_be_visible()
+        idle(page)
+        choose(page, page.get_by_test_id("stSelectbox").filter(has_text="Danh hiệu, hình thức"), LDTT)
+        every = page.get_by_test_id("stCheckbox").filter(has_text="Chọn tất cả 6 đề nghị đang lọc")
+        expect(every).to_be_visible()
+        every.click()
+        move_button = page.get_by_role("button", name="Chuyển 6 đề nghị")
+        expect(move_button).to_be_visible()
+        move_button.click()
+        expect(page.get_by_text("Đã chuyển 6 đề nghị sang “Hội đồng đã xét”.")).to_be_visible()
+        idle(page)
+    assert steps(engine, ldtt) == [("hoi_dong_da_xet", None, None)] * 6
+    assert steps(engine, [cuc]) == [("de_nghi", None, None)]
+    [entry] = entries(engine)
+    assert entry.summary.startswith("Chuyển 6 đề nghị sang “Hội đồng đã xét” trong một lần")
+    engine.dispose()
