@@ -14,8 +14,10 @@ from tdkt.awards import stats
 from tdkt.core.config import Settings
 from tdkt.core.db import make_engine
 from tdkt.core.models import Cluster, ClusterMember, Nomination, NominationStatus, PastAward, Plan
+from tdkt.core.submission_tables import SubmissionState
 from tdkt.reports import charts, reports
 from tdkt.seeding import demo
+from tdkt.submissions import submissions
 
 TODAY = date(2026, 12, 2)  # the demo's full years: 2023–2025
 
@@ -73,3 +75,15 @@ def test_the_first_full_years_comparisons_have_a_previous_year(demo_engine):
     assert sum(h1["decisions"].values()) > 0  # the 2022 decisions, dated January 2023
     assert charts.default_span(found, 2023) == (2022, 2023)
     assert charts.default_span(found, 2025) == (2022, 2025)
+
+
+def test_every_units_dossier_of_a_past_year_is_submitted_on_its_received_day_and_accepted(demo_engine):
+    with Session(demo_engine) as session:
+        states = {year: submissions.unit_states(session, year=year, today=TODAY, documents=False)
+                  for year in (2022, 2025)}
+        waiting = submissions.watch(session, year=2025, today=TODAY)
+        received = session.exec(select(Nomination.received_on).where(Nomination.year == 2025)).all()
+    assert all(s.state == SubmissionState.DA_TIEP_NHAN for found in states.values() for s in found)
+    assert len(states[2025]) >= 7 and all(s.days_late is None for s in states[2025])
+    assert waiting == [] or waiting is None  # Tổng quan lists no unit as late on the demo's default year
+    assert {s.submitted_on for s in states[2025] if s.nominations} == set(received)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tdkt.clusters import cluster_years
@@ -43,6 +44,8 @@ from tdkt.core.permissions import Actor
 from tdkt.core.text import fold
 from tdkt.plan import plan as plan_module
 from tdkt.seeding.seed import US, seed, seed_clusters
+from tdkt.submissions import deadlines as submission_deadlines
+from tdkt.submissions import submissions
 
 DEMO_KEY = "demo"
 DEMO_LABEL = "Dữ liệu minh họa"
@@ -349,6 +352,27 @@ def _records(session: Session, rng: random.Random, people: list[Person], years: 
     return initiatives
 
 
+def _submissions(session: Session, rng: random.Random, years: list[int], today: date) -> int:
+    """Each unit's dossier of each year whose deadline has passed: submitted on the day its nominations were received
+    (a few days before the deadline when it has none) and accepted by the Office a few days later, so that Tổng quan
+    does not list every unit as late on a past year."""
+    count = 0
+    for year in years:
+        deadline = submission_deadlines.deadline(session, year=year)
+        if deadline >= today:
+            continue
+        for state in submissions.unit_states(session, year=year, today=today, documents=False):
+            received = session.exec(select(func.min(Nomination.received_on)).where(
+                Nomination.year == year, Nomination.unit_id == state.unit_id)).one()
+            day = received or deadline - timedelta(days=rng.randint(0, 10))
+            unit = Actor(id=None, username="minh_hoa", role=Role.DON_VI, unit_id=state.unit_id)
+            submissions.submit(session, unit, year=year, today=day)
+            submissions.accept(session, _ACTOR, year=year, unit_id=state.unit_id,
+                               today=min(day + timedelta(days=rng.randint(1, 3)), today))
+            count += 1
+    return count
+
+
 def build(path: Path, *, settings: Settings, today: date | None = None, seed_value: int = 2024) -> str:
     """Build the demo database at path (replacing it) and return a Vietnamese summary."""
     today = today or date.today()
@@ -373,10 +397,11 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
             nominated = [years[0] - 1, *years]
             nominations = _nominations(session, rng, people, nominated, today)
             initiatives = _records(session, rng, people, nominated)
+            dossiers = _submissions(session, rng, nominated, today)
     finally:
         engine.dispose()
     return (f"{DEMO_LABEL}: kế hoạch các năm {years[0]}–{years[-1]}, {len(people)} cá nhân hư cấu, "
             f"{nominations} đề nghị khen thưởng các năm {nominated[0]}–{nominated[-1]}, kết quả xếp loại, "
-            f"{initiatives} sáng kiến, "
+            f"{initiatives} sáng kiến, {dossiers} hồ sơ khen thưởng của đơn vị đã tiếp nhận, "
             f"{movement_count} phong trào thi đua, cụm thi đua và giao ước nội bộ "
             f"có thành viên và kết quả tham gia ({US} là đơn vị ta).")
