@@ -179,3 +179,11 @@ def test_rebuild_counts_afresh_after_a_write_that_bypassed_the_hooks(engine, act
     with engine.begin() as connection:
         tally.rebuild(connection)
     assert in_step(engine) == {}
+
+
+def test_database_rows_are_refused_by_the_cache(engine):
+    def rows(session):
+        return session.exec(select(Unit)).all()
+
+    with read_session(engine) as session, pytest.raises(TypeError, match="returns database rows"):
+        read_cache.cached(session, rows)

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from tdkt.core.models import DataVersion
 
@@ -36,7 +36,8 @@ def version(session: Session) -> tuple[str, int] | None:
 def cached(session: Session, compute: Callable[..., T], /, **arguments: Any) -> T:
     """Return compute(session, **arguments), computed once per database, data version and arguments (hashable).
 
-    The caller gets a copy it may change (pandas frames are copied, not shared between browser sessions).
+    The caller gets a copy it may change (pandas frames are copied, not shared between browser sessions). Results
+    are plain data: database rows (SQLModel objects) are refused, as they belong to the session that read them.
     """
     current = version(session)
     if current is None:
@@ -51,6 +52,10 @@ def cached(session: Session, compute: Callable[..., T], /, **arguments: Any) -> 
         _STATS["hits" if found else "misses"] += 1
     if not found:
         value = compute(session, **arguments)
+        first = value[0] if isinstance(value, list | tuple) and value else value
+        if isinstance(first, SQLModel):
+            # A row belongs to its session (lazy loads, expiry): cache plain data, frames or dataclasses of values.
+            raise TypeError(f"{compute.__qualname__} returns database rows, which are not cached")
         with _LOCK:
             _ENTRIES[key] = value
             while len(_ENTRIES) > LIMIT:
