@@ -1,20 +1,27 @@
-"""Glue shared by app.py and the pages: engine, sessions, the signed-in user, the year, the sign-in cookie."""
+"""Glue shared by app.py and the pages: engine, sessions, the signed-in user, the year, the sign-in cookie, the
+refusal and not-found pages, and Streamlit's own words in Vietnamese where it lets us (the file picker)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import math
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlparse
 
 import streamlit as st
 from extra_streamlit_components.CookieManager import _component_func as _cookie_component
+from streamlit.errors import StreamlitAPIException
 
 from tdkt.core import audit, auth, options, throttle
 from tdkt.core.config import ConfigError, Settings
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import User
 from tdkt.core.permissions import Actor, can
+from tdkt.core.text import format_number
 from tdkt.plan import plan
 from tdkt.seeding import seed
 
@@ -23,6 +30,11 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # st.context.cookies reads the cookie server-side on every connection; the component only writes/deletes it.
+
+PAGES_DIR = Path(__file__).resolve().parent
+HOME = "pages/tong_quan.py"  # app.py's default page: Streamlit serves it at the app's root URL, not at /tong_quan
+REFUSAL = "Bạn không có quyền xem trang này."
+NOT_FOUND = "Không tìm thấy trang"
 
 
 @st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
@@ -78,9 +90,9 @@ def db_read() -> Iterator[Session]:
 
 
 @contextmanager
-def db_write() -> Iterator[Session]:
-    """Yield a session in one write transaction."""
-    with write_session(engine()) as session:
+def db_write(*, bump: bool = True) -> Iterator[Session]:
+    """Yield a session in one write transaction (bump=False: sign-in bookkeeping, see `db.write_session`)."""
+    with write_session(engine(), bump=bump) as session:
         yield session
 
 
@@ -139,16 +151,114 @@ def require_page(action: str = "xem") -> Actor:
         st.stop()
     who = Actor.of(user) if user else None
     if who is None or not can(who, action):
-        st.error("Bạn không có quyền xem trang này." if who else "Bạn cần đăng nhập.")
+        st.error(REFUSAL if who else "Bạn cần đăng nhập.")
+        home_link()
         st.stop()
     return who
+
+
+def home_link() -> None:
+    """A link back to Tổng quan, where the run has it among its pages (not while signing in, nor when a fresh server
+    runs a page file alone and Tổng quan is one of pages/ only)."""
+    try:
+        st.page_link(HOME, label="Về trang Tổng quan", icon=":material/home:")
+    except StreamlitAPIException:  # the page is not registered in this run: the sidebar is the way back
+        pass
+
+
+def page_paths() -> list[str]:
+    """Return the URL path of every page file (pages/*.py but the _helpers): the known paths a browser may ask for."""
+    return sorted(p.stem for p in PAGES_DIR.glob("*.py") if not p.name.startswith("_"))
+
+
+def requested_path() -> str:
+    """Return the page path the browser's address asks for, "" for the app's root (and under AppTest, which has no
+    address): st.context.url without the scheme, host and server.baseUrlPath, decoded ("t%E1%BB%95ng" → "tổng")."""
+    path = unquote(urlparse(st.context.url or "").path).strip("/")
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    if base and (path == base or path.startswith(f"{base}/")):
+        path = path[len(base):].strip("/")
+    return path
+
+
+def _unknown_path(listed: set[str]) -> list[str]:
+    """Return the asked path when no page has it (and Streamlit can serve a page there: no "/" inside), else []."""
+    asked = requested_path()
+    known = listed | set(page_paths()) | {Path(HOME).stem}
+    return [asked] if asked and asked not in known and "/" not in asked else []
+
+
+def refused_page() -> None:
+    """What a URL of a page outside the role's menu shows (app.py registers it hidden at every such path)."""
+    st.header("Bạn không có quyền mở trang này", anchor=False)
+    st.error(REFUSAL)
+    st.caption("Trang này không có trong danh mục của tài khoản bạn. Chọn một trang ở thanh bên; cần dùng trang này "
+               "thì đề nghị người quản trị cấp quyền.")
+    home_link()
+
+
+def not_found_page() -> None:
+    """What a URL no page has shows, instead of Streamlit's English "Page not found" dialog."""
+    st.title(NOT_FOUND, anchor=False)
+    st.info(f"Địa chỉ “/{requested_path()}” không phải một trang của TĐKT Dashboard: có thể địa chỉ gõ chưa đúng "
+            "hoặc trang đã đổi tên. Chọn một trang ở thanh bên.")
+    home_link()
+
+
+def with_refusals(menu: dict[str, list]) -> dict[str, list]:
+    """Return the role's menu with, hidden, the refusal page at the URL of every page file the menu lacks, and the
+    not-found page at an unknown URL the browser asks for: Streamlit shows its English "Page not found… Running the
+    app's main page" for any URL no page of st.navigation has, and a page's URL is its file name."""
+    listed = {page.url_path for section in menu.values() for page in section} | {Path(HOME).stem}
+    hidden = [st.Page(refused_page, title="Không có quyền mở trang", url_path=path, visibility="hidden")
+              for path in page_paths() if path not in listed]
+    hidden += [st.Page(not_found_page, title=NOT_FOUND, url_path=path, visibility="hidden")
+               for path in _unknown_path(listed)]
+    first = next(iter(menu))
+    return {**menu, first: [*menu[first], *hidden]}
+
+
+def gate_pages(view: Callable[[], None], title: str, url_path: str | None = None) -> list:
+    """Return the signing-in (or first password change) view as the only page, served at the root and, hidden, at
+    every page's URL and an unknown one asked for: no English "Page not found", and once signed in the browser is
+    still on the page it asked for."""
+    own = {url_path or getattr(view, "__name__", "")}  # the first page's own path: a second page there would clash
+    paths = [p for p in page_paths() if p not in own] + _unknown_path(own)
+    return [st.Page(view, title=title, url_path=url_path, default=True),
+            *(st.Page(view, title=title, url_path=p, visibility="hidden") for p in paths)]
+
+
+def _css_text(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a CSS string: quotes and backslashes escaped as in JSON
+
+
+def file_uploader(label: str, types: list[str], *, key: str, multiple: bool = False, max_mb: float | None = None,
+                  help: str | None = None, container=None):
+    """st.file_uploader with Streamlit's own words in Vietnamese: the button reads “Chọn tệp” and the line beside it
+    “Tối đa 20 MB một tệp · .xlsx, .ods” instead of "Upload" and "20MB per file • XLSX, ODS". Streamlit offers no
+    option for either, so CSS on its stable test ids (stFileUploaderDropzone…, stBaseButton-secondary) under this
+    uploader's key class swaps the text; the English it still writes is listed in docs/DESIGN.md."""
+    limit = max_mb if max_mb is not None else float(st.get_option("server.maxUploadSize"))
+    note = f"Tối đa {format_number(limit, 0 if limit == int(limit) else 1)} MB một tệp · " + ", ".join(
+        f".{t}" for t in types)
+    scope = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    st.html(f"""<style>
+{scope} [data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0; }}
+{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{ content: {_css_text(note)};
+  font-size: 0.875rem; }}
+{scope} [data-testid='stBaseButton-secondary'] [data-testid='stMarkdownContainer'] p {{ font-size: 0; }}
+{scope} [data-testid='stBaseButton-secondary'] [data-testid='stMarkdownContainer'] p::after {{
+  content: {_css_text("Chọn tệp")}; font-size: 0.875rem; }}
+</style>""")
+    return (container or st).file_uploader(label, type=types, accept_multiple_files=multiple, key=key, help=help,
+                                           max_upload_size=None if max_mb is None else max(1, math.ceil(max_mb)))
 
 
 def sign_in(username: str, password: str) -> None:
     """Check the credentials under the throttle, start a session and queue the cookie; raises auth.AuthError once the
     failure it records (and audits) is committed."""
     cfg = settings()
-    with db_write() as session:
+    with db_write(bump=False) as session:  # sessions and failures only: every cached figure stays current
         result = auth.sign_in(session, username=username, password=password, address=client_address(),
                               secret=cfg.secret_key, hours=cfg.session_hours, limits=throttle.Limits.of(cfg))
         user_id = result.user.id if result.user else None
@@ -162,7 +272,7 @@ def sign_out() -> None:
     """Revoke the session server-side and queue the cookie's deletion."""
     cfg = settings()
     who = actor()
-    with db_write() as session:
+    with db_write(bump=False) as session:
         auth.revoke_token(session, token=st.session_state.get("token"), secret=cfg.secret_key)
         if who:
             audit.record(session, who, "dang_xuat", "nguoi_dung", who.id, f"{who.username} đăng xuất.")
