@@ -84,23 +84,26 @@ st.caption(f"Nhiệm vụ: {basis['tasks']}. Hồ sơ đề nghị, quyết đ�
            + (" Tài khoản đơn vị thấy số liệu khen thưởng của đơn vị mình; kế hoạch và cụm thi đua là của toàn Sở."
               if scope.unit_id is not None else ""))
 
-st.subheader("Tiến độ kế hoạch theo quý")
-if view.has_plan:
-    st.plotly_chart(charts.progress_by_quarter(view.quarters, year=year), key="chart_quarter")
-    st.caption(f"Số nhiệm vụ của mỗi quý theo tình trạng, {basis['tasks']}.")
-else:
-    st.info(f"Năm {year} chưa có kế hoạch TĐKT.")
-link("pages/tien_do.py", "Xem từng nhiệm vụ ở trang Tiến độ kế hoạch")
-
-st.subheader("Tham gia cụm thi đua và giao ước nội bộ")
-parts = view.participation
-if len(parts) and int(parts[["on_time", "late", "pending", "not_applicable"]].to_numpy().sum()):
-    st.plotly_chart(charts.participation_overview(parts, year=year), key="chart_clusters")
-    st.caption(f"Cụm II, Cụm III: phần của Sở trong các hoạt động của cụm; giao ước nội bộ: của các phòng, đơn vị. "
-               f"Tính {basis['clusters']}; tỷ lệ không tính “Không áp dụng”.")
-else:
-    st.info(f"Năm {year} chưa có cụm thi đua hay hoạt động cụm nào.")
-link("pages/cum_thi_dua.py", "Xem từng cụm, hoạt động, xếp hạng ở trang Cụm thi đua & giao ước")
+# The plan and the clusters side by side, so that the year reads at a glance; the awards below, full width.
+plan_column, cluster_column = st.columns(2)
+with plan_column:
+    st.subheader("Tiến độ kế hoạch theo quý")
+    if view.has_plan:
+        st.plotly_chart(charts.progress_by_quarter(view.quarters, year=year), key="chart_quarter")
+        st.caption(f"Số nhiệm vụ của mỗi quý theo tình trạng, {basis['tasks']}.")
+    else:
+        st.info(f"Năm {year} chưa có kế hoạch TĐKT.")
+    link("pages/tien_do.py", "Xem từng nhiệm vụ ở trang Tiến độ kế hoạch")
+with cluster_column:
+    st.subheader("Tham gia cụm thi đua và giao ước nội bộ")
+    parts = view.participation
+    if len(parts) and int(parts[["on_time", "late", "pending", "not_applicable"]].to_numpy().sum()):
+        st.plotly_chart(charts.participation_overview(parts, year=year), key="chart_clusters")
+        st.caption("Cụm II, Cụm III: phần của Sở trong các hoạt động của cụm; giao ước nội bộ: của các phòng, đơn "
+                   f"vị. Tính {basis['clusters']}; tỷ lệ không tính “Không áp dụng”.")
+    else:
+        st.info(f"Năm {year} chưa có cụm thi đua hay hoạt động cụm nào.")
+    link("pages/cum_thi_dua.py", "Xem từng cụm, hoạt động, xếp hạng ở trang Cụm thi đua & giao ước")
 
 st.subheader("Khen thưởng theo hình thức và cấp khen" + (f" — {scope.unit_name}" if scope.unit_name else ""))
 if view.awards.empty:

@@ -331,10 +331,13 @@ def participation_overview(frame: pd.DataFrame, *, year: int) -> go.Figure:
                            font={"size": 13})
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text="Số lượt hoạt động (mỗi hoạt động của mỗi đơn vị một lượt)", gridcolor="#eeeeee",
+    fig.update_xaxes(title_text="Số lượt (mỗi hoạt động của mỗi đơn vị)", gridcolor="#eeeeee",
                      range=[0, max(totals or [1]) * 1.45], dtick=max(1, max(totals or [1]) // 8))
-    return apply_layout(fig, f"Tham gia cụm thi đua và giao ước nội bộ năm {year}",
-                        height=max(260, 120 + 70 * len(labels)))
+    fig = apply_layout(fig, f"Tham gia cụm thi đua và giao ước nội bộ năm {year}",
+                       height=max(300, 150 + 70 * len(labels)))
+    # The legend under the plot: on half a page, above it, it ran into the title.
+    fig.update_layout(legend={"yanchor": "top", "y": -0.28, "xanchor": "left", "x": 0})
+    return fig
 
 
 def awards_by_level(frame: pd.DataFrame, *, year: int, money: int, scope: str = "") -> go.Figure:
@@ -352,7 +355,7 @@ def awards_by_level(frame: pd.DataFrame, *, year: int, money: int, scope: str = 
     fig.update_layout(barmode="group", bargap=0.25)
     fig.update_yaxes(autorange="reversed", automargin=True)
     top = int(frame["nominations"].max()) if len(frame) else 0
-    fig.update_xaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", range=[0, max(top, 1) * 1.15])
+    fig.update_xaxes(title_text="Số hồ sơ", gridcolor="#eeeeee", range=[0, max(top, 1) * 1.15], tickformat="d")
     title = (f"Khen thưởng năm {year} {scope} theo hình thức và cấp khen".replace("  ", " ")
              + f"<br><sup>Tiền thưởng theo quyết định: {format_money(money)}</sup>")
     fig = apply_layout(fig, title, height=max(300, 120 + 48 * len(forms)))
