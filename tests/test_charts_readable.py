@@ -157,7 +157,10 @@ def test_a_pack_chart_fits_the_page_width():
     data = report_data(tasks={"total": 3, "done": 1, "overdue": 2}, nominations={}, decisions={})
     fig = next(iter(chart_pack.pack_of(data, pd.DataFrame(columns=["cluster", "status"]), year=2025).figures.values()))
     shown = chart_pack.for_page(fig)
-    assert (fig.layout.width, shown.layout.width, shown.layout.height) == (chart_pack.WIDTH, None, 420)
+    assert (fig.layout.width, shown.layout.width, shown.layout.height) == (chart_pack.WIDTH, None, 440)
+    assert shown.layout.title.text == "Nhiệm vụ kế hoạch 01/01/2025–30/06/2025<br>so với cùng kỳ 2024"
+    assert fig.layout.title.text == "Nhiệm vụ kế hoạch 01/01/2025–30/06/2025 so với cùng kỳ 2024"  # the PNG's
+    assert shown.layout.legend.y < 0  # under the plot
 
 
 def column_widths(table) -> dict[str, object]:
@@ -178,7 +181,7 @@ def test_so_ket_draws_its_charts_names_the_empty_ones_and_says_no_change_without
     monkeypatch.setattr(chart_pack, "browser_path", lambda: "/usr/bin/chromium")
     at = signed_in(app_env, "lanh_dao", "pages/so_ket.py")
     assert not at.exception
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ") for c in at.get("plotly_chart")]
     # The seed: the 2024 plan's tasks and the clusters' events of the six months; no nomination in either year.
     assert titles == ["Nhiệm vụ kế hoạch 01/01/2024–30/06/2024 so với cùng kỳ 2023",
                       "Tham gia hoạt động cụm thi đua 01/01/2024–30/06/2024"]

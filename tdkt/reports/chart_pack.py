@@ -135,10 +135,14 @@ def figures_for(session: Session, *, year: int, period: reports.PeriodKind = "h1
     return pack(session, year=year, period=period, start=start, end=end, cluster=cluster, as_of=as_of).figures
 
 
-def for_page(fig: go.Figure, *, height: int = 420) -> go.Figure:
-    """Return a copy of a pack's slide-sized chart (1200×675) that fits the page's column width."""
-    return go.Figure(fig).update_layout(width=None, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
-                                        title_x=0)
+def for_page(fig: go.Figure, *, height: int = 440) -> go.Figure:
+    """Return a copy of a pack's slide-sized chart (1200×675) that fits half the page: the title on two lines
+    ("… so với cùng kỳ" on the second) and the legend under the plot, where it cannot run into the title."""
+    title = fig.layout.title.text or ""
+    return go.Figure(fig).update_layout(
+        width=None, height=height, margin={"l": 10, "r": 10, "t": 70, "b": 10}, title_x=0,
+        title_text=title.replace(" so với ", "<br>so với ", 1).replace(" — ", "<br>", 1),
+        legend={"yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0})
 
 
 def empty_note(empty: list[str]) -> str:
