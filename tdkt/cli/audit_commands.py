@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import click
 
+from tdkt.cli import json_output
 from tdkt.cli.context import CONTEXT, open_database
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session
@@ -38,7 +38,7 @@ def verify_command(as_json: bool, expect: str | None) -> None:
     with read_session(engine) as session:
         state = audit_chain.verify(session, expect=expect)
     if as_json:
-        click.echo(json.dumps(audit_chain.as_json(state), ensure_ascii=False, indent=2))
+        json_output.echo(audit_chain.as_json(state))
     else:
         click.echo(f"Nhật ký hoạt động — {audit_chain.summary(state)}")
         if state.checkpoint is not None:

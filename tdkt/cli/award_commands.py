@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from tdkt.cli import json_output
 from tdkt.cli.context import open_database
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session
@@ -24,7 +23,7 @@ def stats_command(year: int, as_json: bool) -> None:
     with read_session(engine) as session:
         data = stats_module.summary(session, year=year)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        json_output.echo(data)
         return
     click.echo(f"THỐNG KÊ KHEN THƯỞNG NĂM {year}")
     click.echo(f"{data['nominations']} hồ sơ đề nghị, {data['decisions']} có quyết định; "
@@ -55,7 +54,7 @@ def check_command(year: int, as_json: bool) -> None:
         findings = eligibility.judge_nominations(session, year=year, actor=COMMAND_LINE)
         cap = eligibility.share_cap(session, year=year, actor=COMMAND_LINE)
     if as_json:
-        click.echo(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))
+        json_output.echo([f.as_json() for f in findings])
         return
     click.echo(f"XÉT ĐIỀU KIỆN KHEN THƯỞNG NĂM {year}: {len(findings)} đề nghị chưa đủ điều kiện.")
     for finding in findings:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import click
 
+from tdkt.cli import json_output
 from tdkt.cli.context import open_database
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session
@@ -38,7 +38,7 @@ def plan_command(year: int, as_of: str | None, as_json: bool) -> None:
             years = ", ".join(str(y) for y in plan_module.years(session)) or "chưa có"
             raise click.ClickException(f"Năm {year} chưa có kế hoạch. Các năm có kế hoạch: {years}.")
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        json_output.echo(data)
         return
     number = f"Số: {data['number'] or '…'}/{data['symbol']}"
     click.echo(f"KẾ HOẠCH {data['title']} — {number}, ngày {data['date'] or '…'}, người ký {data['signer'] or '…'}")
@@ -66,7 +66,7 @@ def clusters_command(year: int, as_json: bool) -> None:
             years = ", ".join(str(y) for y in clusters_module.years(session)) or "chưa có"
             raise click.ClickException(f"Năm {year} chưa có cụm thi đua hay phong trào nào. Các năm có cụm: {years}.")
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        json_output.echo(data)
         return
     click.echo(f"CỤM THI ĐUA VÀ GIAO ƯỚC NĂM {year}")
     for cluster in data["clusters"]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from tdkt.cli import json_output
 from tdkt.cli.context import open_database
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session
@@ -42,12 +41,12 @@ def remind_command(year: int, dry_run: bool, days: int | None, as_of: str | None
         outcome = reminders.send(engine, COMMAND_LINE, settings, year=year, today=day, days=days)
         sent, skipped, failed = outcome.sent, outcome.skipped, outcome.failed
     if as_json:
-        click.echo(json.dumps({
+        json_output.echo({
             "year": year, "date": format_date(day), "dry_run": dry_run,
             "sent": [{"unit": r.unit, "kind": r.kind, "to": list(r.recipients), "subject": r.subject} for r in sent],
             "skipped": [{"unit": u, "kind": k, "why": why} for u, k, why in skipped],
             "failed": [{"unit": r.unit, "kind": r.kind, "error": e} for r, e in failed],
-        }, ensure_ascii=False, indent=2))
+        })
     else:
         _echo(year, day, dry_run, sent, skipped, failed, enabled=bool(settings.smtp_host))
     if failed:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from tdkt.cli import json_output
 from tdkt.cli.context import open_database
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session
@@ -61,4 +61,4 @@ def report_command(year: int, period_kind: str, start: str | None, end: str | No
         path.write_bytes(content)
         click.echo(str(path))
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        json_output.echo(data)

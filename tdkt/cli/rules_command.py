@@ -7,6 +7,7 @@ import json
 import click
 
 from tdkt.awards.rules import cases_json
+from tdkt.cli import json_output
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -54,7 +55,7 @@ def eligibility(cases_file: str) -> None:
     cứ pháp lý và lý do.
     """
     cases = _load(cases_file)
-    click.echo(json.dumps(cases_json.evaluate_all(cases), ensure_ascii=False, indent=2))
+    json_output.echo(cases_json.evaluate_all(cases))
 
 
 def register(cli_group: click.Group) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import click
 
+from tdkt.cli import json_output
 from tdkt.cli.context import open_database
 from tdkt.core.config import Settings
 from tdkt.core.db import read_session
@@ -36,8 +36,7 @@ def submissions_command(year: int, as_of: str | None, as_json: bool) -> None:
         states = submissions.unit_states(session, year=year, today=day)
         due = deadlines.deadline(session, year=year)
     if as_json:
-        click.echo(json.dumps(submission_views.json_object(states, year=year, deadline=due), ensure_ascii=False,
-                              indent=2))
+        json_output.echo(submission_views.json_object(states, year=year, deadline=due))
         return
     click.echo(f"TÌNH HÌNH NỘP HỒ SƠ KHEN THƯỞNG NĂM {year} — hạn nộp {format_date(due)}, tính đến {format_date(day)}")
     if not states:
