@@ -14,7 +14,7 @@ from tdkt.plan import plan as plan_module
 
 def _units_input(label: str, current: list[str], options: list[str], key: str) -> list[str]:
     chosen = st.multiselect(label, options + [c for c in current if c not in options],
-                            default=current, key=key, accept_new_options=True,
+                            default=current, key=key, accept_new_options=True, placeholder="Chọn hoặc gõ thêm đơn vị",
                             help="Chọn đơn vị trong danh sách, hoặc gõ đúng cách kế hoạch ghi (ví dụ “HĐ TĐKT”).")
     return chosen
 

@@ -83,11 +83,11 @@ if pack.empty:
 
 st.subheader("Nhiệm vụ kế hoạch đến hạn trong kỳ")
 st.dataframe(tasks.set_axis(["Quý", "Số", "Nội dung", "Hạn", "Tình trạng", "Đã xong", "Ngày hoàn thành",
-                             "Minh chứng"], axis=1), hide_index=True, width="stretch",
+                             "Minh chứng"], axis=1), hide_index=True, width="stretch", placeholder="",  # not "None"
              column_config={c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Hạn", "Ngày hoàn thành")})
 st.subheader("Tham gia hoạt động cụm thi đua")
 st.dataframe(events.set_axis(["Cụm", "Loại hoạt động", "Hoạt động", "Ngày", "Ngày thực hiện", "Văn bản",
-                              "Tình trạng"], axis=1), hide_index=True, width="stretch",
+                              "Tình trạng"], axis=1), hide_index=True, width="stretch", placeholder="",
              column_config={c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Ngày", "Ngày thực hiện")})
 st.subheader("Khen thưởng so với cùng kỳ")
 awards["label"] = [charts.level_title(label) if by == "Cấp khen" else label  # "Cấp tỉnh", not "tỉnh"
@@ -95,7 +95,7 @@ awards["label"] = [charts.level_title(label) if by == "Cấp khen" else label  #
 st.caption(f"Tính {reports.BASIS_LABELS[data['basis']]}.")
 st.dataframe(awards.set_axis(["Theo", "Nội dung", "Đề nghị kỳ này", f"Đề nghị cùng kỳ {year - 1}",
                               "Đề nghị tăng/giảm", "Quyết định kỳ này", f"Quyết định cùng kỳ {year - 1}",
-                              "Quyết định tăng/giảm"], axis=1), hide_index=True, width="stretch")
+                              "Quyết định tăng/giảm"], axis=1), hide_index=True, width="stretch", placeholder="")
 
 st.subheader("Sáng kiến được công nhận trong kỳ")
 initiatives = read(reports.initiative_table, start=start, end=end)
@@ -103,7 +103,7 @@ if initiatives.empty:
     st.caption("Không có sáng kiến nào có quyết định công nhận trong kỳ (ghi sáng kiến ở trang Tra cứu cá nhân, "
                "tập thể hoặc nhập từ Excel).")
 else:
-    st.dataframe(initiatives, hide_index=True, width="stretch")
+    st.dataframe(initiatives, hide_index=True, width="stretch", placeholder="")
 
 
 def workbook() -> bytes:

@@ -29,7 +29,8 @@ def requirement_form(table: pd.DataFrame) -> None:
     current = table.set_index("award_id").loc[award_id]
     with st.form(f"tp_form_{award_id}_{year}"):
         kinds = st.multiselect("Tài liệu cần có", list(checklist.REQUIRABLE), default=list(current["kinds"]),
-                               format_func=lambda k: checklist.kind_label(k, year=year))
+                               format_func=lambda k: checklist.kind_label(k, year=year),
+                               placeholder="Chọn các tài liệu; để trống nếu không cần tài liệu nào")
         save, reset = st.columns(2)
         saved = save.form_submit_button("Lưu thành phần hồ sơ", type="primary")
         back = reset.form_submit_button("Về mặc định", disabled=not current["configured"])

@@ -23,7 +23,7 @@ with st.expander(f"Sổ sáng kiến được công nhận năm {year} ({len(reg
         register_shown = register[["title", "scope_label", "authors", "decision", "used_for"]].rename(columns={
             "title": "Sáng kiến", "scope_label": "Phạm vi", "authors": "Tác giả", "decision": "Quyết định công nhận",
             "used_for": "Đã dùng để xét"})
-        st.dataframe(register_shown, hide_index=True, width="stretch")
+        st.dataframe(register_shown, hide_index=True, width="stretch", placeholder="")  # a missing cell: empty
         st.download_button("Tải sổ sáng kiến (.xlsx)", key="so_sang_kien", file_name=f"so_sang_kien_{year}.xlsx",
                            data=lambda: export.to_xlsx({"Sáng kiến": register_shown},
                                                        title=f"Sáng kiến được công nhận năm {year}"))
@@ -95,7 +95,7 @@ for title, frame, empty in sections:
     if frame.empty:
         st.caption(empty)
     else:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch", placeholder="")  # a missing cell: empty, not "None"
 st.download_button("Tải hồ sơ (.xlsx)", key="tra_cuu_xlsx", file_name="ho_so_thi_dua.xlsx",
                    data=export.to_xlsx({title: frame for title, frame, _ in sections},
                                        title=f"Hồ sơ thi đua, khen thưởng: {profile.name}"))
