@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from tdkt.core import tally
+from tdkt.core.errors import Refused
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -143,9 +144,33 @@ def create_schema(engine: Engine) -> None:
     from alembic import command
 
     config = _alembic_config(engine)
-    with engine.begin() as connection:
+    with schema_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in one write transaction for changing the schema (migrations, a restore).
+
+    SQLite: foreign keys are off inside it, and checked before it commits. A batch migration copies a table, drops it
+    and renames the copy: with them on, the DROP's implicit DELETE failed on the rows referring to it (upgrading a
+    filled 0001 database stopped at 0002, tests/test_upgrades.py), or would cascade to them. The pragma is ignored
+    inside a transaction, so it is set on the driver's connection before the transaction begins, and set back after.
+    """
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection if connection.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.execution_options(**{_WRITE: True}).begin():
+                yield connection
+                if raw is not None and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").first()):
+                    raise Refused(f"Dữ liệu có dòng trỏ tới dòng không tồn tại (bảng “{broken[0]}”, dòng số "
+                                  f"{broken[1]} → bảng “{broken[2]}”): không thay đổi gì.")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def schema_is_current(engine: Engine) -> bool:
