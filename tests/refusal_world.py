@@ -22,9 +22,9 @@ from tdkt.awards import checklist, dossier_moves, dossiers, eligibility, nominat
 from tdkt.awards.nomination_rows import Record
 from tdkt.awards.rules.case import LocalPolicy
 from tdkt.clusters import cluster_writes, cluster_years, movements, task_links
-from tdkt.core import auth, options, throttle, units
+from tdkt.core import auth, backup, options, throttle, units
 from tdkt.core.config import Settings
-from tdkt.core.db import write_session
+from tdkt.core.db import make_engine, write_session
 from tdkt.core.file_store import FileStore
 from tdkt.core.models import (
     Assessment,
@@ -223,6 +223,18 @@ def _update_cluster(s: Session, a: Actor | None, w: World, side: str):
                                          level=cluster.level)
 
 
+def _restore(s: Session, a: Actor | None, w: World, side: str) -> None:
+    """Restore the world's backup into a new database beside it: the world's own is left as it is."""
+    saved = BytesIO()
+    backup.create(s, SYSTEM, saved, store=w.store)
+    saved.seek(0)
+    target = make_engine(f"sqlite:///{w.store.root / f'khoi_phuc_{side}_{a.username if a else 0}.db'}")
+    try:
+        backup.restore(target, a, saved, store=FileStore(w.store.root / "khoi_phuc"))
+    finally:
+        target.dispose()
+
+
 def _movement() -> dict:
     """Return update_movement's fields: the world's movement as registered, with goals."""
     return {"name": "Thi đua chuyển đổi số", "kind": "chuyen_de", "document": None, "launched_on": date(2024, 3, 1),
@@ -334,6 +346,8 @@ WRITES: dict[str, tuple[str, Call]] = {
     "tdkt.plan.plan.edit_task": ("sua_ke_hoach", _edit_task),
     "tdkt.plan.plan.copy_plan": ("sua_ke_hoach", lambda s, a, w, side: plan.copy_plan(s, a, from_year=2024,
                                                                                      to_year=2031)),
+    "tdkt.core.backup.create": ("sao_luu", lambda s, a, w, side: backup.create(s, a, BytesIO(), store=w.store)),
+    "tdkt.core.backup.restore": ("khoi_phuc", _restore),
     "tdkt.core.throttle.lift": ("quan_tri", lambda s, a, w, side: throttle.lift(
         s, a, kind=throttle.ACCOUNT, key="lanhdao", limits=throttle.Limits())),
     "tdkt.awards.checklist.set_requirement": ("thanh_phan_ho_so", lambda s, a, w, side: checklist.set_requirement(

@@ -81,6 +81,8 @@ ACTION_LABELS = {
     "thanh_phan_ho_so": "Sửa thành phần hồ sơ",
     "email_don_vi": "Sửa e-mail nhận nhắc hạn của đơn vị",
     "gui_nhac_han": "Gửi e-mail nhắc hạn, báo trả lại hồ sơ",
+    "sao_luu": "Sao lưu dữ liệu",
+    "khoi_phuc": "Khôi phục dữ liệu từ bản sao lưu",
 }
 COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "before", "after"]
 

@@ -91,6 +91,19 @@ def lock_writes(session: Session, key: int) -> None:
 
 
 @contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in one read-only transaction that sees the database as it was when it began, whatever
+    commits meanwhile: REPEATABLE READ on PostgreSQL; on SQLite a deferred transaction (never the write lock, even
+    from a write session's engine), whose WAL snapshot is taken at its first read and kept to its end."""
+    with engine.connect() as connection:
+        options: dict[str, Any] = {_WRITE: False}
+        if connection.dialect.name == "postgresql":
+            options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with connection.execution_options(**options).begin():
+            yield connection
+
+
+@contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """Yield a session for reading."""
     with Session(engine, expire_on_commit=False) as session:

@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "nhac_han": frozenset({Role.VAN_PHONG}),
     "quan_tri": frozenset({Role.QUAN_TRI}),
     "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
+    # A backup carries every row (password hashes too); a restore replaces them all: the admin's alone.
+    "sao_luu": frozenset({Role.QUAN_TRI}),
+    "khoi_phuc": frozenset({Role.QUAN_TRI}),
 }
 ACTION_LABELS = {
     "xem": "xem dữ liệu",
@@ -50,6 +53,8 @@ ACTION_LABELS = {
     "nhac_han": "gửi e-mail nhắc hạn nộp hồ sơ",
     "quan_tri": "quản trị hệ thống",
     "xem_nhat_ky": "xem nhật ký",
+    "sao_luu": "sao lưu toàn bộ dữ liệu",
+    "khoi_phuc": "khôi phục dữ liệu từ bản sao lưu",
 }
 
 
