@@ -1,6 +1,7 @@
 """Backup and restore: every row of every table and the attachments' bytes go SQLite → PostgreSQL → SQLite; values of
 every kind survive both engines; a backup is one snapshot; a restore verifies first, refuses data beyond the seed
-unless told, refuses a newer schema, is all or nothing, upgrades an older backup, keeps the audit chain whole."""
+unless told, refuses a newer schema, is all or nothing, upgrades an older backup, keeps the audit chain whole; the
+`backup` and `restore` commands."""
 
 from __future__ import annotations
 
@@ -13,14 +14,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 from sqlmodel import Session, select
 
+from tdkt.cli import click_vi
+from tdkt.cli.program import cli
 from tdkt.core import audit_chain, backup, backup_tables, units
 from tdkt.core.backup_codec import decoder, encoder
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.errors import Refused
 from tdkt.core.file_store import FileStore
-from tdkt.core.models import AuditLog, AuthSession, Nomination, Participation, Person, Setting, Unit
+from tdkt.core.models import AuditLog, AuthSession, Nomination, Participation, Person, Setting, Unit, User
 from tdkt.core.permissions import SYSTEM
 from tests import refusal_world
 from tests.conftest import SECRET, sqlite_copy
@@ -370,3 +374,45 @@ def test_an_older_backup_is_restored_at_its_revision_then_upgraded(engine, tmp_p
         assert audit_chain.verify(session).ok
         assert backup.inventory(session)["data_version"] == 1
     old.dispose()
+
+
+def run(args: list[str], url: str, files) -> object:
+    click_vi.install()
+    env = {"TDKT_DATABASE_URL": url, "TDKT_SECRET_KEY": SECRET, "TDKT_FILE_STORE": str(files)}
+    return CliRunner().invoke(cli, args, env=env)
+
+
+def test_the_backup_and_restore_commands_say_what_they_did_and_exit_0_or_1(tmp_path, sqlite_template):
+    source_url = sqlite_copy(sqlite_template, tmp_path)
+    source = make_engine(source_url)
+    world = refusal_world.build(source, tmp_path / "files")
+    target = tmp_path / "sao_luu.zip"
+    done = run(["backup", str(target)], source_url, tmp_path / "files")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith(f"Đã sao lưu vào {target} (")
+    assert "36 bảng" in done.stdout and "1 tệp đính kèm" in done.stdout  # both sides attach the same bytes
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+    assert (target.stat().st_mode & 0o077) == 0  # holds password hashes: readable by its owner only
+
+    again = run(["restore", str(target)], source_url, tmp_path / "files")
+    assert (again.exit_code, again.stderr.splitlines()[-1]) == (1, (
+        "Lỗi: Cơ sở dữ liệu đang có dữ liệu ngoài dữ liệu ban đầu (13 thay đổi dữ liệu ghi trong nhật ký, 6 cá "
+        "nhân, 4 đề nghị khen thưởng, 4 lô nhập, 4 kết quả xếp loại, 2 bước nộp, tiếp nhận hồ sơ, 2 hồ sơ nộp của "
+        "đơn vị, 2 tài liệu đính kèm, 1 phong trào thi đua, 1 thành phần hồ sơ đã đặt). Khôi phục sẽ xóa toàn bộ dữ "
+        "liệu này và thay bằng dữ liệu của bản sao lưu: chạy lại với --replace (trên trang: đánh dấu đồng ý thay dữ "
+        "liệu) nếu đúng là muốn vậy. Chưa thay đổi gì."))
+    fresh = f"sqlite:///{tmp_path / 'moi.db'}"
+    restored = run(["restore", str(target)], fresh, tmp_path / "new_files")
+    assert restored.exit_code == 0, restored.output
+    assert restored.stdout.startswith(f"Đã khôi phục từ {target} (")
+    assert "Mọi người đăng nhập bằng tài khoản và mật khẩu của bản sao lưu." in restored.stdout
+    assert run(["audit", "verify"], fresh, tmp_path / "new_files").exit_code == 0
+    replaced = run(["restore", str(target), "--replace"], fresh, tmp_path / "new_files")
+    assert replaced.exit_code == 0, replaced.output
+    missing = run(["restore", str(tmp_path / "khong_co.zip")], fresh, tmp_path / "new_files")
+    assert (missing.exit_code, missing.stderr.strip()) == (
+        1, f"Lỗi: Không tìm thấy tệp sao lưu “{tmp_path}/khong_co.zip”.")
+    with read_session(make_engine(fresh)) as session:
+        assert session.exec(select(User).where(User.username == "donvi.vanphong")).first() is not None
+    assert world.own.attachment
+    source.dispose()

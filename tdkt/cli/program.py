@@ -9,6 +9,7 @@ import click
 from tdkt.cli import (
     audit_commands,
     award_commands,
+    backup_commands,
     click_vi,
     file_commands,
     import_commands,
@@ -46,7 +47,7 @@ for _command in (
     award_commands.stats_command, award_commands.check_command,
     report_commands.report_command, audit_commands.audit_command,
     submission_commands.submissions_command, remind_commands.remind_command,
-    file_commands.sweep_files_command,
+    file_commands.sweep_files_command, backup_commands.backup_command, backup_commands.restore_command,
 ):
     cli.add_command(_command)
 rules_command.register(cli)
