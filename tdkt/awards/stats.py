@@ -20,6 +20,7 @@ from tdkt.core.models import (
     Target,
     Unit,
     UnitKind,
+    UnitTally,
 )
 from tdkt.core.text import fold
 
@@ -115,17 +116,18 @@ def counts(session: Session, *, dimension: str, year: int, unit_id: int | None =
     if dimension not in _KEYS:
         raise ValueError(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")
     key = _KEYS[dimension]
-    if dimension == "unit":
-        # Counted per unit id from the index first, then named: naming each of the year's nominations first cost one
-        # unit lookup per nomination (bench/pages.py at 1M: 0.44 s of 100k lookups, against 5,000 after counting).
-        per_unit = _filters(_joined(Nomination.unit_id.label("unit_id"), func.count().label("n"),
-                                    _decided_count().label("d"), award=False)
-                            .where(Nomination.year == year).group_by(Nomination.unit_id),
-                            unit_id=unit_id, award_id=award_id).subquery()
-        stmt = (select(Unit.name, func.sum(per_unit.c.n), func.sum(per_unit.c.d)).select_from(per_unit)
-                .outerjoin(Unit, per_unit.c.unit_id == Unit.id).group_by(Unit.name))
+    if dimension == "unit" and award_id is None:
+        # From the unit tally (tdkt.core.tally; unit 0 = none): bench/pages.py at 1M read the year's 100k nominations
+        # and looked each one's unit up (0.44 s), where the tally holds a few thousand rows.
+        n = UnitTally.n
+        stmt = (select(Unit.name, func.sum(n), func.coalesce(func.sum(case((UnitTally.status == _DECIDED, n),
+                                                                           else_=0)), 0))
+                .select_from(UnitTally).outerjoin(Unit, UnitTally.unit_id == Unit.id)
+                .where(UnitTally.year == year, n != 0).group_by(Unit.name))
+        if unit_id is not None:
+            stmt = stmt.where(UnitTally.unit_id == unit_id)
         return _count_frame(dimension, {k: (int(n), int(d)) for k, n, d in session.exec(stmt).all()})
-    stmt = (_joined(key, func.count(), _decided_count(), person=dimension == "gender",
+    stmt = (_joined(key, func.count(), _decided_count(), unit=dimension == "unit", person=dimension == "gender",
                     award=dimension in ("award", "level"))
             .where(Nomination.year == year).group_by(key))
     if dimension == "gender":

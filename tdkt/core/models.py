@@ -230,6 +230,17 @@ class NominationTally(SQLModel, table=True):
     n: int = 0
 
 
+class UnitTally(SQLModel, table=True):
+    """How many nominations there are per achievement year, unit (0 for none) and step, kept in step like
+    `NominationTally`: a year's counts by unit read a few thousand rows, not the year's."""
+
+    __tablename__ = "unit_tally"
+    year: int = Field(primary_key=True)
+    unit_id: int = Field(default=0, primary_key=True)
+    status: str = Field(primary_key=True, max_length=32)
+    n: int = 0
+
+
 class DecisionTally(SQLModel, table=True):
     """How many decided nominations there are per achievement year, award, target and decision date (the award money
     depends on the base salary of the decision's date), kept in step like `NominationTally`."""
@@ -407,20 +418,11 @@ class Person(SQLModel, table=True):
 class Nomination(SQLModel, table=True):
     """A proposal (đề nghị) of one award for one person, collective or household, for one year's achievements."""
 
-    # The counts a page makes over a year's or a period's nominations read these indexes alone, never the rows
-    # (bench/pages.py at 1M nominations, 0012): a year's by step, unit, target, person (gender, shares), award; a
-    # period's received or decided by award, target, category. Reviews count the decisions of a period: status first,
-    # so that index serves "decided between two dates".
-    __table_args__ = (
-        Index("ix_nomination_status_decision_date", "status", "decision_date", "award_id", "target", "category"),
-        Index("ix_nomination_received_figures", "received_on", "award_id", "target", "category", "status", "year",
-              "unit_id"),
-        Index("ix_nomination_year_figures", "year", "target", "status", "unit_id", "person_id", "award_id",
-              "category"),
-    )
+    # Reviews count the decisions of a period: status first, so the index serves "decided between two dates".
+    __table_args__ = (Index("ix_nomination_status_decision_date", "status", "decision_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    year: int
+    year: int = Field(index=True)
     target: str = Field(max_length=16)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     collective_name: str | None = Field(default=None, max_length=255)
@@ -430,7 +432,7 @@ class Nomination(SQLModel, table=True):
     achievements: str | None = Field(default=None, sa_column=Column(SAText))
     # ix_nomination_status_decision_date leads with it
     status: str = Field(default=NominationStatus.DE_NGHI, max_length=32)
-    received_on: date | None = None  # ix_nomination_received_figures leads with it
+    received_on: date | None = Field(default=None, index=True)
     votes_for: int | None = None
     council_members: int | None = None
     submitted_on: date | None = None

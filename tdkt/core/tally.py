@@ -1,5 +1,6 @@
-"""The nomination tallies (counts per year, award, target, category, step; decisions per date) kept in step with every
-write, in the write's own transaction, whatever the path: ORM objects, bulk inserts, UPDATE and DELETE statements.
+"""The nomination tallies (counts per year, award, target, category, step; per year, unit, step; decisions per date)
+kept in step with every write, in the write's own transaction, whatever the path: ORM objects, bulk inserts, UPDATE
+and DELETE statements.
 
 At 1M nominations a year's statistics read 100k rows per aggregation (bench/pages.py: 0.8–2.6 s each on SQLite under
 load, the page 14.6 s); the tallies hold a few thousand rows a year. They are changed by differences, never recounted:
@@ -27,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 
-from tdkt.core.models import DecisionTally, Nomination, NominationStatus, NominationTally
+from tdkt.core.models import DecisionTally, Nomination, NominationStatus, NominationTally, UnitTally
 
 _DECIDED = NominationStatus.CO_QUYET_DINH.value
 _NOMINATIONS: Table = Nomination.__table__
@@ -44,12 +45,15 @@ class _Spec:
     def key(self, row: Mapping[str, Any]) -> tuple | None:
         if not self.counts(row):
             return None
-        return tuple("" if d == "category" and row[d] is None else row[d] for d in self.dims)
+        return tuple(_BLANK.get(d) if row[d] is None else row[d] for d in self.dims)
 
 
+# What a tally keeps for a nomination without a category or a unit (a key column is never NULL).
+_BLANK = {"category": "", "unit_id": 0}
 SPECS = (
     _Spec(NominationTally.__table__, ("year", "award_id", "target", "category", "status"),
           lambda row: True, lambda: True),
+    _Spec(UnitTally.__table__, ("year", "unit_id", "status"), lambda row: True, lambda: True),
     _Spec(DecisionTally.__table__, ("year", "award_id", "target", "decision_date"),
           lambda row: row["status"] == _DECIDED and row["decision_date"] is not None,
           lambda: and_(_NOMINATIONS.c.status == _DECIDED, _NOMINATIONS.c.decision_date.is_not(None))),
@@ -104,11 +108,11 @@ def after_bulk_insert(connection: Connection, table: Table, names: Sequence[str]
             columns[name] = list(map(operator.itemgetter(names.index(name)), rows))
         else:  # a column the insert does not name is NULL for every row, or the constant it gives
             columns[name] = [constants.get(name)] * len(rows)
-    columns["category"] = ["" if v is None else v for v in columns["category"]]
+    blanked = {name: [blank if v is None else v for v in columns[name]] for name, blank in _BLANK.items()}
     deltas: Deltas = {}
     for spec in SPECS:
-        keys = zip(*(columns[d] for d in spec.dims), strict=True)
-        if spec.table is not NominationTally.__table__:
+        keys = zip(*(blanked.get(d, columns[d]) for d in spec.dims), strict=True)
+        if spec.table is DecisionTally.__table__:
             keep = [s == _DECIDED and d is not None for s, d in zip(columns["status"], columns["decision_date"],
                                                                      strict=True)]
             keys = itertools.compress(keys, keep)
@@ -168,12 +172,15 @@ def _statement(state: ORMExecuteState):
     return result
 
 
+def _key_columns(spec: _Spec) -> list:
+    return [func.coalesce(_NOMINATIONS.c[d], _BLANK[d]) if d in _BLANK else _NOMINATIONS.c[d] for d in spec.dims]
+
+
 def rebuild(connection: Connection) -> None:
     """Count every tally afresh from the nomination table (after a write that bypassed the hooks)."""
     for spec in SPECS:
         connection.execute(spec.table.delete())
-        columns = [_NOMINATIONS.c[d] if d != "category" else func.coalesce(_NOMINATIONS.c.category, "")
-                   for d in spec.dims]
+        columns = _key_columns(spec)
         connection.execute(spec.table.insert().from_select(
             [*spec.dims, "n"], select(*columns, func.count()).where(spec.where()).group_by(*columns)))
 
@@ -182,8 +189,7 @@ def differences(connection: Connection) -> dict[str, dict[tuple, tuple[int, int]
     """Return, per tally, the keys whose count differs from a fresh count: key → (tally, fresh); {} when in step."""
     found = {}
     for spec in SPECS:
-        columns = [_NOMINATIONS.c[d] if d != "category" else func.coalesce(_NOMINATIONS.c.category, "")
-                   for d in spec.dims]
+        columns = _key_columns(spec)
         fresh = {tuple(r[:-1]): int(r[-1]) for r in connection.execute(
             select(*columns, func.count()).where(spec.where()).group_by(*columns))}
         kept = {tuple(r[:-1]): int(r[-1]) for r in connection.execute(

@@ -1,5 +1,4 @@
-"""data version bumped by every write, for caches shared by app processes; nomination tallies kept by every write;
-covering indexes for a year's and a period's counts
+"""data version bumped by every write, for caches shared by app processes; nomination tallies kept by every write
 
 Revision ID: 0012
 Revises: 0011
@@ -49,6 +48,17 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("year", "award_id", "target", "decision_date"),
     )
+    op.create_table(
+        "unit_tally",
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("year", "unit_id", "status"),
+    )
+    op.execute("INSERT INTO unit_tally (year, unit_id, status, n) "
+               "SELECT year, coalesce(unit_id, 0), status, count(*) FROM nomination "
+               "GROUP BY year, coalesce(unit_id, 0), status")
     op.execute("INSERT INTO nomination_tally (year, award_id, target, category, status, n) "
                "SELECT year, award_id, target, coalesce(category, ''), status, count(*) FROM nomination "
                "GROUP BY year, award_id, target, coalesce(category, ''), status")
@@ -56,27 +66,10 @@ def upgrade() -> None:
                "SELECT year, award_id, target, decision_date, count(*) FROM nomination "
                "WHERE status = 'co_quyet_dinh' AND decision_date IS NOT NULL "
                "GROUP BY year, award_id, target, decision_date")
-    # What is left of a page's counts reads these indexes alone instead of the rows (bench/pages.py at 1M: the unit,
-    # gender and share counts of a year, a half-year's counts by award): each replaces a one- or two-column index that
-    # led with the same column, so an import maintains as many indexes as before.
-    op.drop_index(op.f("ix_nomination_year"), table_name="nomination")
-    op.create_index("ix_nomination_year_figures", "nomination",
-                    ["year", "target", "status", "unit_id", "person_id", "award_id", "category"], unique=False)
-    op.drop_index(op.f("ix_nomination_received_on"), table_name="nomination")
-    op.create_index("ix_nomination_received_figures", "nomination",
-                    ["received_on", "award_id", "target", "category", "status", "year", "unit_id"], unique=False)
-    op.drop_index("ix_nomination_status_decision_date", table_name="nomination")
-    op.create_index("ix_nomination_status_decision_date", "nomination",
-                    ["status", "decision_date", "award_id", "target", "category"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_nomination_status_decision_date", table_name="nomination")
-    op.create_index("ix_nomination_status_decision_date", "nomination", ["status", "decision_date"], unique=False)
-    op.drop_index("ix_nomination_received_figures", table_name="nomination")
-    op.create_index(op.f("ix_nomination_received_on"), "nomination", ["received_on"], unique=False)
-    op.drop_index("ix_nomination_year_figures", table_name="nomination")
-    op.create_index(op.f("ix_nomination_year"), "nomination", ["year"], unique=False)
+    op.drop_table("unit_tally")
     op.drop_table("decision_tally")
     op.drop_table("nomination_tally")
     op.drop_table("data_version")
