@@ -101,6 +101,7 @@ if role == Role.QUAN_TRI:
     pages["Quản trị"] = [
         st.Page("pages/quan_tri.py", title="Người dùng & đơn vị", icon=":material/settings:"),
         st.Page("pages/nhat_ky.py", title="Nhật ký", icon=":material/history:"),
+        st.Page("pages/sao_luu.py", title="Sao lưu & khôi phục", icon=":material/backup:"),
     ]
 elif role == Role.VAN_PHONG:
     pages["Quản trị"] = [st.Page("pages/quan_tri.py", title="Đơn vị", icon=":material/settings:")]

@@ -165,7 +165,7 @@ WRITE_BUTTONS = {
     "ho_so_policy_save": "xu_ly_ho_so", "ho_so_move": "xu_ly_ho_so",
     "tao_tai_khoan": "quan_tri", "luu_tai_khoan": "quan_tri", "dat_lai_mat_khau": "quan_tri",
     "luu_luong_co_so": "quan_tri", "them_don_vi_btn": "quan_ly_don_vi", "luu_don_vi": "quan_ly_don_vi",
-    "go_khoa_dang_nhap": "quan_tri",
+    "go_khoa_dang_nhap": "quan_tri", "khoi_phuc_btn": "khoi_phuc",
     "tiep_nhan_submit": "nop_ho_so", "tiep_nhan_recall": "nop_ho_so", "tiep_nhan_accept": "tiep_nhan_ho_so",
     "tiep_nhan_return": "tiep_nhan_ho_so", "tiep_nhan_deadline_save": "tiep_nhan_ho_so",
     "tiep_nhan_deadline_reset": "tiep_nhan_ho_so",

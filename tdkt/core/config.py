@@ -187,6 +187,8 @@ class Settings:
     # run) and the largest document accepted.
     file_store: str = str(DATA_DIR / "files")
     attachment_limit_mb: float = 20.0
+    # The largest backup the admin may upload on Sao lưu & khôi phục (held in memory there; the CLI streams any size).
+    backup_limit_mb: float = 200.0
     # Reminder e-mails (tdkt.submissions.reminders): off while smtp_host is empty.
     smtp_host: str = ""
     smtp_port: int = 587
@@ -228,6 +230,7 @@ class Settings:
             initial_password=env.get("TDKT_INITIAL_PASSWORD") or "TdKt@2024",
             file_store=_folder(env, "TDKT_FILE_STORE", DATA_DIR / "files"),
             attachment_limit_mb=_positive_number(env, "TDKT_ATTACHMENT_LIMIT_MB", 20.0),
+            backup_limit_mb=_positive_number(env, "TDKT_BACKUP_LIMIT_MB", 200.0),
             **_smtp(env),
             sign_in_failures=_positive_whole(env, "TDKT_SIGN_IN_FAILURES", 5),
             sign_in_address_failures=_positive_whole(env, "TDKT_SIGN_IN_ADDRESS_FAILURES", 5),
