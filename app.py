@@ -68,9 +68,11 @@ common.flush_cookie()
 if user is None or user.must_change_password:
     # These views go through st.navigation too: until a run calls it, Streamlit treats pages/ as an old-style
     # multipage folder, lists every file in it in the sidebar and opens a URL such as /tien_do past this gate.
-    gate = (st.Page(sign_in_view, title="Đăng nhập") if user is None
-            else st.Page(lambda: change_password_view(user), title="Đổi mật khẩu", url_path="doi_mat_khau"))
-    st.navigation([gate], position="hidden").run()
+    # Served at every page's URL too (common.gate_pages): no English "Page not found", and the page asked for opens
+    # once signed in.
+    gate = (common.gate_pages(sign_in_view, "Đăng nhập") if user is None
+            else common.gate_pages(lambda: change_password_view(user), "Đổi mật khẩu", url_path="doi_mat_khau"))
+    st.navigation(gate, position="hidden").run()
     st.stop()
 
 role = Role(user.role)
@@ -106,7 +108,8 @@ if role == Role.QUAN_TRI:
 elif role == Role.VAN_PHONG:
     pages["Quản trị"] = [st.Page("pages/quan_tri.py", title="Đơn vị", icon=":material/settings:")]
 # Every page listed: collapsed (the default shows 10), the Office's Tiếp nhận hồ sơ and Đơn vị hid behind "View more".
-navigation = st.navigation(pages, expanded=True)
+# A page outside the menu, or no page at all, opened by its URL: our Vietnamese refusal or not-found page, hidden.
+navigation = st.navigation(common.with_refusals(pages), expanded=True)
 
 with st.sidebar:
     if common.is_demo():

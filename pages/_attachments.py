@@ -7,12 +7,10 @@ Every check (bytes, size, unit scope, the submission's state) happens in `tdkt.s
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
-from pages._common import db_read, db_write, settings
+from pages._common import db_read, db_write, file_uploader, settings
 from tdkt.awards import checklist
 from tdkt.core.errors import Refused
 from tdkt.core.permissions import Actor
@@ -70,9 +68,9 @@ def _upload_form(who: Actor, *, key: str, year: int | None, nomination_id: int |
         left, right = st.columns([2, 3])
         kind = left.radio("Loại tài liệu", kinds, key=f"{key}_kind_{round_}",
                           format_func=lambda k: checklist.kind_label(k, year=year))
-        upload = right.file_uploader(
-            f"Tệp ({attachments.ACCEPTED}; tối đa {cfg.attachment_limit_mb:g} MB)", type=attachments.UPLOAD_TYPES,
-            key=f"{key}_file_{round_}", max_upload_size=max(1, math.ceil(cfg.attachment_limit_mb)))
+        upload = file_uploader(
+            f"Tệp ({attachments.ACCEPTED}; tối đa {cfg.attachment_limit_mb:g} MB)", list(attachments.UPLOAD_TYPES),
+            key=f"{key}_file_{round_}", max_mb=cfg.attachment_limit_mb, container=right)
         sent = st.form_submit_button("Đính kèm", type="primary", icon=":material/attach_file:")
     if not sent:
         return

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pages._common import actor, db_read, db_write, settings
+from pages._common import actor, db_read, db_write, file_uploader, settings
 from tdkt.clusters import cluster_writes, cluster_years, clusters, task_links
 from tdkt.core.errors import Refused
 from tdkt.core.text import format_date
@@ -272,7 +272,7 @@ def _import_form(views: list[clusters.ClusterView]) -> None:
     st.caption("Cột “Tên cơ quan/đơn vị” (bắt buộc), “Vai trò”, “Điểm”, “Xếp hạng”. Danh sách thành viên thêm đơn vị "
                "mới và đổi vai trò, không xóa ai; bảng điểm chỉ ghi điểm cho thành viên đã có. Cả tệp được ghi trọn "
                "hoặc không ghi gì.")
-    upload = st.file_uploader("Chọn tệp (.xlsx, .xls, .ods)", type=["xlsx", "xlsm", "xls", "ods"], key="imp_file")
+    upload = file_uploader("Chọn tệp (.xlsx, .xls, .ods)", ["xlsx", "xlsm", "xls", "ods"], key="imp_file")
     if upload is None:
         return
     with db_read() as session:

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages._common import actor, db_read, db_write, require_page, selected_year, settings
+from pages._common import actor, db_read, db_write, file_uploader, require_page, selected_year, settings
 from tdkt.core import permissions
 from tdkt.core.errors import Refused
 from tdkt.core.text import format_datetime
@@ -32,8 +32,8 @@ with db_read() as session:
                                           parent_agency=cfg.parent_agency)
 st.download_button(f"Tải mẫu {record_rows.KINDS[kind].lower()} (.xlsx)", data=template_bytes, key="records_template",
                    file_name=f"mau_{kind}_{selected_year()}.xlsx")
-uploads = st.file_uploader("Chọn tệp (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
-                           type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="records_uploads")
+uploads = file_uploader("Chọn tệp (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
+                        ["xlsx", "xlsm", "xls", "ods"], multiple=True, key="records_uploads")
 reports = st.session_state.setdefault("records_reports", {})
 for upload in uploads or []:
     store = (upload.file_id, kind, year)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import _import_file, _nomination_form
-from pages._common import actor, db_read, db_write, require_page, selected_year, settings
+from pages._common import actor, db_read, db_write, file_uploader, require_page, selected_year, settings
 from tdkt.core import permissions
 from tdkt.core.errors import Refused
 from tdkt.core.text import format_datetime
@@ -25,8 +25,8 @@ with db_read() as session:
                                            parent_agency=cfg.parent_agency)
 st.download_button("Tải mẫu danh sách (.xlsx)", data=template_bytes, key="template",
                    file_name=f"mau_danh_sach_de_nghi_{selected_year()}.xlsx")
-uploads = st.file_uploader("Chọn tệp danh sách (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
-                           type=["xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True, key="uploads")
+uploads = file_uploader("Chọn tệp danh sách (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
+                        ["xlsx", "xlsm", "xls", "ods"], multiple=True, key="uploads")
 # A file whose title gives no year takes the year selected in the sidebar (each file's year can be changed below).
 year = selected_year()
 reports = st.session_state.setdefault("import_reports", {})
