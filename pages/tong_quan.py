@@ -7,12 +7,13 @@ from datetime import date
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pages._common import actor, db_read, db_write, require_page, selected_year
+from pages._cache import chart, read
+from pages._common import actor, db_write, require_page, selected_year
 from tdkt.core import permissions
 from tdkt.core.errors import Refused
 from tdkt.core.text import format_date, format_money, format_percent
 from tdkt.plan import plan as plan_module
-from tdkt.reports import charts, overview
+from tdkt.reports import overview
 from tdkt.submissions import submission_views, submissions
 
 FLASH = "tong_quan_flash"
@@ -45,9 +46,9 @@ today = date.today()
 st.title(f"Tổng quan công tác thi đua, khen thưởng năm {year}")
 if flash := st.session_state.pop(FLASH, None):
     getattr(st, flash[0])(flash[1])
-with db_read() as session:
-    view = overview.leadership(session, year=year, today=today, actor=who)
-    waiting = submissions.watch(session, year=year, today=today, actor=who)
+# Cached per data version (pages/_cache.py): every user's first page after signing in reads it once per change.
+view = read(overview.leadership, year=year, today=today, actor=who)
+waiting = read(submissions.watch, year=year, today=today, actor=who)
 figures, scope, basis = view.figures, view.scope, overview.basis(year=year, today=today)
 
 # A fresh install holds only the 2024 plan: every task reads "Quá hạn" and the deadline long past. Say why, on the
@@ -89,7 +90,7 @@ plan_column, cluster_column = st.columns(2)
 with plan_column:
     st.subheader("Tiến độ kế hoạch theo quý")
     if view.has_plan:
-        st.plotly_chart(charts.progress_by_quarter(view.quarters, year=year), key="chart_quarter")
+        st.plotly_chart(chart("progress_by_quarter", view.quarters, year=year), key="chart_quarter")
         st.caption(f"Số nhiệm vụ của mỗi quý theo tình trạng, {basis['tasks']}.")
     else:
         st.info(f"Năm {year} chưa có kế hoạch TĐKT.")
@@ -98,7 +99,7 @@ with cluster_column:
     st.subheader("Tham gia cụm thi đua và giao ước nội bộ")
     parts = view.participation
     if len(parts) and int(parts[["on_time", "late", "pending", "not_applicable"]].to_numpy().sum()):
-        st.plotly_chart(charts.participation_overview(parts, year=year), key="chart_clusters")
+        st.plotly_chart(chart("participation_overview", parts, year=year), key="chart_clusters")
         st.caption("Cụm II, Cụm III: phần của Sở trong các hoạt động của cụm; giao ước nội bộ: của các phòng, đơn "
                    f"vị. Tính {basis['clusters']}; tỷ lệ không tính “Không áp dụng”.")
     else:
@@ -110,9 +111,8 @@ if view.awards.empty:
     st.info(f"Năm {year} chưa có hồ sơ đề nghị khen thưởng nào"
             + (f" của {scope.unit_name}." if scope.unit_name else "."))
 else:
-    st.plotly_chart(charts.awards_by_level(view.awards, year=year, money=figures.money,
-                                           scope=scope.label if scope.unit_id is not None else ""),
-                    key="chart_awards")
+    st.plotly_chart(chart("awards_by_level", view.awards, year=year, money=figures.money,
+                          scope=scope.label if scope.unit_id is not None else ""), key="chart_awards")
     steps = " · ".join(f"{r.label}: {r.n}" for r in view.statuses.itertuples())
     st.caption(f"Tính {basis['awards']}. Theo bước xử lý — {steps}.")
 link("pages/thong_ke.py", "Xem thống kê theo đơn vị, đối tượng, qua các năm ở trang Thống kê khen thưởng")
