@@ -148,21 +148,23 @@ def require_page(action: str = "xem") -> Actor:
     if user is not None and user.must_change_password:
         # app.py holds this gate, but a fresh server can open a page file straight from its URL (see app.py).
         st.error("Bạn cần đổi mật khẩu trước khi dùng hệ thống: mở trang chủ để đặt mật khẩu mới.")
+        home_link(to_sign_in=True)
         st.stop()
     who = Actor.of(user) if user else None
     if who is None or not can(who, action):
         st.error(REFUSAL if who else "Bạn cần đăng nhập.")
-        home_link()
+        home_link(to_sign_in=who is None)
         st.stop()
     return who
 
 
-def home_link() -> None:
-    """A link back to Tổng quan, where the run has it among its pages (not while signing in, nor when a fresh server
-    runs a page file alone and Tổng quan is one of pages/ only)."""
+def home_link(*, to_sign_in: bool = False) -> None:
+    """A link back to Tổng quan, or to the app's main page to sign in; none where the run does not have that page
+    (a page file that a fresh server runs alone has every file of pages/ and app.py; app.py's menu has Tổng quan)."""
+    target, label = ("app.py", "Về trang đăng nhập") if to_sign_in else (HOME, "Về trang Tổng quan")
     try:
-        st.page_link(HOME, label="Về trang Tổng quan", icon=":material/home:")
-    except StreamlitAPIException:  # the page is not registered in this run: the sidebar is the way back
+        st.page_link(target, label=label, icon=":material/home:")
+    except StreamlitAPIException:  # not a page of this run: the sidebar is the way back
         pass
 
 

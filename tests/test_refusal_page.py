@@ -127,3 +127,10 @@ def test_in_a_browser_a_forbidden_and_an_unknown_url_answer_in_vietnamese(sqlite
         assert note == '"Tối đa 20 MB một tệp · .xlsx, .xlsm, .xls, .ods"', note
         hidden = picker.locator("[data-testid='stFileUploaderDropzoneInstructions'] span").first
         assert hidden.evaluate("e => getComputedStyle(e).fontSize") == "0px"  # the English text takes no room
+
+
+def test_a_page_file_run_alone_for_nobody_signed_in_links_to_signing_in(app_env):
+    at = AppTest.from_file(APP, default_timeout=30).switch_page("pages/tien_do.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Bạn cần đăng nhập."]
+    assert [link.value for link in at.get("page_link")] == ["Về trang đăng nhập"]
