@@ -13,6 +13,14 @@ from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
 from tdkt.core.text import format_date
 from tdkt.plan import plan as plan_module
 
+# Widths in pixels: auto-sized, the long task text pushed "Trạng thái" out of view on a 1400 px screen and "Quá hạn
+# 717 ngày" was cut to "Quá hạn…" by a column sized for its header. These give each short column its values' width
+# and keep the columns up to "Hạn" (about 960 px) in view beside the sidebar; the rest scroll.
+TASK_WIDTHS = {name: st.column_config.Column(width=width) for name, width in (
+    ("Quý", 60), ("Số", 45), ("Trạng thái", 125), ("Quá hạn", 130), ("Nội dung công việc", 320),
+    ("Đơn vị tham mưu, thực hiện", 180), ("Hạn", 95), ("Ngày hoàn thành", 120), ("Văn bản (số, ký hiệu)", 150),
+    ("Ghi chú", 200))}
+
 who = require_page("xem")
 year = selected_year()
 st.title(f"Tiến độ kế hoạch TĐKT năm {year}")
@@ -36,14 +44,7 @@ else:
         table.style.apply(lambda col: ["color: #c62828; font-weight: bold" if v else "" for v in col],
                           subset=["Quá hạn"]),
         hide_index=True, width="stretch",
-        # Auto-sized, the long task text pushed "Trạng thái" out of view on a 1400 px screen, and "Quá hạn 717 ngày"
-        # was cut to "Quá hạn…" by a column sized for its header: the short columns get the width of their values.
-        column_config={"Nội dung công việc": st.column_config.TextColumn(width="large"),
-                       "Đơn vị tham mưu, thực hiện": st.column_config.TextColumn(width="medium"),
-                       "Trạng thái": st.column_config.TextColumn(width=130),
-                       "Quá hạn": st.column_config.TextColumn(width=140),
-                       "Ngày hoàn thành": st.column_config.TextColumn(width=120),
-                       "Văn bản (số, ký hiệu)": st.column_config.TextColumn(width=150)},
+        column_config=TASK_WIDTHS,
     )
     # Built when the button is clicked (a callable), not on every run of the page.
     st.download_button("Tải bảng nhiệm vụ (.xlsx)", lambda: export.to_xlsx({f"Kế hoạch {year}": table},
