@@ -285,12 +285,29 @@ async def websocket_user(number: int, address: str, token: str, plan: Plan, tall
         tally.failed(VISIT, f"phiên {number}: {type(error).__name__}: {error}")
 
 
-async def browser_finished(page, before: int, timeout: float, href: str | None = None) -> None:
-    """Wait until a script run after `before` has finished with a heading on the page (and at `href`)."""
+HEADING = "(document.querySelector('h1') || {textContent: ''}).textContent"
+
+
+async def mark(page) -> tuple[int, str]:
+    """Where the page stands before a click: the runs finished so far and its heading."""
+    return await page.evaluate(f"() => [window.__runs.finished, {HEADING}]")
+
+
+async def browser_finished(page, before: tuple[int, str], timeout: float, href: str | None = None) -> None:
+    """Wait until a run started after `before` has finished with a heading on the page (and at `href`). A run is
+    known by the count of finished runs or by a new heading: a quick run can start and end between two polls of the
+    count while the browser is busy drawing, and then only the heading says it happened."""
     where = f" && location.href === {json.dumps(href)}" if href else ""
+    finished, heading = before
     await page.wait_for_function(
-        f"() => window.__runs.finished > {before} && document.querySelector(\"{IDLE}\") !== null"
-        f" && document.querySelector('h1') !== null{where}", polling="raf", timeout=timeout * 1000)
+        f"() => (window.__runs.finished > {finished} || {HEADING} !== {json.dumps(heading)})"
+        f" && document.querySelector(\"{IDLE}\") !== null && document.querySelector('h1') !== null{where}",
+        polling="raf", timeout=timeout * 1000)
+
+
+# What the page is at when a wait gives up: its address, runs finished, whether it is idle, its first heading.
+STATE = f"""() => [location.href, window.__runs.finished, document.querySelector("{IDLE}") !== null,
+                   (document.querySelector('h1') || {{textContent: 'không có h1'}}).textContent].join(' | ')"""
 
 
 async def browser_problems(page) -> list[str]:
@@ -310,6 +327,8 @@ async def sidebar_links(page, only: frozenset[str]) -> list[str]:
 
 async def browser_user(number: int, browser, address: str, username: str, plan: Plan, tally: Tally) -> None:
     """One chromium context: sign in through the form, then click through the sidebar's pages."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     rng = random.Random(1000 + number)
     context = await browser.new_context(viewport={"width": 1400, "height": 1800}, locale="vi-VN")
     await context.add_init_script(WATCH)
@@ -320,7 +339,7 @@ async def browser_user(number: int, browser, address: str, username: str, plan: 
         await page.get_by_label("Tên đăng nhập").fill(username)
         await page.get_by_label("Mật khẩu").fill(PASSWORD)
         await page.locator(IDLE).wait_for()
-        before, started = await page.evaluate("window.__runs.finished"), time.perf_counter()
+        before, started = await mark(page), time.perf_counter()
         await page.get_by_role("button", name="Đăng nhập").click()
         await page.get_by_test_id("stSidebarNavLink").first.wait_for()
         await browser_finished(page, before, plan.timeout)
@@ -331,9 +350,14 @@ async def browser_user(number: int, browser, address: str, username: str, plan: 
             if plan.over() or not hrefs:
                 return
             href = hrefs[(number + step + 1) % len(hrefs)]
-            before, started = await page.evaluate("window.__runs.finished"), time.perf_counter()
+            before, started = await mark(page), time.perf_counter()
             await page.locator(f"[data-testid='stSidebarNavLink'][href='{href}']").click()
-            await browser_finished(page, before, plan.timeout, href)
+            try:
+                await browser_finished(page, before, plan.timeout, href)
+            except PlaywrightTimeout:
+                state = await page.evaluate(STATE)
+                tally.failed(BROWSER, f"trình duyệt {number}, {href}: chưa chạy xong sau {plan.timeout:g} s ({state})")
+                continue
             tally.ran(BROWSER, time.perf_counter() - started)
             for problem in await browser_problems(page):
                 tally.failed(BROWSER, f"trình duyệt {number}, {href}: {problem}")
