@@ -25,8 +25,8 @@ from tdkt.core.models import (
     Unit,
 )
 from tdkt.core.permissions import Actor, require_role, require_scope
-from tdkt.core.text import clean, name_sort_key
 from tdkt.core.submission_guard import require_unit_can_change
+from tdkt.core.text import clean, name_sort_key
 
 
 class NominationError(Refused):
