@@ -25,7 +25,8 @@ exception or an error box: what a person sees under that load. --bump raises the
 seconds, as another user's write does, so the pages' cached reads are computed again (0: never). --only restricts
 the pages visited. Nothing starts after --duration seconds; runs in flight finish.
 Prints, per kind of run, the count, median, 95th percentile and errors, the slowest pages, a few errors of each
-kind, the app process's peak memory and the machine's load average before and after; exits 1 on any error.
+kind, the app process's peak memory and CPU time per page run (what a run costs whatever else the machine does: the
+figure to plan capacity with on a shared machine) and the load average before and after; exits 1 on any error.
 tests/test_bench_load.py runs it with 2 sessions, 1 page and 1 browser as a smoke test (no timing asserted).
 """
 
@@ -168,6 +169,15 @@ def peak_memory(pid: int) -> int | None:
         return None
     found = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")]
     return int(found[0]) // 1024 if found else None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time the process has used (user + system, Linux), or None where /proc does not say."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14 and 15
 
 
 @dataclass(frozen=True)
@@ -444,6 +454,9 @@ def table(result: dict) -> str:
     before, after = result["load_before"], result["load_after"]
     if result.get("server_peak_mib"):
         lines.append(f"Bộ nhớ lớn nhất của tiến trình ứng dụng: {result['server_peak_mib']} MiB")
+    if result.get("server_cpu_per_run"):
+        lines.append(f"CPU của tiến trình ứng dụng: {result['server_cpu_seconds']:g} s, "
+                     f"{result['server_cpu_per_run'] * 1000:.0f} ms mỗi lần chạy trang")
     lines.append(f"Tải trung bình của máy (1/5/15 phút): trước {before[0]:.1f}/{before[1]:.1f}/{before[2]:.1f}, "
                  f"sau {after[0]:.1f}/{after[1]:.1f}/{after[2]:.1f}, trên {result['cpus']} lõi")
     lines += [f"  lỗi: {e}" for e in result["first_errors"]]
@@ -477,11 +490,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Dữ liệu sẵn sàng sau {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
         with app_server(url, directory, args.streamlit) as app:
             print(f"Ứng dụng sẵn sàng sau {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-            load_before = os.getloadavg()
+            load_before, cpu_before = os.getloadavg(), cpu_seconds(app.pid)
             tally = asyncio.run(drive(app.address, url, args))
+            cpu_after = cpu_seconds(app.pid)
             print(f"Tải xong sau {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
             result = summary(tally, args, (load_before, os.getloadavg()))
             result["server_peak_mib"] = peak_memory(app.pid)
+            runs = sum(len(found) for found in tally.seconds.values())
+            if cpu_before is not None and cpu_after is not None and runs:
+                # What a page run costs the server whatever else the machine does: a capacity to plan with.
+                result["server_cpu_seconds"] = round(cpu_after - cpu_before, 2)
+                result["server_cpu_per_run"] = round((cpu_after - cpu_before) / runs, 3)
     print(json.dumps(result, ensure_ascii=False) if args.json else table(result))
     return 0 if result["all"]["errors"] == 0 else 1
 
