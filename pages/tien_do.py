@@ -51,8 +51,9 @@ else:
                        title=f"Tiến độ kế hoạch TĐKT năm {year} (tính đến {format_date(as_of)})"),
                        file_name=f"tien_do_ke_hoach_{year}.xlsx", key="export_tasks")
 
-if editable:
-    st.subheader("Cập nhật tiến độ nhiệm vụ")
+# Choosing another task reruns this part only (not the charts and the table above); a save reruns the page.
+@st.fragment
+def update_form() -> None:
     rows = {int(r.id): r for r in frame.itertuples() if int(r.id) in editable}
     task_id = st.selectbox("Nhiệm vụ", list(rows), format_func=lambda i: plan_module.task_choice_label(rows[i]),
                            key="task_pick")
@@ -75,6 +76,11 @@ if editable:
                 st.session_state["flash"] = (f"Đã lưu nhiệm vụ {task.number} quý {task.quarter}: "
                                              f"{TASK_STATUS_LABELS[status]}.")
                 st.rerun()
+
+
+if editable:
+    st.subheader("Cập nhật tiến độ nhiệm vụ")
+    update_form()
 elif plan is not None and who.role.value == "don_vi":
     st.info("Đơn vị của bạn không có nhiệm vụ nào được giao trực tiếp trong kế hoạch này.")
 if flash := st.session_state.pop("flash", None):
