@@ -64,7 +64,7 @@ TABLE_LABELS = {
     "audit_log": "mục nhật ký", tables.CHANGES: "thay đổi dữ liệu ghi trong nhật ký",
     "auth_session": "phiên đăng nhập", "sign_in_failure": "lần đăng nhập sai",
     "audit_chain_head": "đầu chuỗi nhật ký", "data_version": "số phiên bản dữ liệu",
-    "nomination_tally": "số đếm đề nghị", "decision_tally": "số đếm quyết định",
+    "nomination_tally": "số đếm đề nghị", "decision_tally": "số đếm quyết định", "unit_tally": "số đếm theo đơn vị",
 }
 Progress = Callable[[str], None]
 TELL_ROWS = 10_000  # rows: a table this large is said on its own while a backup or a restore goes on
@@ -335,8 +335,8 @@ def _load(connection: Connection, archive: Any, manifest: Manifest, say: Progres
                                     f"{manifest.revision}.")
             if entry.rows >= TELL_ROWS:
                 say(f"Đang nạp {format_number(entry.rows)} {table_label(table.name)}…")
-            aware = [bool(getattr(table.columns[n].type, "timezone", False)) for n in names]
-            decode = decoder([k for _, k in entry.columns], aware=aware)
+            decode = decoder([k for _, k in entry.columns], target=connection.dialect.name,
+                             processors=tables.processors(connection, table, names))
             try:
                 tables.rows_in(connection, table, names, map(decode, table_lines(archive, entry)))
             except (ValueError, TypeError, KeyError) as error:

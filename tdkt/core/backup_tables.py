@@ -6,7 +6,6 @@ rows go in, PostgreSQL's sequences moved past the ids loaded, and what a databas
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -17,12 +16,14 @@ from tdkt.core.backup_codec import kind_of
 
 VERSION_TABLE = "alembic_version"  # the schema's revision: in the manifest, not a table of the backup
 _BATCH = 5000  # rows per insert call and per fetch: bounds what a restore or a backup holds at once
-# What a fresh `init` fills (with the app's bookkeeping): a row elsewhere is data someone entered.
+# What a fresh `init` fills (with the app's bookkeeping): a row elsewhere is data someone entered. Tables named
+# "…_tally" hold counts kept from other tables (`tdkt.core.tally`): what they count shows in those.
 SEED_TABLES = frozenset({
     "unit", "plan", "plan_task", "plan_task_unit", "award", "award_alias", "cluster", "cluster_member",
     "cluster_event", "app_user", "setting", "audit_log", "audit_chain_head", "data_version", "auth_session",
-    "sign_in_failure", "nomination_tally", "decision_tally", VERSION_TABLE,
+    "sign_in_failure", VERSION_TABLE,
 })
+TALLY_SUFFIX = "_tally"
 # Audited actions that enter no data: the seed itself, signing in and out, a first password, a backup taken.
 SEED_ACTIONS = ("khoi_tao", "dang_nhap", "dang_xuat", "dang_nhap_sai", "dang_nhap_bi_tu_choi", "doi_mat_khau",
                 "go_khoa_dang_nhap", "sao_luu")
@@ -49,9 +50,22 @@ def columns(table: Table) -> list[tuple[str, str]]:
 
 
 def rows_out(connection: Connection, table: Table) -> Iterator[sa.Row]:
-    """Yield a table's rows in primary-key order, fetched in batches (a server-side cursor on PostgreSQL)."""
-    stmt = sa.select(table).order_by(*table.primary_key.columns)
-    yield from connection.execution_options(stream_results=True, yield_per=_BATCH).execute(stmt)
+    """Yield a table's rows in primary-key order as the driver reads them (no type conversion: `backup_codec` reads
+    SQLite's stored text), JSON as its text (psycopg would parse a JSON null into None, which is SQL's NULL),
+    fetched in batches (a server-side cursor on PostgreSQL)."""
+    preparer = connection.dialect.identifier_preparer
+    postgres = connection.dialect.name == "postgresql"
+    names = ", ".join(preparer.quote(c.name) + ("::text" if postgres and isinstance(c.type, sa.JSON) else "")
+                      for c in table.columns)
+    order = ", ".join(preparer.quote(c.name) for c in table.primary_key.columns) or names
+    sql = f"SELECT {names} FROM {preparer.format_table(table)} ORDER BY {order}"
+    yield from connection.execution_options(stream_results=True, yield_per=_BATCH).exec_driver_sql(sql)
+
+
+def processors(connection: Connection, table: Table, names: Sequence[str]) -> list[Callable[[Any], Any] | None]:
+    """Return each column's bind processor on this database (what SQLAlchemy does to a value before storing it)."""
+    dialect = connection.dialect
+    return [table.columns[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
 
 
 def counts(connection: Connection) -> dict[str, int]:
@@ -68,7 +82,7 @@ def beyond_seed(connection: Connection, held: dict[str, int]) -> dict[str, int]:
     """Return what the database holds that a fresh `init` does not: rows of tables the seed leaves empty (`held` is
     `counts`), and audit entries of actions that change data (key CHANGES), such as a renamed unit or a user added,
     which the seed's own tables would not show."""
-    found = {name: n for name, n in held.items() if n and name not in SEED_TABLES}
+    found = {name: n for name, n in held.items() if n and name not in SEED_TABLES and not name.endswith(TALLY_SUFFIX)}
     if held.get("audit_log"):
         log = sa.table("audit_log", sa.column("action"))
         changes = connection.execute(sa.select(sa.func.count()).select_from(log).where(
@@ -125,8 +139,8 @@ def clear(connection: Connection, tables: Sequence[Table]) -> None:
 
 
 def rows_in(connection: Connection, table: Table, names: Sequence[str], rows: Iterable[list[Any]]) -> int:
-    """Insert rows (values in the order of `names`) at the driver's speed, a batch at a time: COPY on PostgreSQL,
-    executemany on SQLite with each value made what SQLAlchemy would store; return how many."""
+    """Insert rows (values in the order of `names`, as `backup_codec.decoder` gives them for this database) at the
+    driver's speed, a batch at a time: COPY on PostgreSQL, executemany on SQLite; return how many."""
     count = 0
     batch: list[Any] = []
     write = _copier(connection, table, names) if connection.dialect.name == "postgresql" else \
@@ -146,16 +160,10 @@ def rows_in(connection: Connection, table: Table, names: Sequence[str], rows: It
 def _copier(connection: Connection, table: Table, names: Sequence[str]) -> Callable[[list[Any]], None]:
     preparer = connection.dialect.identifier_preparer
     target = f"{preparer.format_table(table)} ({', '.join(preparer.quote(n) for n in names)})"
-    # COPY's text format: psycopg writes each value as its type's text, PostgreSQL reads it as the column's type;
-    # a JSON column's value goes as its JSON text (psycopg would not adapt a dict).
-    json_at = [i for i, n in enumerate(names) if isinstance(table.columns[n].type, sa.JSON)]
+    # COPY's text format: psycopg writes each value as its type's text, PostgreSQL reads it as the column's type.
     raw = connection.connection.dbapi_connection
 
     def write(batch: list[Any]) -> None:
-        for row in batch:
-            for i in json_at:
-                if row[i] is not None:
-                    row[i] = json.dumps(row[i], ensure_ascii=False)
         with raw.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
             for row in batch:
                 copy.write_row(row)
@@ -164,17 +172,12 @@ def _copier(connection: Connection, table: Table, names: Sequence[str]) -> Calla
 
 
 def _executemany(connection: Connection, table: Table, names: Sequence[str]) -> Callable[[list[Any]], None]:
-    dialect = connection.dialect
-    preparer = dialect.identifier_preparer
-    processors = [(i, p) for i, n in enumerate(names) if (p := table.columns[n].type.bind_processor(dialect))]
+    preparer = connection.dialect.identifier_preparer
     sql = (f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(n) for n in names)}) "
            f"VALUES ({', '.join('?' * len(names))})")
     raw = connection.connection.dbapi_connection
 
     def write(batch: list[Any]) -> None:
-        for row in batch:
-            for i, process in processors:
-                row[i] = process(row[i])
         cursor = raw.cursor()
         try:
             cursor.executemany(sql, batch)
