@@ -4,6 +4,7 @@ kind of write, on both engines."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -187,3 +188,36 @@ def test_database_rows_are_refused_by_the_cache(engine):
 
     with read_session(engine) as session, pytest.raises(TypeError, match="returns database rows"):
         read_cache.cached(session, rows)
+
+
+def test_the_completeness_from_the_tally_equals_the_count_of_every_nomination(engine, actors):
+    """A year without list documents: the counts by award (tally) and the per-nomination count agree, with
+    documents attached to some nominations and a requirement the Office set."""
+    from tdkt.awards import checklist
+    from tdkt.core.attachment_tables import Attachment
+
+    ldtt = add_nominations(engine, [(f"Người {i}", None) for i in range(5)])
+    cstd = add_nominations(engine, [("Hà Thị Cúc", None), ("Vi Văn Dũng", None)], award="CSTDCS")
+    with write_session(engine) as session:
+        award = session.get(Nomination, cstd[0]).award_id
+        checklist.set_requirement(session, actors[Role.VAN_PHONG], year=2024, award_id=award,
+                                  kinds=["to_trinh", "bao_cao_thanh_tich"])
+        for nomination, kind in ((cstd[0], "to_trinh"), (cstd[0], "bao_cao_thanh_tich"), (cstd[1], "to_trinh"),
+                                 (ldtt[0], "to_trinh")):
+            session.add(Attachment(year=2024, nomination_id=nomination, kind=kind, sha256="0" * 64, size=1,
+                                   media_type="application/pdf", file_name="a.pdf"))
+    with read_session(engine) as session:
+        states = checklist.dossier_states(session, nomination_ids=ldtt + cstd)  # one by one: the reference
+        year = checklist.completeness(session, year=2024)
+        award_only = checklist.completeness(session, year=2024, award_id=award)
+        period = checklist.count_complete(session, Nomination.id.in_(ldtt + cstd))
+
+    def reference(picked) -> dict:
+        lacking = Counter(kind for s in picked for kind in s.missing)
+        return {"complete": sum(s.complete for s in picked), "incomplete": sum(not s.complete for s in picked),
+                "missing": {checklist.kind_label(k, year=2024): lacking[k] for k in checklist.REQUIRABLE
+                            if lacking[k]}}
+
+    assert year == period == reference(list(states.values()))
+    assert award_only == reference([states[i] for i in cstd])
+    assert (award_only["complete"], award_only["incomplete"]) == (1, 1)
