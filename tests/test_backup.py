@@ -429,3 +429,14 @@ def test_the_backup_and_restore_commands_say_what_they_did_and_exit_0_or_1(tmp_p
         assert session.exec(select(User).where(User.username == "donvi.vanphong")).first() is not None
     assert world.own.attachment
     source.dispose()
+
+
+def test_a_database_that_cannot_be_reached_is_said_in_vietnamese_with_exit_1(tmp_path, sqlite_template):
+    saved = tmp_path / "sao_luu.zip"
+    assert run(["backup", str(saved)], sqlite_copy(sqlite_template, tmp_path), tmp_path / "files").exit_code == 0
+    unreachable = "postgresql+psycopg://tdkt@127.0.0.1:1/tdkt"  # port 1: refused at once
+    for args in (["backup", str(tmp_path / "khac.zip")], ["restore", str(saved)]):
+        done = run(args, unreachable, tmp_path / "files")
+        assert (done.exit_code, done.stderr.splitlines()[-1].startswith(
+            "Lỗi: Không mở được cơ sở dữ liệu 127.0.0.1:1/tdkt: OperationalError: ")) == (1, True)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []

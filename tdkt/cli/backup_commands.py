@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from tdkt.cli.context import CONTEXT
 from tdkt.core.config import Settings
@@ -29,8 +30,13 @@ def _engine(settings: Settings):
     try:
         return make_engine(settings.database_url)
     except Exception as error:  # a URL or driver that cannot be used: say so, in Vietnamese
-        raise click.ClickException(f"Không mở được cơ sở dữ liệu {settings.database_url.split('@')[-1]}: "
-                                   f"{error.__class__.__name__}: {error}") from None
+        raise _unreachable(settings, error) from None
+
+
+def _unreachable(settings: Settings, error: Exception) -> click.ClickException:
+    reason = getattr(error, "orig", None) or error
+    return click.ClickException(f"Không mở được cơ sở dữ liệu {settings.database_url.split('@')[-1]}: "
+                                f"{reason.__class__.__name__}: {str(reason).strip().splitlines()[0]}")
 
 
 @click.command("backup", context_settings=CONTEXT)
@@ -59,6 +65,8 @@ def backup_command(file: Path) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, file)
+    except OperationalError as error:  # the server cannot be reached, the file cannot be opened
+        raise _unreachable(settings, error) from None
     finally:
         Path(temporary).unlink(missing_ok=True)
     size = file.stat().st_size / (1 << 20)
@@ -86,8 +94,11 @@ def restore_command(file: Path, replace: bool) -> None:
         raise Refused(f"Không tìm thấy tệp sao lưu “{file}”.")
     settings = Settings.from_env()
     started = time.perf_counter()
-    done = backup.restore(_engine(settings), SYSTEM, str(file), store=FileStore(settings.file_store),
-                          replace=replace, file_name=file.name, progress=_say)
+    try:
+        done = backup.restore(_engine(settings), SYSTEM, str(file), store=FileStore(settings.file_store),
+                              replace=replace, file_name=file.name, progress=_say)
+    except OperationalError as error:
+        raise _unreachable(settings, error) from None
     upgraded = f" Đã nâng cấp lược đồ từ phiên bản {done.upgraded_from}." if done.upgraded_from else ""
     click.echo(f"Đã khôi phục từ {file} ({_decimal(time.perf_counter() - started)} giây). "
                + backup.summary_of(done.manifest) + upgraded)
