@@ -40,10 +40,9 @@ chosen_days = {} if whole_year else {"start": start, "end": end}
 try:
     start, end = reports.period(year, kind, **chosen_days)
     # Cached per data version (pages/_cache.py): another period and back, or another user's view, reads nothing again.
-    data = read(reports.figures, year=year, period=kind, cluster=cluster, **chosen_days)
+    data, awards = read(reports.review, year=year, period=kind, cluster=cluster, **chosen_days)
     tasks = read(reports.task_table, start=start, end=end)
     events = read(reports.participation_table, start=start, end=end, cluster=cluster)
-    awards = read(reports.award_table, start=start, end=end, basis=data["basis"])
 except Refused as error:
     st.error(str(error))
     st.stop()

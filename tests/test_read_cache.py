@@ -221,3 +221,22 @@ def test_the_completeness_from_the_tally_equals_the_count_of_every_nomination(en
     assert year == period == reference(list(states.values()))
     assert award_only == reference([states[i] for i in cstd])
     assert (award_only["complete"], award_only["incomplete"]) == (1, 1)
+
+
+@pytest.mark.parametrize("period", ["h1", "year"])
+def test_the_review_reads_each_periods_counts_once_and_gives_what_figures_and_the_award_table_give(engine, period):
+    from tdkt.reports import reports
+
+    ids = add_nominations(engine, [("Trần Văn An", None), ("Lê Thị Bình", None)])
+    add_nominations(engine, [("Hà Thị Cúc", None)], award="CSTDCS")
+    with write_session(engine) as session:
+        for i in ids:
+            session.get(Nomination, i).received_on = date(2024, 3, 1)
+    as_of = date(2025, 1, 1)
+    with read_session(engine) as session:
+        data, awards = reports.review(session, year=2024, period=period, as_of=as_of)
+        first, last = reports.period(2024, period)
+        alone = reports.figures(session, year=2024, period=period, as_of=as_of)
+        table = reports.award_table(session, start=first, end=last, basis=alone["basis"])
+    assert data == alone and awards.equals(table)
+    assert sum(data["nominations"].values()) == (2 if period == "h1" else 3)
