@@ -326,13 +326,11 @@ async def browser_problems(page) -> list[str]:
 
 
 async def sidebar_links(page, only: frozenset[str]) -> list[str]:
-    """The addresses of the sidebar's pages (those titled in `only`, when given), in its order."""
-    links, found = page.get_by_test_id("stSidebarNavLink"), []
-    for i in range(await links.count()):
-        title = (await links.nth(i).inner_text()).strip().splitlines()[-1].strip()  # after the icon's name
-        if not only or title in only:
-            found.append(await links.nth(i).get_attribute("href"))
-    return found
+    """The addresses of the sidebar's pages (those titled in `only`, when given), in its order: read in one call (a
+    call a link took 5 s for 14 links under load)."""
+    links = await page.evaluate("""() => [...document.querySelectorAll("[data-testid='stSidebarNavLink']")].map(
+        a => [a.innerText.trim().split('\\n').pop().trim(), a.getAttribute('href')])""")  # the title is after the icon
+    return [href for title, href in links if not only or title in only]
 
 
 async def browser_user(number: int, browser, address: str, username: str, plan: Plan, tally: Tally) -> None:
