@@ -36,7 +36,7 @@ def our_cell(page, code: str) -> tuple[str, str]:
 def test_office_records_our_signing_and_the_heatmap_cell_changes_colour(server, page):
     page.goto(server)
     sign_in(page, "vanphong")
-    home = page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024")
+    home = page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024").first
     expect(home).to_be_visible(timeout=TIMEOUT_MS)
     wait_for_cookie(page)  # the cookie component's rerun can swallow a click made before it
     page.locator(".js-plotly-plot").first.wait_for()

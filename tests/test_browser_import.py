@@ -93,7 +93,7 @@ def test_office_uploads_fixes_imports_and_undoes_a_list(server, page, tmp_path):
     department_list(path)
     page.goto(url)
     sign_in(page, "vanphong")
-    expect(page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024").first).to_be_visible()
     wait_for_cookie(page)
     page.get_by_test_id("stSidebar").get_by_text("Tải lên danh sách đề nghị").click()
     expect(page.get_by_role("heading", name="Tải lên danh sách đề nghị khen thưởng")).to_be_visible()

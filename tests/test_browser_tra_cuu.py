@@ -49,7 +49,7 @@ def history_server(request, sqlite_template, tmp_path_factory):
 def test_office_finds_a_person_reads_the_history_and_records_a_rating(history_server, page):
     page.goto(history_server)
     sign_in(page, "vanphong")
-    expect(page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024")).to_be_visible(
+    expect(page.get_by_role("heading", name="Tổng quan công tác thi đua, khen thưởng năm 2024").first).to_be_visible(
         timeout=TIMEOUT_MS)
     wait_for_cookie(page)
     idle(page)
