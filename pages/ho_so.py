@@ -1,6 +1,7 @@
 """Hồ sơ đề nghị: every nomination of the year and its step; the Office ticks some, or selects all that a filter shows
 (by step, award, unit, text), and moves them along the path in one step."""
 
+import hashlib
 from datetime import date
 
 import streamlit as st
@@ -153,8 +154,11 @@ def move_form(ticked) -> None:
                            "để trống không được chuyển. Các danh hiệu khác không cần số phiếu.")
                 rows = ticked[ticked.id.isin(list(voted))][["id", "name", "award"]].assign(
                     need=[f"≥ {voted[int(i)]}%" for i in ticked.id if int(i) in voted], votes=None)
+                # Keyed by the rows asking votes: a vote typed for one nominee never stays on another's row.
+                which = hashlib.sha1(",".join(map(str, sorted(voted))).encode()).hexdigest()[:12]
                 given = st.data_editor(
-                    rows, hide_index=True, width="stretch", disabled=["id", "name", "award", "need"], key="ho_so_votes",
+                    rows, hide_index=True, width="stretch", disabled=["id", "name", "award", "need"],
+                    key=f"ho_so_votes_{which}",
                     column_config={"id": None, "name": "Tên cá nhân/tập thể", "award": "Danh hiệu",
                                    "need": "Cần đồng ý", "votes": st.column_config.NumberColumn(
                                        "Số phiếu đồng ý", min_value=0, step=1)})

@@ -169,9 +169,9 @@ def test_the_office_selects_all_that_a_filter_shows_and_moves_them_on_the_page(a
     [every] = [c for c in at.checkbox if c.label.startswith("Chọn tất cả")]
     every.check().run()
     at.number_input(key="ho_so_council").set_value(15)
-    votes = at.session_state["ho_so_votes"] if "ho_so_votes" in at.session_state else None
-    assert votes is not None  # the votes grid is there: one row per CSTĐCS
-    at.session_state["ho_so_votes"] = {"edited_rows": {0: {"votes": 13}}, "added_rows": [], "deleted_rows": []}
+    [votes] = [d for d in at.data_editor if d.key.startswith("ho_so_votes_")]  # one row per CSTĐCS
+    assert list(votes.value["name"]) == ["Hà Thị Cúc", "Vi Văn Dũng"]
+    at.session_state[votes.key] = {"edited_rows": {0: {"votes": 13}}, "added_rows": [], "deleted_rows": []}
     at.button(key="ho_so_move").click().run()
     assert not at.exception
     [warning] = [w.value for w in at.warning if w.value.startswith("Đã chuyển")]
