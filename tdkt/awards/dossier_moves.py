@@ -21,7 +21,7 @@ from tdkt.awards.rules.table import vote_threshold
 from tdkt.core import audit
 from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person
 from tdkt.core.permissions import Actor, require, require_scope
-from tdkt.core.text import fold, format_date, name_sort_key
+from tdkt.core.text import fold, name_sort_key
 
 S = NominationStatus
 _IDS_IN_SUMMARY = 50  # the audit summary names this many ids; `after` holds them all
@@ -106,18 +106,9 @@ def _form_problems(to: NominationStatus, *, council_members, submitted_on, decis
     problems = []
     if to == S.HOI_DONG and council_members is not None and council_members <= 0:
         problems.append("Số thành viên Hội đồng phải lớn hơn 0.")
-    if to == S.DA_TRINH and submitted_on and submitted_on > today:
-        problems.append(f"Ngày trình {format_date(submitted_on)} chưa đến.")
-    if to == S.CO_QUYET_DINH:
-        if not (decision_number or "").strip():
-            problems.append("Cần nhập số quyết định.")
-        if decision_date is None:
-            problems.append("Cần nhập ngày quyết định.")
-        elif decision_date > today:
-            problems.append(f"Ngày quyết định {format_date(decision_date)} chưa đến.")
-        if not (decision_authority or "").strip():
-            problems.append("Cần nhập cơ quan ban hành quyết định.")
-    return problems
+    return problems + dossiers.step_form_problems(to, submitted_on=submitted_on, decision_number=decision_number,
+                                                  decision_date=decision_date,
+                                                  decision_authority=decision_authority, today=today)
 
 
 def _rows(session: Session, ids: list[int]) -> dict[int, _Row]:

@@ -115,6 +115,15 @@ def _check_fields(to: NominationStatus, *, votes_for, council_members, submitted
         elif council_members and votes_for > council_members:
             problems.append(f"Số phiếu đồng ý ({votes_for}) không được lớn hơn số thành viên Hội đồng "
                             f"({council_members}).")
+    return problems + step_form_problems(to, submitted_on=submitted_on, decision_number=decision_number,
+                                         decision_date=decision_date, decision_authority=decision_authority,
+                                         today=today)
+
+
+def step_form_problems(to: NominationStatus, *, submitted_on, decision_number, decision_date, decision_authority,
+                       today: date) -> list[str]:
+    """What a move to "Đã trình" or "Có quyết định" misses in its form (the submission's and decision's fields)."""
+    problems = []
     if to == S.DA_TRINH and submitted_on and submitted_on > today:
         problems.append(f"Ngày trình {format_date(submitted_on)} chưa đến.")
     if to == S.CO_QUYET_DINH:

@@ -121,12 +121,13 @@ def _write_key_once(path: Path) -> None:
                 out.write(Path(temporary).read_text(encoding="utf-8"))
                 out.flush()
                 os.fsync(out.fileno())
-        _fsync_folder(path.parent)
+        fsync_folder(path.parent)
     finally:
         os.unlink(temporary)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (a crash after it must not lose the file's name)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

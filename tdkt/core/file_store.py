@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from tdkt.core.config import fsync_folder
 from tdkt.core.errors import Refused
 
 CHUNK = 1 << 20  # bytes read and hashed at a time
@@ -121,7 +122,7 @@ class FileStore:
             incoming.path.unlink(missing_ok=True)
         else:
             os.replace(incoming.path, target)
-            _fsync_folder(target.parent)
+            fsync_folder(target.parent)
         incoming.kept = True
         return incoming.sha256
 
@@ -154,17 +155,3 @@ class FileStore:
                 if now - path.stat().st_mtime > age:
                     path.unlink(missing_ok=True)
         return removed
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable (a crash after the row's commit must not lose the file's name)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
