@@ -125,18 +125,24 @@ def _two_lines(text: str, keep: str, room: float, size: float, *, bold: bool) ->
 
 
 def _header(document, settings: Settings, day: date) -> None:
-    """NĐ 30's header: the agency block on the left, the national motto on the right, each line whole. The right
-    column is as wide as its longest line (the motto in 12 pt bold, 88 mm); the agency names take 13 pt, or 12 pt
-    when 13 does not fit in what is left (NĐ 30 allows 12–13), and a name too long even then takes two lines."""
-    dated = place_and_date(settings.place, day)
+    """The report's NĐ 30 header: the department under its parent, "Số: …/BC-SCT", the place and date."""
+    header(document, parent=settings.parent_agency, agency=settings.agency, place=settings.place,
+           dated=place_and_date(settings.place, day))
+
+
+def header(document, *, parent: str, agency: str, place: str, dated: str, number: str | None = NUMBER) -> None:
+    """NĐ 30's header: the agency block on the left (`parent`, then `agency` in bold, a rule, `number` unless None),
+    the national motto and `dated` on the right, each line whole. The right column is as wide as its longest line
+    (the motto in 12 pt bold, 88 mm); the agency names take 13 pt, or 12 pt when 13 does not fit in what is left (NĐ
+    30 allows 12–13), and a name too long even then takes two lines, never parting the words of `place`."""
     extra = 2 * LAYOUT_MARGIN_MM + SLACK_MM
     right_mm = max(width_mm(MOTTO, 12, bold=True), width_mm(MOTTO_LINE, 14, bold=True),
                    width_mm(dated, 14, italic=True)) + extra
     widths = [TEXT_MM - right_mm, right_mm]
     room = widths[0] - extra
-    parent, agency = settings.parent_agency.upper(), settings.agency.upper()
+    parent, agency = parent.upper(), agency.upper()
     size = 13 if _fits(parent, room, 13) and _fits(agency, room, 13, bold=True) else 12
-    lines = [text if _fits(text, room, size, bold=bold) else _two_lines(text, settings.place, room, size, bold=bold)
+    lines = [text if _fits(text, room, size, bold=bold) else _two_lines(text, place, room, size, bold=bold)
              for text, bold in ((parent, False), (agency, True))]
     left, right = layout_table(document, widths).rows[0].cells
     cell_paragraph(left, lines[0], size=size, first=True)
@@ -144,7 +150,8 @@ def _header(document, settings: Settings, day: date) -> None:
     # Under the agency a line 1/3 to 1/2 as long as its name; under the motto's second line one as long as it.
     longest = max(width_mm(line, size, bold=True) for line in lines[1].split("\n"))
     rule(left, min(room, 0.4 * longest), widths[0])
-    cell_paragraph(left, NUMBER, size=13).paragraph_format.space_before = Pt(6)
+    if number is not None:
+        cell_paragraph(left, number, size=13).paragraph_format.space_before = Pt(6)
     cell_paragraph(right, MOTTO, size=12, bold=True, first=True)  # NĐ 30: 12-13 pt; 12 keeps it on one line
     cell_paragraph(right, MOTTO_LINE, size=14, bold=True)
     rule(right, width_mm(MOTTO_LINE, 14, bold=True), widths[1])
