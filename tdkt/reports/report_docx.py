@@ -106,13 +106,13 @@ def _fits(text: str, room: float, size: float, *, bold: bool = False) -> bool:
     return width_mm(text, size, bold=bold) <= room
 
 
-def _two_lines(text: str, keep: str, room: float, size: float, *, bold: bool) -> str:
+def _two_lines(text: str, keep: str | tuple[str, ...], room: float, size: float, *, bold: bool) -> str:
     """Break a name too long for one line between two words, the two lines as even as can be and the words of
-    `keep` (the place: "LẠNG SƠN") never parted: "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nLẠNG SƠN"."""
+    `keep` (the place: "LẠNG SƠN"; or several phrases) never parted: "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nLẠNG SƠN"."""
     words = text.split()
-    kept = keep.upper().split()
-    inside = {start + i for start in range(len(words)) if words[start:start + len(kept)] == kept
-              for i in range(1, len(kept))}
+    phrases = [phrase.upper().split() for phrase in ((keep,) if isinstance(keep, str) else keep)]
+    inside = {start + i for kept in phrases if kept for start in range(len(words))
+              if words[start:start + len(kept)] == kept for i in range(1, len(kept))}
     cuts = [i for i in range(1, len(words)) if i not in inside]
     if not cuts:
         return text
@@ -130,11 +130,12 @@ def _header(document, settings: Settings, day: date) -> None:
            dated=place_and_date(settings.place, day))
 
 
-def header(document, *, parent: str, agency: str, place: str, dated: str, number: str | None = NUMBER) -> None:
+def header(document, *, parent: str, agency: str, place: str, dated: str, number: str | None = NUMBER,
+           keep: tuple[str, ...] = ()) -> None:
     """NĐ 30's header: the agency block on the left (`parent`, then `agency` in bold, a rule, `number` unless None),
     the national motto and `dated` on the right, each line whole. The right column is as wide as its longest line
     (the motto in 12 pt bold, 88 mm); the agency names take 13 pt, or 12 pt when 13 does not fit in what is left (NĐ
-    30 allows 12–13), and a name too long even then takes two lines, never parting the words of `place`."""
+    30 allows 12–13), and a name too long even then takes two lines, never parting `place` nor a phrase of `keep`."""
     extra = 2 * LAYOUT_MARGIN_MM + SLACK_MM
     right_mm = max(width_mm(MOTTO, 12, bold=True), width_mm(MOTTO_LINE, 14, bold=True),
                    width_mm(dated, 14, italic=True)) + extra
@@ -142,7 +143,7 @@ def header(document, *, parent: str, agency: str, place: str, dated: str, number
     room = widths[0] - extra
     parent, agency = parent.upper(), agency.upper()
     size = 13 if _fits(parent, room, 13) and _fits(agency, room, 13, bold=True) else 12
-    lines = [text if _fits(text, room, size, bold=bold) else _two_lines(text, place, room, size, bold=bold)
+    lines = [text if _fits(text, room, size, bold=bold) else _two_lines(text, (place, *keep), room, size, bold=bold)
              for text, bold in ((parent, False), (agency, True))]
     left, right = layout_table(document, widths).rows[0].cells
     cell_paragraph(left, lines[0], size=size, first=True)
