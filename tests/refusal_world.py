@@ -42,6 +42,7 @@ from tdkt.core.models import (
 )
 from tdkt.core.permissions import COMMAND_LINE, SYSTEM, Actor
 from tdkt.core.text import fold
+from tdkt.documents import register
 from tdkt.importing import cluster_sheets
 from tdkt.importing.nomination_lists import commit
 from tdkt.importing.record_lists import record_batches
@@ -162,6 +163,8 @@ def build(engine: Engine, files: Path) -> World:
         for side in (own, other):
             submissions.submit(session, side.account, year=2023, today=date(2024, 1, 10))
         checklist.set_requirement(session, COMMAND_LINE, year=2023, award_id=award, kinds=["to_trinh"])
+        register.record_generated(session, COMMAND_LINE, year=2023, kind="quyet_dinh", filename="quyet_dinh.pdf",
+                                  content=PDF + b"%generated", store=store)  # a generated document the backup carries
         return World(engine=engine, actors=actors, own=own, other=other, award=award, cluster=cluster, member=member,
                      event=event, movement=movement, user=actors["lanh_dao"].id, store=store)
 
@@ -377,4 +380,6 @@ WRITES: dict[str, tuple[str, Call]] = {
         s, a, emails={w.side(side).unit: "tdkt@example.vn"})),
     "tdkt.submissions.reminders.send": ("nhac_han", lambda s, a, w, side: reminders.send(
         s.get_bind(), a, MAIL, year=2024, today=TODAY)),
+    "tdkt.documents.register.record_generated": ("soan_van_ban", lambda s, a, w, side: register.record_generated(
+        s, a, year=2024, kind="to_trinh", filename="to_trinh.docx", content=PDF, store=w.store)),
 }

@@ -403,15 +403,17 @@ def test_the_backup_and_restore_commands_say_what_they_did_and_exit_0_or_1(tmp_p
     assert done.stdout.startswith(f"Đã sao lưu vào {target} (")
     with source.connect() as connection:
         tables = len(backup_tables.reflect(connection))
-    assert f"{tables} bảng" in done.stdout and "1 tệp đính kèm" in done.stdout  # both sides attach the same bytes
+    # both sides attach the same bytes; the world's generated document is the second file
+    assert f"{tables} bảng" in done.stdout and "2 tệp đính kèm" in done.stdout
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
     assert (target.stat().st_mode & 0o077) == 0  # holds password hashes: readable by its owner only
 
     again = run(["restore", str(target)], source_url, tmp_path / "files")
     assert (again.exit_code, again.stderr.splitlines()[-1]) == (1, (
-        "Lỗi: Cơ sở dữ liệu đang có dữ liệu ngoài dữ liệu ban đầu (13 thay đổi dữ liệu ghi trong nhật ký, 6 cá "
+        "Lỗi: Cơ sở dữ liệu đang có dữ liệu ngoài dữ liệu ban đầu (14 thay đổi dữ liệu ghi trong nhật ký, 6 cá "
         "nhân, 4 đề nghị khen thưởng, 4 lô nhập, 4 kết quả xếp loại, 2 bước nộp, tiếp nhận hồ sơ, 2 hồ sơ nộp của "
-        "đơn vị, 2 tài liệu đính kèm, 1 phong trào thi đua, 1 thành phần hồ sơ đã đặt). Khôi phục sẽ xóa toàn bộ dữ "
+        "đơn vị, 2 tài liệu đính kèm, 1 phong trào thi đua, 1 văn bản đã tạo, 1 thành phần hồ sơ đã đặt). Khôi phục "
+        "sẽ xóa toàn bộ dữ "
         "liệu này và thay bằng dữ liệu của bản sao lưu: chạy lại với --replace (trên trang: đánh dấu đồng ý thay dữ "
         "liệu) nếu đúng là muốn vậy. Chưa thay đổi gì."))
     fresh = f"sqlite:///{tmp_path / 'moi.db'}"

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Table
 
 # Columns naming a file of the store by its SHA-256: the backup carries those files.
-FILE_COLUMNS = {"attachment": "sha256"}
+FILE_COLUMNS = {"attachment": "sha256", "generated_document": "sha256", "document_template": "sha256"}
 TABLE_LABELS = {
     "nomination": "đề nghị khen thưởng", "person": "cá nhân", "import_batch": "lô nhập",
     "attachment": "tài liệu đính kèm", "assessment": "kết quả xếp loại", "discipline": "kỷ luật",
@@ -57,7 +57,8 @@ TABLE_LABELS = {
     "participation": "kết quả tham gia hoạt động cụm", "submission": "hồ sơ nộp của đơn vị",
     "submission_step": "bước nộp, tiếp nhận hồ sơ", "submission_deadline": "hạn nộp hồ sơ đã đặt",
     "dossier_requirement": "thành phần hồ sơ đã đặt", "unit_email": "e-mail nhận nhắc hạn",
-    "reminder_sent": "thư nhắc hạn đã gửi", "unit": "đơn vị", "app_user": "tài khoản", "plan": "kế hoạch",
+    "reminder_sent": "thư nhắc hạn đã gửi", "generated_document": "văn bản đã tạo",
+    "document_template": "mẫu văn bản của Văn phòng", "unit": "đơn vị", "app_user": "tài khoản", "plan": "kế hoạch",
     "plan_task": "nhiệm vụ kế hoạch", "plan_task_unit": "đơn vị thực hiện nhiệm vụ", "cluster": "cụm thi đua",
     "cluster_member": "thành viên cụm", "cluster_event": "hoạt động cụm",
     "award": "danh hiệu, hình thức khen thưởng", "award_alias": "cách viết khác của danh hiệu", "setting": "cài đặt",

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import tdkt.core.attachment_tables  # noqa: F401  (the attachments' and checklist's tables)
+import tdkt.core.document_tables  # noqa: F401  (the documents' templates and register)
 import tdkt.core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import tdkt.core.submission_tables  # noqa: F401  (and the submissions')
 

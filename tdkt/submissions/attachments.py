@@ -23,6 +23,7 @@ from tdkt.awards.checklist import DOCUMENT_KINDS, LIST_KINDS, OTHER, kind_label
 from tdkt.core import audit
 from tdkt.core.attachment_tables import Attachment
 from tdkt.core.config import Settings
+from tdkt.core.document_tables import DocumentTemplate, GeneratedDocument
 from tdkt.core.errors import Refused
 from tdkt.core.file_store import FileStore, Incoming
 from tdkt.core.models import Nomination, Person, Role, Unit, User
@@ -345,8 +346,11 @@ def delete(session: Session, actor: Actor | None, *, attachment_id: int) -> None
 
 
 def referenced(session: Session) -> set[str]:
-    """Return the SHA-256 of every file a row refers to."""
-    return set(session.exec(select(Attachment.sha256).distinct()).all())
+    """Return the SHA-256 of every file a row refers to: attachments, the Office's templates, generated documents."""
+    found = set(session.exec(select(Attachment.sha256).distinct()).all())
+    for table in (DocumentTemplate, GeneratedDocument):
+        found |= set(session.exec(select(table.sha256).distinct()).all())
+    return found
 
 
 def sweep(session: Session, store: FileStore, *, dry_run: bool = False, age: float | None = None) -> list[str]:
