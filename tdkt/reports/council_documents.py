@@ -1,0 +1,333 @@
+"""The Hội đồng TĐKT's papers as .docx in the NĐ 30/2020 layout: a title's secret ballots and the meeting's minutes.
+
+Both are built from plain dataclasses (tdkt.council fills them), never from a session. A ballot names no voter: one
+identical page per council member, each nominee once, in Vietnamese name order. The minutes record what NĐ 98/2023
+Điều 30 khoản 7 asks: the members present, the absent ones who voted in writing, and each nominee's votes as a share
+of ALL the council's members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from tdkt.core.config import Settings
+from tdkt.core.errors import Refused
+from tdkt.core.text import fold, format_date, format_number, format_percent, name_sort_key, nfc
+from tdkt.reports.docx_layout import (
+    TABLE_PT,
+    TEXT_MM,
+    cell_paragraph,
+    data_table,
+    layout_table,
+    page_setup,
+    paragraph,
+    run,
+)
+from tdkt.reports.report_docx import header, place_and_date
+
+COUNCIL = "Hội đồng Thi đua - Khen thưởng"
+# In two lines the council's name reads "HỘI ĐỒNG / THI ĐUA - KHEN THƯỞNG", never "HỘI ĐỒNG THI ĐUA / - KHEN THƯỞNG".
+COUNCIL_KEEP = ("Thi đua - Khen thưởng",)
+MINUTES_NUMBER = "Số: …/BB-HĐTĐKT"
+BALLOT_HEADERS = ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Đồng ý", "Không đồng ý"]
+ATTENDANCE_HEADERS = ["STT", "Họ và tên", "Chức vụ trong Hội đồng", "Tham dự"]
+RESULT_HEADERS = ["STT", "Họ và tên", "Đơn vị", "Số phiếu đồng ý / tổng số thành viên", "Tỷ lệ", "Kết quả"]
+ATTENDANCE_LABELS = {
+    "co_mat": "Có mặt",
+    "vang_bo_phieu_bang_van_ban": "Vắng, bỏ phiếu bằng văn bản",
+    "vang": "Vắng",
+}
+# The roles as the council's sheet and page name them; a code (chu_tich) reads as its label.
+ROLE_LABELS = {"chu_tich": "Chủ tịch", "pho_chu_tich": "Phó Chủ tịch", "uy_vien_thu_ky": "Ủy viên thư ký",
+               "uy_vien": "Ủy viên"}
+_ROLE_ORDER = ["chu_tich", "pho_chu_tich", "uy_vien_thu_ky", "uy_vien"]
+BLANK_NAME = "……………………………"
+INSTRUCTION = ("Đồng ý người nào thì đánh dấu X vào ô “Đồng ý”, không đồng ý thì đánh dấu X vào ô “Không đồng ý” "
+               "ở dòng của người đó. Dòng đánh dấu cả hai ô hoặc không đánh dấu ô nào không được tính cho người đó.")
+
+
+@dataclass(frozen=True)
+class BallotNominee:
+    """One nominee as the ballot lists them."""
+
+    name: str
+    unit: str | None
+    position: str | None
+
+
+@dataclass(frozen=True)
+class MemberAttendance:
+    """One council member at the meeting: `attendance` is "co_mat", "vang_bo_phieu_bang_van_ban" or "vang"."""
+
+    name: str
+    role: str
+    attendance: str
+
+
+@dataclass(frozen=True)
+class NomineeResult:
+    """One nominee's tally: `share` = votes_for / members (all the council's members); `passed` None when the title
+    needs no vote; `forecast` the text against the higher council's threshold for a title decided higher."""
+
+    name: str
+    unit: str | None
+    votes_for: int | None
+    members: int
+    share: float | None
+    passed: bool | None
+    forecast: str | None
+
+
+@dataclass(frozen=True)
+class TitleResult:
+    """One title's results: its vote threshold (% of all members, None = no vote) and the rule's basis as worded."""
+
+    award_name: str
+    threshold: int | None
+    basis: str | None
+    rows: Sequence[NomineeResult]
+
+
+@dataclass(frozen=True)
+class MinutesData:
+    """What the minutes of one council meeting record; `locality` names the date line's place (settings.place)."""
+
+    agency: str
+    year: int
+    meeting_date: date
+    place: str | None
+    round_no: int
+    members: Sequence[MemberAttendance]
+    results: Sequence[TitleResult]
+    locality: str | None = None
+
+
+def role_label(role: str) -> str:
+    """Return a council role as the documents write it: "chu_tich" or "chủ tịch" -> "Chủ tịch"."""
+    key = fold(role).replace(" ", "_")
+    return ROLE_LABELS.get(key, nfc(role).strip())
+
+
+def _role_rank(role: str) -> int:
+    key = fold(role).replace(" ", "_")
+    return _ROLE_ORDER.index(key) if key in _ROLE_ORDER else len(_ROLE_ORDER)
+
+
+def title_phrase(award_name: str) -> str:
+    """Return "danh hiệu “Chiến sĩ thi đua cơ sở”", or the name itself when it already says "Danh hiệu …"."""
+    name = nfc(award_name).strip()
+    return name if fold(name).startswith("danh hieu") else f"danh hiệu “{name}”"
+
+
+def _locality(locality: str | None) -> str:
+    """Return the place the date line names: the one given, else the app's default (Settings.place)."""
+    return nfc(locality).strip() if locality and locality.strip() else Settings().place
+
+
+def _new_document(title: str, agency: str, *, page_numbers: bool):
+    document = Document()
+    page_setup(document)
+    if not page_numbers:  # each ballot is a sheet of its own: no page number on any of them
+        section = document.sections[0]
+        section.different_first_page_header_footer = False
+        for line in section.header.paragraphs:
+            line.clear()
+    core = document.core_properties
+    core.title, core.author, core.language = title, agency, "vi-VN"
+    return document
+
+
+def _save(document) -> bytes:
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _centred(document, text: str, *, bold: bool = False, italic: bool = False, before: float = 0, size: float = 14):
+    return paragraph(document, text, bold=bold, italic=italic, size=size, align=WD_ALIGN_PARAGRAPH.CENTER,
+                     indent=False, before=before)
+
+
+def _row_height(table, height_mm: float) -> None:
+    """Give every row but the header at least `height_mm`, room for a hand-drawn X."""
+    for row in list(table.rows)[1:]:
+        tr_pr = row._tr.get_or_add_trPr()
+        height = OxmlElement("w:trHeight")
+        height.set(qn("w:val"), str(round(height_mm * 1440 / 25.4)))
+        height.set(qn("w:hRule"), "atLeast")
+        tr_pr.append(height)  # after cantSplit: CT_TrPr's order
+
+
+def ballots_docx(*, agency: str, year: int, award_name: str, nominees: Sequence[BallotNominee], copies: int,
+                 meeting_date: date | None, round_no: int = 1, locality: str | None = None) -> bytes:
+    """Return the title's secret ballots (.docx bytes): `copies` identical pages, one per council member, each listing
+    every nominee once in name order with blank "Đồng ý" / "Không đồng ý" boxes; no voter is named.
+
+    Raises Refused when there is no nominee or fewer than one copy.
+    """
+    if not nominees:
+        raise Refused(f"Chưa có đề nghị nào cho {title_phrase(award_name)} năm {year}: không có gì để in phiếu bầu.")
+    if copies < 1:
+        raise Refused("Số phiếu bầu phải ít nhất là 1 (bằng số thành viên Hội đồng): nhập thành viên Hội đồng trước.")
+    place = _locality(locality)
+    dated = (place_and_date(place, meeting_date) if meeting_date
+             else f"{place}, ngày …… tháng …… năm ……")
+    ordered = sorted(nominees, key=lambda n: name_sort_key(n.name))
+    rows = [[str(i), nfc(n.name), nfc(n.position or ""), nfc(n.unit or ""), "", ""]
+            for i, n in enumerate(ordered, start=1)]
+    document = _new_document(f"Phiếu bầu {title_phrase(award_name)} năm {year}", agency, page_numbers=False)
+    for copy in range(copies):
+        if copy:
+            run(paragraph(document, indent=False, before=0), "").add_break(WD_BREAK.PAGE)
+        _ballot_page(document, agency=agency, year=year, award_name=award_name, rows=rows, dated=dated, place=place,
+                     round_no=round_no)
+    return _save(document)
+
+
+def _ballot_page(document, *, agency: str, year: int, award_name: str, rows: list[list[str]], dated: str,
+                 place: str, round_no: int) -> None:
+    """One ballot: header, title, the nominees' table with blank boxes, the instruction."""
+    header(document, parent=agency, agency=COUNCIL, place=place, dated=dated, number=None, keep=COUNCIL_KEEP)
+    _centred(document, "PHIẾU BẦU", bold=True, before=18)
+    phrase = title_phrase(award_name)
+    _centred(document, phrase[0].upper() + phrase[1:], bold=True)
+    _centred(document, f"năm {year}" + (f" - Vòng {round_no}" if round_no > 1 else ""), bold=True)
+    _centred(document, "(Phiếu bầu kín, người bầu không ghi tên)", italic=True, size=13)
+    paragraph(document, "", before=0)
+    table = data_table(document, BALLOT_HEADERS, rows, [11, 45, 33, 40, 17, 19], left_columns=(1, 2, 3))
+    _row_height(table, 9)
+    paragraph(document, INSTRUCTION, italic=True, size=13, before=8)
+    paragraph(document, f"Danh sách có {format_number(len(rows))} người được đề nghị.", italic=True, size=13,
+              before=3)
+
+
+def minutes_docx(data: MinutesData) -> bytes:
+    """Return the minutes of the council's meeting (.docx bytes): header, time and place, attendance (present, absent
+    voting in writing, absent), each title's nominees with votes / all members, share and result, the closing and
+    the secretary's and chair's signatures."""
+    place = _locality(data.locality)
+    document = _new_document(f"Biên bản họp {COUNCIL} năm {data.year}", data.agency, page_numbers=True)
+    header(document, parent=data.agency, agency=COUNCIL, place=place,
+           dated=place_and_date(place, data.meeting_date), number=MINUTES_NUMBER, keep=COUNCIL_KEEP)
+    _centred(document, "BIÊN BẢN", bold=True, before=18)
+    _centred(document, f"Họp {COUNCIL} {nfc(data.agency)}", bold=True)
+    _centred(document, f"xét danh hiệu thi đua, hình thức khen thưởng năm {data.year}"
+             + (f" (vòng {data.round_no})" if data.round_no > 1 else ""), bold=True)
+    members = sorted(data.members, key=lambda m: (_role_rank(m.role), name_sort_key(m.name)))
+    _time_and_place(document, data)
+    _attendance(document, members)
+    _results(document, data)
+    _closing(document, members)
+    return _save(document)
+
+
+def _time_and_place(document, data: MinutesData) -> None:
+    """Section I: when and where."""
+    paragraph(document, "I. THỜI GIAN, ĐỊA ĐIỂM", bold=True, before=12)
+    paragraph(document, f"Thời gian: vào hồi …… giờ …… phút, ngày {format_date(data.meeting_date)}.")
+    paragraph(document, f"Địa điểm: {nfc(data.place).strip() if data.place and data.place.strip() else '……………'}.")
+
+
+def _member_of(members: Sequence[MemberAttendance], role: str) -> MemberAttendance | None:
+    return next((m for m in members if fold(m.role).replace(" ", "_") == role
+                 or fold(role_label(m.role)) == fold(ROLE_LABELS[role])), None)
+
+
+def _attendance(document, members: Sequence[MemberAttendance]) -> None:
+    """Section II: the chair and secretary, the counts (all, present, absent voting in writing, absent), the table."""
+    paragraph(document, "II. THÀNH PHẦN", bold=True)
+    chair, secretary = _member_of(members, "chu_tich"), _member_of(members, "uy_vien_thu_ky")
+    paragraph(document, f"Chủ trì: {nfc(chair.name) if chair else BLANK_NAME} - Chủ tịch Hội đồng.")
+    paragraph(document, f"Thư ký: {nfc(secretary.name) if secretary else BLANK_NAME} - Ủy viên thư ký Hội đồng.")
+    counts = {code: sum(m.attendance == code for m in members) for code in ATTENDANCE_LABELS}
+    present, written, absent = counts["co_mat"], counts["vang_bo_phieu_bang_van_ban"], counts["vang"]
+    away = written + absent
+    text = (f"Tổng số thành viên Hội đồng: {format_number(len(members))}; có mặt: {format_number(present)}; "
+            f"vắng: {format_number(away)}")
+    if away:
+        text += (f" (trong đó {format_number(written)} thành viên gửi phiếu bầu bằng văn bản)" if written
+                 else " (không có thành viên vắng mặt nào gửi phiếu bầu bằng văn bản)")
+    paragraph(document, text + f". Số thành viên tham gia bỏ phiếu: {format_number(present + written)}.")
+    data_table(document, ATTENDANCE_HEADERS,
+               [[str(i), nfc(m.name), role_label(m.role), ATTENDANCE_LABELS.get(m.attendance, m.attendance)]
+                for i, m in enumerate(members, start=1)], [12, 55, 42, 56], left_columns=(1, 2, 3))
+
+
+def result_label(row: NomineeResult, threshold: int | None) -> str:
+    """Return a nominee's result as the minutes write it: the forecast of a title decided higher, "Đạt", "Không đạt",
+    "Không cần bỏ phiếu" for a title without a threshold, "Chưa bỏ phiếu" before the tally."""
+    if row.forecast:
+        return nfc(row.forecast)
+    if threshold is None:
+        return "Không cần bỏ phiếu"
+    if row.passed is None:
+        return "Chưa bỏ phiếu"
+    return "Đạt" if row.passed else "Không đạt"
+
+
+def _votes(row: NomineeResult) -> str:
+    if row.votes_for is None:
+        return "—"
+    return f"{format_number(row.votes_for)}/{format_number(row.members)}"
+
+
+def _results(document, data: MinutesData) -> None:
+    """Section III: for each title, its nominees, the threshold and basis, the table of votes and results."""
+    paragraph(document, "III. NỘI DUNG VÀ KẾT QUẢ BỎ PHIẾU", bold=True)
+    paragraph(document, "Hội đồng nghe Thường trực Hội đồng báo cáo tổng hợp các trường hợp được đề nghị, thảo luận "
+              "và bỏ phiếu kín đối với các danh hiệu cần bỏ phiếu. Tỷ lệ phiếu đồng ý tính trên tổng số thành viên "
+              "Hội đồng (kể cả thành viên vắng mặt). Kết quả như sau:")
+    if not data.results:
+        paragraph(document, "Không có trường hợp nào được đưa ra xét tại cuộc họp.", italic=True)
+    for number, title in enumerate(data.results, start=1):
+        _title_section(document, number, title)
+
+
+def _title_section(document, number: int, title: TitleResult) -> None:
+    """One title: "1. Danh hiệu “…”: 3 trường hợp được đề nghị", the rule, the table, how many passed."""
+    rows = sorted(title.rows, key=lambda r: name_sort_key(r.name))
+    phrase = title_phrase(title.award_name)
+    paragraph(document, f"{number}. {phrase[0].upper() + phrase[1:]}: {format_number(len(rows))} trường hợp được "
+              "đề nghị.", bold=True).paragraph_format.keep_with_next = True
+    forecasts = any(r.forecast for r in rows)
+    if title.threshold is None:
+        rule = "Danh hiệu, hình thức này không cần bỏ phiếu."
+    elif forecasts:
+        rule = (f"Danh hiệu do Hội đồng cấp trên xét, cần đạt từ {title.threshold}% tổng số thành viên Hội đồng cấp "
+                "trên; Hội đồng ghi nhận kết quả bỏ phiếu của Hội đồng để dự báo.")
+    else:
+        rule = f"Yêu cầu: đạt từ {title.threshold}% tổng số thành viên Hội đồng trở lên."
+    if title.basis:
+        rule += f" Căn cứ: {nfc(title.basis).rstrip('.')}."
+    paragraph(document, rule).paragraph_format.keep_with_next = True
+    data_table(document, RESULT_HEADERS,
+               [[str(i), nfc(r.name), nfc(r.unit or ""), _votes(r), format_percent(r.share),
+                 result_label(r, title.threshold)] for i, r in enumerate(rows, start=1)],
+               [11, 42, 38, 28, 18, 28], left_columns=(1, 2))
+    if title.threshold is not None and not forecasts and rows:
+        passed = sum(r.passed is True for r in rows)
+        paragraph(document, f"Kết quả: {format_number(passed)}/{format_number(len(rows))} trường hợp đạt.")
+
+
+def _closing(document, members: Sequence[MemberAttendance]) -> None:
+    """The closing sentences and the secretary's (left) and chair's (right) signatures."""
+    paragraph(document, "Cuộc họp kết thúc vào hồi …… giờ …… cùng ngày. Biên bản đã được thông qua trước Hội đồng, "
+              "các thành viên dự họp nhất trí với nội dung biên bản.", before=12)
+    chair, secretary = _member_of(members, "chu_tich"), _member_of(members, "uy_vien_thu_ky")
+    half = TEXT_MM / 2
+    left, right = layout_table(document, [half, half]).rows[0].cells
+    for cell, title, who in ((left, "THƯ KÝ", secretary), (right, "CHỦ TỊCH", chair)):
+        cell_paragraph(cell, title, size=14, bold=True, first=True).paragraph_format.space_before = Pt(12)
+        cell_paragraph(cell, "(Ký, ghi rõ họ tên)", size=TABLE_PT + 1, italic=True)
+        for _ in range(4):
+            cell_paragraph(cell, "", size=14)
+        cell_paragraph(cell, nfc(who.name) if who else BLANK_NAME, size=14, bold=True)
