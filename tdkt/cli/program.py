@@ -12,6 +12,7 @@ from tdkt.cli import (
     backup_commands,
     click_vi,
     file_commands,
+    form_commands,
     import_commands,
     plan_commands,
     remind_commands,
@@ -48,6 +49,7 @@ for _command in (
     report_commands.report_command, audit_commands.audit_command,
     submission_commands.submissions_command, remind_commands.remind_command,
     file_commands.sweep_files_command, backup_commands.backup_command, backup_commands.restore_command,
+    form_commands.forms_command, form_commands.mau_tdkt_command,
 ):
     cli.add_command(_command)
 rules_command.register(cli)
