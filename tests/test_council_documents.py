@@ -267,3 +267,25 @@ def test_libreoffice_prints_one_ballot_per_member_and_the_minutes_with_their_dia
                              timeout=30).stdout.decode()
     fonts = [line.split() for line in listing.splitlines()[2:]]
     assert fonts and all(f[0].split("+")[-1].startswith(("LiberationSerif", "TimesNewRoman")) for f in fonts), fonts
+
+
+def test_minutes_conclude_with_who_the_council_sends_on():
+    texts = [nfc(p.text) for p in opened(minutes_docx(MINUTES)).paragraphs if p.text]
+    start = texts.index("IV. KẾT LUẬN")
+    assert texts[start + 2:start + 5] == [
+        f"- Danh hiệu “Chiến sĩ thi đua cơ sở”: 2 trường hợp (Nguyễn Văn Bình, {INJECTED}).",
+        "- Danh hiệu “Chiến sĩ thi đua cấp tỉnh”: 2 trường hợp (Lê Thị Ân, Hoàng Đức Ưng), trình Hội đồng Thi đua - "
+        "Khen thưởng cấp trên xét.",
+        "- Danh hiệu “Lao động tiên tiến”: 1 trường hợp."]
+    assert "Trần Thị Ánh" not in texts[start + 2]  # 11/15 did not pass
+
+
+def test_collective_title_ballot_names_the_collective_without_a_position_column():
+    nominees = [BallotNominee("Phòng Quản lý công nghiệp", "Phòng Quản lý công nghiệp", None),
+                BallotNominee("Tổ Kiểm tra thị trường số 1", "Chi cục Quản lý thị trường", None)]
+    page = pages(opened(ballots(copies=1, award_name="Tập thể lao động xuất sắc", nominees=nominees)))[0]
+    rows = table_rows(tables_of(page)[1])
+    assert rows == [["STT", "Tên tập thể", "Trực thuộc", "Đồng ý", "Không đồng ý"],
+                    ["1", "Phòng Quản lý công nghiệp", "", "", ""],
+                    ["2", "Tổ Kiểm tra thị trường số 1", "Chi cục Quản lý thị trường", "", ""]]
+    assert "Danh sách có 2 tập thể được đề nghị." in [block_text(b) for b in page]

@@ -21,7 +21,7 @@ from docx.shared import Pt
 
 from tdkt.core.config import Settings
 from tdkt.core.errors import Refused
-from tdkt.core.text import fold, format_date, format_number, format_percent, name_sort_key, nfc
+from tdkt.core.text import fold, format_date, format_number, format_percent, name_sort_key, nfc, sort_key
 from tdkt.reports.docx_layout import (
     TABLE_PT,
     TEXT_MM,
@@ -39,6 +39,7 @@ COUNCIL = "Hội đồng Thi đua - Khen thưởng"
 COUNCIL_KEEP = ("Thi đua - Khen thưởng",)
 MINUTES_NUMBER = "Số: …/BB-HĐTĐKT"
 BALLOT_HEADERS = ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Đồng ý", "Không đồng ý"]
+COLLECTIVE_BALLOT_HEADERS = ["STT", "Tên tập thể", "Trực thuộc", "Đồng ý", "Không đồng ý"]
 ATTENDANCE_HEADERS = ["STT", "Họ và tên", "Chức vụ trong Hội đồng", "Tham dự"]
 RESULT_HEADERS = ["STT", "Họ và tên", "Đơn vị", "Số phiếu đồng ý / tổng số thành viên", "Tỷ lệ", "Kết quả"]
 ATTENDANCE_LABELS = {
@@ -128,6 +129,18 @@ def title_phrase(award_name: str) -> str:
     return name if fold(name).startswith("danh hieu") else f"danh hiệu “{name}”"
 
 
+def is_collective_title(award_name: str) -> bool:
+    """Return True for a title given to collectives ("Tập thể lao động xuất sắc", "Cờ thi đua …"): its ballot and
+    results name the collective ("Tên tập thể"), with no position column."""
+    name = fold(award_name)
+    return name.startswith(("tap the", "co thi dua", "danh hieu tap the", "danh hieu co thi dua"))
+
+
+def _order_key(award_name: str):
+    """Return the sort key of a title's nominees: a person's name by given name; a collective's name as written."""
+    return sort_key if is_collective_title(award_name) else name_sort_key
+
+
 def _locality(locality: str | None) -> str:
     """Return the place the date line names: the one given, else the app's default (Settings.place)."""
     return nfc(locality).strip() if locality and locality.strip() else Settings().place
@@ -181,20 +194,24 @@ def ballots_docx(*, agency: str, year: int, award_name: str, nominees: Sequence[
     place = _locality(locality)
     dated = (place_and_date(place, meeting_date) if meeting_date
              else f"{place}, ngày …… tháng …… năm ……")
-    ordered = sorted(nominees, key=lambda n: name_sort_key(n.name))
-    rows = [[str(i), nfc(n.name), nfc(n.position or ""), nfc(n.unit or ""), "", ""]
+    key = _order_key(award_name)
+    ordered = sorted(nominees, key=lambda n: key(n.name))
+    collective = is_collective_title(award_name)
+    # A collective's unit is itself, or the unit it belongs to: only the latter is worth a column's words.
+    rows = [[str(i), nfc(n.name), *([] if collective else [nfc(n.position or "")]),
+             "" if collective and fold(n.unit) == fold(n.name) else nfc(n.unit or ""), "", ""]
             for i, n in enumerate(ordered, start=1)]
     document = _new_document(f"Phiếu bầu {title_phrase(award_name)} năm {year}", agency, page_numbers=False)
     for copy in range(copies):
         if copy:
             run(paragraph(document, indent=False, before=0), "").add_break(WD_BREAK.PAGE)
         _ballot_page(document, agency=agency, year=year, award_name=award_name, rows=rows, dated=dated, place=place,
-                     round_no=round_no)
+                     round_no=round_no, collective=collective)
     return _save(document)
 
 
 def _ballot_page(document, *, agency: str, year: int, award_name: str, rows: list[list[str]], dated: str,
-                 place: str, round_no: int) -> None:
+                 place: str, round_no: int, collective: bool) -> None:
     """One ballot: header, title, the nominees' table with blank boxes, the instruction."""
     header(document, parent=agency, agency=COUNCIL, place=place, dated=dated, number=None, keep=COUNCIL_KEEP)
     _centred(document, "PHIẾU BẦU", bold=True, before=18)
@@ -203,10 +220,14 @@ def _ballot_page(document, *, agency: str, year: int, award_name: str, rows: lis
     _centred(document, f"năm {year}" + (f" - Vòng {round_no}" if round_no > 1 else ""), bold=True)
     _centred(document, "(Phiếu bầu kín, người bầu không ghi tên)", italic=True, size=13)
     paragraph(document, "", before=0)
-    table = data_table(document, BALLOT_HEADERS, rows, [11, 45, 33, 40, 17, 19], left_columns=(1, 2, 3))
+    if collective:
+        table = data_table(document, COLLECTIVE_BALLOT_HEADERS, rows, [11, 66, 52, 17, 19], left_columns=(1, 2))
+    else:
+        table = data_table(document, BALLOT_HEADERS, rows, [11, 45, 33, 40, 17, 19], left_columns=(1, 2, 3))
     _row_height(table, 9)
     paragraph(document, INSTRUCTION, italic=True, size=13, before=8)
-    paragraph(document, f"Danh sách có {format_number(len(rows))} người được đề nghị.", italic=True, size=13,
+    who = "tập thể" if collective else "người"
+    paragraph(document, f"Danh sách có {format_number(len(rows))} {who} được đề nghị.", italic=True, size=13,
               before=3)
 
 
@@ -226,6 +247,7 @@ def minutes_docx(data: MinutesData) -> bytes:
     _time_and_place(document, data)
     _attendance(document, members)
     _results(document, data)
+    _conclusion(document, data.results)
     _closing(document, members)
     return _save(document)
 
@@ -256,7 +278,7 @@ def _attendance(document, members: Sequence[MemberAttendance]) -> None:
     if away:
         text += (f" (trong đó {format_number(written)} thành viên gửi phiếu bầu bằng văn bản)" if written
                  else " (không có thành viên vắng mặt nào gửi phiếu bầu bằng văn bản)")
-    paragraph(document, text + f". Số thành viên tham gia bỏ phiếu: {format_number(present + written)}.")
+    paragraph(document, text + f". Số thành viên tham gia bỏ phiếu: {format_number(present + written)}.", after=4)
     data_table(document, ATTENDANCE_HEADERS,
                [[str(i), nfc(m.name), role_label(m.role), ATTENDANCE_LABELS.get(m.attendance, m.attendance)]
                 for i, m in enumerate(members, start=1)], [12, 55, 42, 56], left_columns=(1, 2, 3))
@@ -292,36 +314,76 @@ def _results(document, data: MinutesData) -> None:
         _title_section(document, number, title)
 
 
+def _decided_higher(title: TitleResult) -> bool:
+    """Return True for a title the Sở council only forecasts (CSTĐ cấp tỉnh, Cờ thi đua): its rows carry a forecast."""
+    return title.threshold is not None and any(r.forecast for r in title.rows)
+
+
 def _title_section(document, number: int, title: TitleResult) -> None:
     """One title: "1. Danh hiệu “…”: 3 trường hợp được đề nghị", the rule, the table, how many passed."""
-    rows = sorted(title.rows, key=lambda r: name_sort_key(r.name))
+    key = _order_key(title.award_name)
+    rows = sorted(title.rows, key=lambda r: key(r.name))
     phrase = title_phrase(title.award_name)
     paragraph(document, f"{number}. {phrase[0].upper() + phrase[1:]}: {format_number(len(rows))} trường hợp được "
               "đề nghị.", bold=True).paragraph_format.keep_with_next = True
-    forecasts = any(r.forecast for r in rows)
     if title.threshold is None:
         rule = "Danh hiệu, hình thức này không cần bỏ phiếu."
-    elif forecasts:
-        rule = (f"Danh hiệu do Hội đồng cấp trên xét, cần đạt từ {title.threshold}% tổng số thành viên Hội đồng cấp "
-                "trên; Hội đồng ghi nhận kết quả bỏ phiếu của Hội đồng để dự báo.")
+    elif _decided_higher(title):
+        rule = (f"Danh hiệu do cấp trên quyết định: Hội đồng Thi đua - Khen thưởng cấp trên xét, cần từ "
+                f"{title.threshold}% tổng số thành viên Hội đồng cấp trên đồng ý; kết quả bỏ phiếu của Hội đồng dưới "
+                "đây được đối chiếu với ngưỡng đó để dự báo.")
     else:
         rule = f"Yêu cầu: đạt từ {title.threshold}% tổng số thành viên Hội đồng trở lên."
     if title.basis:
         rule += f" Căn cứ: {nfc(title.basis).rstrip('.')}."
-    paragraph(document, rule).paragraph_format.keep_with_next = True
-    data_table(document, RESULT_HEADERS,
+    added = paragraph(document, rule, after=4)
+    added.paragraph_format.keep_with_next = True
+    headers = RESULT_HEADERS if not is_collective_title(title.award_name) else ["STT", "Tên tập thể",
+                                                                               *RESULT_HEADERS[2:]]
+    data_table(document, headers,
                [[str(i), nfc(r.name), nfc(r.unit or ""), _votes(r), format_percent(r.share),
                  result_label(r, title.threshold)] for i, r in enumerate(rows, start=1)],
                [11, 42, 38, 28, 18, 28], left_columns=(1, 2))
-    if title.threshold is not None and not forecasts and rows:
+    if title.threshold is not None and not _decided_higher(title) and rows:
         passed = sum(r.passed is True for r in rows)
         paragraph(document, f"Kết quả: {format_number(passed)}/{format_number(len(rows))} trường hợp đạt.")
+
+
+def _moving_on(title: TitleResult) -> list[NomineeResult]:
+    """Return the nominees the council sends on: those who passed; all of a title without a vote; those voted on for
+    a title decided higher."""
+    if title.threshold is None:
+        return list(title.rows)
+    if _decided_higher(title):
+        return [r for r in title.rows if r.votes_for is not None]
+    return [r for r in title.rows if r.passed is True]
+
+
+def _conclusion(document, results: Sequence[TitleResult]) -> None:
+    """Section IV: what the council agrees to send on, per title (names where it voted, a count where it did not)."""
+    paragraph(document, "IV. KẾT LUẬN", bold=True)
+    paragraph(document, "Hội đồng thống nhất kết quả nêu trên và giao Thường trực Hội đồng hoàn thiện hồ sơ, trình cấp "
+              "có thẩm quyền xem xét, quyết định đối với các trường hợp sau:" if results else
+              "Hội đồng thống nhất nội dung nêu trên.")
+    for title in results:
+        key = _order_key(title.award_name)
+        chosen = sorted(_moving_on(title), key=lambda r: key(r.name))
+        phrase = title_phrase(title.award_name)
+        text = f"- {phrase[0].upper() + phrase[1:]}: "
+        if not chosen:
+            text += "không có trường hợp nào."
+        elif title.threshold is None:
+            text += f"{format_number(len(chosen))} trường hợp."
+        else:
+            text += f"{format_number(len(chosen))} trường hợp ({', '.join(nfc(r.name) for r in chosen)})"
+            text += ", trình Hội đồng Thi đua - Khen thưởng cấp trên xét." if _decided_higher(title) else "."
+        paragraph(document, text, before=3)
 
 
 def _closing(document, members: Sequence[MemberAttendance]) -> None:
     """The closing sentences and the secretary's (left) and chair's (right) signatures."""
     paragraph(document, "Cuộc họp kết thúc vào hồi …… giờ …… cùng ngày. Biên bản đã được thông qua trước Hội đồng, "
-              "các thành viên dự họp nhất trí với nội dung biên bản.", before=12)
+              "các thành viên dự họp nhất trí với nội dung biên bản.", before=12).paragraph_format.keep_with_next = True
     chair, secretary = _member_of(members, "chu_tich"), _member_of(members, "uy_vien_thu_ky")
     half = TEXT_MM / 2
     left, right = layout_table(document, [half, half]).rows[0].cells
