@@ -276,7 +276,7 @@ def build_province(session: Session, *, year: int) -> FormTable:
     items = decided_in(session, span=span, levels=("tinh", "bo"))
     columns = [FormColumn(("Tổng số",), "1=(2+3+4+5)")]
     columns += [FormColumn((SPLIT, title), number) for number, title in _PROVINCE_COLUMNS.items()]
-    counted = [(i, int(g)) for i in items if (g := _province_group(i)) is not None]
+    counted = [(i, int(g) - 1) for i in items if (g := _province_group(i)) is not None]  # column "2" is index 1
     left_out = Counter()
     for i in items:
         if _province_group(i) is None:
@@ -288,4 +288,4 @@ def build_province(session: Session, *, year: int) -> FormTable:
         notes.append("Không có cột trong biểu nên không tính: " + "; ".join(
             f"{name} ({n})" for name, n in left_out.items()) + ".")
     return FormTable(code=PROVINCE_CODE, title=PROVINCE_TITLE, period=span, columns=columns, rows=rows,
-                     has_unit_column=True, notes=notes, details=_details([(i, str(c)) for i, c in counted]))
+                     has_unit_column=True, notes=notes, details=_details([(i, columns[c].number) for i, c in counted]))
