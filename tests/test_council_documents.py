@@ -8,6 +8,7 @@ from datetime import date
 from io import BytesIO
 
 import docx
+import numpy as np
 import pytest
 from docx.oxml.ns import qn
 
@@ -46,7 +47,7 @@ def result(name: str, votes: int | None, *, threshold: int | None = 80, forecast
            unit: str = "Văn phòng Sở") -> NomineeResult:
     """A nominee's tally of the 15-member council, as the council computes it."""
     share = None if votes is None else votes / 15
-    passed = None if threshold is None or votes is None or forecast else votes * 100 >= threshold * 15
+    passed = None if threshold is None or votes is None else votes * 100 >= threshold * 15  # forecasts too
     return NomineeResult(name, unit, votes, 15, share, passed, forecast)
 
 
@@ -57,8 +58,10 @@ MINUTES = MinutesData(
         TitleResult("Chiến sĩ thi đua cơ sở", 80, "Nghị định 98/2023/NĐ-CP, Điều 30 khoản 7",
                     [result("Trần Thị Ánh", 11), result("Nguyễn Văn Bình", 12), result(INJECTED, 15)]),
         TitleResult("Chiến sĩ thi đua cấp tỉnh", 90, "Nghị định 98/2023/NĐ-CP, Điều 30 khoản 7",
-                    [result("Lê Thị Ân", 13, threshold=90, forecast="Dự báo chưa đạt (cần từ 90%)"),
-                     result("Hoàng Đức Ưng", 14, threshold=90, forecast="Dự báo đạt (cần từ 90%)")]),
+                    [result("Lê Thị Ân", 13, threshold=90, forecast="Dự báo chưa đạt ngưỡng ≥ 90% của Hội đồng Thi "
+                            "đua - Khen thưởng tỉnh (86,7% phiếu đồng ý tại Hội đồng Sở)"),
+                     result("Hoàng Đức Ưng", 14, threshold=90, forecast="Dự báo đạt ngưỡng ≥ 90% của Hội đồng Thi đua"
+                            " - Khen thưởng tỉnh (93,3% phiếu đồng ý tại Hội đồng Sở)")]),
         TitleResult("Lao động tiên tiến", None, None, [result("Mai Văn Tú", None, threshold=None)]),
     ])
 
@@ -213,18 +216,21 @@ def test_minutes_record_the_attendance_absent_members_voting_in_writing_and_the_
 def test_minutes_show_each_titles_votes_share_and_result():
     document = opened(minutes_docx(MINUTES))
     cstdcs, province, lao_dong = (table_rows(t) for t in document.tables[2:5])
-    assert cstdcs[0] == ["STT", "Họ và tên", "Đơn vị", "Số phiếu đồng ý / tổng số thành viên", "Tỷ lệ", "Kết quả"]
+    texts = [nfc(p.text) for p in document.paragraphs if p.text]
+    assert cstdcs[0] == ["STT", "Họ và tên", "Đơn vị", "Đồng ý / tổng số thành viên", "Tỷ lệ", "Kết quả"]
     assert cstdcs[1:] == [["1", "Trần Thị Ánh", "Văn phòng Sở", "11/15", "73,3%", "Không đạt"],
                           ["2", "Nguyễn Văn Bình", "Văn phòng Sở", "12/15", "80,0%", "Đạt"],
                           ["3", INJECTED, "Văn phòng Sở", "15/15", "100,0%", "Đạt"]]
-    assert province[1:] == [["1", "Lê Thị Ân", "Văn phòng Sở", "13/15", "86,7%", "Dự báo chưa đạt (cần từ 90%)"],
-                            ["2", "Hoàng Đức Ưng", "Văn phòng Sở", "14/15", "93,3%", "Dự báo đạt (cần từ 90%)"]]
+    assert province[1:] == [["1", "Lê Thị Ân", "Văn phòng Sở", "13/15", "86,7%", MINUTES.results[1].rows[0].forecast],
+                            ["2", "Hoàng Đức Ưng", "Văn phòng Sở", "14/15", "93,3%",
+                             MINUTES.results[1].rows[1].forecast]]
+    assert "Dự báo: 1/2 trường hợp đạt ngưỡng của Hội đồng cấp trên." in texts
     assert lao_dong[1:] == [["1", "Mai Văn Tú", "Văn phòng Sở", "—", "—", "Không cần bỏ phiếu"]]
     texts = [nfc(p.text) for p in document.paragraphs if p.text]
     assert "1. Danh hiệu “Chiến sĩ thi đua cơ sở”: 3 trường hợp được đề nghị." in texts
     assert ("Yêu cầu: đạt từ 80% tổng số thành viên Hội đồng trở lên. Căn cứ: Nghị định 98/2023/NĐ-CP, Điều 30 khoản "
             "7.") in texts
-    assert "Kết quả: 2/3 trường hợp đạt." in texts
+    assert "Kết quả: 2/3 trường hợp đạt." in texts and "Kết quả: 1/2 trường hợp đạt." not in texts
     assert "3. Danh hiệu “Lao động tiên tiến”: 1 trường hợp được đề nghị." in texts
     assert "Danh hiệu, hình thức này không cần bỏ phiếu." in texts
     assert texts[-1].startswith("Cuộc họp kết thúc vào hồi …… giờ ……")
@@ -274,8 +280,8 @@ def test_minutes_conclude_with_who_the_council_sends_on():
     start = texts.index("IV. KẾT LUẬN")
     assert texts[start + 2:start + 5] == [
         f"- Danh hiệu “Chiến sĩ thi đua cơ sở”: 2 trường hợp (Nguyễn Văn Bình, {INJECTED}).",
-        "- Danh hiệu “Chiến sĩ thi đua cấp tỉnh”: 2 trường hợp (Lê Thị Ân, Hoàng Đức Ưng), trình Hội đồng Thi đua - "
-        "Khen thưởng cấp trên xét.",
+        "- Danh hiệu “Chiến sĩ thi đua cấp tỉnh”: 1 trường hợp (Hoàng Đức Ưng), trình Hội đồng Thi đua - Khen "
+        "thưởng cấp trên xét.",
         "- Danh hiệu “Lao động tiên tiến”: 1 trường hợp."]
     assert "Trần Thị Ánh" not in texts[start + 2]  # 11/15 did not pass
 
@@ -289,3 +295,15 @@ def test_collective_title_ballot_names_the_collective_without_a_position_column(
                     ["1", "Phòng Quản lý công nghiệp", "", "", ""],
                     ["2", "Tổ Kiểm tra thị trường số 1", "Chi cục Quản lý thị trường", "", ""]]
     assert "Danh sách có 2 tập thể được đề nghị." in [block_text(b) for b in page]
+
+
+def test_minutes_read_numpy_bools_and_numbers_as_a_pandas_frame_hands_them_over():
+    rows = [NomineeResult("Trần Thị Ánh", None, np.int64(11), 15, np.float64(11 / 15), np.False_, None),
+            NomineeResult("Nguyễn Văn Bình", None, np.int64(12), 15, np.float64(0.8), np.True_, None)]
+    data = MinutesData(agency=AGENCY, year=2025, meeting_date=MEETING, place=None, round_no=1, members=MEMBERS,
+                       results=[TitleResult("Chiến sĩ thi đua cơ sở", 80, None, rows)])
+    document = opened(minutes_docx(data))
+    assert [r[3:] for r in table_rows(document.tables[2])[1:]] == [["11/15", "73,3%", "Không đạt"],
+                                                                   ["12/15", "80,0%", "Đạt"]]
+    texts = [nfc(p.text) for p in document.paragraphs if p.text]
+    assert "- Danh hiệu “Chiến sĩ thi đua cơ sở”: 1 trường hợp (Nguyễn Văn Bình)." in texts

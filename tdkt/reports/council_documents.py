@@ -41,7 +41,7 @@ MINUTES_NUMBER = "Số: …/BB-HĐTĐKT"
 BALLOT_HEADERS = ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Đồng ý", "Không đồng ý"]
 COLLECTIVE_BALLOT_HEADERS = ["STT", "Tên tập thể", "Trực thuộc", "Đồng ý", "Không đồng ý"]
 ATTENDANCE_HEADERS = ["STT", "Họ và tên", "Chức vụ trong Hội đồng", "Tham dự"]
-RESULT_HEADERS = ["STT", "Họ và tên", "Đơn vị", "Số phiếu đồng ý / tổng số thành viên", "Tỷ lệ", "Kết quả"]
+RESULT_HEADERS = ["STT", "Họ và tên", "Đơn vị", "Đồng ý / tổng số thành viên", "Tỷ lệ", "Kết quả"]
 ATTENDANCE_LABELS = {
     "co_mat": "Có mặt",
     "vang_bo_phieu_bang_van_ban": "Vắng, bỏ phiếu bằng văn bản",
@@ -170,6 +170,11 @@ def _centred(document, text: str, *, bold: bool = False, italic: bool = False, b
                      indent=False, before=before)
 
 
+def _heading(document, text: str, *, before: float = 6) -> None:
+    """A section's heading in bold, kept on the page of what follows it."""
+    paragraph(document, text, bold=True, before=before).paragraph_format.keep_with_next = True
+
+
 def _row_height(table, height_mm: float) -> None:
     """Give every row but the header at least `height_mm`, room for a hand-drawn X."""
     for row in list(table.rows)[1:]:
@@ -254,7 +259,7 @@ def minutes_docx(data: MinutesData) -> bytes:
 
 def _time_and_place(document, data: MinutesData) -> None:
     """Section I: when and where."""
-    paragraph(document, "I. THỜI GIAN, ĐỊA ĐIỂM", bold=True, before=12)
+    _heading(document, "I. THỜI GIAN, ĐỊA ĐIỂM", before=12)
     paragraph(document, f"Thời gian: vào hồi …… giờ …… phút, ngày {format_date(data.meeting_date)}.")
     paragraph(document, f"Địa điểm: {nfc(data.place).strip() if data.place and data.place.strip() else '……………'}.")
 
@@ -266,7 +271,7 @@ def _member_of(members: Sequence[MemberAttendance], role: str) -> MemberAttendan
 
 def _attendance(document, members: Sequence[MemberAttendance]) -> None:
     """Section II: the chair and secretary, the counts (all, present, absent voting in writing, absent), the table."""
-    paragraph(document, "II. THÀNH PHẦN", bold=True)
+    _heading(document, "II. THÀNH PHẦN")
     chair, secretary = _member_of(members, "chu_tich"), _member_of(members, "uy_vien_thu_ky")
     paragraph(document, f"Chủ trì: {nfc(chair.name) if chair else BLANK_NAME} - Chủ tịch Hội đồng.")
     paragraph(document, f"Thư ký: {nfc(secretary.name) if secretary else BLANK_NAME} - Ủy viên thư ký Hội đồng.")
@@ -284,6 +289,11 @@ def _attendance(document, members: Sequence[MemberAttendance]) -> None:
                 for i, m in enumerate(members, start=1)], [12, 55, 42, 56], left_columns=(1, 2, 3))
 
 
+def passed_of(row: NomineeResult) -> bool | None:
+    """Return the row's pass or fail as a plain bool (a pandas frame may hand over numpy's bool), None for no vote."""
+    return None if row.passed is None or row.passed != row.passed else bool(row.passed)
+
+
 def result_label(row: NomineeResult, threshold: int | None) -> str:
     """Return a nominee's result as the minutes write it: the forecast of a title decided higher, "Đạt", "Không đạt",
     "Không cần bỏ phiếu" for a title without a threshold, "Chưa bỏ phiếu" before the tally."""
@@ -291,9 +301,10 @@ def result_label(row: NomineeResult, threshold: int | None) -> str:
         return nfc(row.forecast)
     if threshold is None:
         return "Không cần bỏ phiếu"
-    if row.passed is None:
+    passed = passed_of(row)
+    if passed is None:
         return "Chưa bỏ phiếu"
-    return "Đạt" if row.passed else "Không đạt"
+    return "Đạt" if passed else "Không đạt"
 
 
 def _votes(row: NomineeResult) -> str:
@@ -304,7 +315,7 @@ def _votes(row: NomineeResult) -> str:
 
 def _results(document, data: MinutesData) -> None:
     """Section III: for each title, its nominees, the threshold and basis, the table of votes and results."""
-    paragraph(document, "III. NỘI DUNG VÀ KẾT QUẢ BỎ PHIẾU", bold=True)
+    _heading(document, "III. NỘI DUNG VÀ KẾT QUẢ BỎ PHIẾU")
     paragraph(document, "Hội đồng nghe Thường trực Hội đồng báo cáo tổng hợp các trường hợp được đề nghị, thảo luận "
               "và bỏ phiếu kín đối với các danh hiệu cần bỏ phiếu. Tỷ lệ phiếu đồng ý tính trên tổng số thành viên "
               "Hội đồng (kể cả thành viên vắng mặt). Kết quả như sau:")
@@ -340,28 +351,32 @@ def _title_section(document, number: int, title: TitleResult) -> None:
     added.paragraph_format.keep_with_next = True
     headers = RESULT_HEADERS if not is_collective_title(title.award_name) else ["STT", "Tên tập thể",
                                                                                *RESULT_HEADERS[2:]]
+    higher = _decided_higher(title)
+    # A forecast is a sentence ("Dự báo đạt ngưỡng ≥ 90% của Hội đồng … tỉnh (93,3% …)"): its column takes the room.
     data_table(document, headers,
                [[str(i), nfc(r.name), nfc(r.unit or ""), _votes(r), format_percent(r.share),
                  result_label(r, title.threshold)] for i, r in enumerate(rows, start=1)],
-               [11, 42, 38, 28, 18, 28], left_columns=(1, 2))
-    if title.threshold is not None and not _decided_higher(title) and rows:
-        passed = sum(r.passed is True for r in rows)
-        paragraph(document, f"Kết quả: {format_number(passed)}/{format_number(len(rows))} trường hợp đạt.")
+               [10, 36, 28, 22, 17, 52] if higher else [11, 42, 38, 28, 18, 28], left_columns=(1, 2, 5) if higher
+               else (1, 2))
+    voted = [r for r in rows if passed_of(r) is not None]
+    if title.threshold is not None and voted:
+        passed = sum(passed_of(r) for r in voted)
+        paragraph(document, (f"Dự báo: {format_number(passed)}/{format_number(len(rows))} trường hợp đạt ngưỡng của "
+                             "Hội đồng cấp trên." if higher else
+                             f"Kết quả: {format_number(passed)}/{format_number(len(rows))} trường hợp đạt."))
 
 
 def _moving_on(title: TitleResult) -> list[NomineeResult]:
-    """Return the nominees the council sends on: those who passed; all of a title without a vote; those voted on for
-    a title decided higher."""
+    """Return the nominees the council sends on: those who passed (for a title decided higher, the higher council's
+    threshold as forecast: the Sở proposes only those it would pass); all of a title without a vote."""
     if title.threshold is None:
         return list(title.rows)
-    if _decided_higher(title):
-        return [r for r in title.rows if r.votes_for is not None]
-    return [r for r in title.rows if r.passed is True]
+    return [r for r in title.rows if passed_of(r)]
 
 
 def _conclusion(document, results: Sequence[TitleResult]) -> None:
     """Section IV: what the council agrees to send on, per title (names where it voted, a count where it did not)."""
-    paragraph(document, "IV. KẾT LUẬN", bold=True)
+    _heading(document, "IV. KẾT LUẬN")
     paragraph(document, "Hội đồng thống nhất kết quả nêu trên và giao Thường trực Hội đồng hoàn thiện hồ sơ, trình cấp "
               "có thẩm quyền xem xét, quyết định đối với các trường hợp sau:" if results else
               "Hội đồng thống nhất nội dung nêu trên.")
