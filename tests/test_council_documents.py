@@ -307,3 +307,20 @@ def test_minutes_read_numpy_bools_and_numbers_as_a_pandas_frame_hands_them_over(
                                                                    ["12/15", "80,0%", "Đạt"]]
     texts = [nfc(p.text) for p in document.paragraphs if p.text]
     assert "- Danh hiệu “Chiến sĩ thi đua cơ sở”: 1 trường hợp (Nguyễn Văn Bình)." in texts
+
+
+def test_a_long_list_runs_over_pages_each_ballot_starting_a_page_with_its_header_row_repeated(tmp_path):
+    many = [BallotNominee(f"Người Đề Nghị Số {i:02d}", f"Phòng {i % 5}", "Chuyên viên") for i in range(1, 41)]
+    data = ballots(copies=3, nominees=many)
+    split = pages(opened(data))
+    assert len(split) == 3
+    for page in split:
+        assert [r[1] for r in table_rows(tables_of(page)[1])[1:]] == \
+            [n.name for n in sorted(many, key=lambda n: name_sort_key(n.name))]
+    printed = to_pdf({"long": data}, tmp_path)["long"]
+    starts = [i for i, page in enumerate(printed) if "PHIẾU BẦU" in page]
+    per_ballot = len(printed) // 3
+    assert per_ballot >= 2 and len(printed) == 3 * per_ballot and starts == [0, per_ballot, 2 * per_ballot]
+    assert all(any(line.startswith("STT") for line in page) for page in printed)  # the header row on every page
+    text = "\n".join(line for page in printed for line in page)
+    assert all(text.count(n.name) == 3 for n in many)
