@@ -42,7 +42,8 @@ from tdkt.core.models import (
 )
 from tdkt.core.permissions import COMMAND_LINE, SYSTEM, Actor
 from tdkt.core.text import fold
-from tdkt.documents import register
+from tdkt.documents import drafts, register, templates
+from tdkt.documents.builtin import builtin_template
 from tdkt.importing import cluster_sheets
 from tdkt.importing.nomination_lists import commit
 from tdkt.importing.record_lists import record_batches
@@ -382,4 +383,14 @@ WRITES: dict[str, tuple[str, Call]] = {
         s.get_bind(), a, MAIL, year=2024, today=TODAY)),
     "tdkt.documents.register.record_generated": ("soan_van_ban", lambda s, a, w, side: register.record_generated(
         s, a, year=2024, kind="to_trinh", filename="to_trinh.docx", content=PDF, store=w.store)),
+    "tdkt.documents.drafts.make": ("soan_van_ban", lambda s, a, w, side: drafts.make(
+        s, a, drafts.Request(kind="cong_khai", year=2024, day=TODAY, stage="truoc"), settings=Settings(),
+        store=w.store)),
+    "tdkt.documents.templates.download_template": ("soan_van_ban", lambda s, a, w, side: templates.download_template(
+        s, a, kind="quyet_dinh", year=2024, store=w.store)),
+    "tdkt.documents.templates.upload_template": ("soan_van_ban", lambda s, a, w, side: templates.upload_template(
+        s, a, kind="to_trinh", year=2024, stream=BytesIO(builtin_template("to_trinh")), file_name="mau.docx",
+        store=w.store)),
+    "tdkt.documents.templates.reset_template": ("soan_van_ban", lambda s, a, w, side: templates.reset_template(
+        s, a, kind="to_trinh", year=2024)),
 }
