@@ -35,7 +35,7 @@ from sqlmodel import Session, col, select
 from tdkt.awards.catalog import AwardSpec
 from tdkt.awards.rules import case as rules_case
 from tdkt.awards.rules import judge, table
-from tdkt.core import audit, options
+from tdkt.core import audit, cluster_standings, options
 from tdkt.core.errors import Refused
 from tdkt.core.models import (
     Assessment,
@@ -347,7 +347,8 @@ class _CaseBuilder:
 
 def _judged(store: _Store, case_id: Any, *, target: str, award: str, year: int, decided: date, facts: _Facts,
             policy: rules_case.LocalPolicy, exclude_nomination: int | None = None,
-            votes: tuple[int | None, int | None] = (None, None), members: list[_Member] | None = None) -> dict:
+            votes: tuple[int | None, int | None] = (None, None), members: list[_Member] | None = None,
+            standing: rules_case.Standing | None = None) -> dict:
     """Return the verdict on a subject's facts, or the error verdict naming what keeps them from being judged."""
     build = _CaseBuilder(store)
     spec = build.award(award, "danh hiệu đề nghị")
@@ -360,7 +361,7 @@ def _judged(store: _Store, case_id: Any, *, target: str, award: str, year: int, 
     if build.problems or spec is None:
         return judge.invalid(case_id, build.problems)
     case = rules_case.Case(case_id, target, spec, year, decided, "cong_trang", history, dict(facts.ratings),
-                           initiatives, tuple(facts.discipline), ballot, people)
+                           initiatives, tuple(facts.discipline), ballot, people, standing)
     return judge.judge_safely(case, policy=policy)
 
 
@@ -388,6 +389,13 @@ class Finding:
     def as_json(self) -> dict:
         return {"nomination_id": self.nomination_id, "name": self.name, "award": self.award,
                 "failures": list(self.failures)}
+
+
+def _standing(found: cluster_standings.Standing | None) -> rules_case.Standing | None:
+    """Return a nomination's cluster rank as the rules read it (None when it was not drafted from a ranking)."""
+    if found is None:
+        return None
+    return rules_case.Standing(found.cluster_name, found.year, found.rank, found.ranked)
 
 
 def _decision_day(decided: date | None, today: date) -> date:
@@ -418,6 +426,7 @@ def judge_nominations(session: Session, *, year: int, actor: Actor | None, today
     store.load_people(n.person_id for n, *_ in rows if n.person_id is not None)
     store.load_collectives((fold(n.collective_name), n.unit_id) for n, *_ in rows if n.target == "tap_the")
     policy = policy_for(session, year=year)
+    ranks = cluster_standings.standings(session, nomination_ids=[n.id for n, *_ in rows if n.target == "tap_the"])
     members_cache: dict[int | None, list[_Member]] = {}
     findings = []
     for n, person_name, award, unit in rows:
@@ -435,7 +444,8 @@ def judge_nominations(session: Session, *, year: int, actor: Actor | None, today
             members, name = members_cache[n.unit_id], n.collective_name
         verdict = _judged(store, n.id, target=n.target, award=award, year=year,
                           decided=_decision_day(n.decision_date, today), facts=facts, policy=policy,
-                          exclude_nomination=n.id, votes=(n.votes_for, n.council_members), members=members)
+                          exclude_nomination=n.id, votes=(n.votes_for, n.council_members), members=members,
+                          standing=_standing(ranks.get(n.id)))
         failures = _failures(verdict)
         if failures or include_passing:
             findings.append(Finding(n.id, name or "", award, unit or n.unit_text, tuple(failures),

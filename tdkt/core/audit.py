@@ -60,6 +60,8 @@ ACTION_LABELS = {
     "cap_nhat_tham_gia": "Ghi nhận tham gia",
     "sao_chep_cum": "Sao chép cụm thi đua sang năm mới",
     "nhap_danh_sach_cum": "Nhập danh sách thành viên/bảng điểm cụm",
+    "so_bang_khen_cum": "Đặt số đơn vị cụm đề nghị Bằng khen",
+    "de_nghi_tu_ket_qua_cum": "Đề nghị khen thưởng theo kết quả chấm điểm cụm",
     "them_phong_trao": "Đăng ký phong trào thi đua",
     "sua_phong_trao": "Sửa phong trào thi đua",
     "tong_ket_phong_trao": "Tổng kết phong trào thi đua",

@@ -97,8 +97,18 @@ class Votes:
 
 
 @dataclass(frozen=True, slots=True)
+class Standing:
+    """A collective's place in its emulation cluster's final ranking that year (tdkt.core.cluster_standings)."""
+
+    cluster: str
+    year: int
+    rank: int
+    ranked: int
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
-    """One validated nomination to judge."""
+    """One validated nomination to judge; `standing` is its cluster rank when it was drafted from one."""
 
     id: Any
     target: str
@@ -112,6 +122,7 @@ class Case:
     discipline: tuple[Discipline, ...]
     votes: Votes | None
     members: tuple[Member, ...]
+    standing: Standing | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -287,6 +287,16 @@ def bang_khen_collective(ctx: Context) -> Outcome:
             f"hoặc {year - 1}; năm đạt: {_years(found) or 'không'}.")
 
 
+def cluster_leader(ctx: Context) -> Outcome:
+    """Cờ thi đua: the collective leads its cluster (rank 1 of its final ranking) when a cluster rank is on record;
+    without one the council checks it (THUCONG)."""
+    standing = ctx.case.standing
+    if standing is None or standing.rank == 1:
+        return None
+    return (f"Tập thể xếp hạng {standing.rank}/{standing.ranked} {standing.cluster} năm {standing.year}, không dẫn "
+            f"đầu cụm: Cờ thi đua tặng tập thể dẫn đầu cụm, khối thi đua.")
+
+
 def vote(threshold: int) -> Callable[[Context], Outcome]:
     """Return a check that at least `threshold`% of all council members voted in favour (pending without votes)."""
 

@@ -116,6 +116,13 @@ RULES: tuple[Rule, ...] = (
     _law("BK-TT-1", ["BK_CT_UBND_TINH"], _TT, _BK_BASIS, checks.bang_khen_collective),
     _law("BKBCT-CN-1", ["BK_BT_BCT"], _CN, _BK_BCT_BASIS, checks.bang_khen_person),
     _law("BKBCT-TT-1", ["BK_BT_BCT"], _TT, _BK_BCT_BASIS, checks.bang_khen_collective),
+    # Cờ thi đua: the collective leads its cluster, read from its cluster rank when one is on record
+    # (tdkt.core.cluster_standings, written when the nomination is drafted from a cluster's final ranking).
+    _law("CO-CUM-1", ["CO_UBND_TINH"], _TT, f"{LAW}, Điều 26 {_INFERRED_NO}: tập thể dẫn đầu cụm, khối thi đua",
+         checks.cluster_leader, criterion=False),
+    _law("CO-CUM-BCT", ["CO_BCT"], _TT,
+         "Thông tư 22/2023/TT-BCT, Điều 6: tập thể dẫn đầu cụm, khối thi đua do Bộ tổ chức; thông tư hết hiệu lực "
+         "từ 20/02/2025, văn bản thay thế chưa xác định [chưa kiểm chứng]", checks.cluster_leader, criterion=False),
     _law("GK-1", ["GK_GD_SO"], _BOTH, f"{LAW}, Điều 75", checks.rating_at_least("HTTNV")),
     # Households: the forms of award the Law gives them, any other refused with the articles; their criterion (a
     # contribution of labour, land or property) is the council's judgement, so it stays pending.
