@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from tdkt.core.models import Role
+from tdkt.core.permissions import Actor
 from tdkt.forms import award_forms, movement_form
 from tdkt.forms.form_table import FormTable
 
@@ -22,6 +24,20 @@ UNCONFIRMED = ("Bố cục biểu (tiêu đề cột, mã số dòng) lấy theo
 TT18_STATUS = ("Thông tư 18/2025/TT-BNV ngày 08/10/2025 của Bộ Nội vụ quy định chế độ báo cáo thống kê ngành Nội vụ; "
                "chưa xác nhận được ngày hiệu lực, việc thay thế Thông tư 02/2023/TT-BNV và biểu mẫu mới về thi đua, "
                "khen thưởng. Khi áp dụng Thông tư 18/2025, đối chiếu lại biểu trước khi gửi.")
+
+
+# The forms are the department's report to the province: the Office makes them, the leadership reads and signs.
+READERS = frozenset({Role.VAN_PHONG, Role.LANH_DAO})
+
+
+def may_read(actor: Actor | None) -> bool:
+    """Return True when the actor sees the forms (the Office and the leadership)."""
+    return actor is not None and actor.role in READERS
+
+
+def file_name(form: str, year: int) -> str:
+    """Return the .xlsx file name of a form: "Bieu_0601.N_BNV-TDKT_2024.xlsx"."""
+    return f"Bieu_{form}.N_BNV-TDKT_{year}.xlsx"
 
 
 def form_choices() -> dict[str, str]:
