@@ -14,7 +14,9 @@ from urllib.parse import unquote, urlparse
 
 import streamlit as st
 from extra_streamlit_components.CookieManager import _component_func as _cookie_component
+from streamlit import config as streamlit_config
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.pages_manager import PagesManager
 
 from tdkt.core import audit, auth, options, throttle
 from tdkt.core.config import ConfigError, Settings
@@ -142,8 +144,24 @@ def actor() -> Actor | None:
     return Actor.of(user) if user else None
 
 
+def run_through_app() -> None:
+    """Rerun through app.py when Streamlit ran this page file alone.
+
+    Until a run of the process calls `st.navigation`, Streamlit treats pages/ as an old-style multipage folder: the
+    first request to a page's URL on a fresh server (a reload, a bookmark of /tien_do) runs that file without app.py,
+    so the sidebar lists every file of pages/ and the year selector and role menu are missing. The flag it keeps for
+    this is the one `st.navigation` clears; clearing it and rerunning runs app.py, whose menu opens the same URL.
+    Only on a server: AppTest resets the flag before every run and tests page files run this way (there the
+    page's own refusals are what is tested; tests/test_browser_fresh_url.py tests the server).
+    """
+    if PagesManager.uses_pages_directory and not streamlit_config.get_option("global.appTest"):  # AppTest patches it
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def require_page(action: str = "xem") -> Actor:
     """Stop the page with a Vietnamese message unless the signed-in user may do the action."""
+    run_through_app()
     user = current_user()
     if user is not None and user.must_change_password:
         # app.py holds this gate, but a fresh server can open a page file straight from its URL (see app.py).
