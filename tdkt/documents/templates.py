@@ -24,7 +24,7 @@ from tdkt.core.text import format_datetime
 from tdkt.documents.builtin import builtin_template
 from tdkt.documents.fields import DRAFT_KINDS, fields_of
 from tdkt.documents.register import kind_label, store_of
-from tdkt.submissions.attachments import clean_name, size_text, sniff
+from tdkt.submissions.attachments import FORMATS, clean_name, size_text, sniff
 
 TEMPLATE_LIMIT = 5 * 1024 * 1024  # bytes: a letterhead's logo fits; a template is no archive of pictures
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -110,8 +110,10 @@ def upload_template(session: Session, actor: Actor | None, *, kind: str, year: i
     if getattr(stream, "seekable", lambda: False)():
         stream.seek(0)
     with store.receive(stream, limit=TEMPLATE_LIMIT, name=name) as incoming:
-        if sniff(incoming, name=name, limit=TEMPLATE_LIMIT) != "docx":
-            raise TemplateRefused(f"Mẫu “{name}” phải là tài liệu Word (.docx).")
+        found = sniff(incoming, name=name, limit=TEMPLATE_LIMIT)
+        if found != "docx":
+            raise TemplateRefused(f"Mẫu “{name}” là {FORMATS[found].label}, không phải tài liệu Word (.docx): tải "
+                                  "mẫu có sẵn về, sửa trong Word rồi lưu dạng .docx.")
         check_template(incoming.path.read_bytes(), kind=kind, name=name)
         store.keep(incoming)
     row = _row(session, kind, year)
