@@ -6,6 +6,7 @@ from pages import _common as common
 from tdkt.core import auth, permissions
 from tdkt.core.errors import Refused
 from tdkt.core.models import ROLE_LABELS, Role
+from tdkt.forms import tt02
 
 st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon=":material/military_tech:",
                    layout="wide")
@@ -87,6 +88,9 @@ pages = {
     ],
     "Tài khoản": [st.Page("pages/tai_khoan.py", title="Tài khoản của tôi", icon=":material/person:")],
 }
+if tt02.may_read(permissions.Actor.of(user)):  # the Office and the leadership: the forms the province asks for
+    pages["Theo dõi"].insert(5, st.Page("pages/bieu_thong_ke.py", title="Biểu thống kê (TT 02/2023)",
+                                        icon=":material/table_view:"))
 pages["Khen thưởng"] = [st.Page("pages/ho_so.py", title="Hồ sơ đề nghị", icon=":material/fact_check:"),
                         st.Page("pages/tra_cuu.py", title="Tra cứu cá nhân, tập thể", icon=":material/person_search:")]
 pages["Khen thưởng"].append(st.Page("pages/thanh_phan_ho_so.py", icon=":material/checklist:", title=(
