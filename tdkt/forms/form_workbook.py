@@ -34,10 +34,22 @@ def _text(sheet: Worksheet, row: int, column: int, value: object, *, bold: bool 
         sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=last)
 
 
+def _right_block(form: FormTable, width: int) -> int:
+    """Return the first column of the right-hand blocks (reporting units, signature): the last half of the value
+    columns, three at least."""
+    first = 4 if form.has_unit_column else 3
+    return max(first, width - max(3, len(form.columns) // 2) + 1)
+
+
 def _header_block(sheet: Worksheet, form: FormTable, *, width: int, agency: str, receiver: str) -> None:
     """Rows 1–8: Biểu số, Ban hành theo…, Ngày nhận báo cáo on the left; the reporting and receiving units on the
     right; the title, the reporting time and (0601) the unit of count."""
-    right = max(3, width - max(2, (width - 2) // 2) + 1)
+    right = _right_block(form, width)
+    span = width - right + 1
+    for row, text in ((1, f"Đơn vị báo cáo: {agency}"), (2, f"Đơn vị nhận báo cáo: {receiver}")):
+        lines = _lines(text, span=span, width=_value_width(form))
+        if lines > 1:
+            sheet.row_dimensions[row].height = 16 * lines
     _text(sheet, 1, 1, f"Biểu số: {form.code}", bold=True)
     _text(sheet, 2, 1, ISSUED_UNDER, italic=True)
     _text(sheet, 3, 1, "Ngày nhận báo cáo:")
@@ -140,9 +152,9 @@ def _body(sheet: Worksheet, form: FormTable, start: int, first: int) -> int:
     return row
 
 
-def _footer(sheet: Worksheet, row: int, *, width: int, place: str) -> None:
+def _footer(sheet: Worksheet, form: FormTable, row: int, *, width: int, place: str) -> None:
     """The place and date line, the preparer's and the unit head's signatures."""
-    right = max(3, width - max(2, (width - 2) // 2) + 1)
+    right = _right_block(form, width)
     _text(sheet, row + 1, right, f"{place}, ngày … tháng … năm …", italic=True, align="center", last=width)
     _text(sheet, row + 2, 1, "Người lập biểu", bold=True, align="center")
     _text(sheet, row + 3, 1, "(Ký, họ tên)", italic=True, align="center")
@@ -208,7 +220,7 @@ def to_xlsx(form: FormTable, *, agency: str, receiver: str, place: str) -> bytes
     _header_block(sheet, form, width=width, agency=agency, receiver=receiver)
     start = _heading(sheet, form, first)
     end = _body(sheet, form, start, first)
-    _footer(sheet, end, width=width, place=place)
+    _footer(sheet, form, end, width=width, place=place)
     _page_setup(sheet, form, width=width, heading_end=start - 1, last_row=end + 6)
     sheet.freeze_panes = sheet.cell(row=start, column=first)
     _notes_sheet(workbook, form)
