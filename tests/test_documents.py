@@ -62,7 +62,8 @@ def test_a_draft_carries_nd30s_header_blocks_signature_and_times_new_roman_every
     assert fonts and all(f is not None and {f.get(qn(f"w:{slot}")) for slot in ("ascii", "hAnsi", "eastAsia", "cs")}
                          == {"Times New Roman"} for f in fonts)
     section = document.sections[0]
-    assert (round(section.page_width.mm), round(section.left_margin.mm), round(section.right_margin.mm)) == (210, 30, 15)
+    margins = (round(section.page_width.mm), round(section.left_margin.mm), round(section.right_margin.mm))
+    assert margins == (210, 30, 15)
 
 
 def test_the_decision_lists_its_nominees_grouped_with_money_per_person_and_in_total(engine, year):
