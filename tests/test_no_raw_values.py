@@ -152,6 +152,7 @@ def json_runs(directory: Path) -> dict[tuple[str, ...], list[list[str]]]:
         ("check",): [[*y, "--json"] for y in years],
         ("submissions",): [[*y, "--json"] for y in years],
         ("report",): [[*y, "--json"] for y in years] + [["--year", "2025", "--period", "year", "--json"]],
+        ("forms",): [["--year", "2025", "--form", form, "--json"] for form in ("0601", "0602", "0603")],
         ("remind",): [["--year", "2025", "--dry-run", "--as-of", "05/01/2026", "--json"]],
         ("audit", "verify"): [["--json"]],
         ("eligibility",): [[_cases_file(directory)]],

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from tdkt.core.text import format_date
+from tdkt.core.text import format_date, format_number
 
 CIRCULAR = "Thông tư số 02/2023/TT-BNV ngày 23/3/2023"
 ISSUED_UNDER = f"Ban hành theo {CIRCULAR}"
@@ -105,8 +105,8 @@ class FormTable:
             record = {"Chỉ tiêu": row.label, "Mã số": row.code or ""}
             if self.has_unit_column:
                 record["Đơn vị tính"] = row.unit or ""
-            values = row.values or (None,) * len(titles)
-            record |= dict(zip(titles, values, strict=True))
+            values = row.values or (None,) * len(titles)  # a heading row has no figures: blank, never "nan"
+            record |= {t: "" if v is None else format_number(v) for t, v in zip(titles, values, strict=True)}
             records.append(record)
         return pd.DataFrame(records)
 

@@ -8,6 +8,8 @@ on the page of its table, and each row on one page. Layout: A4, margins top/bott
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
@@ -244,6 +246,13 @@ def _page_number_header(section) -> None:
             added._r.append(instr)
         else:
             added.text = text
+
+
+def to_bytes(document) -> bytes:
+    """Return the document's .docx bytes."""
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def page_setup(document) -> None:

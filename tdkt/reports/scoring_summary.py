@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -38,6 +37,7 @@ from tdkt.reports.docx_layout import (
     paragraph,
     rule,
     run,
+    to_bytes,
 )
 from tdkt.reports.report_docx import MOTTO, MOTTO_LINE, SIGNER_NAME, place_and_date
 from tdkt.reports.scoring_charts import points_text
@@ -243,6 +243,4 @@ def document(result: ClusterResult, *, settings: Settings, signers: Signers = Si
     paragraph(doc, "Tỷ lệ (%) = 100 × tổng điểm ÷ điểm tối đa áp dụng (làm tròn 2 chữ số thập phân); đơn vị bằng "
               "tỷ lệ thì cùng hạng.", size=12, italic=True, indent=False, before=6, after=12)
     _docx_signatures(doc, signers)
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(doc)  # python-docx's save; the workbooks above leave through tdkt.core.workbook
