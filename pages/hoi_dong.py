@@ -1,0 +1,264 @@
+"""Hội đồng TĐKT: the year's council members, a meeting with its attendance, the tallies per title (by hand or from a
+sheet) judged by the rule of the meeting date, the move of the passed, a second round, ballots and minutes."""
+
+import pandas as pd
+import streamlit as st
+
+from pages._common import db_read, db_write, file_uploader, require_page, selected_year, settings
+from tdkt.core import permissions
+from tdkt.core.council_tables import ATTENDANCE_LABELS, COUNCIL_ROLE_LABELS, Attendance, CouncilRole
+from tdkt.core.errors import Refused
+from tdkt.core.read_cache import cached
+from tdkt.core.text import format_date
+from tdkt.council import meetings, members, outcomes, sheet_tally, tallies
+from tdkt.council.members import MemberInput
+from tdkt.reports import council_papers
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ROLE_BY_LABEL = {label: role.value for role, label in COUNCIL_ROLE_LABELS.items()}
+MARK_BY_LABEL = {label: mark.value for mark, label in ATTENDANCE_LABELS.items()}
+who = require_page()
+can_write = permissions.can(who, "hoi_dong")
+year = selected_year()
+st.title(f"Hội đồng Thi đua - Khen thưởng năm {year}")
+if flash := st.session_state.pop("flash_hoi_dong", None):
+    kind, text = flash
+    (st.warning if kind == "warning" else st.success)(text)
+
+
+def done(text: str, kind: str = "success") -> None:
+    """Keep the message for the next run and rerun the whole page (the counts of every part change)."""
+    st.session_state["flash_hoi_dong"] = (kind, text)
+    st.session_state["hoi_dong_round_key"] = st.session_state.get("hoi_dong_round_key", 0) + 1
+    st.rerun()
+
+
+def show_issues(issues) -> None:
+    st.error(f"Tệp có {len(issues)} lỗi, chưa ghi gì. Sửa rồi tải lên lại.")
+    st.dataframe(pd.DataFrame([{"Tệp": i.file, "Dòng": i.row, "Cột": i.column, "Lỗi": i.message} for i in issues]),
+                 hide_index=True, width="stretch")
+
+
+with db_read() as session:
+    first = meetings.meeting(session, year=year, round_no=1)
+    second = meetings.meeting(session, year=year, round_no=2)
+    size = members.member_count(session, year=year)
+rounds = [1, 2] if first is not None else [1]
+round_no = st.radio("Vòng bỏ phiếu", rounds, horizontal=True, key="hoi_dong_round",
+                    format_func=lambda r: "Vòng 1" if r == 1 else "Vòng 2 (bỏ phiếu lại các đề nghị chưa đạt)")
+this = first if round_no == 1 else second
+if size:
+    st.caption(f"Hội đồng có {size} thành viên; tỷ lệ đồng ý tính trên tổng số thành viên, kể cả người vắng mặt. "
+               + (f"Họp vòng {round_no} ngày {format_date(this.meeting_date)}." if this else
+                  f"Chưa ghi cuộc họp vòng {round_no}."))
+
+
+@st.fragment
+def members_part() -> None:
+    with db_read() as session:
+        frame = cached(session, members.members_frame, year=year)
+        data = council_papers.members_xlsx(session, year=year) if not frame.empty else None
+    shown = frame.assign(role_label=frame.role_label)[["full_name", "role_label", "unit", "position"]]
+    if not can_write:
+        if frame.empty:
+            st.info(f"Chưa có danh sách thành viên Hội đồng năm {year}.")
+        else:
+            st.dataframe(shown.rename(columns=members.TITLES), hide_index=True, width="stretch")
+    else:
+        st.caption("Sửa trực tiếp trong bảng (thêm, xóa dòng) rồi bấm “Lưu danh sách thành viên”; hoặc tải lên tệp "
+                   "Excel có cột “Họ và tên”, “Chức vụ trong Hội đồng” (có thể thêm “Đơn vị”, “Chức vụ”).")
+        edited = st.data_editor(
+            shown, num_rows="dynamic", hide_index=True, width="stretch",
+            key=f"hd_members_{year}_{st.session_state.get('hoi_dong_round_key', 0)}",
+            column_config={"full_name": st.column_config.TextColumn("Họ và tên", required=True),
+                           "role_label": st.column_config.SelectboxColumn(
+                               "Chức vụ trong Hội đồng", options=list(ROLE_BY_LABEL), required=True,
+                               default=COUNCIL_ROLE_LABELS[CouncilRole.UY_VIEN]),
+                           "unit": "Đơn vị", "position": "Chức vụ"})
+        if st.button("Lưu danh sách thành viên", key="hd_luu_thanh_vien", type="primary"):
+            given = [MemberInput(r.full_name or "", ROLE_BY_LABEL.get(r.role_label, r.role_label or ""),
+                                 r.unit if isinstance(r.unit, str) else None,
+                                 r.position if isinstance(r.position, str) else None)
+                     for r in edited.itertuples() if isinstance(r.full_name, str) and r.full_name.strip()]
+            try:
+                with db_write() as session:
+                    saved = members.replace_members(session, who, year=year, given=given)
+            except Refused as error:
+                st.error(str(error))
+            else:
+                done(f"Đã lưu {len(saved)} thành viên Hội đồng năm {year}.")
+        upload = file_uploader("Tệp danh sách thành viên (.xlsx, .xls, .ods)", ["xlsx", "xlsm", "xls", "ods"],
+                               key="hd_members_file")
+        if upload is not None and st.button("Thay Hội đồng bằng tệp này", key="hd_thay_tu_tep"):
+            with db_write() as session:
+                outcome = sheet_tally.members_from_sheet(session, who, upload.getvalue(), file_name=upload.name,
+                                                         settings=settings(), year=year)
+            if outcome.sheet.errors:
+                show_issues(outcome.sheet.errors)
+            else:
+                done(f"Đã thay Hội đồng năm {year} bằng “{upload.name}”: {len(outcome.members)} thành viên.")
+    if data:
+        st.download_button("Tải danh sách thành viên (.xlsx)", data=data, mime=XLSX, key="hd_members_xlsx",
+                           file_name=f"hoi_dong_{year}.xlsx")
+
+
+@st.fragment
+def meeting_part() -> None:
+    with db_read() as session:
+        frame = meetings.attendance(session, year=year, round_no=round_no)
+    if frame.empty:
+        st.info("Nhập danh sách thành viên trước khi ghi cuộc họp.")
+        return
+    if not can_write:
+        if this is None:
+            st.info(f"Chưa ghi cuộc họp vòng {round_no}.")
+            return
+        st.write(f"Ngày họp {format_date(this.meeting_date)}" + (f", tại {this.place}." if this.place else "."))
+        st.dataframe(frame[["full_name", "role_label", "attendance_label"]].rename(columns={
+            "full_name": "Họ và tên", "role_label": "Chức vụ trong Hội đồng", "attendance_label": "Tham dự"}),
+            hide_index=True, width="stretch")
+        return
+    if round_no == 2 and this is None:
+        st.caption("Khi Hội đồng quyết định bỏ phiếu lại cho các đề nghị chưa đạt ở vòng 1, ghi ngày họp vòng 2.")
+    with st.form(f"hd_meeting_{round_no}"):
+        a, b = st.columns(2)
+        day = a.date_input("Ngày họp", value=this.meeting_date if this else None, format="DD/MM/YYYY",
+                           key=f"hd_date_{round_no}")
+        place = b.text_input("Địa điểm", value=(this.place or "") if this else "", key=f"hd_place_{round_no}")
+        marks = st.data_editor(
+            frame[["member_id", "full_name", "role_label", "attendance_label"]], hide_index=True, width="stretch",
+            disabled=["full_name", "role_label"], key=f"hd_attendance_{year}_{round_no}",
+            column_config={"member_id": None, "full_name": "Họ và tên", "role_label": "Chức vụ trong Hội đồng",
+                           "attendance_label": st.column_config.SelectboxColumn(
+                               "Tham dự", options=list(MARK_BY_LABEL), required=True)})
+        saved = st.form_submit_button("Lưu cuộc họp", key="hd_luu_cuoc_hop", type="primary")
+    if saved:
+        given = {int(r.member_id): MARK_BY_LABEL.get(r.attendance_label, Attendance.CO_MAT.value)
+                 for r in marks.itertuples()}
+        try:
+            with db_write() as session:
+                meetings.save_meeting(session, who, year=year, round_no=round_no, meeting_date=day, place=place,
+                                      marks=given)
+        except Refused as error:
+            st.error(str(error))
+        else:
+            done(f"Đã lưu cuộc họp vòng {round_no} ngày {format_date(day)}.")
+    with db_read() as session:
+        data = council_papers.attendance_xlsx(session, year=year, round_no=round_no)
+    st.download_button("Tải thành phần dự họp (.xlsx)", data=data, mime=XLSX, key="hd_attendance_xlsx",
+                       file_name=f"du_hop_{year}_vong_{round_no}.xlsx")
+
+
+def title_grid(award: str, group: pd.DataFrame) -> dict[int, int]:
+    """One title's nominees with their votes, share, verdict and forecast; return the votes typed (Office)."""
+    first = group.iloc[0]
+    st.markdown(f"**{award}** — cần ≥ {int(first.threshold)}% tổng số thành viên đồng ý · {first.basis}")
+    shown = group.assign(share=[None if s != s or s is None else round(100 * s, 1) for s in group.share])[
+        ["nomination_id", "name", "unit", "status_label", "votes_for", "share", "verdict", "forecast"]]
+    if not can_write:
+        st.dataframe(shown.drop(columns="nomination_id").rename(columns=tallies.TITLES), hide_index=True,
+                     width="stretch")
+        return {}
+    edited = st.data_editor(
+        shown, hide_index=True, width="stretch",
+        disabled=["name", "unit", "status_label", "share", "verdict", "forecast"],
+        key=f"hd_votes_{year}_{round_no}_{first.award_id}_{st.session_state.get('hoi_dong_round_key', 0)}",
+        column_config={"nomination_id": None, **{k: tallies.TITLES[k] for k in
+                                                 ("name", "unit", "status_label", "verdict", "forecast")},
+                       "share": st.column_config.NumberColumn("Tỷ lệ (%)", format="%.1f"),
+                       "votes_for": st.column_config.NumberColumn("Số phiếu đồng ý", min_value=0, max_value=size,
+                                                                  step=1)})
+    before = dict(zip(shown.nomination_id, shown.votes_for, strict=True))
+    return {int(i): int(v) for i, v in zip(edited.nomination_id, edited.votes_for, strict=True)
+            if v == v and v is not None and before.get(i) != v}
+
+
+@st.fragment
+def tally_part() -> None:
+    with db_read() as session:
+        frame = cached(session, tallies.nominees, year=year, round_no=round_no)
+        free = cached(session, tallies.without_vote, year=year)
+    if who.role.value == "don_vi":
+        frame = frame.iloc[0:0]  # a unit sees the council's results of its own nominees on Hồ sơ đề nghị
+    if frame.empty:
+        st.info(f"Không có đề nghị nào cần Hội đồng bỏ phiếu ở vòng {round_no}.")
+    typed: dict[int, int] = {}
+    for award, group in frame.groupby("award", sort=True):
+        typed |= title_grid(award, group)
+    if round_no == 1 and not free.empty:
+        counts = free.groupby("award").size()
+        st.caption("Không cần bỏ phiếu (chuyển sang “Hội đồng đã xét” không cần số phiếu): "
+                   + "; ".join(f"{award} {n} đề nghị" for award, n in counts.items()) + ".")
+    if can_write and not frame.empty and st.button("Ghi kết quả bỏ phiếu", key="hd_luu_phieu", type="primary"):
+        try:
+            with db_write() as session:
+                written = tallies.record(session, who, year=year, round_no=round_no, votes=typed)
+        except Refused as error:
+            st.error(str(error))
+        else:
+            passed = int((written.passed == True).sum())  # noqa: E712
+            done(f"Đã ghi kết quả bỏ phiếu của {len(written)} đề nghị: đạt {passed}, chưa đạt {len(written) - passed}.")
+    if can_write:
+        upload = file_uploader("Tệp kết quả kiểm phiếu (.xlsx, .xls, .ods): “Họ và tên”, “Danh hiệu”, “Số phiếu đồng "
+                               "ý” (có thể thêm “Đơn vị”)", ["xlsx", "xlsm", "xls", "ods"], key="hd_tally_file")
+        if upload is not None and st.button("Ghi kết quả từ tệp", key="hd_ghi_tu_tep"):
+            with db_write() as session:
+                outcome = sheet_tally.tally_from_sheet(session, who, upload.getvalue(), file_name=upload.name,
+                                                       settings=settings(), year=year, round_no=round_no)
+            if outcome.sheet.errors:
+                show_issues(outcome.sheet.errors)
+            else:
+                done(f"Đã ghi kết quả bỏ phiếu từ “{upload.name}”: {len(outcome.written)} đề nghị.")
+        if st.button("Chuyển các đề nghị đạt sang Hội đồng đã xét", key="hd_chuyen_dat"):
+            try:
+                with db_write() as session:
+                    result = outcomes.advance_passed(session, who, year=year, round_no=round_no)
+            except Refused as error:
+                st.error(str(error))
+            else:
+                done(result.message(), "warning" if result.refused else "success")
+    if not frame.empty:
+        with db_read() as session:
+            data = council_papers.tally_xlsx(session, year=year, round_no=round_no)
+        st.download_button("Tải kết quả bỏ phiếu (.xlsx)", data=data, mime=XLSX, key="hd_tally_xlsx",
+                           file_name=f"ket_qua_bo_phieu_{year}_vong_{round_no}.xlsx")
+
+
+def papers_part() -> None:
+    if not can_write:
+        st.caption("Văn phòng lập phiếu bầu và biên bản họp Hội đồng.")
+        return
+    with db_read() as session:
+        titles = council_papers.ballot_titles(session, year=year, round_no=round_no)
+    if size:
+        for i, award in enumerate(titles):
+            def ballot(award=award) -> bytes:
+                with db_read() as session:
+                    return council_papers.ballots(session, who, year=year, round_no=round_no, award_name=award,
+                                                  settings=settings())
+
+            st.download_button(f"Phiếu bầu “{award}” ({size} phiếu, .docx)", data=ballot, mime=DOCX,
+                               key=f"hd_ballot_{round_no}_{i}",
+                               file_name=f"phieu_bau_{year}_vong_{round_no}_{i + 1}.docx")
+    if this is not None:
+        def minutes() -> bytes:
+            with db_read() as session:
+                return council_papers.minutes(session, who, year=year, round_no=round_no, settings=settings())
+
+        st.download_button(f"Biên bản họp Hội đồng vòng {round_no} (.docx)", data=minutes, mime=DOCX,
+                           key=f"hd_minutes_{round_no}", file_name=f"bien_ban_hoi_dong_{year}_vong_{round_no}.docx")
+    elif not titles:
+        st.caption("Biên bản có sau khi ghi cuộc họp.")
+
+
+members_tab, meeting_tab, tally_tab, papers_tab = st.tabs(
+    ["Thành viên", "Cuộc họp", "Bỏ phiếu", "Phiếu bầu, biên bản"])
+with members_tab:
+    members_part()
+with meeting_tab:
+    meeting_part()
+with tally_tab:
+    tally_part()
+with papers_tab:
+    papers_part()

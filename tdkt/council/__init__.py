@@ -1,0 +1,1 @@
+"""Hội đồng Thi đua - Khen thưởng: a year's members, its meetings and attendance, the tallies of its secret ballots."""

@@ -1,0 +1,192 @@
+"""The council's sheets from Excel: its members ("Họ và tên", "Chức vụ trong Hội đồng") or a tally ("Họ và tên",
+"Danh hiệu", "Số phiếu đồng ý", "Đơn vị"), read by the safe reader, headers matched with accents ignored.
+
+What is read here is only what the cells say; matching a tally row to a nomination is the council's
+(`tdkt.council.sheet_tally`). Every problem is an `ImportIssue` naming the file, the row Excel shows and the header as
+written; a file with any error writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tdkt.core.cell_issues import ImportIssue
+from tdkt.core.config import Settings
+from tdkt.core.council_tables import COUNCIL_ROLE_LABELS, CouncilRole
+from tdkt.core.text import fold, nfc
+from tdkt.importing.headers import SCAN_ROWS, is_numbering_row
+from tdkt.importing.read import read_workbook
+from tdkt.importing.report import IssueReport
+from tdkt.importing.sheet_data import RawSheet, UnreadableFile
+
+MEMBERS, TALLY = "thanh_vien", "kiem_phieu"
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Header words per field; a cell matches the longest alias it equals or starts with (so "Chức vụ trong Hội đồng"
+# is the role, a plain "Chức vụ" the position).
+_HEADERS = {
+    "name": ("ho va ten", "ho ten", "ten thanh vien", "ten ca nhan tap the", "ten ca nhan", "ten tap the"),
+    "role": ("chuc vu trong hoi dong", "chuc danh trong hoi dong", "vai tro trong hoi dong", "vai tro",
+             "chuc vu hoi dong"),
+    "position": ("chuc vu", "chuc danh"),
+    "unit": ("don vi", "co quan don vi", "noi cong tac", "co quan"),
+    "award": ("danh hieu", "danh hieu thi dua", "hinh thuc khen thuong", "danh hieu hinh thuc"),
+    "votes": ("so phieu dong y", "phieu dong y", "so phieu tan thanh", "dong y"),
+}
+_NEEDED = {MEMBERS: ("name", "role"), TALLY: ("name", "award", "votes")}
+TITLES = {"name": "Họ và tên", "role": "Chức vụ trong Hội đồng", "position": "Chức vụ", "unit": "Đơn vị",
+          "award": "Danh hiệu", "votes": "Số phiếu đồng ý"}
+
+
+@dataclass(slots=True)
+class SheetRow:
+    """One row of a council sheet as its cells say: a member (role) or a nominee's votes (award, votes)."""
+
+    row: int
+    name: str
+    role: CouncilRole | None = None
+    position: str | None = None
+    unit: str | None = None
+    award: str | None = None
+    votes: int | None = None
+
+
+@dataclass(slots=True)
+class CouncilSheet(IssueReport):
+    """What a council sheet holds and what is wrong with it."""
+
+    file: str
+    mode: str
+    sheet: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header as written
+    rows: list[SheetRow] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+
+    def add(self, row: int | None, column: str | None, code: str, message: str) -> None:
+        """Add an error at a cell (`column` our field name; shown as the header the file wrote)."""
+        self.issues.append(ImportIssue(self.file, self.sheet, row,
+                                       self.columns.get(column, TITLES.get(column)) if column else None, code, message))
+
+
+def _key(value: Any) -> str:
+    return _NON_ALNUM.sub(" ", fold(str(value))).strip() if value is not None else ""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value))
+
+
+def _field_of(cell: Any) -> str | None:
+    key = _key(cell)
+    if not key or len(key) > 80:
+        return None
+    best = None
+    for name, aliases in _HEADERS.items():
+        for alias in aliases:
+            if (key == alias or key.startswith(alias + " ")) and (best is None or len(alias) > best[0]):
+                best = (len(alias), name)
+    return best[1] if best else None
+
+
+def _find(sheets: list[RawSheet], mode: str) -> tuple[RawSheet, int, dict[str, int]] | None:
+    for sheet in sorted(sheets, key=lambda s: s.hidden):
+        for r, row in enumerate(sheet.rows[:SCAN_ROWS]):
+            columns: dict[str, int] = {}
+            for c, cell in enumerate(row):
+                name = _field_of(cell)
+                if name and name not in columns:
+                    columns[name] = c
+            if all(f in columns for f in _NEEDED[mode]):
+                return sheet, r, columns
+    return None
+
+
+def role_of(text: str) -> CouncilRole | None:
+    """Return the council role a text names ("Phó Chủ tịch Hội đồng", "Ủy viên thư ký", "Thư ký"…), or None."""
+    key = _key(text)
+    if key.startswith("pho chu tich"):
+        return CouncilRole.PHO_CHU_TICH
+    if key.startswith("chu tich"):
+        return CouncilRole.CHU_TICH
+    if "thu ky" in key:
+        return CouncilRole.UY_VIEN_THU_KY
+    if key.startswith(("uy vien", "thanh vien")):
+        return CouncilRole.UY_VIEN
+    return None
+
+
+def _votes(value: Any) -> int | None:
+    """Return a whole number of votes; raise ValueError when the cell is not one."""
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float):
+        if float(value).is_integer():
+            return int(value)
+        raise ValueError
+    text = _text(value).replace(" ", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError
+    return int(text)
+
+
+def read_sheet(data: bytes, *, file_name: str, settings: Settings, mode: str) -> CouncilSheet:
+    """Read a members sheet (MEMBERS) or a tally sheet (TALLY) and check every cell, writing nothing."""
+    report = CouncilSheet(file=file_name, mode=mode)
+    try:
+        sheets = read_workbook(data, filename=file_name, limit_bytes=int(settings.upload_limit_mb * 1024 * 1024),
+                               max_rows=settings.max_rows)
+    except UnreadableFile as error:
+        report.add(None, None, error.code, error.message)
+        return report
+    found = _find(sheets, mode)
+    if found is None:
+        need = ", ".join(f"“{TITLES[f]}”" for f in _NEEDED[mode])
+        report.add(None, None, "no_header", f"Không tìm thấy danh sách trong tệp “{file_name}”: cần một dòng tiêu đề "
+                                            f"cột có {need}. Thêm dòng tiêu đề rồi tải lên lại.")
+        return report
+    sheet, header, columns = found
+    report.sheet = sheet.name
+    report.columns = {f: _text(sheet.rows[header][c]) for f, c in columns.items()}
+    for excel_row, values in enumerate(sheet.rows[header + 1:], start=header + 2):
+        cells = {f: (values[c] if c < len(values) else None) for f, c in columns.items()}
+        name = _text(cells.get("name"))
+        if not re.search(r"[^\W\d_]", name) or is_numbering_row(values) or _field_of(name) == "name":
+            continue  # empty rows, column numbers "(1) (2)", the header again
+        row = SheetRow(row=excel_row, name=name, unit=_text(cells.get("unit")) or None,
+                       position=_text(cells.get("position")) or None)
+        (_member if mode == MEMBERS else _tally)(report, row, cells)
+        report.rows.append(row)
+    if not report.rows:
+        report.add(None, None, "no_rows", f"Danh sách trong trang “{sheet.name}” không có dòng nào dưới dòng tiêu đề.")
+    return report
+
+
+def _member(report: CouncilSheet, row: SheetRow, cells: dict[str, Any]) -> None:
+    text = _text(cells.get("role"))
+    row.role = role_of(text)
+    if row.role is None:
+        names = ", ".join(COUNCIL_ROLE_LABELS.values())
+        report.add(row.row, "role", "bad_role", f"Không hiểu chức vụ trong Hội đồng “{text}” của {row.name}: ghi một "
+                                                 f"trong {names}." if text else
+                   f"{row.name} chưa có chức vụ trong Hội đồng: ghi một trong {names}.")
+
+
+def _tally(report: CouncilSheet, row: SheetRow, cells: dict[str, Any]) -> None:
+    row.award = _text(cells.get("award")) or None
+    if row.award is None:
+        report.add(row.row, "award", "no_award", f"{row.name} chưa có danh hiệu: ghi danh hiệu được bỏ phiếu.")
+    try:
+        row.votes = _votes(cells.get("votes"))
+    except ValueError:
+        report.add(row.row, "votes", "bad_votes", f"Số phiếu đồng ý “{_text(cells.get('votes'))}” của {row.name} "
+                                                   "không phải số nguyên không âm.")
+        return
+    if row.votes is None:
+        report.add(row.row, "votes", "no_votes", f"{row.name} chưa có số phiếu đồng ý.")
