@@ -26,14 +26,16 @@ HEADER_ROW = 7
 BLANK_ROWS = 60
 
 
-def template(*, year: int, agency: str, parent_agency: str, awards: list[str], units: list[str]) -> bytes:
-    """Return the list template: title rows as the official form has them, header, examples, dropdowns, instructions."""
+def template(*, year: int, agency: str, parent_agency: str, awards: list[str], units: list[str],
+             filled: list[list] | None = None) -> bytes:
+    """Return the list template: title rows as the official form has them, header, examples, dropdowns, instructions;
+    with `filled` (section rows and rows in the header's order), those rows instead of the examples."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách"
     _title_rows(ws, year=year, agency=agency, parent_agency=parent_agency)
     write_header_row(ws, HEADERS, row=HEADER_ROW)
-    examples = _example_rows(ws, agency=agency, units=units)
+    examples = _example_rows(ws, agency=agency, units=units) if filled is None else _filled_rows(ws, filled)
     first_blank, last_blank = HEADER_ROW + 1 + len(examples), HEADER_ROW + len(examples) + BLANK_ROWS
     _blank_rows_and_signatures(ws, first_blank=first_blank, last_blank=last_blank)
     columns = _lists_sheet(wb, awards=awards, units=units)
@@ -76,6 +78,16 @@ def _example_rows(ws: Worksheet, *, agency: str, units: list[str]) -> list[list]
             cell.font = Font(name="Times New Roman", bold=len(values) == 1, italic=len(values) > 1,
                              color="7F7F7F" if len(values) > 1 else None)
     return examples
+
+
+def _filled_rows(ws: Worksheet, rows: list[list]) -> list[list]:
+    """Write given rows under the header (a one-cell row is a section, bold); return them."""
+    for row, values in enumerate(rows, start=HEADER_ROW + 1):
+        for col in range(1, len(HEADERS) + 1):
+            cell = put(ws, row, col, values[col - 1] if col <= len(values) else None)
+            cell.border = BOX
+            cell.font = Font(name="Times New Roman", bold=len(values) == 1)
+    return rows
 
 
 def _blank_rows_and_signatures(ws: Worksheet, *, first_blank: int, last_blank: int) -> None:
@@ -201,8 +213,9 @@ def error_workbook(data: bytes, *, file_name: str, issues: list[ImportIssue], he
     return save(wb)
 
 
-def template_for(session, *, year: int, agency: str, parent_agency: str) -> bytes:
-    """Return the template filled with the database's award names (common first) and active units."""
+def template_for(session, *, year: int, agency: str, parent_agency: str, filled: list[list] | None = None) -> bytes:
+    """Return the template filled with the database's award names (common first) and active units (and `filled`'s
+    rows instead of the examples: a list pre-filled from the registrations)."""
     from sqlmodel import select
 
     from tdkt.core import units
@@ -210,4 +223,4 @@ def template_for(session, *, year: int, agency: str, parent_agency: str) -> byte
 
     awards = list(session.exec(select(Award.name).order_by(Award.is_common.desc(), Award.position)).all())
     return template(year=year, agency=agency, parent_agency=parent_agency, awards=awards,
-                    units=[u for u in units.names(session) if u != "Các phòng, đơn vị trực thuộc Sở"])
+                    units=[u for u in units.names(session) if u != "Các phòng, đơn vị trực thuộc Sở"], filled=filled)
