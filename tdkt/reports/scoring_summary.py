@@ -9,7 +9,6 @@ Roman) and ends with the two signatures the cluster's regulation asks: the deput
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from docx import Document
@@ -42,6 +41,7 @@ from tdkt.reports.docx_layout import (
 from tdkt.reports.report_docx import MOTTO, MOTTO_LINE, SIGNER_NAME, place_and_date
 from tdkt.reports.scoring_charts import points_text
 from tdkt.reports.text_width import width_mm
+from tdkt.scoring.outputs import Signers
 from tdkt.scoring.results import ClusterResult, MemberResult
 
 TITLE = "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA"
@@ -50,14 +50,7 @@ FIXED_HEADERS = ["Tự chấm", "Điểm thẩm định", "Điểm cộng", "Đi
 NAME_HEADER = "Tên cơ quan, đơn vị"
 LANDSCAPE_TEXT_MM = PAGE_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 252 mm on A4 landscape
 HEADER_ROW = 6
-
-
-@dataclass(frozen=True, slots=True)
-class Signers:
-    """Who signs the table: the head's and the deputy's agencies (cluster members), None when not named yet."""
-
-    head: str | None = None
-    deputy: str | None = None
+NO_SIGNERS = Signers()  # neither the head nor the deputy named yet: the blocks keep a blank to fill
 
 
 def status_text(result: ClusterResult) -> str:
@@ -113,7 +106,7 @@ def title(result: ClusterResult) -> str:
 # The .xlsx
 
 
-def workbook(result: ClusterResult, *, settings: Settings, signers: Signers = Signers(), today: date | None = None
+def workbook(result: ClusterResult, *, settings: Settings, signers: Signers = NO_SIGNERS, today: date | None = None
              ) -> bytes:
     """Return the summary table as .xlsx: header block, title, the table, the signatures; A4 landscape, one page
     wide, the header row repeated on every page."""
@@ -219,7 +212,7 @@ def _docx_signatures(document, signers: Signers) -> None:
         run(cell_paragraph(cell, "", size=14), SIGNER_NAME, size=14, bold=True, highlight=True)
 
 
-def document(result: ClusterResult, *, settings: Settings, signers: Signers = Signers(), today: date | None = None
+def document(result: ClusterResult, *, settings: Settings, signers: Signers = NO_SIGNERS, today: date | None = None
              ) -> bytes:
     """Return the summary table as .docx in the NĐ 30/2020 layout, for the head and the deputy to sign."""
     day = today or date.today()
