@@ -102,6 +102,10 @@ if permissions.can(permissions.Actor.of(user), "nhap_danh_sach", unit_ids={user.
                                            icon=":material/history_edu:"))
 if permissions.can(permissions.Actor.of(user), "xem_tiep_nhan", unit_ids={user.unit_id}):
     pages["Khen thưởng"].append(st.Page("pages/tiep_nhan.py", title="Tiếp nhận hồ sơ", icon=":material/inbox:"))
+if permissions.can(permissions.Actor.of(user), "soan_van_ban"):
+    pages["Khen thưởng"].append(st.Page("pages/giay_khen.py", title="In giấy khen, giấy chứng nhận",
+                                        icon=":material/workspace_premium:"))
+pages["Khen thưởng"].append(st.Page("pages/dang_ky.py", title="Đăng ký thi đua", icon=":material/how_to_reg:"))
 pages = {k: pages[k] for k in ("Theo dõi", "Khen thưởng", "Tài khoản")}
 if role == Role.QUAN_TRI:
     pages["Quản trị"] = [

@@ -330,8 +330,12 @@ def year_options() -> list[int]:
 
 
 def selected_year() -> int:
-    """Return the year chosen in the sidebar (the latest year with a plan by default, else this year)."""
-    year = st.session_state.get("year")
+    """Return the year chosen in the sidebar (the latest year with a plan by default, else this year). The choice is
+    also kept under a plain key: Streamlit drops a widget's key after a run that did not draw it (a page run on its
+    own, as AppTest runs it, or a rerun that stops before the sidebar), and the year must not fall back then."""
+    state = st.session_state
+    year = state.get("year", state.get("year_kept"))
+    state["year_kept"] = year
     if year in year_options():
         return year
     found = _plan_years()

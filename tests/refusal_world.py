@@ -42,13 +42,20 @@ from tdkt.core.models import (
 )
 from tdkt.core.permissions import COMMAND_LINE, SYSTEM, Actor
 from tdkt.core.text import fold
-from tdkt.documents import drafts, register, templates
+from tdkt.council import meetings as council_meetings
+from tdkt.council import members as council_members
+from tdkt.council import outcomes as council_outcomes
+from tdkt.council import sheet_tally as council_sheet_tally
+from tdkt.council import tallies as council_tallies
+from tdkt.documents import certificate_layout, certificates, drafts, register, templates
 from tdkt.documents.builtin import builtin_template
-from tdkt.importing import cluster_sheets
+from tdkt.importing import cluster_sheets, registration_sheets
 from tdkt.importing.nomination_lists import commit
 from tdkt.importing.record_lists import record_batches
 from tdkt.importing.record_lists.record_rows import RecordReport, RecordRow
 from tdkt.plan import plan
+from tdkt.registrations import registrations
+from tdkt.reports import council_papers
 from tdkt.submissions import attachments, deadlines, reminders, submissions
 
 OTHER_UNIT = "Văn phòng Sở"
@@ -239,11 +246,74 @@ def _restore(s: Session, a: Actor | None, w: World, side: str) -> None:
         target.dispose()
 
 
+def _certificate(s: Session, a: Actor | None, w: World, side: str, record: FileStore | None = None):
+    """Render the side's nomination's Giấy khen once it has a decision (with `record`: also keep it in the register)."""
+    n = s.get(Nomination, w.side(side).nomination)
+    n.award_id = s.exec(select(Award.id).where(Award.code == "GK_GD_SO")).one()
+    n.status, n.decision_number, n.decision_date = NominationStatus.CO_QUYET_DINH, "12/QĐ-SCT", date(2024, 12, 20)
+    n.decision_authority = "Giám đốc Sở Công Thương"
+    s.add(n)
+    s.flush()
+    if record is None:
+        return certificates.render_certificates(s, actor=a, year=2024, kind="giay-khen", nomination_id=n.id,
+                                                settings=Settings())
+    return certificates.print_and_record(s, actor=a, year=2024, kind="giay-khen", nomination_id=n.id,
+                                         settings=Settings(), store=record)
+
+
+def _registration(w: World, side: str) -> registrations.RegistrationInput:
+    """Return a registration of the side's unit for 2025: an individual for Lao động tiên tiến."""
+    return registrations.RegistrationInput(year=2025, target="ca_nhan", award="Lao động tiên tiến",
+                                           name="Phạm Văn Đăng", unit=w.side(side).unit_name)
+
+
+def _registered(s: Session, w: World, side: str) -> int:
+    """Register the side's unit once (by the Office); return the registration's id."""
+    return registrations.add(s, COMMAND_LINE, _registration(w, side), today=TODAY).id
+
+
 def _movement() -> dict:
     """Return update_movement's fields: the world's movement as registered, with goals."""
     return {"name": "Thi đua chuyển đổi số", "kind": "chuyen_de", "document": None, "launched_on": date(2024, 3, 1),
             "start_on": None, "end_on": None, "launched_by": None, "goals": "Số hóa hồ sơ.", "unit_ids": [],
             "task_id": None, "today": TODAY}
+
+
+def _council_sheet(rows: list[list]) -> bytes:
+    """Return a one-sheet .xlsx holding `rows` (the first is the header)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _council(s: Session, w: World, side: str, *, votes: int | None = None) -> int:
+    """Give 2030 a council of three, its first meeting and a CSTĐCS nomination of the side's person (with `votes`
+    recorded), written by the command line; return the nomination's id."""
+    council_members.replace_members(s, COMMAND_LINE, year=2030, given=[
+        council_members.MemberInput("Chủ Tịch Thử", "chu_tich"), council_members.MemberInput("Ủy Viên Một", "uy_vien"),
+        council_members.MemberInput("Ủy Viên Hai", "uy_vien")])
+    council_meetings.save_meeting(s, COMMAND_LINE, year=2030, round_no=1, meeting_date=date(2031, 1, 15))
+    award = s.exec(select(Award.id).where(Award.code == "CSTDCS")).one()
+    n = Nomination(year=2030, target="ca_nhan", person_id=w.side(side).person, unit_id=w.side(side).unit,
+                   award_id=award)
+    s.add(n)
+    s.flush()
+    if votes is not None:
+        council_tallies.record(s, COMMAND_LINE, year=2030, round_no=1, votes={n.id: votes})
+    return n.id
+
+
+def _council_tally(s: Session, a: Actor | None, w: World, side: str):
+    n = _council(s, w, side)
+    name = s.get(Person, w.side(side).person).full_name
+    return council_sheet_tally.tally_from_sheet(s, a, _council_sheet(
+        [["Họ và tên", "Danh hiệu", "Số phiếu đồng ý"], [name, "Chiến sĩ thi đua cơ sở", 3]]), file_name="phieu.xlsx",
+        settings=Settings(), year=2030) if n else None
 
 
 WRITES: dict[str, tuple[str, Call]] = {
@@ -381,6 +451,15 @@ WRITES: dict[str, tuple[str, Call]] = {
         s, a, emails={w.side(side).unit: "tdkt@example.vn"})),
     "tdkt.submissions.reminders.send": ("nhac_han", lambda s, a, w, side: reminders.send(
         s.get_bind(), a, MAIL, year=2024, today=TODAY)),
+    "tdkt.registrations.registrations.add": ("dang_ky_thi_dua", lambda s, a, w, side: registrations.add(
+        s, a, _registration(w, side), today=TODAY)),
+    "tdkt.registrations.registrations.add_many": ("dang_ky_thi_dua", lambda s, a, w, side: registrations.add_many(
+        s, a, [_registration(w, side)], today=TODAY, source="dang_ky.xlsx")),
+    "tdkt.registrations.registrations.delete": ("dang_ky_thi_dua", lambda s, a, w, side: registrations.delete(
+        s, a, registration_id=_registered(s, w, side), today=TODAY)),
+    "tdkt.importing.registration_sheets.commit": ("dang_ky_thi_dua", lambda s, a, w, side: registration_sheets.commit(
+        s, a, registration_sheets.RegistrationSheet(file="dang_ky.xlsx", year=2025, rows=[
+            (2, _registration(w, side))]), today=TODAY)),
     "tdkt.documents.register.record_generated": ("soan_van_ban", lambda s, a, w, side: register.record_generated(
         s, a, year=2024, kind="to_trinh", filename="to_trinh.docx", content=PDF, store=w.store)),
     "tdkt.documents.drafts.make": ("soan_van_ban", lambda s, a, w, side: drafts.make(
@@ -393,4 +472,35 @@ WRITES: dict[str, tuple[str, Call]] = {
         store=w.store)),
     "tdkt.documents.templates.reset_template": ("soan_van_ban", lambda s, a, w, side: templates.reset_template(
         s, a, kind="to_trinh", year=2024)),
+    "tdkt.documents.certificates.render_certificates": ("soan_van_ban", _certificate),
+    "tdkt.documents.certificates.print_and_record": ("soan_van_ban", lambda s, a, w, side: _certificate(
+        s, a, w, side, record=w.store)),
+    "tdkt.documents.certificates.printable": ("soan_van_ban", lambda s, a, w, side: certificates.printable(
+        s, actor=a, year=2024, kind="giay-khen")),
+    "tdkt.documents.certificates.calibration_pdf": ("soan_van_ban", lambda s, a, w, side: certificates.calibration_pdf(
+        s, actor=a, kind="giay-khen", settings=Settings())),
+    "tdkt.documents.certificate_layout.save_layout": ("soan_van_ban", lambda s, a, w, side:
+                                                      certificate_layout.save_layout(
+                                                          s, a, kind="giay-khen", layout=certificate_layout.Layout(
+                                                              boxes=dict(certificate_layout.BLANK), shift_x=1.5))),
+    "tdkt.council.members.replace_members": ("hoi_dong", lambda s, a, w, side: council_members.replace_members(
+        s, a, year=2030, given=[council_members.MemberInput("Chủ Tịch Thử", "chu_tich")])),
+    "tdkt.council.meetings.save_meeting": ("hoi_dong", lambda s, a, w, side: council_meetings.save_meeting(
+        s, a, year=2030, round_no=1, meeting_date=date(2031, 1, 20), place="Phòng họp") if _council(s, w, side)
+        else None),
+    "tdkt.council.tallies.record": ("hoi_dong", lambda s, a, w, side: council_tallies.record(
+        s, a, year=2030, round_no=1, votes={_council(s, w, side): 3})),
+    "tdkt.council.outcomes.advance_passed": ("hoi_dong", lambda s, a, w, side: council_outcomes.advance_passed(
+        s, a, year=2030, round_no=1, today=date(2031, 1, 15)) if _council(s, w, side, votes=3) else None),
+    "tdkt.council.sheet_tally.members_from_sheet": ("hoi_dong", lambda s, a, w, side:
+                                                    council_sheet_tally.members_from_sheet(
+                                                        s, a, _council_sheet([["Họ và tên", "Chức vụ trong Hội đồng"],
+                                                                              ["Chủ Tịch Thử", "Chủ tịch"]]),
+                                                        file_name="hoi_dong.xlsx", settings=Settings(), year=2030)),
+    "tdkt.council.sheet_tally.tally_from_sheet": ("hoi_dong", _council_tally),
+    "tdkt.reports.council_papers.ballots": ("hoi_dong", lambda s, a, w, side: council_papers.ballots(
+        s, a, year=2030, round_no=1, award_name="Chiến sĩ thi đua cơ sở", settings=Settings())
+        if _council(s, w, side) else None),
+    "tdkt.reports.council_papers.minutes": ("hoi_dong", lambda s, a, w, side: council_papers.minutes(
+        s, a, year=2030, round_no=1, settings=Settings()) if _council(s, w, side, votes=2) else None),
 }

@@ -69,9 +69,10 @@ def test_expired_token_is_refused(engine):
     (Role.LANH_DAO, {"xem", "xem_tiep_nhan"}),
     (Role.VAN_PHONG, {"xem", "sua_ke_hoach", "cap_nhat_nhiem_vu", "nhap_danh_sach", "quan_ly_cum", "xu_ly_ho_so",
                        "tiep_nhan_ho_so", "xem_tiep_nhan", "dinh_kem_ho_so", "thanh_phan_ho_so", "nhac_han",
-                       "quan_ly_don_vi", "soan_van_ban"}),
+                       "quan_ly_don_vi", "dang_ky_thi_dua", "hoi_dong", "soan_van_ban", "cham_diem"}),
     (Role.QUAN_TRI, {"xem", "quan_tri", "xem_nhat_ky", "xem_tiep_nhan", "quan_ly_don_vi", "sao_luu", "khoi_phuc"}),
-    (Role.DON_VI, {"xem", "cap_nhat_nhiem_vu", "nhap_danh_sach", "nop_ho_so", "xem_tiep_nhan", "dinh_kem_ho_so"}),
+    (Role.DON_VI, {"xem", "cap_nhat_nhiem_vu", "nhap_danh_sach", "nop_ho_so", "xem_tiep_nhan", "dinh_kem_ho_so",
+                     "dang_ky_thi_dua"}),
 ])
 def test_permission_matrix(role, allowed):
     actor = permissions.Actor(id=1, username="x", role=role, unit_id=7)

@@ -6,8 +6,11 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import tdkt.core.attachment_tables  # noqa: F401
+import tdkt.core.council_tables  # noqa: F401
 import tdkt.core.document_tables  # noqa: F401
 import tdkt.core.models  # noqa: F401
+import tdkt.core.registration_tables  # noqa: F401
+import tdkt.core.scoring_tables  # noqa: F401
 import tdkt.core.submission_tables  # noqa: F401
 from tdkt.core import db
 

@@ -173,9 +173,12 @@ WRITE_BUTTONS = {
     "Sao chép sang năm {}": "thanh_phan_ho_so",
     "Lưu số ngày": "nhac_han", "nh_emails_save": "nhac_han", "nh_send": "nhac_han",
     "Đính kèm": "dinh_kem_ho_so", "{}_xoa_{}": "dinh_kem_ho_so",
+    "dk_add": "dang_ky_thi_dua", "dk_delete": "dang_ky_thi_dua", "dk_import": "dang_ky_thi_dua",
+    "cd_luu_so_bang_khen": "cham_diem", "cd_de_nghi_cum": "cham_diem", "cd_de_nghi_so": "cham_diem",
+    "gk_luu_vi_tri": "soan_van_ban",
 }
 NO_WRITE_BUTTONS = {"Đăng nhập", "Đổi mật khẩu", "Đăng xuất", "dang_xuat", "drop_other_{}", "drop_on_record_{}",
-                    "audit_recheck"}
+                    "audit_recheck", "gk_in_thu"}
 # What the richest role of a page must be offered on this world's data, so that the absences above prove something.
 OFFERED = {
     ("pages/tien_do.py", "van_phong"): {"luu_nhiem_vu", "them_nhiem_vu_btn", "sua_nhiem_vu_btn", "sao_chep_btn"},
@@ -195,6 +198,8 @@ OFFERED = {
     ("pages/quan_tri.py", "van_phong"): {"them_don_vi_btn", "luu_don_vi"},
     ("pages/tiep_nhan.py", "don_vi"): {"tiep_nhan_submit"},  # its 2024 dossier, not submitted yet
     ("pages/tiep_nhan.py", "van_phong"): {"tiep_nhan_deadline_save"},
+    ("pages/dang_ky.py", "van_phong"): {"dk_add"},  # 2024's deadline is past: the unit's form is gone
+    ("pages/giay_khen.py", "van_phong"): {"gk_luu_vi_tri"},
 }
 
 

@@ -11,6 +11,7 @@ from tdkt.cli import (
     award_commands,
     backup_commands,
     click_vi,
+    council_commands,
     document_commands,
     file_commands,
     form_commands,
@@ -50,6 +51,7 @@ for _command in (
     report_commands.report_command, audit_commands.audit_command,
     submission_commands.submissions_command, remind_commands.remind_command,
     file_commands.sweep_files_command, backup_commands.backup_command, backup_commands.restore_command,
+    council_commands.council_command,
     form_commands.forms_command, form_commands.mau_tdkt_command,
     document_commands.docs_command,
 ):

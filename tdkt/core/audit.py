@@ -64,6 +64,12 @@ ACTION_LABELS = {
     "cap_nhat_tham_gia": "Ghi nhận tham gia",
     "sao_chep_cum": "Sao chép cụm thi đua sang năm mới",
     "nhap_danh_sach_cum": "Nhập danh sách thành viên/bảng điểm cụm",
+    "bang_tieu_chi": "Lưu bảng tiêu chí chấm điểm cụm",
+    "han_vong_cham": "Đặt hạn vòng chấm điểm cụm",
+    "cham_diem_cum": "Chấm điểm thi đua cụm",
+    "nhap_diem_cum": "Nhập bảng chấm điểm cụm",
+    "cong_bo_ket_qua_cum": "Công bố kết quả chấm điểm cụm",
+    "huy_cong_bo_ket_qua_cum": "Hủy công bố kết quả chấm điểm cụm",
     "so_bang_khen_cum": "Đặt số đơn vị cụm đề nghị Bằng khen",
     "de_nghi_tu_ket_qua_cum": "Đề nghị khen thưởng theo kết quả chấm điểm cụm",
     "them_phong_trao": "Đăng ký phong trào thi đua",
@@ -89,6 +95,9 @@ ACTION_LABELS = {
     "gui_nhac_han": "Gửi e-mail nhắc hạn, báo trả lại hồ sơ",
     "sao_luu": "Sao lưu dữ liệu",
     "khoi_phuc": "Khôi phục dữ liệu từ bản sao lưu",
+    "dang_ky_thi_dua": "Đăng ký thi đua",
+    "xoa_dang_ky_thi_dua": "Xóa đăng ký thi đua",
+    "nhap_dang_ky_thi_dua": "Nhập bảng đăng ký thi đua",
 }
 COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "before", "after"]
 

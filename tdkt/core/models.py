@@ -590,3 +590,19 @@ class InitiativeAuthor(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     initiative_id: int = Field(foreign_key="initiative.id", index=True, ondelete="CASCADE")
     person_id: int = Field(foreign_key="person.id", index=True)
+
+
+class CertificateLayout(SQLModel, table=True):
+    """Where the text of one kind of certificate goes on the Office's pre-printed blank (issue #17): per field a box
+    in millimetres (JSON), a shift of the whole page for the printer, and the signer printed; calibrated once."""
+
+    __tablename__ = "certificate_layout"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(unique=True, max_length=32)  # giay_khen, giay_chung_nhan
+    fields: str = Field(sa_column=Column(SAText, nullable=False))  # {"name": {"x", "y", "w", "size"}, …}
+    shift_x: float = 0.0
+    shift_y: float = 0.0
+    signer_title: str = Field(default="", max_length=255)
+    signer_name: str = Field(default="", max_length=255)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")

@@ -31,8 +31,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "dinh_kem_ho_so": frozenset({Role.VAN_PHONG, Role.DON_VI}),
     "thanh_phan_ho_so": frozenset({Role.VAN_PHONG}),
     "nhac_han": frozenset({Role.VAN_PHONG}),
-    # Year end: the Office drafts the documents it signs (tờ trình, quyết định, danh sách, công khai, biểu thống kê).
+    # Year end: a unit registers its own titles (đăng ký thi đua), the Office sees and changes all; the Office keeps
+    # the council (members, meeting, tallies, ballots, minutes), drafts the documents it signs and scores clusters.
+    "dang_ky_thi_dua": frozenset({Role.VAN_PHONG, Role.DON_VI}),
+    "hoi_dong": frozenset({Role.VAN_PHONG}),
     "soan_van_ban": frozenset({Role.VAN_PHONG}),
+    "cham_diem": frozenset({Role.VAN_PHONG}),
     "quan_tri": frozenset({Role.QUAN_TRI}),
     "xem_nhat_ky": frozenset({Role.QUAN_TRI}),
     # A backup carries every row (password hashes too); a restore replaces them all: the admin's alone.
@@ -53,7 +57,10 @@ ACTION_LABELS = {
     "dinh_kem_ho_so": "đính kèm, xóa tài liệu của hồ sơ đề nghị khen thưởng",
     "thanh_phan_ho_so": "đặt thành phần hồ sơ đề nghị khen thưởng",
     "nhac_han": "gửi e-mail nhắc hạn nộp hồ sơ",
+    "dang_ky_thi_dua": "đăng ký thi đua",
+    "hoi_dong": "quản lý Hội đồng Thi đua - Khen thưởng, nhập kết quả bỏ phiếu",
     "soan_van_ban": "soạn văn bản, in giấy khen, lập biểu thống kê",
+    "cham_diem": "chấm điểm thi đua cụm",
     "quan_tri": "quản trị hệ thống",
     "xem_nhat_ky": "xem nhật ký",
     "sao_luu": "sao lưu toàn bộ dữ liệu",

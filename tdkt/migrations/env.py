@@ -5,8 +5,11 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import tdkt.core.attachment_tables  # noqa: F401  (the attachments' and checklist's tables)
+import tdkt.core.council_tables  # noqa: F401  (Hội đồng TĐKT)
 import tdkt.core.document_tables  # noqa: F401  (the documents' templates and register)
 import tdkt.core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import tdkt.core.registration_tables  # noqa: F401  (Đăng ký thi đua)
+import tdkt.core.scoring_tables  # noqa: F401  (cluster scoring)
 import tdkt.core.submission_tables  # noqa: F401  (and the submissions')
 
 target_metadata = SQLModel.metadata

@@ -82,6 +82,13 @@ FIELD_LABELS = {
     "reference": "Liên quan đến", "error": "Lỗi", "from_year": "Từ năm", "to_year": "Sang năm",
     "awards": "Số danh hiệu, hình thức", "source": "Nguồn", "reminder_days": "Số ngày nhắc trước hạn",
     "recipients": "Người nhận", "sent_on": "Ngày gửi", "set_by": "Người đặt", "set_at": "Thời điểm đặt",
+    "round": "Vòng chấm điểm", "changed": "Số tiêu chí thay đổi", "criterion_id": "Tiêu chí chấm điểm",
+    "value": "Kết quả, điểm chấm", "evidence_name": "Tệp kiểm chứng", "evidence_number": "Số văn bản kiểm chứng",
+    "evidence_date": "Ngày văn bản kiểm chứng", "evidence_sha256": "Mã tệp kiểm chứng",
+    "comment": "Nhận xét, giải trình", "updated_by": "Người chấm", "published_on": "Ngày công bố",
+    "published_by": "Người công bố", "groups": "Số nhóm tiêu chí", "criteria": "Số tiêu chí",
+    "max_points": "Điểm tối đa", "total_points": "Tổng điểm của bảng",
+    "registered_on": "Ngày đăng ký", "created_by": "Người tạo",
 }
 # The order fields are listed in: what names the record first, then as FIELD_LABELS lists them.
 _ORDER = {name: rank for rank, name in enumerate(dict.fromkeys(
@@ -127,7 +134,7 @@ HIDDEN = {"id", "name_key", "collective_key", "password_hash", "sha256", "update
 REFERENCES = {"unit_id": "unit", "unit_ids": "unit", "person_id": "person", "authors": "person", "award_id": "award",
               "used_for_award_id": "award", "task_id": "task", "cluster_id": "cluster", "event_id": "event",
               "member_id": "member", "plan_id": "plan", "user_id": "user", "undone_by": "user", "state_by": "user",
-              "uploaded_by": "user", "set_by": "user"}
+              "uploaded_by": "user", "set_by": "user", "created_by": "user"}
 EMPTY = "(trống)"
 LONG = 160  # characters of a long text (a task's content, achievements) shown in a change
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -43,6 +43,7 @@ from tdkt.core.options import put as set_setting
 from tdkt.core.permissions import Actor
 from tdkt.core.text import fold
 from tdkt.plan import plan as plan_module
+from tdkt.seeding import demo_scoring
 from tdkt.seeding.seed import US, seed, seed_clusters
 from tdkt.submissions import deadlines as submission_deadlines
 from tdkt.submissions import submissions
@@ -390,6 +391,9 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
             set_setting(session, DEMO_KEY, True)
             _plans(session, rng, [y for y in years if y != 2024], today)
             _clusters(session, rng, [y for y in years if y != 2024] + [2024], today)
+            scoring_rng = random.Random(seed_value + 18)  # its own draws: the rest of the demo stays as it was
+            for cluster in session.exec(select(Cluster).where(Cluster.year < today.year).order_by(Cluster.id)).all():
+                demo_scoring.fill(session, _ACTOR, scoring_rng, cluster=cluster)
             movement_count = _movements(session, rng, years, today)
             people = _people(session, rng)
             # The year before the first full one gets nominations too (no plan), so that the first year's
@@ -404,4 +408,4 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
             f"{nominations} đề nghị khen thưởng các năm {nominated[0]}–{nominated[-1]}, kết quả xếp loại, "
             f"{initiatives} sáng kiến, {dossiers} hồ sơ khen thưởng của đơn vị đã tiếp nhận, "
             f"{movement_count} phong trào thi đua, cụm thi đua và giao ước nội bộ "
-            f"có thành viên và kết quả tham gia ({US} là đơn vị ta).")
+            f"có thành viên, kết quả tham gia và bảng chấm điểm đã công bố ({US} là đơn vị ta).")

@@ -28,6 +28,7 @@ from tdkt.core.errors import Refused
 from tdkt.core.file_store import FileStore, Incoming
 from tdkt.core.models import Nomination, Person, Role, Unit, User
 from tdkt.core.permissions import ACTION_LABELS, Actor, PermissionDenied, can, require
+from tdkt.core.scoring_tables import ScoreEntry
 from tdkt.core.submission_guard import SubmissionHeld, require_unit_can_change
 from tdkt.core.text import format_datetime, format_number
 from tdkt.importing.zip_checks import (
@@ -350,6 +351,8 @@ def referenced(session: Session) -> set[str]:
     found = set(session.exec(select(Attachment.sha256).distinct()).all())
     for table in (DocumentTemplate, GeneratedDocument):
         found |= set(session.exec(select(table.sha256).distinct()).all())
+    found |= set(session.exec(select(ScoreEntry.evidence_sha256).where(  # cluster scoring's evidence
+        col(ScoreEntry.evidence_sha256).is_not(None)).distinct()).all())
     return found
 
 

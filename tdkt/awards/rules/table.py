@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -39,6 +40,7 @@ from tdkt.awards import households
 from tdkt.awards.catalog import AwardSpec
 from tdkt.awards.rules import checks
 from tdkt.awards.rules.case import TARGETS, Context, Outcome, Rule
+from tdkt.core.errors import Refused
 from tdkt.core.text import format_date
 
 LAW_FROM = date(2024, 1, 1)
@@ -173,6 +175,31 @@ def vote_threshold(award_code: str | None, target: str) -> int | None:
         return 90
     if award_code in _VOTE_80 and target in _BOTH:
         return 80
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRule:
+    """The council vote a title needs on one day: the rule's id, the share (%) of all members, the basis as worded."""
+
+    rule_id: str
+    threshold: int
+    basis: str
+
+    def passed(self, votes_for: int, members: int) -> bool:
+        """Return True when `votes_for` of the council's `members` (all of them, present or not) reach the share."""
+        return members > 0 and votes_for * 100 >= self.threshold * members
+
+
+def vote_rule(award_code: str | None, target: str, *, on: date) -> VoteRule | None:
+    """Return the vote rule (PHIEU-80-*, PHIEU-90-*) in force on `on` for the title, None for a title or form without
+    a vote threshold; the council's tallies judge by the meeting's date. Raises Refused before 01/01/2024."""
+    if on < LAW_FROM:
+        raise Refused(f"Ngày họp {format_date(on)} trước 01/01/2024: chưa có bộ quy tắc bỏ phiếu (Luật Thi đua, khen "
+                      "thưởng 2003 và Nghị định 91/2017/NĐ-CP không được mã hóa). Kiểm tra ngày họp.")
+    for rule in rules_in_force(on):
+        if rule.id.startswith("PHIEU-") and rule.awards and award_code in rule.awards and target in rule.targets:
+            return VoteRule(rule.id, int(rule.id.split("-")[1]), rule.basis)
     return None
 
 
