@@ -137,3 +137,20 @@ def test_a_unit_account_reads_and_finds_only_its_own_units_people(engine, actors
         other = personal_records.Subject.collective("Văn phòng Sở", unit_id(session, "Văn phòng Sở"))
         with pytest.raises(PermissionDenied, match="chính đơn vị mình"):
             personal_records.profile(session, other, actor=actors["don_vi"])
+
+
+@pytest.mark.parametrize("typed", ["Ông Nguyễn Văn An", "ông nguyen van an", "Đ/c Nguyễn Văn An", "Đồng chí Văn An",
+                                   "ThS. Nguyễn Văn An", "Đại tá nguyễn văn"])
+def test_a_title_typed_before_the_name_finds_the_bare_name_on_record(engine, actors, an, typed):
+    with read_session(engine) as session:
+        assert list(personal_records.search(session, text=typed, actor=actors["lanh_dao"]).name) == ["Nguyễn Văn An"]
+
+
+def test_a_name_that_is_only_a_title_word_is_searched_as_typed(engine, actors):
+    with write_session(engine) as session:
+        session.add(Person(full_name="Ông Văn Tùng", name_key="ong van tung", unit_id=unit_id(session, "Văn phòng Sở")))
+    with read_session(engine) as session:
+        found = personal_records.search(session, text="Ông", actor=actors["lanh_dao"])
+        assert list(found[found.target == "ca_nhan"].name) == ["Ông Văn Tùng"]  # and collectives such as "Công đoàn…"
+        assert list(personal_records.search(session, text="ông văn tùng", actor=actors["lanh_dao"]).name) == [
+            "Ông Văn Tùng"]

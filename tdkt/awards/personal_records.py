@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from tdkt.core import audit
 from tdkt.core.errors import Refused
+from tdkt.core.honorifics import without_typed_title
 from tdkt.core.models import (
     DISCIPLINE_LABELS,
     MERIT_KIND_LABELS,
@@ -446,7 +447,7 @@ def search(session: Session, *, text: str, actor: Actor | None, limit: int = 50)
     Columns: target ("ca_nhan" | "tap_the"), person_id, name, unit_id, unit, birth_year, label (for a picker)."""
     require(actor, "xem")
     own_unit = _own_unit(actor)
-    needle = fold(text)
+    needle = fold(without_typed_title(text))  # names are stored without "Ông", "Đ/c", "Đại tá"…
     if not needle:
         return pd.DataFrame(columns=["target", "person_id", "name", "unit_id", "unit", "birth_year", "label"])
     units = dict(session.exec(select(Unit.id, Unit.name)).all())

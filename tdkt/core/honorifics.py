@@ -154,6 +154,22 @@ def split_title(name: str | None) -> tuple[str | None, str | None]:
     return (title or None), bare
 
 
+def without_typed_title(text: str) -> str:
+    """Return what a person typed into a search box without its leading honorifics, ranks or degrees ("Ông Nguyễn
+    Văn An", "đ/c An", "Đại tá Lê Hải" -> "Nguyễn Văn An", "An", "Lê Hải"): names are kept bare, so the title would
+    match nothing. Unlike `split_title` one word may remain (a search types part of a name); nothing but a title is
+    kept whole (someone searching for "Ông" wants people so named)."""
+    stripped = text.strip()
+    if not stripped or not worth_splitting(stripped):
+        return text
+    tokens = list(_TOKEN.finditer(stripped))
+    count, _ = _titles([_key(t.group(0)) for t in tokens[:_LONGEST * 4]])
+    rest = tokens[count:]
+    if not count or not any(any(ch.isalpha() for ch in t.group(0)) for t in rest):
+        return text
+    return stripped[rest[0].start():].strip()
+
+
 def title_gender(title: str | None) -> str | None:
     """Return "Nam" or "Nữ" when a title says it ("Ông", "Bà", also inside "Bà PGS.TS."), else None."""
     if not title:
