@@ -148,3 +148,16 @@ def test_the_check_and_the_write_tell_their_progress_in_vietnamese(engine):
     texts = [text for _, text in heard]
     assert texts[0] == "Đang đọc tệp “ds.xlsx”…" and "Đang kiểm tra 5 dòng…" in texts
     assert "Đang ghi 5 đề nghị…" in texts and texts[-1] == "Đã ghi 5 đề nghị."
+
+
+def test_the_preview_shows_the_title_split_from_the_name_and_an_edit_of_it_is_kept(engine):
+    data = xlsx([[1, "Đại tá Lê Văn Cường", "Nam", 1975, "Chỉ huy trưởng", "Văn phòng Sở", "LĐTT"],
+                 [2, "Bà Trần Thị Hoa", "Nữ", 1980, "Chuyên viên", "Văn phòng Sở", "LĐTT"]])
+    report = check(engine, data, year=2024)
+    frame = preview.rows_frame(report)
+    assert frame[["honorific", "name"]].values.tolist() == [["Đại tá", "Lê Văn Cường"], ["Bà", "Trần Thị Hoa"]]
+    edited = frame.copy()
+    edited.loc[edited["row"] == 3, "honorific"] = "Thượng tá"
+    with Session(engine) as session:
+        again = preview.revalidate(session, report, preview.apply_edits(report, edited, frame))
+    assert [(r.honorific, r.name) for r in again.rows] == [("Thượng tá", "Lê Văn Cường"), ("Bà", "Trần Thị Hoa")]

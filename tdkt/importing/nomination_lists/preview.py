@@ -18,6 +18,7 @@ from tdkt.importing.nomination_lists.pipeline import FileReport, recheck
 # Editable columns: our field -> Vietnamese header.
 EDITABLE = {
     "target": "Đối tượng",
+    "honorific": "Danh xưng, cấp bậc, học vị",
     "name": "Họ tên / Tên tập thể",
     "gender": "Giới tính",
     "birth_year": "Năm sinh",
@@ -42,7 +43,7 @@ def _text(value) -> str:
     return str(value)
 
 
-_COLUMNS = ["sheet", "row", "state", "problems", "name", "award", "award_found", "target", "gender", "birth_year",
+_COLUMNS = ["sheet", "row", "state", "problems", "honorific", "name", "award", "award_found", "target", "gender", "birth_year",
             "position", "unit", "category", "category_inferred"]
 
 
@@ -69,6 +70,7 @@ def rows_frame(report: FileReport) -> pd.DataFrame:
         columns["state"].append("Hợp lệ" if not found else "Lỗi" if any(i.severity == "error" for i in found)
                                 else "Cảnh báo")
         columns["problems"].append(" | ".join(i.message for i in found) if found else "")
+        columns["honorific"].append(_text(row.honorific))  # split from the name ("Đại tá", "Ông"), printed with it
         columns["name"].append(_text(row.name))
         columns["award"].append(_text(row.award or row.award_code))
         columns["award_found"].append(_text(record.award) if record else "")
@@ -136,6 +138,7 @@ def apply_edits(report: FileReport, edited: pd.DataFrame, shown: pd.DataFrame | 
         award = _clean(change["award"])
         rows.append(dataclasses.replace(
             row, target=TARGET_BY_LABEL.get(target, row.target) if target else None, name=_clean(change["name"]),
+            honorific=_clean(change["honorific"]),
             gender=_clean(change["gender"]), birth_year=_birth(change["birth_year"], row.birth_year),
             position=_clean(change["position"]), unit=_clean(change["unit"]), award=award,
             award_code=None if award else row.award_code, category=_clean(change["category"]),
