@@ -43,8 +43,8 @@ def _text(value) -> str:
     return str(value)
 
 
-_COLUMNS = ["sheet", "row", "state", "problems", "honorific", "name", "award", "award_found", "target", "gender", "birth_year",
-            "position", "unit", "category", "category_inferred"]
+_COLUMNS = ["sheet", "row", "state", "problems", "honorific", "name", "award", "award_found", "target", "gender",
+            "birth_year", "position", "unit", "category", "category_inferred"]
 
 
 def rows_frame(report: FileReport) -> pd.DataFrame:
