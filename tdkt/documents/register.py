@@ -79,9 +79,14 @@ def record_generated(session: Session, actor: Actor | None, *, year: int, kind: 
                  after=audit.snapshot(row))
 
 
+def may_read(actor: Actor | None) -> bool:
+    """Return True when the actor may see the register (every signed-in role but a unit's account)."""
+    return actor is not None and actor.role != Role.DON_VI
+
+
 def _require_see(actor: Actor | None) -> None:
     require(actor, "xem")
-    if actor.role == Role.DON_VI:
+    if not may_read(actor):
         raise PermissionDenied("Danh sách văn bản của Sở chỉ dành cho Văn phòng và Lãnh đạo Sở.")
 
 
