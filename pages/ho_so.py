@@ -1,7 +1,6 @@
 """Hồ sơ đề nghị: every nomination of the year and its step; the Office ticks some, or selects all that a filter shows
 (by step, award, unit, text), and moves them along the path in one step."""
 
-import hashlib
 from datetime import date
 
 import streamlit as st
@@ -14,7 +13,7 @@ from tdkt.core import export, permissions
 from tdkt.core.errors import Refused
 from tdkt.core.models import NOMINATION_STATUS_LABELS, NominationStatus
 from tdkt.core.read_cache import cached
-from tdkt.core.text import fold
+from tdkt.core.text import fold, format_number
 
 S = NominationStatus
 ALL = ""
@@ -141,28 +140,23 @@ def move_form(ticked) -> None:
     ids = [int(i) for i in ticked.id]
     with db_read() as session:
         voted = dossier_moves.thresholds(session, nomination_ids=ids) if to == S.HOI_DONG else {}
+        tallied = dossier_moves.council_votes(session, nomination_ids=list(voted)) if voted else {}
     fields, votes = {}, {}
     with st.form("ho_so_form"):
         names = [f"{r.name} — {r.award}" for r in ticked.itertuples()]
         st.caption(f"Đã chọn {len(names)}: " + "; ".join(names[:30]) + (" …" if len(names) > 30 else ""))
-        if to == S.HOI_DONG:
-            fields["council_members"] = st.number_input("Số thành viên Hội đồng", min_value=0, step=1, value=0,
-                                                        key="ho_so_council")
-            if voted:
-                st.caption(f"{len(voted)} đề nghị có danh hiệu cần Hội đồng bỏ phiếu kín (Chiến sĩ thi đua, Cờ thi "
-                           "đua: tỷ lệ tính trên tổng số thành viên): nhập số phiếu đồng ý của từng đề nghị; đề nghị "
-                           "để trống không được chuyển. Các danh hiệu khác không cần số phiếu.")
-                rows = ticked[ticked.id.isin(list(voted))][["id", "name", "award"]].assign(
-                    need=[f"≥ {voted[int(i)]}%" for i in ticked.id if int(i) in voted], votes=None)
-                # Keyed by the rows asking votes: a vote typed for one nominee never stays on another's row.
-                which = hashlib.sha1(",".join(map(str, sorted(voted))).encode()).hexdigest()[:12]
-                given = st.data_editor(
-                    rows, hide_index=True, width="stretch", disabled=["id", "name", "award", "need"],
-                    key=f"ho_so_votes_{which}",
-                    column_config={"id": None, "name": "Tên cá nhân/tập thể", "award": "Danh hiệu",
-                                   "need": "Cần đồng ý", "votes": st.column_config.NumberColumn(
-                                       "Số phiếu đồng ý", min_value=0, step=1)})
-                votes = {int(i): int(v) for i, v in zip(given.id, given.votes, strict=True) if v == v and v is not None}
+        if to == S.HOI_DONG and voted:
+            # The council's secret vote is tallied nominee by nominee on Hội đồng TĐKT, judged by the rule of its
+            # meeting date; only those it recorded passed move, with its figures. The other titles need no vote.
+            st.caption(f"{len(voted)} đề nghị có danh hiệu cần Hội đồng bỏ phiếu kín (tỷ lệ tính trên tổng số thành "
+                       "viên): chỉ chuyển được đề nghị đã có kết quả kiểm phiếu đạt, ghi trên trang “Hội đồng TĐKT”. "
+                       "Các danh hiệu khác chuyển không cần số phiếu.")
+            rows = ticked[ticked.id.isin(list(voted))][["name", "award"]].assign(
+                need=[f"≥ {voted[int(i)]}%" for i in ticked.id if int(i) in voted],
+                votes=[tally_text(tallied.get(int(i))) for i in ticked.id if int(i) in voted])
+            st.dataframe(rows.rename(columns={"name": "Tên cá nhân/tập thể", "award": "Danh hiệu",
+                                              "need": "Cần đồng ý", "votes": "Kết quả Hội đồng"}),
+                         hide_index=True, width="stretch")
         elif to == S.DA_TRINH:
             fields["submitted_on"] = st.date_input("Ngày trình", value=date.today(), format="DD/MM/YYYY")
         elif to == S.CO_QUYET_DINH:
@@ -173,8 +167,6 @@ def move_form(ticked) -> None:
         submitted = st.form_submit_button(f"Chuyển {len(ids)} đề nghị", type="primary", key="ho_so_move")
     if not submitted:
         return
-    if "council_members" in fields:
-        fields["council_members"] = int(fields["council_members"]) or None
     try:
         with db_write() as session:
             result = dossier_moves.move(session, who, nomination_ids=ids, to=to, votes=votes, **fields)
@@ -184,6 +176,15 @@ def move_form(ticked) -> None:
     st.session_state["flash_ho_so"] = ("warning" if result.refused else "success", result.message())
     st.session_state["ho_so_round"] = st.session_state.get("ho_so_round", 0) + 1
     st.rerun()  # the whole page: the counts above change too
+
+
+def tally_text(tally) -> str:
+    """Return a council tally as the move form shows it: votes of all members, and passed or not."""
+    if tally is None:
+        return "Chưa bỏ phiếu"
+    share = format_number(100 * tally.votes_for / tally.members, 1) if tally.members else "0"
+    return (f"{tally.votes_for}/{tally.members} ({share}%) — {'đạt' if tally.passed else 'chưa đạt'}, vòng "
+            f"{tally.round_no}")
 
 
 # A filter, a tick or the step chosen reruns this part only, on results cached per data version (read_cache): the

@@ -4,13 +4,13 @@ sheet) judged by the rule of the meeting date, the move of the passed, a second 
 import pandas as pd
 import streamlit as st
 
-from pages._common import db_read, db_write, file_uploader, require_page, selected_year, settings
+from pages._common import REFUSAL, db_read, db_write, file_uploader, require_page, selected_year, settings
 from tdkt.core import permissions
 from tdkt.core.council_tables import ATTENDANCE_LABELS, COUNCIL_ROLE_LABELS, Attendance, CouncilRole
 from tdkt.core.errors import Refused
 from tdkt.core.read_cache import cached
-from tdkt.core.text import format_date
-from tdkt.council import meetings, members, outcomes, sheet_tally, tallies
+from tdkt.core.text import format_date, format_number
+from tdkt.council import meetings, members, outcomes, sheet_tally, tallies, verdicts
 from tdkt.council.members import MemberInput
 from tdkt.reports import council_papers
 
@@ -18,7 +18,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ROLE_BY_LABEL = {label: role.value for role, label in COUNCIL_ROLE_LABELS.items()}
 MARK_BY_LABEL = {label: mark.value for mark, label in ATTENDANCE_LABELS.items()}
-who = require_page()
+who = require_page("xem")
+if not members.may_read(who):  # app.py's menu says the same
+    st.error(REFUSAL)
+    st.stop()
 can_write = permissions.can(who, "hoi_dong")
 year = selected_year()
 st.title(f"Hội đồng Thi đua - Khen thưởng năm {year}")
@@ -36,8 +39,13 @@ def done(text: str, kind: str = "success") -> None:
 
 def show_issues(issues) -> None:
     st.error(f"Tệp có {len(issues)} lỗi, chưa ghi gì. Sửa rồi tải lên lại.")
-    st.dataframe(pd.DataFrame([{"Tệp": i.file, "Dòng": i.row, "Cột": i.column, "Lỗi": i.message} for i in issues]),
-                 hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([{"Dòng": "" if i.row is None else str(i.row), "Cột": i.column or "",
+                                "Lỗi": i.message} for i in issues]), hide_index=True, width="stretch")
+
+
+def blank(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Return `frame` with the text columns' missing values as empty text (never "None" on the page)."""
+    return frame.assign(**{c: frame[c].map(lambda v: v if isinstance(v, str) else "") for c in columns})
 
 
 with db_read() as session:
@@ -59,7 +67,7 @@ def members_part() -> None:
     with db_read() as session:
         frame = cached(session, members.members_frame, year=year)
         data = council_papers.members_xlsx(session, year=year) if not frame.empty else None
-    shown = frame.assign(role_label=frame.role_label)[["full_name", "role_label", "unit", "position"]]
+    shown = blank(frame, ["unit", "position"])[["full_name", "role_label", "unit", "position"]]
     if not can_write:
         if frame.empty:
             st.info(f"Chưa có danh sách thành viên Hội đồng năm {year}.")
@@ -69,7 +77,7 @@ def members_part() -> None:
         st.caption("Sửa trực tiếp trong bảng (thêm, xóa dòng) rồi bấm “Lưu danh sách thành viên”; hoặc tải lên tệp "
                    "Excel có cột “Họ và tên”, “Chức vụ trong Hội đồng” (có thể thêm “Đơn vị”, “Chức vụ”).")
         edited = st.data_editor(
-            shown, num_rows="dynamic", hide_index=True, width="stretch",
+            shown, num_rows="dynamic", hide_index=True, width="stretch", placeholder="",
             key=f"hd_members_{year}_{st.session_state.get('hoi_dong_round_key', 0)}",
             column_config={"full_name": st.column_config.TextColumn("Họ và tên", required=True),
                            "role_label": st.column_config.SelectboxColumn(
@@ -77,7 +85,7 @@ def members_part() -> None:
                                default=COUNCIL_ROLE_LABELS[CouncilRole.UY_VIEN]),
                            "unit": "Đơn vị", "position": "Chức vụ"})
         if st.button("Lưu danh sách thành viên", key="hd_luu_thanh_vien", type="primary"):
-            given = [MemberInput(r.full_name or "", ROLE_BY_LABEL.get(r.role_label, r.role_label or ""),
+            given = [MemberInput(r.full_name, ROLE_BY_LABEL.get(r.role_label, r.role_label or ""),
                                  r.unit if isinstance(r.unit, str) else None,
                                  r.position if isinstance(r.position, str) else None)
                      for r in edited.itertuples() if isinstance(r.full_name, str) and r.full_name.strip()]
@@ -91,13 +99,17 @@ def members_part() -> None:
         upload = file_uploader("Tệp danh sách thành viên (.xlsx, .xls, .ods)", ["xlsx", "xlsm", "xls", "ods"],
                                key="hd_members_file")
         if upload is not None and st.button("Thay Hội đồng bằng tệp này", key="hd_thay_tu_tep"):
-            with db_write() as session:
-                outcome = sheet_tally.members_from_sheet(session, who, upload.getvalue(), file_name=upload.name,
-                                                         settings=settings(), year=year)
-            if outcome.sheet.errors:
-                show_issues(outcome.sheet.errors)
+            try:
+                with db_write() as session:
+                    outcome = sheet_tally.members_from_sheet(session, who, upload.getvalue(), file_name=upload.name,
+                                                             settings=settings(), year=year)
+            except Refused as error:
+                st.error(str(error))
             else:
-                done(f"Đã thay Hội đồng năm {year} bằng “{upload.name}”: {len(outcome.members)} thành viên.")
+                if outcome.sheet.errors:
+                    show_issues(outcome.sheet.errors)
+                else:
+                    done(f"Đã thay Hội đồng năm {year} bằng “{upload.name}”: {len(outcome.members)} thành viên.")
     if data:
         st.download_button("Tải danh sách thành viên (.xlsx)", data=data, mime=XLSX, key="hd_members_xlsx",
                            file_name=f"hoi_dong_{year}.xlsx")
@@ -150,23 +162,35 @@ def meeting_part() -> None:
                        file_name=f"du_hop_{year}_vong_{round_no}.xlsx")
 
 
-def title_grid(award: str, group: pd.DataFrame) -> dict[int, int]:
+def format_votes(value) -> str:
+    """Return a vote count as text, empty before the vote."""
+    return "" if value is None or value != value else str(int(value))
+
+
+def title_grid(award: str, group: pd.DataFrame, *, writable: bool) -> dict[int, int]:
     """One title's nominees with their votes, share, verdict and forecast; return the votes typed (Office)."""
     first = group.iloc[0]
-    st.markdown(f"**{award}** — cần ≥ {int(first.threshold)}% tổng số thành viên đồng ý · {first.basis}")
-    shown = group.assign(share=[None if s != s or s is None else round(100 * s, 1) for s in group.share])[
+    higher = verdicts.HIGHER_COUNCILS.get(first.level)
+    need = (f"Hội đồng Sở bỏ phiếu, {higher} xét với ngưỡng ≥ {int(first.threshold)}% tổng số thành viên (dự báo)"
+            if higher else f"cần ≥ {int(first.threshold)}% tổng số thành viên đồng ý")
+    st.markdown(f"**{award}** — {need} · {first.basis}")
+    shown = blank(group, ["unit", "forecast"]).assign(
+        share=["" if s is None or s != s else format_number(100 * s, 1) for s in group.share])[
         ["nomination_id", "name", "unit", "status_label", "votes_for", "share", "verdict", "forecast"]]
-    if not can_write:
-        st.dataframe(shown.drop(columns="nomination_id").rename(columns=tallies.TITLES), hide_index=True,
+    if not any(isinstance(f, str) and f for f in group.forecast):  # a title the Sở decides
+        shown = shown.drop(columns="forecast")
+    if not writable:
+        read = shown.assign(votes_for=[format_votes(v) for v in shown.votes_for])
+        st.dataframe(read.drop(columns="nomination_id").rename(columns=tallies.TITLES), hide_index=True,
                      width="stretch")
         return {}
     edited = st.data_editor(
-        shown, hide_index=True, width="stretch",
-        disabled=["name", "unit", "status_label", "share", "verdict", "forecast"],
+        shown, hide_index=True, width="stretch", placeholder="",
+        disabled=[c for c in shown.columns if c not in ("nomination_id", "votes_for")],
         key=f"hd_votes_{year}_{round_no}_{first.award_id}_{st.session_state.get('hoi_dong_round_key', 0)}",
         column_config={"nomination_id": None, **{k: tallies.TITLES[k] for k in
                                                  ("name", "unit", "status_label", "verdict", "forecast")},
-                       "share": st.column_config.NumberColumn("Tỷ lệ (%)", format="%.1f"),
+                       "share": tallies.TITLES["share"],
                        "votes_for": st.column_config.NumberColumn("Số phiếu đồng ý", min_value=0, max_value=size,
                                                                   step=1)})
     before = dict(zip(shown.nomination_id, shown.votes_for, strict=True))
@@ -176,21 +200,26 @@ def title_grid(award: str, group: pd.DataFrame) -> dict[int, int]:
 
 @st.fragment
 def tally_part() -> None:
+    if not members.may_read_tallies(who):
+        st.info("Kết quả bỏ phiếu của các đề nghị của đơn vị xem ở trang “Hồ sơ đề nghị” (cột số phiếu).")
+        return
     with db_read() as session:
         frame = cached(session, tallies.nominees, year=year, round_no=round_no)
         free = cached(session, tallies.without_vote, year=year)
-    if who.role.value == "don_vi":
-        frame = frame.iloc[0:0]  # a unit sees the council's results of its own nominees on Hồ sơ đề nghị
     if frame.empty:
         st.info(f"Không có đề nghị nào cần Hội đồng bỏ phiếu ở vòng {round_no}.")
+    writable = can_write and this is not None
+    if can_write and this is None and not frame.empty:
+        st.info(f"Ghi ngày họp và thành phần dự họp vòng {round_no} ở thẻ “Cuộc họp” trước khi nhập kết quả bỏ phiếu "
+                "(ngưỡng và căn cứ theo ngày họp).")
     typed: dict[int, int] = {}
     for award, group in frame.groupby("award", sort=True):
-        typed |= title_grid(award, group)
+        typed |= title_grid(award, group, writable=writable)
     if round_no == 1 and not free.empty:
         counts = free.groupby("award").size()
         st.caption("Không cần bỏ phiếu (chuyển sang “Hội đồng đã xét” không cần số phiếu): "
                    + "; ".join(f"{award} {n} đề nghị" for award, n in counts.items()) + ".")
-    if can_write and not frame.empty and st.button("Ghi kết quả bỏ phiếu", key="hd_luu_phieu", type="primary"):
+    if writable and not frame.empty and st.button("Ghi kết quả bỏ phiếu", key="hd_luu_phieu", type="primary"):
         try:
             with db_write() as session:
                 written = tallies.record(session, who, year=year, round_no=round_no, votes=typed)
@@ -199,17 +228,24 @@ def tally_part() -> None:
         else:
             passed = int((written.passed == True).sum())  # noqa: E712
             done(f"Đã ghi kết quả bỏ phiếu của {len(written)} đề nghị: đạt {passed}, chưa đạt {len(written) - passed}.")
-    if can_write:
+    if writable:
         upload = file_uploader("Tệp kết quả kiểm phiếu (.xlsx, .xls, .ods): “Họ và tên”, “Danh hiệu”, “Số phiếu đồng "
                                "ý” (có thể thêm “Đơn vị”)", ["xlsx", "xlsm", "xls", "ods"], key="hd_tally_file")
         if upload is not None and st.button("Ghi kết quả từ tệp", key="hd_ghi_tu_tep"):
-            with db_write() as session:
-                outcome = sheet_tally.tally_from_sheet(session, who, upload.getvalue(), file_name=upload.name,
-                                                       settings=settings(), year=year, round_no=round_no)
-            if outcome.sheet.errors:
-                show_issues(outcome.sheet.errors)
+            try:
+                with db_write() as session:
+                    outcome = sheet_tally.tally_from_sheet(session, who, upload.getvalue(), file_name=upload.name,
+                                                           settings=settings(), year=year, round_no=round_no)
+            except Refused as error:
+                st.error(str(error))
             else:
-                done(f"Đã ghi kết quả bỏ phiếu từ “{upload.name}”: {len(outcome.written)} đề nghị.")
+                if outcome.sheet.errors:
+                    show_issues(outcome.sheet.errors)
+                else:
+                    written = outcome.written
+                    passed = int((written.passed == True).sum())  # noqa: E712
+                    done(f"Đã ghi kết quả bỏ phiếu từ “{upload.name}”: {len(written)} đề nghị, đạt {passed}, chưa đạt "
+                         f"{len(written) - passed}.")
         if st.button("Chuyển các đề nghị đạt sang Hội đồng đã xét", key="hd_chuyen_dat"):
             try:
                 with db_write() as session:
@@ -231,25 +267,23 @@ def papers_part() -> None:
         return
     with db_read() as session:
         titles = council_papers.ballot_titles(session, year=year, round_no=round_no)
-    if size:
-        for i, award in enumerate(titles):
-            def ballot(award=award) -> bytes:
-                with db_read() as session:
-                    return council_papers.ballots(session, who, year=year, round_no=round_no, award_name=award,
-                                                  settings=settings())
-
-            st.download_button(f"Phiếu bầu “{award}” ({size} phiếu, .docx)", data=ballot, mime=DOCX,
-                               key=f"hd_ballot_{round_no}_{i}",
-                               file_name=f"phieu_bau_{year}_vong_{round_no}_{i + 1}.docx")
-    if this is not None:
-        def minutes() -> bytes:
-            with db_read() as session:
-                return council_papers.minutes(session, who, year=year, round_no=round_no, settings=settings())
-
+        # Built on the run (a few small .docx): the file is the one the table above shows, and a test can open it.
+        ballots = {award: council_papers.ballots(session, who, year=year, round_no=round_no, award_name=award,
+                                                 settings=settings()) for award in titles} if size else {}
+        minutes = (council_papers.minutes(session, who, year=year, round_no=round_no, settings=settings())
+                   if this is not None else None)
+    if not size:
+        st.info("Nhập danh sách thành viên trước: mỗi thành viên một phiếu bầu.")
+    elif not titles:
+        st.caption(f"Không còn đề nghị nào chờ bỏ phiếu ở vòng {round_no}: không có phiếu bầu để in.")
+    for i, (award, data) in enumerate(ballots.items()):
+        st.download_button(f"Phiếu bầu “{award}” ({size} phiếu, .docx)", data=data, mime=DOCX,
+                           key=f"hd_ballot_{round_no}_{i}", file_name=f"phieu_bau_{year}_vong_{round_no}_{i + 1}.docx")
+    if minutes is not None:
         st.download_button(f"Biên bản họp Hội đồng vòng {round_no} (.docx)", data=minutes, mime=DOCX,
                            key=f"hd_minutes_{round_no}", file_name=f"bien_ban_hoi_dong_{year}_vong_{round_no}.docx")
-    elif not titles:
-        st.caption("Biên bản có sau khi ghi cuộc họp.")
+    else:
+        st.caption(f"Biên bản có sau khi ghi cuộc họp vòng {round_no}.")
 
 
 members_tab, meeting_tab, tally_tab, papers_tab = st.tabs(

@@ -11,8 +11,10 @@ from sqlmodel import select
 
 from tdkt.awards import dossier_moves, dossiers
 from tdkt.core.db import make_engine, read_session, write_session
-from tdkt.core.models import AuditLog, Nomination, NominationStatus, Role
-from tdkt.core.permissions import PermissionDenied
+from tdkt.core.models import AuditLog, Nomination, NominationStatus, Role, User
+from tdkt.core.permissions import Actor, PermissionDenied
+from tdkt.council import tallies
+from tests.council_support import council, meeting
 from tests.test_dossiers import add_nominations
 from tests.test_pages import signed_in
 
@@ -59,14 +61,24 @@ def test_every_nomination_a_filter_shows_moves_in_one_transaction_audited_once(e
     assert set(json.loads(entry.before)["status"].values()) == {"de_nghi"}
 
 
-def test_titles_with_a_vote_threshold_need_their_own_votes_the_others_move(engine, actors):
+def tally(engine, office, votes: dict[int, int]) -> None:
+    """A council of 15 for 2024, its meeting on TODAY and the tally of `votes` (the Hội đồng TĐKT page's way)."""
+    council(engine, office)
+    meeting(engine, office, on=TODAY)
+    with write_session(engine) as session:
+        tallies.record(session, office, year=2024, round_no=1, votes=votes)
+
+
+def test_titles_with_a_vote_threshold_need_the_councils_tally_the_others_move(engine, actors):
     office = actors[Role.VAN_PHONG]
     ldtt = add_nominations(engine, [("Trần Văn An", None), ("Lê Thị Bình", None)])
     voted, silent = add_nominations(engine, [("Hà Thị Cúc", None), ("Vi Văn Dũng", None)], award="CSTDCS")
-    result = move(engine, office, [*ldtt, voted, silent], S.HOI_DONG, votes={voted: 13}, council_members=15)
+    tally(engine, office, {voted: 13})
+    result = move(engine, office, [*ldtt, voted, silent], S.HOI_DONG)
     assert result.moved == (*ldtt, voted)
     assert [(r.nomination_id, r.name, r.award) for r in result.refused] == [(silent, "Vi Văn Dũng", CSTDCS)]
     assert "ít nhất 80% tổng số thành viên đồng ý" in result.refused[0].reason
+    assert "trên trang “Hội đồng TĐKT”" in result.refused[0].reason
     assert result.message().startswith("Đã chuyển 3 đề nghị sang “Hội đồng đã xét”. 1 đề nghị chưa chuyển: "
                                        f"• Vi Văn Dũng — {CSTDCS}: danh hiệu cần kết quả bỏ phiếu kín")
     assert steps(engine, [*ldtt, voted, silent]) == [
@@ -77,16 +89,20 @@ def test_titles_with_a_vote_threshold_need_their_own_votes_the_others_move(engin
     assert json.loads(entry.after)["votes"] == {str(voted): 13}
 
 
-def test_votes_above_the_council_or_without_its_size_are_refused_row_by_row(engine, actors):
+def test_the_tallys_figures_move_a_passed_nominee_and_a_failed_one_stays_whatever_the_caller_says(engine, actors):
     office = actors[Role.VAN_PHONG]
     a, b, c = add_nominations(engine, [("An", None), ("Bình", None), ("Cúc", None)], award="CSTDCS")
-    result = move(engine, office, [a, b, c], S.HOI_DONG, votes={a: 16, b: 0, c: 12}, council_members=15)
+    tally(engine, office, {a: 11, c: 12})
+    result = move(engine, office, [a, b, c], S.HOI_DONG, votes={a: 15, b: 14, c: 15}, council_members=15)
     assert result.moved == (c,)
-    assert [(r.nomination_id, r.reason) for r in result.refused] == [
-        (a, "số phiếu đồng ý (16) lớn hơn số thành viên Hội đồng (15)"), (b, "số phiếu đồng ý phải lớn hơn 0")]
+    reasons = {r.nomination_id: r.reason for r in result.refused}
+    assert reasons[a].startswith("chưa đạt ở vòng 1 (họp ngày 20/01/2025): 11/15 phiếu đồng ý (73,3%), cần ít nhất "
+                                 "80% tổng số thành viên")
+    assert "ghi kết quả kiểm phiếu trên trang “Hội đồng TĐKT”" in reasons[b]
+    assert steps(engine, [a, b, c]) == [("de_nghi", 11, 15), ("de_nghi", None, None), ("hoi_dong_da_xet", 12, 15)]
     with pytest.raises(dossiers.DossierError) as caught:
-        move(engine, office, [a], S.HOI_DONG, votes={a: 12})
-    assert "cần nhập số thành viên Hội đồng để ghi số phiếu" in str(caught.value)
+        move(engine, office, [a], S.HOI_DONG, votes={a: 15}, council_members=15)
+    assert "chưa đạt ở vòng 1" in str(caught.value)
 
 
 def test_rows_at_a_step_that_cannot_go_there_are_named_and_the_others_move(engine, actors):
@@ -144,8 +160,13 @@ def test_a_filter_shows_a_step_an_award_a_unit_and_a_text_accents_ignored(engine
         assert dossier_moves.thresholds(session, nomination_ids=[an, cuc, team]) == {cuc: 80}
 
 
-# The page under AppTest: a filter, "select all", the step, the per-nominee votes of the titles that need them.
+# The page under AppTest: a filter, "select all", the step, the council's tally of the titles that need one.
 PAGE = "pages/ho_so.py"
+
+
+def office_of(engine) -> Actor:
+    with read_session(engine) as session:
+        return Actor.of(session.exec(select(User).where(User.role == Role.VAN_PHONG)).first())
 
 
 @pytest.mark.both_engines  # writes: on PostgreSQL too
@@ -164,14 +185,16 @@ def test_the_office_selects_all_that_a_filter_shows_and_moves_them_on_the_page(a
     assert not at.exception
     assert [s.value for s in at.success] == ["Đã chuyển 5 đề nghị sang “Hội đồng đã xét”."]
     assert steps(engine, ldtt) == [("hoi_dong_da_xet", None, None)] * 5
-    # Now the two CSTĐCS: one with its votes, one left blank — the blank one is refused by name, the other moves.
+    # Now the two CSTĐCS: one tallied by the council (13/15), one not — the other is refused by name, the first moves
+    # with the tally's figures (the votes are the Hội đồng TĐKT page's, not typed here).
+    tally(engine, office_of(engine), {cuc: 13})
     at.selectbox(key="ho_so_award").select(CSTDCS).run()
     [every] = [c for c in at.checkbox if c.label.startswith("Chọn tất cả")]
     every.check().run()
-    at.number_input(key="ho_so_council").set_value(15)
-    [votes] = [d for d in at.data_editor if d.key.startswith("ho_so_votes_")]  # one row per CSTĐCS
-    assert list(votes.value["name"]) == ["Hà Thị Cúc", "Vi Văn Dũng"]
-    at.session_state[votes.key] = {"edited_rows": {0: {"votes": 13}}, "added_rows": [], "deleted_rows": []}
+    assert not [n for n in at.number_input if n.key == "ho_so_council"]
+    [votes] = [d for d in at.dataframe if "Kết quả Hội đồng" in d.value.columns]  # one row per CSTĐCS
+    assert votes.value[["Tên cá nhân/tập thể", "Kết quả Hội đồng"]].values.tolist() == [
+        ["Hà Thị Cúc", "13/15 (86,7%) — đạt, vòng 1"], ["Vi Văn Dũng", "Chưa bỏ phiếu"]]
     at.button(key="ho_so_move").click().run()
     assert not at.exception
     [warning] = [w.value for w in at.warning if w.value.startswith("Đã chuyển")]

@@ -4,6 +4,7 @@ writes nothing), and the round's papers read back from the .docx the council's d
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import replace
 from datetime import date
 from io import BytesIO
@@ -13,10 +14,12 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import select
 
+from tdkt.awards import dossier_moves
+from tdkt.awards.dossiers import DossierError
 from tdkt.core.council_tables import CouncilVote
 from tdkt.core.db import read_session, write_session
 from tdkt.core.models import Nomination, NominationStatus, Role
-from tdkt.council import meetings, outcomes, sheet_tally, tallies
+from tdkt.council import meetings, members, outcomes, sheet_tally, tallies
 from tdkt.council.members import CouncilError
 from tdkt.reports import council_papers
 from tests.council_support import MEETING, council, meeting, xlsx
@@ -259,3 +262,113 @@ def test_the_minutes_of_a_round_show_the_recorded_votes_against_all_members(engi
 def rows_unit(rows, name: str) -> str:
     """The unit cell the minutes wrote beside `name` (the seed's first unit)."""
     return next(r[1] for r in rows if r[0] == name and len(r) == 5)
+
+
+# A name (or any needed cell) holding a formula whose value the file does not store: openpyxl writes formulas so.
+FORMULA_ROWS = {
+    "name": ([['=CONCATENATE("Lê ","Văn An")', "CSTĐCS", 12]], (2, "Họ và tên")),
+    "votes": ([["Lê Văn An", "CSTĐCS", "=10+2"]], (2, "Số phiếu đồng ý")),
+    "award": ([["Lê Văn An", '=IF(1,"CSTĐCS","")', 12]], (2, "Danh hiệu")),
+}
+
+
+@pytest.mark.parametrize("case", list(FORMULA_ROWS))
+def test_a_tally_cell_holding_a_formula_without_its_value_is_an_error_on_its_row(engine, settings, tally_world, case):
+    office, ids = tally_world
+    rows, (row, column) = FORMULA_ROWS[case]
+    outcome = tally(engine, office, settings, [*rows, ["Trần Thị Bình", "CSTĐCS", 12]])
+    [issue] = outcome.issues
+    assert (issue.row, issue.column, issue.code) == (row, column, "formula_no_value")
+    assert f"Ô cột “{column}” ở dòng {row} là công thức" in issue.message
+    assert "gõ thẳng giá trị vào ô" in issue.message and "mở tệp bằng Excel rồi lưu lại" in issue.message
+    assert outcome.written is None and stored_votes(engine) == 0
+    assert state(engine, ids) == [(S.DE_NGHI, None, None)] * 3
+
+
+def test_a_formula_whose_value_the_file_stores_is_read_as_that_value(engine, settings, tally_world):
+    office, ids = tally_world
+    data = sheet([['=CONCATENATE("Lê ","Văn An")', "CSTĐCS", 12]])
+    with zipfile.ZipFile(BytesIO(data)) as book:  # what Excel writes on save: the formula and its cached text
+        parts = {n: book.read(n) for n in book.namelist()}
+    part = "xl/worksheets/sheet1.xml"
+    parts[part] = parts[part].replace(b'<c r="A2"><f>', b'<c r="A2" t="str"><f>').replace(
+        b"<v></v>", "<v>Lê Văn An</v>".encode(), 1)
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        for name, body in parts.items():
+            book.writestr(name, body)
+    outcome = tally(engine, office, settings, [], data=buffer.getvalue())
+    assert outcome.issues == [] and state(engine, ids[:1]) == [(S.DE_NGHI, 12, 15)]
+
+
+def test_a_members_sheet_with_a_formula_name_without_its_value_saves_nothing(engine, actors, settings):
+    office = actors[Role.VAN_PHONG]
+    data = xlsx([["Họ và tên", "Chức vụ trong Hội đồng"], ["Hoàng Văn Chủ", "Chủ tịch"], ["=A2&\" Hai\"", "Ủy viên"],
+                 ["Lý Thị Ba", "=\"Ủy viên\""]])
+    with write_session(engine) as session:
+        outcome = sheet_tally.members_from_sheet(session, office, data, file_name="hoi_dong.xlsx", settings=settings,
+                                                 year=2024)
+    assert [(i.row, i.column, i.code) for i in outcome.issues] == [(3, "Họ và tên", "formula_no_value"),
+                                                                   (4, "Chức vụ trong Hội đồng", "formula_no_value")]
+    assert outcome.members == []
+    with read_session(engine) as session:
+        assert members.member_count(session, year=2024) == 0
+
+
+# Hồ sơ đề nghị's move to "Hội đồng đã xét": by the council's tally, judged by the rule of the meeting date.
+def moved(engine, actor, ids, **fields):
+    with write_session(engine) as session:
+        return dossier_moves.move(session, actor, nomination_ids=ids, to=S.HOI_DONG, **fields)
+
+
+def test_the_move_takes_the_councils_tally_a_vote_below_the_threshold_is_refused_not_warned(engine, actors):
+    office = actors[Role.VAN_PHONG]
+    council(engine, office)
+    meeting(engine, office)
+    low, high = add_nominations(engine, [("Lê Văn An", None), ("Trần Thị Bình", None)], award="CSTDCS")
+    record(engine, office, {low: 11, high: 12})
+    # The caller's figures do not count: 15/15 typed for the one the council failed.
+    result = moved(engine, office, [low, high], votes={low: 15, high: 15}, council_members=15)
+    assert result.moved == (high,)
+    [refusal] = result.refused
+    assert refusal.nomination_id == low
+    assert refusal.reason == ("chưa đạt ở vòng 1 (họp ngày 20/01/2025): 11/15 phiếu đồng ý (73,3%), cần ít nhất 80% "
+                              "tổng số thành viên; Hội đồng có thể bỏ phiếu lại ở vòng 2 trên trang “Hội đồng TĐKT”")
+    assert state(engine, [low, high]) == [(S.DE_NGHI, 11, 15), (S.HOI_DONG, 12, 15)]
+
+
+def test_a_title_needing_votes_without_a_tally_is_refused_and_points_to_the_council_page(engine, actors):
+    office = actors[Role.VAN_PHONG]
+    [n] = add_nominations(engine, [("Lê Văn An", None)], award="CSTD_TINH")
+    with pytest.raises(DossierError) as caught:
+        moved(engine, office, [n], votes={n: 15}, council_members=15)
+    assert "ít nhất 90% tổng số thành viên đồng ý" in str(caught.value)
+    assert "ghi kết quả kiểm phiếu trên trang “Hội đồng TĐKT”" in str(caught.value)
+    assert state(engine, [n]) == [(S.DE_NGHI, None, None)]
+
+
+def test_titles_without_a_vote_threshold_move_without_a_vote_figure(engine, actors):
+    office = actors[Role.VAN_PHONG]
+    ldtt = add_nominations(engine, [("Lê Văn An", None)])
+    gk = add_nominations(engine, [("Trần Thị Bình", None)], award="GK_GD_SO")
+    team = add_nominations(engine, [("Phòng Kế hoạch", None)], award="TTLDTT", collective=True)
+    ids = [*ldtt, *gk, *team]
+    result = moved(engine, office, ids, votes=dict.fromkeys(ids, 9), council_members=15)  # figures typed: not kept
+    assert (result.moved, result.refused) == (tuple(ids), ())
+    assert state(engine, ids) == [(S.HOI_DONG, None, None)] * 3
+    with read_session(engine) as session:
+        assert dossier_moves.thresholds(session, nomination_ids=ids) == {}
+
+
+def test_the_rule_is_the_one_of_the_meeting_date_not_of_the_day_of_the_move(engine, actors):
+    office = actors[Role.VAN_PHONG]
+    council(engine, office)
+    meeting(engine, office, on=date(2025, 7, 1))  # NĐ 152's window: the same 80%, its own basis
+    [n] = add_nominations(engine, [("Lê Văn An", None)], award="CSTDCS")
+    rows = record(engine, office, {n: 12})
+    assert "Nghị định 152/2025/NĐ-CP" in rows.basis.iloc[0]
+    # A move dated before the law (no rule set then) still judges by the meeting's date.
+    result = moved(engine, office, [n], today=date(2023, 12, 31))
+    assert result.moved == (n,) and state(engine, [n]) == [(S.HOI_DONG, 12, 15)]
+    with read_session(engine) as session:
+        assert dossier_moves.thresholds(session, nomination_ids=[n], today=date(2023, 12, 31)) == {n: 80}

@@ -75,6 +75,11 @@ def members_command(year: int, file: str, as_json: bool) -> None:
         click.echo(f"  {row['role']}: {row['name']}" + (f" ({row['unit']})" if row["unit"] else ""))
 
 
+def _verdict(passed) -> bool | None:
+    """A nominee's pass or fail; None (JSON null) for a title without a vote threshold (None or NaN in the frame)."""
+    return None if passed is None or passed != passed else bool(passed)
+
+
 @council_command.command("tally")
 @click.option("--year", type=int, required=True, help="Năm thành tích của các đề nghị được bỏ phiếu.")
 @click.argument("file", type=click.Path(dir_okay=False))
@@ -97,7 +102,7 @@ def tally_command(year: int, file: str, round_no: int, as_json: bool) -> None:
     except _NothingWritten:
         _fail(outcome.sheet.errors, as_json=as_json)
     rows = [{"name": r.name, "award": r.award, "votes_for": int(r.votes_for), "members": int(r.members),
-             "share": round(float(r.share), 4), "passed": bool(r.passed), "basis": r.basis,
+             "share": round(float(r.share), 4), "passed": _verdict(r.passed), "basis": r.basis,
              **({"forecast": r.forecast} if isinstance(r.forecast, str) else {})}
             for r in outcome.written.itertuples()]
     if as_json:

@@ -18,10 +18,16 @@ from tdkt.core.council_tables import (
     CouncilVote,
 )
 from tdkt.core.errors import Refused
+from tdkt.core.models import Role
 from tdkt.core.permissions import Actor, require
 from tdkt.core.text import fold, form_text, name_sort_key
 
 _ROLE_ORDER = {role: i for i, role in enumerate(CouncilRole)}
+# Who sees the council's page: every role reads it ("xem"), the Office keeps it (permission "hoi_dong"). The tallies
+# (each nominee's secret-ballot result) are read by the Office, the leadership and the admin; a unit sees its own
+# nominees' votes on Hồ sơ đề nghị, not the other units'.
+READERS = frozenset(Role)
+TALLY_READERS = frozenset({Role.VAN_PHONG, Role.LANH_DAO, Role.QUAN_TRI})
 COLUMNS = ["id", "full_name", "role", "role_label", "unit", "position"]
 TITLES = {"full_name": "Họ và tên", "role_label": "Chức vụ trong Hội đồng", "unit": "Đơn vị", "position": "Chức vụ"}
 
@@ -38,6 +44,16 @@ class MemberInput:
     role: CouncilRole | str
     unit: str | None = None
     position: str | None = None
+
+
+def may_read(actor: Actor | None) -> bool:
+    """Return True when the actor sees the Hội đồng TĐKT page (its members and meetings: every signed-in role)."""
+    return actor is not None and actor.role in READERS
+
+
+def may_read_tallies(actor: Actor | None) -> bool:
+    """Return True when the actor sees every nominee's tally on that page (not a unit: its own are on Hồ sơ)."""
+    return actor is not None and actor.role in TALLY_READERS
 
 
 def members(session: Session, *, year: int) -> list[CouncilMember]:

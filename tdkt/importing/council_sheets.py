@@ -8,9 +8,13 @@ written; a file with any error writes nothing.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
+
+import openpyxl
 
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.config import Settings
@@ -62,11 +66,57 @@ class CouncilSheet(IssueReport):
     columns: dict[str, str] = field(default_factory=dict)  # field -> header as written
     rows: list[SheetRow] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
+    # (Excel row, field) of the cells read empty that hold a formula whose value the file does not store
+    formulas: set[tuple[int, str]] = field(default_factory=set)
 
     def add(self, row: int | None, column: str | None, code: str, message: str) -> None:
         """Add an error at a cell (`column` our field name; shown as the header the file wrote)."""
         self.issues.append(ImportIssue(self.file, self.sheet, row,
                                        self.columns.get(column, TITLES.get(column)) if column else None, code, message))
+
+
+    def formula_without_value(self, row: int, column: str) -> bool:
+        """Add the error of a cell that holds a formula with no stored value, when it is one; return whether."""
+        if (row, column) not in self.formulas:
+            return False
+        header = self.columns.get(column, TITLES.get(column))
+        self.add(row, column, "formula_no_value",
+                 f"Ô cột “{header}” ở dòng {row} là công thức mà tệp không lưu giá trị (tệp tạo bằng chương trình "
+                 "khác, chưa tính lại, hoặc công thức báo lỗi): gõ thẳng giá trị vào ô, hoặc mở tệp bằng Excel rồi "
+                 "lưu lại để giá trị được lưu, rồi tải lên lại.")
+        return True
+
+
+def _uncached_formulas(data: bytes, sheet: str, columns: dict[str, int], header: int,
+                       rows: list[list[Any]]) -> set[tuple[int, str]]:
+    """Return (Excel row, field) of the list's cells that the reader gave as empty but that hold a formula (.xlsx and
+    .xlsm: the reader sees cached values only, and a file written by a program rather than Excel may store none)."""
+    if data[:4] != b"PK\x03\x04":
+        return set()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if not any(n.startswith("xl/worksheets/") and b"<f" in archive.read(n) for n in archive.namelist()):
+                return set()
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - an .ods or a file openpyxl cannot open: the reader's values are all there is
+        return set()
+    try:
+        if sheet not in book.sheetnames:
+            return set()
+        found = set()
+        wanted = {c: f for f, c in columns.items()}
+        low, high = min(wanted) + 1, max(wanted) + 1
+        for r, cells in enumerate(book[sheet].iter_rows(min_row=header + 2, max_row=len(rows), min_col=low,
+                                                        max_col=high), start=header + 2):
+            for cell in cells:
+                name = wanted.get(getattr(cell, "column", 0) - 1)
+                if name and getattr(cell, "data_type", None) == "f":
+                    value = rows[r - 1][cell.column - 1] if cell.column - 1 < len(rows[r - 1]) else None
+                    if value is None or value == "":
+                        found.add((r, name))
+        return found
+    finally:
+        book.close()
 
 
 def _key(value: Any) -> str:
@@ -154,16 +204,19 @@ def read_sheet(data: bytes, *, file_name: str, settings: Settings, mode: str) ->
     sheet, header, columns = found
     report.sheet = sheet.name
     report.columns = {f: _text(sheet.rows[header][c]) for f, c in columns.items()}
+    report.formulas = _uncached_formulas(data, sheet.name, columns, header, sheet.rows)
     for excel_row, values in enumerate(sheet.rows[header + 1:], start=header + 2):
         cells = {f: (values[c] if c < len(values) else None) for f, c in columns.items()}
         name = _text(cells.get("name"))
+        if not name and report.formula_without_value(excel_row, "name"):
+            continue
         if not re.search(r"[^\W\d_]", name) or is_numbering_row(values) or _field_of(name) == "name":
             continue  # empty rows, column numbers "(1) (2)", the header again
         row = SheetRow(row=excel_row, name=name, unit=_text(cells.get("unit")) or None,
                        position=_text(cells.get("position")) or None)
         (_member if mode == MEMBERS else _tally)(report, row, cells)
         report.rows.append(row)
-    if not report.rows:
+    if not report.rows and not report.issues:
         report.add(None, None, "no_rows", f"Danh sách trong trang “{sheet.name}” không có dòng nào dưới dòng tiêu đề.")
     return report
 
@@ -171,6 +224,8 @@ def read_sheet(data: bytes, *, file_name: str, settings: Settings, mode: str) ->
 def _member(report: CouncilSheet, row: SheetRow, cells: dict[str, Any]) -> None:
     text = _text(cells.get("role"))
     row.role = role_of(text)
+    if row.role is None and not text and report.formula_without_value(row.row, "role"):
+        return
     if row.role is None:
         names = ", ".join(COUNCIL_ROLE_LABELS.values())
         report.add(row.row, "role", "bad_role", f"Không hiểu chức vụ trong Hội đồng “{text}” của {row.name}: ghi một "
@@ -180,7 +235,9 @@ def _member(report: CouncilSheet, row: SheetRow, cells: dict[str, Any]) -> None:
 
 def _tally(report: CouncilSheet, row: SheetRow, cells: dict[str, Any]) -> None:
     row.award = _text(cells.get("award")) or None
-    if row.award is None:
+    if row.award is None and report.formula_without_value(row.row, "award"):
+        pass
+    elif row.award is None:
         report.add(row.row, "award", "no_award", f"{row.name} chưa có danh hiệu: ghi danh hiệu được bỏ phiếu.")
     try:
         row.votes = _votes(cells.get("votes"))
@@ -188,5 +245,5 @@ def _tally(report: CouncilSheet, row: SheetRow, cells: dict[str, Any]) -> None:
         report.add(row.row, "votes", "bad_votes", f"Số phiếu đồng ý “{_text(cells.get('votes'))}” của {row.name} "
                                                    "không phải số nguyên không âm.")
         return
-    if row.votes is None:
+    if row.votes is None and not report.formula_without_value(row.row, "votes"):
         report.add(row.row, "votes", "no_votes", f"{row.name} chưa có số phiếu đồng ý.")
