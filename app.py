@@ -6,6 +6,8 @@ from pages import _common as common
 from tdkt.core import auth, permissions
 from tdkt.core.errors import Refused
 from tdkt.core.models import ROLE_LABELS, Role
+from tdkt.council import members as council
+from tdkt.documents import register as documents
 from tdkt.forms import tt02
 
 st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon=":material/military_tech:",
@@ -91,8 +93,12 @@ pages = {
 if tt02.may_read(permissions.Actor.of(user)):  # the Office and the leadership: the forms the province asks for
     pages["Theo dõi"].insert(5, st.Page("pages/bieu_thong_ke.py", title="Biểu thống kê (TT 02/2023)",
                                         icon=":material/table_view:"))
+# Next to Cụm thi đua, after the forms' insert above (which counts its place without this page).
+pages["Theo dõi"].insert(3, st.Page("pages/cham_diem.py", title="Chấm điểm thi đua cụm", icon=":material/scoreboard:"))
 pages["Khen thưởng"] = [st.Page("pages/ho_so.py", title="Hồ sơ đề nghị", icon=":material/fact_check:"),
                         st.Page("pages/tra_cuu.py", title="Tra cứu cá nhân, tập thể", icon=":material/person_search:")]
+if council.may_read(permissions.Actor.of(user)):  # every role reads it, the Office keeps it
+    pages["Khen thưởng"].append(st.Page("pages/hoi_dong.py", title="Hội đồng TĐKT", icon=":material/how_to_vote:"))
 pages["Khen thưởng"].append(st.Page("pages/thanh_phan_ho_so.py", icon=":material/checklist:", title=(
     "Thành phần hồ sơ, nhắc hạn" if permissions.can(permissions.Actor.of(user), "nhac_han") else "Thành phần hồ sơ")))
 if permissions.can(permissions.Actor.of(user), "nhap_danh_sach", unit_ids={user.unit_id}):
@@ -102,6 +108,8 @@ if permissions.can(permissions.Actor.of(user), "nhap_danh_sach", unit_ids={user.
                                            icon=":material/history_edu:"))
 if permissions.can(permissions.Actor.of(user), "xem_tiep_nhan", unit_ids={user.unit_id}):
     pages["Khen thưởng"].append(st.Page("pages/tiep_nhan.py", title="Tiếp nhận hồ sơ", icon=":material/inbox:"))
+if documents.may_read(permissions.Actor.of(user)):  # the Office drafts; the leadership and the admin read
+    pages["Khen thưởng"].append(st.Page("pages/van_ban.py", title="Văn bản", icon=":material/description:"))
 if permissions.can(permissions.Actor.of(user), "soan_van_ban"):
     pages["Khen thưởng"].append(st.Page("pages/giay_khen.py", title="In giấy khen, giấy chứng nhận",
                                         icon=":material/workspace_premium:"))

@@ -30,6 +30,7 @@ from tdkt.core.models import (
     Assessment,
     Award,
     Cluster,
+    ClusterMember,
     ImportBatch,
     Nomination,
     NominationStatus,
@@ -41,6 +42,7 @@ from tdkt.core.models import (
     User,
 )
 from tdkt.core.permissions import COMMAND_LINE, SYSTEM, Actor
+from tdkt.core.scoring_tables import ScoreCriterion, ScoreGroup
 from tdkt.core.text import fold
 from tdkt.council import meetings as council_meetings
 from tdkt.council import members as council_members
@@ -56,6 +58,13 @@ from tdkt.importing.record_lists.record_rows import RecordReport, RecordRow
 from tdkt.plan import plan
 from tdkt.registrations import registrations
 from tdkt.reports import council_papers
+from tdkt.scoring import entries as scoring_entries
+from tdkt.scoring import proposals as scoring_proposals
+from tdkt.scoring import rounds as scoring_rounds
+from tdkt.scoring import sheet_writes as scoring_sheets
+from tdkt.scoring.entries import EntryInput
+from tdkt.scoring.kinds import DIEM, DINH_TINH
+from tdkt.scoring.sheets import CriterionSpec, GroupSpec, SheetSpec
 from tdkt.submissions import attachments, deadlines, reminders, submissions
 
 OTHER_UNIT = "Văn phòng Sở"
@@ -316,6 +325,41 @@ def _council_tally(s: Session, a: Actor | None, w: World, side: str):
         settings=Settings(), year=2030) if n else None
 
 
+SCORE_GROUP = "I. Thực hiện nhiệm vụ chuyên môn"
+SCORE_SHEET = SheetSpec(groups=(GroupSpec(SCORE_GROUP, 100.0),), criteria=(
+    CriterionSpec(SCORE_GROUP, "1", "Kết quả thực hiện nhiệm vụ", 100.0, DINH_TINH, DIEM),), total_points=100.0)
+
+
+def _score_sheet(s: Session, w: World, *, scored: bool = False, published: bool = False) -> tuple[int, int, str]:
+    """Give the world's cluster a one-criterion sheet, written by the command line (with `scored`: us as cụm trưởng,
+    both members self-scored; `published`: the results published); return (sheet id, criterion id, cluster code)."""
+    cluster = s.get(Cluster, w.cluster)
+    sheet = scoring_sheets.save_sheet(s, COMMAND_LINE, cluster_id=cluster.id, spec=SCORE_SHEET)
+    criterion = s.exec(select(ScoreCriterion.id).join(ScoreGroup, ScoreCriterion.group_id == ScoreGroup.id)
+                       .where(ScoreGroup.sheet_id == sheet.id)).one()
+    if scored:
+        us = s.exec(select(ClusterMember).where(ClusterMember.cluster_id == cluster.id, ClusterMember.is_us)).one()
+        cluster_writes.update_member(s, COMMAND_LINE, member_id=us.id, name=us.name, role="cum_truong", is_us=True)
+        scoring_entries.record_entries(s, COMMAND_LINE, [
+            EntryInput(m, criterion, v, evidence_number="1/BC", evidence_date=date(2024, 11, 20))
+            for m, v in ((us.id, 95.0), (w.member, 90.0))], round="tu_cham", reason="Tự chấm", today=TODAY)
+    if published:
+        scoring_rounds.publish(s, COMMAND_LINE, sheet_id=sheet.id, today=TODAY)
+    return sheet.id, criterion, cluster.code
+
+
+def _copy_sheet(s: Session, a: Actor | None, w: World, side: str):
+    """Copy the world's cluster's 2024 sheet into the same cluster code of 2032."""
+    _, _, code = _score_sheet(s, w)
+    later = cluster_writes.add_cluster(s, COMMAND_LINE, year=2032, code=code, name="Cụm năm sau")
+    return scoring_sheets.copy_previous(s, a, cluster_id=later.id)
+
+
+def _score(w: World, criterion: int) -> EntryInput:
+    return EntryInput(w.member, criterion, 80.0, evidence_number="2/BC", evidence_date=date(2024, 11, 25))
+
+
+
 WRITES: dict[str, tuple[str, Call]] = {
     # name: (the permission it needs, how to call it)
     "tdkt.awards.dossiers.advance": ("xu_ly_ho_so", lambda s, a, w, side: dossiers.advance(
@@ -503,4 +547,27 @@ WRITES: dict[str, tuple[str, Call]] = {
         if _council(s, w, side) else None),
     "tdkt.reports.council_papers.minutes": ("hoi_dong", lambda s, a, w, side: council_papers.minutes(
         s, a, year=2030, round_no=1, settings=Settings()) if _council(s, w, side, votes=2) else None),
+    "tdkt.scoring.sheet_writes.save_sheet": ("cham_diem", lambda s, a, w, side: scoring_sheets.save_sheet(
+        s, a, cluster_id=w.cluster, spec=SCORE_SHEET)),
+    "tdkt.scoring.sheet_writes.copy_previous": ("cham_diem", _copy_sheet),
+    "tdkt.scoring.rounds.set_deadline": ("cham_diem", lambda s, a, w, side: scoring_rounds.set_deadline(
+        s, a, sheet_id=_score_sheet(s, w)[0], kind="tu_cham", deadline=date(2024, 12, 31))),
+    "tdkt.scoring.rounds.publish": ("cham_diem", lambda s, a, w, side: scoring_rounds.publish(
+        s, a, sheet_id=_score_sheet(s, w, scored=True)[0], today=TODAY)),
+    "tdkt.scoring.rounds.unpublish": ("cham_diem", lambda s, a, w, side: scoring_rounds.unpublish(
+        s, a, sheet_id=_score_sheet(s, w, scored=True, published=True)[0], reason="Công bố nhầm.")),
+    "tdkt.scoring.entries.record_entry": ("cham_diem", lambda s, a, w, side: scoring_entries.record_entry(
+        s, a, _score(w, _score_sheet(s, w)[1]), round="tu_cham", reason="Tự chấm", today=TODAY)),
+    "tdkt.scoring.entries.record_entries": ("cham_diem", lambda s, a, w, side: scoring_entries.record_entries(
+        s, a, [_score(w, _score_sheet(s, w)[1])], round="tu_cham", reason="Tự chấm", today=TODAY)),
+    "tdkt.scoring.proposals.set_bang_khen_count": ("cham_diem", lambda s, a, w, side:
+                                                   scoring_proposals.set_bang_khen_count(
+                                                       s, a, year=2024, cluster_code=s.get(Cluster, w.cluster).code,
+                                                       count=3)),
+    "tdkt.scoring.proposals.propose_cluster": ("cham_diem", lambda s, a, w, side: scoring_proposals.propose_cluster(
+        s, a, year=2024, cluster_code=_score_sheet(s, w, scored=True, published=True)[2])),
+    "tdkt.scoring.proposals.propose_ourselves": ("cham_diem", lambda s, a, w, side:
+                                                 scoring_proposals.propose_ourselves(
+                                                     s, a, year=2024,
+                                                     cluster_code=_score_sheet(s, w, scored=True, published=True)[2])),
 }

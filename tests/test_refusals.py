@@ -175,7 +175,13 @@ WRITE_BUTTONS = {
     "Đính kèm": "dinh_kem_ho_so", "{}_xoa_{}": "dinh_kem_ho_so",
     "dk_add": "dang_ky_thi_dua", "dk_delete": "dang_ky_thi_dua", "dk_import": "dang_ky_thi_dua",
     "cd_luu_so_bang_khen": "cham_diem", "cd_de_nghi_cum": "cham_diem", "cd_de_nghi_so": "cham_diem",
+    "cd_luu_bang": "cham_diem", "cd_sao_chep_bang": "cham_diem", "cd_luu_han": "cham_diem", "cd_bo_han": "cham_diem",
+    "cd_luu_diem": "cham_diem", "cd_dinh_kem": "cham_diem", "cd_cong_bo": "cham_diem", "cd_huy_cong_bo": "cham_diem",
+    "cd_nhap_bang": "cham_diem",
     "gk_luu_vi_tri": "soan_van_ban",
+    "vb_soan_{}": "soan_van_ban", "vb_luu_mau": "soan_van_ban", "vb_bo_mau": "soan_van_ban",
+    "hd_luu_thanh_vien": "hoi_dong", "hd_thay_tu_tep": "hoi_dong", "hd_luu_cuoc_hop": "hoi_dong",
+    "hd_luu_phieu": "hoi_dong", "hd_ghi_tu_tep": "hoi_dong", "hd_chuyen_dat": "hoi_dong",
 }
 NO_WRITE_BUTTONS = {"Đăng nhập", "Đổi mật khẩu", "Đăng xuất", "dang_xuat", "drop_other_{}", "drop_on_record_{}",
                     "audit_recheck", "gk_in_thu"}
@@ -200,6 +206,9 @@ OFFERED = {
     ("pages/tiep_nhan.py", "van_phong"): {"tiep_nhan_deadline_save"},
     ("pages/dang_ky.py", "van_phong"): {"dk_add"},  # 2024's deadline is past: the unit's form is gone
     ("pages/giay_khen.py", "van_phong"): {"gk_luu_vi_tri"},
+    ("pages/van_ban.py", "van_phong"): {"vb_soan_{}", "vb_luu_mau"},  # "vb_bo_mau" waits for an own template
+    ("pages/cham_diem.py", "van_phong"): {"cd_luu_bang"},  # the world's cluster has no sheet yet
+    ("pages/hoi_dong.py", "van_phong"): {"hd_luu_thanh_vien"},  # the year has no council yet: its members first
 }
 
 

@@ -98,6 +98,8 @@ ACTION_LABELS = {
     "dang_ky_thi_dua": "Đăng ký thi đua",
     "xoa_dang_ky_thi_dua": "Xóa đăng ký thi đua",
     "nhap_dang_ky_thi_dua": "Nhập bảng đăng ký thi đua",
+    "hoi_dong": "Hội đồng Thi đua - Khen thưởng: thành viên, cuộc họp, kết quả bỏ phiếu",
+    "luu_vi_tri_in": "Lưu vị trí in giấy khen, giấy chứng nhận",
 }
 COLUMNS = ["id", "at", "username", "action", "entity", "entity_id", "summary", "before", "after"]
 
