@@ -7,6 +7,7 @@ from pages._common import db_read, require_page, selected_year
 from tdkt.clusters import clusters
 from tdkt.core import export, permissions
 from tdkt.core.text import format_percent
+from tdkt.scoring import ranking
 
 who = require_page("xem")
 year = selected_year()
@@ -14,7 +15,7 @@ st.title(f"Cụm thi đua & giao ước năm {year}")
 if flash := st.session_state.pop("flash_cluster", None):
     st.success(flash)
 with db_read() as session:
-    views = clusters.year_views(session, year=year)
+    views = ranking.year_views(session, year=year)  # a cluster with a criteria sheet: ranked by its totals
 shown = {v.cluster.id: clusters.display_tables(v) for v in views}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

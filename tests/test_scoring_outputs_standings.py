@@ -73,3 +73,27 @@ def test_a_link_is_replaced_and_one_to_a_deleted_nomination_dropped(engine, acto
                                                                               cluster_code="Cụm II")] == [(kept, 1)]
         assert cluster_standings.standings(session, nomination_ids=[gone]) == {}
     assert standing(kept, 1).text() == "xếp hạng 1/6 Cụm thi đua II năm 2024 (97,50% số điểm tối đa áp dụng)"
+
+
+def test_the_cluster_page_ranks_a_cluster_with_a_sheet_by_the_sheets_totals(demo_template):
+    """The demo fills a criteria sheet for each cluster and year: the views Cụm thi đua draws take its ranking."""
+    from tdkt.clusters import clusters as clusters_module
+    from tdkt.core.db import make_engine, read_session
+    from tdkt.scoring import ranking
+
+    engine = make_engine(f"sqlite:///{demo_template}")
+    with read_session(engine) as session:
+        views = ranking.year_views(session, year=2025)
+        plain = {v.cluster.code: v for v in clusters_module.year_views(session, year=2025)}
+        checked = 0
+        for v in views:
+            result = ranking.cluster_result(session, year=2025, cluster_code=v.cluster.code)
+            if result is None:
+                assert v.ranking.equals(plain[v.cluster.code].ranking)  # no sheet: the scored events' ranking
+                continue
+            ranked = {m.name: (m.total, m.rank) for m in result.members if m.rank is not None}
+            shown = {r.member: (float(r.score), int(r.rank)) for r in v.ranking.dropna(subset=["rank"]).itertuples()}
+            assert shown == ranked and ranked
+            checked += 1
+    engine.dispose()
+    assert checked >= 2  # Cụm II and Cụm III

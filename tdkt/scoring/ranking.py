@@ -244,6 +244,12 @@ def with_sheet_rankings(session: Session, views: list[clusters_module.ClusterVie
     return result
 
 
+def year_views(session: Session, *, year: int) -> list:
+    """Return the year's cluster views as the Cụm thi đua page draws them: ranked by the sheet's totals where a cluster
+    has a criteria sheet, by its scored events otherwise."""
+    return with_sheet_rankings(session, clusters_module.year_views(session, year=year))
+
+
 def patch_clusters_object(session: Session, data: dict) -> dict:
     """Return `clusters --json`'s object with each cluster's ranking from its sheet's totals when it has one."""
     for cluster in data["clusters"]:
