@@ -142,6 +142,25 @@ def _records_file(directory: Path) -> str:
     return str(path)
 
 
+def _council_files(directory: Path) -> tuple[str, str]:
+    """A council of three for a year the demo does not use; a tally of a year without a meeting (its JSON errors)."""
+    members, tally = directory / "hoi_dong.xlsx", directory / "kiem_phieu.xlsx"
+    members.write_bytes(openpyxl_book(("Hội đồng", [
+        ["Họ và tên", "Chức vụ trong Hội đồng"], ["Nguyễn Văn An", "Chủ tịch"], ["Trần Thị Hoa", "Ủy viên thư ký"],
+        ["Lê Văn Bình", "Ủy viên"]], False)))
+    tally.write_bytes(openpyxl_book(("Kiểm phiếu", [
+        ["Họ và tên", "Danh hiệu", "Số phiếu đồng ý"], ["Nguyễn Văn An", "Chiến sĩ thi đua cơ sở", 3]], False)))
+    return str(members), str(tally)
+
+
+def _scores_file(directory: Path) -> str:
+    path = directory / "cham_diem.xlsx"
+    path.write_bytes(openpyxl_book(("Bảng chấm điểm", [["Đơn vị:", "Sở Xây dựng"], [],
+                                                      ["Mã tiêu chí", "Kết quả / điểm / số lần", "Ghi chú"],
+                                                      ["2", 120, "Thẩm định lại"]], False)))
+    return str(path)
+
+
 def json_runs(directory: Path) -> dict[tuple[str, ...], list[list[str]]]:
     """The arguments each JSON-printing command runs with on the demo (its years, its own files)."""
     years = [["--year", str(y)] for y in (2023, 2024, 2025)]
@@ -158,6 +177,11 @@ def json_runs(directory: Path) -> dict[tuple[str, ...], list[list[str]]]:
         ("eligibility",): [[_cases_file(directory)]],
         ("import",): [[str(ROOT / "tests" / "samples" / "CANHAN.xlsx"), "--dry-run", "--json"]],
         ("import-records",): [[_records_file(directory), "--kind", "xep_loai", "--dry-run", "--json"]],
+        ("scores",): [[*y, "--cluster", "Cụm II", "--json"] for y in years],
+        ("import-scores",): [[_scores_file(directory), "--year", "2024", "--cluster", "Cụm II", "--round",
+                              "appraisal", "--dry-run", "--json"]],
+        ("council", "members"): [["--year", "2099", _council_files(directory)[0], "--json"]],
+        ("council", "tally"): [["--year", "2099", _council_files(directory)[1], "--json"]],
     }
 
 

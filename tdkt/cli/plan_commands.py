@@ -58,10 +58,12 @@ def plan_command(year: int, as_of: str | None, as_json: bool) -> None:
 def clusters_command(year: int, as_json: bool) -> None:
     """In cụm thi đua, giao ước nội bộ, tình hình tham gia, xếp hạng và phong trào thi đua của một năm."""
     from tdkt.clusters import clusters as clusters_module
+    from tdkt.scoring import ranking
 
     engine, _ = open_database(Settings.from_env())
     with read_session(engine) as session:
-        data = clusters_module.clusters_object(session, year=year)
+        # a cluster with a criteria sheet is ranked by the sheet's totals (README, "Cụm thi đua")
+        data = ranking.patch_clusters_object(session, clusters_module.clusters_object(session, year=year))
         if not data["clusters"] and not data["movements"]:
             years = ", ".join(str(y) for y in clusters_module.years(session)) or "chưa có"
             raise click.ClickException(f"Năm {year} chưa có cụm thi đua hay phong trào nào. Các năm có cụm: {years}.")

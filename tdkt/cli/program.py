@@ -20,6 +20,7 @@ from tdkt.cli import (
     remind_commands,
     report_commands,
     rules_command,
+    score_commands,
     setup_commands,
     submission_commands,
 )
@@ -54,6 +55,7 @@ for _command in (
     council_commands.council_command,
     form_commands.forms_command, form_commands.mau_tdkt_command,
     document_commands.docs_command,
+    score_commands.scores_command, score_commands.import_scores_command,
 ):
     cli.add_command(_command)
 rules_command.register(cli)
