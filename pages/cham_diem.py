@@ -12,7 +12,17 @@ from tdkt.clusters.cluster_years import INTERNAL
 from tdkt.core.errors import Refused
 from tdkt.core.permissions import can
 from tdkt.core.text import format_date, format_number
-from tdkt.scoring import entries, kinds, member_template, ranking, rounds, sheet_frames, sheet_writes, sheets
+from tdkt.scoring import (
+    criteria_file,
+    entries,
+    kinds,
+    member_template,
+    ranking,
+    rounds,
+    sheet_frames,
+    sheet_writes,
+    sheets,
+)
 from tdkt.scoring.entries import EntryInput, Evidence
 from tdkt.submissions import attachments
 
@@ -71,6 +81,10 @@ def sheet_part() -> None:
     if spec is not None:
         st.caption(f"{len(spec.groups)} nhóm, {len(spec.criteria)} tiêu chí, tổng {pts(spec.max_points)} điểm"
                    + (f" · Kết quả đã công bố ngày {format_date(sheet.published_on)}." if sheet.published_on else "."))
+    if spec is not None:
+        st.download_button("Tải bảng tiêu chí (.xlsx)", key="cd_tai_bang", mime=XLSX,
+                           file_name=f"bang_tieu_chi_{cluster.code}_{year}.xlsx".replace(" ", "_"),
+                           data=lambda: criteria_file.criteria_workbook(spec, cluster_code=cluster.code, year=year))
     if not can_write or (sheet is not None and sheet.published_on is not None):
         if spec is None:
             st.info(f"{cluster.code} chưa có bảng tiêu chí năm {year}.")
@@ -123,10 +137,44 @@ def sheet_part() -> None:
         write(lambda s: sheet_writes.save_sheet(s, who, cluster_id=cluster.id, spec=edited, reason=reason.strip()),
               f"Đã lưu bảng tiêu chí {cluster.code} năm {year}: {len(edited.criteria)} tiêu chí, "
               f"{pts(edited.max_points)} điểm.")
+    sheet_from_file()
     if previous is not None and right.button(f"Sao chép bảng tiêu chí năm {previous[0]}", key="cd_sao_chep_bang",
                                              help="Lấy các nhóm và tiêu chí của năm trước (không lấy điểm, hạn)."):
         write(lambda s: sheet_writes.copy_previous(s, who, cluster_id=cluster.id),
               f"Đã sao chép bảng tiêu chí {cluster.code} năm {previous[0]} sang năm {year}.")
+
+
+def sheet_from_file() -> None:
+    """The criteria sheet loaded from a file as the cluster's regulation prints it (or the app's own .xlsx edited in
+    Excel): its problems, or what it holds and one click to save it in place of the sheet above."""
+    with st.expander("Nhập bảng tiêu chí từ tệp Excel"):
+        st.caption("Tệp có dòng tiêu đề “STT | Nội dung tiêu chí | Điểm tối đa” (thêm “Loại tiêu chí”, “Cách tính”, "
+                   "“Điểm mỗi lần” nếu có); nhóm đánh số La Mã I, II…, tiêu chí 1, 2…, tiêu chí con 1.1 hoặc a), b); "
+                   "nhóm “Điểm cộng/Điểm thưởng” và “Điểm trừ”; dòng “Tổng cộng”.")
+        st.download_button("Tải mẫu bảng tiêu chí (.xlsx)", key="cd_mau_bang", mime=XLSX,
+                           file_name=f"mau_bang_tieu_chi_{year}.xlsx",
+                           data=lambda: criteria_file.criteria_workbook(None, cluster_code=cluster.code, year=year))
+        upload = file_uploader("Chọn tệp bảng tiêu chí", ["xlsx", "xlsm", "xls", "ods"],
+                               key=f"cd_tep_bang_{cluster.id}_{version}")
+        if upload is None:
+            return
+        read = criteria_file.read_criteria_file(upload.getvalue(), file_name=upload.name, settings=settings())
+        if read.problems:
+            st.error(f"Tệp “{upload.name}” chưa dùng được (chưa lưu gì): sửa trong tệp rồi tải lên lại.\n"
+                     + "\n".join(f"- {p}" for p in read.problems))
+            return
+        spec = read.spec
+        st.success(f"Tệp “{upload.name}”: {len(spec.groups)} nhóm, {len(spec.criteria)} tiêu chí, tổng "
+                   f"{pts(spec.max_points)} điểm.")
+        frame = sheet_frames.criterion_frame(spec)
+        frame["max_points"] = frame["max_points"].map(pts)
+        frame["points_each"] = frame["points_each"].map(pts)
+        st.dataframe(frame.fillna("").rename(columns=CRITERION_TITLES), hide_index=True, width="stretch")
+        if st.button("Lưu bảng tiêu chí từ tệp", key="cd_luu_bang_tep", type="primary"):
+            write(lambda s: sheet_writes.save_sheet(s, who, cluster_id=cluster.id, spec=spec,
+                                                    reason=f"Nhập từ tệp “{upload.name}”"),
+                  f"Đã lưu bảng tiêu chí {cluster.code} năm {year} từ tệp “{upload.name}”: {len(spec.criteria)} "
+                  f"tiêu chí, {pts(spec.max_points)} điểm.")
 
 
 CRITERION_TITLES = {"group": "Nhóm", "code": "Mã", "name": "Tiêu chí", "kind": "Loại", "max_points": "Điểm tối đa",

@@ -29,7 +29,7 @@ SPEC = SheetSpec(groups=(GroupSpec(GROUP, 100.0),),
                  total_points=100.0)
 WRITE_KEYS = {"cd_luu_bang", "cd_sao_chep_bang", "cd_luu_han", "cd_bo_han", "cd_luu_diem", "cd_dinh_kem",
               "cd_cong_bo", "cd_huy_cong_bo", "cd_nhap_bang", "cd_luu_so_bang_khen", "cd_de_nghi_cum",
-              "cd_de_nghi_so"}
+              "cd_de_nghi_so", "cd_luu_bang_tep"}
 
 
 def cluster_with_sheet(app_env, *, spec: SheetSpec | None = SPEC) -> dict:
@@ -276,3 +276,23 @@ def test_the_office_copies_last_years_sheet_into_this_years_cluster_from_the_pag
         copied = sheets.load(session, cluster_id=new_id).spec
     engine.dispose()
     assert [(c.code, c.max_points) for c in copied.criteria] == [("1", 100.0)]
+
+
+@pytest.mark.both_engines
+def test_the_office_loads_the_sheet_from_a_file_as_the_regulation_prints_it(app_env):
+    from tests.test_criteria_file import REGULATION, book
+
+    ids = cluster_with_sheet(app_env, spec=None)
+    at = page(app_env)
+    at.file_uploader(key=f"cd_tep_bang_{ids['cluster']}_0").set_value(
+        ("bang_diem.xlsx", book(REGULATION), "application/octet-stream")).run()
+    assert not at.exception
+    assert "Tệp “bang_diem.xlsx”: 3 nhóm, 7 tiêu chí, tổng 100 điểm." in [m.value for m in at.success]
+    at.button(key="cd_luu_bang_tep").click().run()
+    assert not at.exception and not at.error
+    engine = make_engine(app_env["url"])
+    with read_session(engine) as session:
+        stored = sheets.load(session, cluster_id=ids["cluster"]).spec
+    engine.dispose()
+    assert [c.code for c in stored.criteria] == ["1", "1.a", "1.b", "2", "3", "4", "5"]
+    assert stored.max_points == 100

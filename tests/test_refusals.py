@@ -175,6 +175,7 @@ WRITE_BUTTONS = {
     "Đính kèm": "dinh_kem_ho_so", "{}_xoa_{}": "dinh_kem_ho_so",
     "dk_add": "dang_ky_thi_dua", "dk_delete": "dang_ky_thi_dua", "dk_import": "dang_ky_thi_dua",
     "cd_luu_so_bang_khen": "cham_diem", "cd_de_nghi_cum": "cham_diem", "cd_de_nghi_so": "cham_diem",
+    "cd_luu_bang_tep": "cham_diem",
     "cd_luu_bang": "cham_diem", "cd_sao_chep_bang": "cham_diem", "cd_luu_han": "cham_diem", "cd_bo_han": "cham_diem",
     "cd_luu_diem": "cham_diem", "cd_dinh_kem": "cham_diem", "cd_cong_bo": "cham_diem", "cd_huy_cong_bo": "cham_diem",
     "cd_nhap_bang": "cham_diem",
