@@ -15,7 +15,7 @@ from tests.conftest import sqlite_copy, streamlit_server, wait_for
 
 pytestmark = pytest.mark.browser
 FILE_NAME = "ds_de_nghi_phong_qlcn.xlsx"
-AWARD_COLUMN = 5  # sheet, row, state, problems, name, award
+AWARD_COLUMN = 6  # sheet, row, state, problems, honorific, name, award
 ROW_HEIGHT = 35  # glide-data-grid rows in Streamlit (header included), from streamlit's own e2e helpers
 ROW_MARKER = 32  # the checkbox column that selects rows to delete (glide-data-grid's width below 100 rows)
 
