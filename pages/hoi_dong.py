@@ -84,11 +84,13 @@ def members_part() -> None:
                                "Chức vụ trong Hội đồng", options=list(ROLE_BY_LABEL), required=True,
                                default=COUNCIL_ROLE_LABELS[CouncilRole.UY_VIEN]),
                            "unit": "Đơn vị", "position": "Chức vụ"})
-        if st.button("Lưu danh sách thành viên", key="hd_luu_thanh_vien", type="primary"):
-            given = [MemberInput(r.full_name, ROLE_BY_LABEL.get(r.role_label, r.role_label or ""),
-                                 r.unit if isinstance(r.unit, str) else None,
-                                 r.position if isinstance(r.position, str) else None)
-                     for r in edited.itertuples() if isinstance(r.full_name, str) and r.full_name.strip()]
+        given = [MemberInput(r.full_name, ROLE_BY_LABEL.get(r.role_label, r.role_label or ""),
+                             r.unit if isinstance(r.unit, str) else None,
+                             r.position if isinstance(r.position, str) else None)
+                 for r in edited.itertuples() if isinstance(r.full_name, str) and r.full_name.strip()]
+        # An empty table is not a council: the button waits for a name (a file goes through its own button below).
+        if st.button("Lưu danh sách thành viên", key="hd_luu_thanh_vien", type="primary", disabled=not given,
+                     help=None if given else "Bảng đang trống: ghi tên thành viên vào bảng, hoặc dùng tệp ở dưới."):
             try:
                 with db_write() as session:
                     saved = members.replace_members(session, who, year=year, given=given)
@@ -96,6 +98,7 @@ def members_part() -> None:
                 st.error(str(error))
             else:
                 done(f"Đã lưu {len(saved)} thành viên Hội đồng năm {year}.")
+        st.markdown("**Hoặc thay cả danh sách bằng một tệp Excel**")
         upload = file_uploader("Tệp danh sách thành viên (.xlsx, .xls, .ods)", ["xlsx", "xlsm", "xls", "ods"],
                                key="hd_members_file")
         if upload is not None and st.button("Thay Hội đồng bằng tệp này", key="hd_thay_tu_tep"):

@@ -98,6 +98,14 @@ def test_a_decision_number_adds_the_nominations_already_decided_by_it(engine, ye
     assert name_counts(make(engine, "quyet-dinh", decision="05/QĐ-SCT").data, ["Lý Thị Oanh"])["Lý Thị Oanh"] == 1
 
 
+def test_a_decision_drafted_again_by_its_number_keeps_the_date_it_was_signed(engine, year):
+    signed = f"10/01/{YEAR + 1}"  # as the world records 05/QĐ-SCT
+    again = texts(make(engine, "quyet-dinh", day=date(2026, 12, 3), decision="05/QĐ-SCT").data)
+    assert any(f"Quyết định số 05/QĐ-SCT ngày {signed}" in line for line in again), again
+    fresh = texts(make(engine, "quyet-dinh", day=date(2026, 12, 3)).data)  # no number yet: the day asked
+    assert any("ngày 03/12/2026" in line for line in fresh)
+
+
 def test_the_public_notice_lists_the_stage_asked_with_its_comment_period(engine, year):
     after = make(engine, "cong-khai", start=date(2025, 12, 1), end=date(2025, 12, 10))
     counts = name_counts(after.data, ALL)

@@ -127,14 +127,16 @@ def test_the_office_is_told_why_each_draft_cannot_be_made_in_a_year_without_nomi
     assert not at.exception and [t.value for t in at.title] == [TITLE]
     assert [t.label for t in at.tabs] == ["Soạn văn bản", "Văn bản đã tạo", "Mẫu văn bản"]
     reasons = [i.value for i in at.info]
+    province = (f"Năm {YEAR} chưa có đề nghị nào “Hội đồng đã xét” thuộc thẩm quyền của Chủ tịch UBND tỉnh và cấp "
+                "nhà nước: ghi kết quả bỏ phiếu ở trang Hội đồng TĐKT (hoặc chuyển các đề nghị không cần bỏ phiếu "
+                "sang bước “Hội đồng đã xét” ở trang Hồ sơ đề nghị) rồi soạn lại.")
     assert reasons[:4] == [
-        f"Năm {YEAR} chưa có đề nghị nào Hội đồng đã xét thuộc thẩm quyền của Chủ tịch UBND tỉnh và cấp nhà nước: "
-        "chuyển các đề nghị sang bước “Hội đồng đã xét” trên trang Hồ sơ đề nghị rồi soạn lại.",
+        province,
         f"Năm {YEAR} chưa có đề nghị nào “Hội đồng đã xét” thuộc thẩm quyền của Giám đốc Sở (Lao động tiên tiến, "
-        "Chiến sĩ thi đua cơ sở, Tập thể lao động tiên tiến, Giấy khen): chuyển các đề nghị Hội đồng đã xét sang "
-        "bước đó trên trang Hồ sơ đề nghị rồi soạn lại.",
-        f"Năm {YEAR} chưa có đề nghị nào Hội đồng đã xét thuộc thẩm quyền của Chủ tịch UBND tỉnh và cấp nhà nước: "
-        "chuyển các đề nghị sang bước “Hội đồng đã xét” trên trang Hồ sơ đề nghị rồi soạn lại.",
+        "Chiến sĩ thi đua cơ sở, Tập thể lao động tiên tiến, Giấy khen): ghi kết quả bỏ phiếu ở trang Hội đồng TĐKT "
+        "(hoặc chuyển các danh hiệu không cần bỏ phiếu sang “Hội đồng đã xét” ở trang Hồ sơ đề nghị) rồi soạn lại; "
+        "soạn lại một quyết định đã ký thì ghi số quyết định.",
+        province,
         f"Năm {YEAR} chưa có đề nghị nào để công khai."]
     assert all(at.button(key=key).disabled for key in DRAFT_BUTTONS)
 

@@ -179,6 +179,9 @@ def context(session: Session, settings: Settings, request: Request) -> tuple[dic
     if kind not in DRAFT_KINDS:
         raise Refused(f"Không soạn được loại văn bản “{kind}”: chọn một trong {', '.join(DRAFT_KINDS)}.")
     parent = request.attached_to if kind == "danh_sach" else kind
+    if parent == "quyet_dinh" and request.decision:
+        signed = nominees.decision_date(session, year=request.year, decision=request.decision)
+        request = replace(request, day=signed or request.day)  # a recorded decision keeps its own date
     if parent == "quyet_dinh":
         selection = nominees.for_decision(session, year=request.year, day=request.day, decision=request.decision)
         fields, detail = _decision(settings, request, selection), "Quyết định của Giám đốc Sở"
@@ -203,12 +206,14 @@ def context(session: Session, settings: Settings, request: Request) -> tuple[dic
 def _nothing(kind: str, request: Request) -> str:
     if kind == "quyet_dinh":
         return (f"Năm {request.year} chưa có đề nghị nào “Hội đồng đã xét” thuộc thẩm quyền của Giám đốc Sở (Lao "
-                "động tiên tiến, Chiến sĩ thi đua cơ sở, Tập thể lao động tiên tiến, Giấy khen): chuyển các đề nghị "
-                "Hội đồng đã xét sang bước đó trên trang Hồ sơ đề nghị rồi soạn lại.")
+                "động tiên tiến, Chiến sĩ thi đua cơ sở, Tập thể lao động tiên tiến, Giấy khen): ghi kết quả bỏ "
+                "phiếu ở trang Hội đồng TĐKT (hoặc chuyển các danh hiệu không cần bỏ phiếu sang “Hội đồng đã xét” ở "
+                "trang Hồ sơ đề nghị) rồi soạn lại; soạn lại một quyết định đã ký thì ghi số quyết định.")
     if kind == "to_trinh":
         level = "Chủ tịch UBND tỉnh và cấp nhà nước" if request.to == "tinh" else "Bộ Công Thương"
-        return (f"Năm {request.year} chưa có đề nghị nào Hội đồng đã xét thuộc thẩm quyền của {level}: chuyển các "
-                "đề nghị sang bước “Hội đồng đã xét” trên trang Hồ sơ đề nghị rồi soạn lại.")
+        return (f"Năm {request.year} chưa có đề nghị nào “Hội đồng đã xét” thuộc thẩm quyền của {level}: ghi kết "
+                "quả bỏ phiếu ở trang Hội đồng TĐKT (hoặc chuyển các đề nghị không cần bỏ phiếu sang bước “Hội đồng "
+                "đã xét” ở trang Hồ sơ đề nghị) rồi soạn lại.")
     return f"Năm {request.year} chưa có đề nghị nào để công khai."
 
 

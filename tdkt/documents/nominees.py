@@ -165,6 +165,14 @@ def for_decision(session: Session, *, year: int, day: date, decision: str | None
     return Selection(_group(rows, amounts, _award_order(session)), salary=salary)
 
 
+def decision_date(session: Session, *, year: int, decision: str) -> date | None:
+    """The date recorded for a decision number on the year's nominations (None when none carries it): a decision
+    drafted again is dated as it was signed, not on the day it is drafted."""
+    return session.exec(select(Nomination.decision_date).where(
+        Nomination.year == year, Nomination.decision_number == decision.strip(),
+        col(Nomination.decision_date).is_not(None)).limit(1)).first()
+
+
 def for_notice(session: Session, *, year: int, stage: Stage | None = None) -> tuple[Selection, Stage]:
     """The nominations a public notice lists: before the council those proposed (Đề nghị), after it those it passed;
     with no stage given, after once the council has passed any nomination of the year."""
