@@ -19,14 +19,13 @@ import openpyxl
 from tdkt.core.cell_issues import ImportIssue
 from tdkt.core.config import Settings
 from tdkt.core.council_tables import COUNCIL_ROLE_LABELS, CouncilRole
-from tdkt.core.text import fold, nfc
-from tdkt.importing.headers import SCAN_ROWS, is_numbering_row
+from tdkt.core.text import nfc
+from tdkt.importing.headers import SCAN_ROWS, field_of, header_key, is_numbering_row
 from tdkt.importing.read import read_workbook
 from tdkt.importing.report import IssueReport
 from tdkt.importing.sheet_data import RawSheet, UnreadableFile
 
 MEMBERS, TALLY = "thanh_vien", "kiem_phieu"
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Header words per field; a cell matches the longest alias it equals or starts with (so "Chức vụ trong Hội đồng"
 # is the role, a plain "Chức vụ" the position).
 _HEADERS = {
@@ -119,8 +118,11 @@ def _uncached_formulas(data: bytes, sheet: str, columns: dict[str, int], header:
         book.close()
 
 
-def _key(value: Any) -> str:
-    return _NON_ALNUM.sub(" ", fold(str(value))).strip() if value is not None else ""
+_key = header_key
+
+
+def _field_of(cell: Any) -> str | None:
+    return field_of(cell, _HEADERS)
 
 
 def _text(value: Any) -> str:
@@ -129,18 +131,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return nfc(str(value))
-
-
-def _field_of(cell: Any) -> str | None:
-    key = _key(cell)
-    if not key or len(key) > 80:
-        return None
-    best = None
-    for name, aliases in _HEADERS.items():
-        for alias in aliases:
-            if (key == alias or key.startswith(alias + " ")) and (best is None or len(alias) > best[0]):
-                best = (len(alias), name)
-    return best[1] if best else None
 
 
 def _find(sheets: list[RawSheet], mode: str) -> tuple[RawSheet, int, dict[str, int]] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tdkt.core.text import fold
 from tdkt.importing.cells import TARGET_WORDS, cell_text, quick_fold
 
 SCAN_ROWS = 30  # the header is looked for in the first rows only
@@ -74,3 +75,25 @@ def title_facts(rows: list[list[Any]]) -> tuple[int | None, str | None]:
                 target = kinds.pop()
                 break
     return year, target
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def header_key(value: Any) -> str:
+    """Return a header cell as the sheet readers compare it: folded words ("Họ và tên\n(1)" -> "ho va ten 1")."""
+    return _NON_ALNUM.sub(" ", fold(str(value))).strip() if value is not None else ""
+
+
+def field_of(cell: Any, fields: dict[str, tuple[str, ...]], *, longest: int = 80) -> str | None:
+    """Return the field a header cell names: the field of the longest alias the cell's key is, or starts with as a
+    whole word ("ho va ten" in "ho va ten can bo"); None for an empty cell or one longer than `longest` (a title)."""
+    key = header_key(cell)
+    if not key or len(key) > longest:
+        return None
+    best = None
+    for name, aliases in fields.items():
+        for alias in aliases:
+            if (key == alias or key.startswith(alias + " ")) and (best is None or len(alias) > best[0]):
+                best = (len(alias), name)
+    return best[1] if best else None

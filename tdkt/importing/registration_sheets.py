@@ -18,6 +18,7 @@ from tdkt.core.permissions import Actor
 from tdkt.core.registration_tables import Registration
 from tdkt.core.text import fold, nfc
 from tdkt.core.workbook import put, save
+from tdkt.importing.headers import field_of, header_key
 from tdkt.importing.read import read_workbook
 from tdkt.importing.report import IssueReport
 from tdkt.importing.sheet_data import RawSheet, UnreadableFile
@@ -32,7 +33,6 @@ from tdkt.registrations.registrations import (
 )
 
 _SCAN_ROWS = 30
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Header words per field (folded, whole words from the start), most specific first.
 _HEADERS = {
     "collective": ("ten tap the", "tap the"),
@@ -65,29 +65,13 @@ class RegistrationSheet(IssueReport):
     registered: int = 0
 
 
-def _key(value: Any) -> str:
-    return _NON_ALNUM.sub(" ", fold(str(value))).strip() if value is not None else ""
-
-
-def _field_of(header: Any) -> str | None:
-    key = _key(header)
-    if not key or len(key) > 60:
-        return None
-    best = None
-    for name, aliases in _HEADERS.items():
-        for alias in aliases:
-            if (key == alias or key.startswith(alias + " ")) and (best is None or len(alias) > best[1]):
-                best = (name, len(alias))
-    return best[0] if best else None
-
-
 def _find_header(sheets: list[RawSheet]) -> tuple[RawSheet, int, dict[str, int]] | None:
     """Return the first sheet (visible first) with a header naming a person or collective and a title."""
     for sheet in sorted(sheets, key=lambda s: s.hidden):
         for r, row in enumerate(sheet.rows[:_SCAN_ROWS]):
             columns: dict[str, int] = {}
             for c, cell in enumerate(row):
-                name = _field_of(cell)
+                name = field_of(cell, _HEADERS, longest=60)
                 if name and name not in columns:
                     columns[name] = c
             if "award" in columns and ({"person", "collective"} & set(columns)):
@@ -148,7 +132,7 @@ def _read_rows(report: RegistrationSheet, rows: list[list[Any]], first_row: int,
         person, collective, award = cell(values, "person"), cell(values, "collective"), cell(values, "award")
         if not re.search(r"[^\W\d_]", person + collective + award):
             continue  # empty rows and the column numbers "(1) (2)"
-        if fold(person) in ("ho va ten", "ho ten") or _key(award).startswith("danh hieu"):
+        if fold(person) in ("ho va ten", "ho ten") or header_key(award).startswith("danh hieu"):
             continue  # the header printed again
         if person and collective:
             report.issues.append(ImportIssue(report.file, report.sheet or "", excel_row, report.columns.get("person"),

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from tdkt.core import workbook as books
 from tdkt.core.config import Settings
 from tdkt.core.text import fold, nfc
-from tdkt.importing.headers import SCAN_ROWS, is_numbering_row
+from tdkt.importing.headers import SCAN_ROWS, header_key, is_numbering_row
 from tdkt.importing.read import read_workbook
 from tdkt.importing.sheet_data import UnreadableFile
 from tdkt.scoring import kinds
@@ -38,7 +38,6 @@ _HEADERS = {
     "rule": ("cach tinh", "cach cham", "cach tinh diem"),
     "points_each": ("diem moi lan", "so diem moi lan", "diem lan"),
 }
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _ROMAN = re.compile(r"^[IVXL]+$")
 _LETTER = re.compile(r"^[a-zđ]$")
 _BONUS_WORDS = ("diem cong", "diem thuong", "cong diem", "diem cong diem tru")
@@ -61,8 +60,7 @@ class CriteriaFile:
         return self.errors + (problems(self.spec) if self.spec is not None else [])
 
 
-def _key(value: Any) -> str:
-    return _NON_ALNUM.sub(" ", fold(str(value))).strip() if value is not None else ""
+_key = header_key
 
 
 def _text(value: Any) -> str:

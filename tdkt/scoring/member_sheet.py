@@ -22,7 +22,7 @@ from tdkt.core.config import Settings
 from tdkt.core.models import Cluster, ClusterMember
 from tdkt.core.scoring_tables import ScoreEntry
 from tdkt.core.text import fold, format_date, nfc, parse_date
-from tdkt.importing.headers import SCAN_ROWS, is_numbering_row
+from tdkt.importing.headers import SCAN_ROWS, field_of, header_key, is_numbering_row
 from tdkt.importing.read import read_workbook
 from tdkt.importing.report import IssueReport
 from tdkt.importing.sheet_data import RawSheet, UnreadableFile
@@ -56,7 +56,6 @@ _HEADERS = {
 }
 _LABELS = {"cluster": ("cum thi dua", "cum"), "year": ("nam",), "unit": ("don vi", "thanh vien"),
            "round": ("vong cham", "vong"), "deadline": ("han nop", "han")}
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _YES = {"x", "co", "1", "khong giao", "dung", "v"}
 _MET = {"dat": 1.0, "co": 1.0, "x": 1.0, "khong dat": 0.0, "khong": 0.0, "chua dat": 0.0}
 
@@ -140,8 +139,8 @@ class MemberSheet(IssueReport):
         return list(dict.fromkeys(r.member for r in self.rows))
 
 
-def _key(value: Any) -> str:
-    return _NON_ALNUM.sub(" ", fold(str(value))).strip() if value is not None else ""
+_key = header_key
+_field_of = field_of
 
 
 def _text(value: Any) -> str:
@@ -152,18 +151,6 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime | date):
         return format_date(value)
     return nfc(str(value)).strip()
-
-
-def _field_of(cell: Any, fields: dict[str, tuple[str, ...]]) -> str | None:
-    key = _key(cell)
-    if not key or len(key) > 80:
-        return None
-    best = None
-    for name, aliases in fields.items():
-        for alias in aliases:
-            if (key == alias or key.startswith(alias + " ")) and (best is None or len(alias) > best[0]):
-                best = (len(alias), name)
-    return best[1] if best else None
 
 
 def _number(value: Any) -> float | None:
