@@ -95,8 +95,8 @@ def test_summary_workbook_holds_every_member_with_groups_totals_percent_and_rank
     assert ws["A4"].value == "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM 2024 — CỤM THI ĐUA II"
     assert ws["A5"].value.startswith("(Kết quả chính thức (đã công bố)")
     texts = [c.value for r in ws.iter_rows(min_row=row + 6) for c in r if c.value]
-    assert texts[:6] == ["CỤM PHÓ", "CỤM TRƯỞNG", "SỞ XÂY DỰNG", "SỞ CÔNG THƯƠNG", "(Ký, ghi rõ họ tên, đóng dấu)",
-                         "(Ký, ghi rõ họ tên, đóng dấu)"]
+    assert texts == ["CỤM PHÓ", "CỤM TRƯỞNG", "SỞ XÂY DỰNG", "SỞ CÔNG THƯƠNG", "GIÁM ĐỐC", "GIÁM ĐỐC",
+                     "(Ký, ghi rõ họ tên, đóng dấu)", "(Ký, ghi rõ họ tên, đóng dấu)"]  # no name known: blank
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == f"${row}:${row}"
@@ -130,7 +130,8 @@ def test_summary_document_is_a4_landscape_with_the_motto_the_table_and_two_signa
     assert rows[4][1:] == ["Sở Y tế", "600", "200", "832", "822", "30", "8", "822", "900", "91,33", "4"]
     assert rows[5][-2:] == ["—", "—"]
     deputy, head = signatures.rows[0].cells
-    assert [p.text for p in deputy.paragraphs][:3] == ["CỤM PHÓ", "SỞ XÂY DỰNG", "(Ký, ghi rõ họ tên, đóng dấu)"]
-    assert [p.text for p in head.paragraphs][:2] == ["CỤM TRƯỞNG", "SỞ CÔNG THƯƠNG"]
+    assert [p.text for p in deputy.paragraphs] == ["CỤM PHÓ", "SỞ XÂY DỰNG", "GIÁM ĐỐC",
+                                                   "(Ký, ghi rõ họ tên, đóng dấu)", "", "", "", "", ""]
+    assert [p.text for p in head.paragraphs][:3] == ["CỤM TRƯỞNG", "SỞ CÔNG THƯƠNG", "GIÁM ĐỐC"]
     fonts = {r.font.name for p in document.paragraphs for r in p.runs if r.text}
     assert fonts <= {"Times New Roman", None}

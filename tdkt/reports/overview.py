@@ -27,6 +27,7 @@ from tdkt.core.models import (
 from tdkt.core.permissions import Actor
 from tdkt.core.text import fold, format_date
 from tdkt.plan import plan as plan_module
+from tdkt.scoring import ranking as scoring_ranking
 from tdkt.submissions import deadlines as submission_deadlines
 
 COVENANT_KIND = "ky_ket"
@@ -154,8 +155,9 @@ def awards_by_form_and_level(session: Session, *, year: int, unit_id: int | None
 
 def participation(session: Session, *, year: int) -> pd.DataFrame:
     """Return, per cluster of the year, the department's own part in its events by status (for the internal covenant,
-    every phòng and đơn vị's, since its members are the department's units), the rate and our rank: columns
-    PARTICIPATION_COLUMNS (rank None when unranked; ranked = how many members have a score)."""
+    every phòng and đơn vị's, since its members are the department's units), the rate and our rank (by the criteria
+    sheet's totals where the cluster has one, else by its scored events): columns PARTICIPATION_COLUMNS (rank None
+    when unranked; ranked = how many members have a score)."""
     rows = []
     # The matrix and the ranking only, not the page's whole views with their per-member and per-event tables: on the
     # demo database 37 ms against 45 ms (best of 15, two cores under load).
@@ -164,7 +166,7 @@ def participation(session: Session, *, year: int) -> pd.DataFrame:
         matrix = clusters_module.matrix(session, cluster_id=cluster.id)
         cells = matrix if internal or matrix.empty else matrix[matrix["is_us"]]
         statuses = list(cells["status"])
-        ranking = clusters_module.ranking(session, cluster_id=cluster.id)
+        ranking = scoring_ranking.cluster_ranking(session, cluster_id=cluster.id)  # the sheet's, as Cụm thi đua
         ours = ranking[ranking["is_us"] & ranking["rank"].notna()]["rank"]
         us = matrix[matrix["is_us"]]["member"] if not matrix.empty else []
         rows.append({

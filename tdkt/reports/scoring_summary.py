@@ -4,7 +4,9 @@ Both read a ClusterResult alone: one row per member in ranked order (unranked me
 groups as columns (the bonus group is the "Điểm cộng" column), then self-score, appraisal, bonus, penalty, total,
 the applicable maximum, the percentage and the rank. The .xlsx prints on A4 landscape, one page wide, its header
 rows repeated; the .docx follows NĐ 30/2020 (agency block and national motto, A4 landscape with its margins, Times New
-Roman) and ends with the two signatures the cluster's regulation asks: the deputy (cụm phó) and the head (cụm trưởng).
+Roman) and ends with the two signatures the cluster's regulation asks: the deputy (cụm phó) and the head (cụm trưởng),
+each its agency and the title its head signs with, the name left blank for the hand when it is not known. Both are dated
+by the day the final results were published (a draft by the day it is printed).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt.core.config import Settings
-from tdkt.core.text import format_number
+from tdkt.core.text import format_date, format_number
 from tdkt.core.workbook import put, save
 from tdkt.importing.template_style import BOX, write_header_row, write_title
 from tdkt.reports.docx_layout import (
@@ -35,13 +37,12 @@ from tdkt.reports.docx_layout import (
     page_setup,
     paragraph,
     rule,
-    run,
     to_bytes,
 )
-from tdkt.reports.report_docx import MOTTO, MOTTO_LINE, SIGNER_NAME, place_and_date
+from tdkt.reports.report_docx import MOTTO, MOTTO_LINE, place_and_date
 from tdkt.reports.scoring_charts import points_text
 from tdkt.reports.text_width import width_mm
-from tdkt.scoring.outputs import Signers
+from tdkt.scoring.outputs import Signers, signer_title
 from tdkt.scoring.results import ClusterResult, MemberResult
 
 TITLE = "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA"
@@ -51,12 +52,31 @@ NAME_HEADER = "Tên cơ quan, đơn vị"
 LANDSCAPE_TEXT_MM = PAGE_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 252 mm on A4 landscape
 HEADER_ROW = 6
 NO_SIGNERS = Signers()  # neither the head nor the deputy named yet: the blocks keep a blank to fill
+ROLES = ("CỤM PHÓ", "CỤM TRƯỞNG")  # the deputy signs on the left, the head on the right
 
 
 def status_text(result: ClusterResult) -> str:
-    """Return what the figures are: the published result, or a draft not to be taken as final."""
-    return ("Kết quả chính thức (đã công bố)" if result.final
-            else "Kết quả tạm thời — chưa công bố chính thức")
+    """Return what the figures are: the published result (and its day), or a draft not to be taken as final."""
+    if not result.final:
+        return "Kết quả tạm thời — chưa công bố chính thức"
+    day = f" ngày {format_date(result.published_on)}" if result.published_on else ""
+    return f"Kết quả chính thức (đã công bố{day})"
+
+
+def dated(result: ClusterResult, today: date | None = None) -> date:
+    """Return the day the table is dated: the publication of the final results, else today (a draft)."""
+    return result.published_on or today or date.today()
+
+
+def signature_blocks(signers: Signers) -> list[tuple[str, str, str, str, str]]:
+    """Return the deputy's and the head's blocks, in order: (role, agency, title, hint, name), the agency and the
+    name "" when not known (a blank line to write on, never a placeholder that could be printed and signed)."""
+    blocks = []
+    for role, agency, name in zip(ROLES, (signers.deputy, signers.head), (signers.deputy_name, signers.head_name),
+                                  strict=True):
+        hint = "(Ký, đóng dấu)" if name else "(Ký, ghi rõ họ tên, đóng dấu)"
+        blocks.append((role, (agency or "").upper(), signer_title(agency), hint, name or ""))
+    return blocks
 
 
 def group_headers(result: ClusterResult) -> list[str]:
@@ -120,7 +140,7 @@ def workbook(result: ClusterResult, *, settings: Settings, signers: Signers = NO
     motto_from = get_column_letter(max(4, len(names) - 4))
     write_title(ws, f"{motto_from}1", MOTTO, merge=f"{motto_from}1:{last}1")
     write_title(ws, f"{motto_from}2", MOTTO_LINE, merge=f"{motto_from}2:{last}2")
-    write_title(ws, "A3", place_and_date(settings.place, today or date.today()), bold=False, italic=True,
+    write_title(ws, "A3", place_and_date(settings.place, dated(result, today)), bold=False, italic=True,
                 merge=f"A3:{last}3")
     ws["A3"].alignment = Alignment(horizontal="right")
     write_title(ws, "A4", f"{title(result)} — {result.cluster_name.upper()}", size=14, merge=f"A4:{last}4")
@@ -160,16 +180,14 @@ def _body(ws: Worksheet, result: ClusterResult, width: int) -> None:
 
 
 def _xlsx_signatures(ws: Worksheet, row: int, width: int, signers: Signers) -> None:
-    """The deputy's block on the left, the head's on the right, each with room to sign."""
-    right = get_column_letter(max(4, width - 3))
-    last = get_column_letter(width)
-    blocks = (("B", "C", "CỤM PHÓ", signers.deputy), (right, last, "CỤM TRƯỞNG", signers.head))
-    for first, end, role, agency in blocks:
-        write_title(ws, f"{first}{row}", role, merge=f"{first}{row}:{end}{row}")
-        write_title(ws, f"{first}{row + 1}", (agency or "").upper(), merge=f"{first}{row + 1}:{end}{row + 1}")
-        write_title(ws, f"{first}{row + 2}", "(Ký, ghi rõ họ tên, đóng dấu)", bold=False, italic=True,
-                    merge=f"{first}{row + 2}:{end}{row + 2}")
-        write_title(ws, f"{first}{row + 6}", SIGNER_NAME, merge=f"{first}{row + 6}:{end}{row + 6}")
+    """The deputy's block on the left, the head's on the right: role, agency, title, hint, room to sign, name."""
+    spans = (("B", "C"), (get_column_letter(max(4, width - 3)), get_column_letter(width)))
+    for (first, end), (role, agency, title_line, hint, name) in zip(spans, signature_blocks(signers), strict=True):
+        for offset, text in ((0, role), (1, agency), (2, title_line), (3, hint), (7, name)):
+            if not text:  # an agency or a name not known: the row stays blank to write on
+                continue
+            write_title(ws, f"{first}{row + offset}", text, bold=offset != 3, italic=offset == 3,
+                        merge=f"{first}{row + offset}:{end}{row + offset}")
 
 
 # The .docx
@@ -200,22 +218,24 @@ def _docx_header(document, result: ClusterResult, settings: Settings, signers: S
 
 
 def _docx_signatures(document, signers: Signers) -> None:
-    """Two blocks side by side: the deputy (cụm phó) on the left, the head (cụm trưởng) on the right."""
+    """Two blocks side by side: the deputy (cụm phó) on the left, the head (cụm trưởng) on the right, each its role,
+    agency, the title its head signs with, room to sign and the name (an empty line when not known)."""
     half = LANDSCAPE_TEXT_MM / 2
     cells = layout_table(document, [half, half]).rows[0].cells
-    for cell, role, agency in ((cells[0], "CỤM PHÓ", signers.deputy), (cells[1], "CỤM TRƯỞNG", signers.head)):
+    for cell, (role, agency, title_line, hint, name) in zip(cells, signature_blocks(signers), strict=True):
         cell_paragraph(cell, role, size=14, bold=True, first=True)
-        cell_paragraph(cell, (agency or "[Đơn vị]").upper(), size=13, bold=True)
-        cell_paragraph(cell, "(Ký, ghi rõ họ tên, đóng dấu)", size=13, italic=True)
+        cell_paragraph(cell, agency, size=13, bold=True)
+        cell_paragraph(cell, title_line, size=14, bold=True)
+        cell_paragraph(cell, hint, size=13, italic=True)
         for _ in range(4):
             cell_paragraph(cell, "", size=14)
-        run(cell_paragraph(cell, "", size=14), SIGNER_NAME, size=14, bold=True, highlight=True)
+        cell_paragraph(cell, name, size=14, bold=True)
 
 
 def document(result: ClusterResult, *, settings: Settings, signers: Signers = NO_SIGNERS, today: date | None = None
              ) -> bytes:
     """Return the summary table as .docx in the NĐ 30/2020 layout, for the head and the deputy to sign."""
-    day = today or date.today()
+    day = dated(result, today)
     doc = Document()
     page_setup(doc)
     _landscape(doc)

@@ -1,5 +1,6 @@
 """Score entries, checked and audited: a member's self-score per criterion with its evidence, the head's appraisal with
-a comment, an explanation (giải trình) of an appraised criterion, the second appraisal of explained criteria only."""
+a comment, an explanation (giải trình) of an appraised criterion, the second appraisal of explained criteria only;
+a recorded score changed only with a reason."""
 
 from __future__ import annotations
 
@@ -163,7 +164,7 @@ def _fields(actor: Actor, item: EntryInput) -> dict:
             "updated_by": actor.id, "updated_at": utcnow()}
 
 
-def _shown(row: ScoreEntry | None) -> str:
+def _shown(row: ScoreEntry | EntryInput | None) -> str:
     if row is None:
         return "(chưa có)"
     if row.not_assigned:
@@ -172,15 +173,35 @@ def _shown(row: ScoreEntry | None) -> str:
     return f"{value}/{kinds.points_text(row.target)}" if row.target is not None else value
 
 
+def _score_of(row: ScoreEntry | EntryInput) -> tuple[float | None, float | None, bool]:
+    return row.value, row.target, bool(row.not_assigned)
+
+
+def _unexplained(checked: list[tuple[EntryInput, ClusterMember, ScoreCriterion, ScoreEntry | None]]) -> None:
+    """Refuse, naming each criterion, a change of a score already recorded when no reason is given: the audit log
+    must say why a recorded score moved (a first score needs none, its evidence or comment says where it comes from)."""
+    problems = [f"Tiêu chí “{criterion.code}” của {member.name}: điểm đã ghi {_shown(row)}, sửa thành {_shown(item)}."
+                for item, member, criterion, row in checked
+                if row is not None and _score_of(row) != _score_of(item)]
+    if problems:
+        raise ScoringError("Ghi lý do thay đổi điểm (lý do được ghi vào nhật ký cùng người sửa). " + problems[0]
+                           + (f" Và {len(problems) - 1} tiêu chí khác." if len(problems) > 1 else ""),
+                           problems=problems)
+
+
 def record_entry(session: Session, actor: Actor, item: EntryInput, *, round: str, reason: str = "",  # noqa: A002
                  evidence: Evidence | None = None, today: date | None = None) -> ScoreEntry:
     """Record one member's entry for one criterion in a round (checked: the round open, the value fit for the kind,
-    evidence for a self-score, a comment where the appraisal differs), with an audit entry saying who and why."""
+    evidence for a self-score, a comment where the appraisal differs, a reason where a recorded score changes), with
+    an audit entry saying who and why."""
     require(actor, "cham_diem")
     ctx = _context(session, item.criterion_id)
     _load(ctx, item)
     kept = _keep(evidence) if evidence is not None else None  # read only for a criterion and member that exist
     item, member, criterion, row = _checked(session, ctx, item, round, today=today, has_file=kept is not None)
+    why = (reason or "").strip()
+    if not why:
+        _unexplained([(item, member, criterion, row)])
     old_text, before = _shown(row), audit.snapshot(row) if row is not None else None
     row = row or ScoreEntry(criterion_id=criterion.id, member_id=member.id, round=round)
     for name, value in _fields(actor, item).items():
@@ -189,7 +210,6 @@ def record_entry(session: Session, actor: Actor, item: EntryInput, *, round: str
         row.evidence_sha256, row.evidence_name = kept
     session.add(row)
     session.flush()
-    why = (reason or "").strip()
     audit.record(session, actor, "cham_diem_cum", "diem_cum", row.id,
                  f"{ROUNDS[round]} tiêu chí {criterion.code} của {member.name}: {old_text} → {_shown(row)}."
                  + (f" Lý do: {why}" if why else ""),
@@ -209,18 +229,25 @@ def _keep(evidence: Evidence) -> tuple[str, str]:
 
 def record_entries(session: Session, actor: Actor, items: list[EntryInput], *, round: str,  # noqa: A002
                    reason: str, today: date | None = None) -> int:
-    """Record many entries of one round at once (an imported sheet, a page's whole table): all or nothing, one audit
-    entry naming the round, the members and how many entries changed; return that number."""
+    """Record many entries of one round at once (an imported sheet, a page's whole table): all or nothing, a change of
+    a recorded score only with a reason, one audit entry naming the round, the members and how many entries changed;
+    return that number."""
     require(actor, "cham_diem")
     if not items:
         return 0
     ctx = _context(session, items[0].criterion_id)
-    changed, members, fresh, seen = 0, set(), [], set()
-    for item in items:
+    why = (reason or "").strip()
+    checked, seen = [], set()
+    for item in items:  # every row checked before any is touched: a refusal leaves the session as it was
         item, member, criterion, row = _checked(session, ctx, item, round, today=today)
         if (criterion.id, member.id) in seen:
             raise ScoringError(f"Tiêu chí “{criterion.code}” của {member.name} được ghi hai lần: giữ một dòng.")
         seen.add((criterion.id, member.id))
+        checked.append((item, member, criterion, row))
+    if not why:
+        _unexplained(checked)
+    changed, members, fresh = 0, set(), []
+    for item, member, criterion, row in checked:
         members.add(member.name)
         fields = _fields(actor, item)
         if row is None:
@@ -236,10 +263,10 @@ def record_entries(session: Session, actor: Actor, items: list[EntryInput], *, r
     session.flush()
     if fresh:
         session.execute(insert(ScoreEntry), fresh)
-    if items:
-        audit.record(session, actor, "cham_diem_cum", "bang_tieu_chi", ctx.sheet.id,
-                     f"{ROUNDS[round]}: {changed} tiêu chí thay đổi của {', '.join(sorted(members))}. Lý do: {reason}",
-                     after={"round": round, "rows": len(items), "changed": changed, "reason": reason})
+    audit.record(session, actor, "cham_diem_cum", "bang_tieu_chi", ctx.sheet.id,
+                 f"{ROUNDS[round]}: {changed} tiêu chí thay đổi của {', '.join(sorted(members))}."
+                 + (f" Lý do: {why}" if why else ""),
+                 after={"round": round, "rows": len(items), "changed": changed, "reason": why or None})
     return changed
 
 

@@ -145,7 +145,7 @@ def result_of(session: Session, sheet: Sheet) -> ClusterResult:
     return ClusterResult(
         year=sheet.cluster.year, cluster_code=sheet.cluster.code, cluster_name=sheet.cluster.name,
         max_points=spec.max_points, groups=tuple(GroupSpec(g.name, g.max_points, g.is_bonus) for g in spec.groups),
-        members=tuple(rows), final=sheet.published_on is not None, we_are_head=head)
+        members=tuple(rows), final=sheet.published_on is not None, we_are_head=head, published_on=sheet.published_on)
 
 
 DETAIL_COLUMNS = ["criterion_id", "code", "name", "group", "kind", "max_points", "self_value", "self_points",
@@ -233,6 +233,15 @@ def ranking_frame(result: ClusterResult) -> pd.DataFrame:
         "score": pd.array([m.total if m.rank is not None else None for m in ranked], dtype="Float64"),
         "rank": pd.array([m.rank for m in ranked], dtype="Int64"),
     }, columns=clusters_module.RANKING_COLUMNS)
+
+
+def cluster_ranking(session: Session, *, cluster_id: int) -> pd.DataFrame:
+    """Return a cluster's ranking (clusters.RANKING_COLUMNS) as Cụm thi đua, `clusters --json` and Tổng quan show it:
+    by its sheet's totals when it has a criteria sheet, by its scored events otherwise."""
+    sheet = load(session, cluster_id=cluster_id)
+    if sheet is None:
+        return clusters_module.ranking(session, cluster_id=cluster_id)
+    return ranking_frame(result_of(session, sheet))
 
 
 def with_sheet_rankings(session: Session, views: list[clusters_module.ClusterView]) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class MemberResult:
 @dataclass(frozen=True)
 class ClusterResult:
     """A cluster's scoring for a year: the sheet's groups, every member's result (ranked order), whether it is final
-    (published), and who is the head (cụm trưởng) that year."""
+    (published, and on which day), and who is the head (cụm trưởng) that year."""
 
     year: int
     cluster_code: str
@@ -56,3 +57,4 @@ class ClusterResult:
     members: tuple[MemberResult, ...]
     final: bool
     we_are_head: bool
+    published_on: date | None = None  # the day the final results were published; None for a draft
