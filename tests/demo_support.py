@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +15,16 @@ DEMO_TODAY = date(2026, 1, 5)
 SETTINGS = Settings(secret_key="k" * 40)
 
 
+def demo_files(path: Path) -> Path:
+    """Return the file store beside a demo database built by build_demo (the documents its year end drafted)."""
+    return path.parent / "files"
+
+
 def build_demo(directory: Path) -> Path:
-    """Build the demo database in directory (about 2 s) and return its file, whole (no -wal beside it to copy)."""
+    """Build the demo database in directory (about 2 s) and return its file, whole (no -wal beside it to copy); the
+    documents it drafts go to demo_files(file), not the repository's data/files."""
     path = directory / "demo.db"
-    demo.build(path, settings=SETTINGS, today=DEMO_TODAY)
+    demo.build(path, settings=replace(SETTINGS, file_store=str(demo_files(path))), today=DEMO_TODAY)
     engine = make_engine(f"sqlite:///{path}")
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

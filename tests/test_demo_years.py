@@ -25,7 +25,8 @@ TODAY = date(2026, 12, 2)  # the demo's full years: 2023–2025
 @pytest.fixture(scope="module")
 def demo_engine(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo_years") / "demo.db"
-    demo.build(path, settings=replace(Settings(), secret_key="x" * 40), today=TODAY)
+    demo.build(path, settings=replace(Settings(), secret_key="x" * 40, file_store=str(path.parent / "files")),
+               today=TODAY)
     engine = make_engine(f"sqlite:///{path}")
     yield engine
     engine.dispose()

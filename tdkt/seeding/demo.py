@@ -43,7 +43,7 @@ from tdkt.core.options import put as set_setting
 from tdkt.core.permissions import Actor
 from tdkt.core.text import fold
 from tdkt.plan import plan as plan_module
-from tdkt.seeding import demo_scoring
+from tdkt.seeding import demo_scoring, demo_year_end
 from tdkt.seeding.seed import US, seed, seed_clusters
 from tdkt.submissions import deadlines as submission_deadlines
 from tdkt.submissions import submissions
@@ -255,7 +255,9 @@ _INITIATIVES = [
 ]
 
 
-def _nominations(session: Session, rng: random.Random, people: list[Person], years: list[int], today: date) -> int:
+def _nominations(session: Session, rng: random.Random, people: list[Person], years: list[int], today: date, *,
+                 open_year: int | None = None) -> int:
+    """Add each year's nominations, decided for a past year but `open_year` (its year end is seeded after)."""
     awards = {a.code: a for a in session.exec(select(Award)).all()}
     units = session.exec(select(Unit).where(Unit.kind.in_([UnitKind.PHONG, UnitKind.TRUC_THUOC]))).all()
     count = 0
@@ -289,6 +291,8 @@ def _nominations(session: Session, rng: random.Random, people: list[Person], yea
                         "decision_number": f"{rng.randint(5, 95)}/QĐ-{'SCT' if award.level == 'co_so' else 'UBND'}",
                         "decision_date": decision_day, "decision_authority": authority,
                     }
+                if year == open_year:  # drawn all the same: the other years and the records stay as they were
+                    status, decision = NominationStatus.DE_NGHI, {}
             elif today >= received:
                 status = rng.choice([NominationStatus.DE_NGHI, NominationStatus.HOI_DONG])
             session.add(Nomination(year=year, award_id=award.id, status=status, received_on=received, **row,
@@ -399,13 +403,23 @@ def build(path: Path, *, settings: Settings, today: date | None = None, seed_val
             # The year before the first full one gets nominations too (no plan), so that the first year's
             # comparisons (Sơ kết's "cùng kỳ", Thống kê's trend) are not against nothing.
             nominated = [years[0] - 1, *years]
-            nominations = _nominations(session, rng, people, nominated, today)
+            # The latest year is at its year end: the council has met, part of it is decided (demo_year_end).
+            current = years[-1] if demo_year_end.open_year(years[-1]) else None
+            nominations = _nominations(session, rng, people, nominated, today, open_year=current)
+            year_end_rng = random.Random(seed_value + 25)  # its own draws, as the scoring's
+            if current is not None:
+                nominations += demo_year_end.add_flags(session, year_end_rng, year=current)
             initiatives = _records(session, rng, people, nominated)
             dossiers = _submissions(session, rng, nominated, today)
+            year_end = (demo_year_end.fill(session, _ACTOR, year_end_rng, years=years, today=today, settings=settings)
+                        if current is not None else None)
     finally:
         engine.dispose()
     return (f"{DEMO_LABEL}: kế hoạch các năm {years[0]}–{years[-1]}, {len(people)} cá nhân hư cấu, "
             f"{nominations} đề nghị khen thưởng các năm {nominated[0]}–{nominated[-1]}, kết quả xếp loại, "
             f"{initiatives} sáng kiến, {dossiers} hồ sơ khen thưởng của đơn vị đã tiếp nhận, "
             f"{movement_count} phong trào thi đua, cụm thi đua và giao ước nội bộ "
-            f"có thành viên, kết quả tham gia và bảng chấm điểm đã công bố ({US} là đơn vị ta).")
+            f"có thành viên, kết quả tham gia và bảng chấm điểm đã công bố ({US} là đơn vị ta)"
+            + (f"; {year_end.registrations} đăng ký thi đua, Hội đồng TĐKT năm {years[-1]} ({year_end.members} "
+               f"thành viên) đã họp và bỏ phiếu {year_end.votes} đề nghị, {year_end.documents} văn bản đã soạn."
+               if year_end is not None else "."))
