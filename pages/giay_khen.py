@@ -36,6 +36,18 @@ def scope_choice(table: pd.DataFrame) -> tuple[str | None, int | None]:
     return None, None
 
 
+def signer_line(signer: certificates.Signer) -> str:
+    """Who the certificates name under the signature, and where to change it."""
+    where = "thẻ “Căn vị trí trên phôi”"
+    if signer.source == "plan":
+        return (f"Người ký: {signer.title} {signer.name} (người ký Kế hoạch thi đua, khen thưởng năm "
+                f"{signer.plan_year}); ghi họ tên khác ở {where}.")
+    if signer.name:
+        return f"Người ký: {signer.title} {signer.name} (sửa ở {where})."
+    return (f"Chưa có họ tên người ký: giấy in chức vụ “{signer.title}” và để trống chỗ ký, đóng dấu, ghi họ tên. "
+            f"Ghi họ tên người ký ở {where}.")
+
+
 def print_tab() -> None:
     with db_read() as session:
         table = certificates.printable(session, actor=who, year=year, kind=kind)
@@ -54,6 +66,9 @@ def print_tab() -> None:
     st.dataframe(pd.DataFrame({"Tên": chosen.name, "Đơn vị": chosen.unit, "Danh hiệu/Hình thức": chosen.award,
                                "Số quyết định": chosen.decision_number, "Ngày": chosen.decision_date_text}),
                  hide_index=True, width="stretch")
+    with db_read() as session:
+        signer = certificates.signer_of(session, kind=kind, on=max(chosen.decision_date))
+    st.caption(signer_line(signer))
     name = certificates.file_name(year=year, kind=kind, decision=decision, nomination_id=nomination_id,
                                   overlay=overlay)
 
@@ -68,16 +83,27 @@ def print_tab() -> None:
     st.caption("In ở khổ A4 ngang, tỷ lệ 100% (tắt “Vừa trang”/“Fit to page”), để chữ rơi đúng chỗ trên phôi.")
 
 
+# Streamlit draws an <input type="number">: its value is always written with a point (HTML's rule; the format must
+# print a plain number, which number_input checks with float()), so no format gives "48,5"; "%.4g" at least shows
+# 48.5 and 200 rather than 48.50 and 200.00 (4 digits hold every value up to 297.0 mm at the 0.1 mm kept). Measured
+# in Debian's chromium with locale vi-VN and --lang=vi: the box still shows 48.5, and a typed "52,5" becomes 525.
+NUMBER_FORMAT = "%.4g"
+
+
+def number(where, label: str, low: float, high: float, value: float, step: float, key: str) -> float:
+    """One calibration number, shown without useless trailing zeros."""
+    return where.number_input(label, low, high, float(value), step, format=NUMBER_FORMAT, key=key)
+
+
 def box_inputs(name: str, box: layouts.Box) -> layouts.Box:
     """Four numbers for one field's box: x, y, width (mm) and type size (pt)."""
     st.markdown(f"**{layouts.FIELD_LABELS[name]}**")
     x, y, w, size = st.columns(4)
     return layouts.Box(
-        x=x.number_input("Cách mép trái (mm)", 0.0, layouts.PAGE_W, float(box.x), 0.5, key=f"gk_{kind}_{name}_x"),
-        y=y.number_input("Cách mép trên (mm)", 0.0, layouts.PAGE_H, float(box.y), 0.5, key=f"gk_{kind}_{name}_y"),
-        w=w.number_input("Bề rộng (mm)", 10.0, layouts.PAGE_W, float(box.w), 1.0, key=f"gk_{kind}_{name}_w"),
-        size=size.number_input("Cỡ chữ (pt)", layouts.MIN_SIZE, 60.0, float(box.size), 0.5,
-                               key=f"gk_{kind}_{name}_size"))
+        x=number(x, "Cách mép trái (mm)", 0.0, layouts.PAGE_W, box.x, 0.5, key=f"gk_{kind}_{name}_x"),
+        y=number(y, "Cách mép trên (mm)", 0.0, layouts.PAGE_H, box.y, 0.5, key=f"gk_{kind}_{name}_y"),
+        w=number(w, "Bề rộng (mm)", 10.0, layouts.PAGE_W, box.w, 1.0, key=f"gk_{kind}_{name}_w"),
+        size=number(size, "Cỡ chữ (pt)", layouts.MIN_SIZE, 60.0, box.size, 0.5, key=f"gk_{kind}_{name}_size"))
 
 
 @st.fragment
@@ -86,17 +112,20 @@ def calibration_tab() -> None:
         saved = layouts.layout_for(session, kind=kind)
     st.caption(("Vị trí đã lưu." if saved.saved else "Chưa căn: đang dùng vị trí mẫu của phôi thông dụng.")
                + " Mỗi ô tính từ góc trên bên trái của tờ giấy đến góc trên bên trái của ô chữ; chữ căn giữa ô, tên "
-                 "dài tự thu nhỏ cho vừa bề rộng. In bản in thử, đặt lên phôi, soi đèn và đo độ lệch bằng thước.")
+                 "dài tự thu nhỏ cho vừa bề rộng. In bản in thử, đặt lên phôi, soi đèn và đo độ lệch bằng thước. "
+                 "Phần lẻ gõ sau dấu chấm (52.5): ô số của trình duyệt bỏ dấu phẩy (gõ 52,5 thành 525).")
     with st.form(f"gk_form_{kind}"):
         boxes = {name: box_inputs(name, saved.boxes[name]) for name in layouts.FIELDS}
         st.markdown("**Cả trang** (máy in lệch đều mọi ô: dịch cả trang thay vì sửa từng ô)")
         left, right = st.columns(2)
-        shift_x = left.number_input("Dịch ngang (mm, âm sang trái)", -30.0, 30.0, float(saved.shift_x), 0.5,
-                                    key=f"gk_{kind}_shift_x")
-        shift_y = right.number_input("Dịch dọc (mm, âm lên trên)", -30.0, 30.0, float(saved.shift_y), 0.5,
-                                     key=f"gk_{kind}_shift_y")
+        shift_x = number(left, "Dịch ngang (mm, âm sang trái)", -30.0, 30.0, saved.shift_x, 0.5,
+                         key=f"gk_{kind}_shift_x")
+        shift_y = number(right, "Dịch dọc (mm, âm lên trên)", -30.0, 30.0, saved.shift_y, 0.5,
+                         key=f"gk_{kind}_shift_y")
         signer_title = left.text_input("Chức vụ người ký", saved.signer_title, key=f"gk_{kind}_signer_title")
-        signer_name = right.text_input("Họ tên người ký", saved.signer_name, key=f"gk_{kind}_signer_name")
+        signer_name = right.text_input("Họ tên người ký", saved.signer_name, key=f"gk_{kind}_signer_name",
+                                       help="Để trống: in họ tên người ký Kế hoạch thi đua, khen thưởng có cùng "
+                                            "chức vụ; không có thì để trống chỗ ghi họ tên.")
         saving = st.form_submit_button("Lưu vị trí", type="primary", key="gk_luu_vi_tri")
         trying = st.form_submit_button("Tạo bản in thử", key="gk_in_thu")
     layout = layouts.Layout(boxes=boxes, shift_x=shift_x, shift_y=shift_y, signer_title=signer_title,

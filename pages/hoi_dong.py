@@ -18,6 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ROLE_BY_LABEL = {label: role.value for role, label in COUNCIL_ROLE_LABELS.items()}
 MARK_BY_LABEL = {label: mark.value for mark, label in ATTENDANCE_LABELS.items()}
+SHEET_TYPES = ["xlsx", "xlsm", "xls", "ods"]
 who = require_page("xem")
 if not members.may_read(who):  # app.py's menu says the same
     st.error(REFUSAL)
@@ -41,6 +42,27 @@ def show_issues(issues) -> None:
     st.error(f"Tệp có {len(issues)} lỗi, chưa ghi gì. Sửa rồi tải lên lại.")
     st.dataframe(pd.DataFrame([{"Dòng": "" if i.row is None else str(i.row), "Cột": i.column or "",
                                 "Lỗi": i.message} for i in issues]), hide_index=True, width="stretch")
+
+
+def apply_sheet(upload, apply, message) -> None:
+    """Apply an uploaded council sheet: `apply(session, data, file_name)` in one transaction, then the sheet's errors
+    listed (it wrote nothing) or `message(outcome, file_name)` shown after the page's rerun."""
+    try:
+        with db_write() as session:
+            outcome = apply(session, upload.getvalue(), upload.name)
+    except Refused as error:
+        st.error(str(error))
+        return
+    if outcome.sheet.errors:
+        show_issues(outcome.sheet.errors)
+    else:
+        done(message(outcome, upload.name))
+
+
+def tallied(written: pd.DataFrame) -> str:
+    """Return "3 đề nghị, đạt 2, chưa đạt 1" of the tallies just written."""
+    passed = int((written.passed == True).sum())  # noqa: E712
+    return f"{len(written)} đề nghị, đạt {passed}, chưa đạt {len(written) - passed}"
 
 
 def blank(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -99,20 +121,12 @@ def members_part() -> None:
             else:
                 done(f"Đã lưu {len(saved)} thành viên Hội đồng năm {year}.")
         st.markdown("**Hoặc thay cả danh sách bằng một tệp Excel**")
-        upload = file_uploader("Tệp danh sách thành viên (.xlsx, .xls, .ods)", ["xlsx", "xlsm", "xls", "ods"],
-                               key="hd_members_file")
+        upload = file_uploader("Tệp danh sách thành viên (.xlsx, .xls, .ods)", SHEET_TYPES, key="hd_members_file")
         if upload is not None and st.button("Thay Hội đồng bằng tệp này", key="hd_thay_tu_tep"):
-            try:
-                with db_write() as session:
-                    outcome = sheet_tally.members_from_sheet(session, who, upload.getvalue(), file_name=upload.name,
-                                                             settings=settings(), year=year)
-            except Refused as error:
-                st.error(str(error))
-            else:
-                if outcome.sheet.errors:
-                    show_issues(outcome.sheet.errors)
-                else:
-                    done(f"Đã thay Hội đồng năm {year} bằng “{upload.name}”: {len(outcome.members)} thành viên.")
+            apply_sheet(upload, lambda session, data, name: sheet_tally.members_from_sheet(
+                            session, who, data, file_name=name, settings=settings(), year=year),
+                        lambda outcome, name: f"Đã thay Hội đồng năm {year} bằng “{name}”: {len(outcome.members)} "
+                                              "thành viên.")
     if data:
         st.download_button("Tải danh sách thành viên (.xlsx)", data=data, mime=XLSX, key="hd_members_xlsx",
                            file_name=f"hoi_dong_{year}.xlsx")
@@ -233,22 +247,11 @@ def tally_part() -> None:
             done(f"Đã ghi kết quả bỏ phiếu của {len(written)} đề nghị: đạt {passed}, chưa đạt {len(written) - passed}.")
     if writable:
         upload = file_uploader("Tệp kết quả kiểm phiếu (.xlsx, .xls, .ods): “Họ và tên”, “Danh hiệu”, “Số phiếu đồng "
-                               "ý” (có thể thêm “Đơn vị”)", ["xlsx", "xlsm", "xls", "ods"], key="hd_tally_file")
+                               "ý” (có thể thêm “Đơn vị”)", SHEET_TYPES, key="hd_tally_file")
         if upload is not None and st.button("Ghi kết quả từ tệp", key="hd_ghi_tu_tep"):
-            try:
-                with db_write() as session:
-                    outcome = sheet_tally.tally_from_sheet(session, who, upload.getvalue(), file_name=upload.name,
-                                                           settings=settings(), year=year, round_no=round_no)
-            except Refused as error:
-                st.error(str(error))
-            else:
-                if outcome.sheet.errors:
-                    show_issues(outcome.sheet.errors)
-                else:
-                    written = outcome.written
-                    passed = int((written.passed == True).sum())  # noqa: E712
-                    done(f"Đã ghi kết quả bỏ phiếu từ “{upload.name}”: {len(written)} đề nghị, đạt {passed}, chưa đạt "
-                         f"{len(written) - passed}.")
+            apply_sheet(upload, lambda session, data, name: sheet_tally.tally_from_sheet(
+                            session, who, data, file_name=name, settings=settings(), year=year, round_no=round_no),
+                        lambda outcome, name: f"Đã ghi kết quả bỏ phiếu từ “{name}”: {tallied(outcome.written)}.")
         if st.button("Chuyển các đề nghị đạt sang Hội đồng đã xét", key="hd_chuyen_dat"):
             try:
                 with db_write() as session:

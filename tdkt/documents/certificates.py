@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tdkt.core.config import Settings
 from tdkt.core.errors import Refused
 from tdkt.core.file_store import FileStore
-from tdkt.core.models import Award, Nomination, NominationStatus, Person, Target, Unit
+from tdkt.core.models import Award, Nomination, NominationStatus, Person, Plan, Target, Unit
 from tdkt.core.permissions import Actor, require
 from tdkt.core.text import clean, fold, format_date, name_sort_key
 from tdkt.documents import certificate_pdf, register
@@ -26,6 +26,42 @@ AWARDS_LABELS = {"giay_khen": ("Giấy khen của Giám đốc Sở",),
                  "giay_chung_nhan": ("Lao động tiên tiến", "Chiến sĩ thi đua cơ sở", "Tập thể lao động tiên tiến")}
 TITLES = {"giay_khen": "TẶNG GIẤY KHEN", "giay_chung_nhan": "CHỨNG NHẬN"}
 COLUMNS = ["id", "name", "unit", "award", "decision_number", "decision_date", "decision_date_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """Who a certificate names under its signature: the title, the full name ("" leaves the space for a hand-written
+    one), and where the name comes from ("layout": the Office's setting; "plan": the year's plan; "" none)."""
+
+    title: str
+    name: str
+    source: str = ""
+    plan_year: int | None = None
+
+
+def _plan_signers(session: Session) -> list[tuple[date, str, str, int]]:
+    """(day signed, folded title, name, year) of every plan with a signer, oldest first."""
+    rows = session.exec(select(Plan.year, Plan.issued_on, Plan.signer_title, Plan.signer)
+                        .where(col(Plan.signer).is_not(None))).all()
+    return sorted((issued or date(year, 1, 1), fold(title), clean(name), year)
+                  for year, issued, title, name in rows if clean(name))
+
+
+def _signer(layout: Layout, plans: list[tuple[date, str, str, int]], on: date | None) -> Signer:
+    """The Office's name for the kind; else whoever signed the latest plan by that day under the same title (a
+    Giám đốc's name is known from the plan he signed, never from a deputy's); else none."""
+    if layout.signer_name:
+        return Signer(layout.signer_title, layout.signer_name, "layout")
+    wanted = fold(layout.signer_title)
+    found = [p for p in plans if wanted and p[1] == wanted and (on is None or p[0] <= on)]
+    if found:
+        return Signer(layout.signer_title, found[-1][2], "plan", found[-1][3])
+    return Signer(layout.signer_title, "")
+
+
+def signer_of(session: Session, *, kind: str, on: date | None = None) -> Signer:
+    """Return who the kind's certificates of a decision signed on that day (None: today) name as their signer."""
+    return _signer(layout_for(session, kind=kind_of(kind)), _plan_signers(session), on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +169,15 @@ def _unit_line(item: Awarded, agency: str) -> str:
 
 
 def sheet_of(item: Awarded, *, kind: str, year: int, layout: Layout, settings: Settings,
-             overlay: bool) -> certificate_pdf.Sheet:
-    """Return one certificate's text: on a blank the decision number stands alone (the blank prints "Số:")."""
+             overlay: bool, signer: str | None = None) -> certificate_pdf.Sheet:
+    """Return one certificate's text: on a blank the decision number stands alone (the blank prints "Số:"); the
+    signer's name is `signer` when given, else the layout's."""
     decision = (item.decision_number or "") if overlay else (
         f"Quyết định số {item.decision_number}, ngày {format_date(item.decision_date)}")
     texts = {"name": item.name, "unit": _unit_line(item, settings.agency),
              "reason": _reason(item, kind=kind, year=year),
              "decision": decision, "date": place_and_date(settings.place, item.decision_date),
-             "signer_title": layout.signer_title, "signer": layout.signer_name}
+             "signer_title": layout.signer_title, "signer": layout.signer_name if signer is None else signer}
     return certificate_pdf.Sheet(texts=texts, title=TITLES[kind], issuer=f"GIÁM ĐỐC {settings.agency.upper()}")
 
 
@@ -156,8 +193,9 @@ def render_certificates(session: Session, *, actor: Actor | None, year: int, kin
     chosen = _chosen(_nominations(session, year=year, kind=stored), year=year, kind=stored, decision=decision,
                      nomination_id=nomination_id)
     layout = layout_for(session, kind=stored) if overlay else full_layout(session, kind=stored)
-    sheets = [sheet_of(item, kind=stored, year=year, layout=layout, settings=settings, overlay=overlay)
-              for item in chosen]
+    plans = _plan_signers(session)
+    sheets = [sheet_of(item, kind=stored, year=year, layout=layout, settings=settings, overlay=overlay,
+                       signer=_signer(layout, plans, item.decision_date).name) for item in chosen]
     return certificate_pdf.certificates(sheets, layout, overlay=overlay, title=f"{KINDS[stored]} năm {year}")
 
 
@@ -171,14 +209,14 @@ def printable(session: Session, *, actor: Actor | None, year: int, kind: str) ->
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def sample_sheet(*, kind: str, layout: Layout, settings: Settings) -> certificate_pdf.Sheet:
+def sample_sheet(*, kind: str, layout: Layout, settings: Settings, signer: str | None = None) -> certificate_pdf.Sheet:
     """Return the made-up certificate the test print shows in its boxes (longest usual texts)."""
     stored = kind_of(kind)
     item = Awarded(id=0, target=Target.CA_NHAN, name="Bà Nguyễn Thị Hường", position="Chuyên viên",
                    unit="Phòng Quản lý thương mại", award="Lao động tiên tiến" if stored == "giay_chung_nhan"
                    else "Giấy khen của Giám đốc Sở", achievements="", status=NominationStatus.CO_QUYET_DINH,
                    decision_number="125/QĐ-SCT", decision_date=date(2024, 12, 20))
-    return sheet_of(item, kind=stored, year=2024, layout=layout, settings=settings, overlay=True)
+    return sheet_of(item, kind=stored, year=2024, layout=layout, settings=settings, overlay=True, signer=signer)
 
 
 def calibration_pdf(session: Session, *, actor: Actor | None, kind: str, layout: Layout | None = None,
@@ -187,7 +225,8 @@ def calibration_pdf(session: Session, *, actor: Actor | None, kind: str, layout:
     require(actor, "soan_van_ban")
     stored = kind_of(kind)
     layout = layout or layout_for(session, kind=stored)
-    sample = sample_sheet(kind=stored, layout=layout, settings=settings or Settings.from_env())
+    sample = sample_sheet(kind=stored, layout=layout, settings=settings or Settings.from_env(),
+                          signer=_signer(layout, _plan_signers(session), None).name)
     return certificate_pdf.calibration_print(layout, sample, title=f"In thử vị trí trên phôi {KINDS[stored]}")
 
 

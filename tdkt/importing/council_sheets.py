@@ -146,18 +146,31 @@ def _find(sheets: list[RawSheet], mode: str) -> tuple[RawSheet, int, dict[str, i
     return None
 
 
+# The roles' spellings a council's decision uses, folded (accents, case and punctuation ignored: "Ủy viên - Thư ký",
+# "Uỷ viên thư ký", "UY VIEN THU KY" are one key), after the council's own name is taken out ("Chủ tịch Hội đồng
+# Thi đua - Khen thưởng" is "chu tich"). A standing (thường trực) Phó Chủ tịch or Ủy viên sits as one; whoever keeps
+# the minutes is the secretary. Anything else is refused on its cell: a prefix match once read "Chủ tịch Công đoàn"
+# as the council's chair.
+ROLE_ALIASES = {
+    CouncilRole.CHU_TICH: ("chu tich",),
+    CouncilRole.PHO_CHU_TICH: ("pho chu tich", "pho chu tich thuong truc"),
+    CouncilRole.UY_VIEN_THU_KY: ("uy vien thu ky", "thu ky", "thu ky kiem uy vien", "uy vien kiem thu ky",
+                                 "uy vien thuong truc kiem thu ky", "uy vien thuong truc thu ky",
+                                 "thu ky uy vien"),
+    CouncilRole.UY_VIEN: ("uy vien", "thanh vien", "uy vien thuong truc"),
+}
+_ROLE_BY_KEY = {alias: role for role, aliases in ROLE_ALIASES.items() for alias in aliases}
+_COUNCIL_WORDS = re.compile(r"\b(?:(?:hoi dong|hd)(?: thi dua khen thuong| tdkt)?|hdtdkt)(?: so)?\b")
+ACCEPTED_ROLES = (", ".join(COUNCIL_ROLE_LABELS.values())
+                  + " (nhận cả “Phó Chủ tịch thường trực”, “Thư ký”, “Thư ký kiêm ủy viên”, “Ủy viên thường trực”, "
+                    "“Thành viên”)")
+
+
 def role_of(text: str) -> CouncilRole | None:
-    """Return the council role a text names ("Phó Chủ tịch Hội đồng", "Ủy viên thư ký", "Thư ký"…), or None."""
-    key = _key(text)
-    if key.startswith("pho chu tich"):
-        return CouncilRole.PHO_CHU_TICH
-    if key.startswith("chu tich"):
-        return CouncilRole.CHU_TICH
-    if "thu ky" in key:
-        return CouncilRole.UY_VIEN_THU_KY
-    if key.startswith(("uy vien", "thanh vien")):
-        return CouncilRole.UY_VIEN
-    return None
+    """Return the council role a text names ("Phó Chủ tịch Hội đồng", "Thư ký kiêm ủy viên"…; ROLE_ALIASES), or
+    None for any other text."""
+    key = " ".join(_COUNCIL_WORDS.sub(" ", _key(text)).split())
+    return _ROLE_BY_KEY.get(key)
 
 
 def _votes(value: Any) -> int | None:
@@ -217,10 +230,9 @@ def _member(report: CouncilSheet, row: SheetRow, cells: dict[str, Any]) -> None:
     if row.role is None and not text and report.formula_without_value(row.row, "role"):
         return
     if row.role is None:
-        names = ", ".join(COUNCIL_ROLE_LABELS.values())
         report.add(row.row, "role", "bad_role", f"Không hiểu chức vụ trong Hội đồng “{text}” của {row.name}: ghi một "
-                                                 f"trong {names}." if text else
-                   f"{row.name} chưa có chức vụ trong Hội đồng: ghi một trong {names}.")
+                                                 f"trong {ACCEPTED_ROLES}." if text else
+                   f"{row.name} chưa có chức vụ trong Hội đồng: ghi một trong {ACCEPTED_ROLES}.")
 
 
 def _tally(report: CouncilSheet, row: SheetRow, cells: dict[str, Any]) -> None:

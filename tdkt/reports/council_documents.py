@@ -257,7 +257,7 @@ def minutes_docx(data: MinutesData) -> bytes:
              + (f" (vòng {data.round_no})" if data.round_no > 1 else ""), bold=True)
     members = sorted(data.members, key=lambda m: (_role_rank(m.role), name_sort_key(m.name)))
     _time_and_place(document, data)
-    _attendance(document, members)
+    _attendance(document, members, voted=votes_counted(data.results))
     _results(document, data)
     _conclusion(document, data.results)
     _closing(document, members)
@@ -276,8 +276,9 @@ def _member_of(members: Sequence[MemberAttendance], role: str) -> MemberAttendan
                  or fold(role_label(m.role)) == fold(ROLE_LABELS[role])), None)
 
 
-def _attendance(document, members: Sequence[MemberAttendance]) -> None:
-    """Section II: the chair and secretary, the counts (all, present, absent voting in writing, absent), the table."""
+def _attendance(document, members: Sequence[MemberAttendance], *, voted: bool) -> None:
+    """Section II: the chair and secretary, the counts (all, present, absent voting in writing, absent; those who
+    voted when votes were counted), the table."""
     _heading(document, "II. THÀNH PHẦN")
     chair, secretary = _member_of(members, "chu_tich"), _member_of(members, "uy_vien_thu_ky")
     paragraph(document, f"Chủ trì: {nfc(chair.name) if chair else BLANK_NAME} - Chủ tịch Hội đồng.")
@@ -287,10 +288,12 @@ def _attendance(document, members: Sequence[MemberAttendance]) -> None:
     away = written + absent
     text = (f"Tổng số thành viên Hội đồng: {format_number(len(members))}; có mặt: {format_number(present)}; "
             f"vắng: {format_number(away)}")
-    if away:
-        text += (f" (trong đó {format_number(written)} thành viên gửi phiếu bầu bằng văn bản)" if written
-                 else " (không có thành viên vắng mặt nào gửi phiếu bầu bằng văn bản)")
-    paragraph(document, text + f". Số thành viên tham gia bỏ phiếu: {format_number(present + written)}.", after=4)
+    if written:
+        text += f" (trong đó {format_number(written)} thành viên gửi phiếu bầu bằng văn bản)"
+    elif away and voted:
+        text += " (không có thành viên vắng mặt nào gửi phiếu bầu bằng văn bản)"
+    text += f". Số thành viên tham gia bỏ phiếu: {format_number(present + written)}." if voted else "."
+    paragraph(document, text, after=4)
     data_table(document, ATTENDANCE_HEADERS,
                [[str(i), nfc(m.name), role_label(m.role), ATTENDANCE_LABELS.get(m.attendance, m.attendance)]
                 for i, m in enumerate(members, start=1)], [12, 55, 42, 56], left_columns=(1, 2, 3))
@@ -320,14 +323,31 @@ def _votes(row: NomineeResult) -> str:
     return f"{format_number(row.votes_for)}/{format_number(row.members)}"
 
 
+def votes_counted(results: Sequence[TitleResult]) -> bool:
+    """Return True when the meeting counted votes: some title needing a vote has a nominee's tally."""
+    return any(r.votes_for is not None for t in results if t.threshold is not None for r in t.rows)
+
+
+def _opening(results: Sequence[TitleResult]) -> str:
+    """Return section III's first sentence: how the share is counted only where votes were counted."""
+    report = "Hội đồng nghe Thường trực Hội đồng báo cáo tổng hợp các trường hợp được đề nghị"
+    if votes_counted(results):
+        return (f"{report}, thảo luận và bỏ phiếu kín đối với các danh hiệu cần bỏ phiếu. Tỷ lệ phiếu đồng ý tính "
+                "trên tổng số thành viên Hội đồng (kể cả thành viên vắng mặt). Kết quả như sau:")
+    if any(t.threshold is not None for t in results):
+        return (f"{report} và thảo luận; các danh hiệu cần bỏ phiếu chưa có kết quả kiểm phiếu. Các trường hợp được "
+                "đề nghị như sau:")
+    return (f"{report} và thảo luận; các danh hiệu, hình thức được xét không cần bỏ phiếu. Các trường hợp được đề "
+            "nghị như sau:")
+
+
 def _results(document, data: MinutesData) -> None:
     """Section III: for each title, its nominees, the threshold and basis, the table of votes and results."""
-    _heading(document, "III. NỘI DUNG VÀ KẾT QUẢ BỎ PHIẾU")
-    paragraph(document, "Hội đồng nghe Thường trực Hội đồng báo cáo tổng hợp các trường hợp được đề nghị, thảo luận "
-              "và bỏ phiếu kín đối với các danh hiệu cần bỏ phiếu. Tỷ lệ phiếu đồng ý tính trên tổng số thành viên "
-              "Hội đồng (kể cả thành viên vắng mặt). Kết quả như sau:")
+    _heading(document, "III. NỘI DUNG VÀ KẾT QUẢ BỎ PHIẾU" if votes_counted(data.results) else "III. NỘI DUNG XÉT")
     if not data.results:
         paragraph(document, "Không có trường hợp nào được đưa ra xét tại cuộc họp.", italic=True)
+    else:
+        paragraph(document, _opening(data.results))
     for number, title in enumerate(data.results, start=1):
         _title_section(document, number, title)
 
