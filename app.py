@@ -81,7 +81,7 @@ if user is None or user.must_change_password:
 role = Role(user.role)
 pages = {
     "Theo dõi": [
-        st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True),
+        st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True, url_path=""),
         st.Page("pages/tien_do.py", title="Tiến độ kế hoạch", icon=":material/event_note:"),
         st.Page("pages/cum_thi_dua.py", title="Cụm thi đua & giao ước", icon=":material/groups:"),
         st.Page("pages/phong_trao.py", title="Phong trào thi đua", icon=":material/campaign:"),

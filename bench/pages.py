@@ -5,13 +5,13 @@ Fills a database with --nominations nominations over --years years (ending 2024,
 units and --persons persons, and caches it under $TMPDIR/tdkt-bench-pages/ keyed by those numbers (SQLite file;
 PostgreSQL data directory of Debian's server, started like the tests do); a cached database is brought to the newest
 migration before measuring, so a new index does not need a new fill; --rebuild builds anew.
-For each page (Tổng quan, Thống kê khen thưởng, Sơ kết/Tổng kết) it records every SELECT the page's first view sends
-to the database (before_cursor_execute), then prints, after one warm-up, the median of --repeat first views (the read
-cache and the charts of this process dropped before each: what a view costs after any write, target ≤ 1 s), of as
-many repeat views (the same view again, served from the cache of this data version: target ≤ 0.1 s) and of
-re-executing exactly the first view's statements with their parameters through SQLAlchemy Core, fetching every row
-(the bare-SQL baseline, also after one untimed pass; the three alternate), the ratio of first view to bare SQL and the
-most rows any one statement returned (no page may read every nomination into pandas).
+For each page (Tổng quan, Thống kê khen thưởng, Sơ kết/Tổng kết, Hồ sơ đề nghị) it records every SELECT the page's first
+view sends to the database (before_cursor_execute), then prints, after one warm-up, the median of --repeat first views
+(the read cache and the charts of this process dropped before each: what a view costs after any write, target ≤ 1 s), of
+as many repeat views (the same view again, served from the cache of this data version: target ≤ 0.1 s) and of
+re-executing exactly the first view's statements with their parameters through SQLAlchemy Core, fetching every row (the
+bare-SQL baseline, also after one untimed pass; the three alternate), the ratio of first view to bare SQL and the most
+rows any one statement returned (no page may read every nomination into pandas).
 Each page is measured as a leadership user opens it: year 2024, every widget at its default (on Thống kê khen thưởng
 the toggle that judges every nomination against the law, "stats_rules", stays off, as it is by default).
 --statements also prints each recorded statement's time and rows (one pass), slowest first.
@@ -53,7 +53,7 @@ SECRET = "bench-secret-key-0123456789abcdef"
 APP = str(ROOT / "app.py")
 LAST_YEAR = 2024  # the seeded plan's year: the pages open on it
 PAGES = {"Tổng quan": "pages/tong_quan.py", "Thống kê khen thưởng": "pages/thong_ke.py",
-         "Sơ kết/Tổng kết": "pages/so_ket.py"}
+         "Sơ kết/Tổng kết": "pages/so_ket.py", "Hồ sơ đề nghị": "pages/ho_so.py"}
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vi", "Lương", "Nông", "Đặng", "Hà"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Hồng", "Quốc"]
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hùng", "Lan", "Linh", "Mai", "Nam", "Sơn", "Trang"]

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # st.context.cookies reads the cookie server-side on every connection; the component only writes/deletes it.
 
 PAGES_DIR = Path(__file__).resolve().parent
-HOME = "pages/tong_quan.py"  # app.py's default page: Streamlit serves it at the app's root URL, not at /tong_quan
+HOME = "pages/tong_quan.py"  # app.py's default page: served at the root URL; /tong_quan leads there (home_alias)
 REFUSAL = "Bạn không có quyền xem trang này."
 NOT_FOUND = "Không tìm thấy trang"
 
@@ -225,13 +225,24 @@ def not_found_page() -> None:
     home_link()
 
 
+def home_alias() -> None:
+    """What "/tong_quan" typed by hand shows: Tổng quan at the app's root, where the menu has it."""
+    st.switch_page(HOME)
+
+
 def with_refusals(menu: dict[str, list]) -> dict[str, list]:
     """Return the role's menu with, hidden, the refusal page at the URL of every page file the menu lacks, and the
     not-found page at an unknown URL the browser asks for: Streamlit shows its English "Page not found… Running the
-    app's main page" for any URL no page of st.navigation has, and a page's URL is its file name."""
-    listed = {page.url_path for section in menu.values() for page in section} | {Path(HOME).stem}
-    hidden = [st.Page(refused_page, title="Không có quyền mở trang", url_path=path, visibility="hidden")
-              for path in page_paths() if path not in listed]
+    app's main page" for any URL no page of st.navigation has, and a page's URL is its file name.
+
+    Tổng quan, the default page, is served at the root; its file name's URL goes to it through `home_alias`. That
+    needs app.py to give the default page url_path="": a page's id is the hash of its url_path (the file name when
+    none is given), even for the default page served at "", and two pages with one id are refused."""
+    home = Path(HOME).stem
+    listed = {page.url_path for section in menu.values() for page in section} | {home}
+    hidden = [st.Page(home_alias, title="Tổng quan", url_path=home, visibility="hidden")]
+    hidden += [st.Page(refused_page, title="Không có quyền mở trang", url_path=path, visibility="hidden")
+               for path in page_paths() if path not in listed]
     hidden += [st.Page(not_found_page, title=NOT_FOUND, url_path=path, visibility="hidden")
                for path in _unknown_path(listed)]
     first = next(iter(menu))

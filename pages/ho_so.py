@@ -17,6 +17,9 @@ from tdkt.core.text import fold, format_number
 
 S = NominationStatus
 ALL = ""
+# bench/pages.py at 1M nominations: a year of 100k rows goes to the browser a page at a time, and is judged by the law
+# (each nominee's history: about 4 s CPU per 100) as a whole only while it is small.
+PAGE, JUDGE_ALL = 100, 2_000
 who = require_page()
 can_move = permissions.can(who, "xu_ly_ho_so")
 year = selected_year()
@@ -88,15 +91,34 @@ def filters(frame):
                                format_func=lambda a: a or "Tất cả")
     unit = steps[2].selectbox("Đơn vị", [ALL, *units], key="ho_so_unit", format_func=lambda u: u or "Tất cả")
     text = st.text_input("Tìm theo tên, danh hiệu, đơn vị, quyết định", key="ho_so_text")
-    shown = dossier_moves.filter_frame(frame, status=status or None, award=award or None, unit=unit or None,
-                                       text=text)
+    shown = dossier_moves.filter_frame(frame, status=status or None, award=award or None, unit=unit or None)
+    if fold(text):  # the decision's text is not in the index: the ids that hold the text, per data version
+        with db_read() as session:
+            found = cached(session, dossiers.matching, year=year, actor=who, text=fold(text))
+        shown = shown[shown.id.isin(found)]
     chosen = [fold(str(v)) for v in (status, award, unit, text)]
     return shown, "|".join(chosen) if any(chosen) else "all"
 
 
+def page_of(frame, where: str):
+    """The page of the filtered rows shown (PAGE rows), with the pager when there are more; return the page's rows
+    and its number."""
+    pages = max(1, -(-len(frame) // PAGE))
+    number = 1
+    if pages > 1:
+        left, right = st.columns([1, 4], vertical_alignment="bottom")
+        number = int(left.number_input(f"Trang (1–{pages})", min_value=1, max_value=pages, value=1, step=1,
+                                       key=f"ho_so_page_{where}_{pages}"))  # anew when the rows change
+        first = (number - 1) * PAGE
+        right.caption(f"Dòng {format_number(first + 1)}–{format_number(min(first + PAGE, len(frame)))} trong "
+                      f"{format_number(len(frame))} đề nghị đang lọc. Dấu chọn từng dòng giữ trong trang đang xem; "
+                      "“Chọn tất cả” chọn mọi trang.")
+    return frame.iloc[(number - 1) * PAGE:number * PAGE], number
+
+
 def shown_table(frame, findings, lacking):
     flagged = {f.nomination_id: " ".join(x["reason"] for x in f.failures) for f in findings}
-    frame = frame.assign(rules=frame.id.map(flagged).fillna(""),
+    frame = frame.assign(rules=[flagged.get(int(i), "") for i in frame.id],
                          missing=[("Thiếu: " + "; ".join(lacking[int(i)])) if lacking.get(int(i)) else "Đủ"
                                   for i in frame.id])
     return frame, frame[["name", "award", "unit", "status_label", "votes", "decision", "missing", "rules"]].rename(
@@ -114,16 +136,22 @@ WIDTHS = {"Tên cá nhân/tập thể": st.column_config.TextColumn(width="mediu
           "Chưa đủ điều kiện theo luật": st.column_config.TextColumn(width="large")}
 
 
-def pick(frame, shown, where: str):
-    """The Office's grid of the filtered rows with a tick each, or all of them at once; return the ticked rows."""
+def pick(frame, page, shown, where: str, number: int):
+    """The Office's grid of the page's rows with a tick each, or every filtered row at once (every page); return the
+    ticked rows (of `frame`, the filtered rows)."""
     round_ = st.session_state.setdefault("ho_so_round", 0)
-    every = st.checkbox(f"Chọn tất cả {len(frame)} đề nghị đang lọc", key=f"ho_so_all_{where}_{round_}",
-                        help="Chọn mọi đề nghị mà bộ lọc (bước, danh hiệu, đơn vị, tìm kiếm) đang hiển thị.")
+    every = st.checkbox(f"Chọn tất cả {format_number(len(frame))} đề nghị đang lọc", key=f"ho_so_all_{where}_{round_}",
+                        help="Chọn mọi đề nghị mà bộ lọc (bước, danh hiệu, đơn vị, tìm kiếm) đang hiển thị, ở mọi "
+                             "trang.")
     pickable = shown.copy()
     pickable.insert(0, "Chọn", every)
     grid = st.data_editor(pickable, hide_index=True, width="stretch", disabled=list(shown.columns),
-                          column_config=WIDTHS, key=f"ho_so_grid_{year}_{where}_{int(every)}_{round_}")
-    return frame[grid["Chọn"].to_numpy()]
+                          column_config=WIDTHS, key=f"ho_so_grid_{year}_{where}_{int(every)}_{round_}"
+                          + (f"_p{number}" if number > 1 else ""))
+    ticks = grid["Chọn"].to_numpy()
+    if not every:
+        return frame[frame.id.isin(page.id[ticks])]
+    return frame[~frame.id.isin(page.id[~ticks])]  # all, but the rows unticked on this page
 
 
 def move_form(ticked) -> None:
@@ -192,16 +220,26 @@ def tally_text(tally) -> str:
 @st.fragment
 def nominations() -> None:
     with db_read() as session:
-        everything = cached(session, dossiers.table, year=year, actor=who)
-        # today is in the key: the rule set in force depends on it, as the verdicts do
-        findings = cached(session, eligibility.judge_nominations, year=year, actor=who, today=date.today())
+        everything = cached(session, dossiers.index, year=year, actor=who)
         cap = cached(session, eligibility.share_cap, year=year, actor=who)
-        lacking = cached(session, checklist.missing_documents, nomination_ids=tuple(int(i) for i in everything.id))
     frame, where = filters(everything)
     if frame.empty:
         st.info(f"Không có đề nghị nào trong năm {year} khớp điều kiện lọc.")
         return
-    frame, shown = shown_table(frame, findings, lacking)
+    page, number = page_of(frame, where)
+    ids = tuple(int(i) for i in page.id)
+    whole_year = len(everything) <= JUDGE_ALL
+    with db_read() as session:
+        rows = cached(session, dossiers.details, nomination_ids=ids)
+        lacking = cached(session, checklist.missing_documents, nomination_ids=ids)
+        # today is in the key: the rule set in force depends on it, as the verdicts do. Judging reads each
+        # nominee's history: the whole year while it is small, else the page shown, when asked.
+        judge = whole_year or st.toggle(
+            f"Xét theo luật {len(ids)} đề nghị của trang này (xếp loại, kỷ luật, thành tích, sáng kiến đã ghi nhận)",
+            key="ho_so_rules", help=f"Năm có hơn {format_number(JUDGE_ALL)} đề nghị: xét từng trang khi cần.")
+        findings = cached(session, eligibility.judge_nominations, year=year, actor=who, today=date.today(),
+                          nomination_ids=None if whole_year else ids) if judge else []
+    page, shown = shown_table(rows, findings, lacking)
     findings_section(findings, cap)
     # Built only when the button is clicked (a callable), not on every run of the page.
     st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu nhập liệu quốc gia (.xlsx)",
@@ -210,11 +248,13 @@ def nominations() -> None:
                             "(PLDT), lĩnh vực hoạt động đã điền sẵn.")
     if can_move:
         policy_form()
-    nomination_documents(who, frame, year=year, expanded=not can_move)
+    nomination_documents(who, page, year=year, expanded=not can_move)
     if not can_move:
         st.dataframe(shown, hide_index=True, width="stretch", column_config=WIDTHS)
         return
-    ticked = pick(frame, shown, where)
+    flagged = {f.nomination_id: " ".join(x["reason"] for x in f.failures) for f in findings}
+    ticked = pick(frame, page, shown, where, number)
+    ticked = ticked.assign(rules=[flagged.get(int(i), "") for i in ticked.id])
     st.subheader("Chuyển bước các đề nghị đã chọn")
     if ticked.empty:
         st.info("Đánh dấu ô “Chọn” ở các dòng cần chuyển bước, hoặc “Chọn tất cả” các đề nghị đang lọc.")

@@ -46,8 +46,10 @@ def test_every_page_outside_the_menu_has_our_refusal_and_an_unknown_url_our_not_
     hidden = {p.url_path: p.title for p in pages if p.visibility == "hidden"}
     # A unit's account has no Nhật ký, no Quản trị: their URLs (the file names) show the refusal, not Tổng quan.
     assert {"nhat_ky", "quan_tri"} <= set(hidden)
-    assert set(hidden) == (set(common.page_paths()) - shown - {"tong_quan"}) | {"khong-co-trang-nay"}
+    # Tổng quan is served at the root ("" its path): its file name's URL is an alias that opens it there.
+    assert set(hidden) == (set(common.page_paths()) - shown) | {"khong-co-trang-nay"}
     assert hidden["nhat_ky"] == "Không có quyền mở trang" and hidden["khong-co-trang-nay"] == "Không tìm thấy trang"
+    assert hidden["tong_quan"] == "Tổng quan" and "" in shown
 
 
 def test_the_office_has_no_refusal_for_its_own_pages(app_env, monkeypatch):
@@ -110,6 +112,12 @@ def test_in_a_browser_a_forbidden_and_an_unknown_url_answer_in_vietnamese(sqlite
         assert not ENGLISH.search(page.locator("body").inner_text())
         page.get_by_role("link", name="Về trang Tổng quan").click()
         expect(page.get_by_role("heading", name=re.compile("^Tổng quan"))).to_be_visible()
+
+        page.goto("/".join([server, "tong_quan"]))  # Tổng quan's file name, typed by hand: Tổng quan at the root
+        expect(page.get_by_role("heading", name=re.compile("^Tổng quan"))).to_be_visible()
+        idle(page)
+        assert page.url.rstrip("/") == server.rstrip("/")
+        assert not ENGLISH.search(page.locator("body").inner_text())
 
         page.goto("/".join([server, "khong-co-trang-nay"]))
         expect(page.get_by_role("heading", name="Không tìm thấy trang")).to_be_visible()
