@@ -1,16 +1,26 @@
 """The deployment files agree with the code: every TDKT_* setting that docs/deploy.md, the environment example and the
 systemd units name is one tdkt/core/config.py reads, and every one it reads is named; the example's values are
 accepted; the units run commands and options that exist and pass `systemd-analyze verify`; nginx's own `nginx -t`
-accepts deploy/nginx.conf, which sends every request of one browser to one app process and upgrades the websocket."""
+accepts deploy/nginx.conf, which sends every request of one browser to one app process and upgrades the websocket.
+The compose install (deploy/compose.yaml, the Dockerfile, deploy/daily.sh) is held to the same: it reads as YAML, runs
+init once before two app processes behind the same nginx configuration, sets exactly the settings the app reads with
+its defaults, and its daily backup loop backs up, keeps 30 days and waits for its hour (Docker itself is not here)."""
 
 from __future__ import annotations
 
 import ast
+import json
+import os
+import queue
 import re
 import shlex
 import shutil
 import subprocess
+import threading
+import time
+import zipfile
 from dataclasses import fields
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +28,9 @@ from streamlit import config as streamlit_config
 
 from tdkt.cli.program import cli
 from tdkt.core.config import ConfigError, Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sqlite_copy
+from tests.yaml_subset import YamlSubsetError
+from tests.yaml_subset import load as load_yaml
 
 DEPLOY = ROOT / "deploy"
 GUIDE = ROOT / "docs" / "deploy.md"
@@ -276,3 +288,227 @@ def test_nginx_itself_accepts_the_configuration(tmp_path):
     broken = subprocess.run([str(NGINX), "-t", "-q", "-e", "stderr", "-p", str(tmp_path), "-c",
                              str(tmp_path / "main.conf")], capture_output=True, text=True, timeout=60)
     assert broken.returncode != 0
+
+
+# --- Docker Compose ------------------------------------------------------------------------------------------------
+
+COMPOSE = DEPLOY / "compose.yaml"
+DAILY = DEPLOY / "daily.sh"
+APP_IMAGE = "tdkt-dashboard:latest"
+OPERATOR_FILES = {"./secrets/tdkt_secret_key", "./tls"}  # made on the server, never in git (deploy/.gitignore)
+
+
+def compose() -> dict:
+    return load_yaml(COMPOSE.read_text(encoding="utf-8"))
+
+
+def app_image_services(spec: dict) -> dict[str, dict]:
+    return {name: s for name, s in spec["services"].items() if s.get("image") == APP_IMAGE}
+
+
+def interpolated(value: str, given: dict[str, str]) -> str:
+    """The value as compose fills it in from deploy/.env: ${X}, ${X:-default}, ${X:?message}; refuses other forms."""
+    def fill(match: re.Match) -> str:
+        name, form, rest = match["name"], match["form"], match["rest"]
+        if form == ":?" and not given.get(name):
+            raise AssertionError(f"compose từ chối vì thiếu {name}: {rest}")
+        return given.get(name) or (rest if form == ":-" else "")
+    filled = re.sub(r"\$\{(?P<name>[A-Z0-9_]+)(?:(?P<form>:-|:\?)(?P<rest>[^}]*))?\}", fill, value)
+    assert "$" not in filled, value
+    return filled
+
+
+def dockerfile() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions as (INSTRUCTION, arguments), continuation lines joined."""
+    text = re.sub(r"^\s*#.*\n", "", (ROOT / "Dockerfile").read_text(encoding="utf-8"), flags=re.M)
+    text = re.sub(r"\\\n\s*", " ", text)
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in text.splitlines() if line.strip()]
+
+
+def test_the_yaml_reader_refuses_what_it_does_not_read_so_the_compose_checks_can_fail():
+    assert load_yaml("a: &x\n  b: 1\nc:\n  <<: *x\n  d: [\"e\"]\nf:\n") == {"a": {"b": 1}, "c": {"b": 1, "d": ["e"]},
+                                                                        "f": None}
+    for text in ("a: 1\na: 2\n", "a:\n  b: 1\n c: 2\n", "a: |\n  x\n", "a:\n\t- b\n", "a: {b: 1}\n", "a: b: c\n"):
+        with pytest.raises(YamlSubsetError):
+            load_yaml(text)
+
+
+def test_compose_runs_init_once_then_two_app_processes_behind_nginx_with_its_files_in_the_repository():
+    spec = compose()
+    services = spec["services"]
+    assert set(services) == {"db", "init", "app1", "app2", "nginx", "backup", "remind", "sweep-files"}
+    ours = app_image_services(spec)
+    assert set(ours) == set(services) - {"db", "nginx"}
+    for name, service in ours.items():
+        build = service["build"]
+        assert (COMPOSE.parent / build["context"] / build["dockerfile"]).resolve() == ROOT / "Dockerfile", name
+        assert service["secrets"] == ["tdkt_secret_key"] and service["init"] is True, name
+        if name != "init":
+            assert service["depends_on"] == {"init": {"condition": "service_completed_successfully"}}, name
+            assert service["restart"] == "unless-stopped", name
+    init = services["init"]
+    assert init["entrypoint"] + init["command"] == ["python", "-m", "tdkt", "init"] and "init" in cli.commands
+    assert init["restart"] == "no" and init["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert services["db"]["image"].startswith("postgres:") and "pgdata:/var/lib/postgresql/data" in services["db"][
+        "volumes"]
+    assert services["nginx"]["depends_on"] == {app: {"condition": "service_healthy", "restart": True}
+                                               for app in ("app1", "app2")}
+    assert services["nginx"]["ports"] == ["80:80", "443:443"]  # the only ports published: the apps answer nginx only
+
+    declared = set(spec["volumes"])
+    ignored = (DEPLOY / ".gitignore").read_text(encoding="utf-8").split()
+    for name, service in services.items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (DEPLOY / source).exists() or source in OPERATOR_FILES, f"{name}: {source}"
+            else:
+                assert source in declared, f"{name}: {source}"
+    (secret,) = spec["secrets"].values()
+    for made in OPERATOR_FILES:
+        assert f"/{made.removeprefix('./').split('/')[0]}/" in ignored and made.removeprefix("./") in GUIDE.read_text(
+            encoding="utf-8")
+    assert secret["file"] in OPERATOR_FILES
+    ignored_by_docker = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".venv", "data/.secret_key", "data/*.db", "deploy/secrets", "deploy/.env"} <= set(ignored_by_docker)
+
+
+def test_compose_sets_every_setting_the_app_reads_with_the_apps_own_defaults_and_the_key_as_a_secret(tmp_path):
+    spec = compose()
+    environments = [s["environment"] for s in app_image_services(spec).values()]
+    assert all(e == environments[0] for e in environments)
+    environment = environments[0]
+    assert set(environment) == read_by_config() - {"TDKT_SECRET_KEY"}
+    assert environment["TDKT_SECRET_FILE"] == "/run/secrets/tdkt_secret_key" and "tdkt_secret_key" in spec["secrets"]
+    assert environment["TDKT_FILE_STORE"] == "/var/lib/tdkt/files"
+    for name in ("app1", "app2", "backup", "sweep-files"):  # the processes that read or write the attachments
+        assert "files:/var/lib/tdkt/files" in spec["services"][name]["volumes"]
+
+    key = tmp_path / "tdkt_secret_key"
+    key.write_text(SECRET + "\n", encoding="utf-8")
+    given = {"POSTGRES_PASSWORD": "mat-khau-csdl"}
+    env = {name: interpolated(str(value), given) for name, value in environment.items()}
+    settings = Settings.from_env({**env, "TDKT_SECRET_FILE": str(key)})
+    assert settings.database_url == "postgresql+psycopg://tdkt:mat-khau-csdl@db:5432/tdkt"
+    assert settings.secret_key == SECRET and settings.trusted_proxies == 1
+    defaults = Settings()
+    for f in fields(Settings):
+        if f.name not in {"database_url", "secret_key", "file_store", "trusted_proxies"}:
+            assert getattr(settings, f.name) == getattr(defaults, f.name), f.name
+    with pytest.raises(AssertionError, match="POSTGRES_PASSWORD"):
+        interpolated(str(environment["TDKT_DATABASE_URL"]), {})
+    assert Settings.from_env({**env, "TDKT_SECRET_FILE": str(key), "TDKT_AGENCY": "Sở X"}).agency == "Sở X"
+    changed = {name: interpolated(str(value), {**given, "TDKT_SIGN_IN_WAIT_MINUTES": "30"})
+               for name, value in environment.items()}
+    assert Settings.from_env({**changed, "TDKT_SECRET_FILE": str(key)}).sign_in_wait_minutes == 30
+
+
+def test_the_image_installs_the_requirements_and_its_app_services_run_streamlit_on_the_ports_nginx_uses():
+    steps = dockerfile()
+    assert steps[0] == ("FROM", "python:3.11-slim-bookworm")
+    copied = [args.split() for kind, args in steps if kind == "COPY"]
+    assert all((ROOT / source).exists() for words in copied for source in words[:-1] if not source.startswith("--"))
+    runs = [args for kind, args in steps if kind == "RUN"]
+    installs = [i for i, (kind, args) in enumerate(steps)
+                if kind == "RUN" and "pip install -r requirements.txt" in args]
+    assert installs and steps.index(("COPY", "requirements.txt ./")) < installs[0]
+    assert any("chromium" in run and "fonts-liberation2" in run for run in runs)
+    assert dict(steps)["USER"] == "tdkt"
+    entrypoint, default = json.loads(dict(steps)["ENTRYPOINT"]), json.loads(dict(steps)["CMD"])
+    assert entrypoint[:5] == ["python", "-m", "streamlit", "run", "app.py"] and (ROOT / "app.py").exists()
+    options = streamlit_config.get_config_options()
+
+    def port_of(words: list[str]) -> int:
+        flags = [w[2:] for w in words[5:] if w.startswith("--")]
+        assert flags and all(flag in options for flag in flags), flags
+        assert words[words.index("--server.address") + 1] == "0.0.0.0"
+        return int(words[words.index("--server.port") + 1])
+
+    assert port_of(entrypoint + default) == 8501
+    spec = compose()
+    ports = {}
+    for name in ("app1", "app2"):
+        service = spec["services"][name]
+        words = entrypoint + [interpolated(w, {}) for w in service["command"]]
+        ports[name] = port_of(words)
+        assert service["expose"] == [str(ports[name])]
+        assert f"127.0.0.1:{ports[name]}/_stcore/health" in service["healthcheck"]["test"][-1]
+        assert words[words.index("--server.maxUploadSize") + 1] == "20"  # = TDKT_UPLOAD_LIMIT_MB's default
+    assert ports == {"app1": 8501, "app2": 8502}
+
+    top = nginx_blocks((DEPLOY / "nginx-compose.conf").read_text(encoding="utf-8"))
+    (upstream,) = find(top, "upstream")
+    servers = {d[1].split(":")[0]: int(d[1].split(":")[1]) for d in find(children(upstream), "server")}
+    assert servers == ports
+    # Everything else is deploy/nginx.conf's, checked above by nginx itself: the same blocks with these two hosts.
+    systemd = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    assert nginx_blocks(systemd.replace("127.0.0.1:8501", "app1:8501").replace("127.0.0.1:8502", "app2:8502")) == top
+    mounts = dict(v.rsplit(":", 1)[0].split(":", 1) for v in spec["services"]["nginx"]["volumes"])
+    assert mounts["./nginx-compose.conf"].startswith("/etc/nginx/conf.d/")
+    (tls,) = [s for s in find(top, "server") if find(children(s), "ssl_certificate")]
+    assert all(Path(find(children(tls), d)[0][1]).parent == Path(mounts["./tls"])
+               for d in ("ssl_certificate", "ssl_certificate_key"))
+
+
+def test_the_daily_jobs_run_tdkt_commands_at_the_systemd_timers_hours():
+    spec = compose()
+    for name in ("backup", "remind", "sweep-files"):
+        service = spec["services"][name]
+        assert service["entrypoint"] == ["/bin/sh", "deploy/daily.sh"] and DAILY.exists()
+        hour, job = service["command"][:2]
+        assert job == name and job in cli.commands and job in DAILY.read_text(encoding="utf-8")
+        (calendar,) = values(DEPLOY / f"tdkt-{job}.timer", "OnCalendar")
+        assert calendar == f"*-*-* {hour}:00"
+    assert spec["services"]["backup"]["command"][2:] == ["/var/backups/tdkt", "30"]
+    assert "backups:/var/backups/tdkt" in spec["services"]["backup"]["volumes"]
+    assert subprocess.run(["sh", "-n", str(DAILY)], capture_output=True, timeout=10).returncode == 0
+
+
+def lines_of(proc: subprocess.Popen) -> queue.Queue:
+    """The process's output lines, as they come (read in a thread, so that a wait for one is bounded)."""
+    found: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [found.put(line) for line in proc.stdout], daemon=True).start()
+    return found
+
+
+def next_run_line(found: queue.Queue, timeout: float = 120) -> tuple[list[str], str]:
+    """The lines until the one that says when the job runs next, and that one."""
+    before, deadline = [], time.monotonic() + timeout
+    while True:
+        line = found.get(timeout=max(0.1, deadline - time.monotonic())).strip()
+        if "lần chạy kế tiếp" in line:
+            return before, line
+        before.append(line)
+
+
+def test_the_daily_backup_backs_up_at_start_when_none_is_recent_keeps_30_days_and_waits_for_its_hour(
+        tmp_path, sqlite_template):
+    folder = tmp_path / "sao_luu"
+    folder.mkdir()
+    old = folder / "tdkt-20240101-023000.zip"
+    old.write_bytes(b"")
+    os.utime(old, (time.time() - 40 * 86400,) * 2)
+    env = {**os.environ, "TDKT_DATABASE_URL": sqlite_copy(sqlite_template, tmp_path), "TDKT_SECRET_KEY": SECRET,
+           "TDKT_FILE_STORE": str(tmp_path / "files"), "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    for round_ in ("first start", "restart"):
+        proc = subprocess.Popen(["sh", str(DAILY), "02:30", "backup", str(folder), "30"], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            before, line = next_run_line(lines_of(proc))
+            made = sorted(folder.glob("tdkt-*.zip"))
+            assert len(made) == 1 and zipfile.is_zipfile(made[0]) and not old.exists()
+            if round_ == "first start":
+                assert [b.split(" ", 2)[2] for b in before if "backup:" in b] == ["backup: bắt đầu", "backup: xong"]
+            else:  # one made within 24 hours: no second one at start
+                assert [b for b in before if "backup:" in b] == []
+            days = {(date.today() + timedelta(days=n)).strftime("%d/%m/%Y") for n in (0, 1)}
+            assert line.endswith(" 02:30") and line.split()[-2] in days, line
+            started = time.monotonic()
+            proc.terminate()
+            assert proc.wait(timeout=10) == 0 and time.monotonic() - started < 5  # not after the sleep
+        finally:
+            proc.kill()
+            proc.wait()
+    bad = subprocess.run(["sh", str(DAILY), "25:99", "backup", str(folder)], capture_output=True, text=True,
+                         timeout=10)
+    assert bad.returncode == 2 and "Cách dùng" in bad.stderr

@@ -2,7 +2,11 @@
 docs/deploy.md deploys them: a change saved on one server's page is on the other's page at its next run (its cached
 reads are keyed on the database's data version, not on anything the process holds), and a sign-in wait that wrong
 passwords on one server started holds on the other. Driven over Streamlit's own websocket (tests/stream_support.py):
-AppTest runs the script in this process and cannot span two."""
+AppTest runs the script in this process and cannot span two.
+
+Most of its time is the two processes' start, their first runs (each imports the libraries and opens the database)
+and their stop; the journeys themselves take a few seconds. Every wait is on a condition (a run finished, /health
+answered), bounded: a run by RUN_TIMEOUT, the whole drive by DRIVE_TIMEOUT."""
 
 from __future__ import annotations
 
@@ -23,6 +27,9 @@ WRONG = "Sai tên đăng nhập hoặc mật khẩu."
 ACCOUNT_WAIT = "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau 15 phút."
 PLAN_PAGE = "Tiến độ kế hoạch"
 EVIDENCE = "45/BC-SCT (tiến trình thứ nhất)"
+FAILURES = 3  # TDKT_SIGN_IN_FAILURES for both servers: fewer wrong sign-ins than the default 5, the same wait
+RUN_TIMEOUT = 120  # seconds one run may take: a new process's first runs took 22 s at a load average of 21 on 2 cores
+DRIVE_TIMEOUT = 300
 
 
 def tokens(url: str, *usernames: str) -> list[str]:
@@ -42,7 +49,8 @@ def cells(run) -> set[str]:
 
 
 async def change_on_one_seen_on_the_other(first: str, second: str, writer: str, reader: str) -> None:
-    async with StreamSession(first, token=writer) as office, StreamSession(second, token=reader) as leader:
+    async with (StreamSession(first, token=writer, timeout=RUN_TIMEOUT) as office,
+                StreamSession(second, token=reader, timeout=RUN_TIMEOUT) as leader):
         # A new process's first run imports the libraries: both open the app at once, then Tiến độ kế hoạch, where the
         # second process computes the task table and keeps it.
         await asyncio.gather(office.run(), leader.run())
@@ -65,19 +73,19 @@ async def sign_in(session: StreamSession, password: str) -> list[str]:
 
 
 async def wait_set_on_one_holds_on_the_other(first: str, second: str) -> None:
-    async with StreamSession(first) as here, StreamSession(second) as there:
+    async with StreamSession(first, timeout=RUN_TIMEOUT) as here, StreamSession(second, timeout=RUN_TIMEOUT) as there:
         await asyncio.gather(here.run(), there.run())
-        said = [await sign_in(here, f"sai-{i}") for i in range(5)]
-        assert said[:4] == [[WRONG]] * 4
-        assert said[4] == [f"{WRONG} {ACCOUNT_WAIT}"]
+        said = [await sign_in(here, f"sai-{i}") for i in range(FAILURES)]
+        assert said == [[WRONG]] * (FAILURES - 1) + [[f"{WRONG} {ACCOUNT_WAIT}"]]
         refused = await sign_in(there, PASSWORD)  # the right password, on the other process
         assert refused == [ACCOUNT_WAIT]
         assert there.last.page_title() == "Đăng nhập"
 
 
 async def both(*journeys) -> None:
-    """Run the journeys at once (different accounts): a new process's first runs are the slow part, shared."""
-    await asyncio.gather(*journeys)
+    """Run the journeys at once (different accounts): a new process's first runs are the slow part, shared. Bounded
+    as a whole: past DRIVE_TIMEOUT the sessions are cancelled and closed, and the servers stop."""
+    await asyncio.wait_for(asyncio.gather(*journeys), DRIVE_TIMEOUT)
 
 
 @contextlib.contextmanager
@@ -98,7 +106,8 @@ def two_servers(url: str, directory):
                 stopped.result()
 
 
-def test_two_app_processes_on_one_postgresql_share_changes_and_sign_in_waits(pg_server, tmp_path):
+def test_two_app_processes_on_one_postgresql_share_changes_and_sign_in_waits(pg_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("TDKT_SIGN_IN_FAILURES", str(FAILURES))  # the servers' environment is this one's
     url = pg_server.new_database()
     writer, reader = tokens(url, "vanphong", "lanhdao")
     try:
