@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from pages._cache import read
 from pages._common import actor, db_read, db_write, file_uploader, settings
 from tdkt.clusters import cluster_writes, cluster_years, clusters, task_links
 from tdkt.core.errors import Refused
@@ -16,6 +17,8 @@ from tdkt.plan import plan as plan_module
 
 DONE, PENDING, NOT_APPLICABLE = "Đã thực hiện", "Chưa thực hiện", "Không áp dụng"
 AUTO = "auto"  # "link to the plan's task for this cluster and kind"
+
+
 def _done(message: str) -> None:
     st.session_state["flash_cluster"] = message
     st.rerun()
@@ -28,11 +31,13 @@ def _pick_cluster(views: list[clusters.ClusterView], key: str) -> clusters.Clust
 
 
 def _task_options(year: int) -> dict[int, str]:
-    with db_read() as session:
-        frame = plan_module.tasks(session, year=year, as_of=date.today())
+    frame = read(plan_module.tasks, year=year, as_of=date.today())  # cached per data version, as Tiến độ reads it
     return {int(r.id): plan_module.task_choice_label(r) for r in frame.itertuples()}
 
 
+# A pick in these forms (a cluster, an event, a member) reruns this part only, not the tables and charts above; a save
+# reruns the whole page (`_done`: st.rerun()), which reads the new data version.
+@st.fragment
 def render(*, year: int, views: list[clusters.ClusterView]) -> None:
     """Draw the Office's forms; every write is checked again in tdkt."""
     st.subheader("Quản lý cụm thi đua (Văn phòng Sở)")

@@ -2,42 +2,43 @@
 
 import streamlit as st
 
-from pages._cache import chart
-from pages._common import db_read, require_page, selected_year
+from pages._cache import drawn, read
+from pages._common import require_page, selected_year
 from tdkt.clusters import clusters
 from tdkt.core import export, permissions
 from tdkt.core.text import format_percent
-from tdkt.scoring import ranking
+from tdkt.reports import cluster_page
 
 who = require_page("xem")
 year = selected_year()
 st.title(f"Cụm thi đua & giao ước năm {year}")
 if flash := st.session_state.pop("flash_cluster", None):
     st.success(flash)
-with db_read() as session:
-    views = ranking.year_views(session, year=year)  # a cluster with a criteria sheet: ranked by its totals
-shown = {v.cluster.id: clusters.display_tables(v) for v in views}
+# Views, tables and figures kept per data version (pages/_cache.py): a rerun reads and draws nothing again.
+page = read(cluster_page.cluster_page, year=year)
+figures = drawn(cluster_page.figures, cluster_page.cluster_page, year=year)
+views, shown = page.views, page.tables
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def draw(v: clusters.ClusterView) -> None:
+    # The figures may be of a newer data version than the tables (a write between the two reads): one they lack is
+    # built here.
     tables = shown[v.cluster.id]
+    drawing = figures.get(v.cluster.id) or cluster_page.figures_of(v, year=year)
     st.caption(f"{v.cluster.name} — {v.cluster.level}")
     left, right = st.columns([2, 3])
     left.dataframe(tables["Thành viên"], hide_index=True, width="stretch")
     right.dataframe(tables["Hoạt động"], hide_index=True, width="stretch")
-    if v.matrix.empty:
+    if drawing.heatmap is None:
         st.info("Cụm chưa có thành viên hoặc hoạt động nào.")
         return
-    st.plotly_chart(chart("participation_heatmap", v.matrix, title=f"Tình hình tham gia — {v.cluster.code} năm {year}"),
-                    key=f"heatmap_{v.cluster.id}")
+    st.plotly_chart(drawing.heatmap, key=f"heatmap_{v.cluster.id}")
     left, right = st.columns(2)
     left.dataframe(tables["Theo thành viên"], hide_index=True, width="stretch")
     right.dataframe(tables["Theo hoạt động"], hide_index=True, width="stretch")
-    if v.ranking["rank"].notna().any():
-        rank = f"đơn vị ta xếp hạng {v.our_rank}" if v.our_rank else "đơn vị ta chưa có điểm"
-        title = f"Xếp hạng thi đua {v.cluster.code} năm {year} — {rank}"
-        st.plotly_chart(chart("cluster_ranking", v.ranking, title=title), key=f"ranking_{v.cluster.id}")
+    if drawing.ranking is not None:
+        st.plotly_chart(drawing.ranking, key=f"ranking_{v.cluster.id}")
     # The workbook is built only when the button is clicked (a callable), not on every run of the page.
     st.download_button(f"Tải các bảng của {v.cluster.code} (.xlsx)", key=f"export_{v.cluster.id}", mime=XLSX,
                        data=lambda: export.to_xlsx(tables, title=f"{v.cluster.name} — năm {year}"),
@@ -52,7 +53,7 @@ else:
     for column, v in zip(st.columns(len(views)), views, strict=False):
         column.metric(f"{v.cluster.code}: tỷ lệ tham gia", format_percent(v.rate, 0),
                       help=f"{v.cluster.name}. Hạng của đơn vị ta: {v.our_rank or 'chưa xếp hạng'}.")
-    summary = clusters.summary_table(views)
+    summary = page.summary
     st.dataframe(summary, hide_index=True, width="stretch")
     every = {"Tổng hợp": summary} | {f"{v.cluster.code} - {name}": table
                                      for v in views for name, table in shown[v.cluster.id].items()}

@@ -1,13 +1,15 @@
 """Sơ kết / tổng kết: a period's headline figures beside the previous year's, the tables, the workbook."""
 
+from datetime import date
+
 import streamlit as st
 
-from pages._cache import read
+from pages._cache import drawn, read
 from pages._common import db_read, require_page, selected_year, settings
 from tdkt.clusters import clusters
 from tdkt.core.errors import Refused
 from tdkt.core.text import format_date
-from tdkt.reports import chart_pack, charts, report_docx, reports
+from tdkt.reports import chart_pack, charts, report_docx, reports, review_page
 
 ZIP = "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,15 +39,17 @@ end = middle.date_input("Đến ngày", last, format="DD/MM/YYYY", key=f"so_ket_
 chosen = right.selectbox("Cụm thi đua", [ALL, *codes], key=f"so_ket_cluster_{year}")
 cluster = None if chosen == ALL else chosen
 chosen_days = {} if whole_year else {"start": start, "end": end}
+asked = {"year": year, "period": kind, "cluster": cluster, "as_of": date.today(), **chosen_days}
 try:
     start, end = reports.period(year, kind, **chosen_days)
-    # Cached per data version (pages/_cache.py): another period and back, or another user's view, reads nothing again.
-    data, awards = read(reports.review, year=year, period=kind, cluster=cluster, **chosen_days)
-    tasks = read(reports.task_table, start=start, end=end)
-    events = read(reports.participation_table, start=start, end=end, cluster=cluster)
+    # Figures, tables and charts kept per data version (pages/_cache.py): another period and back, or another user's
+    # view, reads and draws nothing again.
+    review = read(review_page.review_page, **asked)
+    drawing = drawn(review_page.charts, review_page.review_page, **asked)
 except Refused as error:
     st.error(str(error))
     st.stop()
+data, awards, tasks, events = review.data, review.awards, review.tasks, review.events
 
 old = reports.previous_period(start, end)
 st.caption(f"Kỳ báo cáo: {reports.PERIOD_LABELS[kind]}, từ {format_date(start)} đến {format_date(end)}"
@@ -71,12 +75,11 @@ st.caption(("Hồ sơ đề nghị và quyết định khen thưởng tính theo
 
 # The report's charts, each beside the same period of last year; those with nothing to draw are named, not drawn.
 st.subheader("Biểu đồ so với cùng kỳ")
-pack = chart_pack.pack_of(data, events, year=year, cluster=cluster)
-drawn = list(pack.figures.values())
-for first_index in range(0, len(drawn), 2):
-    for column, (index, fig) in zip(st.columns(2), enumerate(drawn[first_index:first_index + 2], first_index),
+pack, shown = drawing.pack, drawing.shown
+for first_index in range(0, len(shown), 2):
+    for column, (index, fig) in zip(st.columns(2), enumerate(shown[first_index:first_index + 2], first_index),
                                     strict=False):
-        column.plotly_chart(chart_pack.for_page(fig), key=f"so_ket_chart_{index}")
+        column.plotly_chart(fig, key=f"so_ket_chart_{index}")
 if pack.empty:
     st.caption(chart_pack.empty_note(pack.empty))
 
@@ -97,7 +100,7 @@ st.dataframe(awards.set_axis(["Theo", "Nội dung", "Đề nghị kỳ này", f"
                               "Quyết định tăng/giảm"], axis=1), hide_index=True, width="stretch", placeholder="")
 
 st.subheader("Sáng kiến được công nhận trong kỳ")
-initiatives = read(reports.initiative_table, start=start, end=end)
+initiatives = review.initiatives
 if initiatives.empty:
     st.caption("Không có sáng kiến nào có quyết định công nhận trong kỳ (ghi sáng kiến ở trang Tra cứu cá nhân, "
                "tập thể hoặc nhập từ Excel).")

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages._cache import chart, read
+from pages._cache import drawn, read
 from pages._common import actor, db_read, db_write, require_page, selected_year
 from tdkt.clusters import task_links
 from tdkt.core import export, permissions
@@ -12,6 +12,7 @@ from tdkt.core.errors import Refused
 from tdkt.core.models import TASK_STATUS_LABELS, TaskStatus
 from tdkt.core.text import format_date
 from tdkt.plan import plan as plan_module
+from tdkt.reports import charts
 
 # Widths in pixels: auto-sized, the long task text pushed "Trạng thái" out of view on a 1400 px screen and "Quá hạn
 # 717 ngày" was cut to "Quá hạn…" by a column sized for its header. These give each short column its values' width
@@ -27,7 +28,9 @@ st.title(f"Tiến độ kế hoạch TĐKT năm {year}")
 as_of = st.date_input("Tính quá hạn đến ngày", date.today(), format="DD/MM/YYYY", key="as_of")
 with db_read() as session:
     plan = plan_module.get_plan(session, year=year)
-frame = read(plan_module.tasks, year=year, as_of=as_of)  # cached per data version (pages/_cache.py)
+# The tasks, their counts, the table and the two figures are kept per data version (pages/_cache.py).
+view = read(plan_module.progress_view, year=year, as_of=as_of)
+frame = view.tasks
 editable = read(plan_module.editable_task_ids, actor=who, year=year)
 
 if plan is None:
@@ -37,9 +40,10 @@ else:
     st.caption(f"Kế hoạch {plan.title} — {number}, {plan.place or ''} ngày {format_date(plan.issued_on) or '…'}, "
                f"{plan.signer_title or ''} {plan.signer or ''}")
     left, right = st.columns(2)
-    left.plotly_chart(chart("progress_by_quarter", plan_module.by_quarter(frame), year=year), key="chart_quarter")
-    right.plotly_chart(chart("progress_by_unit", plan_module.by_unit(frame), year=year), key="chart_unit")
-    table = plan_module.display_table(frame, as_of=as_of)
+    by_quarter, by_unit = drawn(charts.plan_progress, plan_module.progress_view, year=year, as_of=as_of)
+    left.plotly_chart(by_quarter, key="chart_quarter")
+    right.plotly_chart(by_unit, key="chart_unit")
+    table = view.table
     st.dataframe(
         table.style.apply(lambda col: ["color: #c62828; font-weight: bold" if v else "" for v in col],
                           subset=["Quá hạn"]),

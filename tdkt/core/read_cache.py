@@ -39,6 +39,17 @@ def cached(session: Session, compute: Callable[..., T], /, **arguments: Any) -> 
     The caller gets a copy it may change (pandas frames are copied, not shared between browser sessions). Results
     are plain data: database rows (SQLModel objects) are refused, as they belong to the session that read them.
     """
+    return copy.deepcopy(_kept(session, compute, arguments))
+
+
+def shared(session: Session, compute: Callable[..., T], /, **arguments: Any) -> T:
+    """Return compute(session, **arguments) as `cached` does, but the kept value itself, not a copy: for what every
+    caller only reads, such as plotly figures (st.plotly_chart serialises a figure and leaves it as it was; a deep
+    copy of one costs more than building it)."""
+    return _kept(session, compute, arguments)
+
+
+def _kept(session: Session, compute: Callable[..., T], arguments: dict[str, Any]) -> T:
     current = version(session)
     if current is None:
         return compute(session, **arguments)
@@ -60,7 +71,7 @@ def cached(session: Session, compute: Callable[..., T], /, **arguments: Any) -> 
             _ENTRIES[key] = value
             while len(_ENTRIES) > LIMIT:
                 _ENTRIES.popitem(last=False)
-    return copy.deepcopy(value)
+    return value
 
 
 def stats() -> dict[str, int]:

