@@ -207,7 +207,11 @@ def _on_record(session: Session, records: list[Record], *, year: int) -> list[Re
     award_ids = sorted({r.award_id for r in records if r.award_id})
     if not award_ids:
         return []
-    keys = bindparam("keys", json.dumps(sorted({r.name_key for r in records if r.target == Target.CA_NHAN.value}),
+    on_record = select(Nomination.id).where(Nomination.year == year, col(Nomination.award_id).in_(award_ids)).limit(1)
+    if session.connection().execute(on_record).first() is None:
+        return []  # a year without any of these awards yet, as for a first list: 0.25 s of the 100k keys saved
+    individual = Target.CA_NHAN.value  # an enum's .value per record cost 0.1 s per 100k
+    keys = bindparam("keys", json.dumps(sorted({r.name_key for r in records if r.target == individual}),
                                         ensure_ascii=False), type_=Text)
     stmt = (select(Person.name_key, Person.birth_year, Person.unit_id, Nomination.award_id)
             .join(Nomination, Nomination.person_id == Person.id)
@@ -227,7 +231,7 @@ def _on_record(session: Session, records: list[Record], *, year: int) -> list[Re
         .where(Nomination.year == year, col(Nomination.award_id).in_(award_ids),
                col(Nomination.collective_name).is_not(None))).all()}
     return [r for r in records if r.award_id and r.name and (
-        (r.name_key, r.birth_year, r.unit_id, r.award_id) in people if r.target == Target.CA_NHAN.value
+        (r.name_key, r.birth_year, r.unit_id, r.award_id) in people if r.target == individual
         else (r.name_key, r.award_id) in collectives)]
 
 

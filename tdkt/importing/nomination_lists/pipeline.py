@@ -88,13 +88,12 @@ class FileReport(IssueReport):
             return 1
         return 0 if (self.imported or dry_run) else 1
 
-    def as_json(self) -> dict[str, Any]:
-        """Return the CLI's JSON object for this file."""
+    def json_fields(self) -> dict[str, Any]:
+        """Return the CLI's JSON object for this file, its problems and records still objects (`as_json`)."""
         return {
             "file": self.file, "sheets": self.sheets, "rows": len(self.records), "imported": self.imported,
-            "year": self.year, "batch_id": self.batch_id,
-            "errors": [i.as_dict() for i in self.errors], "warnings": [i.as_dict() for i in self.warnings],
-            "records": [r.as_dict() for r in self.records],
+            "year": self.year, "batch_id": self.batch_id, "errors": self.errors, "warnings": self.warnings,
+            "records": self.records,
         }
 
 
@@ -218,10 +217,14 @@ def recheck(session: Session, report: FileReport, rows: list[ParsedRow] | None =
     """
     rows = report.rows if rows is None else rows
     cat = catalogue or Catalogue(session)  # a fresh one on a check again: the Office may have added units
-    before = {(r.sheet, r.row): r for r in report.rows}
     as_read = frozenset(report.issues) if first else report.read_issues  # first: all it holds is the reader's
-    still = {(r.sheet, r.row) for r in rows if (old := before.get((r.sheet, r.row))) is r or old == r}
-    issues = [i for i in report.issues if i in as_read and (i.row is None or (i.sheet, i.row) in still)]
+    if first and rows is report.rows:  # every row and problem as read: nothing to compare or look up
+        still = {(r.sheet, r.row) for r in rows}
+        issues = [i for i in report.issues if i.row is None or (i.sheet, i.row) in still]
+    else:
+        before = {(r.sheet, r.row): r for r in report.rows}
+        still = {(r.sheet, r.row) for r in rows if (old := before.get((r.sheet, r.row))) is r or old == r}
+        issues = [i for i in report.issues if i in as_read and (i.row is None or (i.sheet, i.row) in still)]
     answers = generic_awards.keyed(report.award_map)
     to_check, generic, written = _prepared(rows, report, cat, answers)
     records, found = validate(session, to_check, file=report.file, year=report.year, headers=report.headers,
@@ -347,6 +350,8 @@ def _other_units(report: FileReport, records: list[Record]) -> list[ImportIssue]
 
 def _unused_answers(report: FileReport, written: set[str]) -> list[ImportIssue]:
     """An award answer whose text no row of the file writes: a typo, or an answer meant for another file."""
+    if not report.award_map:
+        return []  # the texts below took 0.1 s per 100k rows, for a message about no answer
     texts = sorted({str(_award_text(r, report.codes)) for r in report.rows if r.award or r.award_code})
     return [ImportIssue(
         report.file, "", None, None, "award_map_unused",

@@ -104,12 +104,11 @@ class RecordReport(IssueReport):
             return "tệp này đã được nhập trước đó, chọn “Vẫn nhập” nếu chắc chắn."
         return None
 
-    def as_json(self) -> dict[str, Any]:
-        """Return the report as the command line's --json prints it."""
+    def json_fields(self) -> dict[str, Any]:
+        """Return the report as the command line's --json prints it, its problems and rows still objects (`as_json`)."""
         return {"file": self.file, "kind": self.kind, "sheets": self.sheets, "rows": len(self.rows),
-                "imported": self.imported, "batch_id": self.batch_id,
-                "errors": [i.as_dict() for i in self.errors], "warnings": [i.as_dict() for i in self.warnings],
-                "records": [r.as_dict() for r in self.rows]}
+                "imported": self.imported, "batch_id": self.batch_id, "errors": self.errors,
+                "warnings": self.warnings, "records": self.rows}
 
 
 @dataclass(frozen=True, slots=True)
