@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import _scoring_results
+from pages._cache import read
 from pages._common import db_read, db_write, file_uploader, require_page, selected_year, settings, show_error
 from pages._issue_table import show_issues
 from tdkt.clusters import clusters
@@ -18,13 +19,16 @@ from tdkt.scoring import (
     kinds,
     member_template,
     ranking,
+    round_table,
     rounds,
     sheet_frames,
     sheet_writes,
     sheets,
+    views,
 )
 from tdkt.scoring.entries import EntryInput, Evidence
 from tdkt.submissions import attachments
+from tdkt.submissions.submissions import vietnam_today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,12 +49,10 @@ if not found:
 by_id = {c.id: c for c in found}
 cluster = by_id[st.selectbox("Cụm thi đua", list(by_id), key=f"cd_cum_{year}",
                              format_func=lambda i: f"{by_id[i].code} — {by_id[i].name}")]
-with db_read() as session:
-    sheet = sheets.load(session, cluster_id=cluster.id)
-    result = ranking.result_of(session, sheet) if sheet is not None else None
-    stored = entries.entries_of(session, sheet_id=sheet.id) if sheet is not None else []
-    states = rounds.states(session, sheet_id=sheet.id) if sheet is not None else []
-    previous = sheet_writes.previous_sheet(session, cluster_id=cluster.id) if can_write else None
+# Read once per data version (pages/_cache.py): a rerun of this page (a round or a member picked) reads nothing again.
+scoring = read(views.cluster_scoring, cluster_id=cluster.id, today=vietnam_today(), with_previous=can_write)
+sheet = scoring if scoring.sheet_id is not None else None
+result, stored, states, previous = scoring.result, list(scoring.entries), list(scoring.states), scoring.previous
 version = st.session_state.setdefault("cd_version", 0)
 
 
@@ -104,7 +106,7 @@ def sheet_part() -> None:
         sheet_frames.group_frame(spec), num_rows="dynamic", hide_index=True, width="stretch", placeholder="",
         key=f"cd_nhom_{cluster.id}_{version}",
         column_config={"name": st.column_config.TextColumn("Nhóm tiêu chí", required=True, width="large"),
-                       "max_points": st.column_config.NumberColumn("Điểm tối đa", min_value=0.0),
+                       "max_points": st.column_config.NumberColumn("Điểm tối đa", min_value=0.0, format="localized"),
                        "is_bonus": st.column_config.CheckboxColumn("Nhóm điểm cộng", default=False)})
     # The group is typed, not picked: options that follow the groups table would give the criteria table a new
     # identity at every group added, and Streamlit would drop the criteria edits made so far.
@@ -118,12 +120,13 @@ def sheet_part() -> None:
             "name": st.column_config.TextColumn("Tiêu chí", required=True, width="large"),
             "kind": st.column_config.SelectboxColumn("Loại", options=list(kinds.KINDS.values()), required=True,
                                                      default=kinds.KINDS[kinds.DINH_TINH]),
-            "max_points": st.column_config.NumberColumn("Điểm tối đa", min_value=0.0),
+            "max_points": st.column_config.NumberColumn("Điểm tối đa", min_value=0.0, format="localized"),
             "rule": st.column_config.SelectboxColumn("Cách tính", options=list(sheet_frames.RULE_BY_LABEL),
                                                      help="Định lượng: vượt chỉ tiêu hoặc tỷ lệ; định tính: đạt/"
                                                           "không đạt hoặc chấm điểm."),
-            "points_each": st.column_config.NumberColumn("Điểm mỗi lần", help="Theo số lần; cộng/trừ: dương là "
-                                                                              "điểm cộng, âm là điểm trừ."),
+            "points_each": st.column_config.NumberColumn("Điểm mỗi lần", format="localized",
+                                                         help="Theo số lần; cộng/trừ: dương là điểm cộng, âm là điểm "
+                                                              "trừ."),
             "parent": st.column_config.TextColumn("Thuộc tiêu chí (mã)")})
     edited = sheet_frames.spec_from_frames(groups, criteria, total_points=given or None)
     problems = sheets.problems(edited)
@@ -203,12 +206,19 @@ def deadlines_part() -> None:
         st.error("Chọn ngày hạn cuối của vòng.")
     elif saved or cleared:
         when = day if saved else None
-        write(lambda s: rounds.set_deadline(s, who, sheet_id=sheet.id, kind=kind, deadline=when),
+        write(lambda s: rounds.set_deadline(s, who, sheet_id=sheet.sheet_id, kind=kind, deadline=when),
               f"Hạn vòng {rounds.ROUNDS[kind].lower()}: {format_date(when) if when else 'đã bỏ'}.")
 
 
 def member_names() -> dict[int, str]:
     return {m.member_id: ("★ " if m.is_us else "") + m.name for m in result.members}
+
+
+HINTS = {rounds.TU_CHAM: "Thành viên tự chấm: ghi chỉ tiêu (định lượng), kết quả và tài liệu kiểm chứng.",
+         rounds.THAM_DINH: "Đoàn thẩm định ghi kết quả thẩm định; khác kết quả tự chấm thì ghi nhận xét vì sao.",
+         rounds.GIAI_TRINH: "Thành viên giải trình tiêu chí bị trừ điểm: ghi nội dung giải trình (và tài liệu bổ "
+                            "sung); chỉ các tiêu chí có giải trình được thẩm định lại.",
+         rounds.THAM_DINH_LAI: "Chỉ các tiêu chí đã giải trình được thẩm định lại."}
 
 
 def scoring_part() -> None:
@@ -219,53 +229,69 @@ def scoring_part() -> None:
     member = right.selectbox("Thành viên", list(names), format_func=names.get, key=f"cd_thanh_vien_{cluster.id}")
     state = next(s for s in states if s.kind == kind)
     (st.caption if state.open else st.warning)(state.label)
-    st.caption({rounds.TU_CHAM: "Thành viên tự chấm: ghi chỉ tiêu (định lượng), kết quả và tài liệu kiểm chứng.",
-                rounds.THAM_DINH: "Đoàn thẩm định ghi kết quả thẩm định; khác kết quả tự chấm thì ghi nhận xét vì "
-                                  "sao.",
-                rounds.GIAI_TRINH: "Thành viên giải trình tiêu chí bị trừ điểm: ghi nội dung giải trình (và tài liệu "
-                                   "bổ sung); chỉ các tiêu chí có giải trình được thẩm định lại.",
-                rounds.THAM_DINH_LAI: "Chỉ các tiêu chí đã giải trình được thẩm định lại."}[kind])
-    frame = sheet_frames.entry_frame(sheet.spec, stored, member_id=member, round=kind)
+    st.caption(HINTS[kind])
+    name = names[member].lstrip("★ ")
+    # The table's heading names its round and member: drawn by the same run as the table under it, so whoever waits
+    # for it (a user, the browser test) knows the table below is this one, not the one it replaces.
+    st.markdown(f"**Bảng {rounds.ROUNDS[kind].lower()} của {name}**")
+    frame = round_table.round_table(sheet.spec, stored, member_id=member, round=kind)
     if frame.empty:
         st.info("Thành viên này chưa giải trình tiêu chí nào: không có gì để thẩm định lại.")
         return
-    frame["evidence_date"] = pd.to_datetime(frame["evidence_date"])
-    if not can_write:
-        shown = frame.drop(columns="criterion_id").assign(
-            max_points=frame["max_points"].map(pts), target=frame["target"].map(pts), value=frame["value"].map(pts),
-            not_assigned=frame["not_assigned"].map({True: "Không giao", False: ""}),
-            evidence_date=[format_date(d.date()) if pd.notna(d) else "" for d in frame["evidence_date"]])
-        st.dataframe(shown.fillna("").rename(columns=ENTRY_TITLES), hide_index=True, width="stretch", placeholder="")
+    if not can_write or not state.open:
+        if can_write:
+            st.caption(views.lock_text(state, published_on=sheet.published_on))
+        st.dataframe(round_table.shown_table(frame).rename(columns=ENTRY_TITLES), hide_index=True, width="stretch",
+                     placeholder="")
         return
+    frame["max_points"] = frame["max_points"].map(pts)  # read-only here: the Vietnamese text, as everywhere else
+    # on_change="ignore": an edit is kept in the browser and sent with the save click, in one message. A rerun per
+    # edit, sent 150 ms after the cell closes, could land after the click and take its trigger with it: the click
+    # was lost (measured in the browser journey, one run in three).
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", placeholder="", key=f"cd_diem_{cluster.id}_{member}_{kind}_{version}",
-        disabled=["code", "name", "kind", "max_points", "evidence_file"],
+        disabled=["code", "name", "kind", "max_points", "evidence_file"], on_change="ignore",
         column_order=[c for c in frame.columns if c != "criterion_id"],
         column_config={**ENTRY_TITLES,
-                       "max_points": st.column_config.NumberColumn("Tối đa", format="%g"),
-                       "target": st.column_config.NumberColumn("Chỉ tiêu", help="Chỉ tiêu định lượng được giao."),
-                       "value": st.column_config.NumberColumn("Kết quả", help="Định lượng: kết quả đạt được; định "
-                                                              "tính: 1 đạt, 0 không đạt hoặc số điểm; theo lần, "
-                                                              "cộng/trừ: số lần."),
+                       "max_points": st.column_config.TextColumn("Tối đa"),
+                       "target": st.column_config.NumberColumn("Chỉ tiêu", format="localized",
+                                                               help="Chỉ tiêu định lượng được giao."),
+                       "value": st.column_config.NumberColumn("Kết quả", format="localized", help=VALUE_HELP),
+                       "met": st.column_config.SelectboxColumn(
+                           "Đạt/không đạt", options=[round_table.MET, round_table.NOT_MET],
+                           help="Chỉ cho tiêu chí định tính chấm đạt hoặc không đạt."),
                        "not_assigned": st.column_config.CheckboxColumn("Không giao"),
                        "evidence_date": st.column_config.DateColumn("Ngày văn bản", format="DD/MM/YYYY"),
                        "comment": st.column_config.TextColumn("Nhận xét / giải trình", width="large")})
-    reason = st.text_input("Lý do thay đổi (bắt buộc, ghi vào nhật ký)", key=f"cd_ly_do_{version}")
+    reason = st.text_input("Lý do thay đổi (bắt buộc, ghi vào nhật ký)", key=f"cd_ly_do_{version}", on_change="ignore")
     if st.button(f"Lưu điểm {rounds.ROUNDS[kind].lower()}", key="cd_luu_diem", type="primary"):
-        items = sheet_frames.changed_only(sheet_frames.entries_from_frame(edited, member_id=member, round=kind),
-                                          stored, round=kind)
-        if not reason.strip():
-            st.error("Ghi lý do thay đổi điểm: lý do được ghi vào nhật ký cùng người sửa.")
-        elif not items:
-            st.info("Chưa có thay đổi nào để lưu.")
-        else:
-            write(lambda s: entries.record_entries(s, who, items, round=kind, reason=reason.strip()),
-                  f"Đã lưu {rounds.ROUNDS[kind].lower()} {len(items)} tiêu chí của {names[member].lstrip('★ ')}.")
+        save_round(edited, member, kind, reason, name)
     if kind in (rounds.TU_CHAM, rounds.GIAI_TRINH):
-        evidence_part(member, kind, names)
+        evidence_part(member, kind, name)
 
 
-def evidence_part(member: int, kind: str, names: dict[int, str]) -> None:
+VALUE_HELP = ("Định lượng: kết quả đạt được; định tính chấm điểm: số điểm (đạt/không đạt: chọn ở cột bên); theo lần, "
+              "cộng/trừ: số lần. Số thập phân viết theo ngôn ngữ của trình duyệt (tiếng Việt: 95,5).")
+
+
+def save_round(edited: pd.DataFrame, member: int, kind: str, reason: str, name: str) -> None:
+    """Record the rows of the table that changed, with the reason; or say what is missing."""
+    try:
+        items = round_table.entries_from_table(edited, sheet.spec, member_id=member, round=kind)
+    except Refused as error:
+        show_error(error)
+        return
+    items = sheet_frames.changed_only(items, stored, round=kind)
+    if not reason.strip():
+        st.error("Ghi lý do thay đổi điểm: lý do được ghi vào nhật ký cùng người sửa.")
+    elif not items:
+        st.info("Chưa có thay đổi nào để lưu.")
+    else:
+        write(lambda s: entries.record_entries(s, who, items, round=kind, reason=reason.strip()),
+              f"Đã lưu {rounds.ROUNDS[kind].lower()} {len(items)} tiêu chí của {name}.")
+
+
+def evidence_part(member: int, kind: str, name: str) -> None:
     """Attach a stored file as the evidence of one criterion already entered in the round."""
     mine = {e.criterion_id: e for e in stored if e.member_id == member and e.round == kind}
     codes = {c.id: f"{c.code}. {c.name}" for c in sheet.spec.scored if c.id in mine}
@@ -275,22 +301,27 @@ def evidence_part(member: int, kind: str, names: dict[int, str]) -> None:
             st.caption("Lưu điểm của vòng trước, rồi đính kèm tệp cho từng tiêu chí.")
             return
         cfg = settings()
-        picked = st.selectbox("Tiêu chí", list(codes), format_func=codes.get, key=f"cd_tc_tep_{member}_{kind}")
-        upload = file_uploader(f"Tệp ({attachments.ACCEPTED}; tối đa {cfg.attachment_limit_mb:g} MB)",
-                               list(attachments.UPLOAD_TYPES), key=f"cd_tep_{member}_{kind}_{version}",
-                               max_mb=cfg.attachment_limit_mb)
-        reason = st.text_input("Lý do (ghi vào nhật ký)", key=f"cd_ly_do_tep_{version}", value="Bổ sung tệp kiểm chứng")
-        if st.button("Đính kèm tệp", key="cd_dinh_kem"):
-            if upload is None:
-                st.error("Chọn tệp kiểm chứng cần đính kèm.")
-                return
-            row = mine[picked]
-            item = EntryInput(member, picked, row.value, row.target, bool(row.not_assigned), row.evidence_number,
-                              row.evidence_date, row.comment)
-            evidence = Evidence(attachments.store_of(cfg), upload, upload.name, attachments.limit_of(cfg))
-            write(lambda s: entries.record_entry(s, who, item, round=kind, reason=reason.strip(), evidence=evidence),
-                  f"Đã đính kèm “{upload.name}” cho tiêu chí {code_of[picked]} của "
-                  f"{names[member].lstrip('★ ')}.")
+        # A form: the file, the criterion and the reason go with the click, in one message; its button waits while
+        # the file is still uploading. Outside a form the upload's own rerun could follow the click and lose it.
+        with st.form(f"cd_tep_form_{member}_{kind}_{version}", border=False):
+            picked = st.selectbox("Tiêu chí", list(codes), format_func=codes.get, key=f"cd_tc_tep_{member}_{kind}")
+            upload = file_uploader(f"Tệp ({attachments.ACCEPTED}; tối đa {cfg.attachment_limit_mb:g} MB)",
+                                   list(attachments.UPLOAD_TYPES), key=f"cd_tep_{member}_{kind}_{version}",
+                                   max_mb=cfg.attachment_limit_mb)
+            reason = st.text_input("Lý do (ghi vào nhật ký)", key=f"cd_ly_do_tep_{version}",
+                                   value="Bổ sung tệp kiểm chứng")
+            sent = st.form_submit_button("Đính kèm tệp", key="cd_dinh_kem")
+        if not sent:
+            return
+        if upload is None:
+            st.error("Chọn tệp kiểm chứng cần đính kèm.")
+            return
+        row = mine[picked]
+        item = EntryInput(member, picked, row.value, row.target, bool(row.not_assigned), row.evidence_number,
+                          row.evidence_date, row.comment)
+        evidence = Evidence(attachments.store_of(cfg), upload, upload.name, attachments.limit_of(cfg))
+        write(lambda s: entries.record_entry(s, who, item, round=kind, reason=reason.strip(), evidence=evidence),
+              f"Đã đính kèm “{upload.name}” cho tiêu chí {code_of[picked]} của {name}.")
 
 
 def publish_part() -> None:
@@ -299,12 +330,12 @@ def publish_part() -> None:
     if sheet.published_on is None:
         sure = st.checkbox("Tôi đã kiểm tra kết quả: công bố chính thức (mọi vòng khóa lại)", key="cd_chac_cong_bo")
         if st.button("Công bố kết quả", key="cd_cong_bo", disabled=not sure, type="primary"):
-            write(lambda s: rounds.publish(s, who, sheet_id=sheet.id),
+            write(lambda s: rounds.publish(s, who, sheet_id=sheet.sheet_id),
                   f"Đã công bố kết quả chấm điểm {cluster.code} năm {year}.")
         return
     reason = st.text_input("Lý do hủy công bố (bắt buộc)", key=f"cd_ly_do_huy_{version}")
     if st.button("Hủy công bố", key="cd_huy_cong_bo"):
-        write(lambda s: rounds.unpublish(s, who, sheet_id=sheet.id, reason=reason),
+        write(lambda s: rounds.unpublish(s, who, sheet_id=sheet.sheet_id, reason=reason),
               f"Đã hủy công bố kết quả chấm điểm {cluster.code} năm {year}.")
 
 
@@ -332,10 +363,13 @@ def member_part() -> None:
                    help=f"Điểm cộng {pts(m.bonus)}, điểm trừ {pts(m.penalty)}.")
     cols[3].metric("Xếp hạng", f"{m.rank}/{ranked}" if m.rank else "Chưa xếp hạng",
                    help=f"Tỷ lệ đạt {format_number(m.percent, 2)}% điểm tối đa áp dụng.")
-    with db_read() as session:
-        detail = ranking.member_detail(session, year=year, cluster_code=cluster.code, member_id=picked)
+    detail = read(ranking.member_detail, year=year, cluster_code=cluster.code, member_id=picked)
     for column in ("max_points", "self_points", "appraised_points", "cut"):
         detail[column] = detail[column].map(pts)
+    criteria = {c.id: c for c in sheet.spec.scored}
+    for column in ("self_value", "appraised_value"):
+        detail[column] = [round_table.detail_value(criteria.get(i), v)
+                          for i, v in zip(detail["criterion_id"], detail[column], strict=True)]
     st.dataframe(detail[list(DETAIL_TITLES)].fillna("").rename(columns=DETAIL_TITLES), hide_index=True,
                  width="stretch")
     cut = detail[detail["cut"].astype(str).str.len() > 0]

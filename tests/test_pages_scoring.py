@@ -15,10 +15,11 @@ from tdkt.clusters import cluster_writes
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import ClusterMember, User
 from tdkt.core.permissions import Actor
-from tdkt.scoring import entries, rounds, sheet_frames, sheet_writes, sheets
+from tdkt.scoring import entries, round_table, rounds, sheet_frames, sheet_writes, sheets
 from tdkt.scoring.entries import EntryInput
-from tdkt.scoring.kinds import DIEM, DINH_TINH
+from tdkt.scoring.kinds import DIEM, DINH_TINH, ScoringError
 from tdkt.scoring.sheets import CriterionSpec, GroupSpec, SheetSpec
+from tdkt.scoring.views import EntryRow
 from tests.conftest import APP
 from tests.test_pages import ROLES, signed_in
 
@@ -187,8 +188,10 @@ def test_explanation_then_second_appraisal_then_publish_on_the_page_move_the_ran
     scored_and_appraised(app_env, ids)
     at = page(app_env)
     assert standing(at) == ("1/2", "85")
-    at = enter(at, ids, member="other", round_="giai_trinh", edits={"comment": "Bổ sung quyết định."})
-    assert at.error[0].value == "Trưởng cụm chưa mở vòng giải trình: chưa ghi giải trình được."
+    at.session_state["cd_vong"] = rounds.GIAI_TRINH
+    at.run()
+    assert "Trưởng cụm chưa mở vòng giải trình (chưa đặt hạn): bảng chỉ để xem." in [c.value for c in at.caption]
+    assert "cd_luu_diem" not in [b.key for b in at.button] and len(at.data_editor) == 2  # only the sheet's two
     at.selectbox(key="cd_han_vong").set_value(rounds.GIAI_TRINH)
     at.date_input(key="cd_han_ngay").set_value(date.today() + timedelta(days=10))
     at.button(key="cd_luu_han").click().run()
@@ -215,8 +218,9 @@ def test_explanation_then_second_appraisal_then_publish_on_the_page_move_the_ran
         ["95", "92", "3", "Bổ sung Quyết định 45/QĐ-SXD."]]
 
 
-def test_a_round_past_its_deadline_refuses_on_the_page(app_env):
+def test_a_round_past_its_deadline_is_shown_read_only_saying_since_when(app_env):
     ids = cluster_with_sheet(app_env)
+    scored_and_appraised(app_env, ids)
     engine = make_engine(app_env["url"])
     with write_session(engine) as session:
         rounds.set_deadline(session, ids["office"], sheet_id=ids["sheet"], kind=rounds.TU_CHAM,
@@ -225,12 +229,13 @@ def test_a_round_past_its_deadline_refuses_on_the_page(app_env):
     at = page(app_env)
     locked = f"Tự chấm: đã khóa từ {date.today():%d/%m/%Y}"
     assert locked in [w.value for w in at.warning]
-    at = enter(at, ids, member="us", round_="tu_cham",
-               edits={"value": 90.0, "evidence_number": "1/BC", "evidence_date": "2024-11-20"})
     yesterday = date.today() - timedelta(days=1)
-    assert [e.value for e in at.error] == [
-        f"Vòng tự chấm đã khóa: hạn là ngày {yesterday:%d/%m/%Y}, hôm nay {date.today():%d/%m/%Y}. Không sửa được "
-        "điểm của vòng này nữa."]
+    assert (f"Vòng tự chấm đã khóa từ {date.today():%d/%m/%Y} (hạn cuối {yesterday:%d/%m/%Y}): bảng chỉ để xem, "
+            "không sửa được.") in [c.value for c in at.caption]
+    assert "cd_luu_diem" not in [b.key for b in at.button]  # no pencil: a table to read, no save, no evidence upload
+    assert [d.key.split("_")[1] for d in at.data_editor] == ["nhom", "tieu"]
+    grid = next(d.value for d in at.dataframe if "Số văn bản kiểm chứng" in d.value)
+    assert grid[["Mã", "Tối đa", "Kết quả", "Ngày văn bản"]].values.tolist() == [["1", "100", "90", "20/11/2024"]]
 
 
 def test_the_editors_frames_give_back_the_sheet_and_only_the_rows_entered():
@@ -296,3 +301,20 @@ def test_the_office_loads_the_sheet_from_a_file_as_the_regulation_prints_it(app_
     engine.dispose()
     assert [c.code for c in stored.criteria] == ["1", "1.a", "1.b", "2", "3", "4", "5"]
     assert stored.max_points == 100
+
+
+def test_a_met_or_not_criterion_is_picked_as_dat_and_numbers_read_the_vietnamese_way():
+    spec = SheetSpec(groups=(GroupSpec(GROUP, 1330.0),), criteria=(
+        CriterionSpec(GROUP, "1", "Chấp hành chế độ báo cáo", 100.0, DINH_TINH, "tron", id=1),
+        CriterionSpec(GROUP, "2", "Kết quả chuyên môn", 1230.1, DINH_TINH, DIEM, id=2)), total_points=1330.1)
+    rows = [EntryRow(c, 7, "tu_cham", None, v, False, None, None, None, None, None) for c, v in ((1, 1.0), (2, 1230.1))]
+    frame = round_table.round_table(spec, rows, member_id=7, round="tu_cham")
+    assert frame[["code", "met"]].values.tolist() == [["1", "Đạt"], ["2", None]] and pd.isna(frame["value"][0])
+    shown = round_table.shown_table(frame)
+    assert shown[["max_points", "value"]].values.tolist() == [["100", "Đạt"], ["1.230,1", "1.230,1"]]
+    frame.loc[0, "met"] = "Không đạt"
+    items = round_table.entries_from_table(frame, spec, member_id=7, round="tu_cham")
+    assert [(i.criterion_id, i.value) for i in items] == [(1, 0.0), (2, 1230.1)]
+    frame.loc[1, "met"] = "Đạt"
+    with pytest.raises(ScoringError, match="Tiêu chí “2” không chấm đạt/không đạt"):
+        round_table.entries_from_table(frame, spec, member_id=7, round="tu_cham")
