@@ -11,7 +11,7 @@ from tdkt.awards import eligibility
 from tdkt.core.errors import Refused
 from tdkt.core.permissions import Actor, can
 from tdkt.core.text import format_number
-from tdkt.reports import scoring_charts, scoring_summary
+from tdkt.reports import scoring_charts
 from tdkt.scoring import outputs, proposals
 from tdkt.scoring.results import ClusterResult
 
@@ -34,7 +34,7 @@ def _our_line(result: ClusterResult) -> None:
         middle.metric("Tổng điểm", scoring_charts.points_text(ours.total),
                       help=f"Điểm tối đa áp dụng: {scoring_charts.points_text(ours.applicable_max)}.")
         right.metric("Tỷ lệ đạt", f"{format_number(ours.percent, 2)}%")
-    st.caption(scoring_summary.status_text(result))
+    st.caption(outputs.status_text(result))
 
 
 # Shared, not copied (st.plotly_chart only reads a figure), and kept per the figures' data: a ClusterResult of a few
@@ -65,10 +65,14 @@ def _downloads(result: ClusterResult, year: int, cluster_code: str) -> None:
         with db_read() as session:
             return outputs.signers(session, year=year, cluster_code=cluster_code)
 
-    def workbook() -> bytes:
+    def workbook() -> bytes:  # on click only: the summary's module loads python-docx (0.4–1.3 s on a first view)
+        from tdkt.reports import scoring_summary
+
         return scoring_summary.workbook(result, settings=settings(), signers=signers())
 
     def document() -> bytes:
+        from tdkt.reports import scoring_summary
+
         return scoring_summary.document(result, settings=settings(), signers=signers())
 
     stem = f"tong_hop_cham_diem_{result.cluster_code.replace(' ', '_')}_{year}"

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt.core.config import Settings
-from tdkt.core.text import format_date, format_number
+from tdkt.core.text import format_number
 from tdkt.core.workbook import put, save
 from tdkt.importing.template_style import BOX, write_header_row, write_title
 from tdkt.reports.docx_layout import (
@@ -42,7 +42,7 @@ from tdkt.reports.docx_layout import (
 from tdkt.reports.report_docx import MOTTO, MOTTO_LINE, place_and_date
 from tdkt.reports.scoring_charts import points_text
 from tdkt.reports.text_width import width_mm
-from tdkt.scoring.outputs import Signers, signer_title
+from tdkt.scoring.outputs import Signers, signer_title, status_text
 from tdkt.scoring.results import ClusterResult, MemberResult
 
 TITLE = "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA"
@@ -53,14 +53,6 @@ LANDSCAPE_TEXT_MM = PAGE_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 252
 HEADER_ROW = 6
 NO_SIGNERS = Signers()  # neither the head nor the deputy named yet: the blocks keep a blank to fill
 ROLES = ("CỤM PHÓ", "CỤM TRƯỞNG")  # the deputy signs on the left, the head on the right
-
-
-def status_text(result: ClusterResult) -> str:
-    """Return what the figures are: the published result (and its day), or a draft not to be taken as final."""
-    if not result.final:
-        return "Kết quả tạm thời — chưa công bố chính thức"
-    day = f" ngày {format_date(result.published_on)}" if result.published_on else ""
-    return f"Kết quả chính thức (đã công bố{day})"
 
 
 def dated(result: ClusterResult, today: date | None = None) -> date:

@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 
 from tdkt.clusters import clusters as clusters_module
 from tdkt.core.models import ClusterMember
-from tdkt.core.text import fold
+from tdkt.core.text import fold, format_date
 from tdkt.scoring.ranking import cluster_result
+from tdkt.scoring.results import ClusterResult
 from tdkt.scoring.sheets import cluster_named
 
 SPAN = 5  # years the rank chart looks back, as the award trend does
@@ -74,3 +75,11 @@ def our_ranks(session: Session, *, cluster_code: str, year: int, span: int = SPA
         ours = next((m for m in result.members if m.is_us), None)
         found.append((y, ours.rank if ours is not None else None, sum(m.rank is not None for m in result.members)))
     return found
+
+
+def status_text(result: ClusterResult) -> str:
+    """Return what the figures are: the published result (and its day), or a draft not to be taken as final."""
+    if not result.final:
+        return "Kết quả tạm thời — chưa công bố chính thức"
+    day = f" ngày {format_date(result.published_on)}" if result.published_on else ""
+    return f"Kết quả chính thức (đã công bố{day})"
