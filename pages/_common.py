@@ -7,13 +7,13 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
+from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 import streamlit as st
-from extra_streamlit_components.CookieManager import _component_func as _cookie_component
 from streamlit import config as streamlit_config
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
@@ -313,20 +313,29 @@ def sign_out() -> None:
     st.session_state["pending_cookie_delete"] = True
 
 
+def cookie_script(token: str | None, *, expires: datetime | None = None, secure: bool = False) -> str:
+    """Return the <script> that writes the sign-in cookie (token) or deletes it (None) with document.cookie: path /,
+    SameSite=Strict, expiring with the session (an HTTP date), Secure only on HTTPS (a browser drops a Secure cookie
+    that a plain-HTTP page writes). It cannot be HttpOnly: JavaScript writes it (docs/deploy.md)."""
+    when = format_datetime((expires or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC), usegmt=True)
+    parts = [f"{auth.COOKIE_NAME}={token or ''}", "path=/", f"expires={when}", "samesite=strict"]
+    if secure:
+        parts.append("secure")
+    return f"<script>document.cookie = {json.dumps('; '.join(parts))};</script>"
+
+
 def flush_cookie() -> None:
-    """Write or delete the sign-in cookie queued by sign_in/sign_out (the component runs in the browser)."""
+    """Write or delete the sign-in cookie queued by sign_in/sign_out, in the browser, by a script in this run's page.
+    A component would do it too, but a component answers with a value, and that answer is a rerun of the page the
+    browser was on when it drew the component: a click made meanwhile (a link just after signing in) was undone."""
     pending = st.session_state.pop("pending_cookie", None)
     if pending:
         token, expires = pending
-        # The component writes it with JavaScript (document.cookie), so it cannot be HttpOnly (docs/deploy.md). Secure
-        # only when the browser is on HTTPS: a browser drops a Secure cookie that a plain-HTTP page writes.
         secure = (st.context.url or "").startswith("https:")
-        _cookie_component(
-            method="set", cookie=auth.COOKIE_NAME, value=token, key="cookie_set",
-            options={"path": "/", "expires": expires, "sameSite": "strict", "secure": secure}, default=False,
-        )
+        st.html(cookie_script(token, expires=datetime.fromisoformat(expires), secure=secure),
+                unsafe_allow_javascript=True)
     if st.session_state.pop("pending_cookie_delete", False):
-        _cookie_component(method="delete", cookie=auth.COOKIE_NAME, key="cookie_delete", default=False)
+        st.html(cookie_script(None), unsafe_allow_javascript=True)
 
 
 def _plan_years() -> list[int]:

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tdkt.core import auth
 from tests.browser_support import (
     ARTIFACTS,
     choose,
@@ -17,6 +18,7 @@ from tests.browser_support import (
     type_date,
     wait_for_cookie,
 )
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +77,7 @@ def test_office_updates_a_task_and_stays_signed_in_across_a_reload(server, page)
     page.get_by_test_id("stSidebar").get_by_role("button", name="Đăng xuất").click()
     expect(sign_in_form(page)).to_be_visible()
     idle(page)
+    wait_for(lambda: all(c["name"] != auth.COOKIE_NAME for c in page.context.cookies()), timeout=30)  # deleted
     page.reload()
     expect(sign_in_form(page)).to_be_visible()
     expect(page.get_by_role("heading", name="TĐKT Dashboard")).to_be_visible()
