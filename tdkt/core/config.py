@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tdkt.core.clock  # noqa: F401  (for its effect: the process's day is Vietnam's)
 from tdkt.core.errors import Refused
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

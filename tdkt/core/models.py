@@ -9,6 +9,8 @@ from sqlalchemy import Column, Index, UniqueConstraint
 from sqlalchemy import Text as SAText
 from sqlmodel import Field, SQLModel
 
+import tdkt.core.clock  # noqa: F401  (for its effect: the process's day is Vietnam's)
+
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware (sqlmodel rejects naive datetimes)."""

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import tdkt.core.clock  # noqa: F401  (for its effect: the process's day is Vietnam's)
 from tdkt.core.errors import Refused
 
 # Tone marks (dấu thanh) in the Vietnamese collation order: none, huyền, hỏi, ngã, sắc, nặng.
