@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
 from tdkt.core.config import Settings
 from tdkt.core.db import make_engine
+from tdkt.core.models import Role, User
 from tdkt.seeding import demo
 
 # The day the demo is built as of: its three full years are 2023–2025, the years the issue was seen on.
@@ -30,3 +37,24 @@ def build_demo(directory: Path) -> Path:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
     return path
+
+
+@contextmanager
+def demo_app_env(template: Path, folder: Path, *, secret: str, with_files: bool = False) -> Iterator[tuple[str, dict]]:
+    """A copy of the demo database in folder with its accounts past the first sign-in, and the app's environment
+    pointed at it (and at the demo's file store when with_files); yields its URL and each role's account id."""
+    from tests.conftest import sqlite_copy  # here: conftest reads this module lazily too
+
+    url = sqlite_copy(template, folder)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        session.exec(sa.update(User).values(must_change_password=False))
+        session.commit()
+        users = {Role(u.role).value: u.id for u in session.exec(select(User)).all()}
+    engine.dispose()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TDKT_DATABASE_URL", url)
+        patch.setenv("TDKT_SECRET_KEY", secret)
+        if with_files:
+            patch.setenv("TDKT_FILE_STORE", str(demo_files(template)))
+        yield url, users

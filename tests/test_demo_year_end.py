@@ -14,12 +14,12 @@ from tdkt.core.council_tables import CouncilAttendance, CouncilMember, CouncilVo
 from tdkt.core.db import make_engine
 from tdkt.core.document_tables import GeneratedDocument
 from tdkt.core.file_store import FileStore
-from tdkt.core.models import Award, Cluster, ClusterMember, Nomination, NominationStatus, Role, User
+from tdkt.core.models import Award, Cluster, ClusterMember, Nomination, NominationStatus
 from tdkt.core.registration_tables import Registration
 from tdkt.registrations import registration_stats, registrations
 from tdkt.seeding import demo
-from tests.conftest import APP, SECRET, sqlite_copy
-from tests.demo_support import demo_files
+from tests.conftest import APP, SECRET
+from tests.demo_support import demo_app_env, demo_files
 
 S = NominationStatus
 YEAR = 2025  # the latest of the demo's full years as of DEMO_TODAY, the pages' default year
@@ -35,17 +35,7 @@ def demo_engine(demo_template):
 @pytest.fixture(scope="module")
 def demo_app(demo_template, tmp_path_factory):
     """A copy of the demo with its accounts past the first sign-in; the app pointed at it and at its file store."""
-    url = sqlite_copy(demo_template, tmp_path_factory.mktemp("year_end"))
-    engine = make_engine(url)
-    with Session(engine) as session:
-        session.exec(sa.update(User).values(must_change_password=False))
-        session.commit()
-        users = {Role(u.role).value: u.id for u in session.exec(select(User)).all()}
-    engine.dispose()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TDKT_DATABASE_URL", url)
-        patch.setenv("TDKT_SECRET_KEY", SECRET)
-        patch.setenv("TDKT_FILE_STORE", str(demo_files(demo_template)))
+    with demo_app_env(demo_template, tmp_path_factory.mktemp("year_end"), secret=SECRET, with_files=True) as (_, users):
         yield users
 
 

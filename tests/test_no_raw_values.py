@@ -10,16 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner
-from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from tdkt.cli.program import cli
-from tdkt.core.db import make_engine
-from tdkt.core.models import Role, User
-from tests.conftest import APP, ROOT, SECRET, sqlite_copy
-from tests.demo_support import DEMO_TODAY
+from tests.conftest import APP, ROOT, SECRET
+from tests.demo_support import DEMO_TODAY, demo_app_env
 from tests.workbook_builders import openpyxl_book
 
 RAW = re.compile(r"(?<![\w<])(None|nan|NaN|NaT|<NA>)(?![\w>])|<NA>")
@@ -33,16 +29,7 @@ VIEWS = {"pages/so_ket.py": [{}, {"so_ket_kind": "year"}]}  # other views of a p
 @pytest.fixture(scope="module")
 def demo_app(demo_template, tmp_path_factory):
     """A copy of the demo database with its accounts past the first sign-in; the app pointed at it."""
-    url = sqlite_copy(demo_template, tmp_path_factory.mktemp("raw_values"))
-    engine = make_engine(url)
-    with Session(engine) as session:
-        session.exec(sa.update(User).values(must_change_password=False))
-        session.commit()
-        users = {Role(u.role).value: u.id for u in session.exec(select(User)).all()}
-    engine.dispose()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TDKT_DATABASE_URL", url)
-        patch.setenv("TDKT_SECRET_KEY", SECRET)
+    with demo_app_env(demo_template, tmp_path_factory.mktemp("raw_values"), secret=SECRET) as (url, users):
         yield {"url": url, "users": users}
 
 
