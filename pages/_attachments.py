@@ -46,7 +46,7 @@ def _rows(who: Actor, frame: pd.DataFrame, *, key: str, can_change: bool) -> Non
         size.write(row.file_name)
         when.caption(row.size_text)
         action.download_button("Tải xuống", data=_download(who, int(row.id)), file_name=row.file_name,
-                               key=f"{key}_tai_{row.id}", icon=":material/download:",
+                               key=f"{key}_tai_{row.id}", icon=":material/download:", on_click="ignore",
                                help=f"Tải lên lúc {row.uploaded_at_text}" + (f" bởi {row.uploaded_by}"
                                                                              if row.uploaded_by else ""))
         if can_change and remove.button("Xóa", key=f"{key}_xoa_{row.id}", icon=":material/delete:"):

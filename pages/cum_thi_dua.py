@@ -42,7 +42,7 @@ def draw(v: clusters.ClusterView) -> None:
     # The workbook is built only when the button is clicked (a callable), not on every run of the page.
     st.download_button(f"Tải các bảng của {v.cluster.code} (.xlsx)", key=f"export_{v.cluster.id}", mime=XLSX,
                        data=lambda: export.to_xlsx(tables, title=f"{v.cluster.name} — năm {year}"),
-                       file_name=f"cum_thi_dua_{year}_{v.cluster.id}.xlsx")
+                       file_name=f"cum_thi_dua_{year}_{v.cluster.id}.xlsx", on_click="ignore")
 
 
 if not views:
@@ -59,7 +59,7 @@ else:
                                      for v in views for name, table in shown[v.cluster.id].items()}
     st.download_button("Tải tất cả các bảng (.xlsx)", key="export_clusters", mime=XLSX,
                        data=lambda: export.to_xlsx(every, title=f"Cụm thi đua & giao ước năm {year}"),
-                       file_name=f"cum_thi_dua_{year}.xlsx")
+                       file_name=f"cum_thi_dua_{year}.xlsx", on_click="ignore")
     for tab, v in zip(st.tabs([v.cluster.code for v in views]), views, strict=False):
         with tab:
             draw(v)

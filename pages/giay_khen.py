@@ -79,7 +79,7 @@ def print_tab() -> None:
                                                  settings=settings())[1]
 
     st.download_button(f"Tải {len(chosen)} trang PDF", data=build, file_name=name, mime="application/pdf",
-                       type="primary", key=f"gk_pdf_{kind}", icon=":material/print:")
+                       type="primary", key=f"gk_pdf_{kind}", icon=":material/print:", on_click="ignore")
     st.caption("In ở khổ A4 ngang, tỷ lệ 100% (tắt “Vừa trang”/“Fit to page”), để chữ rơi đúng chỗ trên phôi.")
 
 
@@ -143,7 +143,8 @@ def calibration_tab() -> None:
         st.error(str(error))
     if trial_pdf := st.session_state.get(f"gk_trial_{kind}"):
         st.download_button("Tải bản in thử (PDF có thước đo mm)", data=trial_pdf, key=f"gk_trial_pdf_{kind}",
-                           file_name=f"in_thu_{kind}.pdf", mime="application/pdf", icon=":material/straighten:")
+                           file_name=f"in_thu_{kind}.pdf", mime="application/pdf", icon=":material/straighten:",
+                           on_click="ignore")
 
 
 printing, calibrating = st.tabs(["In giấy", "Căn vị trí trên phôi"])

@@ -31,7 +31,7 @@ with db_read() as session:
     template_bytes = record_template.template_for(session, kind=kind, year=selected_year(), agency=cfg.agency,
                                           parent_agency=cfg.parent_agency)
 st.download_button(f"Tải mẫu {record_rows.KINDS[kind].lower()} (.xlsx)", data=template_bytes, key="records_template",
-                   file_name=f"mau_{kind}_{selected_year()}.xlsx")
+                   file_name=f"mau_{kind}_{selected_year()}.xlsx", on_click="ignore")
 uploads = file_uploader("Chọn tệp (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
                         ["xlsx", "xlsm", "xls", "ods"], multiple=True, key="records_uploads")
 reports = st.session_state.setdefault("records_reports", {})

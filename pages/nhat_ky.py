@@ -98,4 +98,5 @@ def workbook() -> bytes:
 
 # Built when the button is clicked (a callable), with every entry the filters match, not only this page.
 st.download_button("Tải về Excel (.xlsx)", data=workbook, file_name="nhat_ky.xlsx", key="audit_export", mime=XLSX,
+                   on_click="ignore",
                    help=f"Mọi mục khớp bộ lọc, tối đa {format_number(audit_view.EXPORT_LIMIT)} mục mới nhất.")

@@ -29,7 +29,7 @@ else:
     st.download_button("Tải bảng phong trào (.xlsx)", key="export_movements",
                        data=lambda: export.to_xlsx({f"Phong trào {year}": table},
                                                    title=f"Phong trào thi đua năm {year}"),
-                       file_name=f"phong_trao_thi_dua_{year}.xlsx")
+                       file_name=f"phong_trao_thi_dua_{year}.xlsx", on_click="ignore")
 
 if permissions.can(who, "quan_ly_cum"):
     from pages import _movement_admin

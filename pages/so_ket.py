@@ -126,15 +126,15 @@ def chart_zip() -> bytes:
 # needs Debian's chromium: without it the page says so instead of offering a button that would fail.
 xlsx_column, docx_column, charts_column = st.columns(3)
 xlsx_column.download_button("Tải số liệu báo cáo (.xlsx)", data=workbook, file_name=f"so_ket_{year}_{kind}.xlsx",
-                            mime=XLSX, key="export_so_ket")
+                            mime=XLSX, key="export_so_ket", on_click="ignore")
 docx_column.download_button("Tải dự thảo báo cáo (.docx)", data=draft, file_name=f"bao_cao_{year}_{kind}.docx",
                             mime=DOCX, key="export_so_ket_docx",
                             help="Bản dự thảo theo thể thức Nghị định 30/2020/NĐ-CP; phần tô vàng do người soạn "
-                                 "bổ sung.")
+                                 "bổ sung.", on_click="ignore")
 if chart_pack.browser_path():
     charts_column.download_button("Tải bộ biểu đồ (.zip PNG)", data=chart_zip, file_name=f"bieu_do_{year}_{kind}.zip",
                                   mime=ZIP, key="export_so_ket_charts",
                                   help="Các biểu đồ có số liệu của báo cáo (PNG 2400×1350) để chèn vào văn bản, "
-                                       "trình chiếu; tệp kèm theo ghi các biểu đồ không có số liệu.")
+                                       "trình chiếu; tệp kèm theo ghi các biểu đồ không có số liệu.", on_click="ignore")
 else:
     st.error(chart_pack.NO_BROWSER)

@@ -24,7 +24,7 @@ with db_read() as session:
     template_bytes = template.template_for(session, year=selected_year(), agency=cfg.agency,
                                            parent_agency=cfg.parent_agency)
 st.download_button("Tải mẫu danh sách (.xlsx)", data=template_bytes, key="template",
-                   file_name=f"mau_danh_sach_de_nghi_{selected_year()}.xlsx")
+                   file_name=f"mau_danh_sach_de_nghi_{selected_year()}.xlsx", on_click="ignore")
 uploads = file_uploader("Chọn tệp danh sách (.xlsx, .xlsm, .xls, .ods) — có thể chọn nhiều tệp",
                         ["xlsx", "xlsm", "xls", "ods"], multiple=True, key="uploads")
 # A file whose title gives no year takes the year selected in the sidebar (each file's year can be changed below).

@@ -53,7 +53,7 @@ else:
     # Built when the button is clicked (a callable), not on every run of the page.
     st.download_button("Tải bảng nhiệm vụ (.xlsx)", lambda: export.to_xlsx({f"Kế hoạch {year}": table},
                        title=f"Tiến độ kế hoạch TĐKT năm {year} (tính đến {format_date(as_of)})"),
-                       file_name=f"tien_do_ke_hoach_{year}.xlsx", key="export_tasks")
+                       file_name=f"tien_do_ke_hoach_{year}.xlsx", key="export_tasks", on_click="ignore")
 
 # Choosing another task reruns this part only (not the charts and the table above); a save reruns the page.
 @st.fragment

@@ -26,7 +26,7 @@ with st.expander(f"Sổ sáng kiến được công nhận năm {year} ({len(reg
         st.dataframe(register_shown, hide_index=True, width="stretch", placeholder="")  # a missing cell: empty
         st.download_button("Tải sổ sáng kiến (.xlsx)", key="so_sang_kien", file_name=f"so_sang_kien_{year}.xlsx",
                            data=lambda: export.to_xlsx({"Sáng kiến": register_shown},
-                                                       title=f"Sáng kiến được công nhận năm {year}"))
+                                                       title=f"Sáng kiến được công nhận năm {year}"), on_click="ignore")
 text = st.text_input("Tìm theo tên cá nhân hoặc tập thể (gõ có dấu hay không dấu đều được)", key="tra_cuu_text",
                      placeholder="ví dụ: nguyen van an")
 if who.role.value == "don_vi":
@@ -98,7 +98,7 @@ for title, frame, empty in sections:
         st.dataframe(frame, hide_index=True, width="stretch", placeholder="")  # a missing cell: empty, not "None"
 st.download_button("Tải hồ sơ (.xlsx)", key="tra_cuu_xlsx", file_name="ho_so_thi_dua.xlsx",
                    data=export.to_xlsx({title: frame for title, frame, _ in sections},
-                                       title=f"Hồ sơ thi đua, khen thưởng: {profile.name}"))
+                                       title=f"Hồ sơ thi đua, khen thưởng: {profile.name}"), on_click="ignore")
 
 if permissions.can(who, "nhap_danh_sach", unit_ids={subject.unit_id} if subject.unit_id is not None else set()):
     _record_forms.render(who, subject, year=year, name=profile.name)
