@@ -103,7 +103,8 @@ def main() -> None:
     server = None if args.no_postgres else PostgresServer(args.postgres) if args.postgres else _start_postgres()
     try:
         source = work / "demo.db"
-        demo.build(source, settings=replace(Settings(), database_url=f"sqlite:///{source}", secret_key=SECRET))
+        demo.build(source, settings=replace(Settings(), database_url=f"sqlite:///{source}", secret_key=SECRET,
+                                            file_store=str(work / "files")))
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
         measure("demo", source, work, server)
         for rows in (int(r) for r in args.rows.split(",") if r):

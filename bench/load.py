@@ -122,7 +122,8 @@ def prepare_database(directory: Path, given: Path | None) -> str:
     else:
         from tdkt.seeding import demo
 
-        demo.build(path, settings=replace(Settings(), secret_key=SECRET))
+        # The demo's drafted documents go to the bench's own folder, never to data/files.
+        demo.build(path, settings=replace(Settings(), secret_key=SECRET, file_store=str(directory / "files")))
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     hashed = auth.hash_password(PASSWORD)
@@ -205,7 +206,8 @@ def wait_healthy(proc: subprocess.Popen, address: str, log_path: Path, limit: fl
 @contextlib.contextmanager
 def app_server(url: str, directory: Path, extra: list[str]) -> Iterator[App]:
     """Start the app as ./scripts/run does, on a free loopback port; yield it; stop it afterwards."""
-    env = {**os.environ, "TDKT_DATABASE_URL": url, "TDKT_SECRET_KEY": SECRET}
+    env = {**os.environ, "TDKT_DATABASE_URL": url, "TDKT_SECRET_KEY": SECRET,
+           "TDKT_FILE_STORE": str(directory / "files")}
     subprocess.run([sys.executable, "-m", "tdkt", "init"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()
     log_path = directory / "streamlit.log"
