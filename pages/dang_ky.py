@@ -7,12 +7,12 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from pages._cache import drawn, read
 from pages._common import db_read, db_write, file_uploader, require_page, selected_year, settings
-from tdkt.core import export, permissions
+from tdkt.core import permissions
 from tdkt.core.errors import Refused
 from tdkt.core.text import format_date, format_percent
-from tdkt.importing import registration_prefill, registration_sheets
-from tdkt.registrations import registration_stats, registrations
+from tdkt.registrations import registration_page, registration_stats, registrations
 from tdkt.reports import registration_charts
 
 who = require_page()
@@ -24,9 +24,17 @@ can_write = permissions.can(who, "dang_ky_thi_dua", unit_ids={who.unit_id} if wh
 st.title(f"Đăng ký thi đua năm {year}")
 if flash := st.session_state.pop("flash_dang_ky", None):
     st.success(flash)
-with db_read() as session:
-    due = registrations.deadline_of(session, year=year)
-    units = registrations.unit_choices(session, who)
+# What the page shows, read once per data version (pages/_cache.py) for a unit account's unit or for everyone else.
+own = who.unit_id if is_unit else None
+reader = {"unit_account": is_unit, "own_unit": own}
+
+
+def page_view(unit_id: int | None) -> registration_page.RegistrationPage:
+    return read(registration_page.registration_page, year=year, unit_id=unit_id, **reader)
+
+
+first = page_view(own)  # its deadline and units are the same whichever unit is picked below
+due, units = first.deadline, first.units
 late = due is not None and today > due
 can_edit = can_write and not (is_unit and late)  # after the deadline the Office adds a unit's late registrations
 st.caption((f"Hạn đăng ký theo kế hoạch (nhiệm vụ quý I.2): **{format_date(due)}**"
@@ -38,8 +46,16 @@ if is_unit:
 else:
     names = {None: "Tất cả đơn vị", **{i: n for n, i in units.items()}}
     unit_id = st.selectbox("Đơn vị", list(names), format_func=names.get, key="dk_unit")
+view = first if unit_id == own else page_view(unit_id)
 SHOWN = {"unit": "Đơn vị", "target_label": "Đối tượng", "name": "Họ và tên / Tên tập thể", "position": "Chức vụ",
          "award": "Danh hiệu đăng ký", "note": "Ghi chú", "registered_on": "Ngày đăng ký"}
+
+
+def xlsx(sheets: dict[str, pd.DataFrame], *, title: str) -> bytes:
+    """Return the sheets as .xlsx (a download's data, built when it is clicked)."""
+    from tdkt.core import export
+
+    return export.to_xlsx(sheets, title=title)
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,9 +87,8 @@ def add_form() -> None:
     filtered = [n for n, i in units.items() if i == unit_id]  # the unit the list is narrowed to, first
     unit = middle.selectbox("Đơn vị", list(units), key="dk_add_unit", disabled=is_unit,
                             index=list(units).index(filtered[0]) if filtered else 0)
-    with db_read() as session:
-        awards = list(registrations.allowed_awards(session, target=target))
-        people = registrations.people_of_unit(session, who, unit_id=units[unit]) if unit else {}
+    awards = list(read(registrations.allowed_awards, target=target))
+    people = read(registration_page.people, unit_id=units[unit], **reader) if unit else {}
     award = right.selectbox("Danh hiệu đăng ký", awards, key=f"dk_award_{target}")
     person_id, name, position = None, None, None
     if target == "ca_nhan":
@@ -110,15 +125,14 @@ def delete_form(frame: pd.DataFrame) -> None:
 
 def list_tab() -> None:
     text = st.text_input("Tìm theo tên, chức vụ, đơn vị, danh hiệu (không cần dấu)", key="dk_search")
-    with db_read() as session:
-        frame = registrations.listing(session, year=year, actor=who, unit_id=unit_id, text=text or None)
+    frame = registration_page.matching(view.rows, text or None)
     if frame.empty:
         st.info(f"Chưa có đăng ký thi đua nào năm {year}" + (" khớp với tìm kiếm." if text else "."))
     else:
         st.dataframe(shown(frame), hide_index=True, width="stretch", placeholder="")
         st.download_button("Tải danh sách đăng ký (.xlsx)", key="dk_xlsx", file_name=f"dang_ky_thi_dua_{year}.xlsx",
-                           data=lambda: export.to_xlsx({"Đăng ký thi đua": shown(frame)},
-                                                       title=f"Đăng ký thi đua năm {year}"))
+                           data=lambda: xlsx({"Đăng ký thi đua": shown(frame)}, title=f"Đăng ký thi đua năm {year}"),
+                           on_click="ignore")
     if can_edit:
         add_form()
         if not frame.empty:
@@ -128,25 +142,34 @@ def list_tab() -> None:
                            file_name=f"danh_sach_de_nghi_{year}_tu_dang_ky.xlsx", data=prefilled,
                            help="Mẫu danh sách đề nghị đã ghi sẵn người, chức vụ, đơn vị và danh hiệu đã đăng ký: "
                                 "đơn vị bổ sung giới tính, năm sinh, thành tích rồi tải lên ở trang Tải lên danh sách "
-                                "đề nghị.")
+                                "đề nghị.", on_click="ignore")
     else:
         st.caption("Chọn một đơn vị để tải danh sách đề nghị khen thưởng lập sẵn từ đăng ký của đơn vị đó.")
 
 
 def prefilled() -> bytes:
+    from tdkt.importing import registration_prefill
+
     with db_read() as session:
         return registration_prefill.prefilled_list(session, who, year=year, unit_id=unit_id, agency=cfg.agency,
                                                    parent_agency=cfg.parent_agency)
 
 
-def upload_tab() -> None:
+def template() -> bytes:
+    from tdkt.importing import registration_sheets
+
     with db_read() as session:
-        template = registration_sheets.template_for(session, who, year=year, agency=cfg.agency)
+        return registration_sheets.template_for(session, who, year=year, agency=cfg.agency)
+
+
+def upload_tab() -> None:
     st.download_button("Tải mẫu bảng đăng ký (.xlsx)", data=template, key="dk_template",
-                       file_name=f"mau_dang_ky_thi_dua_{year}.xlsx")
+                       file_name=f"mau_dang_ky_thi_dua_{year}.xlsx", on_click="ignore")
     upload = file_uploader("Chọn bảng đăng ký (.xlsx)", ["xlsx"], key="dk_upload")
     if upload is None:
         return
+    from tdkt.importing import registration_sheets  # the sheet reader loads with the first upload, not the first view
+
     digest = hashlib.sha256(upload.getvalue()).hexdigest()
     if st.session_state.get("dk_upload_done") == digest:  # still in the picker after its import: not checked again
         st.info(f"Tệp “{upload.name}” đã được ghi. Chọn tệp khác để tải lên tiếp.")
@@ -166,21 +189,21 @@ def upload_tab() -> None:
 
 
 def stats_tab() -> None:
-    with db_read() as session:
-        frame = registration_stats.progress(session, year=year, actor=who, unit_id=unit_id)
-    if frame.empty:
+    if view.rows.empty:
         st.info(f"Chưa có đăng ký thi đua nào năm {year}.")
         return
-    totals = registration_stats.totals(frame)
+    totals = view.totals
     cols = st.columns(3)
     for column, (stage, label) in zip(cols, registration_stats.STAGES.items(), strict=True):
         column.metric(label, totals[stage])
     st.caption("Đã đề nghị: có đề nghị khen thưởng của năm cho đúng cá nhân, tập thể và danh hiệu đã đăng ký; có "
                "quyết định: đề nghị đó ở bước “Có quyết định”.")
     sheets = {}
+    figures = drawn(registration_charts.page_figures, registration_page.registration_page, year=year,
+                    unit_id=unit_id, **reader)
     for by, title in (("award", "Danh hiệu"), ("unit", "Đơn vị")):
-        summary = registration_stats.summary(frame, by=by)
-        st.plotly_chart(registration_charts.registration_progress(summary, by=by, year=year), key=f"dk_chart_{by}")
+        summary = view.summaries[by]
+        st.plotly_chart(figures[by], key=f"dk_chart_{by}")
         table = summary.assign(proposed_rate=summary.proposed_rate.map(format_percent),
                                decided_rate=summary.decided_rate.map(format_percent)).rename(columns={
             by: title, "registered": "Đăng ký", "proposed": "Đã đề nghị", "decided": "Có quyết định",
@@ -188,7 +211,8 @@ def stats_tab() -> None:
         st.dataframe(table, hide_index=True, width="stretch", placeholder="")
         sheets[f"Theo {title.lower()}"] = table
     st.download_button("Tải thống kê đăng ký (.xlsx)", key="dk_stats_xlsx", file_name=f"thong_ke_dang_ky_{year}.xlsx",
-                       data=lambda: export.to_xlsx(sheets, title=f"Đăng ký → đề nghị → có quyết định năm {year}"))
+                       data=lambda: xlsx(sheets, title=f"Đăng ký → đề nghị → có quyết định năm {year}"),
+                       on_click="ignore")
 
 
 listing, uploading, statistics = st.tabs(["Danh sách đăng ký", "Tải lên bảng đăng ký", "Thống kê"])

@@ -1,18 +1,20 @@
 """Hội đồng TĐKT: the year's council members, a meeting with its attendance, the tallies per title (by hand or from a
 sheet) judged by the rule of the meeting date, the move of the passed, a second round, ballots and minutes."""
 
+from datetime import date
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
+from pages._cache import read
 from pages._common import REFUSAL, db_read, db_write, file_uploader, require_page, selected_year, settings
 from tdkt.core import permissions
 from tdkt.core.council_tables import ATTENDANCE_LABELS, COUNCIL_ROLE_LABELS, Attendance, CouncilRole
 from tdkt.core.errors import Refused
-from tdkt.core.read_cache import cached
 from tdkt.core.text import format_date, format_number
-from tdkt.council import meetings, members, outcomes, sheet_tally, tallies, verdicts
+from tdkt.council import council_page, meetings, members, outcomes, tallies, verdicts
 from tdkt.council.members import MemberInput
-from tdkt.reports import council_papers
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -25,6 +27,7 @@ if not members.may_read(who):  # app.py's menu says the same
     st.stop()
 can_write = permissions.can(who, "hoi_dong")
 year = selected_year()
+today = date.today()  # nominees are judged on it before their round's meeting
 st.title(f"Hội đồng Thi đua - Khen thưởng năm {year}")
 if flash := st.session_state.pop("flash_hoi_dong", None):
     kind, text = flash
@@ -45,11 +48,13 @@ def show_issues(issues) -> None:
 
 
 def apply_sheet(upload, apply, message) -> None:
-    """Apply an uploaded council sheet: `apply(session, data, file_name)` in one transaction, then the sheet's errors
-    listed (it wrote nothing) or `message(outcome, file_name)` shown after the page's rerun."""
+    """Apply an uploaded council sheet: `apply(sheet_tally, session, data, file_name)` in one transaction, then the
+    sheet's errors listed (it wrote nothing) or `message(outcome, file_name)` shown after the page's rerun."""
+    from tdkt.council import sheet_tally  # its sheet reader loads at the first upload, not at the page's first view
+
     try:
         with db_write() as session:
-            outcome = apply(session, upload.getvalue(), upload.name)
+            outcome = apply(sheet_tally, session, upload.getvalue(), upload.name)
     except Refused as error:
         st.error(str(error))
         return
@@ -70,14 +75,26 @@ def blank(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(lambda v: v if isinstance(v, str) else "") for c in columns})
 
 
-with db_read() as session:
-    first = meetings.meeting(session, year=year, round_no=1)
-    second = meetings.meeting(session, year=year, round_no=2)
-    size = members.member_count(session, year=year)
-rounds = [1, 2] if first is not None else [1]
+def council() -> council_page.CouncilPage:
+    """The year's council as of this run's data version: read once per version (pages/_cache.py), then each part's
+    rerun (a fragment's) reads the version only."""
+    return read(council_page.council_page, year=year, today=today)
+
+
+def papers():
+    """The module that builds the council's .xlsx and .docx, imported at the first click (python-docx): none is built
+    before its button is clicked."""
+    from tdkt.reports import council_papers
+
+    return council_papers
+
+
+view = council()
+size = view.size
+rounds = [1, 2] if view.rounds[1].meeting is not None else [1]
 round_no = st.radio("Vòng bỏ phiếu", rounds, horizontal=True, key="hoi_dong_round",
                     format_func=lambda r: "Vòng 1" if r == 1 else "Vòng 2 (bỏ phiếu lại các đề nghị chưa đạt)")
-this = first if round_no == 1 else second
+this = view.rounds[round_no].meeting
 if size:
     st.caption(f"Hội đồng có {size} thành viên; tỷ lệ đồng ý tính trên tổng số thành viên, kể cả người vắng mặt. "
                + (f"Họp vòng {round_no} ngày {format_date(this.meeting_date)}." if this else
@@ -86,9 +103,7 @@ if size:
 
 @st.fragment
 def members_part() -> None:
-    with db_read() as session:
-        frame = cached(session, members.members_frame, year=year)
-        data = council_papers.members_xlsx(session, year=year) if not frame.empty else None
+    frame = council().members
     shown = blank(frame, ["unit", "position"])[["full_name", "role_label", "unit", "position"]]
     if not can_write:
         if frame.empty:
@@ -123,19 +138,23 @@ def members_part() -> None:
         st.markdown("**Hoặc thay cả danh sách bằng một tệp Excel**")
         upload = file_uploader("Tệp danh sách thành viên (.xlsx, .xls, .ods)", SHEET_TYPES, key="hd_members_file")
         if upload is not None and st.button("Thay Hội đồng bằng tệp này", key="hd_thay_tu_tep"):
-            apply_sheet(upload, lambda session, data, name: sheet_tally.members_from_sheet(
+            apply_sheet(upload, lambda sheet_tally, session, data, name: sheet_tally.members_from_sheet(
                             session, who, data, file_name=name, settings=settings(), year=year),
                         lambda outcome, name: f"Đã thay Hội đồng năm {year} bằng “{name}”: {len(outcome.members)} "
                                               "thành viên.")
-    if data:
-        st.download_button("Tải danh sách thành viên (.xlsx)", data=data, mime=XLSX, key="hd_members_xlsx",
-                           file_name=f"hoi_dong_{year}.xlsx")
+    if not frame.empty:
+        st.download_button("Tải danh sách thành viên (.xlsx)", data=members_file, mime=XLSX, key="hd_members_xlsx",
+                           file_name=f"hoi_dong_{year}.xlsx", on_click="ignore")
+
+
+def members_file() -> bytes:
+    with db_read() as session:
+        return papers().members_xlsx(session, year=year)
 
 
 @st.fragment
 def meeting_part() -> None:
-    with db_read() as session:
-        frame = meetings.attendance(session, year=year, round_no=round_no)
+    frame = council().rounds[round_no].attendance
     if frame.empty:
         st.info("Nhập danh sách thành viên trước khi ghi cuộc họp.")
         return
@@ -173,10 +192,13 @@ def meeting_part() -> None:
             st.error(str(error))
         else:
             done(f"Đã lưu cuộc họp vòng {round_no} ngày {format_date(day)}.")
+    st.download_button("Tải thành phần dự họp (.xlsx)", data=attendance_file, mime=XLSX, key="hd_attendance_xlsx",
+                       file_name=f"du_hop_{year}_vong_{round_no}.xlsx", on_click="ignore")
+
+
+def attendance_file() -> bytes:
     with db_read() as session:
-        data = council_papers.attendance_xlsx(session, year=year, round_no=round_no)
-    st.download_button("Tải thành phần dự họp (.xlsx)", data=data, mime=XLSX, key="hd_attendance_xlsx",
-                       file_name=f"du_hop_{year}_vong_{round_no}.xlsx")
+        return papers().attendance_xlsx(session, year=year, round_no=round_no)
 
 
 def format_votes(value) -> str:
@@ -220,9 +242,8 @@ def tally_part() -> None:
     if not members.may_read_tallies(who):
         st.info("Kết quả bỏ phiếu của các đề nghị của đơn vị xem ở trang “Hồ sơ đề nghị” (cột số phiếu).")
         return
-    with db_read() as session:
-        frame = cached(session, tallies.nominees, year=year, round_no=round_no)
-        free = cached(session, tallies.without_vote, year=year)
+    now = council()
+    frame, free = now.rounds[round_no].nominees, now.without_vote
     if frame.empty:
         st.info(f"Không có đề nghị nào cần Hội đồng bỏ phiếu ở vòng {round_no}.")
     writable = can_write and this is not None
@@ -249,7 +270,7 @@ def tally_part() -> None:
         upload = file_uploader("Tệp kết quả kiểm phiếu (.xlsx, .xls, .ods): “Họ và tên”, “Danh hiệu”, “Số phiếu đồng "
                                "ý” (có thể thêm “Đơn vị”)", SHEET_TYPES, key="hd_tally_file")
         if upload is not None and st.button("Ghi kết quả từ tệp", key="hd_ghi_tu_tep"):
-            apply_sheet(upload, lambda session, data, name: sheet_tally.tally_from_sheet(
+            apply_sheet(upload, lambda sheet_tally, session, data, name: sheet_tally.tally_from_sheet(
                             session, who, data, file_name=name, settings=settings(), year=year, round_no=round_no),
                         lambda outcome, name: f"Đã ghi kết quả bỏ phiếu từ “{name}”: {tallied(outcome.written)}.")
         if st.button("Chuyển các đề nghị đạt sang Hội đồng đã xét", key="hd_chuyen_dat"):
@@ -261,37 +282,49 @@ def tally_part() -> None:
             else:
                 done(result.message(), "warning" if result.refused else "success")
     if not frame.empty:
-        with db_read() as session:
-            data = council_papers.tally_xlsx(session, year=year, round_no=round_no)
-        st.download_button("Tải kết quả bỏ phiếu (.xlsx)", data=data, mime=XLSX, key="hd_tally_xlsx",
-                           file_name=f"ket_qua_bo_phieu_{year}_vong_{round_no}.xlsx")
+        st.download_button("Tải kết quả bỏ phiếu (.xlsx)", data=tally_file, mime=XLSX, key="hd_tally_xlsx",
+                           file_name=f"ket_qua_bo_phieu_{year}_vong_{round_no}.xlsx", on_click="ignore")
+
+
+def tally_file() -> bytes:
+    with db_read() as session:
+        return papers().tally_xlsx(session, year=year, round_no=round_no)
 
 
 def papers_part() -> None:
     if not can_write:
         st.caption("Văn phòng lập phiếu bầu và biên bản họp Hội đồng.")
         return
-    with db_read() as session:
-        titles = council_papers.ballot_titles(session, year=year, round_no=round_no)
-        # Built on the run (a few small .docx): the file is the one the table above shows, and a test can open it.
-        ballots = {award: council_papers.ballots(session, who, year=year, round_no=round_no, award_name=award,
-                                                 settings=settings()) for award in titles} if size else {}
-        minutes = (council_papers.minutes(session, who, year=year, round_no=round_no, settings=settings())
-                   if this is not None else None)
+    titles = view.rounds[round_no].ballot_titles
     if not size:
         st.info("Nhập danh sách thành viên trước: mỗi thành viên một phiếu bầu.")
     elif not titles:
         st.caption(f"Không còn đề nghị nào chờ bỏ phiếu ở vòng {round_no}: không có phiếu bầu để in.")
-    for i, (award, data) in enumerate(ballots.items()):
-        st.download_button(f"Phiếu bầu “{award}” ({size} phiếu, .docx)", data=data, mime=DOCX,
-                           key=f"hd_ballot_{round_no}_{i}", file_name=f"phieu_bau_{year}_vong_{round_no}_{i + 1}.docx")
-    if minutes is not None:
-        st.download_button(f"Biên bản họp Hội đồng vòng {round_no} (.docx)", data=minutes, mime=DOCX,
-                           key=f"hd_minutes_{round_no}", file_name=f"bien_ban_hoi_dong_{year}_vong_{round_no}.docx")
+    # Each file is built when its button is clicked (the 0.6 s of .docx a run this page spent before), from the data
+    # of that moment; on_click="ignore" everywhere: a click that also reran the page could lose the file's answer.
+    for i, award in enumerate(titles if size else []):
+        st.download_button(f"Phiếu bầu “{award}” ({size} phiếu, .docx)", data=partial(ballot_file, award), mime=DOCX,
+                           key=f"hd_ballot_{round_no}_{i}", file_name=f"phieu_bau_{year}_vong_{round_no}_{i + 1}.docx",
+                           on_click="ignore")
+    if this is not None:
+        st.download_button(f"Biên bản họp Hội đồng vòng {round_no} (.docx)", data=minutes_file, mime=DOCX,
+                           key=f"hd_minutes_{round_no}", file_name=f"bien_ban_hoi_dong_{year}_vong_{round_no}.docx",
+                           on_click="ignore")
     else:
         st.caption(f"Biên bản có sau khi ghi cuộc họp vòng {round_no}.")
 
 
+def ballot_file(award: str) -> bytes:
+    with db_read() as session:
+        return papers().ballots(session, who, year=year, round_no=round_no, award_name=award, settings=cfg)
+
+
+def minutes_file() -> bytes:
+    with db_read() as session:
+        return papers().minutes(session, who, year=year, round_no=round_no, settings=cfg)
+
+
+cfg = settings()  # read in the run: a file is built outside it, when its button is clicked
 members_tab, meeting_tab, tally_tab, papers_tab = st.tabs(
     ["Thành viên", "Cuộc họp", "Bỏ phiếu", "Phiếu bầu, biên bản"])
 with members_tab:

@@ -6,19 +6,23 @@ and the ballots and minutes that python-docx opens."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from io import BytesIO
 
 import docx
+import pandas as pd
 import pytest
+from sqlalchemy import Engine, event
 from sqlmodel import select
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import app_test as app_test_module
 
+from tdkt.core import read_cache
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import Nomination, NominationStatus, User
 from tdkt.core.permissions import Actor
-from tdkt.council import meetings, members, tallies
+from tdkt.council import council_page, meetings, members, outcomes, tallies
 from tests.council_support import xlsx
 from tests.test_dossiers import add_nominations
 from tests.test_pages import REFUSAL, signed_in
@@ -37,15 +41,21 @@ SHEET_MEMBERS = [["STT", "Họ và tên", "Chức vụ trong Hội đồng", "Đ
                  *[[i, f"Ủy viên Số {i:02d}", "Ủy viên", None] for i in range(4, 15)]]
 
 
-class KeptFiles(MemoryMediaFileStorage):
-    """AppTest's media storage, keeping what each run offers for download past the run (AppTest drops it)."""
+class KeptFiles(MediaFileManager):
+    """AppTest's media files, keeping each download's callable past the run (AppTest drops its runtime): the page
+    builds a file when its button is clicked, which `clicked` does."""
 
-    kept: dict[str, bytes] = {}
+    kept: dict[str, Callable[[], bytes]] = {}
 
-    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-        file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
-        KeptFiles.kept[self.get_url(file_id)] = self.get_file(file_id).content
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
+        file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name, element_id=element_id)
+        KeptFiles.kept[file_id] = data_callable
         return file_id
+
+
+def clicked(button) -> bytes:
+    """Return the file a download button gives when clicked."""
+    return KeptFiles.kept[button.proto.deferred_file_id]()
 
 
 def opened(app_env, role: str):
@@ -143,7 +153,7 @@ def test_every_role_opens_the_page_only_the_office_writes_a_unit_sees_no_tally(a
 
 @pytest.mark.both_engines  # writes
 def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", KeptFiles)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", KeptFiles)
     url = app_env["url"]
     nominees = seed_nominees(url)
     at = opened(app_env, "van_phong")
@@ -221,9 +231,9 @@ def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
     [ballot_cstdcs, ballot_tinh] = [b for b in at.get("download_button") if b.key.startswith("hd_ballot_1_")]
     assert ballot_cstdcs.proto.label == f"Phiếu bầu “{CSTD_TINH}” (15 phiếu, .docx)" or \
         ballot_tinh.proto.label == f"Phiếu bầu “{CSTD_TINH}” (15 phiếu, .docx)"
-    ballot = docx.Document(BytesIO(KeptFiles.kept[ballot_cstdcs.proto.url]))
+    ballot = docx.Document(BytesIO(clicked(ballot_cstdcs)))
     assert any("Lê Văn An" in c.text for t in ballot.tables for r in t.rows for c in r.cells)
-    minutes = docx.Document(BytesIO(KeptFiles.kept[at.download_button(key="hd_minutes_1").proto.url]))
+    minutes = docx.Document(BytesIO(clicked(at.download_button(key="hd_minutes_1"))))
     body = "\n".join(p.text for p in minutes.paragraphs)
     assert "Tổng số thành viên Hội đồng: 15; có mặt: 13; vắng: 2" in body
     cells = {c.text for t in minutes.tables for r in t.rows for c in r.cells}
@@ -256,6 +266,52 @@ def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
     again(at)
     assert [s.value for s in at.success] == ["Đã chuyển 1 đề nghị sang “Hội đồng đã xét”."]
     assert steps(url, [nominees["an"]]) == [(S.HOI_DONG, 13, 15)]
-    minutes = docx.Document(BytesIO(KeptFiles.kept[at.download_button(key="hd_minutes_2").proto.url]))
+    minutes = docx.Document(BytesIO(clicked(at.download_button(key="hd_minutes_2"))))
     assert "13/15" in {c.text for t in minutes.tables for r in t.rows for c in r.cells}
+    engine.dispose()
+
+
+def statements_during(action) -> list[str]:
+    """Return the SQL statements any engine of this process sends while action() runs (AppTest's run included)."""
+    seen: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", listener)
+    try:
+        action()
+    finally:
+        event.remove(Engine, "before_cursor_execute", listener)
+    return seen
+
+
+@pytest.mark.parametrize("role", ["van_phong", "lanh_dao"])
+def test_a_repeat_run_reads_the_data_version_not_the_council_nor_builds_a_file(app_env, role, monkeypatch):
+    monkeypatch.setattr(app_test_module, "MediaFileManager", KeptFiles)
+    seed_council(app_env["url"], seed_nominees(app_env["url"]))
+    at = opened(app_env, role)
+    statements = statements_during(lambda: again(at))
+    assert not at.exception and [t.value for t in at.title] == [TITLE]
+    assert "data_version" in " ".join(statements)
+    assert [s for s in statements if "council" in s or "nomination" in s] == []
+    downloads = at.get("download_button")
+    assert downloads and all(b.proto.deferred_file_id and not b.proto.url for b in downloads)  # built on click
+
+
+def test_the_council_view_holds_what_the_council_functions_read(app_env):
+    seed_council(app_env["url"], seed_nominees(app_env["url"]))
+    engine = make_engine(app_env["url"])
+    today = date.today()
+    with read_session(engine) as session:
+        view = read_cache.cached(session, council_page.council_page, year=YEAR, today=today)  # refused if it held a row
+        assert view.size == 15 and list(view.rounds) == [1, 2]  # round 2 is offered: round 1 has met
+        assert [r.meeting for r in view.rounds.values()] == [council_page.MeetingInfo(date(2025, 1, 20), None), None]
+        pd.testing.assert_frame_equal(view.members, members.members_frame(session, year=YEAR))
+        pd.testing.assert_frame_equal(view.without_vote, tallies.without_vote(session, year=YEAR))
+        for round_no, part in view.rounds.items():
+            pd.testing.assert_frame_equal(part.attendance, meetings.attendance(session, year=YEAR, round_no=round_no))
+            pd.testing.assert_frame_equal(part.nominees, tallies.nominees(session, year=YEAR, round_no=round_no))
+            assert part.ballot_titles == list(outcomes.ballot_lists(session, year=YEAR, round_no=round_no))
+        assert list(view.rounds[2].nominees.name) == ["Lê Văn An"]  # failed round 1 at 11/15
     engine.dispose()

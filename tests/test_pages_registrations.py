@@ -7,16 +7,19 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 from sqlmodel import select
 
+from tdkt.core import read_cache
 from tdkt.core.db import make_engine, read_session, write_session
 from tdkt.core.models import Unit, User
 from tdkt.core.permissions import Actor
 from tdkt.core.registration_tables import Registration
-from tdkt.registrations import registrations
+from tdkt.registrations import registration_page, registration_stats, registrations
 from tests.test_pages import REFUSAL, ROLES, signed_in
+from tests.test_pages_council import statements_during
 
 PAGE = "pages/dang_ky.py"
 YEAR = date.today().year  # offered by the year selector, and no plan: no deadline
@@ -141,3 +144,37 @@ def _unit_id(url: str, name: str) -> int:
         found = session.exec(select(Unit.id).where(Unit.name == name)).one()
     engine.dispose()
     return found
+
+
+@pytest.mark.parametrize("role", ["van_phong", "don_vi"])
+def test_a_repeat_run_reads_the_data_version_not_the_registrations_nor_builds_a_file(app_env, role):
+    seed(app_env["url"])
+    at = opened(app_env, role)
+    statements = statements_during(lambda: again(at))
+    assert not at.exception and len(at.dataframe[0].value) == (1 if role == "don_vi" else 2)
+    assert "data_version" in " ".join(statements)
+    assert [s for s in statements if "registration" in s or "nomination" in s or "plan_task" in s] == []
+    downloads = at.get("download_button")
+    assert downloads and all(b.proto.deferred_file_id and not b.proto.url for b in downloads)  # built on click
+
+
+def test_the_registration_view_holds_what_listing_and_progress_read_for_each_account(app_env):
+    seed(app_env["url"])
+    engine = make_engine(app_env["url"])
+    with read_session(engine) as session:
+        users = {u.role: Actor.of(u) for u in session.exec(select(User)).all()}
+        for actor, unit_id in ((users["van_phong"], None), (users["van_phong"], _unit_id(app_env["url"], OTHER)),
+                               (users["don_vi"], users["don_vi"].unit_id)):
+            unit = actor.role == "don_vi"
+            view = read_cache.cached(session, registration_page.registration_page, year=YEAR, unit_id=unit_id,
+                                     unit_account=unit, own_unit=actor.unit_id if unit else None)
+            progress = registration_stats.progress(session, year=YEAR, actor=actor, unit_id=unit_id)
+            pd.testing.assert_frame_equal(view.rows, progress)
+            assert view.units == registrations.unit_choices(session, actor) and view.deadline is None
+            assert view.totals == registration_stats.totals(progress)
+            pd.testing.assert_frame_equal(view.summaries["unit"], registration_stats.summary(progress, by="unit"))
+            for text in (None, "nguyen van", "hoa", "không có ai"):
+                found = registration_page.matching(view.rows, text)[registrations.COLUMNS]
+                expected = registrations.listing(session, year=YEAR, actor=actor, unit_id=unit_id, text=text)
+                assert found.to_dict("records") == expected.to_dict("records")  # an empty one: no dtype to agree
+    engine.dispose()

@@ -67,6 +67,10 @@ def round_results(session: Session, *, year: int, round_no: int) -> RoundResults
 
 def ballot_lists(session: Session, *, year: int, round_no: int) -> dict[str, pd.DataFrame]:
     """Return the round's nominees still to vote on ("Đề nghị"), by title name: the ballots list exactly these."""
-    frame = tallies.nominees(session, year=year, round_no=round_no)
-    frame = frame[frame.status == NominationStatus.DE_NGHI]
+    return ballot_groups(tallies.nominees(session, year=year, round_no=round_no))
+
+
+def ballot_groups(nominees: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Return a round's nominees (`tallies.nominees`) still "Đề nghị", by title name in order."""
+    frame = nominees[nominees.status == NominationStatus.DE_NGHI]
     return {award: group.reset_index(drop=True) for award, group in frame.groupby("award", sort=True)}
