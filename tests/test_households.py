@@ -1,13 +1,14 @@
 """Households: read from the national layout's choice columns or from their name, and refused, with the Law's
 article, any award the Law does not give a household — in the import check, in hand entry and in the rules."""
 
+import re
 from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
 from sqlmodel import Session
 
-from tdkt.awards import eligibility, households, nominations
+from tdkt.awards import catalog, eligibility, households, nominations
 from tdkt.awards.rules import cases_json
 from tdkt.core.config import Settings
 from tdkt.core.db import write_session
@@ -44,8 +45,10 @@ def test_a_household_read_from_its_choice_column_is_refused_an_award_it_may_not_
     assert [(i.row, i.column, i.code) for i in report.errors] == [
         (2, "Danh hiệu thi đua/Hình thức khen thưởng", "award_target_mismatch")]
     message = report.errors[0].message
-    assert message.startswith("Hộ gia đình không được tặng “Lao động tiên tiến”")
-    assert "Giấy khen (Điều 75)" in message and "Bằng khen cấp bộ, cấp tỉnh (Điều 74)" in message
+    assert message.startswith("Hộ gia đình không được tặng “Lao động tiên tiến” (Điều 19: danh hiệu thi đua của cá "
+                              "nhân): theo Luật Thi đua, khen thưởng 2022, hộ gia đình chỉ được tặng Giấy khen "
+                              "(Điều 75)")
+    assert "Bằng khen cấp bộ, cấp tỉnh (Điều 74)" in message and "danh hiệu “Gia đình văn hóa” (Điều 20)" in message
 
 
 def test_a_choice_that_differs_from_its_formula_column_wins_with_a_warning(engine):
@@ -94,7 +97,7 @@ def test_the_rules_give_a_household_only_its_forms_of_award_with_the_article():
     ])
     assert [(v["eligible"], [f["rule"] for f in v["failures"]], [p["rule"] for p in v["pending"]])
             for v in verdicts] == [(False, ["HGD-1"], []), (True, [], ["HGD-GK"]), (True, [], ["HGD-BK"])]
-    assert verdicts[0]["failures"][0]["basis"].startswith("Luật Thi đua, khen thưởng 2022, Điều 73, 74, 75")
+    assert verdicts[0]["failures"][0]["basis"].startswith("Luật Thi đua, khen thưởng 2022, Điều 20, 73, 74, 75")
     assert verdicts[1]["pending"][0]["basis"] == "Luật Thi đua, khen thưởng 2022, Điều 75"
 
 
@@ -109,3 +112,33 @@ def test_a_listed_household_is_judged_before_import(engine):
 
 def test_the_household_list_is_the_catalogue_s():
     assert households.catalogue_matches()
+
+
+def test_each_household_form_carries_the_article_read_in_the_law_and_marks_only_what_was_not_read():
+    # Read: Điều 20 (titles of collectives and households: "Gia đình văn hóa"), Điều 73 (Bằng khen của Thủ tướng),
+    # Điều 75 (Giấy khen). Not read: Bằng khen cấp bộ/tỉnh's number, and Điều 73's clause for households.
+    assert [(form.label, form.basis) for form in households.FORMS] == [
+        ("Giấy khen", "Luật Thi đua, khen thưởng 2022, Điều 75"),
+        ("Bằng khen cấp bộ, cấp tỉnh", "Luật Thi đua, khen thưởng 2022, Điều 74 [số điều suy luận]"),
+        ("Bằng khen của Thủ tướng Chính phủ",
+         "Luật Thi đua, khen thưởng 2022, Điều 73 [chưa kiểm chứng: khoản cho hộ gia đình]"),
+        ("danh hiệu “Gia đình văn hóa”", "Luật Thi đua, khen thưởng 2022, Điều 20"),
+        ("“Bằng có công với nước”", "Pháp lệnh Ưu đãi người có công với cách mạng 2020")]
+    assert "Nghị định 86/2023/NĐ-CP" in households.form_of("GD_VAN_HOA").criterion
+    # The catalogue cites the same articles for the same awards.
+    for form in households.FORMS[:4]:
+        article = form.basis.split("[")[0].strip()
+        assert all(catalog.by_code(code).legal_basis.startswith(article) for code in form.codes), form.label
+
+
+def test_a_household_refused_an_award_of_another_kind_is_told_the_article_that_gives_it_to_others():
+    def article(award: str) -> str:
+        return re.match(r"Hộ gia đình không được tặng “[^”]*” \((Điều [^:]*):", households.refusal(award))[1]
+
+    assert [article(award) for award in ["Huân chương Lao động hạng Ba", "Huy chương Chiến sĩ vẻ vang hạng Ba",
+                                         "Chiến sĩ thi đua cơ sở", "Tập thể lao động xuất sắc",
+                                         "Cờ thi đua của Ủy ban nhân dân tỉnh"]] == [
+        "Điều 33", "Điều 54 khoản 1", "Điều 19", "Điều 20", "Điều 20"]
+    assert "(Điều 33: Huân chương chỉ tặng tập thể, cá nhân): theo" in households.refusal("Huân chương Lao động")
+    assert households.refusal("Giải thưởng Tuổi trẻ Sáng tạo").startswith(
+        "Hộ gia đình không được tặng “Giải thưởng Tuổi trẻ Sáng tạo”: theo")

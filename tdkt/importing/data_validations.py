@@ -15,6 +15,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from tdkt.importing.ods_validations import read_ods_validations
 from tdkt.importing.read_limits import ReadContext
 from tdkt.importing.zip_members import inflate
 
@@ -122,9 +123,12 @@ _X14 = re.compile(r"<x14:dataValidation\b([^>]*)>(.*?)</x14:dataValidation>", re
 
 
 def read_validations(data: bytes, *, file: str, sheets: set[str]) -> dict[str, list[Validation]]:
-    """Return, for each of `sheets` (names), its drop-down lists that pick from a cell range; {} when not an .xlsx."""
+    """Return, for each of `sheets` (names), its drop-down lists that pick from a cell range (an .xlsx's, or an .ods's:
+    `ods_validations`); {} for another file."""
     if data[:4] != b"PK\x03\x04":
         return {}
+    if (ods := read_ods_validations(data, file=file, sheets=sheets)) is not None:
+        return {sheet: [Validation(*fields) for fields in found] for sheet, found in ods.items()}
     ctx = ReadContext(file, len(data), 1, 1)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
