@@ -12,7 +12,7 @@ from tdkt.awards.rules.case import LocalPolicy
 from tdkt.core import export, permissions
 from tdkt.core.errors import Refused
 from tdkt.core.models import NOMINATION_STATUS_LABELS, NominationStatus
-from tdkt.core.read_cache import cached
+from tdkt.core.read_cache import cached, shared
 from tdkt.core.text import fold, format_number
 
 S = NominationStatus
@@ -77,43 +77,45 @@ def findings_section(findings, cap) -> None:
                            data=lambda: export.to_xlsx({"Chưa đủ điều kiện": findings_frame.rename(columns={
                                "nomination_id": "Số đề nghị", "name": "Tên", "award": "Danh hiệu/Hình thức",
                                "unit": "Đơn vị", "rules": "Quy tắc", "reasons": "Lý do, căn cứ"})},
-                               title=f"Đề nghị năm {year} chưa đủ điều kiện theo luật"))
+                               title=f"Đề nghị năm {year} chưa đủ điều kiện theo luật"),
+                           on_click="ignore")
 
 
-def filters(frame):
-    """The filter row; return the rows it shows and a key naming the filter (the grid's ticks belong to it)."""
+def filters(awards: list[str], units: list[str]):
+    """The filter row; return the ids it shows, in the table's order, and a key naming the filter (the grid's ticks
+    belong to it). The database filters and orders them (`dossiers.ordered`), once per data version and filter."""
     steps = st.columns([1, 2, 2])
     status = steps[0].selectbox("Bước", [ALL, *S], key="ho_so_status",
                                 format_func=lambda s: NOMINATION_STATUS_LABELS[s] if s else "Tất cả")
-    awards = sorted(frame["award"].dropna().unique(), key=fold)
-    units = sorted(frame["unit"].dropna().unique(), key=fold)
     award = steps[1].selectbox("Danh hiệu, hình thức", [ALL, *awards], key="ho_so_award",
                                format_func=lambda a: a or "Tất cả")
     unit = steps[2].selectbox("Đơn vị", [ALL, *units], key="ho_so_unit", format_func=lambda u: u or "Tất cả")
     text = st.text_input("Tìm theo tên, danh hiệu, đơn vị, quyết định", key="ho_so_text")
-    shown = dossier_moves.filter_frame(frame, status=status or None, award=award or None, unit=unit or None)
-    if fold(text):  # the decision's text is not in the index: the ids that hold the text, per data version
-        with db_read() as session:
-            found = cached(session, dossiers.matching, year=year, actor=who, text=fold(text))
-        shown = shown[shown.id.isin(found)]
+    # Tuples of ids are shared, not copied: nothing changes them.
+    with db_read() as session:
+        ids = shared(session, dossiers.ordered, year=year, actor=who, status=status or None, award=award or None,
+                     unit=unit or None)
+        if fold(text):  # the ids that hold the text (the decision's too), per data version
+            found = set(shared(session, dossiers.matching, year=year, actor=who, text=fold(text)))
+            ids = tuple(i for i in ids if i in found)
     chosen = [fold(str(v)) for v in (status, award, unit, text)]
-    return shown, "|".join(chosen) if any(chosen) else "all"
+    return ids, "|".join(chosen) if any(chosen) else "all"
 
 
-def page_of(frame, where: str):
-    """The page of the filtered rows shown (PAGE rows), with the pager when there are more; return the page's rows
+def page_of(ids: tuple[int, ...], where: str):
+    """The page of the filtered ids shown (PAGE of them), with the pager when there are more; return the page's ids
     and its number."""
-    pages = max(1, -(-len(frame) // PAGE))
+    pages = max(1, -(-len(ids) // PAGE))
     number = 1
     if pages > 1:
         left, right = st.columns([1, 4], vertical_alignment="bottom")
         number = int(left.number_input(f"Trang (1–{pages})", min_value=1, max_value=pages, value=1, step=1,
                                        key=f"ho_so_page_{where}_{pages}"))  # anew when the rows change
         first = (number - 1) * PAGE
-        right.caption(f"Dòng {format_number(first + 1)}–{format_number(min(first + PAGE, len(frame)))} trong "
-                      f"{format_number(len(frame))} đề nghị đang lọc. Dấu chọn từng dòng giữ trong trang đang xem; "
+        right.caption(f"Dòng {format_number(first + 1)}–{format_number(min(first + PAGE, len(ids)))} trong "
+                      f"{format_number(len(ids))} đề nghị đang lọc. Dấu chọn từng dòng giữ trong trang đang xem; "
                       "“Chọn tất cả” chọn mọi trang.")
-    return frame.iloc[(number - 1) * PAGE:number * PAGE], number
+    return ids[(number - 1) * PAGE:number * PAGE], number
 
 
 def shown_table(frame, findings, lacking):
@@ -136,11 +138,11 @@ WIDTHS = {"Tên cá nhân/tập thể": st.column_config.TextColumn(width="mediu
           "Chưa đủ điều kiện theo luật": st.column_config.TextColumn(width="large")}
 
 
-def pick(frame, page, shown, where: str, number: int):
+def pick(ids: tuple[int, ...], page, shown, where: str, number: int) -> tuple[int, ...]:
     """The Office's grid of the page's rows with a tick each, or every filtered row at once (every page); return the
-    ticked rows (of `frame`, the filtered rows)."""
+    ticked ids, in the table's order."""
     round_ = st.session_state.setdefault("ho_so_round", 0)
-    every = st.checkbox(f"Chọn tất cả {format_number(len(frame))} đề nghị đang lọc", key=f"ho_so_all_{where}_{round_}",
+    every = st.checkbox(f"Chọn tất cả {format_number(len(ids))} đề nghị đang lọc", key=f"ho_so_all_{where}_{round_}",
                         help="Chọn mọi đề nghị mà bộ lọc (bước, danh hiệu, đơn vị, tìm kiếm) đang hiển thị, ở mọi "
                              "trang.")
     pickable = shown.copy()
@@ -150,38 +152,42 @@ def pick(frame, page, shown, where: str, number: int):
                           + (f"_p{number}" if number > 1 else ""))
     ticks = grid["Chọn"].to_numpy()
     if not every:
-        return frame[frame.id.isin(page.id[ticks])]
-    return frame[~frame.id.isin(page.id[~ticks])]  # all, but the rows unticked on this page
+        return tuple(int(i) for i in page.id[ticks])
+    unticked = {int(i) for i in page.id[~ticks]}  # all, but the rows unticked on this page
+    return tuple(i for i in ids if i not in unticked)
 
 
-def move_form(ticked) -> None:
+def move_form(ticked: tuple[int, ...], flagged: dict[int, str]) -> None:
     """The step to move to, what it needs (each title's own votes where its council vote has a threshold), and the
-    move; the refused rows are named with their reasons, the others move."""
+    move; the refused rows are named with their reasons, the others move. Only the rows named are read."""
     targets = [S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH, S.KHONG_DUYET, S.DE_NGHI]
     to = st.selectbox("Chuyển sang", targets, key="ho_so_to", format_func=lambda s: (
         "Đề nghị (trả lại để sửa kết quả Hội đồng)" if s == S.DE_NGHI else NOMINATION_STATUS_LABELS[s]))
-    flagged = [r for r in ticked.itertuples() if r.rules]
-    if flagged and to in (S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH):
-        st.warning(f"{len(flagged)} đề nghị đã chọn chưa đủ điều kiện theo luật (xem lý do ở trên): "
-                   + "; ".join(f"{r.name} — {r.award}" for r in flagged[:10])
-                   + (" …" if len(flagged) > 10 else "") + ". Vẫn có thể chuyển bước nếu Hội đồng đã cân nhắc.")
-    ids = [int(i) for i in ticked.id]
+    warned = [i for i in ticked if flagged.get(i)]
+    ids = list(ticked)
     with db_read() as session:
         voted = dossier_moves.thresholds(session, nomination_ids=ids) if to == S.HOI_DONG else {}
         tallied = dossier_moves.council_votes(session, nomination_ids=list(voted)) if voted else {}
+        named = dossiers.details(session, nomination_ids=tuple(dict.fromkeys([*ticked[:30], *warned[:10], *voted])))
+    named = named.set_index("id")
+    label = {int(i): f"{r.name} — {r.award}" for i, r in named.iterrows()}
+    if warned and to in (S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH):
+        st.warning(f"{len(warned)} đề nghị đã chọn chưa đủ điều kiện theo luật (xem lý do ở trên): "
+                   + "; ".join(label[i] for i in warned[:10] if i in label)
+                   + (" …" if len(warned) > 10 else "") + ". Vẫn có thể chuyển bước nếu Hội đồng đã cân nhắc.")
     fields, votes = {}, {}
     with st.form("ho_so_form"):
-        names = [f"{r.name} — {r.award}" for r in ticked.itertuples()]
-        st.caption(f"Đã chọn {len(names)}: " + "; ".join(names[:30]) + (" …" if len(names) > 30 else ""))
+        names = [label[i] for i in ticked[:30] if i in label]
+        st.caption(f"Đã chọn {len(ticked)}: " + "; ".join(names) + (" …" if len(ticked) > 30 else ""))
         if to == S.HOI_DONG and voted:
             # The council's secret vote is tallied nominee by nominee on Hội đồng TĐKT, judged by the rule of its
             # meeting date; only those it recorded passed move, with its figures. The other titles need no vote.
             st.caption(f"{len(voted)} đề nghị có danh hiệu cần Hội đồng bỏ phiếu kín (tỷ lệ tính trên tổng số thành "
                        "viên): chỉ chuyển được đề nghị đã có kết quả kiểm phiếu đạt, ghi trên trang “Hội đồng TĐKT”. "
                        "Các danh hiệu khác chuyển không cần số phiếu.")
-            rows = ticked[ticked.id.isin(list(voted))][["name", "award"]].assign(
-                need=[f"≥ {voted[int(i)]}%" for i in ticked.id if int(i) in voted],
-                votes=[tally_text(tallied.get(int(i))) for i in ticked.id if int(i) in voted])
+            chosen = [i for i in ticked if i in voted and i in named.index]
+            rows = named.loc[chosen, ["name", "award"]].assign(
+                need=[f"≥ {voted[i]}%" for i in chosen], votes=[tally_text(tallied.get(i)) for i in chosen])
             st.dataframe(rows.rename(columns={"name": "Tên cá nhân/tập thể", "award": "Danh hiệu",
                                               "need": "Cần đồng ý", "votes": "Kết quả Hội đồng"}),
                          hide_index=True, width="stretch")
@@ -220,32 +226,31 @@ def tally_text(tally) -> str:
 @st.fragment
 def nominations() -> None:
     with db_read() as session:
-        everything = cached(session, dossiers.index, year=year, actor=who)
+        awards, units = cached(session, dossiers.choices, year=year, actor=who)
         cap = cached(session, eligibility.share_cap, year=year, actor=who)
-    frame, where = filters(everything)
-    if frame.empty:
+    ids, where = filters(awards, units)
+    if not ids:
         st.info(f"Không có đề nghị nào trong năm {year} khớp điều kiện lọc.")
         return
-    page, number = page_of(frame, where)
-    ids = tuple(int(i) for i in page.id)
-    whole_year = len(everything) <= JUDGE_ALL
+    page_ids, number = page_of(ids, where)
+    whole_year = sum(counts.values()) <= JUDGE_ALL
     with db_read() as session:
-        rows = cached(session, dossiers.details, nomination_ids=ids)
-        lacking = cached(session, checklist.missing_documents, nomination_ids=ids)
+        rows = cached(session, dossiers.details, nomination_ids=page_ids)
+        lacking = cached(session, checklist.missing_documents, nomination_ids=page_ids)
         # today is in the key: the rule set in force depends on it, as the verdicts do. Judging reads each
         # nominee's history: the whole year while it is small, else the page shown, when asked.
         judge = whole_year or st.toggle(
-            f"Xét theo luật {len(ids)} đề nghị của trang này (xếp loại, kỷ luật, thành tích, sáng kiến đã ghi nhận)",
-            key="ho_so_rules", help=f"Năm có hơn {format_number(JUDGE_ALL)} đề nghị: xét từng trang khi cần.")
+            f"Xét theo luật {len(page_ids)} đề nghị của trang này (xếp loại, kỷ luật, thành tích, sáng kiến đã ghi "
+            "nhận)", key="ho_so_rules", help=f"Năm có hơn {format_number(JUDGE_ALL)} đề nghị: xét từng trang khi cần.")
         findings = cached(session, eligibility.judge_nominations, year=year, actor=who, today=date.today(),
-                          nomination_ids=None if whole_year else ids) if judge else []
+                          nomination_ids=None if whole_year else page_ids) if judge else []
     page, shown = shown_table(rows, findings, lacking)
     findings_section(findings, cap)
     # Built only when the button is clicked (a callable), not on every run of the page.
     st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu nhập liệu quốc gia (.xlsx)",
                        data=national_workbook, file_name=f"MauTDKT_quyet_dinh_{year}.xlsx", key="ho_so_mau_tdkt",
                        help="Theo bố cục MauTDKT_20231004.xlsx: cột và mã danh hiệu (HTKT), phân loại đối tượng "
-                            "(PLDT), lĩnh vực hoạt động đã điền sẵn.")
+                            "(PLDT), lĩnh vực hoạt động đã điền sẵn.", on_click="ignore")
     if can_move:
         policy_form()
     nomination_documents(who, page, year=year, expanded=not can_move)
@@ -253,13 +258,12 @@ def nominations() -> None:
         st.dataframe(shown, hide_index=True, width="stretch", column_config=WIDTHS)
         return
     flagged = {f.nomination_id: " ".join(x["reason"] for x in f.failures) for f in findings}
-    ticked = pick(frame, page, shown, where, number)
-    ticked = ticked.assign(rules=[flagged.get(int(i), "") for i in ticked.id])
+    ticked = pick(ids, page, shown, where, number)
     st.subheader("Chuyển bước các đề nghị đã chọn")
-    if ticked.empty:
+    if not ticked:
         st.info("Đánh dấu ô “Chọn” ở các dòng cần chuyển bước, hoặc “Chọn tất cả” các đề nghị đang lọc.")
         return
-    move_form(ticked)
+    move_form(ticked, flagged)
 
 
 nominations()

@@ -5,25 +5,16 @@ from datetime import date
 
 import streamlit as st
 
-from pages._cache import chart, read
+from pages._cache import drawn, read
 from pages._common import require_page, selected_year, show_findings
-from tdkt.awards import checklist, eligibility, stats
-from tdkt.awards.money import decided_money
+from tdkt.awards import eligibility, stats
 from tdkt.core import export
 from tdkt.core.text import format_money, format_percent
+from tdkt.reports import statistics_page
 from tdkt.reports.charts import default_span, level_title
+from tdkt.reports.statistics_page import SECTIONS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# dimension → (section title, first column title, horizontal bars)
-SECTIONS = {
-    "award": ("Theo danh hiệu, hình thức khen thưởng", "Danh hiệu, hình thức", True),
-    "level": ("Theo cấp khen thưởng", "Cấp", False),
-    "unit": ("Theo đơn vị", "Đơn vị", True),
-    "target": ("Theo đối tượng", "Đối tượng", False),
-    "gender": ("Cá nhân theo giới tính", "Giới tính", False),
-    "category": ("Theo phân loại đối tượng", "Phân loại đối tượng", True),
-    "status": ("Theo trạng thái hồ sơ", "Trạng thái", False),
-}
 NUMBERS = {"nominations": "Đề nghị", "decisions": "Có quyết định"}
 ALL_UNITS, ALL_AWARDS = "Tất cả đơn vị", "Tất cả danh hiệu, hình thức"
 
@@ -31,28 +22,25 @@ who = require_page("xem")
 year = selected_year()
 st.title(f"Thống kê khen thưởng năm {year}")
 st.caption("Năm là năm thành tích của hồ sơ đề nghị, không phải năm ra quyết định.")
-units, awards = read(stats.filter_choices)
+choices = read(statistics_page.choices)
 found = read(stats.years)
 left, middle, right = st.columns([2, 2, 3])
-unit_name = left.selectbox("Đơn vị", [ALL_UNITS, *[n for _, n in units]], key="stats_unit")
-award_name = middle.selectbox("Danh hiệu, hình thức", [ALL_AWARDS, *[n for _, n in awards]], key="stats_award")
-unit_id = {n: i for i, n in units}.get(unit_name)
-award_id = {n: i for i, n in awards}.get(award_name)
+unit_name = left.selectbox("Đơn vị", [ALL_UNITS, *choices.units["name"]], key="stats_unit")
+award_name = middle.selectbox("Danh hiệu, hình thức", [ALL_AWARDS, *choices.awards["name"]], key="stats_award")
+unit_id = {n: int(i) for i, n in zip(choices.units["id"], choices.units["name"], strict=True)}.get(unit_name)
+award_id = {n: int(i) for i, n in zip(choices.awards["id"], choices.awards["name"], strict=True)}.get(award_name)
 low, high = min([*found, year - 4]), max([*found, year])
 # By default from the first year with data (at most five years): a range opening on empty years read as a fall.
 first, last = right.slider("Các năm so sánh", min_value=low, max_value=high, value=default_span(found, year),
                            key="stats_span")
-# Cached per data version (pages/_cache.py): a filter changed back, or another user's view, reads nothing again.
+# Read and drawn once per data version (pages/_cache.py): a filter changed back, or another user's view, reads and
+# draws nothing again.
 filters = {"unit_id": unit_id, "award_id": award_id}
-tables = read(stats.count_tables, year=year, dimensions=tuple(SECTIONS), **filters)
+counts = read(statistics_page.year_counts, year=year, **filters)
+figures = drawn(statistics_page.year_charts, statistics_page.year_counts, year=year, **filters)
 trend = read(stats.trend, first=first, last=last, **filters)
-shares = read(stats.shares, year=year, **filters)
-money = read(decided_money, year=year, **filters)
-dossiers = read(checklist.completeness, year=year, **filters)
-# The totals come from the status table already counted, not from stats.summary, which would count every
-# dimension a second time (bench/pages.py: seven statements over the year's nominations).
-nominations, decisions = (int(tables["status"][c].sum()) for c in ("nominations", "decisions"))
-tables["level"]["label"] = tables["level"]["label"].map(level_title)  # "Cấp tỉnh", not "tỉnh", in chart and table
+tables, shares, money, dossiers = counts.tables, counts.shares, counts.money, counts.dossiers
+nominations, decisions = counts.nominations, counts.decisions
 
 shown = {SECTIONS[d][0]: t[["label", *NUMBERS]].rename(columns={"label": SECTIONS[d][1], **NUMBERS})
          for d, t in tables.items()}
@@ -69,19 +57,17 @@ if nominations:
 if nominations == 0:
     st.info(f"Chưa có hồ sơ đề nghị khen thưởng nào cho năm {year} với bộ lọc đã chọn.")
 else:
-    for dimension, (title, _, horizontal) in SECTIONS.items():
-        frame = tables[dimension]
-        if frame["nominations"].sum() == 0:
+    for dimension, (title, _, _) in SECTIONS.items():
+        if dimension not in figures:  # no nomination in this dimension
             continue
-        drawn, numbers = st.columns([3, 2])
-        drawn.plotly_chart(chart("award_counts", frame, title=f"{title} — năm {year}", horizontal=horizontal),
-                           key=f"chart_{dimension}")
+        drawn_column, numbers = st.columns([3, 2])
+        drawn_column.plotly_chart(figures[dimension], key=f"chart_{dimension}")
         numbers.dataframe(shown[title], hide_index=True, width="stretch")
     st.subheader("Cơ cấu khen thưởng có quyết định")
     shares_shown = shares.assign(share=[format_percent(s, 1) for s in shares["share"]]).rename(
         columns={"group": "Nhóm", "part": "Đối tượng", "n": "Số có quyết định", "share": "Tỷ lệ trong nhóm"})
-    drawn, numbers = st.columns([3, 2])
-    drawn.plotly_chart(chart("award_shares", shares, year=year), key="chart_shares")
+    drawn_column, numbers = st.columns([3, 2])
+    drawn_column.plotly_chart(figures["shares"], key="chart_shares")
     numbers.dataframe(shares_shown, hide_index=True, width="stretch")
     shown["Cơ cấu có quyết định"] = shares_shown
 
@@ -111,11 +97,12 @@ if st.toggle("Xét từng đề nghị của năm theo luật (xếp loại, k�
 st.subheader(f"Qua các năm {first}–{last}")
 trend_shown = trend[["year", "level_label", *NUMBERS]].assign(level_label=trend["level_label"].map(level_title)).rename(
     columns={"year": "Năm", "level_label": "Cấp khen", **NUMBERS})
-drawn, numbers = st.columns([3, 2])
-drawn.plotly_chart(chart("award_trend", trend, first=first, last=last), key="chart_trend")
+drawn_column, numbers = st.columns([3, 2])
+drawn_column.plotly_chart(drawn(statistics_page.trend_chart, stats.trend, first=first, last=last, **filters),
+                          key="chart_trend")
 numbers.dataframe(trend_shown, hide_index=True, width="stretch")
 shown["Qua các năm"] = trend_shown
 # The workbook is built only when the button is clicked (a callable), not on every run of the page.
 st.download_button("Tải các bảng thống kê (.xlsx)", key="export_stats", mime=XLSX,
                    data=lambda: export.to_xlsx(shown, title=f"Thống kê khen thưởng năm {year}"),
-                   file_name=f"thong_ke_khen_thuong_{year}.xlsx")
+                   file_name=f"thong_ke_khen_thuong_{year}.xlsx", on_click="ignore")

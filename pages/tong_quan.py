@@ -14,7 +14,6 @@ from tdkt.core.errors import Refused
 from tdkt.core.text import format_date, format_money, format_percent
 from tdkt.plan import plan as plan_module
 from tdkt.reports import overview
-from tdkt.submissions import submission_views, submissions
 
 FLASH = "tong_quan_flash"
 
@@ -48,7 +47,7 @@ if flash := st.session_state.pop(FLASH, None):
     getattr(st, flash[0])(flash[1])
 # Cached per data version (pages/_cache.py): every user's first page after signing in reads it once per change.
 view = read(overview.leadership, year=year, today=today, actor=who)
-waiting = read(submissions.watch, year=year, today=today, actor=who)
+waiting = read(overview.waiting, year=year, today=today, actor=who)
 figures, scope, basis = view.figures, view.scope, overview.basis(year=year, today=today)
 
 # A fresh install holds only the 2024 plan: every task reads "Quá hạn" and the deadline long past. Say why, on the
@@ -119,12 +118,11 @@ link("pages/thong_ke.py", "Xem thống kê theo đơn vị, đối tượng, qua
 link("pages/ho_so.py", "Xem, xử lý từng hồ sơ ở trang Hồ sơ đề nghị")
 
 # From 30 days before the deadline: the units whose dossier the Office does not hold (Tiếp nhận hồ sơ has the rest).
-if waiting:
+if waiting is not None and len(waiting.table):
     st.subheader(f"Đơn vị chưa nộp hồ sơ khen thưởng (hạn {format_date(figures.deadline)})")
-    st.dataframe(submission_views.states_frame(waiting)[["Đơn vị", "Trạng thái", "Đúng hạn / trễ hạn", "Số đề nghị"]],
-                 hide_index=True, width="stretch")
+    st.dataframe(waiting.shown, hide_index=True, width="stretch")
     st.download_button("Tải danh sách đơn vị chưa nộp (.xlsx)", key="tong_quan_waiting_xlsx",
-                       data=lambda: submission_views.states_workbook(waiting, year=year, deadline=figures.deadline),
-                       file_name=f"don_vi_chua_nop_ho_so_{year}.xlsx")
+                       data=lambda: overview.waiting_workbook(waiting, year=year),
+                       file_name=f"don_vi_chua_nop_ho_so_{year}.xlsx", on_click="ignore")
 elif waiting is not None:
     st.success(f"Mọi đơn vị đã nộp hồ sơ khen thưởng năm {year}.")

@@ -3,13 +3,14 @@ shows PAGE rows with a pager, and "select all" still takes every filtered row, o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import func, select
 
 from tdkt.awards import dossiers
-from tdkt.core.db import make_engine, read_session, write_session
-from tdkt.core.models import Nomination, NominationStatus, Role
+from tdkt.core.db import bulk_insert_rows, make_engine, read_session, write_session
+from tdkt.core.models import Nomination, NominationStatus, Person, Role
 from tests.test_bulk_move import steps
 from tests.test_dossiers import add_nominations
 from tests.test_pages import signed_in
@@ -37,6 +38,8 @@ def test_the_index_and_a_pages_rows_are_the_tables_in_its_order(engine, actors):
         counts = dossiers.counts(session, year=2024, actor=office)
         own, own_table = (dossiers.index(session, year=2024, actor=unit),
                           dossiers.table(session, year=2024, actor=unit))
+        ordered, own_ordered = (dossiers.ordered(session, year=2024, actor=office),
+                                dossiers.ordered(session, year=2024, actor=unit))
     assert list(whole.name) == ["Tổ Tổng hợp", "Lê Thị Anh", "Đặng Văn Ân", "Trần Văn Bình", "Nguyễn Minh"]
     assert order == tuple(int(i) for i in whole.id) and order[0] == team
     assert index.drop(columns="id").values.tolist() == whole[list(dossiers.INDEX_COLUMNS[1:])].values.tolist()
@@ -44,6 +47,7 @@ def test_the_index_and_a_pages_rows_are_the_tables_in_its_order(engine, actors):
     assert found == (ids[0],)
     assert counts[S.CO_QUYET_DINH] == 1 and counts[S.DE_NGHI] == 4
     assert list(own.id) == list(own_table.id)  # a unit's account: its own unit's, in the same order
+    assert ordered == order and own_ordered == tuple(int(i) for i in own_table.id)
 
 
 @pytest.mark.both_engines  # writes: on PostgreSQL too
@@ -80,3 +84,37 @@ def test_readers_get_the_first_page(app_env, role):
         assert len(at.dataframe[-1].value) == 100
         assert [n.label for n in at.number_input if n.key == "ho_so_page_all_2"] == ["Trang (1–2)"]
     engine.dispose()
+
+
+def test_the_database_orders_names_the_vietnamese_way_whichever_way_they_were_written(engine, actors):
+    """`ordered` sorts in SQL by the stored name_order: filled by the ORM (a person, a collective renamed) and by the
+    driver-speed insert of the importer, on PostgreSQL in code points whatever the database's collation."""
+    office = actors[Role.VAN_PHONG]
+    ids = add_nominations(engine, [("Trần Văn Bình", None), ("Lê Thị Anh", None), ("Nguyễn Văn Ân", None)])
+    [team] = add_nominations(engine, [("Tổ A", None)], award="TTLDTT", collective=True)
+    with write_session(engine) as session:
+        first = session.get(Nomination, ids[0])
+        award_id, unit_id = first.award_id, first.unit_id
+        renamed = session.get(Nomination, team)
+        renamed.collective_name = "Đội Ô tô"  # "Ô" after "O", "Đ" after "D": not in code point order
+        session.add(renamed)
+        connection = session.connection()
+        names = ["Hà Văn Ánh", "Vi Thị Âu", "Nông Đức Ảnh", "Lý An"]
+        start = connection.execute(select(func.max(Person.id))).scalar_one() + 1
+        bulk_insert_rows(connection, Person.__table__, ("id", "full_name", "name_key", "unit_id"),
+                         [(start + i, n, n.lower(), unit_id) for i, n in enumerate(names)])
+        bulk_insert_rows(connection, Nomination.__table__, ("person_id", "collective_name", "target", "award_id"),
+                         [(start + i, None, "ca_nhan", award_id) for i in range(len(names))]
+                         + [(None, "Đội Ong", "tap_the", award_id)],
+                         constants={"year": 2024, "unit_id": unit_id, "status": S.DE_NGHI.value,
+                                    "created_at": datetime.now(UTC)})
+    with read_session(engine) as session:
+        whole = dossiers.table(session, year=2024, actor=office)
+        order = dossiers.ordered(session, year=2024, actor=office)
+        ldtt = dossiers.ordered(session, year=2024, actor=office, award=whole.award.iloc[-1], unit=whole.unit.iloc[0])
+        awards, units = dossiers.choices(session, year=2024, actor=office)
+    assert list(whole.name) == ["Đội Ong", "Đội Ô tô", "Lý An", "Lê Thị Anh", "Nông Đức Ảnh", "Hà Văn Ánh",
+                                "Nguyễn Văn Ân", "Vi Thị Âu", "Trần Văn Bình"]  # given names, then tones
+    assert order == tuple(int(i) for i in whole.id)
+    assert ldtt == tuple(int(i) for i in whole.id if whole.award[whole.id == i].item() == whole.award.iloc[-1])
+    assert sorted(awards) == sorted(set(whole.award)) and units == sorted(set(whole.unit))

@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from tdkt.core import audit_chain, backup_tables
 from tdkt.core.db import MIGRATIONS, make_engine, read_session, schema_transaction
 from tdkt.core.honorifics import split_title
-from tdkt.core.text import fold
+from tdkt.core.text import fold, name_order
 
 CONFIG = Config()
 CONFIG.set_main_option("script_location", str(MIGRATIONS))
@@ -30,7 +30,8 @@ OWN_ROWS = {"audit_chain_head", "data_version"}
 # them), then by the rows of later revisions.
 TALLY = "_tally"
 # Columns a migration fills in old rows, with what it puts there (checked below), instead of a default.
-FILLED = {("audit_log", "seq"), ("audit_log", "prev_hash"), ("audit_log", "hash"), ("person", "title")}
+FILLED = {("audit_log", "seq"), ("audit_log", "prev_hash"), ("audit_log", "hash"), ("person", "title"),
+          ("person", "name_order"), ("nomination", "name_order")}
 NAMES = ["Đại tá Nguyễn Văn An", "Trần Thị Bình"]  # 0009 splits the first one's rank off, leaves the second
 
 
@@ -168,6 +169,11 @@ def check(engine: sa.Engine, tables: list[sa.Table], expected: dict, before: dic
     if revision == "0009":
         assert {(r["title"], r["full_name"]) for r in expected["person"].values()} == {
             ("Đại tá", "Nguyễn Văn An"), (None, "Trần Thị Bình")}
+    if revision == "0019":  # the names' sort keys (text.name_order) beside them
+        for table, source in (("person", "full_name"), ("nomination", "collective_name")):
+            assert [r["name_order"] for r in expected[table].values()] == [
+                name_order(r[source]) for r in expected[table].values()]
+            assert any(r["name_order"] for r in expected[table].values())
     if revision == "0012":  # counted from the nominations already there
         counts = Counter((r["year"], r["award_id"], r["target"], r["category"] or "", r["status"])
                          for r in expected["nomination"].values())

@@ -248,11 +248,13 @@ def missing_documents(session: Session, *, nomination_ids: Iterable[int]) -> dic
             for i, s in dossier_states(session, nomination_ids=nomination_ids).items()}
 
 
-def count_complete(session: Session, where: ColumnElement[bool]) -> dict:
+def count_complete(session: Session, where: ColumnElement[bool], *,
+                   per_award: dict[tuple[int, int], int] | None = None) -> dict:
     """Return how many nominations matching `where` have a complete dossier and how many lack a document:
-    {"complete": n, "incomplete": n, "missing": {document name: nominations lacking it}} (names of the first year)."""
+    {"complete": n, "incomplete": n, "missing": {document name: nominations lacking it}} (names of the first year).
+    `per_award`, when the caller has counted them already, is how many match `where` per (year, award id)."""
     if _no_list_documents(session):
-        return _by_award(session, where)
+        return _by_award(session, where, per_award=per_award)
     states = _states(session, where)
     lacking = Counter(kind for s in states for kind in s.missing)
     year = min((s.year for s in states), default=0)
@@ -261,19 +263,23 @@ def count_complete(session: Session, where: ColumnElement[bool]) -> dict:
     return {"complete": complete, "incomplete": len(states) - complete, "missing": missing}
 
 
-def _by_award(session: Session, where: ColumnElement[bool], *, year: int | None = None) -> dict:
+def _by_award(session: Session, where: ColumnElement[bool], *, year: int | None = None,
+              per_award: dict[tuple[int, int], int] | None = None) -> dict:
     """`count_complete` when no unit holds a list document: a nomination's state then depends on its year's award
     alone, unless it has documents of its own, so only those are read one by one; the others are counted by year and
     award in SQL, or taken from the tally for a whole year (`year`; tdkt.core.tally). bench/pages.py at 1M nominations:
     the 100k rows of a year (50k of a half-year) went to Python one by one, 0.5 s CPU."""
-    if year is not None:
+    if per_award is not None:
+        counts = None
+    elif year is not None:
         counts = (select(NominationTally.year, NominationTally.award_id, func.sum(NominationTally.n))
                   .where(NominationTally.year == year, NominationTally.n != 0)
                   .group_by(NominationTally.year, NominationTally.award_id))
     else:
         counts = (select(Nomination.year, Nomination.award_id, func.count()).where(where)
                   .group_by(Nomination.year, Nomination.award_id))
-    per_award = {(y, a): int(n) for y, a, n in session.exec(counts).all()}
+    if counts is not None:
+        per_award = {(y, a): int(n) for y, a, n in session.exec(counts).all()}
     own: dict[int, set[str]] = {}
     keys: dict[int, tuple[int, int]] = {}
     for nomination_id, y, award, kind in session.exec(

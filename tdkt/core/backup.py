@@ -66,6 +66,7 @@ TABLE_LABELS = {
     "auth_session": "phiên đăng nhập", "sign_in_failure": "lần đăng nhập sai",
     "audit_chain_head": "đầu chuỗi nhật ký", "data_version": "số phiên bản dữ liệu",
     "nomination_tally": "số đếm đề nghị", "decision_tally": "số đếm quyết định", "unit_tally": "số đếm theo đơn vị",
+    "gender_tally": "số đếm theo giới tính", "collective_tally": "số đếm tập thể",
 }
 Progress = Callable[[str], None]
 TELL_ROWS = 10_000  # rows: a table this large is said on its own while a backup or a restore goes on

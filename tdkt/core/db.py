@@ -271,6 +271,7 @@ def bulk_insert_rows(
     if not rows:
         return
     constants = dict(constants or {})
+    names, rows = _derived(table, names, rows, constants)
     tally.after_bulk_insert(connection, table, names, rows, constants)  # same transaction: the counts go with the rows
     dialect = connection.dialect
     preparer = dialect.identifier_preparer
@@ -313,6 +314,24 @@ def bulk_insert_rows(
         cursor.executemany(f"INSERT INTO {target} ({quoted}) VALUES ({placeholders})", values)
     finally:
         cursor.close()
+
+
+def _derived(table: Table, names: Sequence[str], rows: list[Sequence],
+             constants: dict[str, Any]) -> tuple[Sequence[str], list[Sequence]]:
+    """Add the columns derived from another one (`Column.info["derived"]`: (source, function), such as a name's
+    `text.name_order`) that the rows do not give, each distinct source value computed once."""
+    for column in table.columns:
+        source, compute = column.info.get("derived", (None, None))
+        if source is None or column.name in names or column.name in constants:
+            continue
+        if source in constants:
+            constants[column.name] = compute(constants[source])
+        elif source in names:
+            index = list(names).index(source)
+            found: dict[Any, Any] = {}
+            derived = [found[v] if v in found else found.setdefault(v, compute(v)) for v in (r[index] for r in rows)]
+            names, rows = [*names, column.name], list(map(lambda r, d: (*r, d), rows, derived))
+    return names, rows
 
 
 def _sqlite_literal(table: Table, name: str, value: Any, dialect: Any) -> str | None:
