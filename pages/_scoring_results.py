@@ -3,17 +3,21 @@ the charts, the summary table and the members' templates to download, and the pr
 
 from __future__ import annotations
 
-import streamlit as st
+from typing import NamedTuple
 
-from pages._cache import read
+import streamlit as st
+from plotly.graph_objects import Figure
+
+from pages._cache import drawn
 from pages._common import db_read, db_write, settings, show_error, show_findings
 from tdkt.awards import eligibility
 from tdkt.core.errors import Refused
 from tdkt.core.permissions import Actor, can
 from tdkt.core.text import format_number
 from tdkt.reports import scoring_charts
-from tdkt.scoring import outputs, proposals
+from tdkt.scoring import outputs, proposals, views
 from tdkt.scoring.results import ClusterResult
+from tdkt.scoring.views import ClusterScoring
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,26 +41,39 @@ def _our_line(result: ClusterResult) -> None:
     st.caption(outputs.status_text(result))
 
 
-# Shared, not copied (st.plotly_chart only reads a figure), and kept per the figures' data: a ClusterResult of a few
-# members hashes in well under a millisecond, while the three figures took 0.25–0.45 s to build at every rerun.
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _figure(name: str, *data, **options):
-    """Return `tdkt.reports.scoring_charts.<name>(*data, **options)`, built once per data and options."""
-    return getattr(scoring_charts, name)(*data, **options)
+class Figures(NamedTuple):
+    """The outputs' figures, None where there is nothing to draw."""
+
+    ranking: Figure | None
+    groups: Figure | None
+    years: Figure | None
 
 
-def _charts(result: ClusterResult, year: int, cluster_code: str) -> None:
-    """The percent ranking, our points by group beside the average and the leader, our rank over the years."""
+def figures(scoring: ClusterScoring, **_arguments) -> Figures:
+    """Build the percent ranking, our points by group and our rank over the years (for `pages/_cache.drawn`)."""
+    result = scoring.result
     if not scoring_charts.scored(result):
+        return Figures(None, None, None)
+    ours = scoring_charts.us(result)
+    return Figures(scoring_charts.percent_ranking(result),
+                   scoring_charts.group_comparison(result) if ours is not None and ours.rank is not None else None,
+                   scoring_charts.rank_over_years(scoring.history, cluster_name=result.cluster_name)
+                   if [h for h in scoring.history if h[1] is not None] else None)
+
+
+def _charts(arguments: dict) -> None:
+    """The percent ranking, our points by group beside the average and the leader, our rank over the years: built
+    once per data version and shared (`pages/_cache.drawn`; st.cache_resource hashed the ClusterResult at every run,
+    40 ms of the page's 0.16 s)."""
+    shown = drawn(figures, views.cluster_scoring, **arguments)
+    if shown.ranking is None:
         st.caption("Chưa có đơn vị nào được chấm điểm: chưa có biểu đồ.")
         return
-    st.plotly_chart(_figure("percent_ranking", result), key="cd_chart_ranking")
-    ours = scoring_charts.us(result)
-    if ours is not None and ours.rank is not None:
-        st.plotly_chart(_figure("group_comparison", result), key="cd_chart_groups")
-    history = tuple(read(outputs.our_ranks, cluster_code=cluster_code, year=year))
-    if [h for h in history if h[1] is not None]:
-        st.plotly_chart(_figure("rank_over_years", history, cluster_name=result.cluster_name), key="cd_chart_years")
+    st.plotly_chart(shown.ranking, key="cd_chart_ranking")
+    if shown.groups is not None:
+        st.plotly_chart(shown.groups, key="cd_chart_groups")
+    if shown.years is not None:
+        st.plotly_chart(shown.years, key="cd_chart_years")
 
 
 def _downloads(result: ClusterResult, year: int, cluster_code: str) -> None:
@@ -78,9 +95,10 @@ def _downloads(result: ClusterResult, year: int, cluster_code: str) -> None:
     stem = f"tong_hop_cham_diem_{result.cluster_code.replace(' ', '_')}_{year}"
     left, right = st.columns(2)
     left.download_button("Tải bảng tổng hợp (.xlsx)", data=workbook, file_name=f"{stem}.xlsx", mime=XLSX,
-                         key="cd_tai_tong_hop_xlsx", help="In khổ A4 ngang, vừa một trang theo chiều rộng.")
+                         key="cd_tai_tong_hop_xlsx", on_click="ignore",
+                         help="In khổ A4 ngang, vừa một trang theo chiều rộng.")
     right.download_button("Tải bảng tổng hợp để ký (.docx)", data=document, file_name=f"{stem}.docx", mime=DOCX,
-                          key="cd_tai_tong_hop_docx",
+                          key="cd_tai_tong_hop_docx", on_click="ignore",
                           help="Thể thức Nghị định 30/2020/NĐ-CP, chữ ký của cụm trưởng và cụm phó.")
 
 
@@ -106,10 +124,10 @@ def _outcome(outcome: proposals.ProposalOutcome) -> None:
         show_findings(eligibility.findings_table(list(outcome.findings)))
 
 
-def _proposal(result: ClusterResult, actor: Actor, year: int, cluster_code: str) -> None:
+def _proposal(scoring: ClusterScoring, actor: Actor, year: int, cluster_code: str) -> None:
     """What the final ranking proposes, each line with its nomination once drafted, and the two buttons."""
     st.subheader("Đề nghị khen thưởng theo kết quả")
-    plan = read(proposals.plan, year=year, cluster_code=cluster_code)
+    result, plan = scoring.result, scoring.plan
     if plan is None or plan.awards is None:
         st.caption("Cụm này không đề nghị Cờ thi đua, Bằng khen theo kết quả chấm điểm.")
         return
@@ -148,10 +166,12 @@ def _proposal(result: ClusterResult, actor: Actor, year: int, cluster_code: str)
         _outcome(outcome)
 
 
-def render(result: ClusterResult, *, actor: Actor, year: int, cluster_code: str) -> None:
-    """Draw a cluster's scoring outputs for the signed-in user (every role reads; the Office proposes)."""
+def render(scoring: ClusterScoring, *, actor: Actor, year: int, cluster_code: str, arguments: dict) -> None:
+    """Draw a cluster's scoring outputs for the signed-in user (every role reads; the Office proposes); `scoring` is
+    `views.cluster_scoring(**arguments)`, read by the page."""
+    result = scoring.result
     st.subheader(f"Kết quả chấm điểm {result.cluster_name} năm {year}")
     _our_line(result)
-    _charts(result, year, cluster_code)
+    _charts(arguments)
     _downloads(result, year, cluster_code)
-    _proposal(result, actor, year, cluster_code)
+    _proposal(scoring, actor, year, cluster_code)

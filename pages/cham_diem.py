@@ -8,29 +8,29 @@ from pages import _scoring_results
 from pages._cache import read
 from pages._common import db_read, db_write, file_uploader, require_page, selected_year, settings, show_error
 from pages._issue_table import show_issues
-from tdkt.clusters import clusters
-from tdkt.clusters.cluster_years import INTERNAL
 from tdkt.core.errors import Refused
 from tdkt.core.permissions import can
 from tdkt.core.text import format_date, format_number
-from tdkt.scoring import (
-    criteria_file,
-    entries,
-    kinds,
-    member_template,
-    ranking,
-    round_table,
-    rounds,
-    sheet_frames,
-    sheet_writes,
-    sheets,
-    views,
-)
+from tdkt.scoring import entries, kinds, round_table, rounds, sheet_frames, sheet_writes, sheets, views
 from tdkt.scoring.entries import EntryInput, Evidence
 from tdkt.submissions import attachments
 from tdkt.submissions.submissions import vietnam_today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _criteria_file():
+    """The criteria file's module, loaded when a file is downloaded or uploaded (it brings the safe reader)."""
+    from tdkt.scoring import criteria_file
+
+    return criteria_file
+
+
+def _member_template():
+    """The member templates' module, loaded on a click (openpyxl, the safe reader and the import pipeline)."""
+    from tdkt.scoring import member_template
+
+    return member_template
 
 who = require_page("xem")
 year = selected_year()
@@ -41,16 +41,17 @@ st.title(f"Chấm điểm thi đua cụm năm {year}")
 flash_box = st.empty()
 if flash := st.session_state.pop("cd_flash", None):
     flash_box.success(flash)
-with db_read() as session:
-    found = [c for c in clusters.clusters_of(session, year=year) if c.code != INTERNAL]
+# Read once per data version (pages/_cache.py): a rerun of this page (a round or a member picked) reads nothing again.
+# The criteria file and the member templates (openpyxl, the safe reader) load when they are clicked or uploaded.
+found = read(views.cluster_choices, year=year)
 if not found:
     st.info(f"Năm {year} chưa có cụm thi đua. Văn phòng Sở thêm cụm ở trang “Cụm thi đua & giao ước”.")
     st.stop()
 by_id = {c.id: c for c in found}
 cluster = by_id[st.selectbox("Cụm thi đua", list(by_id), key=f"cd_cum_{year}",
                              format_func=lambda i: f"{by_id[i].code} — {by_id[i].name}")]
-# Read once per data version (pages/_cache.py): a rerun of this page (a round or a member picked) reads nothing again.
-scoring = read(views.cluster_scoring, cluster_id=cluster.id, today=vietnam_today(), with_previous=can_write)
+arguments = {"cluster_id": cluster.id, "today": vietnam_today(), "with_previous": can_write}
+scoring = read(views.cluster_scoring, **arguments)
 sheet = scoring if scoring.sheet_id is not None else None
 result, stored, states, previous = scoring.result, list(scoring.entries), list(scoring.states), scoring.previous
 version = st.session_state.setdefault("cd_version", 0)
@@ -74,8 +75,7 @@ def write(call, message: str) -> None:
         done(message)
 
 
-def pts(value) -> str:
-    return kinds.points_text(value) if value is not None and not pd.isna(value) else ""
+pts = views.points
 
 
 def sheet_part() -> None:
@@ -84,17 +84,14 @@ def sheet_part() -> None:
         st.caption(f"{len(spec.groups)} nhóm, {len(spec.criteria)} tiêu chí, tổng {pts(spec.max_points)} điểm"
                    + (f" · Kết quả đã công bố ngày {format_date(sheet.published_on)}." if sheet.published_on else "."))
     if spec is not None:
-        st.download_button("Tải bảng tiêu chí (.xlsx)", key="cd_tai_bang", mime=XLSX,
+        st.download_button("Tải bảng tiêu chí (.xlsx)", key="cd_tai_bang", on_click="ignore", mime=XLSX,
                            file_name=f"bang_tieu_chi_{cluster.code}_{year}.xlsx".replace(" ", "_"),
-                           data=lambda: criteria_file.criteria_workbook(spec, cluster_code=cluster.code, year=year))
+                           data=lambda: _criteria_file().criteria_workbook(spec, cluster_code=cluster.code, year=year))
     if not can_write or (sheet is not None and sheet.published_on is not None):
         if spec is None:
             st.info(f"{cluster.code} chưa có bảng tiêu chí năm {year}.")
             return
-        frame = sheet_frames.criterion_frame(spec)
-        frame["max_points"] = frame["max_points"].map(pts)
-        frame["points_each"] = frame["points_each"].map(pts)
-        st.dataframe(frame.fillna("").rename(columns=CRITERION_TITLES), hide_index=True, width="stretch")
+        st.dataframe(scoring.criteria_table.rename(columns=CRITERION_TITLES), hide_index=True, width="stretch")
         return
     st.caption("Sửa trong bảng (thêm, xóa dòng). Mã tiêu chí con viết “1.2” và ghi mã tiêu chí cha ở cột “Thuộc "
                "tiêu chí”; mục điểm trừ ghi điểm tối đa 0 và số điểm mỗi lần âm. Tổng và từng nhóm được kiểm tra "
@@ -154,25 +151,22 @@ def sheet_from_file() -> None:
         st.caption("Tệp có dòng tiêu đề “STT | Nội dung tiêu chí | Điểm tối đa” (thêm “Loại tiêu chí”, “Cách tính”, "
                    "“Điểm mỗi lần” nếu có); nhóm đánh số La Mã I, II…, tiêu chí 1, 2…, tiêu chí con 1.1 hoặc a), b); "
                    "nhóm “Điểm cộng/Điểm thưởng” và “Điểm trừ”; dòng “Tổng cộng”.")
-        st.download_button("Tải mẫu bảng tiêu chí (.xlsx)", key="cd_mau_bang", mime=XLSX,
+        st.download_button("Tải mẫu bảng tiêu chí (.xlsx)", key="cd_mau_bang", on_click="ignore", mime=XLSX,
                            file_name=f"mau_bang_tieu_chi_{year}.xlsx",
-                           data=lambda: criteria_file.criteria_workbook(None, cluster_code=cluster.code, year=year))
+                           data=lambda: _criteria_file().criteria_workbook(None, cluster_code=cluster.code, year=year))
         upload = file_uploader("Chọn tệp bảng tiêu chí", ["xlsx", "xlsm", "xls", "ods"],
                                key=f"cd_tep_bang_{cluster.id}_{version}")
         if upload is None:
             return
-        read = criteria_file.read_criteria_file(upload.getvalue(), file_name=upload.name, settings=settings())
-        if read.problems:
+        found = _criteria_file().read_criteria_file(upload.getvalue(), file_name=upload.name, settings=settings())
+        if found.problems:
             st.error(f"Tệp “{upload.name}” chưa dùng được (chưa lưu gì): sửa trong tệp rồi tải lên lại.\n"
-                     + "\n".join(f"- {p}" for p in read.problems))
+                     + "\n".join(f"- {p}" for p in found.problems))
             return
-        spec = read.spec
+        spec = found.spec
         st.success(f"Tệp “{upload.name}”: {len(spec.groups)} nhóm, {len(spec.criteria)} tiêu chí, tổng "
                    f"{pts(spec.max_points)} điểm.")
-        frame = sheet_frames.criterion_frame(spec)
-        frame["max_points"] = frame["max_points"].map(pts)
-        frame["points_each"] = frame["points_each"].map(pts)
-        st.dataframe(frame.fillna("").rename(columns=CRITERION_TITLES), hide_index=True, width="stretch")
+        st.dataframe(views.criteria_table(spec).rename(columns=CRITERION_TITLES), hide_index=True, width="stretch")
         if st.button("Lưu bảng tiêu chí từ tệp", key="cd_luu_bang_tep", type="primary"):
             write(lambda s: sheet_writes.save_sheet(s, who, cluster_id=cluster.id, spec=spec,
                                                     reason=f"Nhập từ tệp “{upload.name}”"),
@@ -234,15 +228,15 @@ def scoring_part() -> None:
     # The table's heading names its round and member: drawn by the same run as the table under it, so whoever waits
     # for it (a user, the browser test) knows the table below is this one, not the one it replaces.
     st.markdown(f"**Bảng {rounds.ROUNDS[kind].lower()} của {name}**")
-    frame = round_table.round_table(sheet.spec, stored, member_id=member, round=kind)
+    view = read(views.round_view, member_id=member, round=kind, **arguments)
+    frame = view.table
     if frame.empty:
         st.info("Thành viên này chưa giải trình tiêu chí nào: không có gì để thẩm định lại.")
         return
     if not can_write or not state.open:
         if can_write:
             st.caption(views.lock_text(state, published_on=sheet.published_on))
-        st.dataframe(round_table.shown_table(frame).rename(columns=ENTRY_TITLES), hide_index=True, width="stretch",
-                     placeholder="")
+        st.dataframe(view.shown.rename(columns=ENTRY_TITLES), hide_index=True, width="stretch", placeholder="")
         return
     frame["max_points"] = frame["max_points"].map(pts)  # read-only here: the Vietnamese text, as everywhere else
     # on_change="ignore": an edit is kept in the browser and sent with the save click, in one message. A rerun per
@@ -363,20 +357,11 @@ def member_part() -> None:
                    help=f"Điểm cộng {pts(m.bonus)}, điểm trừ {pts(m.penalty)}.")
     cols[3].metric("Xếp hạng", f"{m.rank}/{ranked}" if m.rank else "Chưa xếp hạng",
                    help=f"Tỷ lệ đạt {format_number(m.percent, 2)}% điểm tối đa áp dụng.")
-    detail = read(ranking.member_detail, year=year, cluster_code=cluster.code, member_id=picked)
-    for column in ("max_points", "self_points", "appraised_points", "cut"):
-        detail[column] = detail[column].map(pts)
-    criteria = {c.id: c for c in sheet.spec.scored}
-    for column in ("self_value", "appraised_value"):
-        detail[column] = [round_table.detail_value(criteria.get(i), v)
-                          for i, v in zip(detail["criterion_id"], detail[column], strict=True)]
-    st.dataframe(detail[list(DETAIL_TITLES)].fillna("").rename(columns=DETAIL_TITLES), hide_index=True,
+    shown = read(views.member_view, member_id=picked, **arguments)
+    st.dataframe(shown.detail[list(DETAIL_TITLES)].fillna("").rename(columns=DETAIL_TITLES), hide_index=True,
                  width="stretch")
-    cut = detail[detail["cut"].astype(str).str.len() > 0]
-    cut = cut[cut["cut"] != "0"]
-    if not cut.empty:
-        st.caption("Bị trừ: " + "; ".join(f"{r.code} ({r.cut} điểm" + (f": {r.comment}" if r.comment else "") + ")"
-                                          for r in cut.itertuples()))
+    if shown.cut:
+        st.caption(shown.cut)
     if result.we_are_head:
         templates_part(picked, choices[picked].lstrip("★ "))
 
@@ -385,11 +370,11 @@ def templates_part(member: int, name: str) -> None:
     """The head's template per member, and a filled one read back (self-score or appraisal) through the safe reader."""
     def template() -> bytes:
         with db_read() as session:
-            return member_template.member_workbook(session, year=year, cluster_code=cluster.code, member_id=member,
+            return _member_template().member_workbook(session, year=year, cluster_code=cluster.code, member_id=member,
                                                    round="self")
 
     st.download_button(f"Tải mẫu chấm điểm của {name} (.xlsx)", data=template, mime=XLSX, key="cd_tai_mau",
-                       file_name=f"cham_diem_{cluster.code.replace(' ', '_')}_{year}_{member}.xlsx")
+                       on_click="ignore", file_name=f"cham_diem_{cluster.code.replace(' ', '_')}_{year}_{member}.xlsx")
     if not can_write:
         return
     left, right = st.columns([1, 2])
@@ -397,6 +382,7 @@ def templates_part(member: int, name: str) -> None:
                       format_func={"self": "Tự chấm của thành viên", "appraisal": "Kết quả thẩm định"}.get)
     upload = file_uploader("Tệp chấm điểm đã điền (.xlsx)", ["xlsx"], key=f"cd_nhap_tep_{version}", container=right)
     if upload is not None and st.button("Nhập điểm từ tệp", key="cd_nhap_bang"):
+        member_template = _member_template()
         with db_read() as session:
             report = member_template.read_member_sheet(session, upload.getvalue(), file_name=upload.name, year=year,
                                                        cluster_code=cluster.code, round=kind, settings=settings())
@@ -427,4 +413,4 @@ with tabs[1]:
 with tabs[2]:
     member_part()
 with tabs[3]:
-    _scoring_results.render(result, actor=who, year=year, cluster_code=cluster.code)
+    _scoring_results.render(scoring, actor=who, year=year, cluster_code=cluster.code, arguments=arguments)

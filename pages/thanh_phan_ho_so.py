@@ -4,11 +4,12 @@ award) and, for the Office, the reminder e-mails: units' addresses, how early, w
 import pandas as pd
 import streamlit as st
 
-from pages._common import db_read, db_write, engine, require_page, selected_year, settings
-from tdkt.awards import checklist
+from pages._cache import read
+from pages._common import db_write, engine, require_page, selected_year, settings
+from tdkt.awards import checklist, checklist_views
 from tdkt.core import export, permissions
 from tdkt.core.errors import Refused
-from tdkt.submissions import reminders, submissions
+from tdkt.submissions import reminder_views, reminders, submissions
 
 who = require_page()
 year = selected_year()
@@ -55,32 +56,27 @@ def requirement_form(table: pd.DataFrame) -> None:
 
 
 def checklist_tab() -> None:
-    decree = checklist.decree_for(year)
+    # Read once per data version (pages/_cache.py): a pick in the Office's form reads nothing again.
+    view = read(checklist_views.checklist_view, year=year)
+    decree = view.decree
     st.caption(f"Theo Luật Thi đua, khen thưởng 2022, Điều 84; báo cáo thành tích theo mẫu {decree}. Tờ trình, biên "
                "bản và các tài liệu chung khác nộp một bản cho cả danh sách của đơn vị (đính kèm vào hồ sơ chung của "
                "đơn vị); báo cáo thành tích, xác nhận sáng kiến đính kèm vào từng đề nghị.")
-    with db_read() as session:
-        table = checklist.requirement_table(session, year=year)
-    shown = pd.DataFrame({"Danh hiệu/Hình thức": table.award, "Tài liệu cần có": table.documents,
-                          "Nguồn": table.configured.map({True: "Văn phòng đặt", False: "Mặc định"})})
+    shown = view.shown
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button("Tải bảng thành phần hồ sơ (.xlsx)", key="tp_xlsx", file_name=f"thanh_phan_ho_so_{year}.xlsx",
+                       on_click="ignore",
                        data=lambda: export.to_xlsx({"Thành phần hồ sơ": shown},
                                                    title=f"Thành phần hồ sơ đề nghị khen thưởng năm {year}"))
     with st.expander("Các loại tài liệu và căn cứ"):
-        st.dataframe(pd.DataFrame([{
-            "Tài liệu": checklist.kind_label(k, year=year), "Căn cứ": checklist.kind_help(k, year=year),
-            "Một bản cho cả danh sách": "Có" if k in checklist.LIST_KINDS else "Không"}
-            for k in checklist.REQUIRABLE]), hide_index=True, width="stretch")
+        st.dataframe(view.kinds, hide_index=True, width="stretch")
     if permissions.can(who, "thanh_phan_ho_so"):
         st.subheader("Đặt thành phần hồ sơ")
-        requirement_form(table)
+        requirement_form(view.requirements)
 
 
-def emails_form() -> None:
-    with db_read() as session:
-        frame = reminders.unit_emails(session)
-        days = reminders.reminder_days(session)
+def emails_form(view: reminder_views.ReminderView) -> None:
+    frame, days = view.emails, view.days
     with st.form("nh_days"):
         chosen = st.number_input("Nhắc các đơn vị chưa nộp từ bao nhiêu ngày trước hạn", min_value=1, max_value=60,
                                  value=days, step=1)
@@ -92,6 +88,7 @@ def emails_form() -> None:
     edited = st.data_editor(shown.drop(columns="unit_id"), hide_index=True, width="stretch", key="nh_emails",
                             disabled=["Đơn vị", "Loại đơn vị"])
     st.download_button("Tải danh sách e-mail các đơn vị (.xlsx)", key="nh_emails_xlsx", file_name="email_don_vi.xlsx",
+                       on_click="ignore",
                        data=lambda: export.to_xlsx({"E-mail đơn vị": shown.drop(columns="unit_id")},
                                                    title="E-mail nhận nhắc hạn nộp hồ sơ của các đơn vị"))
     if st.button("Lưu e-mail các đơn vị", key="nh_emails_save"):
@@ -111,24 +108,21 @@ def reminders_tab() -> None:
     else:
         st.info("E-mail nhắc hạn chưa bật: người quản trị máy chủ đặt TDKT_SMTP_HOST, TDKT_SMTP_FROM (và tên đăng "
                 "nhập, mật khẩu nếu cần) rồi khởi động lại. Vẫn xem trước được những thư sẽ gửi.")
+    today = submissions.vietnam_today()
+    view = read(reminder_views.reminder_view, year=year, today=today, agency=cfg.agency)
     try:
-        emails_form()
+        emails_form(view)
     except Refused as error:
         st.error(str(error))
-    today = submissions.vietnam_today()
-    with db_read() as session:
-        due = reminders.due_reminders(session, year=year, today=today, agency=cfg.agency)
+    due, table = view.due, view.table
     st.subheader(f"Thư đến hạn gửi hôm nay ({len(due.reminders)})")
-    frame = due.frame()
-    if frame.empty:
+    if table.empty:
         st.caption("Hôm nay không có đơn vị nào cần nhắc.")
     else:
-        table = frame[["unit", "kind_label", "recipients", "subject", "note"]].rename(columns={
-            "unit": "Đơn vị", "kind_label": "Loại thư", "recipients": "Gửi tới", "subject": "Tiêu đề",
-            "note": "Không gửi vì"})
         st.dataframe(table, hide_index=True, width="stretch")
         title = f"Thư nhắc hạn nộp hồ sơ năm {year}, ngày {today:%d/%m/%Y}"
         st.download_button("Tải danh sách thư (.xlsx)", key="nh_due_xlsx", file_name=f"nhac_han_{year}.xlsx",
+                           on_click="ignore",
                            data=lambda: export.to_xlsx({"Thư nhắc hạn": table}, title=title))
     if st.button("Gửi ngay", key="nh_send", type="primary", disabled=not (cfg.smtp_host and due.reminders)):
         try:

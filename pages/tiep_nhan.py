@@ -4,7 +4,8 @@ the Office returns it with a reason or accepts it; everyone allowed reads the hi
 import streamlit as st
 
 from pages._attachments import attachments_section
-from pages._common import db_read, db_write, require_page, selected_year
+from pages._cache import read
+from pages._common import db_write, require_page, selected_year
 from tdkt.core import permissions
 from tdkt.core.errors import Refused
 from tdkt.core.submission_tables import SubmissionState
@@ -22,9 +23,9 @@ is_office = permissions.can(who, "tiep_nhan_ho_so")
 st.title(f"Tiếp nhận hồ sơ khen thưởng năm {year}")
 if flash := st.session_state.pop("flash_tiep_nhan", None):
     st.success(flash)
-with db_read() as session:
-    due = deadlines.deadline_of(session, year=year)
-    states = submissions.unit_states(session, year=year, today=today, actor=who)
+# Read once per data version (pages/_cache.py), per account: a unit picked again reads nothing again.
+reception = read(submission_views.reception_view, actor=who, year=year, today=today)
+due, states = reception.deadline, list(reception.states)
 st.caption(f"Hạn nộp hồ sơ về Văn phòng Sở: **{format_date(due.day)}** ({due.source_label}) · hôm nay "
            f"{format_date(today)}. Nộp trong ngày hạn cuối là đúng hạn; hồ sơ bị trả lại hay thu hồi phải nộp lại, "
            "nộp lại sau hạn là trễ hạn.")
@@ -66,9 +67,8 @@ if who.role.value != "don_vi":
     cols[3].metric("Trễ hạn", sum(s.days_late is not None for s in states))
     # Kind and deadline (the same on every row, said above) stay in the .xlsx: on screen they pushed the missing
     # documents out of view at 1400 px.
-    st.dataframe(submission_views.states_frame(states).drop(columns=["Loại đơn vị", "Hạn nộp"]), hide_index=True,
-                 width="stretch")
-    st.download_button("Tải bảng tình hình nộp hồ sơ (.xlsx)", key="tiep_nhan_xlsx",
+    st.dataframe(reception.table, hide_index=True, width="stretch")
+    st.download_button("Tải bảng tình hình nộp hồ sơ (.xlsx)", key="tiep_nhan_xlsx", on_click="ignore",
                        data=lambda: submission_views.states_workbook(states, year=year, deadline=due.day),
                        file_name=f"tiep_nhan_ho_so_{year}.xlsx")
     by_id = {s.unit_id: s for s in states}
@@ -89,20 +89,19 @@ if state.state == S.TRA_LAI:
     st.warning(f"Văn phòng Sở đã trả lại hồ sơ ngày {format_date(state.date)}: {state.reason}")
 if state.missing_documents:
     st.warning("Giấy tờ còn thiếu: " + "; ".join(state.missing_documents) + ".")
-with db_read() as session:
-    steps = submissions.history(session, who, year=year, unit_id=state.unit_id)
-    nominations = submission_views.unit_nominations(session, who, year=year, unit_id=state.unit_id)
+dossier = read(submission_views.dossier_view, actor=who, year=year, unit_id=state.unit_id)
+steps, nominations = list(dossier.steps), dossier.nominations
 if nominations.empty:
     st.info(f"{state.unit} chưa có đề nghị khen thưởng nào năm {year} (tải lên danh sách hoặc nhập tay ở trang "
             "Tải lên danh sách đề nghị).")
 else:
-    st.dataframe(submission_views.nominations_frame(nominations), hide_index=True, width="stretch")
+    st.dataframe(dossier.nominations_table, hide_index=True, width="stretch")
 st.markdown("**Lịch sử**")
 if steps:
-    st.dataframe(submission_views.history_frame(steps), hide_index=True, width="stretch")
+    st.dataframe(dossier.steps_table, hide_index=True, width="stretch")
 else:
     st.caption("Chưa nộp lần nào.")
-st.download_button("Tải hồ sơ của đơn vị (.xlsx)", key="tiep_nhan_unit_xlsx",
+st.download_button("Tải hồ sơ của đơn vị (.xlsx)", key="tiep_nhan_unit_xlsx", on_click="ignore",
                    data=lambda: submission_views.history_workbook(state.unit, year, steps, nominations),
                    file_name=f"ho_so_{year}_don_vi_{state.unit_id}.xlsx")
 st.markdown("**Tài liệu chung của hồ sơ** (tờ trình, biên bản…: tính cho mọi đề nghị của đơn vị; báo cáo thành tích "

@@ -19,13 +19,19 @@ BUTTONS = {"cd_luu_so_bang_khen", "cd_de_nghi_cum", "cd_de_nghi_so"}
 def section() -> None:
     """The section as the Chấm điểm page calls it, for Cụm II of 2024 (run by AppTest as a script of its own)."""
     from pages import _scoring_results
+    from pages._cache import read
     from pages._common import db_read, require_page
-    from tdkt.scoring.ranking import cluster_result
+    from tdkt.core.permissions import can
+    from tdkt.scoring import views
+    from tdkt.scoring.sheets import cluster_named
+    from tdkt.submissions.submissions import vietnam_today
 
     who = require_page("xem")
     with db_read() as session:
-        result = cluster_result(session, year=2024, cluster_code="Cụm II")
-    _scoring_results.render(result, actor=who, year=2024, cluster_code="Cụm II")
+        cluster_id = cluster_named(session, year=2024, cluster_code="Cụm II").id
+    arguments = {"cluster_id": cluster_id, "today": vietnam_today(), "with_previous": can(who, "cham_diem")}
+    _scoring_results.render(read(views.cluster_scoring, **arguments), actor=who, year=2024, cluster_code="Cụm II",
+                            arguments=arguments)
 
 
 def scored(app_env, **kwargs) -> None:

@@ -1,7 +1,9 @@
-"""What the page, the command and the .xlsx show of submissions: the units' table, a history, a unit's nominations."""
+"""What the page, the command and the .xlsx show of submissions: the units' table, a history, a unit's nominations;
+and the Tiếp nhận hồ sơ page's two reads (kept per data version by the page): the year's units, one unit's dossier."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -12,6 +14,8 @@ from tdkt.core import export
 from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, ImportBatch, Nomination, Person
 from tdkt.core.permissions import Actor, require
 from tdkt.core.text import format_date, format_datetime, name_sort_key
+from tdkt.submissions import deadlines, submissions
+from tdkt.submissions.deadlines import Deadline
 from tdkt.submissions.submissions import UnitState
 
 STATE_COLUMNS = {"unit": "Đơn vị", "kind": "Loại đơn vị", "state": "Trạng thái", "date": "Ngày",
@@ -79,7 +83,12 @@ def nominations_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def states_workbook(states: list[UnitState], *, year: int, deadline: date) -> bytes:
     """Return the units' table as an .xlsx."""
-    return export.to_xlsx({"Tiếp nhận hồ sơ": states_frame(states)},
+    return frame_workbook(states_frame(states), year=year, deadline=deadline)
+
+
+def frame_workbook(frame: pd.DataFrame, *, year: int, deadline: date) -> bytes:
+    """Return a `states_frame` table as the units' .xlsx."""
+    return export.to_xlsx({"Tiếp nhận hồ sơ": frame},
                           title=f"Tình hình nộp hồ sơ khen thưởng năm {year} — hạn nộp {format_date(deadline)}")
 
 
@@ -97,3 +106,39 @@ def json_object(states: list[UnitState], *, year: int, deadline: date) -> dict:
         "days_left": s.days_left, "nominations": s.nominations, "missing_documents": list(s.missing_documents),
         "reason": s.reason,
     } for s in states]}
+
+
+@dataclass(frozen=True, slots=True)
+class ReceptionView:
+    """The year's deadline and every submitting unit's state an actor may see (a unit account: its own), with the
+    units' table as the page shows it (no kind and deadline: the same on every row, said above it)."""
+
+    deadline: Deadline
+    states: tuple[UnitState, ...]
+    table: pd.DataFrame
+
+
+@dataclass(frozen=True, slots=True)
+class DossierView:
+    """One unit's dossier of the year: its steps (`submissions.history`) and nominations (`unit_nominations`), and
+    both as the page's tables."""
+
+    steps: tuple[dict, ...]
+    nominations: pd.DataFrame
+    steps_table: pd.DataFrame
+    nominations_table: pd.DataFrame
+
+
+def reception_view(session: Session, *, actor: Actor, year: int, today: date) -> ReceptionView:
+    """Return the deadline and the units' states as of `today` (an argument, so that a kept view is not served the
+    next day); refused for an account that may not see submissions."""
+    states = tuple(submissions.unit_states(session, year=year, today=today, actor=actor))
+    return ReceptionView(deadlines.deadline_of(session, year=year), states,
+                         states_frame(list(states)).drop(columns=["Loại đơn vị", "Hạn nộp"]))
+
+
+def dossier_view(session: Session, *, actor: Actor, year: int, unit_id: int) -> DossierView:
+    """Return a unit's steps and nominations of the year; refused for a unit account asking about another unit."""
+    steps = tuple(submissions.history(session, actor, year=year, unit_id=unit_id))
+    nominations = unit_nominations(session, actor, year=year, unit_id=unit_id)
+    return DossierView(steps, nominations, history_frame(list(steps)), nominations_frame(nominations))
