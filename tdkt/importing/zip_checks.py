@@ -9,6 +9,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 
 from tdkt.importing.ods_checks import scan_ods_content
 from tdkt.importing.read_budget import (
@@ -181,7 +182,7 @@ def _scan_xlsx_member(
         if feed_strings:
             shared.feed(buf, start, end)
             continue
-        if prefixed.search(buf, start, end):
+        if buf.find(b":", start, end) >= 0 and prefixed.search(buf, start, end):  # find: a colon is rare, and 5x faster
             return _scan_xlsx_exact(data, info, sheet, ctx, shared)
         if not seen_any and buf.find(b"<c", start, end) >= 0:
             seen_any = True
@@ -190,13 +191,19 @@ def _scan_xlsx_member(
         if first_row < 0:
             first_row = _first_value_row(buf, start, end)
         column_a = column_a or _VALUE_IN_A.search(buf, start, end) is not None
-        letter = _max_letter(buf, start, end, letter) if max_col < 25 else letter
+        known = None
+        if wide or max_col >= 25:
+            letter = _max_letter(buf, start, end, letter) if max_col < 25 else letter
+            found = (match.start() for match in (odd_wide if wide else odd).finditer(buf, start, end))
+        else:
+            known = [letter]
+            found = _odd_cells(buf, start, end, odd, rows_ok, known)
         if wide:
             letters = set(wide_cols.findall(buf, start, end))
             if letters:
                 max_col = max(max_col, max(column_index(x) for x in letters))
-        for match in (odd_wide if wide else odd).finditer(buf, start, end):
-            cell = _cell_position(buf, match.start())
+        for position in found:
+            cell = _cell_position(buf, position)
             if cell is None:
                 continue
             if cell is _IRREGULAR:
@@ -207,6 +214,8 @@ def _scan_xlsx_member(
             max_col = max(max_col, col)
             last_row = max(last_row, row)
             odd_cells += 1
+        if known is not None:
+            letter = known[0]
         if not wide and odd_cells > _WIDE_AFTER:
             wide = True
     if not seen_any:
@@ -243,6 +252,39 @@ def _max_letter(buf: bytes, start: int, end: int, known: int) -> int:
             break
         known = buf[found.end() - 1] - 65
     return known
+
+
+_NARROW: dict[tuple[int, bytes], re.Pattern[bytes]] = {}
+
+
+def _odd_cells(buf: bytes, start: int, end: int, odd: re.Pattern[bytes], rows_ok: bytes, known: list[int]
+               ) -> Iterator[int]:
+    """Yield the start of every cell tag of the region that `odd` matches, and raise `known[0]` to the last
+    single-letter column (0 = A) a cell tag names, as `_max_letter` does, in one scan of the region instead of two.
+
+    The scan skips the cells of columns up to the known letter only; a cell of a later one stops it, raises the letter,
+    and the scan goes on from there skipping that column too (at most 26 times a part). Any other cell it stops at is
+    one `odd` matches: both skip exactly the tags `<c r="X…` whose row is a number up to max_rows.
+    """
+    pos = start
+    while True:
+        key = (known[0], rows_ok)
+        narrow = _NARROW.get(key)
+        if narrow is None:
+            letters = b"[A-" + bytes([65 + known[0]]) + b"]" if known[0] >= 0 else b"(?!)"
+            narrow = _NARROW[key] = re.compile(rb'<c(?! r="' + letters + rows_ok + rb'")[\s/>]')
+        for match in narrow.finditer(buf, pos, end):
+            at = match.start()
+            first = buf[at + 6] if at + 6 < end and buf.startswith(b'<c r="', at) else 0
+            if 65 + known[0] < first <= 90:  # a later letter
+                known[0] = first - 65
+                pos = match.end()
+                if odd.match(buf, at):
+                    yield at
+                break
+            yield at
+        else:
+            return
 
 
 _VALUE_IN_A = re.compile(rb'<c r="A\d+"[^>]*(?<!/)>\s*<(?:v|is|f)[\s>]')
