@@ -9,6 +9,10 @@ from tdkt.core.models import ROLE_LABELS, Role
 from tdkt.council import members as council
 from tdkt.documents import register as documents
 from tdkt.forms import tt02
+from tdkt.reports import charts
+
+REFUSED = "sign_in_refused"  # the refusal a form's callback met, shown under the form by the run it starts
+WARM_UP, WARMED = "warm_up_first_page", "warmed_up"  # the hidden box's key; this tab has drawn it
 
 st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng Sơn", page_icon=":material/military_tech:",
                    layout="wide")
@@ -22,38 +26,88 @@ def sign_in_view() -> None:
     if ended := st.session_state.pop("session_ended", None):
         st.info(ended)
     with st.form("dang_nhap"):
-        username = st.text_input("Tên đăng nhập", key="login_username")
-        password = st.text_input("Mật khẩu", type="password", key="login_password")
-        submitted = st.form_submit_button("Đăng nhập", type="primary")
-    if submitted:
-        try:
-            common.sign_in(username, password)
-        except Refused as error:
-            st.error(str(error))
-        else:
-            st.rerun()
+        st.text_input("Tên đăng nhập", key="login_username")
+        st.text_input("Mật khẩu", type="password", key="login_password")
+        st.form_submit_button("Đăng nhập", type="primary", on_click=submit_sign_in)
+    if refused := st.session_state.pop(REFUSED, None):
+        st.error(refused)
+    warm_up_first_page()
+
+
+def submit_sign_in() -> None:
+    """Sign in from the form's values. A callback runs before the script, so the run the click starts finds the user
+    signed in and draws the first page itself: no st.rerun, one run instead of two."""
+    state = st.session_state
+    try:
+        common.sign_in(state.get("login_username", ""), state.get("login_password", ""))
+    except Refused as error:
+        state[REFUSED] = str(error)
 
 
 def change_password_view(user) -> None:
     st.title("Đổi mật khẩu")
     st.info(f"Xin chào {user.display_name}. Đây là lần đăng nhập đầu: hãy đặt mật khẩu mới trước khi dùng hệ thống.")
     with st.form("doi_mat_khau_bat_buoc"):
-        old = st.text_input("Mật khẩu hiện tại", type="password")
-        new = st.text_input("Mật khẩu mới (ít nhất 8 ký tự, có chữ và số)", type="password")
-        confirm = st.text_input("Nhập lại mật khẩu mới", type="password")
-        submitted = st.form_submit_button("Đổi mật khẩu", type="primary")
-    if submitted:
-        try:
-            with common.db_write() as session:
-                auth.change_password(session, user=auth.get_user(session, user_id=user.id), old_password=old,
-                                     new_password=new, confirm=confirm, keep_session=common.current_session())
-        except Refused as error:
-            st.error(str(error))
-        else:
-            st.rerun()
+        st.text_input("Mật khẩu hiện tại", type="password", key="first_old_password")
+        st.text_input("Mật khẩu mới (ít nhất 8 ký tự, có chữ và số)", type="password", key="first_new_password")
+        st.text_input("Nhập lại mật khẩu mới", type="password", key="first_confirm_password")
+        st.form_submit_button("Đổi mật khẩu", type="primary", on_click=submit_first_password, args=(user.id,))
+    if refused := st.session_state.pop(REFUSED, None):
+        st.error(refused)
     if st.button("Đăng xuất"):
         common.sign_out()
         st.rerun()
+    warm_up_first_page()
+
+
+def submit_first_password(user_id: int) -> None:
+    """Change the password at the first sign-in (a callback, as `submit_sign_in`: the run the click starts finds the
+    flag cleared and draws the first page)."""
+    state = st.session_state
+    try:
+        with common.db_write() as session:
+            auth.change_password(session, user=auth.get_user(session, user_id=user_id),
+                                 old_password=state.get("first_old_password", ""),
+                                 new_password=state.get("first_new_password", ""),
+                                 confirm=state.get("first_confirm_password", ""), keep_session=common.current_session())
+    except Refused as error:
+        state[REFUSED] = str(error)
+
+
+def warm_up_figure() -> dict:
+    """A figure with what Tổng quan's charts draw (charts.house_layout, stacked and grouped horizontal bars on a
+    two-level axis, text inside and outside, a note, a two-line title): plotly compiles each part at its first use."""
+    axis = [["g", "g"], ["a", "b"]]
+    return {"data": [{"type": "bar", "orientation": "h", "y": axis, "x": [1, 2], "name": "a", "text": [1, 2],
+                      "textposition": "inside", "hovertemplate": "%{y}: %{x}<extra></extra>"},
+                     {"type": "bar", "orientation": "h", "y": axis, "x": [2, 1], "name": "b", "text": [2, 1],
+                      "textposition": "outside", "cliponaxis": False}],
+            "layout": charts.house_layout("a<br><sup>b</sup>", height=200, barmode="stack",
+                                          yaxis={"autorange": "reversed", "automargin": True},
+                                          xaxis={"title": {"text": "a"}, "gridcolor": "#eeeeee"},
+                                          annotations=[{"x": 3, "y": 0.5, "yref": "paper", "text": "a",
+                                                        "showarrow": False, "xanchor": "left"}])}
+
+
+def warm_up_first_page() -> None:
+    """Draw, hidden, under the sign-in form while the user types, what the first page draws first in a browser: a
+    plotly chart like Tổng quan's, a link and a select box (the sidebar's year), once per browser tab.
+
+    A browser loads each kind of element's code the first time one is drawn (Streamlit's PlotlyChart code is 4.7 MB)
+    and plotly compiles its drawing at first use: 1.5–3.7 s of one blocked task (headless Chromium, 2 shared cores)
+    that the first sign-in paid after its click until this chart took it. Importing the code alone did not take it:
+    the drawing compiles lazily. Hidden with visibility (off the screen, the tab order and the accessibility tree)
+    and out of the layout. Once drawn in a tab (its Streamlit session) it is not drawn again: the code stays loaded,
+    so the forced password change and a sign-in after signing out do not draw it twice."""
+    if st.session_state.get(WARMED):
+        return
+    st.session_state[WARMED] = True
+    with st.container(key=WARM_UP):
+        st.plotly_chart(warm_up_figure(), key="warm_up_chart", config={"displayModeBar": False})
+        st.page_link("https://example.invalid/", label="a")
+        st.selectbox("a", [1], key="warm_up_select", label_visibility="collapsed")
+    st.html(f"<style>.st-key-{WARM_UP} {{ position: absolute; visibility: hidden; pointer-events: none; "
+            "width: 400px; height: 200px; overflow: hidden; }}</style>")
 
 
 def config_error_view() -> None:
