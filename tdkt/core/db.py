@@ -258,51 +258,57 @@ def bulk_insert_rows(
     rows: list[Sequence],
     *,
     constants: Mapping[str, Any] | None = None,
+    genders: Mapping[int, str | None] | None = None,
 ) -> None:
     """Insert many rows given as tuples in the order of `names`, at driver speed: COPY on PostgreSQL, the stdlib
     executemany on SQLite. `constants` are columns with one value for every row (a batch id, a date), given once.
+    `genders` (person id -> stored gender), when the caller knows those of a nomination insert's persons, spares the
+    gender tally reading them back (`tally.after_bulk_insert`).
 
     PERF.md measured Core executemany at 40% of the stdlib's speed on SQLite and 20% of COPY on PostgreSQL; an import
     of 100k rows spends most of its time here otherwise. On SQLite each distinct value goes through its column type's
     bind processor once, so what is stored is exactly what SQLAlchemy would store; constants are processed the same
     way and written into the statement as SQL literals (when text, integer or NULL), so no row carries or binds them.
-    On PostgreSQL the COPY text is written column by column (`_copy_texts`), constants once per piece.
+    On PostgreSQL the COPY text is written column by column (`_copy_texts`), a piece of rows at a time, constants once
+    per piece. Derived columns (`_derived`) go as columns of their own beside the rows, which are not rebuilt for them.
     """
     if not rows:
         return
     constants = dict(constants or {})
-    names, rows = _derived(table, names, rows, constants)
-    tally.after_bulk_insert(connection, table, names, rows, constants)  # same transaction: the counts go with the rows
+    extra_names, extra = _derived(table, names, rows, constants)
+    tally.after_bulk_insert(connection, table, names, rows, constants, genders=genders)  # the counts go with the rows
+    names = [*names, *extra_names]
     dialect = connection.dialect
     preparer = dialect.identifier_preparer
     target = preparer.format_table(table)
     if dialect.name == "postgresql":
         quoted = ", ".join(preparer.quote(n) for n in [*names, *constants])
         raw = connection.connection.dbapi_connection
-        texts = [_copy_texts(column) for column in zip(*rows, strict=False)]
         tail = [_copy_texts((value,)) for value in constants.values()]
-        with raw.cursor() as cursor:
-            with cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
+        end = "".join("\t" + t[0] for t in tail if t is not None) + "\n"
+        with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
+            # A piece at a time: the texts of all 100k rows' columns at once took about 20 MiB more at the peak.
+            for start in range(0, len(rows), _COPY_ROWS):
+                stop = start + _COPY_ROWS
+                piece = [*zip(*rows[start:stop], strict=False), *(e[start:stop] for e in extra)]
+                texts = [_copy_texts(column) for column in piece]
                 if any(t is None for t in texts + tail):  # a type the text path does not write: psycopg adapts each row
-                    extra = tuple(constants.values())
-                    for row in rows:
-                        copy.write_row((*row, *extra))
-                    return
-                end = "".join("\t" + t[0] for t in tail) + "\n"
-                for start in range(0, len(rows), _COPY_ROWS):
-                    lines = map("\t".join, zip(*(t[start:start + _COPY_ROWS] for t in texts), strict=True))
-                    copy.write(end.join(lines) + end)
+                    for row in zip(*piece, strict=True):
+                        copy.write_row((*row, *constants.values()))
+                    continue
+                copy.write(end.join(map("\t".join, zip(*texts, strict=True))) + end)
         return
     literals = [_sqlite_literal(table, name, value, dialect) for name, value in constants.items()]
+    columns: list[Sequence] | None = None
     if any(literal is None for literal in literals):  # not writable as a literal: bind it in every row
-        extra = tuple(constants.values())
-        rows, names, constants, literals = [(*row, *extra) for row in rows], [*names, *constants], {}, []
+        columns = [*zip(*rows, strict=False), *extra, *([v] * len(rows) for v in constants.values())]
+        names, constants, literals = [*names, *constants], {}, []
     processors = [(i, p) for i, n in enumerate(names) if (p := table.columns[n].type._cached_bind_processor(dialect))]
     values: list[Sequence] = rows
-    if processors:
+    if processors or extra or columns is not None:
         # Process each distinct value once, column by column, and rebuild the rows in C (zip) rather than assigning
         # cell by cell.
-        columns = list(zip(*rows, strict=False))
+        columns = columns or [*zip(*rows, strict=False), *extra]
         for index, processor in processors:
             columns[index] = _each_distinct(columns[index], processor, None)
         values = list(zip(*columns, strict=True))
@@ -317,9 +323,12 @@ def bulk_insert_rows(
 
 
 def _derived(table: Table, names: Sequence[str], rows: list[Sequence],
-             constants: dict[str, Any]) -> tuple[Sequence[str], list[Sequence]]:
-    """Add the columns derived from another one (`Column.info["derived"]`: (source, function), such as a name's
-    `text.name_order`) that the rows do not give, each distinct source value computed once."""
+             constants: dict[str, Any]) -> tuple[list[str], list[list]]:
+    """Return the names and values (a list per column) of the columns derived from another one
+    (`Column.info["derived"]`: (source, function), such as a name's `text.name_order`) that the rows do not give,
+    each distinct source value computed once; a derived constant is added to `constants`."""
+    extra_names: list[str] = []
+    extra: list[list] = []
     for column in table.columns:
         source, compute = column.info.get("derived", (None, None))
         if source is None or column.name in names or column.name in constants:
@@ -327,11 +336,11 @@ def _derived(table: Table, names: Sequence[str], rows: list[Sequence],
         if source in constants:
             constants[column.name] = compute(constants[source])
         elif source in names:
-            index = list(names).index(source)
             found: dict[Any, Any] = {}
-            derived = [found[v] if v in found else found.setdefault(v, compute(v)) for v in (r[index] for r in rows)]
-            names, rows = [*names, column.name], list(map(lambda r, d: (*r, d), rows, derived))
-    return names, rows
+            values = list(map(operator.itemgetter(list(names).index(source)), rows))
+            extra_names.append(column.name)
+            extra.append([found[v] if v in found else found.setdefault(v, compute(v)) for v in values])
+    return extra_names, extra
 
 
 def _sqlite_literal(table: Table, name: str, value: Any, dialect: Any) -> str | None:

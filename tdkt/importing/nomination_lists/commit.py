@@ -143,7 +143,8 @@ def commit_batch(
     session.add(batch)
     session.flush()
     progress(0.4, "Đang tìm và thêm các cá nhân…")
-    people, added = people_ids(session, records, batch_id=batch.id)
+    genders: dict[int, str | None] = {}  # the persons' stored genders, for the gender tally: no need to read them back
+    people, added = people_ids(session, records, batch_id=batch.id, genders=genders)
     progress(0.7, f"Đang ghi {len(records)} đề nghị…")
     # One batch, one moment: every nomination of it has the same year, status, dates and batch, written once.
     individual = Target.CA_NHAN.value
@@ -156,7 +157,7 @@ def commit_batch(
     bulk_insert_rows(session.connection(), Nomination.__table__, _NOMINATION_COLUMNS, rows, constants={
         "year": year, "status": NominationStatus.DE_NGHI.value, "received_on": received_on, "batch_id": batch.id,
         "created_at": utcnow(),
-    })
+    }, genders=genders)
     batch.people_added = added
     session.add(batch)
     audit.record(session, actor, "nhap_danh_sach", "lo_nhap", batch.id,
