@@ -130,7 +130,7 @@ ENTITY_VALUES: dict[tuple[str, str], dict[str, str]] = {
     ("han_nop_ho_so", "source"): DEADLINE_SOURCES,
 }
 # Kept for the app's own use (keys, hashes, ordering), not something a reader of the log needs.
-HIDDEN = {"id", "name_key", "collective_key", "password_hash", "sha256", "updated_at"}
+HIDDEN = {"id", "name_key", "collective_key", "name_order", "password_hash", "sha256", "updated_at"}
 # Ids shown as what they name: field -> kind of record (`Names`).
 REFERENCES = {"unit_id": "unit", "unit_ids": "unit", "person_id": "person", "authors": "person", "award_id": "award",
               "used_for_award_id": "award", "task_id": "task", "cluster_id": "cluster", "event_id": "event",
