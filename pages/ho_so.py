@@ -170,7 +170,8 @@ def move_form(ticked: tuple[int, ...], flagged: dict[int, str]) -> None:
         tallied = dossier_moves.council_votes(session, nomination_ids=list(voted)) if voted else {}
         named = dossiers.details(session, nomination_ids=tuple(dict.fromkeys([*ticked[:30], *warned[:10], *voted])))
     named = named.set_index("id")
-    label = {int(i): f"{r.name} — {r.award}" for i, r in named.iterrows()}
+    # r.name would be the row's index (the id) once "id" is the index: the column is read by its label.
+    label = {int(i): f"{r['name']} — {r['award']}" for i, r in named.iterrows()}
     if warned and to in (S.HOI_DONG, S.DA_TRINH, S.CO_QUYET_DINH):
         st.warning(f"{len(warned)} đề nghị đã chọn chưa đủ điều kiện theo luật (xem lý do ở trên): "
                    + "; ".join(label[i] for i in warned[:10] if i in label)

@@ -181,6 +181,9 @@ def test_the_office_selects_all_that_a_filter_shows_and_moves_them_on_the_page(a
     assert every.label == "Chọn tất cả 5 đề nghị đang lọc"
     every.check().run()
     assert not at.exception
+    [chosen] = [c.value for c in at.caption if c.value.startswith("Đã chọn")]  # who is about to move, by name
+    assert sorted(chosen.removeprefix("Đã chọn 5: ").split("; ")) == [
+        f"Người thứ {i} — Lao động tiên tiến" for i in range(1, 6)]
     at.button(key="ho_so_move").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Đã chuyển 5 đề nghị sang “Hội đồng đã xét”."]
