@@ -44,13 +44,19 @@ def _col(letters: str) -> int:
 
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 _RANGE = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Za-z]{1,3}\$?\d{1,7})(?::(\$?[A-Za-z]{1,3}\$?\d{1,7}))?$")
+_SCOPED_NAME = re.compile(r"^(?:'(?:[^']|'')+'|[^'!]+)!([^\W\d][\w.]*)$")
 _SQREF_PART = re.compile(r"([A-Za-z]{1,3})\d*(?::([A-Za-z]{1,3})\d*)?")
 
 
-def _target(formula: str, names: dict[str, str]) -> tuple[str, int, int, int, int] | None:
-    """Return (sheet, first col, last col, first row, last row) of a list formula, through a defined name."""
+def _target(formula: str, names: dict[str, str], own: str = "") -> tuple[str, int, int, int, int] | None:
+    """Return (sheet, first col, last col, first row, last row) of a list formula, through a defined name; a range
+    without a sheet ("$K$2:$K$9") is on the validation's own sheet `own`."""
     formula = formula.strip().lstrip("=")
+    if (scoped := _SCOPED_NAME.match(formula)) is not None and scoped[1].lower() in names:
+        formula = scoped[1]  # a sheet's own name as LibreOffice writes it: 'Danh sách'!PhanLoai
     formula = names.get(formula.lower(), formula).lstrip("=")
+    if own and "!" not in formula:
+        formula = "'" + own.replace("'", "''") + "'!" + formula
     match = _RANGE.match(formula)
     if match is None:
         return None
@@ -147,7 +153,7 @@ def read_validations(data: bytes, *, file: str, sheets: set[str]) -> dict[str, l
                                         re.S)
                     sqref = re.search(r"<xm:sqref>(.*?)</xm:sqref>", body) if x14 else re.search(
                         r'\bsqref\s*=\s*"([^"]*)"', attrs)
-                    target = _target(html.unescape(formula[1]), names) if formula else None
+                    target = _target(html.unescape(formula[1]), names, sheet) if formula else None
                     columns = _columns(sqref[1]) if sqref else ()
                     if target and columns:
                         found.setdefault(sheet, []).append(Validation(columns, *target))

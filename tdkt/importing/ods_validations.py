@@ -6,12 +6,15 @@ give (`data_validations` makes them: this module does not import it, so no cycle
 content.xml is read with a streaming parser (expat, no tree, no document type, no entity), in the bounded pieces of
 `zip_members.inflate`: the validations come before the tables, so a file without any is left at its first table;
 an asked sheet is read for its first 4 MiB (a drop-down covers whole columns), and the parse stops once every asked
-sheet is read, unless a validation picks from a named range (those are written after the tables). A file whose
-validations cannot be read is read without them.
+sheet is read, unless a validation picks from a named range: the named ranges of the whole workbook are written
+after the tables, a sheet's own ones (LibreOffice writes one for a sheet's print titles or print area, and a name an
+.xlsx scoped to a sheet) at the end of its table, and the condition names those as "'Danh sách'.PhanLoai". A file
+whose validations cannot be read is read without them.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import itertools
 import re
@@ -35,6 +38,10 @@ _CELL = r"\$?([A-Za-z]{1,3})\$?(\d{1,7})"
 _RANGE = re.compile(rf"^\[?{_SHEET}\.{_CELL}(?::{_SHEET}\.?{_CELL})?\]?$")  # the end's dot: some writers omit it
 _IN_LIST = re.compile(r"^(?:[a-z]+:)?cell-content-is-in-list\((.*)\)$", re.S)
 _NAME = re.compile(r"^[^\W\d][\w.]*$")
+_SHEET_NAME = re.compile(rf"^{_SHEET}\.([^\W\d][\w.]*)$")  # a sheet's own name: "'Danh sách'.PhanLoai"
+_USING = "\x00"  # a range without a sheet is on the sheet whose cells use the validation (not its base cell's:
+# LibreOffice may write another sheet there)
+_WORKBOOK = ""  # the scope of a name of the whole workbook (a sheet's own names are scoped by the sheet)
 
 
 def _col(letters: str) -> int:
@@ -91,9 +98,11 @@ class _Scan:
         self.parser = parser
         self.asked = {unicodedata.normalize("NFC", s) for s in sheets}
         self.targets: dict[str, tuple[str, int, int, int, int]] = {}  # validation name -> its list's range
-        self.by_name: dict[str, str] = {}  # validation name -> the named range it picks from (lower case)
-        self.named: dict[str, tuple[str, int, int, int, int]] = {}
+        self.by_name: dict[str, str] = {}  # validation name -> the named range it picks from, as written
+        self.named: dict[tuple[str, str], tuple[str, int, int, int, int]] = {}  # (scope, name) -> range
         self.tables = 0  # open tables (a table in a cell is not a sheet)
+        self.table = _WORKBOOK  # the sheet being parsed (any), whose own named ranges close its table
+        self.stopped_at = 0  # the byte of content.xml the parse stopped at
         self.sheet: str | None = None  # the asked sheet being read
         self.sheet_start = 0
         self.col = 0
@@ -125,13 +134,14 @@ class _Scan:
                 if not self.targets and not self.by_name:
                     raise _Stop  # no drop-down list of a range: nothing to read in the tables
                 name = unicodedata.normalize("NFC", attrs.get("table:name", ""))
+                self.table = name
                 self.sheet = name if name in self.left else None
                 self.sheet_start = self.parser.CurrentByteIndex
         elif tag.startswith("table:named-"):
-            self.late(tag, attrs)
+            self.late(tag, attrs, self.table if self.tables == 1 else _WORKBOOK)
 
-    def late(self, tag: str, attrs: dict[str, str]) -> None:
-        """The named ranges, written after the tables."""
+    def late(self, tag: str, attrs: dict[str, str], scope: str = _WORKBOOK) -> None:
+        """A named range of the workbook, or of the sheet `scope` (written at the end of its table)."""
         if tag == "table:named-range":
             address = attrs.get("table:cell-range-address", "")
         elif tag == "table:named-expression":
@@ -140,19 +150,23 @@ class _Scan:
             return
         found = _range(address, _base_sheet(attrs.get("table:base-cell-address")))
         if found and attrs.get("table:name"):
-            self.named[attrs["table:name"].lower()] = found
+            self.named[(scope, attrs["table:name"].lower())] = found
 
     def end(self, tag: str) -> None:
         if tag == "table:table":
             self.tables -= 1
-            if self.tables == 0 and self.sheet is not None:
-                self._done()
+            if self.tables == 0:
+                self.table = _WORKBOOK
+                if self.sheet is not None:
+                    self.table = self.sheet  # the stop is at its end tag: the bytes after it start there
+                    self._done()
 
     def _done(self) -> None:
         """The asked sheet being read is read; once all are, stop."""
         self.left.discard(self.sheet)
         self.sheet = None
         if not self.left:
+            self.stopped_at = self.parser.CurrentByteIndex
             raise _Stop  # the named ranges a validation may pick from are looked for apart (`_named_ranges`)
 
     def _validation(self, attrs: dict[str, str]) -> None:
@@ -160,12 +174,20 @@ class _Scan:
         match = _IN_LIST.match(attrs.get("table:condition", "").strip())
         if not name or match is None or len(self.targets) + len(self.by_name) >= _MAX_VALIDATIONS:
             return
-        own = _base_sheet(attrs.get("table:base-cell-address"))
         inner = match[1].strip()
-        if (found := _range(inner, own)) is not None:
+        if (found := _range(inner, _USING)) is not None:
             self.targets[name] = found
-        elif _NAME.match(inner):
-            self.by_name[name] = inner.lower()
+        elif _NAME.match(inner) or _SHEET_NAME.match(inner):
+            self.by_name[name] = inner
+
+    def named_range(self, name: str, sheet: str) -> tuple[str, int, int, int, int] | None:
+        """The range a validation used on `sheet` picks through its named range: a name of the whole workbook, else
+        of the sheet the condition names ("'Danh sách'.PhanLoai", "DM.DanhHieu"), else of the sheet it is used on."""
+        inner = self.by_name[name]
+        keys = [(_WORKBOOK, inner.lower()), (sheet, inner.lower())] if _NAME.match(inner) else []
+        if (scoped := _SHEET_NAME.match(inner)) is not None and scoped[1]:
+            keys.insert(1, (_sheet_name(scoped[1]), scoped[2].lower()))
+        return next((self.named[key] for key in keys if key in self.named), None)
 
     def result(self) -> dict[str, list[Found]]:
         found: dict[str, list[Found]] = {}
@@ -173,8 +195,9 @@ class _Scan:
             for name, ranges in names.items():
                 target = self.targets.get(name)
                 if target is None and name in self.by_name:
-                    target = self.named.get(self.by_name[name])
+                    target = self.named_range(name, sheet)
                 if target is not None:
+                    target = (sheet if target[0] == _USING else target[0], *target[1:])
                     found.setdefault(sheet, []).append((_merged(list(ranges)), *target))
         return found
 
@@ -193,27 +216,50 @@ def _parser(start: Callable[[str, dict[str, str]], None] | None) -> expat.XMLPar
 
 
 _NAMES_START, _NAMES_END = b"<table:named-expressions", b"</table:named-expressions>"
+_TABLE_START, _TABLE_END = b"<table:table ", b"</table:table>"
+_TABLE_NAME = re.compile(rb'\btable:name\s*=\s*"([^"]*)"')
+_CARRY = 4096  # a mark or a table's start tag may straddle two pieces
 
 
 def _named_ranges(rest: Iterator[bytes], scan: _Scan) -> None:
-    """Read the named ranges of the rest of content.xml: found as bytes, only their block parsed (up to 4 MiB)."""
+    """Read the named ranges of the rest of content.xml: its tables' starts and ends and its named-range blocks found
+    as bytes (a block at the end of a table is that sheet's), only the blocks parsed (each up to 4 MiB)."""
+    table = scan.table
     kept = b""
+    done = 0  # the bytes of `kept` already looked at
     for piece in rest:
         kept += piece
-        if not kept.startswith(_NAMES_START):
-            at = kept.find(_NAMES_START)
-            if at < 0:
-                kept = kept[-len(_NAMES_START) :]  # the mark may straddle two pieces
-                continue
-            kept = kept[at:]
-        if (end := kept.find(_NAMES_END)) >= 0:
-            try:
-                _parser(scan.late).Parse(kept[: end + len(_NAMES_END)], True)
-            except (expat.ExpatError, ValueError):
-                pass  # the ranges named directly are still read
-            return
-        if len(kept) > _KEEP:
-            return
+        while True:
+            marks = [(at, mark) for mark in (_NAMES_START, _TABLE_START, _TABLE_END)
+                     if (at := kept.find(mark, done)) >= 0]
+            if not marks:
+                done = max(done, len(kept) - _CARRY)
+                break
+            at, mark = min(marks)
+            if mark == _TABLE_END:
+                table, done = _WORKBOOK, at + len(mark)
+            elif mark == _TABLE_START:
+                close = kept.find(b">", at)
+                if close < 0:
+                    done = at
+                    break
+                name = _TABLE_NAME.search(kept, at, close)
+                table = unicodedata.normalize("NFC", html.unescape(name[1].decode("utf-8", "replace"))) if name else ""
+                done = close
+            else:
+                end = kept.find(_NAMES_END, at)
+                if end < 0:
+                    if len(kept) - at > _KEEP:
+                        return
+                    done = at
+                    break
+                try:
+                    _parser(lambda tag, attrs, scope=table: scan.late(tag, attrs, scope)).Parse(
+                        kept[at : end + len(_NAMES_END)], True)
+                except (expat.ExpatError, ValueError):
+                    pass  # the ranges named directly are still read
+                done = end + len(_NAMES_END)
+        kept, done = kept[done:], 0
 
 
 def read_ods_validations(data: bytes, *, file: str, sheets: set[str]) -> dict[str, list[Found]] | None:
@@ -240,8 +286,8 @@ def read_ods_validations(data: bytes, *, file: str, sheets: set[str]) -> dict[st
                     return {}  # 4 MiB before the first table: no list's validations take that
             parser.Parse(b"", True)
         except _Stop:
-            if scan.by_name:
-                _named_ranges(itertools.chain([piece], pieces), scan)
+            if scan.by_name:  # the rest of content.xml, from the byte the parse stopped at
+                _named_ranges(itertools.chain([piece[max(0, scan.stopped_at - fed) :]], pieces), scan)
     except Exception:  # noqa: BLE001 - the validations only help read codes; the file itself was read already
         return {}
     return scan.result()
