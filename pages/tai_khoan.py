@@ -21,7 +21,7 @@ with st.form("doi_mat_khau", clear_on_submit=True):
     confirm = st.text_input("Nhập lại mật khẩu mới", type="password")
     if st.form_submit_button("Đổi mật khẩu"):
         try:
-            with db_write() as session:
+            with db_write(bump=False) as session:  # no cached result reads it (auth.change_password)
                 auth.change_password(session, user=auth.get_user(session, user_id=who.id), old_password=old,
                                      new_password=new, confirm=confirm, keep_session=current_session())
         except Refused as error:

@@ -24,7 +24,7 @@ from tdkt.core.council_tables import CouncilMeeting, CouncilVote
 from tdkt.core.errors import Refused
 from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person
 from tdkt.core.permissions import Actor, require, require_scope
-from tdkt.core.text import fold, format_date, format_number, name_sort_key
+from tdkt.core.text import fold, format_date, format_number, nominee_order
 
 S = NominationStatus
 _IDS_IN_SUMMARY = 50  # the audit summary names this many ids; `after` holds them all
@@ -248,14 +248,15 @@ def move(
     require_scope(actor, "xu_ly_ho_so", unit_ids=[r.unit_id for r in found.values()])
     tallies = _tallies(session, ids) if to == S.HOI_DONG else {}
     days = _council_days(session, {r.year for r in found.values()}) if to == S.HOI_DONG else {}
-    refused, going = [], []
+    refused, going, order = [], [], {}
     for i in ids:
         reason = _refusal(found[i], to, tallies.get(i), _rule_day(found[i], tallies.get(i), days, today))
         if reason:
             refused.append(Refusal(i, found[i].name, found[i].award, reason))
+            order[i] = nominee_order(found[i].name, individual=found[i].target == "ca_nhan")
         else:
             going.append(i)
-    refused.sort(key=lambda r: (name_sort_key(r.name), r.nomination_id))  # named as the table lists them
+    refused.sort(key=lambda r: (order[r.nomination_id], r.nomination_id))  # named as the table lists them
     result = MoveResult(to=to, moved=tuple(going), refused=tuple(refused))
     # The figures written are the council's tally (passed ones), none for titles without a vote threshold.
     votes = {i: tallies[i].votes_for for i in going if i in tallies and tallies[i].passed}

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from tdkt.awards import categories
 from tdkt.core.models import Award, Nomination, NominationStatus, Person, Target, Unit
 from tdkt.core.permissions import Actor, require
-from tdkt.core.text import fold, name_sort_key
+from tdkt.core.text import fold, nominee_order
 from tdkt.core.workbook import put, save
 
 # The import sheet as the national layout has it: /work/shared/samples/other-province/MauTDKT_20231004.xlsx, sheet
@@ -243,7 +243,7 @@ def decision_rows(session: Session, *, year: int, actor: Actor | None, field: st
             "decision_number": n.decision_number, "decision_date": n.decision_date,
             "decision_authority": n.decision_authority, "award": award.name, "note": " ".join(notes) or None,
             "_order": (n.decision_date is None, n.decision_date, n.decision_number or "", _TARGET_ORDER[target],
-                       name_sort_key(name or "")),
+                       nominee_order(name, individual=target == Target.CA_NHAN)),
         })
     rows.sort(key=lambda r: r.pop("_order"))
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -26,7 +26,7 @@ from tdkt.core.models import (
 )
 from tdkt.core.permissions import Actor, require_role, require_scope
 from tdkt.core.submission_guard import require_unit_can_change
-from tdkt.core.text import clean, name_sort_key
+from tdkt.core.text import clean, nominee_order
 
 
 class NominationError(Refused):
@@ -175,6 +175,7 @@ def listing(session: Session, *, year: int, actor: Actor | None = None) -> pd.Da
     if frame.empty:
         return frame
     order = sorted(range(len(frame)),
-                   key=lambda i: (frame.target.iloc[i] != "tap_the", name_sort_key(frame.name.iloc[i])))
+                   key=lambda i: (frame.target.iloc[i] != "tap_the",
+                                  nominee_order(frame.name.iloc[i], individual=frame.target.iloc[i] == "ca_nhan")))
     return frame.iloc[order].reset_index(drop=True)
 

@@ -283,7 +283,11 @@ def check_new_password(password: str, *, username: str) -> None:
 def change_password(session: Session, *, user: User, old_password: str, new_password: str, confirm: str,
                     keep_session: str | None = None) -> None:
     """Change a user's own password after checking the old one; clears the must-change flag and ends every other
-    sign-in session of the user (`keep_session`, the one changing it, stays)."""
+    sign-in session of the user (`keep_session`, the one changing it, stays).
+
+    Callers write it with `write_session(bump=False)`: no cached read result holds a password, the must-change flag or
+    a sign-in session (the accounts page, Nhật ký and the signed-in user are read afresh on every run), so every new
+    account's first change no longer made every other user's cached figures be read again."""
     if not verify_password(user.password_hash, old_password):
         raise AuthError("Mật khẩu hiện tại không đúng.")
     if new_password != confirm:

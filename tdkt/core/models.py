@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, UniqueConstraint, event
+from sqlalchemy import Column, Index, UniqueConstraint, event, text
 from sqlalchemy import Text as SAText
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
 import tdkt.core.clock  # noqa: F401  (for its effect: the process's day is Vietnam's)
-from tdkt.core.text import name_order
+from tdkt.core.text import collective_order, name_order
 
 # `text.name_order` of a name, kept beside it (ORM events below; db.bulk_insert_rows for the driver-speed
 # inserts, from the column's info): the database orders Hồ sơ đề nghị's 100k names. Compared code point by code point:
@@ -452,20 +453,27 @@ class Person(SQLModel, table=True):
                                    sa_column_kwargs={"info": {"derived": ("full_name", name_order)}})
 
 
+_UNDATED = text("status = 'co_quyet_dinh' AND decision_date IS NULL")
+
+
 class Nomination(SQLModel, table=True):
     """A proposal (đề nghị) of one award for one person, collective or household, for one year's achievements."""
 
     # Reviews count the decisions of a period: status first, so the index serves "decided between two dates".
-    __table_args__ = (Index("ix_nomination_status_decision_date", "status", "decision_date"),)
+    # The decided ones without a date (none, or few) by year: the award money reads them (migration 0021).
+    __table_args__ = (Index("ix_nomination_status_decision_date", "status", "decision_date"),
+                      Index("ix_nomination_undated_decisions", "year", sqlite_where=_UNDATED,
+                            postgresql_where=_UNDATED))
 
     id: int | None = Field(default=None, primary_key=True)
     year: int = Field(index=True)
     target: str = Field(max_length=16)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     collective_name: str | None = Field(default=None, max_length=255)
-    # The collective's or household's name in `text.name_order` (an individual's is the person's, Person.name_order).
+    # The collective's or household's name in `text.collective_order`, as written (an individual's is the person's,
+    # Person.name_order). Only those nominations have a collective_name (every write path), so the key needs no target.
     name_order: str | None = Field(default=None, exclude=True, sa_type=NAME_ORDER,
-                                   sa_column_kwargs={"info": {"derived": ("collective_name", name_order)}})
+                                   sa_column_kwargs={"info": {"derived": ("collective_name", collective_order)}})
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     award_id: int = Field(foreign_key="award.id", index=True)
     category: str | None = Field(default=None, max_length=255)
@@ -648,18 +656,20 @@ class CertificateLayout(SQLModel, table=True):
     updated_by: int | None = Field(default=None, foreign_key="app_user.id")
 
 
-def _keeps_name_order(model: type[SQLModel], source: str) -> None:
-    """Set `model.name_order` from its `source` name at every ORM insert, and at an update that changes the name."""
+def _keeps_name_order(model: type[SQLModel], source: str,
+                      key: Callable[[str | None], str | None] = name_order) -> None:
+    """Set `model.name_order` to `key` of its `source` name at every ORM insert, and at an update that changes the
+    name."""
     def inserted(_mapper, _connection, target) -> None:
-        target.name_order = name_order(getattr(target, source))
+        target.name_order = key(getattr(target, source))
 
     def updated(_mapper, _connection, target) -> None:
         if sa_inspect(target).attrs[source].history.has_changes():
-            target.name_order = name_order(getattr(target, source))
+            target.name_order = key(getattr(target, source))
 
     event.listen(model, "before_insert", inserted)
     event.listen(model, "before_update", updated)
 
 
 _keeps_name_order(Person, "full_name")
-_keeps_name_order(Nomination, "collective_name")
+_keeps_name_order(Nomination, "collective_name", collective_order)

@@ -256,6 +256,33 @@ def name_order(name: str | None) -> str | None:
     return "\x01".join((*given, *family, "\x02".join(m[0] for m in middle), "\x02".join(m[1] for m in middle)))
 
 
+def collective_order(name: str | None) -> str | None:
+    """Return `sort_key` as one string comparing code point by code point (the words as written, one after the other:
+    each one's letters, then the tones), or None for no (or an empty) name: the key of a collective's or a household's
+    name (`Nomination.name_order`), which reads as written ("Trung tâm Khuyến công" under T, not under "công").
+
+    Households go by it too ("Gia đình ông Lê Văn Hải", "Hộ gia đình bà …"): the name is a phrase the Office writes,
+    whose head cannot be told apart reliably ("… ông A và bà B", "Hộ ông Tư (thôn Bản Chành)"), and as written the
+    households stand together, by the head's family name. A word's end (\\x02) sorts before any letter and the
+    letters' end (\\x01) before a word's end, so a shorter word and a name of fewer words sort first, as in `sort_key`.
+    """
+    if not name:
+        return None
+    text = nfc(name)
+    tones = text.translate(_ORDER_TONES)
+    if tones.isascii():  # every word ranked letter by letter (`_order_word`'s fast path), the whole name at once
+        return text.translate(_ORDER_LETTERS).replace("\x00", "\x02") + "\x01" + tones.replace("\x00", "\x02")
+    words = [_order_word(w) for w in text.split(" ")]
+    return "\x02".join(w[0] for w in words) + "\x01" + "\x02".join(w[1] for w in words)
+
+
+def nominee_order(name: str | None, *, individual: bool) -> str:
+    """Return the key a nominee's name sorts by, as the database stores it: a person's `name_order` (given name,
+    family name, middle names), a collective's or household's `collective_order` (as written); "" for no name.
+    Python sorts of nominees use it, so that they agree with the database's ORDER BY."""
+    return (name_order(name) if individual else collective_order(name)) or ""
+
+
 def format_date(value: date | datetime | None) -> str:
     """Return dd/mm/yyyy, or an empty string for None."""
     return value.strftime("%d/%m/%Y") if value else ""

@@ -14,7 +14,7 @@ from tdkt.core import audit
 from tdkt.core.council_tables import CouncilVote
 from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, Nomination, NominationStatus, Person, Unit
 from tdkt.core.permissions import Actor, require
-from tdkt.core.text import format_date, name_sort_key
+from tdkt.core.text import format_date, nominee_order
 from tdkt.council import verdicts
 from tdkt.council.meetings import meeting, voters
 from tdkt.council.members import CouncilError, member_count
@@ -78,7 +78,8 @@ def nominees(session: Session, *, year: int, round_no: int, today: date | None =
                      "share": verdicts.share(vote.votes_for, members) if vote else None,
                      "threshold": verdict.threshold, "passed": verdict.passed, "verdict": verdict.label,
                      "basis": verdict.basis, "forecast": verdict.forecast})
-    rows.sort(key=lambda r: (r["award"], r["target"] != "tap_the", name_sort_key(r["name"]), r["nomination_id"]))
+    rows.sort(key=lambda r: (r["award"], r["target"] != "tap_the",
+                              nominee_order(r["name"], individual=r["target"] == "ca_nhan"), r["nomination_id"]))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -97,7 +98,8 @@ def without_vote(session: Session, *, year: int, moved_too: bool = False) -> pd.
              "unit": unit or n.unit_text, "target": n.target, "status": n.status}
             for n, person, award, _code, _level, unit in _nominations(session, year=year, voting=False)
             if n.status in keep]
-    rows.sort(key=lambda r: (r["award"], r["target"] != "tap_the", name_sort_key(r["name"]), r["nomination_id"]))
+    rows.sort(key=lambda r: (r["award"], r["target"] != "tap_the",
+                              nominee_order(r["name"], individual=r["target"] == "ca_nhan"), r["nomination_id"]))
     return pd.DataFrame(rows, columns=["nomination_id", "award", "name", "unit", "target", "status"])
 
 

@@ -15,7 +15,7 @@ from tdkt.core.errors import Refused
 from tdkt.core.file_store import FileStore
 from tdkt.core.models import Award, Nomination, NominationStatus, Person, Plan, Target, Unit
 from tdkt.core.permissions import Actor, require
-from tdkt.core.text import clean, fold, format_date, name_sort_key
+from tdkt.core.text import clean, fold, format_date, nominee_order
 from tdkt.documents import certificate_pdf, register
 from tdkt.documents.certificate_layout import KINDS, Layout, full_layout, kind_of, layout_for
 from tdkt.reports.report_docx import place_and_date
@@ -110,8 +110,14 @@ def _nominations(session: Session, *, year: int, kind: str) -> list[Awarded]:
             status=nomination.status, decision_number=clean(nomination.decision_number) or None,
             decision_date=nomination.decision_date))
     order = {Target.TAP_THE: 0, Target.HO_GIA_DINH: 1, Target.CA_NHAN: 2}
-    return sorted(found, key=lambda a: (a.decision_number or "", order.get(a.target, 3),
-                                        name_sort_key(a.name.removeprefix("Ông ").removeprefix("Bà ")), a.id))
+    return sorted(found, key=lambda a: (a.decision_number or "", order.get(a.target, 3), _name_order(a), a.id))
+
+
+def _name_order(item: Awarded) -> str:
+    """A person by given name (without the "Ông "/"Bà " put before it above), a collective or household as written
+    (`text.nominee_order`)."""
+    person = item.target == Target.CA_NHAN
+    return nominee_order(item.name.removeprefix("Ông ").removeprefix("Bà ") if person else item.name, individual=person)
 
 
 def _no_decision(item: Awarded) -> Refused:

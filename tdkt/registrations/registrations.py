@@ -17,7 +17,17 @@ from tdkt.core.errors import Refused
 from tdkt.core.models import TARGET_LABELS, Award, Person, Plan, PlanTask, Role, Target, Unit
 from tdkt.core.permissions import Actor, require_role, require_scope
 from tdkt.core.registration_tables import Registration
-from tdkt.core.text import VIETNAM, clean, contains, fold, format_date, limit_of, name_sort_key, text_problem
+from tdkt.core.text import (
+    VIETNAM,
+    clean,
+    contains,
+    fold,
+    format_date,
+    limit_of,
+    name_sort_key,
+    nominee_order,
+    text_problem,
+)
 
 # A unit registers its people and collectives; households are not registered by a unit.
 TARGETS = {Target.CA_NHAN.value: "Cá nhân", Target.TAP_THE.value: "Tập thể"}
@@ -266,7 +276,8 @@ def listing(session: Session, *, year: int, actor: Actor | None, unit_id: int | 
              "registered_on": r.registered_on} for r, unit, award in session.exec(stmt).all()]
     if text:
         rows = [r for r in rows if any(contains(r[k], text) for k in ("name", "position", "unit", "award", "note"))]
-    rows.sort(key=lambda r: (r["unit"], r["target"] != Target.TAP_THE, name_sort_key(r["name"]), r["award"]))
+    rows.sort(key=lambda r: (r["unit"], r["target"] != Target.TAP_THE,
+                          nominee_order(r["name"], individual=r["target"] == Target.CA_NHAN), r["award"]))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

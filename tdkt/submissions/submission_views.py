@@ -13,7 +13,7 @@ from tdkt.awards import checklist
 from tdkt.core import export
 from tdkt.core.models import NOMINATION_STATUS_LABELS, Award, ImportBatch, Nomination, Person
 from tdkt.core.permissions import Actor, require
-from tdkt.core.text import format_date, format_datetime, name_sort_key
+from tdkt.core.text import format_date, format_datetime, nominee_order
 from tdkt.submissions import deadlines, submissions
 from tdkt.submissions.deadlines import Deadline
 from tdkt.submissions.submissions import UnitState
@@ -54,24 +54,26 @@ def history_frame(steps: list[dict]) -> pd.DataFrame:
 
 
 def unit_nominations(session: Session, actor: Actor, *, year: int, unit_id: int) -> pd.DataFrame:
-    """Return a unit's nominations of the year (what its dossier holds), names sorted the Vietnamese way, with where
+    """Return a unit's nominations of the year (what its dossier holds), collectives first, then names sorted as Hồ sơ
+    đề nghị sorts them (`text.nominee_order`: a person by given name, a collective or household as written), with where
     each came from and the documents it lacks; refused for a unit account asking about another unit."""
     require(actor, "xem_tiep_nhan", unit_ids={unit_id})
     rows = session.exec(
-        select(Nomination.id, Nomination.collective_name, Person.full_name, Award.name, Nomination.status,
-               Nomination.received_on, ImportBatch.id, ImportBatch.file_name)
+        select(Nomination.id, Nomination.target, Nomination.collective_name, Person.full_name, Award.name,
+               Nomination.status, Nomination.received_on, ImportBatch.id, ImportBatch.file_name)
         .join(Award, Nomination.award_id == Award.id)
         .join(Person, Nomination.person_id == Person.id, isouter=True)
         .join(ImportBatch, Nomination.batch_id == ImportBatch.id, isouter=True)
         .where(Nomination.year == year, Nomination.unit_id == unit_id).order_by(col(Nomination.id))
     ).all()
     missing = checklist.missing_documents(session, nomination_ids=[r[0] for r in rows]) if rows else {}
-    records = [{"id": i, "name": person or collective or "", "award": award,
+    records = [{"id": i, "target": target, "name": person or collective or "", "award": award,
                 "status": NOMINATION_STATUS_LABELS.get(status, status), "received": format_date(received),
                 "source": f"Tải lên “{file_name}” (lô số {batch_id})" if batch_id else "Nhập tay",
                 "missing": "; ".join(missing.get(i, []))}
-               for i, collective, person, award, status, received, batch_id, file_name in rows]
-    records.sort(key=lambda r: name_sort_key(r["name"]))
+               for i, target, collective, person, award, status, received, batch_id, file_name in rows]
+    records.sort(key=lambda r: (r["target"] != "tap_the",
+                                nominee_order(r["name"], individual=r["target"] == "ca_nhan")))
     frame = pd.DataFrame(records, columns=["id", *NOMINATION_COLUMNS])
     return frame
 

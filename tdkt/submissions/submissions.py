@@ -88,10 +88,22 @@ def lateness(state: SubmissionState, *, submitted_on: date | None, deadline: dat
     return (late, None) if late > 0 else (None, -late)
 
 
+# Who took a step without an account (no user id): the name stored is the acting program's, shown as people read it.
+NO_ACCOUNT_NAMES = {"minh_hoa": "Dữ liệu minh họa", "hệ thống": "Hệ thống", "dòng lệnh": "Dòng lệnh (máy chủ)"}
+
+
 def _display_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all())
+
+
+def _shown_name(names: dict[int, str], user_id: int | None, username: str) -> str:
+    """The display name of a step's account; a step without one (the demo, the command line) by what took it, never
+    by a sign-in name (the accounts page alone shows those)."""
+    if user_id is not None and user_id in names:
+        return names[user_id]
+    return NO_ACCOUNT_NAMES.get(username, username)
 
 
 def _units(session: Session, *, year: int, unit_id: int | None) -> list:
@@ -150,7 +162,8 @@ def unit_states(session: Session, *, year: int, today: date, actor: Actor | None
         late, left = lateness(state, submitted_on=row.submitted_on if row else None, deadline=due, today=today)
         states.append(UnitState(
             unit_id=unit.id, unit=unit.name, kind=unit.kind, state=state, date=row.state_on if row else None,
-            by=(names.get(row.state_by) or (step.username if step else None)) if row else None,
+            by=(names.get(row.state_by) or (_shown_name(names, step.user_id, step.username) if step else None))
+            if row else None,
             reason=step.reason if step else None, submitted_on=row.submitted_on if row else None, deadline=due,
             days_late=late, days_left=left, nominations=int(counts.get(unit.id, 0)),
             missing_documents=missing.get(unit.id, ()), submission_id=row.id if row else None))
@@ -195,7 +208,7 @@ def history(session: Session, actor: Actor, *, year: int, unit_id: int) -> list[
                          .order_by(SubmissionStep.id)).all()
     names = _display_names(session, {s.user_id for s in steps if s.user_id is not None})
     return [{"state": s.state, "state_label": S(s.state).label, "date": s.step_on, "at": s.at,
-             "by": names.get(s.user_id, s.username) if s.user_id else s.username, "reason": s.reason,
+             "by": _shown_name(names, s.user_id, s.username), "reason": s.reason,
              "nominations": s.nominations} for s in steps]
 
 
