@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages._cache import drawn, read
+from pages._cache import PLOTLY, drawn, read
 from pages._common import db_read, db_write, file_uploader, require_page, selected_year, settings
 from tdkt.core import permissions
 from tdkt.core.errors import Refused
@@ -203,7 +203,7 @@ def stats_tab() -> None:
                     unit_id=unit_id, **reader)
     for by, title in (("award", "Danh hiệu"), ("unit", "Đơn vị")):
         summary = view.summaries[by]
-        st.plotly_chart(figures[by], key=f"dk_chart_{by}")
+        st.plotly_chart(figures[by], key=f"dk_chart_{by}", **PLOTLY)
         table = summary.assign(proposed_rate=summary.proposed_rate.map(format_percent),
                                decided_rate=summary.decided_rate.map(format_percent)).rename(columns={
             by: title, "registered": "Đăng ký", "proposed": "Đã đề nghị", "decided": "Có quyết định",

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages._cache import drawn, read
+from pages._cache import PLOTLY, drawn, read
 from pages._common import db_read, require_page, selected_year, settings
 from tdkt.clusters import clusters
 from tdkt.core.errors import Refused
@@ -79,7 +79,7 @@ pack, shown = drawing.pack, drawing.shown
 for first_index in range(0, len(shown), 2):
     for column, (index, fig) in zip(st.columns(2), enumerate(shown[first_index:first_index + 2], first_index),
                                     strict=False):
-        column.plotly_chart(fig, key=f"so_ket_chart_{index}")
+        column.plotly_chart(fig, key=f"so_ket_chart_{index}", **PLOTLY)
 if pack.empty:
     st.caption(chart_pack.empty_note(pack.empty))
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages._cache import drawn, read
+from pages._cache import PLOTLY, drawn, read
 from pages._common import require_page, selected_year, show_findings
 from tdkt.awards import eligibility, stats
 from tdkt.core import export
@@ -61,13 +61,13 @@ else:
         if dimension not in figures:  # no nomination in this dimension
             continue
         drawn_column, numbers = st.columns([3, 2])
-        drawn_column.plotly_chart(figures[dimension], key=f"chart_{dimension}")
+        drawn_column.plotly_chart(figures[dimension], key=f"chart_{dimension}", **PLOTLY)
         numbers.dataframe(shown[title], hide_index=True, width="stretch")
     st.subheader("Cơ cấu khen thưởng có quyết định")
     shares_shown = shares.assign(share=[format_percent(s, 1) for s in shares["share"]]).rename(
         columns={"group": "Nhóm", "part": "Đối tượng", "n": "Số có quyết định", "share": "Tỷ lệ trong nhóm"})
     drawn_column, numbers = st.columns([3, 2])
-    drawn_column.plotly_chart(figures["shares"], key="chart_shares")
+    drawn_column.plotly_chart(figures["shares"], key="chart_shares", **PLOTLY)
     numbers.dataframe(shares_shown, hide_index=True, width="stretch")
     shown["Cơ cấu có quyết định"] = shares_shown
 
@@ -99,7 +99,7 @@ trend_shown = trend[["year", "level_label", *NUMBERS]].assign(level_label=trend[
     columns={"year": "Năm", "level_label": "Cấp khen", **NUMBERS})
 drawn_column, numbers = st.columns([3, 2])
 drawn_column.plotly_chart(drawn(statistics_page.trend_chart, stats.trend, first=first, last=last, **filters),
-                          key="chart_trend")
+                          key="chart_trend", **PLOTLY)
 numbers.dataframe(trend_shown, hide_index=True, width="stretch")
 shown["Qua các năm"] = trend_shown
 # The workbook is built only when the button is clicked (a callable), not on every run of the page.

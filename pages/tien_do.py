@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages._cache import drawn, read
+from pages._cache import PLOTLY, drawn, read
 from pages._common import actor, db_read, db_write, require_page, selected_year
 from tdkt.clusters import task_links
 from tdkt.core import export, permissions
@@ -41,8 +41,8 @@ else:
                f"{plan.signer_title or ''} {plan.signer or ''}")
     left, right = st.columns(2)
     by_quarter, by_unit = drawn(charts.plan_progress, plan_module.progress_view, year=year, as_of=as_of)
-    left.plotly_chart(by_quarter, key="chart_quarter")
-    right.plotly_chart(by_unit, key="chart_unit")
+    left.plotly_chart(by_quarter, key="chart_quarter", **PLOTLY)
+    right.plotly_chart(by_unit, key="chart_unit", **PLOTLY)
     table = view.table
     st.dataframe(
         table.style.apply(lambda col: ["color: #c62828; font-weight: bold" if v else "" for v in col],

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pages._cache import chart, read
+from pages._cache import PLOTLY, chart, read
 from pages._common import actor, db_write, require_page, selected_year
 from tdkt.core import permissions
 from tdkt.core.errors import Refused
@@ -89,7 +89,7 @@ plan_column, cluster_column = st.columns(2)
 with plan_column:
     st.subheader("Tiến độ kế hoạch theo quý")
     if view.has_plan:
-        st.plotly_chart(chart("progress_by_quarter", view.quarters, year=year), key="chart_quarter")
+        st.plotly_chart(chart("progress_by_quarter", view.quarters, year=year), key="chart_quarter", **PLOTLY)
         st.caption(f"Số nhiệm vụ của mỗi quý theo tình trạng, {basis['tasks']}.")
     else:
         st.info(f"Năm {year} chưa có kế hoạch TĐKT.")
@@ -98,7 +98,7 @@ with cluster_column:
     st.subheader("Tham gia cụm thi đua và giao ước nội bộ")
     parts = view.participation
     if len(parts) and int(parts[["on_time", "late", "pending", "not_applicable"]].to_numpy().sum()):
-        st.plotly_chart(chart("participation_overview", parts, year=year), key="chart_clusters")
+        st.plotly_chart(chart("participation_overview", parts, year=year), key="chart_clusters", **PLOTLY)
         st.caption("Cụm II, Cụm III: phần của Sở trong các hoạt động của cụm; giao ước nội bộ: của các phòng, đơn "
                    f"vị. Tính {basis['clusters']}; tỷ lệ không tính “Không áp dụng”.")
     else:
@@ -111,7 +111,7 @@ if view.awards.empty:
             + (f" của {scope.unit_name}." if scope.unit_name else "."))
 else:
     st.plotly_chart(chart("awards_by_level", view.awards, year=year, money=figures.money,
-                          scope=scope.label if scope.unit_id is not None else ""), key="chart_awards")
+                          scope=scope.label if scope.unit_id is not None else ""), key="chart_awards", **PLOTLY)
     steps = " · ".join(f"{r.label}: {r.n}" for r in view.statuses.itertuples())
     st.caption(f"Tính {basis['awards']}. Theo bước xử lý — {steps}.")
 link("pages/thong_ke.py", "Xem thống kê theo đơn vị, đối tượng, qua các năm ở trang Thống kê khen thưởng")
