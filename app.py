@@ -1,15 +1,19 @@
 """TĐKT Dashboard: sign-in, navigation by role, the year selector. Pages live in pages/."""
 
+import importlib
+import threading
+
 import streamlit as st
 
 from pages import _common as common
 from tdkt.core import auth, permissions
 from tdkt.core.errors import Refused
 from tdkt.core.models import ROLE_LABELS, Role
-from tdkt.council import members as council
-from tdkt.documents import register as documents
-from tdkt.forms import tt02
-from tdkt.reports import charts
+
+# What the signed-in runs import and the sign-in page does not (pandas with them): imported after the gate below,
+# and ahead of time by `preload` while the user types. A fresh server's sign-in page paid them (0.5–0.7 s of CPU).
+SIGNED_IN_MODULES = ("tdkt.council.members", "tdkt.documents.register", "tdkt.forms.tt02", "tdkt.reports.charts",
+                     "tdkt.plan.plan", "tdkt.reports.overview", "pages._cache")
 
 REFUSED = "sign_in_refused"  # the refusal a form's callback met, shown under the form by the run it starts
 WARM_UP, WARMED = "warm_up_first_page", "warmed_up"  # the hidden box's key; this tab has drawn it
@@ -31,6 +35,7 @@ def sign_in_view() -> None:
         st.form_submit_button("Đăng nhập", type="primary", on_click=submit_sign_in)
     if refused := st.session_state.pop(REFUSED, None):
         st.error(refused)
+    preload()
     warm_up_first_page()
 
 
@@ -65,7 +70,7 @@ def submit_first_password(user_id: int) -> None:
     flag cleared and draws the first page)."""
     state = st.session_state
     try:
-        with common.db_write() as session:
+        with common.db_write(bump=False) as session:  # no cached result reads passwords: see change_password
             auth.change_password(session, user=auth.get_user(session, user_id=user_id),
                                  old_password=state.get("first_old_password", ""),
                                  new_password=state.get("first_new_password", ""),
@@ -77,6 +82,8 @@ def submit_first_password(user_id: int) -> None:
 def warm_up_figure() -> dict:
     """A figure with what Tổng quan's charts draw (charts.house_layout, stacked and grouped horizontal bars on a
     two-level axis, text inside and outside, a note, a two-line title): plotly compiles each part at its first use."""
+    from tdkt.reports import charts  # drawn under the form, once it is on the page: see SIGNED_IN_MODULES
+
     axis = [["g", "g"], ["a", "b"]]
     return {"data": [{"type": "bar", "orientation": "h", "y": axis, "x": [1, 2], "name": "a", "text": [1, 2],
                       "textposition": "inside", "hovertemplate": "%{y}: %{x}<extra></extra>"},
@@ -110,6 +117,17 @@ def warm_up_first_page() -> None:
             "width: 400px; height: 200px; overflow: hidden; }}</style>")
 
 
+@st.cache_resource(show_spinner=False)
+def preload() -> threading.Thread:
+    """Import SIGNED_IN_MODULES in a thread, once per process, started by the first sign-in page after its form is
+    drawn: the user types meanwhile, and the first sign-in finds them imported (an import the run needs first waits
+    for the thread's, as Python's import lock does between threads; the modules import one another in no cycle)."""
+    thread = threading.Thread(target=lambda: [importlib.import_module(name) for name in SIGNED_IN_MODULES],
+                              name="tdkt-preload", daemon=True)
+    thread.start()
+    return thread
+
+
 def config_error_view() -> None:
     common.show_config_error(problem)
 
@@ -131,6 +149,11 @@ if user is None or user.must_change_password:
             else common.gate_pages(lambda: change_password_view(user), "Đổi mật khẩu", url_path="doi_mat_khau"))
     st.navigation(gate, position="hidden").run()
     st.stop()
+
+# Signed in from here on: the modules the sign-in page does without (SIGNED_IN_MODULES).
+from tdkt.council import members as council  # noqa: E402
+from tdkt.documents import register as documents  # noqa: E402
+from tdkt.forms import tt02  # noqa: E402
 
 role = Role(user.role)
 pages = {

@@ -24,7 +24,6 @@ from tdkt.core.db import read_session, write_session
 from tdkt.core.models import User
 from tdkt.core.permissions import Actor, can
 from tdkt.core.text import format_number
-from tdkt.plan import plan
 from tdkt.seeding import seed
 
 if TYPE_CHECKING:
@@ -339,6 +338,8 @@ def flush_cookie() -> None:
 
 
 def _plan_years() -> list[int]:
+    from tdkt.plan import plan  # here, not at the top: it imports pandas, which the sign-in page does not need
+
     with db_read() as session:
         return plan.years(session)
 

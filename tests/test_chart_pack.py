@@ -78,6 +78,19 @@ def test_zip_holds_one_valid_png_per_figure(figures):
             assert (width, height) == (2400, 1350)
 
 
+def test_the_browser_stays_warm_between_packs_until_closed(figures):
+    import kaleido
+
+    first = dict(list(figures.items())[:1])
+    chart_pack.png_zip(first)  # the test above warmed the browser: one figure more in it
+    server = kaleido._global_server  # noqa: SLF001 -- kaleido's own state: is its browser up?
+    assert server.is_running() and len(chart_pack._idle_stop) == 1 and chart_pack._idle_stop[0].is_alive()
+    chart_pack.png_zip(first)  # a second click: the same browser, one pending close
+    assert server.is_running() and len(chart_pack._idle_stop) == 1
+    chart_pack.close_browser()
+    assert not server.is_running() and chart_pack._idle_stop == []
+
+
 def test_without_chromium_the_zip_is_refused_in_vietnamese(figures, monkeypatch):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     monkeypatch.setattr(chart_pack.shutil, "which", lambda name, *a, **k: None)

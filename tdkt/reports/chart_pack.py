@@ -1,7 +1,8 @@
 """The sơ kết / tổng kết chart pack: the report's figures as Plotly charts, exported to PNG in one zip.
 
 The PNGs are drawn by kaleido 1.x in Debian's chromium (found on PATH, or BROWSER_PATH); one kaleido server draws
-every figure of a pack. Nothing is ever downloaded: without a browser, ChartPackUnavailable says what to install.
+every figure of a pack, and stays up between packs (closed after IDLE_SECONDS without a pack, and at exit). Nothing is
+ever downloaded: without a browser, ChartPackUnavailable says what to install.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ CURRENT_COLOR, PREVIOUS_COLOR = "#1565c0", "#b0bec5"
 _MARGIN = {"l": 90, "r": 40, "t": 100, "b": 90}
 EMPTY_FILE = "bieu_do_khong_co_so_lieu.txt"
 _LOCK = threading.Lock()  # kaleido's sync server is one per process: one pack at a time
+# The browser stays warm this long after a pack: starting chromium was most of a click (a year's pack of 3 figures,
+# 2 shared cores: 13 s with a browser started for it, 2–5 s in the warm one, at a load average of 20).
+IDLE_SECONDS = 600
+_idle_stop: list[threading.Timer] = []  # the pending close of the warm browser, at most one
 
 
 class ChartPackUnavailable(Refused):
@@ -172,21 +177,18 @@ def browser_path() -> str | None:
 
 
 def png_zip(figures: dict[str, go.Figure], *, empty: list[str] | tuple[str, ...] = ()) -> bytes:
-    """Return a zip of the figures as PNG (1200×675, scale 2), drawn by one kaleido server in Debian's chromium, and
-    when charts were left out for want of figures, a text file listing them (EMPTY_FILE).
+    """Return a zip of the figures as PNG (1200×675, scale 2), drawn by the process's kaleido server in Debian's
+    chromium (`close_browser`), and when charts were left out for want of figures, a text file listing them
+    (EMPTY_FILE).
 
     Raises ChartPackUnavailable (Vietnamese message) when no chromium is found; never downloads a browser.
     """
     if not browser_path():
         raise ChartPackUnavailable(NO_BROWSER)
-    import kaleido
-
     buffer = io.BytesIO()
     with _LOCK:
-        try:
-            kaleido.start_sync_server(silence_warnings=True)
-        except Exception as error:  # a browser that does not start is as good as none
-            raise ChartPackUnavailable(f"{NO_BROWSER} ({error})") from error
+        _cancel_idle_stop()
+        _start_browser()
         try:
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="The kopts argument is ignored")  # plotly's, harmless
@@ -195,6 +197,44 @@ def png_zip(figures: dict[str, go.Figure], *, empty: list[str] | tuple[str, ...]
                     archive.writestr(file_name(index, title), png)
                 if empty:
                     archive.writestr(EMPTY_FILE, (empty_note(list(empty)) + "\n").encode("utf-8"))
-        finally:
-            kaleido.stop_sync_server(silence_warnings=True)
+        except BaseException:  # a browser that failed once is not trusted with the next pack: a new one then
+            _stop_browser()
+            raise
+        _schedule_idle_stop()
     return buffer.getvalue()
+
+
+def _start_browser() -> None:
+    """Start the process's kaleido server unless it runs (kaleido's start does nothing then; it closes it at exit).
+    MathJax off: no figure has LaTeX, and kaleido would load it from a CDN into every page it draws in."""
+    import kaleido
+
+    try:
+        kaleido.start_sync_server(silence_warnings=True, mathjax=False)
+    except Exception as error:  # a browser that does not start is as good as none
+        raise ChartPackUnavailable(f"{NO_BROWSER} ({error})") from error
+
+
+def _stop_browser() -> None:
+    import kaleido
+
+    kaleido.stop_sync_server(silence_warnings=True)
+
+
+def _cancel_idle_stop() -> None:
+    while _idle_stop:
+        _idle_stop.pop().cancel()
+
+
+def _schedule_idle_stop() -> None:
+    timer = threading.Timer(IDLE_SECONDS, close_browser)
+    timer.daemon = True
+    timer.start()
+    _idle_stop.append(timer)
+
+
+def close_browser() -> None:
+    """Close the warm browser now (it starts again with the next pack): IDLE_SECONDS after the last pack, or at will."""
+    with _LOCK:
+        _cancel_idle_stop()
+        _stop_browser()

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tdkt.core.text import format_number
-from tdkt.reports.charts import OTHERS_COLOR, US_COLOR, apply_layout
+from tdkt.reports.charts import OTHERS_COLOR, US_COLOR, house_layout
 from tdkt.scoring.results import ClusterResult, MemberResult
 
 AVERAGE_COLOR, LEADER_COLOR = "#90a4ae", "#2e7d32"
@@ -93,25 +93,24 @@ def group_comparison(result: ClusterResult, *, our_name: str = "Sở Công Thư�
     we_lead = first is not None and ours is not None and first.member_id == ours.member_id
     if first is not None and not we_lead:
         series.append((f"Dẫn đầu: {first.name}", "leader", LEADER_COLOR))
-    fig = go.Figure()
+    bars = []
     for name, column, color in series:
         values = [None if pd.isna(v) else float(v) for v in frame[column]]
-        fig.add_bar(x=labels, y=values, name=name, marker_color=color,
-                    text=[points_text(v) if v is not None else "" for v in values], textposition="outside",
-                    cliponaxis=False, textfont={"size": 12},
-                    hovertemplate=f"{name}<br>%{{x}}: %{{y:.2f}} điểm<extra></extra>")
+        bars.append(go.Bar(x=labels, y=values, name=name, marker_color=color,
+                           text=[points_text(v) if v is not None else "" for v in values], textposition="outside",
+                           cliponaxis=False, textfont={"size": 12},
+                           hovertemplate=f"{name}<br>%{{x}}: %{{y:.2f}} điểm<extra></extra>"))
     top = max([*frame["max_points"].tolist(), *[v for c in ("ours", "average", "leader")
                                                  for v in frame[c].dropna().tolist()], 1.0])
     bottom = min([0.0, *[v for c in ("ours", "average", "leader") for v in frame[c].dropna().tolist()]])
-    fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_yaxes(title_text="Điểm", gridcolor="#eeeeee", range=[bottom * 1.3, top * 1.12])
-    fig.update_xaxes(automargin=True)
     title = f"Điểm theo nhóm tiêu chí — {result.cluster_name}, năm {result.year}"
     if we_lead:
         title += "<br><sup>Đơn vị mình dẫn đầu cụm</sup>"
     elif not result.final:
         title += "<br><sup>Kết quả chưa công bố chính thức</sup>"
-    return apply_layout(fig, title, height=420)
+    return go.Figure(bars, layout=house_layout(
+        title, height=420, barmode="group", bargap=0.25, xaxis={"automargin": True},
+        yaxis={"title": {"text": "Điểm"}, "gridcolor": "#eeeeee", "range": [bottom * 1.3, top * 1.12]}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,20 +129,20 @@ def rank_over_years(history: Iterable[tuple[int, int | None, int]], *, cluster_n
     years = [p.year for p in points]
     ranks = [p.rank for p in points]
     most = max([p.members for p in points] + [r for r in ranks if r is not None] + [1])
-    fig = go.Figure(go.Scatter(
+    trace = go.Scatter(
         x=years, y=ranks, mode="lines+markers+text", line={"color": US_COLOR, "width": 3},
         marker={"size": 10, "color": US_COLOR}, connectgaps=False,
         text=[f"hạng {p.rank}/{p.members}" if p.rank is not None else "" for p in points],
         textposition="top center", textfont={"size": 13}, cliponaxis=False, name="Xếp hạng",
         hovertemplate="Năm %{x}: %{text}<extra></extra>",
-    ))
+    )
     # Reversed: the first place at the top, as a person reads "up" as better; half a place of room at each end.
-    fig.update_yaxes(title_text="Xếp hạng", range=[most + 0.5, 0.5], dtick=1, gridcolor="#eeeeee", zeroline=False)
-    fig.update_xaxes(title_text="Năm", tickmode="array", tickvals=years, ticktext=[str(y) for y in years],
-                     range=[min(years or [0]) - 0.5, max(years or [0]) + 0.5])
-    fig = apply_layout(fig, f"Xếp hạng của đơn vị mình qua các năm — {cluster_name}", height=340)
-    fig.update_layout(showlegend=False)
-    return fig
+    return go.Figure(trace, layout=house_layout(
+        f"Xếp hạng của đơn vị mình qua các năm — {cluster_name}", height=340, showlegend=False,
+        yaxis={"title": {"text": "Xếp hạng"}, "range": [most + 0.5, 0.5], "dtick": 1, "gridcolor": "#eeeeee",
+               "zeroline": False},
+        xaxis={"title": {"text": "Năm"}, "tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years],
+               "range": [min(years or [0]) - 0.5, max(years or [0]) + 0.5]}))
 
 
 def percent_ranking(result: ClusterResult) -> go.Figure:
@@ -152,19 +151,18 @@ def percent_ranking(result: ClusterResult) -> go.Figure:
     ranked = scored(result)
     labels = [f"★ {m.name}" if m.is_us else m.name for m in ranked]
     values = [m.percent for m in ranked]
-    fig = go.Figure(go.Bar(
+    trace = go.Bar(
         y=labels, x=values, orientation="h", marker_color=[US_COLOR if m.is_us else OTHERS_COLOR for m in ranked],
         text=[f"{format_number(m.percent, 2)}% · hạng {m.rank}" for m in ranked], textposition="outside",
         cliponaxis=False, textfont={"size": 13},
         customdata=[[points_text(m.total), points_text(m.applicable_max)] for m in ranked],
         hovertemplate="%{y}: %{x:.2f}% (%{customdata[0]}/%{customdata[1]} điểm)<extra></extra>",
-    ))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text="Tỷ lệ điểm đạt so với điểm tối đa áp dụng (%)", gridcolor="#eeeeee",
-                     range=[0, max([100.0, *values]) * 1.3])
+    )
     title = f"Xếp hạng {result.cluster_name} năm {result.year}"
     if not result.final:
         title += "<br><sup>Kết quả chưa công bố chính thức</sup>"
-    fig = apply_layout(fig, title, height=max(240, 110 + 40 * len(labels)))
-    fig.update_layout(showlegend=False)
-    return fig
+    return go.Figure(trace, layout=house_layout(
+        title, height=max(240, 110 + 40 * len(labels)), showlegend=False,
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"title": {"text": "Tỷ lệ điểm đạt so với điểm tối đa áp dụng (%)"}, "gridcolor": "#eeeeee",
+               "range": [0, max([100.0, *values]) * 1.3]}))
