@@ -258,7 +258,124 @@ def page_steps(year: int) -> list[Step]:
     prepare_task, act_task = choose("Nhiệm vụ", None)
     steps.append(Step("Tiến độ kế hoạch: chọn nhiệm vụ cần cập nhật", CHANGE, act=act_task, shown="true",
                       prepare=lambda p: (plan(p), prepare_task(p))))
+    return [*steps, *scoring_and_dossier_steps(year), *council_and_registration_steps(year)]
+
+
+# Chấm điểm thi đua cụm and the rest of Hồ sơ đề nghị (#20): the cluster, round and member picks, the tabs, the
+# dossiers' tick, target step, award, unit and text filters.
+def _panel(page, tab: str):
+    return page.get_by_role("tabpanel", name=tab)
+
+
+def _choose_in(tab: str, label: str, option: str | None) -> tuple[Callable, Callable]:
+    """`choose` for the selectbox labelled `label` in the tab `tab`, opened first (a hidden tab's are not clickable)."""
+    def box(page):
+        return _panel(page, tab).get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
+
+    def prepare(page):
+        page.get_by_role("tab", name=tab, exact=True).click()
+        box(page).scroll_into_view_if_needed()
+        box(page).get_by_role("button", name="Open").click()
+        page.get_by_role("listbox").wait_for()
+
+    def act(page):
+        options = page.get_by_role("listbox").get_by_role("option")
+        (options.nth(1) if option is None else options.get_by_text(option, exact=True)).click()
+
+    return prepare, act
+
+
+def scoring_and_dossier_steps(year: int) -> list[Step]:
+    """Chấm điểm's first view and its interactions, then Hồ sơ đề nghị's besides the step filter and "Chọn tất cả"."""
+    title = f"Chấm điểm thi đua cụm năm {year}"
+
+    def scoring(page):
+        sidebar("Chấm điểm thi đua cụm")(page)
+        page.wait_for_function(heading(title))
+        page.locator(IDLE).wait_for()
+
+    def tab(name: str) -> Callable:
+        return lambda page: page.get_by_role("tab", name=name, exact=True).click()
+
+    prepare_cluster, act_cluster = choose("Cụm thi đua", None)
+    prepare_member, act_member = _choose_in("Vòng chấm", "Thành viên", None)
+    steps = [
+        Step("Mở trang Chấm điểm thi đua cụm (lần đầu sau khi dữ liệu đổi)", FIRST_VIEW,
+             act=sidebar("Chấm điểm thi đua cụm"), shown=heading(title), first_view=True),
+        Step("Chấm điểm: chọn cụm", CHANGE, act=act_cluster, shown="true",
+             prepare=lambda p: (scoring(p), prepare_cluster(p))),
+        Step("Chấm điểm: mở thẻ Vòng chấm", CHANGE, act=tab("Vòng chấm"), shown=text_shown("Vòng chấm")),
+        Step("Chấm điểm: chọn vòng chấm", CHANGE, shown=text_shown("Bảng thẩm định của"),
+             act=lambda p: _panel(p, "Vòng chấm").get_by_test_id("stRadio").get_by_text("Thẩm định",
+                                                                                        exact=True).click()),
+        Step("Chấm điểm: chọn thành viên", CHANGE, act=act_member, shown="true", prepare=prepare_member),
+        Step("Chấm điểm: mở thẻ Kết quả", CHANGE, act=tab("Kết quả"), shown=text_shown("Kết quả chấm điểm")),
+    ]
+
+    def dossiers(page):
+        sidebar("Hồ sơ đề nghị")(page)
+        page.wait_for_function(heading(f"Hồ sơ đề nghị khen thưởng năm {year}"))
+        page.locator(IDLE).wait_for()
+
+    def grid(page):
+        return page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).last
+
+    def prepare_tick(page):  # Hồ sơ afresh, through another page: no tick nor filter left from the steps before
+        sidebar("Tài khoản của tôi")(page)
+        page.wait_for_function(heading("Tài khoản của tôi"))
+        page.locator(IDLE).wait_for()
+        dossiers(page)
+        grid(page).scroll_into_view_if_needed()
+        grid(page).locator("canvas").first.wait_for()
+
+    prepare_to, act_to = choose("Chuyển sang", "Đã trình cấp trên")
+    prepare_award, act_award = choose("Danh hiệu, hình thức", "Lao động tiên tiến")
+    prepare_unit, act_unit = choose("Đơn vị", "Văn phòng Sở")
+    search = "Tìm theo tên, danh hiệu, đơn vị, quyết định"
+    steps += [
+        # The first row's "Chọn" box (35 px rows, the header first): a click beside the box selects the cell only.
+        Step("Hồ sơ đề nghị: chọn một đề nghị", CHANGE, prepare=prepare_tick, shown=text_shown("Đã chọn 1"),
+             act=lambda p: grid(p).click(position={"x": 38, "y": 35 + 35 / 2})),
+        Step("Hồ sơ đề nghị: chọn bước chuyển sang", CHANGE, act=act_to, shown=text_shown("Ngày trình"),
+             prepare=prepare_to),
+        Step("Hồ sơ đề nghị: tìm theo tên", CHANGE, shown="true",
+             act=lambda p: (p.get_by_label(search).fill("Nguyễn"), p.get_by_label(search).press("Enter"))),
+        Step("Hồ sơ đề nghị: lọc theo danh hiệu", CHANGE, act=act_award, shown="true", prepare=prepare_award),
+        Step("Hồ sơ đề nghị: lọc theo đơn vị", CHANGE, act=act_unit, shown="true", prepare=prepare_unit),
+    ]
     return steps
+
+
+
+# Hội đồng TĐKT and Đăng ký thi đua (#20): their first views, tabs and filters. The demo's council met once, so the
+# round choice ("Vòng 2") is not offered there and not timed.
+def council_and_registration_steps(year: int) -> list[Step]:
+    """Hội đồng TĐKT's first view and tabs, then Đăng ký thi đua's first view, unit filter, search and tab."""
+    council, registered = f"Hội đồng Thi đua - Khen thưởng năm {year}", f"Đăng ký thi đua năm {year}"
+
+    def tab(name: str) -> Callable:
+        return lambda page: page.get_by_role("tab", name=name, exact=True).click()
+
+    def registrations(page):
+        if not page.evaluate(f"() => {heading(registered)}"):
+            sidebar("Đăng ký thi đua")(page)
+            page.wait_for_function(heading(registered))
+            page.locator(IDLE).wait_for()
+
+    prepare_unit, act_unit = choose("Đơn vị", "Văn phòng Sở")
+    search = "Tìm theo tên, chức vụ, đơn vị, danh hiệu (không cần dấu)"
+    return [
+        Step("Mở trang Hội đồng TĐKT (lần đầu sau khi dữ liệu đổi)", FIRST_VIEW, act=sidebar("Hội đồng TĐKT"),
+             shown=heading(council), first_view=True),
+        Step("Hội đồng TĐKT: mở thẻ Bỏ phiếu", CHANGE, act=tab("Bỏ phiếu"), shown="true"),
+        Step("Hội đồng TĐKT: mở thẻ Cuộc họp", CHANGE, act=tab("Cuộc họp"), shown="true"),
+        Step("Mở trang Đăng ký thi đua (lần đầu sau khi dữ liệu đổi)", FIRST_VIEW, act=sidebar("Đăng ký thi đua"),
+             shown=heading(registered), first_view=True),
+        Step("Đăng ký thi đua: lọc theo đơn vị", CHANGE, act=act_unit, shown="true",
+             prepare=lambda p: (registrations(p), prepare_unit(p))),
+        Step("Đăng ký thi đua: tìm theo tên", CHANGE, shown="true", prepare=registrations,
+             act=lambda p: (p.get_by_label(search).fill("Nguyễn"), p.get_by_label(search).press("Enter"))),
+    ]
 
 
 def round_(browser, server: str, url: str, number: int, year: int, *, keep: Callable[[Step], bool] = lambda s: True,
