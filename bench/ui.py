@@ -148,13 +148,16 @@ def sidebar(title: str) -> Callable:
     return lambda page: page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
 
 
-def choose(label: str, option: str | None) -> tuple[Callable, Callable]:
+def choose(label: str, option: str | None, *, tab: str | None = None) -> tuple[Callable, Callable]:
     """Return (prepare, act) picking `option` (None: the second one) in the selectbox labelled `label`: the list
-    opens untimed."""
+    opens untimed. With `tab`, the box is the one in that tab, opened first (a hidden tab's are not clickable)."""
     def box(page):
-        return page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
+        where = page if tab is None else _panel(page, tab)
+        return where.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
 
     def prepare(page):
+        if tab is not None:
+            page.get_by_role("tab", name=tab, exact=True).click()
         box(page).scroll_into_view_if_needed()
         box(page).get_by_role("button", name="Open").click()
         page.get_by_role("listbox").wait_for()
@@ -268,21 +271,8 @@ def _panel(page, tab: str):
 
 
 def _choose_in(tab: str, label: str, option: str | None) -> tuple[Callable, Callable]:
-    """`choose` for the selectbox labelled `label` in the tab `tab`, opened first (a hidden tab's are not clickable)."""
-    def box(page):
-        return _panel(page, tab).get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first
-
-    def prepare(page):
-        page.get_by_role("tab", name=tab, exact=True).click()
-        box(page).scroll_into_view_if_needed()
-        box(page).get_by_role("button", name="Open").click()
-        page.get_by_role("listbox").wait_for()
-
-    def act(page):
-        options = page.get_by_role("listbox").get_by_role("option")
-        (options.nth(1) if option is None else options.get_by_text(option, exact=True)).click()
-
-    return prepare, act
+    """`choose` for the selectbox labelled `label` in the tab `tab`."""
+    return choose(label, option, tab=tab)
 
 
 def scoring_and_dossier_steps(year: int) -> list[Step]:
