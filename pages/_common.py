@@ -368,8 +368,19 @@ def show_error(error: Exception) -> None:
     st.error(str(error))
 
 
-def show_findings(frame, *, limit: int = 200) -> None:
-    """List rule findings as readable lines (who — award, then each reason with its article), the first `limit`."""
+def show_findings(frame, *, limit: int = 200, key: str = "findings") -> None:
+    """List rule findings as readable lines (who — award, then each reason with its article), the first `limit`.
+
+    More than ten are gathered by award and reasons (`finding_groups`), with a toggle back to one line each."""
+    from tdkt.awards.finding_groups import GROUP_FROM, group_findings, listing
+
+    if len(frame) >= GROUP_FROM and not st.toggle("Xem từng đề nghị", key=f"{key}_each",
+                                                  help="Tắt: gộp các đề nghị cùng danh hiệu và cùng lý do."):
+        for group in group_findings(frame)[:limit]:
+            where = f" · dòng {listing(group.rows, noun='dòng')}" if group.rows else ""
+            st.markdown(f"**{group.award}** — {len(group.names)} đề nghị{where}")
+            st.caption(listing(group.names) + "  \n" + group.reasons.replace("\n", "  \n"))
+        return
     for row in frame.head(limit).itertuples():
         where = f"Dòng {row.row} · " if hasattr(row, "row") else ""
         unit = f" ({row.unit})" if getattr(row, "unit", None) else ""

@@ -38,7 +38,8 @@ def render(reports: dict, store_key: tuple) -> None:
             for issue in errors:
                 st.error(issue.message)
             return
-        st.caption(f"Năm thành tích {report.year} · danh sách đọc từ sheet: {', '.join(report.sheets)}"
+        sheets = ", ".join(report.sheets) or "— (chưa có dòng dữ liệu)"
+        st.caption(f"Năm thành tích {report.year} · danh sách đọc từ sheet: {sheets}"
                    + "".join(f" · sheet {r.sheet} gõ bằng mã {r.encoding}, đã chuyển sang Unicode"
                              for r in report.results if r.encoding))
         _year_and_received(reports, store_key, key)
@@ -62,7 +63,7 @@ def render(reports: dict, store_key: tuple) -> None:
             if rule_rows.empty:
                 st.write("Mọi dòng đều đạt các điều kiện kiểm tra được.")
             else:
-                show_findings(rule_rows)
+                show_findings(rule_rows, key=f"findings_{key}")
         with err_tab:
             show_issues(errors, key=f"errors_{key}", empty="Không có lỗi.")  # grouped by value: _issue_table
         with warn_tab:
