@@ -9,13 +9,12 @@ from pages._cache import PLOTLY, drawn, read
 from pages._common import require_page, selected_year, show_findings
 from tdkt.awards import eligibility, stats
 from tdkt.core import export
-from tdkt.core.text import format_money, format_percent
+from tdkt.core.text import format_money
 from tdkt.reports import statistics_page
-from tdkt.reports.charts import default_span, level_title
-from tdkt.reports.statistics_page import SECTIONS
+from tdkt.reports.charts import default_span
+from tdkt.reports.statistics_page import SECTIONS, SHARES_TITLE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NUMBERS = {"nominations": "Đề nghị", "decisions": "Có quyết định"}
 ALL_UNITS, ALL_AWARDS = "Tất cả đơn vị", "Tất cả danh hiệu, hình thức"
 
 who = require_page("xem")
@@ -35,15 +34,15 @@ first, last = right.slider("Các năm so sánh", min_value=low, max_value=high, 
                            key="stats_span")
 # Read and drawn once per data version (pages/_cache.py): a filter changed back, or another user's view, reads and
 # draws nothing again.
+# The tables too are drawn once (their Arrow form is what st.dataframe sends) and shared, not copied: nothing here
+# changes them, and the .xlsx gets copies.
 filters = {"unit_id": unit_id, "award_id": award_id}
 counts = read(statistics_page.year_counts, year=year, **filters)
-figures = drawn(statistics_page.year_charts, statistics_page.year_counts, year=year, **filters)
-trend = read(stats.trend, first=first, last=last, **filters)
-tables, shares, money, dossiers = counts.tables, counts.shares, counts.money, counts.dossiers
-nominations, decisions = counts.nominations, counts.decisions
-
-shown = {SECTIONS[d][0]: t[["label", *NUMBERS]].rename(columns={"label": SECTIONS[d][1], **NUMBERS})
-         for d, t in tables.items()}
+year_drawn = drawn(statistics_page.year_charts, statistics_page.year_counts, year=year, **filters)
+trend = drawn(statistics_page.trend_chart, stats.trend, first=first, last=last, **filters)
+figures, arrows = year_drawn.figures, year_drawn.arrows
+money, dossiers, nominations, decisions = counts.money, counts.dossiers, counts.nominations, counts.decisions
+shown = dict(year_drawn.shown)
 cols = st.columns(3)
 by_year = f"Tính theo năm thành tích {year} (nhận, quyết định vào ngày nào cũng tính), theo bộ lọc đã chọn."
 cols[0].metric("Hồ sơ đề nghị", nominations, help=by_year)
@@ -56,20 +55,18 @@ if nominations:
                                                      for name, n in dossiers["missing"].items()) + ".")
 if nominations == 0:
     st.info(f"Chưa có hồ sơ đề nghị khen thưởng nào cho năm {year} với bộ lọc đã chọn.")
+    shown.pop(SHARES_TITLE)
 else:
     for dimension, (title, _, _) in SECTIONS.items():
         if dimension not in figures:  # no nomination in this dimension
             continue
         drawn_column, numbers = st.columns([3, 2])
         drawn_column.plotly_chart(figures[dimension], key=f"chart_{dimension}", **PLOTLY)
-        numbers.dataframe(shown[title], hide_index=True, width="stretch")
+        numbers.dataframe(arrows[title], hide_index=True, width="stretch")
     st.subheader("Cơ cấu khen thưởng có quyết định")
-    shares_shown = shares.assign(share=[format_percent(s, 1) for s in shares["share"]]).rename(
-        columns={"group": "Nhóm", "part": "Đối tượng", "n": "Số có quyết định", "share": "Tỷ lệ trong nhóm"})
     drawn_column, numbers = st.columns([3, 2])
     drawn_column.plotly_chart(figures["shares"], key="chart_shares", **PLOTLY)
-    numbers.dataframe(shares_shown, hide_index=True, width="stretch")
-    shown["Cơ cấu có quyết định"] = shares_shown
+    numbers.dataframe(arrows[SHARES_TITLE], hide_index=True, width="stretch")
 
 st.subheader("Điều kiện khen thưởng theo luật")
 cap = read(eligibility.share_cap, year=year, actor=who)
@@ -95,14 +92,12 @@ if st.toggle("Xét từng đề nghị của năm theo luật (xếp loại, k�
         shown["Chưa đủ điều kiện"] = rules_shown
 
 st.subheader(f"Qua các năm {first}–{last}")
-trend_shown = trend[["year", "level_label", *NUMBERS]].assign(level_label=trend["level_label"].map(level_title)).rename(
-    columns={"year": "Năm", "level_label": "Cấp khen", **NUMBERS})
 drawn_column, numbers = st.columns([3, 2])
-drawn_column.plotly_chart(drawn(statistics_page.trend_chart, stats.trend, first=first, last=last, **filters),
-                          key="chart_trend", **PLOTLY)
-numbers.dataframe(trend_shown, hide_index=True, width="stretch")
-shown["Qua các năm"] = trend_shown
+drawn_column.plotly_chart(trend.figure, key="chart_trend", **PLOTLY)
+numbers.dataframe(trend.arrow, hide_index=True, width="stretch")
+shown["Qua các năm"] = trend.shown
 # The workbook is built only when the button is clicked (a callable), not on every run of the page.
 st.download_button("Tải các bảng thống kê (.xlsx)", key="export_stats", mime=XLSX,
-                   data=lambda: export.to_xlsx(shown, title=f"Thống kê khen thưởng năm {year}"),
+                   data=lambda: export.to_xlsx({t: f.copy() for t, f in shown.items()},
+                                               title=f"Thống kê khen thưởng năm {year}"),
                    file_name=f"thong_ke_khen_thuong_{year}.xlsx", on_click="ignore")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
+import pyarrow as pa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -27,6 +29,8 @@ from tdkt.core.models import (
 from tdkt.core.permissions import Actor
 from tdkt.core.text import fold, format_date
 from tdkt.plan import plan as plan_module
+from tdkt.reports import charts
+from tdkt.reports.statistics_page import arrow
 from tdkt.scoring import ranking as scoring_ranking
 from tdkt.submissions import deadlines as submission_deadlines
 from tdkt.submissions import submission_views, submissions
@@ -121,6 +125,39 @@ def waiting(session: Session, *, year: int, today: date, actor: Actor | None = N
     if states is None:
         return None
     return Waiting(table=submission_views.states_frame(states), deadline=dossier_deadline(session, year=year))
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """Tổng quan's figures (None where the page draws none) and the units not submitted as the Arrow table
+    st.dataframe sends, built once per data version: at bench/pages.py's 1M nominations a repeat view hashed the three
+    charts' frames for `pages/_cache.chart` (about 15 ms CPU) and converted the 5,000 units' table to Arrow in a pool
+    of threads, 4 columns × 5,000 rows being past pyarrow's threshold (a few ms CPU, tens of ms wall under load)."""
+
+    quarters: go.Figure | None
+    clusters: go.Figure | None
+    awards: go.Figure | None
+    waiting: pa.Table | None
+
+
+def page_view(session: Session, *, year: int, today: date,
+              actor: Actor | None = None) -> tuple[Leadership, Waiting | None]:
+    """Return `leadership` and `waiting` in one read (the page asks the data version once for both)."""
+    return (leadership(session, year=year, today=today, actor=actor),
+            waiting(session, year=year, today=today, actor=actor))
+
+
+def page_drawn(found: tuple[Leadership, Waiting | None], *, year: int, **_arguments) -> Drawn:
+    """Return the figures of `page_view`'s result as the page draws them, and the units not submitted as Arrow."""
+    view, waits = found
+    scope, parts = view.scope, view.participation
+    has_parts = len(parts) and int(parts[["on_time", "late", "pending", "not_applicable"]].to_numpy().sum())
+    return Drawn(
+        quarters=charts.progress_by_quarter(view.quarters, year=year) if view.has_plan else None,
+        clusters=charts.participation_overview(parts, year=year) if has_parts else None,
+        awards=None if view.awards.empty else charts.awards_by_level(
+            view.awards, year=year, money=view.figures.money, scope=scope.label if scope.unit_id is not None else ""),
+        waiting=arrow(waits.shown) if waits is not None and len(waits.table) else None)
 
 
 def waiting_workbook(found: Waiting, *, year: int) -> bytes:

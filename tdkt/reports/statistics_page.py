@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 from sqlmodel import Session
 
 from tdkt.awards import checklist, stats
 from tdkt.awards.money import decided_money
+from tdkt.core.text import format_percent
 from tdkt.reports import charts
 
 # dimension → (section title, first column title, horizontal bars)
@@ -28,6 +30,8 @@ SECTIONS = {
     "category": ("Theo phân loại đối tượng", "Phân loại đối tượng", True),
     "status": ("Theo trạng thái hồ sơ", "Trạng thái", False),
 }
+NUMBERS = {"nominations": "Đề nghị", "decisions": "Có quyết định"}
+SHARES_TITLE = "Cơ cấu có quyết định"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +83,48 @@ def year_counts(session: Session, *, year: int, unit_id: int | None = None, awar
                       nominations=nominations, decisions=decisions)
 
 
-def year_charts(counts: YearCounts, *, year: int, **_filters) -> dict[str, go.Figure]:
-    """Return the figures of the year's counts by dimension (those with nominations only) and of the shares."""
+def arrow(frame: pd.DataFrame) -> pa.Table:
+    """Return a frame as the Arrow table st.dataframe sends (given a table, Streamlit serialises it as it is), built
+    once per data version by the pages' `drawn`: converting it on every run took 0.2–1 ms a frame, and past 100 rows a
+    column pyarrow converts in a pool of threads (Thống kê's 5,000 units: tens of ms wall under load)."""
+    return pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
+
+
+@dataclass(frozen=True, slots=True)
+class YearDrawn:
+    """What the page draws of `YearCounts`: the figures by dimension (those with nominations only) and of the shares,
+    the tables with their Vietnamese titles by section title (for the .xlsx) and the same as Arrow (for the page)."""
+
+    figures: dict[str, go.Figure]
+    shown: dict[str, pd.DataFrame]
+    arrows: dict[str, pa.Table]
+
+
+def year_charts(counts: YearCounts, *, year: int, **_filters) -> YearDrawn:
+    """Return the figures and tables of the year's counts as the page draws them."""
     drawn = {dimension: charts.award_counts(frame, title=f"{SECTIONS[dimension][0]} — năm {year}",
                                             horizontal=SECTIONS[dimension][2])
              for dimension, frame in counts.tables.items() if frame["nominations"].sum()}
-    return drawn | {"shares": charts.award_shares(counts.shares, year=year)}
+    shown = {SECTIONS[d][0]: t[["label", *NUMBERS]].rename(columns={"label": SECTIONS[d][1], **NUMBERS})
+             for d, t in counts.tables.items()}
+    shares = counts.shares
+    shown[SHARES_TITLE] = shares.assign(share=[format_percent(s, 1) for s in shares["share"]]).rename(
+        columns={"group": "Nhóm", "part": "Đối tượng", "n": "Số có quyết định", "share": "Tỷ lệ trong nhóm"})
+    return YearDrawn(figures=drawn | {"shares": charts.award_shares(shares, year=year)}, shown=shown,
+                     arrows={title: arrow(frame) for title, frame in shown.items()})
 
 
-def trend_chart(trend: pd.DataFrame, *, first: int, last: int, **_filters) -> go.Figure:
-    """Return the figure of `stats.trend` over the span."""
-    return charts.award_trend(trend, first=first, last=last)
+@dataclass(frozen=True, slots=True)
+class TrendDrawn:
+    """The trend's figure, its table with Vietnamese titles (for the .xlsx) and the same as Arrow (for the page)."""
+
+    figure: go.Figure
+    shown: pd.DataFrame
+    arrow: pa.Table
+
+
+def trend_chart(trend: pd.DataFrame, *, first: int, last: int, **_filters) -> TrendDrawn:
+    """Return the figure and the table of `stats.trend` over the span."""
+    shown = trend[["year", "level_label", *NUMBERS]].assign(level_label=trend["level_label"].map(charts.level_title))
+    shown = shown.rename(columns={"year": "Năm", "level_label": "Cấp khen", **NUMBERS})
+    return TrendDrawn(figure=charts.award_trend(trend, first=first, last=last), shown=shown, arrow=arrow(shown))
