@@ -6,15 +6,16 @@ import threading
 import streamlit as st
 
 from pages import _common as common
-from tdkt.core import auth, permissions
 from tdkt.core.errors import Refused
-from tdkt.core.models import ROLE_LABELS, Role
 
 # What the signed-in runs import and the sign-in page does not (pandas with them): imported after the gate below,
 # and ahead of time by `preload` while the user types. A fresh server's sign-in page paid them (0.5–0.7 s of CPU).
+# The database layer (models, auth, permissions) waits too: a browser with no sign-in cookie meets the form before
+# it is imported and the database opened (`common.may_be_signed_in`, `sign_in_view`).
 SIGNED_IN_MODULES = ("tdkt.council.members", "tdkt.documents.register", "tdkt.forms.tt02", "tdkt.reports.charts",
                      "tdkt.plan.plan", "tdkt.reports.overview", "pages._cache")
 
+DEMO = "**Dữ liệu minh họa** — người và số liệu hư cấu, không phải dữ liệu thật."
 REFUSED = "sign_in_refused"  # the refusal a form's callback met, shown under the form by the run it starts
 WARM_UP, WARMED = "warm_up_first_page", "warmed_up"  # the hidden box's key; this tab has drawn it
 
@@ -25,8 +26,7 @@ st.set_page_config(page_title="TĐKT Dashboard — Sở Công Thương Lạng S�
 def sign_in_view() -> None:
     st.title("TĐKT Dashboard")
     st.caption(f"Công tác thi đua, khen thưởng — {common.settings().agency}")
-    if common.is_demo():
-        st.warning("**Dữ liệu minh họa** — người và số liệu hư cấu, không phải dữ liệu thật.")
+    demo = st.empty()  # filled below the form: the database opens after the form is drawn
     if ended := st.session_state.pop("session_ended", None):
         st.info(ended)
     with st.form("dang_nhap"):
@@ -35,6 +35,11 @@ def sign_in_view() -> None:
         st.form_submit_button("Đăng nhập", type="primary", on_click=submit_sign_in)
     if refused := st.session_state.pop(REFUSED, None):
         st.error(refused)
+    # A fresh server's first run opens the database here, the form on the screen: importing the database layer,
+    # the migrations check and the seed check took 0.75 s of its CPU before the form (2.3–5 s of wall time under
+    # load); then the imports of the first page start, and the hidden first page's drawing.
+    if common.is_demo():
+        demo.warning(DEMO)
     preload()
     warm_up_first_page()
 
@@ -68,6 +73,8 @@ def change_password_view(user) -> None:
 def submit_first_password(user_id: int) -> None:
     """Change the password at the first sign-in (a callback, as `submit_sign_in`: the run the click starts finds the
     flag cleared and draws the first page)."""
+    from tdkt.core import auth
+
     state = st.session_state
     try:
         with common.db_write(bump=False) as session:  # no cached result reads passwords: see change_password
@@ -98,7 +105,7 @@ def warm_up_figure() -> dict:
 
 def warm_up_first_page() -> None:
     """Draw, hidden, under the sign-in form while the user types, what the first page draws first in a browser: a
-    plotly chart like Tổng quan's, a link and a select box (the sidebar's year), once per browser tab.
+    plotly chart like Tổng quan's, a link, a select box (the sidebar's year) and a metric, once per browser tab.
 
     A browser loads each kind of element's code the first time one is drawn (Streamlit's PlotlyChart code is 4.7 MB)
     and plotly compiles its drawing at first use: 1.5–3.7 s of one blocked task (headless Chromium, 2 shared cores)
@@ -113,6 +120,9 @@ def warm_up_first_page() -> None:
         st.plotly_chart(warm_up_figure(), key="warm_up_chart", config={"displayModeBar": False})
         st.page_link("https://example.invalid/", label="a")
         st.selectbox("a", [1], key="warm_up_select", label_visibility="collapsed")
+        # Tổng quan's key figures: Streamlit's Metric code and what it loads with it (number formatting, the help
+        # icon), 7 files the forced password change's click waited for (bench/ui.py, 0.1–0.3 s with their parsing).
+        st.metric("a", 1, help="a")
     st.html(f"<style>.st-key-{WARM_UP} {{ position: absolute; visibility: hidden; pointer-events: none; "
             "width: 400px; height: 200px; overflow: hidden; }}</style>")
 
@@ -151,6 +161,8 @@ if user is None or user.must_change_password:
     st.stop()
 
 # Signed in from here on: the modules the sign-in page does without (SIGNED_IN_MODULES).
+from tdkt.core import permissions  # noqa: E402
+from tdkt.core.models import ROLE_LABELS, Role  # noqa: E402
 from tdkt.council import members as council  # noqa: E402
 from tdkt.documents import register as documents  # noqa: E402
 from tdkt.forms import tt02  # noqa: E402
@@ -206,7 +218,7 @@ navigation = st.navigation(common.with_refusals(pages), expanded=True)
 
 with st.sidebar:
     if common.is_demo():
-        st.warning("**Dữ liệu minh họa** — người và số liệu hư cấu, không phải dữ liệu thật.")
+        st.warning(DEMO)
     years = common.year_options()
     st.selectbox("Năm", years, index=years.index(common.selected_year()), key="year",
                  format_func=lambda y: f"Năm {y}")

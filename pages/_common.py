@@ -18,18 +18,19 @@ from streamlit import config as streamlit_config
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 
-from tdkt.core import audit, auth, options, throttle
-from tdkt.core.config import ConfigError, Settings
-from tdkt.core.db import read_session, write_session
-from tdkt.core.models import User
-from tdkt.core.permissions import Actor, can
+from tdkt.core.config import SESSION_COOKIE, ConfigError, Settings
 from tdkt.core.text import format_number
-from tdkt.seeding import seed
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
+    from tdkt.core.models import User
+    from tdkt.core.permissions import Actor
+
+# The database layer (SQLAlchemy, SQLModel and the models: 0.6 s of CPU on a fresh process, 1.5–3 s of wall time
+# under the CI's load) is imported by the functions that use it, at their first call: a fresh server's sign-in page
+# draws its form before any of it (app.py, `may_be_signed_in`), and every later run finds it imported.
 # st.context.cookies reads the cookie server-side on every connection; the component only writes/deletes it.
 
 PAGES_DIR = Path(__file__).resolve().parent
@@ -41,6 +42,10 @@ NOT_FOUND = "Không tìm thấy trang"
 @st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu…")
 def _open(url: str) -> tuple[Engine, bool]:
     """Migrate and seed the database once per process and URL; return the engine and the demo flag."""
+    from tdkt.core import options
+    from tdkt.core.db import read_session
+    from tdkt.seeding import seed
+
     settings = Settings.from_env()
     engine, _ = seed.bootstrap(settings)
     with read_session(engine) as session:
@@ -86,6 +91,8 @@ def is_demo() -> bool:
 @contextmanager
 def db_read() -> Iterator[Session]:
     """Yield a read session."""
+    from tdkt.core.db import read_session
+
     with read_session(engine()) as session:
         yield session
 
@@ -93,6 +100,8 @@ def db_read() -> Iterator[Session]:
 @contextmanager
 def db_write(*, bump: bool = True) -> Iterator[Session]:
     """Yield a session in one write transaction (bump=False: sign-in bookkeeping, see `db.write_session`)."""
+    from tdkt.core.db import write_session
+
     with write_session(engine(), bump=bump) as session:
         yield session
 
@@ -101,6 +110,10 @@ def current_user() -> User | None:
     """Return the signed-in user, reloaded from the database on every run: the browser's session token must still
     resolve, so a session ended anywhere (sign-out, password changed or reset, account locked, role or unit changed)
     is out at its next run, in every app process; the sign-in page then says why (`session_ended`)."""
+    if not may_be_signed_in():
+        return None  # no token to look up: the database is not opened for it
+    from tdkt.core import auth
+
     state, secret = st.session_state, settings().secret_key
     with db_read() as session:
         if "token" not in state and state.get("user_id") is not None:
@@ -124,14 +137,28 @@ def current_user() -> User | None:
     return found
 
 
+def may_be_signed_in() -> bool:
+    """Return False when this run has nothing that could name a signed-in user: no token held, no user id (AppTest's
+    way), no sign-in cookie (or one this tab signed out of). `current_user` is then None without the database, which
+    a fresh server's first sign-in page opens only after drawing its form."""
+    state = st.session_state
+    if state.get("token") or state.get("user_id") is not None:
+        return True
+    return not state.get("signed_out") and bool(st.context.cookies.get(SESSION_COOKIE))
+
+
 def current_session() -> str | None:
     """Return the id of this browser's sign-in session (the one kept when its user changes the password)."""
+    from tdkt.core import auth
+
     return auth.token_session(st.session_state.get("token"), secret=settings().secret_key)
 
 
 def client_address() -> str | None:
     """Return the browser's address for sign-in throttling: the connection's, or X-Forwarded-For's only behind
     TDKT_TRUSTED_PROXIES proxies of ours (docs/deploy.md); None for a local connection."""
+    from tdkt.core import throttle
+
     hops = settings().trusted_proxies
     forwarded = st.context.headers.get_all("X-Forwarded-For") if hops else []
     return throttle.client_address(st.context.ip_address, forwarded, trusted_proxies=hops)
@@ -139,6 +166,8 @@ def client_address() -> str | None:
 
 def actor() -> Actor | None:
     """Return the signed-in user as an Actor for permission checks."""
+    from tdkt.core.permissions import Actor
+
     user = current_user()
     return Actor.of(user) if user else None
 
@@ -160,6 +189,8 @@ def run_through_app() -> None:
 
 def require_page(action: str = "xem") -> Actor:
     """Stop the page with a Vietnamese message unless the signed-in user may do the action."""
+    from tdkt.core.permissions import Actor, can
+
     run_through_app()
     user = current_user()
     if user is not None and user.must_change_password:
@@ -287,6 +318,8 @@ def file_uploader(label: str, types: list[str], *, key: str, multiple: bool = Fa
 def sign_in(username: str, password: str) -> None:
     """Check the credentials under the throttle, start a session and queue the cookie; raises auth.AuthError once the
     failure it records (and audits) is committed."""
+    from tdkt.core import auth, throttle
+
     cfg = settings()
     with db_write(bump=False) as session:  # sessions and failures only: every cached figure stays current
         result = auth.sign_in(session, username=username, password=password, address=client_address(),
@@ -300,6 +333,8 @@ def sign_in(username: str, password: str) -> None:
 
 def sign_out() -> None:
     """Revoke the session server-side and queue the cookie's deletion."""
+    from tdkt.core import audit, auth
+
     cfg = settings()
     who = actor()
     with db_write(bump=False) as session:
@@ -317,7 +352,7 @@ def cookie_script(token: str | None, *, expires: datetime | None = None, secure:
     SameSite=Strict, expiring with the session (an HTTP date), Secure only on HTTPS (a browser drops a Secure cookie
     that a plain-HTTP page writes). It cannot be HttpOnly: JavaScript writes it (docs/deploy.md)."""
     when = format_datetime((expires or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC), usegmt=True)
-    parts = [f"{auth.COOKIE_NAME}={token or ''}", "path=/", f"expires={when}", "samesite=strict"]
+    parts = [f"{SESSION_COOKIE}={token or ''}", "path=/", f"expires={when}", "samesite=strict"]
     if secure:
         parts.append("secure")
     return f"<script>document.cookie = {json.dumps('; '.join(parts))};</script>"

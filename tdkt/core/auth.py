@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select, update
 
 from tdkt.core import audit, throttle
+from tdkt.core.config import SESSION_COOKIE
 from tdkt.core.errors import Refused
 from tdkt.core.models import AuthSession, Role, Unit, User, utcnow
 from tdkt.core.permissions import Actor, require
@@ -25,11 +26,12 @@ from tdkt.core.text import form_text, format_datetime
 # forced change's old and new password). Hashes made with other parameters still verify and are redone at the next
 # sign-in (`check_needs_rehash`).
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
-# Verifying against a dummy hash when the user does not exist keeps the timing the same. It is made at the first
-# sign-in, whoever signs in, not at import, which every command would pay.
-_DUMMY_HASH: str | None = None
+# Verified when the user does not exist, so that an unknown name takes as long as a wrong password: a hash of
+# "tdkt-dummy-password" with _HASHER's parameters (tests/test_sign_in_speed.py holds them equal), written here rather
+# than made at the process's first sign-in, which paid one more Argon2 hash (35–90 ms of CPU) after its click.
+_DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$Q8sq6zK43pscHqstNiumiw$dRiFDmhweDghcxy9R8qC6/s4PtUgl3njQt6hpdfawQc"
 TOKEN_ALGORITHM = "HS256"
-COOKIE_NAME = "tdkt_phien"
+COOKIE_NAME = SESSION_COOKIE
 MIN_PASSWORD_LENGTH = 8
 WRONG_CREDENTIALS = "Sai tên đăng nhập hoặc mật khẩu."
 ACCOUNT_LOCKED = "Tài khoản đã bị khóa. Liên hệ quản trị viên."
@@ -67,19 +69,10 @@ def _find(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == throttle.account_key(username))).first()
 
 
-def _dummy_hash() -> str:
-    """Return the hash verified when the user does not exist, made once."""
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = _HASHER.hash("tdkt-dummy-password")
-    return _DUMMY_HASH
-
-
 def _credential_problem(user: User | None, password: str) -> str | None:
     """Return why these credentials do not sign in (a wrong one, or a locked account), or None."""
-    dummy = _dummy_hash()  # before looking at the user, so the first sign-in costs the same whether it exists or not
     if user is None:
-        verify_password(dummy, password)  # the same time as a real account's check
+        verify_password(_DUMMY_HASH, password)  # the same time as a real account's check
         return WRONG_CREDENTIALS
     if not verify_password(user.password_hash, password):
         return WRONG_CREDENTIALS

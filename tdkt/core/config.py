@@ -19,6 +19,9 @@ from tdkt.core.errors import Refused
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'tdkt.db'}"
+# The sign-in cookie's name (auth.COOKIE_NAME): here too, so that the sign-in page sees there is none to look up
+# without importing auth and the database layer (pages/_common.may_be_signed_in).
+SESSION_COOKIE = "tdkt_phien"
 
 
 class ConfigError(Refused):
