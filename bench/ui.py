@@ -289,17 +289,23 @@ def scoring_and_dossier_steps(year: int) -> list[Step]:
 
     prepare_cluster, act_cluster = choose("Cụm thi đua", None)
     prepare_member, act_member = _choose_in("Vòng chấm", "Thành viên", None)
+    # Each tab's `shown` is a text its own part draws (the tabs are lazy: a tab's part is sent when it opens). The
+    # member pick of "Điểm theo thành viên" is not timed: the demo's department heads no cluster, it sees only itself.
     steps = [
         Step("Mở trang Chấm điểm thi đua cụm (lần đầu sau khi dữ liệu đổi)", FIRST_VIEW,
              act=sidebar("Chấm điểm thi đua cụm"), shown=heading(title), first_view=True),
         Step("Chấm điểm: chọn cụm", CHANGE, act=act_cluster, shown="true",
              prepare=lambda p: (scoring(p), prepare_cluster(p))),
-        Step("Chấm điểm: mở thẻ Vòng chấm", CHANGE, act=tab("Vòng chấm"), shown=text_shown("Vòng chấm")),
+        Step("Chấm điểm: mở thẻ Vòng chấm", CHANGE, act=tab("Vòng chấm"), shown=text_shown("Bảng tự chấm của")),
         Step("Chấm điểm: chọn vòng chấm", CHANGE, shown=text_shown("Bảng thẩm định của"),
              act=lambda p: _panel(p, "Vòng chấm").get_by_test_id("stRadio").get_by_text("Thẩm định",
                                                                                         exact=True).click()),
         Step("Chấm điểm: chọn thành viên", CHANGE, act=act_member, shown="true", prepare=prepare_member),
+        Step("Chấm điểm: mở thẻ Điểm theo thành viên", CHANGE, act=tab("Điểm theo thành viên"),
+             shown=text_shown("Tổng điểm / tối đa áp dụng")),
         Step("Chấm điểm: mở thẻ Kết quả", CHANGE, act=tab("Kết quả"), shown=text_shown("Kết quả chấm điểm")),
+        Step("Chấm điểm: về thẻ Bảng tiêu chí", CHANGE, act=tab("Bảng tiêu chí"),
+             shown=text_shown("Tải bảng tiêu chí (.xlsx)")),
     ]
 
     def dossiers(page):

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import streamlit as st
 from plotly.graph_objects import Figure
 
-from pages._cache import drawn
+from pages._cache import PLOTLY, drawn
 from pages._common import db_read, db_write, settings, show_error, show_findings
 from tdkt.awards import eligibility
 from tdkt.core.errors import Refused
@@ -69,11 +69,11 @@ def _charts(arguments: dict) -> None:
     if shown.ranking is None:
         st.caption("Chưa có đơn vị nào được chấm điểm: chưa có biểu đồ.")
         return
-    st.plotly_chart(shown.ranking, key="cd_chart_ranking")
+    st.plotly_chart(shown.ranking, key="cd_chart_ranking", **PLOTLY)
     if shown.groups is not None:
-        st.plotly_chart(shown.groups, key="cd_chart_groups")
+        st.plotly_chart(shown.groups, key="cd_chart_groups", **PLOTLY)
     if shown.years is not None:
-        st.plotly_chart(shown.years, key="cd_chart_years")
+        st.plotly_chart(shown.years, key="cd_chart_years", **PLOTLY)
 
 
 def _downloads(result: ClusterResult, year: int, cluster_code: str) -> None:

@@ -17,6 +17,7 @@ from tdkt.submissions import attachments
 from tdkt.submissions.submissions import vietnam_today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABS = ("Bảng tiêu chí", "Vòng chấm", "Điểm theo thành viên", "Kết quả")
 
 
 def _criteria_file():
@@ -219,8 +220,9 @@ def scoring_part() -> None:
     names = member_names()
     left, right = st.columns(2)
     kind = left.radio("Vòng chấm", list(rounds.ROUNDS), format_func=rounds.ROUNDS.get, horizontal=True,
-                      key="cd_vong")
-    member = right.selectbox("Thành viên", list(names), format_func=names.get, key=f"cd_thanh_vien_{cluster.id}")
+                      key="cd_vong", persist_state="page")
+    member = right.selectbox("Thành viên", list(names), format_func=names.get, key=f"cd_thanh_vien_{cluster.id}",
+                            persist_state="page")
     state = next(s for s in states if s.kind == kind)
     (st.caption if state.open else st.warning)(state.label)
     st.caption(HINTS[kind])
@@ -347,7 +349,8 @@ def member_part() -> None:
         return
     if not result.we_are_head:
         st.caption("Sở là thành viên của cụm: xem điểm tự chấm của Sở so với kết quả thẩm định.")
-    picked = st.selectbox("Thành viên", list(choices), format_func=choices.get, key=f"cd_xem_{cluster.id}")
+    picked = st.selectbox("Thành viên", list(choices), format_func=choices.get, key=f"cd_xem_{cluster.id}",
+                          persist_state="page")
     m = next(x for x in result.members if x.member_id == picked)
     ranked = sum(x.rank is not None for x in result.members)
     cols = st.columns(4)
@@ -396,21 +399,28 @@ def templates_part(member: int, name: str) -> None:
               f"Đã nhập {len(changed)} tiêu chí từ “{upload.name}” ({', '.join(report.members)}).")
 
 
-tabs = st.tabs(["Bảng tiêu chí", "Vòng chấm", "Điểm theo thành viên", "Kết quả"])
-with tabs[0]:
-    sheet_part()
-if sheet is None:
-    for tab in tabs[1:]:
-        tab.info(f"{cluster.code} chưa có bảng tiêu chí năm {year}: lập bảng tiêu chí trước.")
-    st.stop()
-with tabs[1]:
-    deadlines_part()
-    if not result.members:
-        st.info("Cụm chưa có thành viên.")
-    else:
-        scoring_part()
-        publish_part()
-with tabs[2]:
-    member_part()
-with tabs[3]:
-    _scoring_results.render(scoring, actor=who, year=year, cluster_code=cluster.code, arguments=arguments)
+# Lazy tabs: only the open tab's part runs and is sent (Streamlit otherwise runs and draws every tab's tables and
+# charts at every run, hidden ones too: the browser spent 2–3 s drawing them at a first view). A tab change reruns
+# the page; the open tab is kept in "cd_the", so a save's rerun stays on it. The picks that must outlive a tab
+# change (cluster and year above the tabs; round and member below, persist_state="page") keep their values.
+criteria_tab, rounds_tab, members_tab, results_tab = st.tabs(TABS, key="cd_the", on_change="rerun")
+if criteria_tab.open:
+    with criteria_tab:
+        sheet_part()
+elif sheet is None:
+    next(t for t in (rounds_tab, members_tab, results_tab) if t.open).info(
+        f"{cluster.code} chưa có bảng tiêu chí năm {year}: lập bảng tiêu chí trước.")
+elif rounds_tab.open:
+    with rounds_tab:
+        deadlines_part()
+        if not result.members:
+            st.info("Cụm chưa có thành viên.")
+        else:
+            scoring_part()
+            publish_part()
+elif members_tab.open:
+    with members_tab:
+        member_part()
+elif results_tab.open:
+    with results_tab:
+        _scoring_results.render(scoring, actor=who, year=year, cluster_code=cluster.code, arguments=arguments)

@@ -51,8 +51,26 @@ def cluster_with_sheet(app_env, *, spec: SheetSpec | None = SPEC) -> dict:
     return ids
 
 
-def page(app_env, role: str = "van_phong") -> AppTest:
-    return signed_in(app_env, role, PAGE)
+def page(app_env, role: str = "van_phong", *, tab: str | None = None) -> AppTest:
+    """The page run once for a role, on its first tab or on `tab` (opened at that run: no run of the first one)."""
+    if tab is None:
+        return signed_in(app_env, role, PAGE)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["user_id"] = app_env["users"][role]
+    at.session_state["cd_the"] = tab
+    return at.switch_page(PAGE).run()
+
+
+TABS = ("Bảng tiêu chí", "Vòng chấm", "Điểm theo thành viên", "Kết quả")
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Open one of the page's tabs as a click on it does (they are lazy: only the open tab's part runs and is drawn);
+    no run when it is open already."""
+    if at.session_state["cd_the"] != name:
+        at.session_state["cd_the"] = name
+        at.run()
+    return at
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -62,6 +80,7 @@ def metric(at: AppTest, label: str) -> str:
 def enter(at: AppTest, ids: dict, *, member: str, round_: str, edits: dict, reason: str = "Theo hồ sơ") -> AppTest:
     """Enter one member's criterion 1 in a round on the page, as the Office picks, types in the table and saves (one
     run: the widgets' keys carry the page's edit counter)."""
+    open_tab(at, "Vòng chấm")
     version = at.session_state["cd_version"]
     at.session_state["cd_vong"] = round_
     at.session_state[f"cd_thanh_vien_{ids['cluster']}"] = ids[member]
@@ -72,7 +91,8 @@ def enter(at: AppTest, ids: dict, *, member: str, round_: str, edits: dict, reas
 
 
 def standing(at: AppTest) -> tuple[str, str]:
-    """Our rank and total as the results tab shows them."""
+    """Our rank and total as the results tab shows them (opened)."""
+    open_tab(at, "Kết quả")
     return metric(at, "Xếp hạng của Sở"), metric(at, "Tổng điểm")
 
 
@@ -82,18 +102,40 @@ def test_every_role_reads_the_sheet_rounds_and_results_and_only_the_office_is_of
     at = page(app_env, role)
     assert not at.exception and not at.error
     assert [t.value for t in at.title] == ["Chấm điểm thi đua cụm năm 2024"]
-    offered = {b.key for b in at.button} & WRITE_KEYS
-    if role == "van_phong":
-        assert {"cd_luu_bang", "cd_luu_han", "cd_luu_diem", "cd_cong_bo"} <= offered
-        assert [d.key.split("_")[1] for d in at.data_editor] == ["nhom", "tieu", "diem"]
-    else:
-        assert offered == set() and not at.data_editor
+    if role != "van_phong":
         sheet = at.dataframe[0].value
         assert list(sheet["Mã"]) == ["1"] and list(sheet["Loại"]) == ["Định tính"]
-    templates = [b.proto.label for b in at.get("download_button") if b.proto.label.startswith("Tải mẫu chấm điểm")]
+    offered, editors, drawn = set(), [], {}  # every tab's, each opened in turn
+    for name in TABS:
+        open_tab(at, name)
+        assert not at.exception and not at.error
+        offered |= {b.key for b in at.button} & WRITE_KEYS
+        editors += [d.key.split("_")[1] for d in at.data_editor]
+        drawn[name] = ([b.proto.label for b in at.get("download_button")], [d.value for d in at.dataframe])
+    if role == "van_phong":
+        assert {"cd_luu_bang", "cd_luu_han", "cd_luu_diem", "cd_cong_bo", "cd_de_nghi_cum"} <= offered
+        assert editors == ["nhom", "tieu", "diem"]
+    else:
+        assert offered == set() and editors == []
+    templates = [label for label in drawn["Điểm theo thành viên"][0] if label.startswith("Tải mẫu chấm điểm")]
     assert templates == ["Tải mẫu chấm điểm của Sở Công Thương Lạng Sơn (.xlsx)"]  # we head the cluster: every role
-    rounds_table = next(d.value for d in at.dataframe if "Trạng thái" in d.value)
+    rounds_table = next(d for d in drawn["Vòng chấm"][1] if "Trạng thái" in d)
     assert list(rounds_table["Trạng thái"]) == ["Mở", "Mở", "Đã khóa", "Mở"]  # giải trình waits for its deadline
+    assert at.subheader[0].value.startswith("Kết quả chấm điểm Cụm thi đua II")  # Kết quả, opened last
+
+
+def test_a_tab_change_keeps_the_round_and_member_picked_and_runs_only_the_open_tab(app_env):
+    ids = cluster_with_sheet(app_env)
+    at = page(app_env, tab="Vòng chấm")
+    at.radio(key="cd_vong").set_value(rounds.THAM_DINH)
+    at.selectbox(key=f"cd_thanh_vien_{ids['cluster']}").set_value(ids["other"]).run()
+    assert "**Bảng thẩm định của Sở Xây dựng**" in [m.value for m in at.markdown]
+    open_tab(at, "Kết quả")
+    assert not at.exception and not at.radio
+    assert not [m.value for m in at.markdown if m.value.startswith("**Bảng ")]  # Vòng chấm's part did not run
+    assert at.subheader[0].value.startswith("Kết quả chấm điểm Cụm thi đua II")
+    open_tab(at, "Vòng chấm")
+    assert "**Bảng thẩm định của Sở Xây dựng**" in [m.value for m in at.markdown]  # both picks kept
 
 
 def test_a_unit_account_without_a_sheet_is_told_and_offered_nothing(app_env):
@@ -189,9 +231,9 @@ def test_explanation_then_second_appraisal_then_publish_on_the_page_move_the_ran
     at = page(app_env)
     assert standing(at) == ("1/2", "85")
     at.session_state["cd_vong"] = rounds.GIAI_TRINH
-    at.run()
+    open_tab(at, "Vòng chấm")
     assert "Trưởng cụm chưa mở vòng giải trình (chưa đặt hạn): bảng chỉ để xem." in [c.value for c in at.caption]
-    assert "cd_luu_diem" not in [b.key for b in at.button] and len(at.data_editor) == 2  # only the sheet's two
+    assert "cd_luu_diem" not in [b.key for b in at.button] and not at.data_editor  # a table to read
     at.selectbox(key="cd_han_vong").set_value(rounds.GIAI_TRINH)
     at.date_input(key="cd_han_ngay").set_value(date.today() + timedelta(days=10))
     at.button(key="cd_luu_han").click().run()
@@ -204,14 +246,17 @@ def test_explanation_then_second_appraisal_then_publish_on_the_page_move_the_ran
     at = enter(at, ids, member="other", round_="tham_dinh_lai",
                edits={"value": 92.0, "comment": "Đã có quyết định chứng minh."})
     assert not at.error and standing(at) == ("2/2", "85")
+    open_tab(at, "Vòng chấm")
     at.selectbox(key=f"cd_thanh_vien_{ids['cluster']}").set_value(ids["us"]).run()  # we explained nothing
     assert "Thành viên này chưa giải trình tiêu chí nào: không có gì để thẩm định lại." in [i.value for i in at.info]
 
     at.checkbox(key="cd_chac_cong_bo").check().run()
     at.button(key="cd_cong_bo").click().run()
     assert at.success[0].value == "Đã công bố kết quả chấm điểm Cụm II năm 2024."
+    open_tab(at, "Kết quả")
     assert "Kết quả chính thức" in " ".join(c.value for c in at.caption)
     assert not at.button(key="cd_de_nghi_cum").disabled
+    open_tab(at, "Điểm theo thành viên")
     at.selectbox(key=f"cd_xem_{ids['cluster']}").set_value(ids["other"]).run()
     detail = next(d.value for d in at.dataframe if "Bị trừ" in d.value)
     assert detail[["Điểm tự chấm", "Điểm thẩm định", "Bị trừ", "Giải trình"]].values.tolist() == [
@@ -226,14 +271,14 @@ def test_a_round_past_its_deadline_is_shown_read_only_saying_since_when(app_env)
         rounds.set_deadline(session, ids["office"], sheet_id=ids["sheet"], kind=rounds.TU_CHAM,
                             deadline=date.today() - timedelta(days=1))
     engine.dispose()
-    at = page(app_env)
+    at = page(app_env, tab="Vòng chấm")
     locked = f"Tự chấm: đã khóa từ {date.today():%d/%m/%Y}"
     assert locked in [w.value for w in at.warning]
     yesterday = date.today() - timedelta(days=1)
     assert (f"Vòng tự chấm đã khóa từ {date.today():%d/%m/%Y} (hạn cuối {yesterday:%d/%m/%Y}): bảng chỉ để xem, "
             "không sửa được.") in [c.value for c in at.caption]
     assert "cd_luu_diem" not in [b.key for b in at.button]  # no pencil: a table to read, no save, no evidence upload
-    assert [d.key.split("_")[1] for d in at.data_editor] == ["nhom", "tieu"]
+    assert not at.data_editor
     grid = next(d.value for d in at.dataframe if "Số văn bản kiểm chứng" in d.value)
     assert grid[["Mã", "Tối đa", "Kết quả", "Ngày văn bản"]].values.tolist() == [["1", "100", "90", "20/11/2024"]]
 

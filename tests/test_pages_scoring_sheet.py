@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from tdkt.core.db import make_engine, read_session
 from tdkt.scoring import member_template
-from tests.test_pages_scoring import cluster_with_sheet, page
+from tests.test_pages_scoring import cluster_with_sheet, open_tab, page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TARGET, VALUE, NOT_ASSIGNED, NUMBER, DAY, COMMENT = 5, 6, 7, 8, 9, 10  # the template's columns (A = 1: the code)
@@ -52,7 +52,9 @@ def recorded(app_env) -> list[tuple]:
 
 
 def upload(at, data: bytes, name: str):
-    """Pick the file in the page's uploader (its key carries the page's edit counter) and press the import button."""
+    """Pick the file in the page's uploader (its tab opened; its key carries the page's edit counter) and press the
+    import button."""
+    open_tab(at, "Điểm theo thành viên")
     at.file_uploader(key=f"cd_nhap_tep_{at.session_state['cd_version']}").set_value((name, data, XLSX)).run()
     assert not at.exception
     return at.button(key="cd_nhap_bang").click().run()
