@@ -343,10 +343,11 @@ def scoring_and_dossier_steps(year: int) -> list[Step]:
 
 
 
-# Hội đồng TĐKT and Đăng ký thi đua (#20): their first views, tabs and filters. The demo's council met once, so the
-# round choice ("Vòng 2") is not offered there and not timed.
+# Hội đồng TĐKT and Đăng ký thi đua (#20): their first views, every tab and the filters. The demo's council met once,
+# so the round choice ("Vòng 2") is not offered there and not timed. A tab's step waits for a text of that tab only
+# (a hidden tab's text is not in innerText) and, through DRAWN, for its charts.
 def council_and_registration_steps(year: int) -> list[Step]:
-    """Hội đồng TĐKT's first view and tabs, then Đăng ký thi đua's first view, unit filter, search and tab."""
+    """Hội đồng TĐKT's first view and tabs, then Đăng ký thi đua's first view, unit filter, search and tabs."""
     council, registered = f"Hội đồng Thi đua - Khen thưởng năm {year}", f"Đăng ký thi đua năm {year}"
 
     def tab(name: str) -> Callable:
@@ -359,18 +360,31 @@ def council_and_registration_steps(year: int) -> list[Step]:
             page.locator(IDLE).wait_for()
 
     prepare_unit, act_unit = choose("Đơn vị", "Văn phòng Sở")
+    prepare_all, act_all = choose("Đơn vị", "Tất cả đơn vị")
     search = "Tìm theo tên, chức vụ, đơn vị, danh hiệu (không cần dấu)"
+    stats = text_shown("Đã đề nghị: có đề nghị khen thưởng của năm")
     return [
         Step("Mở trang Hội đồng TĐKT (lần đầu sau khi dữ liệu đổi)", FIRST_VIEW, act=sidebar("Hội đồng TĐKT"),
              shown=heading(council), first_view=True),
-        Step("Hội đồng TĐKT: mở thẻ Bỏ phiếu", CHANGE, act=tab("Bỏ phiếu"), shown="true"),
-        Step("Hội đồng TĐKT: mở thẻ Cuộc họp", CHANGE, act=tab("Cuộc họp"), shown="true"),
+        Step("Hội đồng TĐKT: mở thẻ Bỏ phiếu", CHANGE, act=tab("Bỏ phiếu"), shown=text_shown("Ghi kết quả bỏ phiếu")),
+        Step("Hội đồng TĐKT: mở thẻ Cuộc họp", CHANGE, act=tab("Cuộc họp"), shown=text_shown("Lưu cuộc họp")),
+        Step("Hội đồng TĐKT: mở thẻ Phiếu bầu, biên bản", CHANGE, act=tab("Phiếu bầu, biên bản"),
+             shown=text_shown("Biên bản họp Hội đồng vòng 1")),
+        Step("Hội đồng TĐKT: mở thẻ Thành viên", CHANGE, act=tab("Thành viên"),
+             shown=text_shown("Lưu danh sách thành viên")),
         Step("Mở trang Đăng ký thi đua (lần đầu sau khi dữ liệu đổi)", FIRST_VIEW, act=sidebar("Đăng ký thi đua"),
              shown=heading(registered), first_view=True),
         Step("Đăng ký thi đua: lọc theo đơn vị", CHANGE, act=act_unit, shown="true",
              prepare=lambda p: (registrations(p), prepare_unit(p))),
         Step("Đăng ký thi đua: tìm theo tên", CHANGE, shown="true", prepare=registrations,
              act=lambda p: (p.get_by_label(search).fill("Nguyễn"), p.get_by_label(search).press("Enter"))),
+        Step("Đăng ký thi đua: mở thẻ Thống kê", CHANGE, act=tab("Thống kê"), shown=stats),
+        Step("Đăng ký thi đua: lọc theo đơn vị trong thẻ Thống kê", CHANGE, act=act_all, shown=stats,
+             prepare=prepare_all),
+        Step("Đăng ký thi đua: mở thẻ Tải lên bảng đăng ký", CHANGE, act=tab("Tải lên bảng đăng ký"),
+             shown=text_shown("Tải mẫu bảng đăng ký")),
+        Step("Đăng ký thi đua: mở thẻ Danh sách đăng ký", CHANGE, act=tab("Danh sách đăng ký"),
+             shown=text_shown("Thêm đăng ký")),
     ]
 
 

@@ -124,7 +124,10 @@ def delete_form(frame: pd.DataFrame) -> None:
 
 
 def list_tab() -> None:
+    # The search outlives a visit to another tab in a key of the page's own (the widget's state goes with its tab).
+    st.session_state.setdefault("dk_search", st.session_state.get("dk_search_kept", ""))
     text = st.text_input("Tìm theo tên, chức vụ, đơn vị, danh hiệu (không cần dấu)", key="dk_search")
+    st.session_state["dk_search_kept"] = text
     frame = registration_page.matching(view.rows, text or None)
     if frame.empty:
         st.info(f"Chưa có đăng ký thi đua nào năm {year}" + (" khớp với tìm kiếm." if text else "."))
@@ -215,15 +218,21 @@ def stats_tab() -> None:
                        on_click="ignore")
 
 
-listing, uploading, statistics = st.tabs(["Danh sách đăng ký", "Tải lên bảng đăng ký", "Thống kê"])
-with listing:
-    list_tab()
-with uploading:
+def uploading_tab() -> None:
     if can_edit:
         upload_tab()
     elif can_write:
         st.info(f"Đã quá hạn đăng ký thi đua năm {year}: liên hệ Văn phòng Sở để đăng ký bổ sung.")
     else:
         st.info("Chỉ đơn vị và Văn phòng Sở tải lên bảng đăng ký thi đua; vai trò của bạn chỉ xem.")
-with statistics:
-    stats_tab()
+
+
+# Lazy tabs: only the open tab runs and is sent (a tab change reruns the page). Drawn hidden, Thống kê's two plotly
+# charts were built and drawn at every first view, filter and search. The unit filter (above the tabs) and the search
+# (kept in "dk_search_kept") hold across a tab change; what the add form holds and a picked file go when their tab is
+# left (Streamlit drops the state of widgets it does not draw).
+TABS = {"Danh sách đăng ký": list_tab, "Tải lên bảng đăng ký": uploading_tab, "Thống kê": stats_tab}
+for tab, part in zip(st.tabs(list(TABS), key="dang_ky_tab", on_change="rerun"), TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            part()

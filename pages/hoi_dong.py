@@ -325,13 +325,13 @@ def minutes_file() -> bytes:
 
 
 cfg = settings()  # read in the run: a file is built outside it, when its button is clicked
-members_tab, meeting_tab, tally_tab, papers_tab = st.tabs(
-    ["Thành viên", "Cuộc họp", "Bỏ phiếu", "Phiếu bầu, biên bản"])
-with members_tab:
-    members_part()
-with meeting_tab:
-    meeting_part()
-with tally_tab:
-    tally_part()
-with papers_tab:
-    papers_part()
+# Lazy tabs: only the open tab's part runs and is sent (a tab change reruns the page). Drawing all four, each title's
+# vote grid and the attendance editor included, on every run made the page's first view and each tab change wait for
+# the hidden ones. What must outlive a tab change is outside them: the round (above) and the flash message; an edit
+# not saved in a grid is dropped when its tab is left, as Streamlit drops the state of widgets it does not draw.
+TABS = {"Thành viên": members_part, "Cuộc họp": meeting_part, "Bỏ phiếu": tally_part,
+        "Phiếu bầu, biên bản": papers_part}
+for tab, part in zip(st.tabs(list(TABS), key="hoi_dong_tab", on_change="rerun"), TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            part()

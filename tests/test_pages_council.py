@@ -68,6 +68,15 @@ def again(at):
     return at.run()
 
 
+TABS = ["Thành viên", "Cuộc họp", "Bỏ phiếu", "Phiếu bầu, biên bản"]
+
+
+def tab(at, label: str):
+    """Open the tab `label` as a click on it does (the tabs are lazy: only the open one runs)."""
+    at.session_state["hoi_dong_tab"] = label
+    return again(at)
+
+
 def office(url: str) -> Actor:
     engine = make_engine(url)
     with read_session(engine) as session:
@@ -118,6 +127,15 @@ def texts(at) -> str:
     return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.info])
 
 
+def drawn(at) -> dict:
+    """What a run drew: button keys, dataframes, editors' keys, download keys and texts."""
+    return {"buttons": {b.key for b in at.button}, "frames": [d.value for d in at.dataframe],
+            "editors": [d.key for d in at.data_editor], "downloads": [b.key for b in at.get("download_button")],
+            "uploaders": list(at.get("file_uploader")), "texts": texts(at),
+            "raw": [v for d in [*at.dataframe, *at.data_editor] if not d.proto.HasField("placeholder")
+                    for v in d.value.astype(str).to_numpy().ravel()]}
+
+
 @pytest.mark.parametrize("role", ["van_phong", "lanh_dao", "quan_tri", "don_vi"])
 def test_every_role_opens_the_page_only_the_office_writes_a_unit_sees_no_tally(app_env, role):
     nominees = seed_nominees(app_env["url"])
@@ -126,28 +144,38 @@ def test_every_role_opens_the_page_only_the_office_writes_a_unit_sees_no_tally(a
     assert not at.exception
     assert [t.value for t in at.title] == [TITLE]
     assert REFUSAL not in [e.value for e in at.error]
-    keys = {b.key for b in at.button}
+    seen = {TABS[0]: drawn(at)}  # the first view: the members only, the other tabs wait for their click
+    for label in TABS[1:]:
+        seen[label] = drawn(tab(at, label))
+        assert not at.exception and [t.value for t in at.title] == [TITLE]
+    keys = set().union(*(part["buttons"] for part in seen.values()))
     assert bool(keys & WRITE_KEYS) == (role == "van_phong")
     if role == "van_phong":
-        assert {"hd_luu_thanh_vien", "hd_luu_cuoc_hop", "hd_luu_phieu", "hd_chuyen_dat"} <= keys
-        assert "hd_minutes_1" in [b.key for b in at.get("download_button")]
+        assert seen[TABS[0]]["buttons"] & WRITE_KEYS == {"hd_luu_thanh_vien"}
+        assert [k for k in seen[TABS[0]]["editors"] if not k.startswith("hd_members_")] == []
+        assert seen["Cuộc họp"]["buttons"] & WRITE_KEYS == {"hd_luu_cuoc_hop"}
+        assert seen["Bỏ phiếu"]["buttons"] & WRITE_KEYS == {"hd_luu_phieu", "hd_chuyen_dat"}
+        assert "hd_minutes_1" in seen["Phiếu bầu, biên bản"]["downloads"]
+        assert [k for k in seen[TABS[0]]["downloads"] if k.startswith(("hd_ballot", "hd_minutes"))] == []
     else:
-        assert not at.get("file_uploader") and not at.data_editor
-        assert not [b for b in at.get("download_button") if b.key.startswith(("hd_ballot", "hd_minutes"))]
-        [board, attendance, *tally] = [d.value for d in at.dataframe]
+        assert not any(part["uploaders"] or part["editors"] for part in seen.values())
+        assert not [k for part in seen.values() for k in part["downloads"] if k.startswith(("hd_ballot", "hd_minutes"))]
+        [board] = seen["Thành viên"]["frames"]
         assert len(board) == 15 and list(board.columns) == ["Họ và tên", "Chức vụ trong Hội đồng", "Đơn vị",
                                                              "Chức vụ"]
+        [attendance] = seen["Cuộc họp"]["frames"]
         assert set(attendance["Tham dự"]) == {"Có mặt"}
-        assert "Văn phòng lập phiếu bầu và biên bản họp Hội đồng." in texts(at)
+        assert "Văn phòng lập phiếu bầu và biên bản họp Hội đồng." in seen["Phiếu bầu, biên bản"]["texts"]
+        tally = seen["Bỏ phiếu"]["frames"]
         if role == "don_vi":
             assert tally == []
-            assert "Kết quả bỏ phiếu của các đề nghị của đơn vị xem ở trang “Hồ sơ đề nghị”" in texts(at)
+            unit_note = "Kết quả bỏ phiếu của các đề nghị của đơn vị xem ở trang “Hồ sơ đề nghị”"
+            assert unit_note in seen["Bỏ phiếu"]["texts"]
         else:
             cstdcs = tally[0]
             assert cstdcs[["Họ và tên / Tập thể", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả"]].values.tolist() == [
                 ["Lê Văn An", "11", "73,3", "Chưa đạt"], ["Trần Thị Bình", "12", "80,0", "Đạt"]]
-    raw = " ".join(str(v) for d in [*at.dataframe, *at.data_editor] if not d.proto.HasField("placeholder")
-                   for v in d.value.astype(str).to_numpy().ravel())
+    raw = " ".join(v for part in seen.values() for v in part["raw"])
     assert "None" not in raw and "nan" not in raw
 
 
@@ -158,7 +186,8 @@ def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
     nominees = seed_nominees(url)
     at = opened(app_env, "van_phong")
     assert not at.exception and [t.value for t in at.title] == [TITLE]
-    assert "Nhập danh sách thành viên trước khi ghi cuộc họp." in texts(at)
+    assert "Nhập danh sách thành viên trước khi ghi cuộc họp." in texts(tab(at, "Cuộc họp"))
+    tab(at, "Thành viên")
 
     # Members from a sheet (14), then one more by hand: 15.
     at.file_uploader(key="hd_members_file").set_value(("hoi_dong.xlsx", xlsx(SHEET_MEMBERS), "application/x"))
@@ -175,6 +204,7 @@ def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
     assert [s.value for s in at.success] == [f"Đã lưu 15 thành viên Hội đồng năm {YEAR}."]
 
     # The meeting: its date, two absent, one of them voting in writing.
+    tab(at, "Cuộc họp")
     at.date_input(key="hd_date_1").set_value(date(2025, 1, 20))
     at.text_input(key="hd_place_1").input("Phòng họp số 1")
     [marks] = grids(at, f"hd_attendance_{YEAR}_1")
@@ -191,6 +221,7 @@ def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
     assert "Hội đồng có 15 thành viên" in texts(at) and "Họp vòng 1 ngày 20/01/2025." in texts(at)
 
     # Tallies by hand: 11/15 fails and 12/15 passes the 80% of CSTĐCS.
+    tab(at, "Bỏ phiếu")
     [cstdcs, cstd_tinh] = grids(at, f"hd_votes_{YEAR}_1_")
     assert list(cstdcs.value.name) == ["Lê Văn An", "Trần Thị Bình"] and list(cstd_tinh.value.name) == ["Đỗ Thị Dung"]
     edit(at, cstdcs, rows={0: {"votes_for": 11}, 1: {"votes_for": 12}})
@@ -228,6 +259,7 @@ def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
     assert "LĐTT" not in texts(at) and "Lao động tiên tiến 1 đề nghị" in texts(at)
 
     # Ballots and minutes open in python-docx.
+    tab(at, "Phiếu bầu, biên bản")
     [ballot_cstdcs, ballot_tinh] = [b for b in at.get("download_button") if b.key.startswith("hd_ballot_1_")]
     assert ballot_cstdcs.proto.label == f"Phiếu bầu “{CSTD_TINH}” (15 phiếu, .docx)" or \
         ballot_tinh.proto.label == f"Phiếu bầu “{CSTD_TINH}” (15 phiếu, .docx)"
@@ -240,6 +272,7 @@ def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
     assert {"11/15", "12/15", "14/15"} <= cells
 
     # The passed move on (with the LĐTT, which needs no vote); An stays with his votes.
+    tab(at, "Bỏ phiếu")
     at.button(key="hd_chuyen_dat").click()
     again(at)
     assert not at.exception
@@ -252,10 +285,13 @@ def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
     again(at)
     assert not at.exception
     assert grids(at, f"hd_votes_{YEAR}_2_") == []  # no meeting yet: the grid waits for it
+    tab(at, "Cuộc họp")  # the round, chosen above the tabs, holds across a tab change
+    assert at.radio(key="hoi_dong_round").value == 2 and "Chưa ghi cuộc họp vòng 2." in texts(at)
     at.date_input(key="hd_date_2").set_value(date(2025, 1, 27))
     at.button(key="hd_luu_cuoc_hop").click()
     again(at)
     assert [s.value for s in at.success] == ["Đã lưu cuộc họp vòng 2 ngày 27/01/2025."]
+    tab(at, "Bỏ phiếu")
     [second] = grids(at, f"hd_votes_{YEAR}_2_")
     assert list(second.value.name) == ["Lê Văn An"]
     edit(at, second, rows={0: {"votes_for": 13}})
@@ -266,6 +302,7 @@ def test_the_offices_whole_council_flow_on_the_page(app_env, monkeypatch):
     again(at)
     assert [s.value for s in at.success] == ["Đã chuyển 1 đề nghị sang “Hội đồng đã xét”."]
     assert steps(url, [nominees["an"]]) == [(S.HOI_DONG, 13, 15)]
+    tab(at, "Phiếu bầu, biên bản")
     minutes = docx.Document(BytesIO(clicked(at.download_button(key="hd_minutes_2"))))
     assert "13/15" in {c.text for t in minutes.tables for r in t.rows for c in r.cells}
     engine.dispose()

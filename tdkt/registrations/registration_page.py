@@ -62,6 +62,7 @@ def matching(rows: pd.DataFrame, text: str | None) -> pd.DataFrame:
     of them without a text): what `registrations.listing(text=…)` returns."""
     if not text:
         return rows
-    keep = [any(contains(value, text) for value in values) for values in zip(*(rows[c] for c in SEARCHED),
-                                                                            strict=True)]
+    # A collective's position is missing as NaN, not None, in `progress`'s rows: fold() takes text only (a NaN raised).
+    keep = [any(isinstance(value, str) and contains(value, text) for value in values)
+            for values in zip(*(rows[c] for c in SEARCHED), strict=True)]
     return rows.loc[keep].reset_index(drop=True)
