@@ -10,8 +10,9 @@ from typing import Any
 from tdkt.core.text import fold
 
 # What a list's codes stand for, as the row fields they decode: award (danh hiệu / hình thức), category (phân loại
-# đối tượng), field (lĩnh vực), target (cá nhân / tập thể / hộ gia đình); None when neither its header nor its sheet
-# says (such a list still decodes, after the lists whose meaning is known).
+# đối tượng), field (lĩnh vực), target (cá nhân / tập thể / hộ gia đình); None when nothing tells (its headers, its
+# sheet, a drop-down, the data's codes, its names: `importing.nomination_lists.code_lists`): such a list is kept in
+# `entries` but decodes nothing and no message quotes it, since a code means nothing without its list's meaning.
 KINDS = ("award", "category", "field", "target")
 
 
@@ -46,9 +47,10 @@ class FileCodes:
         self._by_name: dict[tuple[str | None, str], CodeEntry] = {}
         self._flat: dict[str, str] = {}
         for entry in self.entries:  # the first list to define a code keeps it, as the file reads top-left first
-            self._by_code.setdefault((entry.kind, entry.code), entry)
-            self._by_name.setdefault((entry.kind, fold(entry.name)), entry)
-        for kind in (*KINDS, None):  # lists whose meaning is known first
+            if entry.kind is not None:
+                self._by_code.setdefault((entry.kind, entry.code), entry)
+                self._by_name.setdefault((entry.kind, fold(entry.name)), entry)
+        for kind in KINDS:  # the four row fields in order; a list of unknown meaning is not looked at
             for entry in self.entries:
                 if entry.kind == kind:
                     self._flat.setdefault(entry.code, entry.name)
@@ -60,23 +62,22 @@ class FileCodes:
         return len(self._flat)
 
     def get(self, code: str, default: Any = None) -> Any:
-        """Return the name any of the file's lists gives a code (lists of a known meaning first), else `default`."""
+        """Return the name any of the file's lists of a known meaning gives a code, else `default`."""
         return self._flat.get(code, default)
 
     def entry(self, kind: str, value: Any) -> CodeEntry | None:
-        """Return the entry a code cell means for a row field: the file's list of that meaning, else one whose meaning
-        the file does not say; None when the file's lists do not have the code."""
+        """Return the entry a code cell means for a row field: the file's list of that meaning; None when none has
+        the code."""
         key = code_key(value)
         if key is None:
             return None
-        return self._by_code.get((kind, key)) or self._by_code.get((None, key))
+        return self._by_code.get((kind, key))
 
     def named(self, kind: str, text: str | None) -> CodeEntry | None:
         """Return the entry whose name is `text` (accent-insensitive) in a list of that meaning, or None."""
         if not text:
             return None
-        key = fold(text)
-        return self._by_name.get((kind, key)) or self._by_name.get((None, key))
+        return self._by_name.get((kind, fold(text)))
 
 
 def describe(codes: Any, kind: str, text: Any) -> str:

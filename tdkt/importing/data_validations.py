@@ -4,6 +4,9 @@ range of another sheet ("DANHMUC!$B$2:$B$20"), so a column's codes are read with
 Only read when a code list's meaning is not written above it (see `nomination_lists.code_lists`): the validations
 sit after a sheet's cells, so the whole sheet part is inflated again (bounded, in 1 MiB pieces; only the bytes from
 the first validation on are kept). A file whose validations cannot be read is read without them, never refused.
+
+A list given by a defined name ("PhanLoai") is resolved as Excel does: the name of the validation's own sheet
+(`<definedName localSheetId="…">`) first, then the workbook's; another sheet's own name of that spelling never.
 """
 
 from __future__ import annotations
@@ -48,13 +51,26 @@ _SCOPED_NAME = re.compile(r"^(?:'(?:[^']|'')+'|[^'!]+)!([^\W\d][\w.]*)$")
 _SQREF_PART = re.compile(r"([A-Za-z]{1,3})\d*(?::([A-Za-z]{1,3})\d*)?")
 
 
-def _target(formula: str, names: dict[str, str], own: str = "") -> tuple[str, int, int, int, int] | None:
+Names = dict[tuple[str, str], str]  # (scope: a sheet's name, "" for the workbook; name in lower case) -> formula
+
+
+def _named(names: Names, formula: str, own: str) -> str:
+    """Return the formula a defined name stands for, as Excel resolves it on the sheet `own`: that sheet's own name
+    (`<definedName localSheetId="…">`) first, then the workbook's; "'Danh sách'!PhanLoai" (as LibreOffice writes a
+    sheet's name) that sheet's name, then the workbook's. Anything else is returned as it is."""
+    scoped = _SCOPED_NAME.match(formula)
+    if scoped is not None:
+        sheet = formula[: scoped.start(1) - 1].strip("'").replace("''", "'")
+        keys = [(unicodedata.normalize("NFC", sheet), scoped[1].lower()), ("", scoped[1].lower())]
+    else:
+        keys = [(own, formula.lower()), ("", formula.lower())]
+    return next((names[key] for key in keys if key in names), formula)
+
+
+def _target(formula: str, names: Names, own: str = "") -> tuple[str, int, int, int, int] | None:
     """Return (sheet, first col, last col, first row, last row) of a list formula, through a defined name; a range
     without a sheet ("$K$2:$K$9") is on the validation's own sheet `own`."""
-    formula = formula.strip().lstrip("=")
-    if (scoped := _SCOPED_NAME.match(formula)) is not None and scoped[1].lower() in names:
-        formula = scoped[1]  # a sheet's own name as LibreOffice writes it: 'Danh sách'!PhanLoai
-    formula = names.get(formula.lower(), formula).lstrip("=")
+    formula = _named(names, formula.strip().lstrip("="), own).lstrip("=")
     if own and "!" not in formula:
         formula = "'" + own.replace("'", "''") + "'!" + formula
     match = _RANGE.match(formula)
@@ -80,8 +96,9 @@ def _columns(sqref: str) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
-def _sheet_parts(archive: zipfile.ZipFile, data: bytes, ctx: ReadContext) -> tuple[dict[str, str], dict[str, str]]:
-    """Return {sheet name: worksheet part} and {defined name (lower case): formula}."""
+def _sheet_parts(archive: zipfile.ZipFile, data: bytes, ctx: ReadContext) -> tuple[dict[str, str], Names]:
+    """Return {sheet name: worksheet part} and the defined names, each in its scope: a sheet's own name
+    (`localSheetId`, the sheet's place in `<sheets>`, hidden ones counted) apart from the workbook's."""
     parts = [archive.getinfo("xl/workbook.xml"), archive.getinfo("xl/_rels/workbook.xml.rels")]
     if any(part.file_size > _PARTS_LIMIT for part in parts):
         return {}, {}
@@ -94,13 +111,23 @@ def _sheet_parts(archive: zipfile.ZipFile, data: bytes, ctx: ReadContext) -> tup
             targets[found["Id"]] = target[1:] if target.startswith("/") else (
                 target if target.startswith("xl/") else "xl/" + target)
     sheets = {}
+    order: list[str] = []  # every sheet in <sheets> order, as localSheetId counts them
     for attrs in re.findall(r"<(?:\w+:)?sheet\b([^>]*)>", workbook):
         name = re.search(r'\bname\s*=\s*"([^"]*)"', attrs)
         rid = re.search(r'\b\w+:id\s*=\s*"([^"]*)"', attrs)
+        order.append(unicodedata.normalize("NFC", html.unescape(name[1])) if name else "")
         if name and rid and rid[1] in targets:
-            sheets[unicodedata.normalize("NFC", html.unescape(name[1]))] = targets[rid[1]]
-    names = {html.unescape(n).lower(): html.unescape(f).strip()
-             for n, f in re.findall(r'<(?:\w+:)?definedName\b[^>]*\bname\s*=\s*"([^"]*)"[^>]*>([^<]*)<', workbook)}
+            sheets[order[-1]] = targets[rid[1]]
+    names: Names = {}
+    for attrs, formula in re.findall(r'<(?:\w+:)?definedName\b([^>]*)>([^<]*)<', workbook):
+        name = re.search(r'\bname\s*=\s*"([^"]*)"', attrs)
+        local = re.search(r'\blocalSheetId\s*=\s*"(\d+)"', attrs)
+        if name is None:
+            continue
+        scope = order[int(local[1])] if local and int(local[1]) < len(order) else ""
+        if local and not scope:
+            continue  # a sheet's own name of a sheet the workbook does not list: nobody's
+        names[(scope, html.unescape(name[1]).lower())] = html.unescape(formula).strip()
     return sheets, names
 
 

@@ -181,12 +181,13 @@ class _Scan:
             self.by_name[name] = inner
 
     def named_range(self, name: str, sheet: str) -> tuple[str, int, int, int, int] | None:
-        """The range a validation used on `sheet` picks through its named range: a name of the whole workbook, else
-        of the sheet the condition names ("'Danh sách'.PhanLoai", "DM.DanhHieu"), else of the sheet it is used on."""
+        """The range a validation used on `sheet` picks through its named range, as a spreadsheet resolves a name:
+        the sheet the condition names ("'Danh sách'.PhanLoai", "DM.DanhHieu") when it names one, else the sheet it is
+        used on, then the whole workbook (a sheet's own name hides the workbook's of the same spelling)."""
         inner = self.by_name[name]
-        keys = [(_WORKBOOK, inner.lower()), (sheet, inner.lower())] if _NAME.match(inner) else []
+        keys = [(sheet, inner.lower()), (_WORKBOOK, inner.lower())] if _NAME.match(inner) else []
         if (scoped := _SHEET_NAME.match(inner)) is not None and scoped[1]:
-            keys.insert(1, (_sheet_name(scoped[1]), scoped[2].lower()))
+            keys[:0] = [(_sheet_name(scoped[1]), scoped[2].lower()), (_WORKBOOK, scoped[2].lower())]
         return next((self.named[key] for key in keys if key in self.named), None)
 
     def result(self) -> dict[str, list[Found]]:

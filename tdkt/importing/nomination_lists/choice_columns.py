@@ -31,6 +31,8 @@ class SheetLayout:
     layout: Layout
     keys: dict[int, str]
     picked: dict[str, list] = field(default_factory=dict)
+    header_rows: tuple[int, int] = (0, 0)  # the table's header rows (0-based, inclusive)
+    headers: dict[int, str] = field(default_factory=dict)  # the table's columns: column -> header as written
 
     def value(self, row: ParsedRow, col: int | None) -> Any:
         """Return a row's raw cell in a column of this sheet (None when empty or not a column)."""
@@ -47,7 +49,9 @@ def sheet_layouts(sheets: list[RawSheet], names: list[str]) -> dict[str, SheetLa
             candidate = find_header(sheet.rows)
             if candidate is not None:
                 layout = layout_of(candidate)
-                found[sheet.name] = SheetLayout(layout, {c: k for k, c in layout.cells})
+                found[sheet.name] = SheetLayout(layout, {c: k for k, c in layout.cells},
+                                                header_rows=(candidate.first_row, candidate.last_row),
+                                                headers={c: h for c, h in enumerate(candidate.headers) if h})
     return found
 
 

@@ -199,6 +199,44 @@ def _pair(rows: list[list[Any]], r: int, width: int) -> Candidate:
     return Candidate(r, r + 1, headers, kinds)
 
 
+def is_code_header(text: str | None) -> bool:
+    """True for the header of a code list's code column: "Mã", "Mã số", "Mã số phân loại", "mahinhthuckt", "CODE"."""
+    words = fold_words(text or "").split()
+    if not words:
+        return False
+    first = words[0]
+    return first in ("ma", "maso", "code", "id") or (first.startswith("ma") and len(first) >= 6 and first.isalpha())
+
+
+def _without_list_beside(candidate: Candidate) -> Candidate:
+    """Return the candidate without a code list written beside the table on its header row.
+
+    Past an empty header cell right of the name column, a run of headers holding a code header next to a list's name
+    header ("Mã số | Hình thức khen thưởng", "tenphanloai | maphanloai") is a list, not the table's: its cells are
+    left unread (`code_lists` reads the list). The table's own code columns after a gap come as a run of codes alone
+    (the national layout's R:U, "Mã Phân loại khen thưởng | Mã Danh hiệu thi đua | …") and stay.
+    """
+    headers, kinds = candidate.headers, candidate.kinds
+    if None not in headers or "name" not in kinds:
+        return candidate
+    block: int | None = None  # where the run of headers after a gap starts (-1: a gap, no header yet)
+    for c in range(kinds.index("name") + 1, len(headers) - 1):
+        if not headers[c]:
+            block = -1
+            continue
+        if block == -1:
+            block = c
+        if block is None or not headers[c + 1]:
+            continue
+        code, other = (c, c + 1) if is_code_header(headers[c]) else (c + 1, c)
+        if is_code_header(headers[code]) and not is_code_header(headers[other]) and \
+                kinds[other] in (None, "name", "award", "category", "field", "target"):
+            cut = len(headers) - block
+            return Candidate(candidate.first_row, candidate.last_row, headers[:block] + [None] * cut,
+                             kinds[:block] + [None] * cut)
+    return candidate
+
+
 def find_header(rows: list[list[Any]]) -> Candidate | None:
     """Return the best header reading among the first rows, or None when no row names a list's columns."""
     limit = min(SCAN_ROWS, len(rows))
@@ -211,7 +249,7 @@ def find_header(rows: list[list[Any]]) -> Candidate | None:
         candidates = [_single(rows, r, width)]
         if r + 1 < len(rows) and _looks_like_subheader(rows[r + 1]):
             candidates.append(_pair(rows, r, width))
-        for candidate in candidates:
+        for candidate in map(_without_list_beside, candidates):
             score = candidate.score()
             if score is not None and (best_score is None or score > best_score):
                 best, best_score = candidate, score
