@@ -146,7 +146,8 @@ def test_a_list_a_column_does_not_fit_decodes_nothing(lists_engine):
     # Sheet2's codes are two of the three the award column writes, and its names are units: its meaning stays
     # unknown, so no row's code becomes a unit's name (before, any list of unknown meaning decoded every field).
     people = [*TITLE, HEADER[:5] + ["Mã danh hiệu"], [1, "Lê Thị Hoa", "Nữ", 1988, "Văn phòng Sở", 7001],
-              [2, "Hoàng Văn Nam", "Nam", 1975, "Thanh tra Sở", 7002], [3, "Vi Thị Mai", "Nữ", 1980, "Văn phòng Sở", 7005]]
+              [2, "Hoàng Văn Nam", "Nam", 1975, "Thanh tra Sở", 7002],
+              [3, "Vi Thị Mai", "Nữ", 1980, "Văn phòng Sở", 7005]]
     units = [[7001, "Văn phòng Sở"], [7002, "Thanh tra Sở"], [7003, "Phòng Quản lý Công nghiệp"]]
     report = check(lists_engine, xlsx(("DS", people), ("Sheet2", units)))
     assert [r.award for r in report.rows] == ["7001", "7002", "7005"]
