@@ -113,12 +113,17 @@ def attachments_section(who: Actor, *, key: str, nomination_id: int | None = Non
         st.info(refusal)
 
 
-def nomination_documents(who: Actor, frame: pd.DataFrame, *, year: int, expanded: bool = False) -> None:
+def nomination_documents(who: Actor, frame: pd.DataFrame, *, year: int, expanded: bool = False,
+                         lazy_key: str | None = None) -> None:
     """Hồ sơ đề nghị's documents part, in an expander: pick one of the listed nominations; what it lacks, its
     documents, and its unit's documents for the whole list (tờ trình, biên bản…), which count for each of the unit's
-    nominations."""
-    with st.expander("Tài liệu hồ sơ: xem còn thiếu gì, đính kèm, tải xuống", expanded=expanded,
-                     icon=":material/attach_file:"):
+    nominations. With `lazy_key` the expander keeps its state under that key and its contents (two upload forms) are
+    run and sent only while it is open."""
+    box = st.expander("Tài liệu hồ sơ: xem còn thiếu gì, đính kèm, tải xuống", expanded=expanded,
+                      icon=":material/attach_file:", key=lazy_key, on_change="rerun" if lazy_key else "ignore")
+    if lazy_key and not box.open:
+        return
+    with box:
         _documents(who, frame, year=year)
 
 

@@ -34,7 +34,11 @@ for column, (status, n) in zip(st.columns(len(counts)), counts.items(), strict=T
 
 
 def policy_form() -> None:
-    with st.expander(f"Quy định khen thưởng của địa phương năm {year} (tùy chọn)"):
+    box = st.expander(f"Quy định khen thưởng của địa phương năm {year} (tùy chọn)", key="ho_so_policy_open",
+                      on_change="rerun")
+    if not box.open:  # its form is read and drawn only while open
+        return
+    with box:
         with db_read() as session:
             policy = eligibility.policy_for(session, year=year)
         with st.form("ho_so_policy"):
@@ -67,7 +71,12 @@ def findings_section(findings, cap) -> None:
         st.warning(f"{cap['reason']} ({cap['basis']})")
     if not findings:
         return
-    with st.expander(f"⚠️ {len(findings)} đề nghị chưa đủ điều kiện theo luật — xem lý do và căn cứ"):
+    # Lazy (drawn only while open): up to 200 names and reasons, and a download, are not sent on every filter change.
+    box = st.expander(f"⚠️ {len(findings)} đề nghị chưa đủ điều kiện theo luật — xem lý do và căn cứ",
+                      key="ho_so_findings_open", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.caption("Xét theo xếp loại, kỷ luật, khen thưởng và sáng kiến đã ghi nhận (trang Tra cứu cá nhân, tập thể); "
                    "bộ quy tắc theo ngày quyết định (chưa có quyết định: theo hôm nay).")
         findings_frame = eligibility.findings_table(findings)
@@ -247,14 +256,7 @@ def nominations() -> None:
                           nomination_ids=None if whole_year else page_ids) if judge else []
     page, shown = shown_table(rows, findings, lacking)
     findings_section(findings, cap)
-    # Built only when the button is clicked (a callable), not on every run of the page.
-    st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu nhập liệu quốc gia (.xlsx)",
-                       data=national_workbook, file_name=f"MauTDKT_quyet_dinh_{year}.xlsx", key="ho_so_mau_tdkt",
-                       help="Theo bố cục MauTDKT_20231004.xlsx: cột và mã danh hiệu (HTKT), phân loại đối tượng "
-                            "(PLDT), lĩnh vực hoạt động đã điền sẵn.", on_click="ignore")
-    if can_move:
-        policy_form()
-    nomination_documents(who, page, year=year, expanded=not can_move)
+    nomination_documents(who, page, year=year, expanded=not can_move, lazy_key="ho_so_documents_open")
     if not can_move:
         st.dataframe(shown, hide_index=True, width="stretch", column_config=WIDTHS)
         return
@@ -267,4 +269,12 @@ def nominations() -> None:
     move_form(ticked, flagged)
 
 
+# What no filter changes stands outside the fragment, so that a filter's run does not send it again: the national
+# workbook (built only when clicked, a callable) and the local policy.
+st.download_button(f"Tải quyết định khen thưởng năm {year} theo mẫu nhập liệu quốc gia (.xlsx)",
+                   data=national_workbook, file_name=f"MauTDKT_quyet_dinh_{year}.xlsx", key="ho_so_mau_tdkt",
+                   help="Theo bố cục MauTDKT_20231004.xlsx: cột và mã danh hiệu (HTKT), phân loại đối tượng "
+                        "(PLDT), lĩnh vực hoạt động đã điền sẵn.", on_click="ignore")
+if can_move:
+    policy_form()
 nominations()

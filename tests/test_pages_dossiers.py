@@ -69,6 +69,9 @@ def test_rule_warnings_and_the_national_export_are_on_the_page(app_env, app_engi
     at = signed_in(app_env, role, PAGE)
     assert not at.exception
     assert any("1 đề nghị chưa đủ điều kiện theo luật" in e.label for e in at.expander)
+    assert not any("Nguyễn Thị Minh" in m.value for m in at.markdown)  # lazy: the reasons are sent once it opens
+    at.session_state["ho_so_findings_open"] = True
+    at.run()
     assert "**Nguyễn Thị Minh** — Lao động tiên tiến (Ban Giám đốc)" in [m.value for m in at.markdown]
     assert any("Chưa có kết quả đánh giá, xếp loại năm 2024." in c.value and "Điều 24" in c.value for c in at.caption)
     table = at.data_editor[0].value if role == "van_phong" else at.dataframe[-1].value
@@ -82,6 +85,9 @@ def test_rule_warnings_and_the_national_export_are_on_the_page(app_env, app_engi
 def test_office_sets_a_local_share_cap_and_sees_its_warning(app_env, app_engine):
     add_nominations(app_engine, [("Nguyễn Thị Minh", None)], award="CSTDCS")
     at = signed_in(app_env, "van_phong", PAGE)
+    assert "ho_so_policy_save" not in [b.key for b in at.button]  # lazy: the form is drawn once it opens
+    at.session_state["ho_so_policy_open"] = True
+    at.run()
     at.checkbox[0].check()
     at.number_input[0].set_value(15)
     at.button(key="ho_so_policy_save").click().run()
