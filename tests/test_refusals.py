@@ -307,6 +307,8 @@ def test_a_page_is_refused_outside_the_roles_menu_and_offers_no_write_beyond_the
     assert "pages/tong_quan.py" in menu
     at = signed_in(world, role)
     at.session_state["tra_cuu_text"] = "nguyen van an"  # Tra cứu's forms are a found person's
+    for part in ("ho_so_policy_open", "ho_so_documents_open", "ho_so_findings_open"):
+        at.session_state[part] = True  # Hồ sơ's lazy expanders, open: their buttons are drawn and judged too
     at.switch_page(page).run()  # AppTest runs the page file alone, as a URL to it would on a fresh server
     assert not at.exception
     errors = [e.value for e in at.error]
